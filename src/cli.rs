@@ -1,0 +1,208 @@
+//! The parsed words: clap derive structs and nothing else. `resolve` turns them into settings.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::output::Format;
+use crate::vendors::Vendor;
+
+/// Call history from Famulor into files, pipes and databases.
+#[derive(Debug, Parser)]
+#[command(name = "calls", version, about, max_term_width = 100)]
+#[command(after_help = "Try it without an account:  calls --sandbox --vendor famulor list")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Profile from the config [default: the config's default_profile]
+    #[arg(short, long, env = "CALLS_PROFILE", global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Use a vendor without a profile; secrets come from CALLS_TOKEN and friends
+    #[arg(long, env = "CALLS_VENDOR", global = true, value_name = "ID")]
+    pub vendor: Option<Vendor>,
+    /// Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]
+    #[arg(long, env = "CALLS_CONFIG", global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Override the vendor API's base URL
+    #[arg(long, env = "CALLS_BASE_URL", global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Run against an embedded sandbox started in-process (no config or secrets needed)
+    #[arg(long, global = true)]
+    pub sandbox: bool,
+    /// IANA zone for reading dates and printing times [default: the profile's timezone, else UTC;
+    /// tables: else the local zone]
+    #[arg(long, env = "CALLS_TZ", global = true, value_name = "ZONE")]
+    pub tz: Option<String>,
+    /// Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// No progress, no summary; errors only
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// No progress bars (they are also off when stderr is not a terminal)
+    #[arg(long, global = true)]
+    pub no_progress: bool,
+    /// Seconds per request
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 30.0)]
+    pub timeout: f64,
+    /// Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)
+    #[arg(long, global = true, value_name = "N", default_value_t = 5)]
+    pub retries: u32,
+    /// Requests in flight (pages fetched ahead) [default: the profile's, else 4]
+    #[arg(long, global = true, value_name = "N")]
+    pub concurrency: Option<u32>,
+    /// At most N requests per second to the vendor API [default: the profile's, else no limit]
+    #[arg(long, global = true, value_name = "N")]
+    pub rate: Option<f64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The most recent matching calls, newest first
+    List(ListArgs),
+    /// Every matching call, all pages, streamed: for files, pipes and cron
+    Export(ListArgs),
+    /// One call in full (transcript, evaluation, all vendor fields)
+    Show(ShowArgs),
+    /// The vendors and what each supports
+    Vendors(VendorsArgs),
+    /// Write, locate, print or check the config file
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Serve the built-in fake vendor APIs on 127.0.0.1
+    Sandbox(SandboxArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Default, Args)]
+#[command(next_help_heading = "Filters")]
+pub struct FilterArgs {
+    /// Start (inclusive): YYYY-MM-DD, RFC 3339, today, yesterday, or 30m / 12h / 7d ago [default: 30d]
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
+    pub from: Option<String>,
+    /// End: a date includes that whole day, a datetime is exclusive [default: now]
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
+    pub to: Option<String>,
+    /// inbound, outbound, internal or web
+    #[arg(long, value_name = "D")]
+    pub direction: Option<String>,
+    /// answered, missed, busy, failed, voicemail, canceled, in-progress, unknown (repeatable, or a,b)
+    #[arg(long, value_name = "S", value_delimiter = ',')]
+    pub status: Vec<String>,
+    /// The customer's number; spaces, dashes and + are ignored
+    #[arg(long, value_name = "PHONE")]
+    pub number: Option<String>,
+    /// Agent / assistant id (repeatable)
+    #[arg(long, value_name = "ID")]
+    pub agent: Vec<String>,
+    /// Campaign id (repeatable)
+    #[arg(long, value_name = "ID")]
+    pub campaign: Vec<String>,
+    /// Only calls lasting at least SECS
+    #[arg(long, value_name = "SECS")]
+    pub min_duration: Option<i64>,
+    /// Only calls lasting at most SECS
+    #[arg(long, value_name = "SECS")]
+    pub max_duration: Option<i64>,
+    /// Free text: the vendor's search where it has one, else every field of the record
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+    /// Stop after N calls [list default: 25]
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u64>,
+    /// Raw vendor query parameter, sent as given (repeatable)
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub param: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
+pub struct OutputArgs {
+    /// Output format [default: table on a terminal, else ndjson]
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+    /// Pick and order fields, e.g. id,started_at,status (all formats)
+    #[arg(long, value_name = "A,B,C")]
+    pub fields: Option<String>,
+    /// Write to FILE atomically (replaced only when complete)
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Add the vendor's original record as `raw` (json, ndjson)
+    #[arg(long)]
+    pub raw: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The vendor's call id
+    pub id: String,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct VendorsArgs {
+    /// Output format [default: table on a terminal, else json]
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Write a commented starter config (mode 0600)
+    Init {
+        /// Replace an existing file
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the config file's path
+    Path,
+    /// Print the config with secrets redacted
+    Show,
+    /// Validate the config and every profile
+    Check {
+        /// Also make one cheap authenticated request per profile
+        #[arg(long)]
+        online: bool,
+    },
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SandboxArgs {
+    /// Port for the vendor APIs (0: any free port); recordings are served on another port
+    #[arg(long, default_value_t = 8787)]
+    pub port: u16,
+    /// Calls per vendor
+    #[arg(long, default_value_t = 500)]
+    pub calls: usize,
+    /// Seed for the generated data
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Calls spread over the 90 days before this date [default: now]
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Delay per response, in milliseconds
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub latency: u64,
+    /// Share of API requests that fail (500/503, 429 with Retry-After, cut bodies)
+    #[arg(long, value_name = "F", default_value_t = 0.0)]
+    pub fail_rate: f64,
+}

@@ -1,0 +1,80 @@
+//! One function per subcommand; `run` starts the embedded sandbox when asked and dispatches.
+
+mod config;
+mod listing;
+mod show;
+mod vendors;
+
+use anyhow::Result;
+use clap::CommandFactory;
+
+use crate::cli::{Cli, Command};
+use crate::resolve;
+use crate::sandbox::{self, Sandbox};
+
+pub async fn run(cli: Cli) -> Result<()> {
+    let global = &cli.global;
+    let needs_vendor = matches!(cli.command, Command::List(_) | Command::Export(_) | Command::Show(_));
+    // The embedded sandbox lives as long as this command.
+    let embedded = if global.sandbox && needs_vendor {
+        Some(Sandbox::start(sandbox::Options::default()).await?)
+    } else {
+        None
+    };
+    match &cli.command {
+        Command::List(args) => {
+            let s = resolve::settings(global, resolve::profile(global, embedded.as_ref())?)?;
+            listing::run(&s, args, Some(25), false).await
+        }
+        Command::Export(args) => {
+            let s = resolve::settings(global, resolve::profile(global, embedded.as_ref())?)?;
+            listing::run(&s, args, None, true).await
+        }
+        Command::Show(args) => {
+            let s = resolve::settings(global, resolve::profile(global, embedded.as_ref())?)?;
+            show::run(&s, args).await
+        }
+        Command::Vendors(args) => vendors::run(args),
+        Command::Config(cmd) => config::run(global, cmd).await,
+        Command::Completions { shell } => {
+            let mut out = std::io::stdout();
+            clap_complete::generate(*shell, &mut Cli::command(), "calls", &mut out);
+            Ok(())
+        }
+        Command::Sandbox(args) => serve(args).await,
+    }
+}
+
+/// `calls sandbox`: serve until Ctrl-C.
+async fn serve(args: &crate::cli::SandboxArgs) -> Result<()> {
+    use crate::error::usage;
+    if !(0.0..=1.0).contains(&args.fail_rate) {
+        return usage("--fail-rate must be between 0 and 1");
+    }
+    let until = args
+        .until
+        .as_deref()
+        .map(|w| crate::when::parse(w, chrono_tz::Tz::UTC, chrono::Utc::now(), crate::when::End::From))
+        .transpose()
+        .map_err(|e| crate::error::Failure::usage(format!("--until: {e}")))?;
+    let sb = Sandbox::start(sandbox::Options {
+        port: args.port,
+        calls: args.calls,
+        seed: args.seed,
+        until,
+        latency: std::time::Duration::from_millis(args.latency),
+        fail_rate: args.fail_rate,
+    })
+    .await?;
+    println!(
+        "# calls sandbox: APIs on http://{}, recordings on http://{} ({} calls per vendor, seed {})",
+        sb.addr, sb.recordings_addr, args.calls, args.seed
+    );
+    println!("# Save this as a config file and try: calls --config FILE list\n");
+    print!("{}", sb.config_toml());
+    use std::io::Write;
+    std::io::stdout().flush()?;
+    eprintln!("serving until Ctrl-C");
+    std::future::pending::<()>().await;
+    Ok(())
+}

@@ -1,0 +1,408 @@
+//! The TOML config: profiles, secrets (`KEY`, `KEY_env`, `KEY_command`) and their resolution.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::error::Failure;
+use crate::vendors::Vendor;
+
+/// The starter config `calls config init` writes; the same text as `config.example.toml`.
+pub const EXAMPLE: &str = include_str!("../config.example.toml");
+
+/// The config file as written.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_profile: Option<String>,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, ProfileConfig>,
+}
+
+/// One `[profiles.NAME]` table. Unknown keys are errors so typos do not go unnoticed.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileConfig {
+    pub vendor: Option<Vendor>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_url: Option<String>,
+    #[serde(flatten)]
+    pub secrets: SecretKeys,
+}
+
+macro_rules! secret_keys {
+    ($($key:ident, $env:ident, $cmd:ident, $calls_env:literal;)*) => {
+        /// Every secret key with its `_env` and `_command` variants.
+        #[derive(Debug, Default, Clone, Deserialize, Serialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct SecretKeys {
+            $(
+                #[serde(skip_serializing_if = "Option::is_none")]
+                pub $key: Option<String>,
+                #[serde(skip_serializing_if = "Option::is_none")]
+                pub $env: Option<String>,
+                #[serde(skip_serializing_if = "Option::is_none")]
+                pub $cmd: Option<String>,
+            )*
+        }
+
+        impl SecretKeys {
+            /// (key, CALLS_* variable, inline, env name, command) for each secret.
+            fn each(&self) -> Vec<(SecretKey, Option<&String>, Option<&String>, Option<&String>)> {
+                vec![$((SecretKey::$key, self.$key.as_ref(), self.$env.as_ref(), self.$cmd.as_ref()),)*]
+            }
+
+            fn redact_inline(&mut self) {
+                $(if self.$key.is_some() { self.$key = Some("<redacted>".into()); })*
+            }
+        }
+
+        /// A secret a vendor may need.
+        #[allow(non_camel_case_types)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum SecretKey { $($key,)* }
+
+        impl SecretKey {
+            pub fn name(self) -> &'static str {
+                match self { $(SecretKey::$key => stringify!($key),)* }
+            }
+            /// The environment variable that overrides the config for this secret.
+            pub fn calls_env(self) -> &'static str {
+                match self { $(SecretKey::$key => $calls_env,)* }
+            }
+        }
+    };
+}
+
+secret_keys! {
+    token, token_env, token_command, "CALLS_TOKEN";
+    api_key, api_key_env, api_key_command, "CALLS_API_KEY";
+    client_id, client_id_env, client_id_command, "CALLS_CLIENT_ID";
+    client_secret, client_secret_env, client_secret_command, "CALLS_CLIENT_SECRET";
+}
+
+/// A secret value: never printed, never in `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// Where a secret comes from, for resolving it and for naming it in hints (never its value).
+#[derive(Debug, Clone, PartialEq)]
+pub enum SecretSource {
+    /// `CALLS_TOKEN` and friends.
+    CallsEnv(&'static str),
+    Inline { profile: String, value: Secret },
+    Env { profile: String, var: String },
+    Command { profile: String, command: String },
+    /// The embedded sandbox's own credentials.
+    Sandbox(Secret),
+}
+
+impl SecretSource {
+    /// "CALLS_TOKEN", "token_env FAMULOR_KEY in profile 'sales'", ...
+    pub fn describe(&self, key: SecretKey) -> String {
+        match self {
+            SecretSource::CallsEnv(var) => format!("the environment variable {var}"),
+            SecretSource::Inline { profile, .. } => format!("`{}` in profile '{profile}'", key.name()),
+            SecretSource::Env { profile, var } => {
+                format!("`{}_env = \"{var}\"` in profile '{profile}'", key.name())
+            }
+            SecretSource::Command { profile, .. } => {
+                format!("`{}_command` in profile '{profile}'", key.name())
+            }
+            SecretSource::Sandbox(_) => "the sandbox's built-in credentials".into(),
+        }
+    }
+}
+
+/// The profile a command runs with, settled from config, flags and environment.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    /// `None` for `--vendor` without a profile.
+    pub name: Option<String>,
+    pub vendor: Vendor,
+    pub base_url: Option<String>,
+    pub timezone: Option<String>,
+    pub page_size: Option<u32>,
+    pub concurrency: Option<u32>,
+    pub rate: Option<f64>,
+    pub token_url: Option<String>,
+    pub secrets: Vec<(SecretKey, SecretSource)>,
+}
+
+impl Profile {
+    /// A profile from the environment only (`--vendor` without `--profile`).
+    pub fn from_env(vendor: Vendor) -> Self {
+        let secrets = SecretKeys::default()
+            .each()
+            .into_iter()
+            .filter(|(key, ..)| std::env::var_os(key.calls_env()).is_some())
+            .map(|(key, ..)| (key, SecretSource::CallsEnv(key.calls_env())))
+            .collect();
+        Profile {
+            name: None,
+            vendor,
+            base_url: None,
+            timezone: None,
+            page_size: None,
+            concurrency: None,
+            rate: None,
+            token_url: None,
+            secrets,
+        }
+    }
+
+    /// A profile from `[profiles.NAME]`; `CALLS_*` secret variables win over the file.
+    pub fn from_config(name: &str, cfg: &ProfileConfig, file: &Path) -> Result<Self> {
+        let vendor = cfg.vendor.ok_or_else(|| {
+            Failure::usage(format!("{}: profile '{name}' has no `vendor` key", file.display()))
+                .hint(format!("add e.g. vendor = \"famulor\" under [profiles.{name}]"))
+        })?;
+        let mut secrets = Vec::new();
+        for (key, inline, env, command) in cfg.secrets.each() {
+            let given = [inline.is_some(), env.is_some(), command.is_some()];
+            if given.iter().filter(|g| **g).count() > 1 {
+                return Err(Failure::usage(format!(
+                    "{}: profile '{name}' sets more than one of `{k}`, `{k}_env`, `{k}_command`",
+                    file.display(),
+                    k = key.name()
+                ))
+                .into());
+            }
+            let profile = name.to_string();
+            let source = if std::env::var_os(key.calls_env()).is_some() {
+                Some(SecretSource::CallsEnv(key.calls_env()))
+            } else if let Some(value) = inline {
+                Some(SecretSource::Inline { profile, value: Secret(value.clone()) })
+            } else if let Some(var) = env {
+                Some(SecretSource::Env { profile, var: var.clone() })
+            } else {
+                command.map(|c| SecretSource::Command { profile, command: c.clone() })
+            };
+            if let Some(source) = source {
+                secrets.push((key, source));
+            }
+        }
+        if let Some(tz) = &cfg.timezone {
+            crate::when::parse_tz(tz).map_err(|e| {
+                Failure::usage(format!("{}: profiles.{name}.timezone: {e}", file.display()))
+            })?;
+        }
+        for (key, value) in [("page_size", cfg.page_size), ("concurrency", cfg.concurrency)] {
+            if value == Some(0) {
+                return Err(Failure::usage(format!(
+                    "{}: profiles.{name}.{key} must be at least 1",
+                    file.display()
+                ))
+                .into());
+            }
+        }
+        if cfg.rate.is_some_and(|r| !(r > 0.0 && r.is_finite())) {
+            return Err(Failure::usage(format!(
+                "{}: profiles.{name}.rate must be a positive number of requests per second",
+                file.display()
+            ))
+            .into());
+        }
+        Ok(Profile {
+            name: Some(name.to_string()),
+            vendor,
+            base_url: cfg.base_url.clone(),
+            timezone: cfg.timezone.clone(),
+            page_size: cfg.page_size,
+            concurrency: cfg.concurrency,
+            rate: cfg.rate,
+            token_url: cfg.token_url.clone(),
+            secrets,
+        })
+    }
+
+    /// Resolves a secret the vendor needs, or says exactly which key or variable to set.
+    pub fn secret(&self, key: SecretKey) -> Result<Secret> {
+        let Some((_, source)) = self.secrets.iter().find(|(k, _)| *k == key) else {
+            let hint = match &self.name {
+                Some(p) => format!(
+                    "set `{k}`, `{k}_env` or `{k}_command` in profile '{p}', or the environment variable {}",
+                    key.calls_env(),
+                    k = key.name()
+                ),
+                None => format!("set the environment variable {}, or use a profile (`calls config init`)", key.calls_env()),
+            };
+            return Err(Failure::usage(format!("no {} for {}", key.name(), self.vendor)).hint(hint).into());
+        };
+        let value = match source {
+            SecretSource::CallsEnv(var) => std::env::var(var).unwrap_or_default(),
+            SecretSource::Inline { value, .. } => value.expose().to_string(),
+            SecretSource::Env { var, .. } => std::env::var(var).map_err(|_| {
+                Failure::usage(format!("the environment variable {var} is not set"))
+                    .hint(format!("it holds the {} for {}", key.name(), source.describe(key)))
+            })?,
+            SecretSource::Command { command, .. } => run_secret_command(command)
+                .with_context(|| format!("{} failed", source.describe(key)))?,
+            SecretSource::Sandbox(secret) => secret.expose().to_string(),
+        };
+        let value = value.trim().to_string();
+        if value.is_empty() {
+            return Err(Failure::usage(format!("the {} from {} is empty", key.name(), source.describe(key))).into());
+        }
+        Ok(Secret(value))
+    }
+
+    /// Names the source of a secret for an auth hint ("the token from CALLS_TOKEN ...").
+    pub fn secret_hint(&self, key: SecretKey) -> String {
+        match self.secrets.iter().find(|(k, _)| *k == key) {
+            Some((_, source)) => format!("the {} comes from {}", key.name(), source.describe(key)),
+            None => format!("no {} is configured", key.name()),
+        }
+    }
+}
+
+/// Runs a `*_command` and returns its trimmed stdout. Its output is never echoed.
+fn run_secret_command(command: &str) -> Result<String> {
+    let mut cmd = if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", command]);
+        c
+    } else {
+        let mut c = std::process::Command::new("sh");
+        c.args(["-c", command]);
+        c
+    };
+    let out = cmd
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .context("could not start the command")?;
+    if !out.status.success() {
+        return Err(Failure::usage(format!("the command exited with {}", out.status)).into());
+    }
+    String::from_utf8(out.stdout).map_err(|_| Failure::usage("the command printed something that is not UTF-8").into())
+}
+
+/// The default config path: `$XDG_CONFIG_HOME/calls/config.toml` or the OS equivalent.
+pub fn default_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "calls").map(|d| d.config_dir().join("config.toml"))
+}
+
+/// Reads and parses a config file; `Ok(None)` when it does not exist.
+pub fn load(path: &Path) -> Result<Option<ConfigFile>> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e).with_context(|| format!("cannot read config {}", path.display())),
+    };
+    warn_if_readable_by_others(path);
+    parse(&text, path).map(Some)
+}
+
+/// Parses config text; errors name the file and, for syntax and keys, the line.
+pub fn parse(text: &str, path: &Path) -> Result<ConfigFile> {
+    toml::from_str::<ConfigFile>(text).map_err(|e| {
+        let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+        let message = e.message().trim().replace('\n', " ");
+        let at = line.map(|l| format!(" line {l}")).unwrap_or_default();
+        Failure::usage(format!("{}{at}: {message}", path.display()))
+            .hint("fix the config, or see `calls config init` / config.example.toml for every key")
+            .into()
+    })
+}
+
+#[cfg(unix)]
+fn warn_if_readable_by_others(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.permissions().mode() & 0o077 != 0 {
+            eprintln!(
+                "warning: {} is readable by group or others; it may hold secrets: chmod 600 {}",
+                path.display(),
+                path.display()
+            );
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn warn_if_readable_by_others(_path: &Path) {}
+
+/// The config with inline secrets replaced, for `calls config show`.
+pub fn redacted(cfg: &ConfigFile) -> String {
+    let mut copy = ConfigFile {
+        default_profile: cfg.default_profile.clone(),
+        profiles: cfg.profiles.clone(),
+    };
+    for p in copy.profiles.values_mut() {
+        p.secrets.redact_inline();
+    }
+    toml::to_string_pretty(&copy).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syntax_errors_name_the_line() {
+        let text = "default_profile = \"a\"\n[profiles.a]\nvendor = \"famulor\"\ntoken = \n";
+        let err = parse(text, Path::new("/x/config.toml")).unwrap_err();
+        let msg = format!("{err:#}");
+        assert!(msg.starts_with("/x/config.toml line 4:"), "{msg}");
+    }
+
+    #[test]
+    fn unknown_keys_are_named_with_their_line() {
+        let text = "[profiles.a]\nvendor = \"famulor\"\ntokn = \"x\"\n";
+        let msg = format!("{:#}", parse(text, Path::new("c.toml")).unwrap_err());
+        assert!(msg.contains("line 3") && msg.contains("tokn"), "{msg}");
+    }
+
+    #[test]
+    fn unknown_vendor_is_named() {
+        let text = "[profiles.a]\nvendor = \"famulr\"\n";
+        let msg = format!("{:#}", parse(text, Path::new("c.toml")).unwrap_err());
+        assert!(msg.contains("line 2") && msg.contains("famulr"), "{msg}");
+    }
+
+    #[test]
+    fn the_example_config_parses() {
+        let cfg = parse(EXAMPLE, Path::new("config.example.toml")).unwrap();
+        assert!(!cfg.profiles.is_empty());
+        for (name, p) in &cfg.profiles {
+            Profile::from_config(name, p, Path::new("x")).unwrap();
+        }
+    }
+
+    #[test]
+    fn show_redacts_inline_secrets() {
+        let cfg = parse("[profiles.a]\nvendor = \"famulor\"\ntoken = \"s3cr3t-value\"\n", Path::new("c")).unwrap();
+        let shown = redacted(&cfg);
+        assert!(!shown.contains("s3cr3t-value") && shown.contains("<redacted>"), "{shown}");
+    }
+}

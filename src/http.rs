@@ -1,0 +1,296 @@
+//! The one HTTP layer: timeouts, retries with backoff and jitter, `Retry-After`, rate limiting
+//! and `-v` request logging with secrets redacted. Vendors add only their auth and error bodies.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+use tokio::sync::Mutex;
+
+use crate::error::Failure;
+use crate::redact;
+use crate::term;
+
+/// Settings from global flags and the profile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpOptions {
+    pub timeout: Duration,
+    pub retries: u32,
+    pub verbose: u8,
+    /// At most this many requests per second, shared by the whole run.
+    pub rate: Option<f64>,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        HttpOptions {
+            timeout: Duration::from_secs(30),
+            retries: 5,
+            verbose: 0,
+            rate: None,
+        }
+    }
+}
+
+/// A complete response: the body has been read in full (a cut body is retried like a 503).
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+    /// Redacted, for messages.
+    pub shown_url: String,
+}
+
+impl Reply {
+    /// The body as `T`, or an error that says what came instead (an HTML page, a cut body).
+    pub fn json<T: serde::de::DeserializeOwned>(&self, vendor: &str) -> Result<T> {
+        serde_json::from_slice(&self.body).map_err(|e| self.not_json(vendor, e))
+    }
+
+    /// The error for a body that does not parse, naming HTML pages for what they are.
+    pub fn not_json(&self, vendor: &str, err: serde_json::Error) -> anyhow::Error {
+        let ctype = self
+            .headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let head = String::from_utf8_lossy(&self.body[..self.body.len().min(512)]).trim_start().to_lowercase();
+        if ctype.contains("html") || head.starts_with("<!doctype") || head.starts_with("<html") {
+            Failure::new(
+                crate::error::Exit::Failed,
+                format!("{vendor} answered with an HTML page instead of JSON ({} from {})", self.status, self.shown_url),
+            )
+            .hint("check --base-url / the profile's base_url: it should point at the vendor's API")
+            .into()
+        } else {
+            anyhow::anyhow!("{vendor} sent a response calls cannot read ({} from {}): {err}", self.status, self.shown_url)
+        }
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Spaces requests evenly to at most `rate` per second, across all concurrent tasks.
+#[derive(Debug)]
+struct Pacer {
+    interval: Duration,
+    next: Mutex<Instant>,
+}
+
+impl Pacer {
+    async fn wait(&self) {
+        let start = {
+            let mut next = self.next.lock().await;
+            let start = (*next).max(Instant::now());
+            *next = start + self.interval;
+            start
+        };
+        tokio::time::sleep_until(start.into()).await;
+    }
+}
+
+/// A shared client; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Http {
+    client: reqwest::Client,
+    opts: HttpOptions,
+    pacer: Option<Arc<Pacer>>,
+}
+
+/// Why one attempt did not produce a final answer: worth another try (with the vendor's
+/// `Retry-After`, if it sent one).
+struct Attempt(String, Option<Duration>);
+
+impl Http {
+    pub fn new(opts: HttpOptions) -> Result<Self> {
+        let client = reqwest::Client::builder()
+            .user_agent(concat!("calls/", env!("CARGO_PKG_VERSION")))
+            .timeout(opts.timeout)
+            .connect_timeout(opts.timeout.min(Duration::from_secs(10)))
+            .build()
+            .context("cannot set up the HTTP client")?;
+        let pacer = opts.rate.map(|rate| {
+            Arc::new(Pacer {
+                interval: Duration::from_secs_f64(1.0 / rate),
+                next: Mutex::new(Instant::now()),
+            })
+        });
+        Ok(Http { client, opts, pacer })
+    }
+
+    pub fn options(&self) -> &HttpOptions {
+        &self.opts
+    }
+
+    /// Starts a request; finish it with [`Http::send`].
+    pub fn request(&self, method: Method, url: url::Url) -> reqwest::RequestBuilder {
+        self.client.request(method, url)
+    }
+
+    /// Sends a request, retrying 429, 5xx, connection errors, timeouts and cut bodies. Other
+    /// statuses (401, 404, 422, ...) come back as a `Reply` for the vendor to interpret.
+    pub async fn send(&self, builder: reqwest::RequestBuilder) -> Result<Reply> {
+        let request = builder.build().context("cannot build the request")?;
+        let shown_url = redact::url(request.url());
+        let method = request.method().clone();
+        let attempts = self.opts.retries + 1;
+        let mut last = String::new();
+        for attempt in 1..=attempts {
+            if let Some(pacer) = &self.pacer {
+                pacer.wait().await;
+            }
+            let req = request.try_clone().context("request body cannot be retried")?;
+            if self.opts.verbose >= 2 {
+                for (name, value) in req.headers() {
+                    let value = value.to_str().unwrap_or("<binary>");
+                    term::log(&format!("  > {name}: {}", redact::header(name.as_str(), value)));
+                }
+            }
+            let started = Instant::now();
+            match self.attempt(req).await {
+                Ok(reply) => {
+                    self.log_line(&method, &shown_url, &reply.status.to_string(), started, Some(reply.body.len()));
+                    return Ok(Reply { shown_url, ..reply });
+                }
+                Err(Attempt(why, retry_after)) => {
+                    last = why;
+                    if attempt == attempts {
+                        self.log_line(&method, &shown_url, &last, started, None);
+                        break;
+                    }
+                    let delay = retry_after.unwrap_or_else(|| backoff(attempt));
+                    self.log_line(
+                        &method,
+                        &shown_url,
+                        &format!("{last}; retry {attempt}/{} in {:.1} s", self.opts.retries, delay.as_secs_f64()),
+                        started,
+                        None,
+                    );
+                    tokio::time::sleep(delay).await;
+                }
+            }
+        }
+        Err(Failure::new(
+            crate::error::Exit::Failed,
+            format!("{method} {shown_url}: {last} (gave up after {attempts} attempts)"),
+        )
+        .hint("the vendor or the network is failing; try again later, or raise --retries / --timeout")
+        .into())
+    }
+
+    async fn attempt(&self, req: reqwest::Request) -> Result<Reply, Attempt> {
+        let resp = match self.client.execute(req).await {
+            Ok(r) => r,
+            Err(e) => return Err(Attempt(describe(&e), None)),
+        };
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
+            return Err(Attempt(status.to_string(), retry_after(&headers)));
+        }
+        match resp.bytes().await {
+            Ok(body) => Ok(Reply { status, headers, body, shown_url: String::new() }),
+            Err(e) => Err(Attempt(format!("{status} with a cut body ({})", describe(&e)), None)),
+        }
+    }
+
+    fn log_line(&self, method: &Method, url: &str, outcome: &str, started: Instant, bytes: Option<usize>) {
+        if self.opts.verbose == 0 {
+            return;
+        }
+        let ms = started.elapsed().as_millis();
+        let size = bytes.map(|b| format!(", {}", human_bytes(b as u64))).unwrap_or_default();
+        term::log(&format!("{method} {url} -> {outcome} ({ms} ms{size})"));
+    }
+}
+
+/// A reqwest error in words, without its URL (which may carry a key).
+fn describe(e: &reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "cannot connect"
+    } else if e.is_body() || e.is_decode() {
+        "the response was cut"
+    } else {
+        "request failed"
+    };
+    let mut detail = String::new();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        detail = s.to_string();
+        source = s.source();
+    }
+    let detail = redact::scrub(&detail);
+    if detail.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind}: {detail}")
+    }
+}
+
+/// Exponential backoff with jitter: about 0.2 s, 0.4 s, 0.8 s ... at most 10 s.
+fn backoff(attempt: u32) -> Duration {
+    let ceiling = (200u64 << attempt.min(10).saturating_sub(1)).min(10_000);
+    let jitter = jitter_fraction();
+    Duration::from_millis(ceiling / 2 + (ceiling as f64 / 2.0 * jitter) as u64)
+}
+
+fn jitter_fraction() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(Instant::now().elapsed().as_nanos());
+    (h.finish() % 10_000) as f64 / 10_000.0
+}
+
+/// `Retry-After` as seconds or an HTTP date; capped at five minutes.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let wait = if let Ok(secs) = value.parse::<u64>() {
+        Duration::from_secs(secs)
+    } else {
+        let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+        (at.with_timezone(&chrono::Utc) - chrono::Utc::now()).to_std().unwrap_or_default()
+    };
+    Some(wait.min(Duration::from_secs(300)))
+}
+
+pub fn human_bytes(n: u64) -> String {
+    match n {
+        n if n < 1_000 => format!("{n} B"),
+        n if n < 1_000_000 => format!("{:.1} kB", n as f64 / 1e3),
+        n if n < 1_000_000_000 => format!("{:.1} MB", n as f64 / 1e6),
+        n => format!("{:.2} GB", n as f64 / 1e9),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        for attempt in 1..20 {
+            let d = backoff(attempt);
+            let ceiling = (200u64 << (attempt.min(10) - 1)).min(10_000);
+            assert!(d.as_millis() as u64 >= ceiling / 2 && d.as_millis() as u64 <= ceiling, "{attempt}: {d:?}");
+        }
+    }
+
+    #[test]
+    fn retry_after_in_seconds_and_dates() {
+        let mut h = HeaderMap::new();
+        h.insert(reqwest::header::RETRY_AFTER, "3".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(3)));
+        h.insert(reqwest::header::RETRY_AFTER, "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::ZERO));
+        h.insert(reqwest::header::RETRY_AFTER, "99999".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(300)));
+    }
+}

@@ -1,0 +1,18 @@
+//! The `calls` library: everything the binary does, exposed for its tests. See `main.rs` for
+//! the architecture.
+
+pub mod call;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod output;
+pub mod pager;
+pub mod query;
+pub mod redact;
+pub mod resolve;
+pub mod sandbox;
+pub mod term;
+pub mod vendors;
+pub mod when;

@@ -1,0 +1,70 @@
+//! `calls`: call history from telephony and call-tracking vendors into files, pipes and
+//! databases.
+//!
+//! # Architecture (parse, resolve, run)
+//!
+//! ```text
+//! argv ──clap──▶ cli.rs (the parsed words only)
+//!                  │
+//!                  ▼ resolve.rs: once, config + flags + terminal + zone
+//!        Settings (Profile, HttpOptions) · Query · OutputOptions
+//!                  │
+//!                  ▼ commands/<name>.rs
+//!        vendors::Backend ── one module per vendor (vendors/<name>/, wire types inside)
+//!          │   plan(query) → which filters run at the vendor, which on the client
+//!          │   page(query, n) → normalized `Call`s (call.rs)
+//!          ▼
+//!        http.rs: the one HTTP layer (timeouts, retries, backoff + jitter, Retry-After,
+//!                 rate limit, -v logging with redact.rs)
+//!                  │
+//!                  ▼ pager.rs: pages in order, fetched ahead, de-duplicated, filtered, --limit
+//!        output/: table · csv · json · ndjson writers over any `W: Write`,
+//!                 stdout or a file replaced atomically
+//! ```
+//!
+//! `sandbox/` serves fake vendor APIs (deterministic data, fault injection) for `calls
+//! sandbox`, `--sandbox` and the tests. Errors are `anyhow` with context; `error::Failure`
+//! carries the exit codes of SPEC.md. Adding a vendor: a module under `vendors/`, a variant in
+//! `vendors::Vendor` and `Backend`, and its emulation under `sandbox/`.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use calls::cli::Cli;
+use calls::error::{classify, is_broken_pipe, Failure};
+use calls::redact;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return report(anyhow::Error::new(e).context("cannot start the async runtime")),
+    };
+    let result = runtime.block_on(async {
+        tokio::select! {
+            result = calls::commands::run(cli) => result,
+            // Dropping the command's future removes any temporary output file.
+            _ = tokio::signal::ctrl_c() => Err(Failure::interrupted().into()),
+        }
+    });
+    // Do not wait for stray tasks (an embedded sandbox, requests in flight).
+    runtime.shutdown_background();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => report(e),
+    }
+}
+
+/// Prints `error: ...` and a hint, secrets scrubbed, and picks the exit code.
+fn report(err: anyhow::Error) -> ExitCode {
+    if is_broken_pipe(&err) {
+        return ExitCode::SUCCESS;
+    }
+    let (exit, hint) = classify(&err);
+    eprintln!("error: {}", redact::scrub(&format!("{err:#}")));
+    if let Some(hint) = hint {
+        eprintln!("  hint: {}", redact::scrub(hint));
+    }
+    ExitCode::from(exit as u8)
+}

@@ -1,0 +1,281 @@
+//! Writers: table, CSV, JSON and NDJSON, each taking calls one at a time over any `W: Write`,
+//! and the targets they write to (stdout, or a file replaced atomically on success).
+
+mod table;
+
+use std::borrow::Cow;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, SecondsFormat, Utc};
+use chrono_tz::Tz;
+use serde::ser::{SerializeMap, Serializer};
+
+use crate::call::{Call, Field};
+
+pub use table::TableWriter;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+    Ndjson,
+}
+
+/// How times are printed: machine formats use `--tz` or UTC; tables `--tz` or the local zone.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Zone {
+    Tz(Tz),
+    Local,
+}
+
+/// Output settings, resolved once from flags, terminal and profile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputOptions {
+    pub format: Format,
+    pub fields: Vec<Field>,
+    pub zone: Zone,
+    /// `None`: stdout.
+    pub path: Option<PathBuf>,
+    pub raw: bool,
+    /// Table wrap width (`None`: no wrapping).
+    pub width: Option<u16>,
+}
+
+impl OutputOptions {
+    /// The columns a table shows when `--fields` is not given.
+    pub const TABLE_FIELDS: [Field; 8] = [
+        Field::Id,
+        Field::StartedAt,
+        Field::Direction,
+        Field::Status,
+        Field::Duration,
+        Field::CustomerNumber,
+        Field::Agent,
+        Field::Campaign,
+    ];
+}
+
+/// A field's value as text (CSV, tables): `None` for null.
+pub fn text(call: &Call, field: Field, zone: Zone, table: bool) -> Option<Cow<'_, str>> {
+    match field {
+        Field::Vendor => Some(Cow::Borrowed(call.vendor.id())),
+        Field::Id => Some(Cow::Borrowed(&call.id)),
+        Field::StartedAt => Some(Cow::Owned(time(call.started_at, zone, table))),
+        Field::EndedAt => call.ended_at.map(|t| Cow::Owned(time(t, zone, table))),
+        Field::Direction => Some(Cow::Borrowed(call.direction.as_str())),
+        Field::Status => Some(Cow::Borrowed(call.status.as_str())),
+        Field::VendorStatus => call.vendor_status.as_deref().map(Cow::Borrowed),
+        Field::Duration if table => call.duration.map(|d| Cow::Owned(clock(d))),
+        Field::Duration => call.duration.map(|d| Cow::Owned(d.to_string())),
+        Field::TalkTime if table => call.talk_time.map(|d| Cow::Owned(clock(d))),
+        Field::TalkTime => call.talk_time.map(|d| Cow::Owned(d.to_string())),
+        Field::CustomerNumber => call.customer_number.as_deref().map(Cow::Borrowed),
+        Field::LineNumber => call.line_number.as_deref().map(Cow::Borrowed),
+        Field::Agent => call.agent.as_deref().map(Cow::Borrowed),
+        Field::Campaign => call.campaign.as_deref().map(Cow::Borrowed),
+        Field::RecordingUrl => call.recording_url.as_deref().map(Cow::Borrowed),
+        Field::Cost => call.cost.as_deref().map(Cow::Borrowed),
+        Field::Raw => call.raw.as_ref().map(|r| Cow::Owned(r.to_string())),
+    }
+}
+
+/// RFC 3339 for machines (`Z` in UTC), `YYYY-MM-DD HH:MM:SS` for people.
+pub fn time(t: DateTime<Utc>, zone: Zone, table: bool) -> String {
+    match (zone, table) {
+        (Zone::Tz(tz), false) if tz == Tz::UTC => t.to_rfc3339_opts(SecondsFormat::Secs, true),
+        (Zone::Tz(tz), false) => t.with_timezone(&tz).to_rfc3339_opts(SecondsFormat::Secs, true),
+        (Zone::Local, false) => t.with_timezone(&chrono::Local).to_rfc3339_opts(SecondsFormat::Secs, true),
+        (Zone::Tz(tz), true) => t.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S").to_string(),
+        (Zone::Local, true) => t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M:%S").to_string(),
+    }
+}
+
+/// Seconds as `m:ss` (or `h:mm:ss`) for tables.
+fn clock(secs: i64) -> String {
+    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+/// One call as a JSON object with the chosen fields, serialized without building a `Value`.
+pub struct Row<'a> {
+    pub call: &'a Call,
+    pub fields: &'a [Field],
+    pub zone: Zone,
+}
+
+impl serde::Serialize for Row<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let c = self.call;
+        let mut map = ser.serialize_map(Some(self.fields.len()))?;
+        for &f in self.fields {
+            let key = f.name();
+            match f {
+                Field::Duration => map.serialize_entry(key, &c.duration)?,
+                Field::TalkTime => map.serialize_entry(key, &c.talk_time)?,
+                Field::Raw => map.serialize_entry(key, &c.raw)?,
+                _ => map.serialize_entry(key, &text(c, f, self.zone, false))?,
+            }
+        }
+        map.end()
+    }
+}
+
+/// A writer for one of the formats; calls go in one at a time.
+pub enum CallWriter<W: Write> {
+    Table(TableWriter<W>),
+    Csv(csv::Writer<W>, Vec<Field>, Zone),
+    Json { out: W, fields: Vec<Field>, zone: Zone, first: bool },
+    Ndjson { out: W, fields: Vec<Field>, zone: Zone },
+}
+
+impl<W: Write> CallWriter<W> {
+    /// A writer; `header` is false when appending CSV to a file that already has one.
+    pub fn new(out: W, opts: &OutputOptions, header: bool) -> Result<Self> {
+        let fields = opts.fields.clone();
+        Ok(match opts.format {
+            Format::Table => CallWriter::Table(TableWriter::new(out, fields, opts.zone, opts.width)),
+            Format::Csv => {
+                let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(out);
+                if header {
+                    w.write_record(fields.iter().map(|f| f.name()))?;
+                }
+                CallWriter::Csv(w, fields, opts.zone)
+            }
+            Format::Json => CallWriter::Json { out, fields, zone: opts.zone, first: true },
+            Format::Ndjson => CallWriter::Ndjson { out, fields, zone: opts.zone },
+        })
+    }
+
+    pub fn write(&mut self, call: &Call) -> Result<()> {
+        match self {
+            CallWriter::Table(t) => t.push(call),
+            CallWriter::Csv(w, fields, zone) => {
+                for &f in fields.iter() {
+                    w.write_field(text(call, f, *zone, false).as_deref().unwrap_or(""))?;
+                }
+                w.write_record(None::<&[u8]>)?;
+            }
+            CallWriter::Json { out, fields, zone, first } => {
+                out.write_all(if *first { b"[\n" } else { b",\n" })?;
+                *first = false;
+                serde_json::to_writer(&mut *out, &Row { call, fields, zone: *zone })?;
+            }
+            CallWriter::Ndjson { out, fields, zone } => {
+                serde_json::to_writer(&mut *out, &Row { call, fields, zone: *zone })?;
+                out.write_all(b"\n")?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Pushes what is buffered to the target (after each page, so pipes see calls as they come).
+    pub fn flush(&mut self) -> Result<()> {
+        match self {
+            CallWriter::Table(_) => {}
+            CallWriter::Csv(w, ..) => w.flush()?,
+            CallWriter::Json { out, .. } | CallWriter::Ndjson { out, .. } => out.flush()?,
+        }
+        Ok(())
+    }
+
+    /// Ends the document (closes the JSON array, prints the table) and hands back the target.
+    pub fn finish(self) -> Result<W> {
+        Ok(match self {
+            CallWriter::Table(t) => t.finish()?,
+            CallWriter::Csv(w, ..) => w.into_inner().map_err(|e| e.into_error())?,
+            CallWriter::Json { mut out, first, .. } => {
+                out.write_all(if first { b"[]\n" } else { b"\n]\n" })?;
+                out
+            }
+            CallWriter::Ndjson { out, .. } => out,
+        })
+    }
+}
+
+impl<W: Write> crate::pager::Sink for CallWriter<W> {
+    fn call(&mut self, call: &Call) -> Result<()> {
+        self.write(call)
+    }
+    fn page_done(&mut self) -> Result<()> {
+        self.flush()
+    }
+}
+
+/// Where output goes: stdout, or a temporary file that becomes `--output FILE` on commit.
+pub enum Target {
+    Stdout(BufWriter<io::Stdout>),
+    File { tmp: BufWriter<tempfile::NamedTempFile>, path: PathBuf },
+}
+
+impl Target {
+    pub fn open(path: Option<&Path>) -> Result<Self> {
+        let Some(path) = path else {
+            return Ok(Target::Stdout(BufWriter::with_capacity(64 * 1024, io::stdout())));
+        };
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!(".{}.", path.file_name().and_then(|n| n.to_str()).unwrap_or("calls")))
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+        Ok(Target::File { tmp: BufWriter::with_capacity(64 * 1024, tmp), path: path.to_path_buf() })
+    }
+
+    /// Makes the output final: flushes stdout, or syncs the file and renames it into place.
+    pub fn commit(self) -> Result<()> {
+        match self {
+            Target::Stdout(mut out) => out.flush().context("cannot write to stdout"),
+            Target::File { tmp, path } => {
+                let tmp = tmp.into_inner().map_err(|e| e.into_error()).context("cannot write the output")?;
+                tmp.as_file().sync_all().context("cannot sync the output")?;
+                if let Ok(meta) = std::fs::metadata(&path) {
+                    // Replacing a file keeps its permissions; a new one is private (0600).
+                    let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
+                }
+                tmp.persist(&path).map_err(|e| e.error).with_context(|| format!("cannot write {}", path.display()))?;
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Write for Target {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Target::Stdout(w) => w.write(buf),
+            Target::File { tmp, .. } => tmp.write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Target::Stdout(w) => w.flush(),
+            Target::File { tmp, .. } => tmp.flush(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn machine_times_are_rfc3339_in_the_zone() {
+        let t = DateTime::parse_from_rfc3339("2024-01-15T10:30:00Z").unwrap().with_timezone(&Utc);
+        assert_eq!(time(t, Zone::Tz(Tz::UTC), false), "2024-01-15T10:30:00Z");
+        let berlin: Tz = "Europe/Berlin".parse().unwrap();
+        assert_eq!(time(t, Zone::Tz(berlin), false), "2024-01-15T11:30:00+01:00");
+        assert_eq!(time(t, Zone::Tz(berlin), true), "2024-01-15 11:30:00");
+        assert_eq!(clock(59), "0:59");
+        assert_eq!(clock(3725), "1:02:05");
+    }
+}

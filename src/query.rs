@@ -1,0 +1,239 @@
+//! The normalized query every backend receives, and the client-side check that makes every
+//! filter mean the same on every vendor.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::call::{phone_digits, Call, Direction, Status};
+
+/// What to fetch, settled once from flags, config and defaults. Backends never see clap types.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    /// Inclusive start.
+    pub from: DateTime<Utc>,
+    /// Exclusive end, pinned when the command started.
+    pub to: DateTime<Utc>,
+    /// The zone the user reads dates in (`--tz`, else the profile's `timezone`, else UTC).
+    pub tz: Tz,
+    pub direction: Option<Direction>,
+    pub statuses: Vec<Status>,
+    /// The customer's number as typed.
+    pub number: Option<String>,
+    pub agents: Vec<String>,
+    pub campaigns: Vec<String>,
+    pub min_duration: Option<i64>,
+    pub max_duration: Option<i64>,
+    pub search: Option<String>,
+    pub limit: Option<u64>,
+    /// Raw vendor parameters (`--param KEY=VALUE`), sent as given.
+    pub params: Vec<(String, String)>,
+    /// Calls per page to ask for; already clamped to the vendor's range.
+    pub page_size: u32,
+    /// Keep the vendor's original record on each call (`--raw`, `--search` on the client).
+    pub keep_raw: bool,
+}
+
+/// One user-facing filter, for the "which filters ran where" plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filter {
+    Window,
+    Direction,
+    Status,
+    Number,
+    Agent,
+    Campaign,
+    Duration,
+    Search,
+}
+
+impl Filter {
+    pub fn name(self) -> &'static str {
+        match self {
+            Filter::Window => "--from/--to",
+            Filter::Direction => "--direction",
+            Filter::Status => "--status",
+            Filter::Number => "--number",
+            Filter::Agent => "--agent",
+            Filter::Campaign => "--campaign",
+            Filter::Duration => "--min/max-duration",
+            Filter::Search => "--search",
+        }
+    }
+}
+
+/// Where a filter runs: at the vendor, checked again on the client, or on the client only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// The vendor applies it exactly and the record lacks what the client would check.
+    Vendor,
+    /// The vendor narrows (maybe coarsely); the client checks again.
+    Both,
+    /// The vendor cannot; the client does.
+    Client,
+}
+
+/// The backend's answer to "what of this query can you do": one entry per active filter.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Plan {
+    pub entries: Vec<(Filter, Applied)>,
+}
+
+impl Plan {
+    pub fn set(&mut self, filter: Filter, applied: Applied) {
+        self.entries.retain(|(f, _)| *f != filter);
+        self.entries.push((filter, applied));
+    }
+
+    fn client_checks(&self, filter: Filter) -> bool {
+        self.entries
+            .iter()
+            .find(|(f, _)| *f == filter)
+            .is_none_or(|(_, a)| *a != Applied::Vendor)
+    }
+
+    /// One line for `-v`: `filters: --from/--to vendor+client, --status client`.
+    pub fn describe(&self) -> String {
+        let parts: Vec<String> = self
+            .entries
+            .iter()
+            .map(|(f, a)| {
+                let at = match a {
+                    Applied::Vendor => "vendor",
+                    Applied::Both => "vendor+client",
+                    Applied::Client => "client",
+                };
+                format!("{} {at}", f.name())
+            })
+            .collect();
+        format!("filters: {}", parts.join(", "))
+    }
+}
+
+impl Query {
+    /// The filters this query uses, each defaulting to client-side until a backend says more.
+    pub fn active_filters(&self) -> Vec<Filter> {
+        let mut out = vec![Filter::Window];
+        let flags = [
+            (self.direction.is_some(), Filter::Direction),
+            (!self.statuses.is_empty(), Filter::Status),
+            (self.number.is_some(), Filter::Number),
+            (!self.agents.is_empty(), Filter::Agent),
+            (!self.campaigns.is_empty(), Filter::Campaign),
+            (
+                self.min_duration.is_some() || self.max_duration.is_some(),
+                Filter::Duration,
+            ),
+            (self.search.is_some(), Filter::Search),
+        ];
+        out.extend(flags.into_iter().filter(|(on, _)| *on).map(|(_, f)| f));
+        out
+    }
+
+    /// A plan with every active filter on the client; backends upgrade what they push down.
+    pub fn client_plan(&self) -> Plan {
+        Plan {
+            entries: self
+                .active_filters()
+                .into_iter()
+                .map(|f| (f, Applied::Client))
+                .collect(),
+        }
+    }
+
+    /// The client-side check: true when `call` satisfies every filter the plan leaves to us.
+    pub fn matches(&self, call: &Call, plan: &Plan) -> bool {
+        let check = |f| plan.client_checks(f);
+        if check(Filter::Window) && !(call.started_at >= self.from && call.started_at < self.to) {
+            return false;
+        }
+        if let Some(d) = self.direction {
+            if check(Filter::Direction) && call.direction != d {
+                return false;
+            }
+        }
+        if !self.statuses.is_empty() && check(Filter::Status) && !self.statuses.contains(&call.status) {
+            return false;
+        }
+        if let Some(number) = &self.number {
+            if check(Filter::Number) && !number_matches(number, call.customer_number.as_deref()) {
+                return false;
+            }
+        }
+        if !self.agents.is_empty()
+            && check(Filter::Agent)
+            && !id_or_name_matches(&self.agents, call.agent_id.as_deref(), call.agent.as_deref())
+        {
+            return false;
+        }
+        if !self.campaigns.is_empty()
+            && check(Filter::Campaign)
+            && !id_or_name_matches(&self.campaigns, call.campaign_id.as_deref(), call.campaign.as_deref())
+        {
+            return false;
+        }
+        if self.min_duration.is_some() || self.max_duration.is_some() {
+            let Some(d) = call.duration else { return false };
+            if self.min_duration.is_some_and(|min| d < min) || self.max_duration.is_some_and(|max| d > max) {
+                return false;
+            }
+        }
+        if let Some(text) = &self.search {
+            if check(Filter::Search) && !call.raw.as_ref().is_some_and(|raw| contains_text(raw, text)) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// `--number`: digits only, and the typed digits may be the tail of the stored number, so
+/// `0151 234` and `+49 151 234` both find `+49151234`.
+pub fn number_matches(wanted: &str, number: Option<&str>) -> bool {
+    let wanted = phone_digits(wanted);
+    let wanted = wanted.trim_start_matches('0');
+    let Some(number) = number else { return false };
+    !wanted.is_empty() && phone_digits(number).ends_with(wanted)
+}
+
+fn id_or_name_matches(wanted: &[String], id: Option<&str>, name: Option<&str>) -> bool {
+    wanted.iter().any(|w| {
+        id.is_some_and(|id| id == w) || name.is_some_and(|n| n.eq_ignore_ascii_case(w))
+    })
+}
+
+/// Case-insensitive substring search over every string (and number) in a raw record.
+fn contains_text(value: &serde_json::Value, text: &str) -> bool {
+    let needle = text.to_lowercase();
+    fn walk(v: &serde_json::Value, needle: &str) -> bool {
+        match v {
+            serde_json::Value::String(s) => s.to_lowercase().contains(needle),
+            serde_json::Value::Number(n) => n.to_string().contains(needle),
+            serde_json::Value::Array(items) => items.iter().any(|i| walk(i, needle)),
+            serde_json::Value::Object(map) => map.values().any(|i| walk(i, needle)),
+            _ => false,
+        }
+    }
+    walk(value, &needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_ignore_formatting_and_country_prefix() {
+        assert!(number_matches("+49 151-234 567", Some("+49151234567")));
+        assert!(number_matches("0151 234567", Some("+49151234567")));
+        assert!(!number_matches("0151 234568", Some("+49151234567")));
+        assert!(!number_matches("", Some("+49151234567")));
+        assert!(!number_matches("151", None));
+    }
+
+    #[test]
+    fn search_walks_nested_records() {
+        let raw = serde_json::json!({"transcript": [{"text": "Ich habe eine Frage"}], "n": 42});
+        assert!(contains_text(&raw, "FRAGE"));
+        assert!(contains_text(&raw, "42"));
+        assert!(!contains_text(&raw, "antwort"));
+    }
+}

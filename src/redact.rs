@@ -1,0 +1,89 @@
+//! Keeps secrets out of everything printed: URLs, headers, logs and error messages.
+
+use std::sync::{Mutex, OnceLock};
+
+use crate::config::Secret;
+
+fn registry() -> &'static Mutex<Vec<String>> {
+    static SECRETS: OnceLock<Mutex<Vec<String>>> = OnceLock::new();
+    SECRETS.get_or_init(|| Mutex::new(Vec::new()))
+}
+
+/// Remembers a secret so that `scrub` removes it from any text printed later.
+pub fn register(secret: &Secret) {
+    let value = secret.expose();
+    // Very short values would blank out ordinary words; such "secrets" are rejected upstream
+    // by vendors anyway.
+    if value.len() >= 4 {
+        let mut all = registry().lock().unwrap_or_else(|e| e.into_inner());
+        if !all.iter().any(|s| s == value) {
+            all.push(value.to_string());
+        }
+    }
+}
+
+/// Replaces every registered secret in `text` (and its URL-encoded form) with `***`.
+pub fn scrub(text: &str) -> String {
+    let all = registry().lock().unwrap_or_else(|e| e.into_inner());
+    let mut out = text.to_string();
+    for secret in all.iter() {
+        out = out.replace(secret.as_str(), "***");
+        let encoded = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect::<String>();
+        if encoded != *secret {
+            out = out.replace(&encoded, "***");
+        }
+    }
+    out
+}
+
+/// Query parameters whose values are credentials whatever they hold.
+const SENSITIVE_PARAMS: &[&str] = &[
+    "api-key", "api_key", "apikey", "key", "token", "access_token", "secret", "client_secret", "password",
+];
+
+/// Headers whose values are credentials.
+pub const SENSITIVE_HEADERS: &[&str] = &["authorization", "token", "api-key", "x-api-key", "cookie", "proxy-authorization"];
+
+/// A URL fit for logs and errors: credential parameters show `REDACTED`, known secrets `***`.
+pub fn url(url: &url::Url) -> String {
+    let mut copy = url.clone();
+    if copy.query().is_some() {
+        let pairs: Vec<(String, String)> = copy
+            .query_pairs()
+            .map(|(k, v)| {
+                let sensitive = SENSITIVE_PARAMS.iter().any(|s| k.eq_ignore_ascii_case(s));
+                (k.into_owned(), if sensitive { "REDACTED".into() } else { v.into_owned() })
+            })
+            .collect();
+        copy.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    if copy.password().is_some() {
+        let _ = copy.set_password(Some("REDACTED"));
+    }
+    scrub(copy.as_str())
+}
+
+/// A header value fit for logs.
+pub fn header(name: &str, value: &str) -> String {
+    if SENSITIVE_HEADERS.iter().any(|s| name.eq_ignore_ascii_case(s)) {
+        "REDACTED".into()
+    } else {
+        scrub(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credential_parameters_and_registered_secrets_are_hidden() {
+        register(&Secret::new("topsecret-123"));
+        let u = url::Url::parse("https://api.example/x?api-key=abc&page=2&q=topsecret-123").unwrap();
+        let shown = url(&u);
+        assert!(shown.contains("api-key=REDACTED") && shown.contains("page=2"), "{shown}");
+        assert!(!shown.contains("abc&") && !shown.contains("topsecret-123"), "{shown}");
+        assert_eq!(scrub("bearer topsecret-123 rejected"), "bearer *** rejected");
+        assert_eq!(header("Authorization", "Bearer x"), "REDACTED");
+    }
+}

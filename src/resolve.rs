@@ -1,0 +1,346 @@
+//! Parse, resolve, run: turns the parsed words into plain settings once. Config defaults,
+//! terminal detection, time zones and flag conflicts are settled here and nowhere else.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::call::{Direction, Field, Status};
+use crate::cli::{FilterArgs, Global, OutputArgs};
+use crate::config::{self, Profile};
+use crate::error::{usage, Failure};
+use crate::http::HttpOptions;
+use crate::output::{Format, OutputOptions, Zone};
+use crate::query::Query;
+use crate::sandbox::Sandbox;
+use crate::when::{self, End};
+
+/// Everything a vendor command runs with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub profile: Profile,
+    pub http: HttpOptions,
+    pub concurrency: usize,
+    /// The zone the user chose (`--tz`, else the profile's), if any.
+    pub tz: Option<Tz>,
+    pub quiet: bool,
+    pub progress: bool,
+    /// Pinned when the command started.
+    pub now: DateTime<Utc>,
+}
+
+/// The config path in effect.
+pub fn config_path(global: &Global) -> Result<PathBuf> {
+    match &global.config {
+        Some(p) => Ok(p.clone()),
+        None => config::default_path().ok_or_else(|| {
+            Failure::usage("cannot find a config directory (no HOME?)").hint("pass --config PATH").into()
+        }),
+    }
+}
+
+/// Picks the profile: `--sandbox`, else `--profile`, else `--vendor` alone, else the config's
+/// `default_profile` (or its only profile).
+pub fn profile(global: &Global, sandbox: Option<&Sandbox>) -> Result<Profile> {
+    if let Some(sb) = sandbox {
+        let vendor = global.vendor.unwrap_or(crate::vendors::Vendor::Famulor);
+        return Ok(sb.profile(vendor));
+    }
+    let path = config_path(global)?;
+    let cfg = config::load(&path)?;
+    let mut profile = match (&global.profile, global.vendor, &cfg) {
+        (Some(name), vendor, Some(cfg)) => {
+            let p = named(name, cfg, &path)?;
+            if let Some(v) = vendor.filter(|v| *v != p.vendor) {
+                return usage(format!("profile '{name}' is for {}, not {v}", p.vendor));
+            }
+            p
+        }
+        (Some(name), _, None) => {
+            return Err(Failure::usage(format!("no profile '{name}': there is no config file at {}", path.display()))
+                .hint("create one with `calls config init`, or pass --config PATH")
+                .into())
+        }
+        (None, Some(vendor), _) => Profile::from_env(vendor),
+        (None, None, Some(cfg)) => match (&cfg.default_profile, cfg.profiles.len()) {
+            (Some(name), _) => named(name, cfg, &path).map_err(|e| e.context("default_profile"))?,
+            (None, 1) => {
+                let (name, p) = cfg.profiles.iter().next().expect("one profile");
+                Profile::from_config(name, p, &path)?
+            }
+            (None, _) => {
+                return Err(Failure::usage(format!("no profile chosen and {} sets no default_profile", path.display()))
+                    .hint("pass -p NAME, or set default_profile in the config")
+                    .into())
+            }
+        },
+        (None, None, None) => {
+            return Err(Failure::usage(format!("no vendor chosen and no config at {}", path.display()))
+                .hint("try `calls --sandbox list`, pass --vendor famulor with CALLS_TOKEN set, or run `calls config init`")
+                .into())
+        }
+    };
+    if let Some(url) = &global.base_url {
+        profile.base_url = Some(url.clone());
+    }
+    Ok(profile)
+}
+
+fn named(name: &str, cfg: &config::ConfigFile, path: &Path) -> Result<Profile> {
+    let p = cfg.profiles.get(name).ok_or_else(|| {
+        let known: Vec<&str> = cfg.profiles.keys().map(String::as_str).collect();
+        Failure::usage(format!("unknown profile '{name}' in {}", path.display())).hint(if known.is_empty() {
+            "the config has no profiles yet".to_string()
+        } else {
+            format!("profiles: {}", known.join(", "))
+        })
+    })?;
+    Profile::from_config(name, p, path)
+}
+
+pub fn settings(global: &Global, profile: Profile) -> Result<Settings> {
+    let tz = match (&global.tz, &profile.timezone) {
+        (Some(z), _) => Some(when::parse_tz(z).map_err(|e| Failure::usage(format!("--tz: {e}")))?),
+        (None, Some(z)) => Some(when::parse_tz(z).map_err(Failure::usage)?),
+        (None, None) => None,
+    };
+    if !(global.timeout > 0.0 && global.timeout.is_finite()) {
+        return usage("--timeout must be a positive number of seconds");
+    }
+    let rate = global.rate.or(profile.rate);
+    if rate.is_some_and(|r| !(r > 0.0 && r.is_finite())) {
+        return usage("--rate must be a positive number of requests per second");
+    }
+    let concurrency = global.concurrency.or(profile.concurrency).unwrap_or(4);
+    if concurrency == 0 {
+        return usage("--concurrency must be at least 1");
+    }
+    Ok(Settings {
+        http: HttpOptions {
+            timeout: Duration::from_secs_f64(global.timeout),
+            retries: global.retries,
+            verbose: global.verbose,
+            rate,
+        },
+        concurrency: concurrency as usize,
+        tz,
+        quiet: global.quiet,
+        progress: !global.quiet && !global.no_progress && crate::term::stderr_is_tty(),
+        now: Utc::now(),
+        profile,
+    })
+}
+
+/// The normalized query from filter flags; `default_limit` is `list`'s 25.
+pub fn query(f: &FilterArgs, s: &Settings, default_limit: Option<u64>, keep_raw: bool) -> Result<Query> {
+    let tz = s.tz.unwrap_or(Tz::UTC);
+    let when = |word: &Option<String>, flag: &str, end: End| -> Result<Option<DateTime<Utc>>> {
+        word.as_deref()
+            .map(|w| when::parse(w, tz, s.now, end).map_err(|e| Failure::usage(format!("{flag}: {e}")).into()))
+            .transpose()
+    };
+    let from = when(&f.from, "--from", End::From)?.unwrap_or(s.now - chrono::Duration::days(30));
+    let to = when(&f.to, "--to", End::To)?.unwrap_or(s.now);
+    if from >= to {
+        return Err(Failure::usage(format!(
+            "--from ({}) is not before --to ({})",
+            crate::output::time(from, Zone::Tz(tz), false),
+            crate::output::time(to, Zone::Tz(tz), false)
+        ))
+        .hint("--from is inclusive, a date-only --to includes that day, and the defaults are 30 days ago and now")
+        .into());
+    }
+    let direction = f
+        .direction
+        .as_deref()
+        .map(|d| d.parse::<Direction>().map_err(|e| Failure::usage(format!("--direction: {e}"))))
+        .transpose()?;
+    if direction == Some(Direction::Unknown) {
+        return usage("--direction: expected one of inbound, outbound, internal, web");
+    }
+    let mut statuses = Vec::new();
+    for s in f.status.iter().filter(|s| !s.trim().is_empty()) {
+        let st = s.parse::<Status>().map_err(|e| Failure::usage(format!("--status: {e}")))?;
+        if !statuses.contains(&st) {
+            statuses.push(st);
+        }
+    }
+    if let Some(n) = &f.number {
+        if crate::call::phone_digits(n).is_empty() {
+            return usage(format!("--number: '{n}' has no digits"));
+        }
+    }
+    for (flag, v) in [("--min-duration", f.min_duration), ("--max-duration", f.max_duration)] {
+        if v.is_some_and(|v| v < 0) {
+            return usage(format!("{flag} cannot be negative"));
+        }
+    }
+    if let (Some(min), Some(max)) = (f.min_duration, f.max_duration) {
+        if min > max {
+            return usage(format!("--min-duration ({min}) is above --max-duration ({max})"));
+        }
+    }
+    if f.limit == Some(0) {
+        return usage("--limit must be at least 1");
+    }
+    let mut params = Vec::new();
+    for p in &f.param {
+        match p.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => params.push((k.trim().to_string(), v.to_string())),
+            _ => return usage(format!("--param '{p}': expected KEY=VALUE")),
+        }
+    }
+    let max = s.profile.vendor.traits().max_page_size;
+    let page_size = s.profile.page_size.unwrap_or(max);
+    if page_size > max {
+        return Err(Failure::usage(format!("page_size {page_size} is above {}'s maximum of {max}", s.profile.vendor))
+            .hint("lower page_size in the profile")
+            .into());
+    }
+    Ok(Query {
+        from,
+        to,
+        tz,
+        direction,
+        statuses,
+        number: f.number.clone(),
+        agents: f.agent.clone(),
+        campaigns: f.campaign.clone(),
+        min_duration: f.min_duration,
+        max_duration: f.max_duration,
+        search: f.search.clone().filter(|s| !s.is_empty()),
+        limit: f.limit.or(default_limit),
+        params,
+        page_size,
+        keep_raw: keep_raw || f.search.is_some(),
+    })
+}
+
+/// Output settings: the format defaults to a table on a terminal, else NDJSON (or what the
+/// `--output` file's extension says).
+pub fn output(o: &OutputArgs, tz: Option<Tz>) -> Result<OutputOptions> {
+    let from_ext = o.output.as_deref().and_then(|p| p.extension()).and_then(|e| e.to_str()).and_then(|e| {
+        match e.to_ascii_lowercase().as_str() {
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            "ndjson" | "jsonl" => Some(Format::Ndjson),
+            _ => None,
+        }
+    });
+    let format = o.format.or(from_ext).unwrap_or(if o.output.is_none() && crate::term::stdout_is_tty() {
+        Format::Table
+    } else {
+        Format::Ndjson
+    });
+    if o.raw && !matches!(format, Format::Json | Format::Ndjson) {
+        return usage("--raw works with -o json and -o ndjson");
+    }
+    let mut fields = match &o.fields {
+        Some(list) => Field::parse_list(list).map_err(|e| Failure::usage(format!("--fields: {e}")))?,
+        None if format == Format::Table => OutputOptions::TABLE_FIELDS.to_vec(),
+        None => Field::NORMALIZED.to_vec(),
+    };
+    if fields.contains(&Field::Raw) && !matches!(format, Format::Json | Format::Ndjson) {
+        return usage("the raw field works with -o json and -o ndjson");
+    }
+    if o.raw && !fields.contains(&Field::Raw) {
+        fields.push(Field::Raw);
+    }
+    Ok(OutputOptions {
+        format,
+        zone: match (tz, format) {
+            (Some(tz), _) => Zone::Tz(tz),
+            (None, Format::Table) => Zone::Local,
+            (None, _) => Zone::Tz(Tz::UTC),
+        },
+        width: if format == Format::Table { crate::term::width() } else { None },
+        path: o.output.clone().filter(|p| p.as_os_str() != "-"),
+        raw: fields.contains(&Field::Raw),
+        fields,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    fn parse(args: &[&str]) -> (Cli, Settings) {
+        let cli = Cli::try_parse_from(std::iter::once("calls").chain(args.iter().copied())).unwrap();
+        let mut profile = Profile::from_env(crate::vendors::Vendor::Famulor);
+        profile.timezone = Some("Europe/Berlin".into());
+        let mut s = settings(&cli.global, profile).unwrap();
+        s.now = DateTime::parse_from_rfc3339("2024-06-15T12:00:00Z").unwrap().with_timezone(&Utc);
+        (cli, s)
+    }
+
+    fn list_query(args: &[&str]) -> Result<Query> {
+        let (cli, s) = parse(args);
+        let Command::List(l) = &cli.command else { panic!() };
+        query(&l.filters, &s, Some(25), l.output.raw)
+    }
+
+    #[test]
+    fn filters_resolve_to_a_query() {
+        let q = list_query(&["list", "--from", "2024-06-01", "--to", "2024-06-02", "--status", "missed,busy", "--status", "missed",
+            "--direction", "inbound", "--agent", "7", "--param", "x=y=z", "--min-duration", "10"]).unwrap();
+        // Profile zone Europe/Berlin: dates are Berlin days; --to includes the whole day.
+        assert_eq!(q.from.to_rfc3339(), "2024-05-31T22:00:00+00:00");
+        assert_eq!(q.to.to_rfc3339(), "2024-06-02T22:00:00+00:00");
+        assert_eq!(q.statuses, vec![Status::Missed, Status::Busy]);
+        assert_eq!(q.direction, Some(Direction::Inbound));
+        assert_eq!(q.agents, vec!["7"]);
+        assert_eq!(q.params, vec![("x".to_string(), "y=z".to_string())]);
+        assert_eq!(q.limit, Some(25));
+        assert_eq!(q.page_size, 100);
+        assert_eq!(q.min_duration, Some(10));
+    }
+
+    #[test]
+    fn defaults_are_thirty_days_to_now_and_tz_flag_beats_profile() {
+        let q = list_query(&["list", "--tz", "UTC", "--limit", "3"]).unwrap();
+        assert_eq!(q.to.to_rfc3339(), "2024-06-15T12:00:00+00:00");
+        assert_eq!(q.from.to_rfc3339(), "2024-05-16T12:00:00+00:00");
+        assert_eq!(q.tz, Tz::UTC);
+        assert_eq!(q.limit, Some(3));
+    }
+
+    #[test]
+    fn bad_input_is_a_usage_error() {
+        for args in [
+            &["list", "--from", "2024-06-03", "--to", "2024-06-02"][..],
+            &["list", "--from", "tomorrow-ish"],
+            &["list", "--status", "happy"],
+            &["list", "--direction", "sideways"],
+            &["list", "--number", "abc"],
+            &["list", "--limit", "0"],
+            &["list", "--param", "novalue"],
+            &["list", "--min-duration", "60", "--max-duration", "10"],
+        ] {
+            let err = list_query(args).unwrap_err();
+            assert_eq!(crate::error::classify(&err).0, crate::error::Exit::Usage, "{args:?}: {err:#}");
+        }
+    }
+
+    #[test]
+    fn output_defaults_follow_the_file_extension_and_flags() {
+        let (cli, s) = parse(&["list", "--output", "x.csv", "--fields", "id,status"]);
+        let Command::List(l) = &cli.command else { panic!() };
+        let o = output(&l.output, s.tz).unwrap();
+        assert_eq!(o.format, Format::Csv);
+        assert_eq!(o.fields, vec![Field::Id, Field::Status]);
+        assert_eq!(o.zone, Zone::Tz("Europe/Berlin".parse().unwrap()));
+        let (cli, _) = parse(&["list", "-o", "csv", "--raw"]);
+        let Command::List(l) = &cli.command else { panic!() };
+        assert!(output(&l.output, None).is_err());
+        let (cli, _) = parse(&["list", "-o", "ndjson", "--raw"]);
+        let Command::List(l) = &cli.command else { panic!() };
+        let o = output(&l.output, None).unwrap();
+        assert_eq!(o.fields.last(), Some(&Field::Raw));
+        assert_eq!(o.zone, Zone::Tz(Tz::UTC));
+    }
+}

@@ -1,0 +1,286 @@
+//! `calls sandbox`: fake vendor APIs on 127.0.0.1 with deterministic data and fault injection.
+//! Vendor V lives under `http://127.0.0.1:PORT/V`; recordings come from a second port so the
+//! "credentials only to the API host" rule is exercised. One module per vendor.
+
+mod famulor;
+pub mod world;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use chrono::{DateTime, Utc};
+
+use crate::call::Call;
+use crate::config::{Profile, Secret, SecretKey, SecretSource};
+use crate::vendors::Vendor;
+use world::{Rng, World};
+
+/// How the sandbox behaves.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// 0: any free port.
+    pub port: u16,
+    /// Calls per vendor.
+    pub calls: usize,
+    pub seed: u64,
+    /// Calls lie in the 90 days before this; default now.
+    pub until: Option<DateTime<Utc>>,
+    pub latency: Duration,
+    /// Share of API requests answered with a fault.
+    pub fail_rate: f64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { port: 0, calls: 500, seed: 1, until: None, latency: Duration::ZERO, fail_rate: 0.0 }
+    }
+}
+
+/// A request the sandbox received, for tests that assert what calls sent.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Recorded {
+    pub fn param(&self, key: &str) -> Option<&str> {
+        self.query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+    pub fn header(&self, key: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Shared by every handler.
+pub struct Shared {
+    pub opts: Options,
+    pub famulor: World,
+    /// `http://127.0.0.1:RECPORT`
+    pub recordings_base: String,
+    requests: Mutex<Vec<Recorded>>,
+    counter: AtomicU64,
+}
+
+/// A running sandbox; it stops when dropped.
+pub struct Sandbox {
+    pub addr: SocketAddr,
+    pub recordings_addr: SocketAddr,
+    shared: Arc<Shared>,
+    _stop: tokio::sync::watch::Sender<()>,
+}
+
+impl Sandbox {
+    /// Binds both ports and serves on the current tokio runtime.
+    pub async fn start(opts: Options) -> Result<Sandbox> {
+        let api = tokio::net::TcpListener::bind(("127.0.0.1", opts.port))
+            .await
+            .with_context(|| format!("cannot listen on 127.0.0.1:{}", opts.port))?;
+        let rec = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.context("cannot open the recordings port")?;
+        let addr = api.local_addr()?;
+        let recordings_addr = rec.local_addr()?;
+        let until = opts.until.unwrap_or_else(|| {
+            let now = Utc::now();
+            now - chrono::Duration::nanoseconds(now.timestamp_subsec_nanos() as i64)
+        });
+        let shared = Arc::new(Shared {
+            famulor: World::generate(opts.seed, opts.calls, until, &famulor::SHAPE),
+            recordings_base: format!("http://{recordings_addr}"),
+            opts,
+            requests: Mutex::new(Vec::new()),
+            counter: AtomicU64::new(0),
+        });
+        let api_routes = Router::new()
+            .nest("/famulor", famulor::routes())
+            .layer(axum::middleware::from_fn_with_state(shared.clone(), faults))
+            .fallback(website)
+            .with_state(shared.clone());
+        let rec_routes = Router::new()
+            .route("/{vendor}/{file}", axum::routing::get(recording))
+            .with_state(shared.clone());
+        // Dropping the sender (when the Sandbox is dropped) stops both servers.
+        let (stop, stopped) = tokio::sync::watch::channel(());
+        for (listener, routes) in [(api, api_routes), (rec, rec_routes)] {
+            let mut stopped = stopped.clone();
+            tokio::spawn(async move {
+                let shutdown = async move {
+                    let _ = stopped.changed().await;
+                };
+                let _ = axum::serve(listener, routes).with_graceful_shutdown(shutdown).await;
+            });
+        }
+        Ok(Sandbox { addr, recordings_addr, shared, _stop: stop })
+    }
+
+    pub fn base_url(&self, vendor: Vendor) -> String {
+        format!("http://{}/{}", self.addr, vendor.id())
+    }
+
+    /// The credentials the sandbox accepts for a vendor.
+    pub fn credentials(vendor: Vendor) -> Vec<(SecretKey, &'static str)> {
+        match vendor {
+            Vendor::Famulor => vec![(SecretKey::token, famulor::TOKEN)],
+        }
+    }
+
+    /// A ready profile pointing at this sandbox (what `--sandbox` runs with).
+    pub fn profile(&self, vendor: Vendor) -> Profile {
+        let mut p = Profile::from_env(vendor);
+        p.name = Some(format!("sandbox-{vendor}"));
+        p.base_url = Some(self.base_url(vendor));
+        p.secrets = Self::credentials(vendor)
+            .into_iter()
+            .map(|(k, v)| (k, SecretSource::Sandbox(Secret::new(v))))
+            .collect();
+        p
+    }
+
+    /// A config file with one profile per vendor, printed on start.
+    pub fn config_toml(&self) -> String {
+        let mut out = String::from("default_profile = \"famulor\"\n");
+        for vendor in Vendor::ALL {
+            out.push_str(&format!("\n[profiles.{vendor}]\nvendor = \"{vendor}\"\nbase_url = \"{}\"\n", self.base_url(vendor)));
+            for (key, value) in Self::credentials(vendor) {
+                out.push_str(&format!("{} = \"{value}\"\n", key.name()));
+            }
+        }
+        out
+    }
+
+    pub fn world(&self, vendor: Vendor) -> &World {
+        match vendor {
+            Vendor::Famulor => &self.shared.famulor,
+        }
+    }
+
+    /// What a correct client makes of the vendor's calls in `[from, to)`, newest first.
+    pub fn expected(&self, vendor: Vendor, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Call> {
+        let calls = self.world(vendor).between(from, to);
+        calls
+            .iter()
+            .rev()
+            .map(|t| match vendor {
+                Vendor::Famulor => famulor::expected(t, &self.shared),
+            })
+            .collect()
+    }
+
+    /// Every API request received so far.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.shared.requests.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub fn clear_requests(&self) {
+        self.shared.requests.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+}
+
+/// Records each request, adds latency and, at `fail_rate`, answers with a fault instead:
+/// 500, 503, 429 with `Retry-After`, or a body cut off before its Content-Length.
+async fn faults(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    let recorded = Recorded {
+        method: req.method().to_string(),
+        path: req.uri().path().to_string(),
+        query: url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes()).into_owned().collect(),
+        headers: req
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+            .collect(),
+    };
+    s.requests.lock().unwrap_or_else(|e| e.into_inner()).push(recorded);
+    if !s.opts.latency.is_zero() {
+        tokio::time::sleep(s.opts.latency).await;
+    }
+    let n = s.counter.fetch_add(1, Ordering::Relaxed);
+    let mut rng = Rng::new(s.opts.seed.wrapping_mul(31).wrapping_add(n));
+    if s.opts.fail_rate <= 0.0 || !rng.chance(s.opts.fail_rate) {
+        return next.run(req).await;
+    }
+    match rng.below(4) {
+        0 => (StatusCode::INTERNAL_SERVER_ERROR, "<html><body>Server Error</body></html>").into_response(),
+        1 => (StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable").into_response(),
+        2 => (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, "1")],
+            axum::Json(serde_json::json!({"message": "Too Many Attempts."})),
+        )
+            .into_response(),
+        _ => {
+            let full = next.run(req).await;
+            let (parts, body) = full.into_parts();
+            let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+            let half = bytes.slice(..bytes.len() / 2);
+            let chunks: Vec<Result<bytes::Bytes, std::io::Error>> =
+                vec![Ok(half), Err(std::io::Error::other("sandbox cut the body"))];
+            let mut resp = Response::from_parts(parts, Body::from_stream(futures_util::stream::iter(chunks)));
+            resp.headers_mut().insert(header::CONTENT_LENGTH, bytes.len().into());
+            resp
+        }
+    }
+}
+
+/// Anything that is not an API path: a marketing page, as a wrong base URL would reach.
+async fn website() -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        "<!DOCTYPE html><html><head><title>Welcome</title></head><body><h1>Our product</h1></body></html>",
+    )
+        .into_response()
+}
+
+/// `GET /VENDOR/FILE.wav`: a short generated tone.
+async fn recording(axum::extract::Path((_vendor, file)): axum::extract::Path<(String, String)>) -> Response {
+    let seed = file.bytes().fold(0u64, |h, b| h.wrapping_mul(131).wrapping_add(b as u64));
+    ([(header::CONTENT_TYPE, "audio/wav")], wav(seed, 8000)).into_response()
+}
+
+/// A mono 16-bit 8 kHz WAV of `samples` samples, its pitch chosen by `seed`.
+pub fn wav(seed: u64, samples: u32) -> Vec<u8> {
+    let rate = 8000u32;
+    let data_len = samples * 2;
+    let mut out = Vec::with_capacity(44 + data_len as usize);
+    out.extend_from_slice(b"RIFF");
+    out.extend_from_slice(&(36 + data_len).to_le_bytes());
+    out.extend_from_slice(b"WAVEfmt ");
+    out.extend_from_slice(&16u32.to_le_bytes());
+    out.extend_from_slice(&1u16.to_le_bytes());
+    out.extend_from_slice(&1u16.to_le_bytes());
+    out.extend_from_slice(&rate.to_le_bytes());
+    out.extend_from_slice(&(rate * 2).to_le_bytes());
+    out.extend_from_slice(&2u16.to_le_bytes());
+    out.extend_from_slice(&16u16.to_le_bytes());
+    out.extend_from_slice(b"data");
+    out.extend_from_slice(&data_len.to_le_bytes());
+    let pitch = 300.0 + (seed % 500) as f64;
+    for i in 0..samples {
+        let v = (i as f64 * pitch * std::f64::consts::TAU / rate as f64).sin() * 8000.0;
+        out.extend_from_slice(&(v as i16).to_le_bytes());
+    }
+    out
+}
+
+/// True when the client asked for JSON (Laravel-style APIs answer HTML otherwise).
+pub fn wants_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("json"))
+}
+
+/// A JSON response with a status.
+pub fn json(status: StatusCode, value: serde_json::Value) -> Response {
+    (status, axum::Json(value)).into_response()
+}

@@ -1,0 +1,54 @@
+//! Famulor's JSON, written from its "Anrufe auflisten" page (vendor-docs/000_*.txt) and the
+//! confirmed facts in vendor-docs/README.md. These types never leave the famulor module.
+
+use serde::Deserialize;
+
+use crate::vendors::lenient;
+
+/// `GET /api/user/calls`: Laravel's paginator around `data`.
+#[derive(Debug, Deserialize)]
+pub struct ListResponse<T> {
+    pub data: Vec<T>,
+    pub last_page: u64,
+    #[serde(default)]
+    pub total: Option<u64>,
+}
+
+/// One call, as in the list and (unwrapped) in `GET /api/user/calls/{id}`. Only the fields
+/// calls normalizes are typed; `transcript` (array in the list, string in the single call) and
+/// `evaluation` (array vs object) stay in the raw record.
+#[derive(Debug, Deserialize)]
+pub struct WireCall {
+    #[serde(deserialize_with = "lenient::id")]
+    pub id: String,
+    #[serde(default)]
+    pub assistant_name: Option<String>,
+    #[serde(default)]
+    pub campaign_name: Option<String>,
+    /// inbound | outbound | web
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    pub duration: Option<i64>,
+    #[serde(default)]
+    pub assistant_phone_number: Option<String>,
+    #[serde(default)]
+    pub client_phone_number: Option<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_decimal")]
+    pub total_cost: Option<String>,
+    /// human | machine | unknown
+    #[serde(default)]
+    pub answered_by: Option<String>,
+    #[serde(default)]
+    pub recording_url: Option<String>,
+    /// `2024-01-15T10:30:00Z` or `2025-08-04 14:30:00` (no zone: UTC).
+    pub created_at: String,
+}
+
+/// `{"message": "..."}`, Laravel's error body.
+#[derive(Debug, Deserialize)]
+pub struct ErrorBody {
+    pub message: String,
+}

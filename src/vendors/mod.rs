@@ -1,0 +1,273 @@
+//! The backend contract: every vendor lists pages of calls; `show`, `recording`, `assign` and
+//! `delete` are capabilities a vendor declares. One module per vendor, wire types inside it.
+
+pub mod famulor;
+
+use std::fmt;
+
+use anyhow::Result;
+use serde::{Deserialize, Serialize};
+
+use crate::call::Call;
+use crate::config::{Profile, SecretKey};
+use crate::error::{Exit, Failure};
+use crate::http::{Http, Reply};
+use crate::query::{Plan, Query};
+
+/// The vendors calls knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Vendor {
+    Famulor,
+}
+
+/// An optional operation a vendor may support.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    Show,
+}
+
+impl Operation {
+    pub fn name(self) -> &'static str {
+        match self {
+            Operation::Show => "show",
+        }
+    }
+}
+
+/// What a vendor can do, and the facts the shared code needs about it.
+#[derive(Debug, Clone, Copy)]
+pub struct Traits {
+    pub product: &'static str,
+    pub operations: &'static [Operation],
+    /// The largest page the vendor serves (also the default page size).
+    pub max_page_size: u32,
+    /// `None` when every customer has their own host.
+    pub default_base_url: Option<&'static str>,
+    /// The secret that authenticates requests.
+    pub auth_secret: SecretKey,
+    /// The listing comes newest first, so paging may stop once a page is older than `--from`.
+    pub newest_first: bool,
+}
+
+impl Vendor {
+    pub const ALL: [Vendor; 1] = [Vendor::Famulor];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Vendor::Famulor => "famulor",
+        }
+    }
+
+    pub fn traits(self) -> Traits {
+        match self {
+            Vendor::Famulor => famulor::TRAITS,
+        }
+    }
+
+    pub fn supports(self, op: Operation) -> bool {
+        self.traits().operations.contains(&op)
+    }
+
+    /// The typed "does not support" error, raised before any request (exit 4).
+    pub fn unsupported(self, op: Operation) -> Failure {
+        let able: Vec<&str> = Vendor::ALL.iter().filter(|v| v.supports(op)).map(|v| v.id()).collect();
+        let who = if able.is_empty() {
+            "no vendor supports it".to_string()
+        } else {
+            format!("vendors that can: {}", able.join(", "))
+        };
+        Failure::new(Exit::Unsupported, format!("{self} does not support `{}`", op.name())).hint(who)
+    }
+}
+
+impl fmt::Display for Vendor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// Where to continue a listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageRef {
+    Number(u64),
+    Url(String),
+}
+
+/// One page of calls, already normalized, in the vendor's order.
+#[derive(Debug, Default)]
+pub struct Page {
+    pub calls: Vec<Call>,
+    pub next: Option<PageRef>,
+    /// Known when the vendor reports its page count (lets the pager fetch ahead).
+    pub total_pages: Option<u64>,
+    pub total_calls: Option<u64>,
+}
+
+/// What every backend holds: the HTTP layer, its base URL and how to name its credentials.
+#[derive(Debug, Clone)]
+pub struct Conn {
+    pub vendor: Vendor,
+    pub http: Http,
+    pub base: url::Url,
+    /// Says where the credential came from, for a 401 (never its value).
+    pub auth_hint: String,
+}
+
+impl Conn {
+    pub fn new(profile: &Profile, http: Http) -> Result<Self> {
+        let vendor = profile.vendor;
+        let base = match (&profile.base_url, vendor.traits().default_base_url) {
+            (Some(b), _) => b.clone(),
+            (None, Some(d)) => d.to_string(),
+            (None, None) => {
+                return Err(Failure::usage(format!("{vendor} needs a base_url: every customer has their own host"))
+                    .hint("set base_url in the profile, or pass --base-url https://<you>.example")
+                    .into())
+            }
+        };
+        let base = url::Url::parse(&base)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
+            .ok_or_else(|| Failure::usage(format!("base URL '{base}' is not an http(s) URL")))?;
+        Ok(Conn {
+            vendor,
+            http,
+            base,
+            auth_hint: profile.secret_hint(vendor.traits().auth_secret),
+        })
+    }
+
+    /// `base` + `path`, keeping any path the base already has (`http://host/famulor`).
+    pub fn url(&self, path: &str) -> url::Url {
+        let mut url = self.base.clone();
+        let joined = format!("{}/{}", url.path().trim_end_matches('/'), path.trim_start_matches('/'));
+        url.set_path(&joined);
+        url
+    }
+
+    /// Turns a non-success reply into the right error: 401/403 is exit 3 with a hint naming
+    /// the secret's source; other statuses carry the vendor's own message.
+    pub fn check(&self, reply: &Reply, message: impl Fn(&Reply) -> Option<String>) -> Result<()> {
+        if reply.status.is_success() {
+            return Ok(());
+        }
+        let said = message(reply).map(|m| format!(": {}", crate::redact::scrub(&m))).unwrap_or_default();
+        let status = reply.status;
+        if status == reqwest::StatusCode::UNAUTHORIZED || status == reqwest::StatusCode::FORBIDDEN {
+            return Err(Failure::new(Exit::Auth, format!("{} rejected the credentials ({status}{said})", self.vendor))
+                .hint(self.auth_hint.clone())
+                .into());
+        }
+        if reply.status.as_u16() == 422 || reply.status.as_u16() == 400 {
+            return Err(Failure::usage(format!("{} refused the request ({status}{said})", self.vendor))
+                .hint(format!("request: {}", reply.shown_url))
+                .into());
+        }
+        Err(anyhow::anyhow!("{} answered {status}{said} ({})", self.vendor, reply.shown_url))
+    }
+}
+
+/// The backends, one variant per vendor.
+#[derive(Debug)]
+pub enum Backend {
+    Famulor(famulor::Famulor),
+}
+
+impl Backend {
+    /// Builds the backend for a profile, resolving the secrets it needs.
+    pub fn new(profile: &Profile, http: Http) -> Result<Self> {
+        let conn = Conn::new(profile, http)?;
+        Ok(match profile.vendor {
+            Vendor::Famulor => Backend::Famulor(famulor::Famulor::new(conn, profile)?),
+        })
+    }
+
+    pub fn vendor(&self) -> Vendor {
+        match self {
+            Backend::Famulor(_) => Vendor::Famulor,
+        }
+    }
+
+    /// Which filters the vendor applies; an error if the query cannot be expressed.
+    pub fn plan(&self, q: &Query) -> Result<Plan> {
+        match self {
+            Backend::Famulor(b) => b.plan(q),
+        }
+    }
+
+    pub fn first_page(&self) -> PageRef {
+        PageRef::Number(1)
+    }
+
+    pub async fn page(&self, q: &Query, at: &PageRef) -> Result<Page> {
+        match self {
+            Backend::Famulor(b) => b.page(q, at).await,
+        }
+    }
+
+    /// One call in full, with its raw record.
+    pub async fn show(&self, id: &str) -> Result<Call> {
+        if !self.vendor().supports(Operation::Show) {
+            return Err(self.vendor().unsupported(Operation::Show).into());
+        }
+        match self {
+            Backend::Famulor(b) => b.show(id).await,
+        }
+    }
+
+    /// One cheap authenticated request (`config check --online`).
+    pub async fn ping(&self, q: &Query) -> Result<()> {
+        let mut q = q.clone();
+        q.page_size = 1;
+        self.page(&q, &self.first_page()).await.map(|_| ())
+    }
+}
+
+/// The error for an id the vendor does not know.
+pub fn not_found(vendor: Vendor, id: &str) -> anyhow::Error {
+    Failure::new(Exit::Failed, format!("{vendor} has no call with id '{id}'"))
+        .hint("check the id with `calls list`")
+        .into()
+}
+
+/// Reads a JSON number or a numeric string as an integer (vendors disagree on which).
+pub mod lenient {
+    use serde::{Deserialize, Deserializer};
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum NumOrStr {
+        Int(i64),
+        Float(f64),
+        Str(String),
+    }
+
+    pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        Ok(match Option::<NumOrStr>::deserialize(d)? {
+            Some(NumOrStr::Int(i)) => Some(i),
+            Some(NumOrStr::Float(f)) => Some(f.round() as i64),
+            Some(NumOrStr::Str(s)) => s.trim().parse::<f64>().ok().map(|f| f.round() as i64),
+            None => None,
+        })
+    }
+
+    /// An id that may come as a number or a string.
+    pub fn id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        Ok(match NumOrStr::deserialize(d)? {
+            NumOrStr::Int(i) => i.to_string(),
+            NumOrStr::Float(f) => f.to_string(),
+            NumOrStr::Str(s) => s,
+        })
+    }
+
+    /// A decimal that may come as a number or a string, kept as written.
+    pub fn opt_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Ok(match Option::<NumOrStr>::deserialize(d)? {
+            Some(NumOrStr::Int(i)) => Some(i.to_string()),
+            Some(NumOrStr::Float(f)) => Some(f.to_string()),
+            Some(NumOrStr::Str(s)) if !s.trim().is_empty() => Some(s),
+            _ => None,
+        })
+    }
+}

@@ -1,0 +1,139 @@
+//! `--from` / `--to` words (`2024-05-01`, RFC 3339, `today`, `3h`) read in a time zone.
+
+use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+/// Which end of the window a WHEN is for: a date-only `--to` covers that whole day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    From,
+    To,
+}
+
+/// Parses a WHEN word. `now` is pinned once when the command starts.
+pub fn parse(word: &str, tz: Tz, now: DateTime<Utc>, end: End) -> Result<DateTime<Utc>, String> {
+    let w = word.trim();
+    let lower = w.to_ascii_lowercase();
+    let day = |date: NaiveDate| match end {
+        End::From => start_of_day(date, tz),
+        End::To => start_of_day(date + Duration::days(1), tz),
+    };
+    let today = now.with_timezone(&tz).date_naive();
+    match lower.as_str() {
+        "now" => return Ok(now),
+        "today" => return Ok(day(today)),
+        "yesterday" => return Ok(day(today - Duration::days(1))),
+        _ => {}
+    }
+    if let Some(ago) = parse_ago(&lower) {
+        return ago.map(|d| now - d);
+    }
+    if let Ok(date) = NaiveDate::parse_from_str(w, "%Y-%m-%d") {
+        return Ok(day(date));
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(w) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+        if let Ok(local) = NaiveDateTime::parse_from_str(w, format) {
+            return from_local(local, tz)
+                .ok_or_else(|| format!("'{w}' does not exist in {tz} (a daylight-saving gap)"));
+        }
+    }
+    Err(format!(
+        "cannot read '{w}' as a time: use YYYY-MM-DD, an RFC 3339 datetime (2024-05-01T14:00:00+02:00), today, yesterday, or 30m / 12h / 7d ago"
+    ))
+}
+
+/// `15m`, `12h`, `7d`: `None` when the word is not of that shape.
+fn parse_ago(w: &str) -> Option<Result<Duration, String>> {
+    let unit = w.chars().last()?;
+    let digits = &w[..w.len() - unit.len_utf8()];
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: i64 = match digits.parse() {
+        Ok(n) if n <= 100_000 => n,
+        _ => return Some(Err(format!("'{w}' is too far back"))),
+    };
+    match unit {
+        'm' => Some(Ok(Duration::minutes(n))),
+        'h' => Some(Ok(Duration::hours(n))),
+        'd' => Some(Ok(Duration::days(n))),
+        _ => None,
+    }
+}
+
+/// A local wall-clock time in `tz`: the earlier of two on a DST fold, `None` in a gap.
+pub fn from_local(local: NaiveDateTime, tz: Tz) -> Option<DateTime<Utc>> {
+    match tz.from_local_datetime(&local) {
+        LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
+        LocalResult::Ambiguous(a, _) => Some(a.with_timezone(&Utc)),
+        LocalResult::None => None,
+    }
+}
+
+/// The first instant of `date` in `tz` (zones that skip midnight start the day an hour later).
+pub fn start_of_day(date: NaiveDate, tz: Tz) -> DateTime<Utc> {
+    let midnight = date.and_hms_opt(0, 0, 0).expect("midnight exists");
+    (0..=3)
+        .find_map(|h| from_local(midnight + Duration::hours(h), tz))
+        .unwrap_or_else(|| Utc.from_utc_datetime(&midnight))
+}
+
+/// Parses an IANA zone name (`Europe/Berlin`, `UTC`), with a hint on failure.
+pub fn parse_tz(name: &str) -> Result<Tz, String> {
+    name.trim().parse::<Tz>().map_err(|_| {
+        format!("unknown time zone '{name}': use an IANA name such as Europe/Berlin, America/New_York or UTC")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2024-03-10T15:30:00Z").unwrap().with_timezone(&Utc)
+    }
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn dates_are_read_in_the_zone_and_to_covers_the_day() {
+        let berlin: Tz = "Europe/Berlin".parse().unwrap();
+        assert_eq!(parse("2024-03-01", berlin, now(), End::From).unwrap(), at("2024-02-29T23:00:00Z"));
+        assert_eq!(parse("2024-03-01", berlin, now(), End::To).unwrap(), at("2024-03-01T23:00:00Z"));
+        assert_eq!(parse("2024-03-01", Tz::UTC, now(), End::To).unwrap(), at("2024-03-02T00:00:00Z"));
+    }
+
+    #[test]
+    fn relative_words() {
+        assert_eq!(parse("today", Tz::UTC, now(), End::From).unwrap(), at("2024-03-10T00:00:00Z"));
+        assert_eq!(parse("today", Tz::UTC, now(), End::To).unwrap(), at("2024-03-11T00:00:00Z"));
+        assert_eq!(parse("yesterday", Tz::UTC, now(), End::From).unwrap(), at("2024-03-09T00:00:00Z"));
+        assert_eq!(parse("90m", Tz::UTC, now(), End::From).unwrap(), at("2024-03-10T14:00:00Z"));
+        assert_eq!(parse("2h", Tz::UTC, now(), End::From).unwrap(), at("2024-03-10T13:30:00Z"));
+        assert_eq!(parse("7d", Tz::UTC, now(), End::From).unwrap(), at("2024-03-03T15:30:00Z"));
+        assert_eq!(parse("now", Tz::UTC, now(), End::To).unwrap(), now());
+    }
+
+    #[test]
+    fn datetimes_with_and_without_offset() {
+        let ny: Tz = "America/New_York".parse().unwrap();
+        assert_eq!(parse("2024-03-01T10:00:00+02:00", ny, now(), End::To).unwrap(), at("2024-03-01T08:00:00Z"));
+        assert_eq!(parse("2024-03-01 10:00", ny, now(), End::From).unwrap(), at("2024-03-01T15:00:00Z"));
+        // 02:30 does not exist in New York on 2024-03-10.
+        assert!(parse("2024-03-10T02:30", ny, now(), End::From).unwrap_err().contains("gap"));
+    }
+
+    #[test]
+    fn bad_words_say_what_is_accepted() {
+        for bad in ["2024-13-01", "last tuesday", "5w", "", "1d2"] {
+            let err = parse(bad, Tz::UTC, now(), End::From).unwrap_err();
+            assert!(err.contains("YYYY-MM-DD"), "{bad}: {err}");
+        }
+        assert!(parse_tz("Mars/Olympus").unwrap_err().contains("IANA"));
+    }
+}
