@@ -23,33 +23,26 @@ pub struct ConfigFile {
     pub profiles: BTreeMap<String, ProfileConfig>,
 }
 
-/// One `[profiles.NAME]` table. Unknown keys are errors so typos do not go unnoticed.
-#[derive(Debug, Default, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProfileConfig {
-    pub vendor: Option<Vendor>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub base_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timezone: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub page_size: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub concurrency: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rate: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub token_url: Option<String>,
-    #[serde(flatten)]
-    pub secrets: SecretKeys,
-}
-
-macro_rules! secret_keys {
+macro_rules! profile_config {
     ($($key:ident, $env:ident, $cmd:ident, $calls_env:literal;)*) => {
-        /// Every secret key with its `_env` and `_command` variants.
+        /// One `[profiles.NAME]` table. Unknown keys are errors so typos do not go unnoticed.
+        /// (Written out rather than flattened: serde's `flatten` would lose the line numbers.)
         #[derive(Debug, Default, Clone, Deserialize, Serialize)]
         #[serde(deny_unknown_fields)]
-        pub struct SecretKeys {
+        pub struct ProfileConfig {
+            pub vendor: Option<Vendor>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub base_url: Option<String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub timezone: Option<String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub page_size: Option<u32>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub concurrency: Option<u32>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub rate: Option<f64>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub token_url: Option<String>,
             $(
                 #[serde(skip_serializing_if = "Option::is_none")]
                 pub $key: Option<String>,
@@ -60,9 +53,9 @@ macro_rules! secret_keys {
             )*
         }
 
-        impl SecretKeys {
-            /// (key, CALLS_* variable, inline, env name, command) for each secret.
-            fn each(&self) -> Vec<(SecretKey, Option<&String>, Option<&String>, Option<&String>)> {
+        impl ProfileConfig {
+            /// (key, inline, env name, command) for each secret.
+            fn secrets(&self) -> Vec<(SecretKey, Option<&String>, Option<&String>, Option<&String>)> {
                 vec![$((SecretKey::$key, self.$key.as_ref(), self.$env.as_ref(), self.$cmd.as_ref()),)*]
             }
 
@@ -77,6 +70,8 @@ macro_rules! secret_keys {
         pub enum SecretKey { $($key,)* }
 
         impl SecretKey {
+            pub const ALL: &'static [SecretKey] = &[$(SecretKey::$key,)*];
+
             pub fn name(self) -> &'static str {
                 match self { $(SecretKey::$key => stringify!($key),)* }
             }
@@ -88,7 +83,7 @@ macro_rules! secret_keys {
     };
 }
 
-secret_keys! {
+profile_config! {
     token, token_env, token_command, "CALLS_TOKEN";
     api_key, api_key_env, api_key_command, "CALLS_API_KEY";
     client_id, client_id_env, client_id_command, "CALLS_CLIENT_ID";
@@ -161,11 +156,10 @@ pub struct Profile {
 impl Profile {
     /// A profile from the environment only (`--vendor` without `--profile`).
     pub fn from_env(vendor: Vendor) -> Self {
-        let secrets = SecretKeys::default()
-            .each()
-            .into_iter()
-            .filter(|(key, ..)| std::env::var_os(key.calls_env()).is_some())
-            .map(|(key, ..)| (key, SecretSource::CallsEnv(key.calls_env())))
+        let secrets = SecretKey::ALL
+            .iter()
+            .filter(|key| std::env::var_os(key.calls_env()).is_some())
+            .map(|&key| (key, SecretSource::CallsEnv(key.calls_env())))
             .collect();
         Profile {
             name: None,
@@ -187,7 +181,7 @@ impl Profile {
                 .hint(format!("add e.g. vendor = \"famulor\" under [profiles.{name}]"))
         })?;
         let mut secrets = Vec::new();
-        for (key, inline, env, command) in cfg.secrets.each() {
+        for (key, inline, env, command) in cfg.secrets() {
             let given = [inline.is_some(), env.is_some(), command.is_some()];
             if given.iter().filter(|g| **g).count() > 1 {
                 return Err(Failure::usage(format!(
@@ -326,7 +320,7 @@ pub fn load(path: &Path) -> Result<Option<ConfigFile>> {
 /// Parses config text; errors name the file and, for syntax and keys, the line.
 pub fn parse(text: &str, path: &Path) -> Result<ConfigFile> {
     toml::from_str::<ConfigFile>(text).map_err(|e| {
-        let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+        let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
         let message = e.message().trim().replace('\n', " ");
         let at = line.map(|l| format!(" line {l}")).unwrap_or_default();
         Failure::usage(format!("{}{at}: {message}", path.display()))
@@ -359,7 +353,7 @@ pub fn redacted(cfg: &ConfigFile) -> String {
         profiles: cfg.profiles.clone(),
     };
     for p in copy.profiles.values_mut() {
-        p.secrets.redact_inline();
+        p.redact_inline();
     }
     toml::to_string_pretty(&copy).unwrap_or_default()
 }

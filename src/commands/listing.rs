@@ -19,10 +19,10 @@ pub async fn run(s: &Settings, args: &ListArgs, default_limit: Option<u64>, summ
     let plan = backend.plan(&query)?;
     if s.http.verbose > 0 {
         term::log(&format!(
-            "{}: {} .. {} (UTC); {}",
+            "{}: {} .. {}; {}",
             backend.vendor(),
-            query.from.to_rfc3339(),
-            query.to.to_rfc3339(),
+            crate::output::time(query.from, crate::output::Zone::Tz(query.tz), false),
+            crate::output::time(query.to, crate::output::Zone::Tz(query.tz), false),
             plan.describe()
         ));
     }

@@ -130,7 +130,8 @@ impl serde::Serialize for Row<'_> {
 /// A writer for one of the formats; calls go in one at a time.
 pub enum CallWriter<W: Write> {
     Table(TableWriter<W>),
-    Csv(csv::Writer<W>, Vec<Field>, Zone),
+    /// `header`: a header line is still owed (written with the first call, or at the end).
+    Csv { out: csv::Writer<W>, fields: Vec<Field>, zone: Zone, header: bool },
     Json { out: W, fields: Vec<Field>, zone: Zone, first: bool },
     Ndjson { out: W, fields: Vec<Field>, zone: Zone },
 }
@@ -141,13 +142,12 @@ impl<W: Write> CallWriter<W> {
         let fields = opts.fields.clone();
         Ok(match opts.format {
             Format::Table => CallWriter::Table(TableWriter::new(out, fields, opts.zone, opts.width)),
-            Format::Csv => {
-                let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(out);
-                if header {
-                    w.write_record(fields.iter().map(|f| f.name()))?;
-                }
-                CallWriter::Csv(w, fields, opts.zone)
-            }
+            Format::Csv => CallWriter::Csv {
+                out: csv::WriterBuilder::new().has_headers(false).from_writer(out),
+                fields,
+                zone: opts.zone,
+                header,
+            },
             Format::Json => CallWriter::Json { out, fields, zone: opts.zone, first: true },
             Format::Ndjson => CallWriter::Ndjson { out, fields, zone: opts.zone },
         })
@@ -156,7 +156,10 @@ impl<W: Write> CallWriter<W> {
     pub fn write(&mut self, call: &Call) -> Result<()> {
         match self {
             CallWriter::Table(t) => t.push(call),
-            CallWriter::Csv(w, fields, zone) => {
+            CallWriter::Csv { out: w, fields, zone, header } => {
+                if std::mem::take(header) {
+                    w.write_record(fields.iter().map(|f| f.name()))?;
+                }
                 for &f in fields.iter() {
                     w.write_field(text(call, f, *zone, false).as_deref().unwrap_or(""))?;
                 }
@@ -179,7 +182,7 @@ impl<W: Write> CallWriter<W> {
     pub fn flush(&mut self) -> Result<()> {
         match self {
             CallWriter::Table(_) => {}
-            CallWriter::Csv(w, ..) => w.flush()?,
+            CallWriter::Csv { out, .. } => out.flush()?,
             CallWriter::Json { out, .. } | CallWriter::Ndjson { out, .. } => out.flush()?,
         }
         Ok(())
@@ -189,7 +192,12 @@ impl<W: Write> CallWriter<W> {
     pub fn finish(self) -> Result<W> {
         Ok(match self {
             CallWriter::Table(t) => t.finish()?,
-            CallWriter::Csv(w, ..) => w.into_inner().map_err(|e| e.into_error())?,
+            CallWriter::Csv { mut out, fields, header, .. } => {
+                if header {
+                    out.write_record(fields.iter().map(|f| f.name()))?;
+                }
+                out.into_inner().map_err(|e| e.into_error())?
+            }
             CallWriter::Json { mut out, first, .. } => {
                 out.write_all(if first { b"[]\n" } else { b"\n]\n" })?;
                 out

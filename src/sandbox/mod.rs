@@ -18,6 +18,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
 
 use crate::call::Call;
 use crate::config::{Profile, Secret, SecretKey, SecretSource};
@@ -222,9 +223,14 @@ async fn faults(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Respo
             let (parts, body) = full.into_parts();
             let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
             let half = bytes.slice(..bytes.len() / 2);
-            let chunks: Vec<Result<bytes::Bytes, std::io::Error>> =
-                vec![Ok(half), Err(std::io::Error::other("sandbox cut the body"))];
-            let mut resp = Response::from_parts(parts, Body::from_stream(futures_util::stream::iter(chunks)));
+            // The headers and half the body go out; then the connection drops.
+            let cut = futures_util::stream::once(async move { Ok::<_, std::io::Error>(half) }).chain(
+                futures_util::stream::once(async {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                    Err(std::io::Error::other("sandbox cut the body"))
+                }),
+            );
+            let mut resp = Response::from_parts(parts, Body::from_stream(cut));
             resp.headers_mut().insert(header::CONTENT_LENGTH, bytes.len().into());
             resp
         }

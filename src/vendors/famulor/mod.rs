@@ -126,19 +126,7 @@ impl Famulor {
         };
         let reply = self.get(LIST, &self.params(q, *n)).await?;
         self.conn.check(&reply, error_message)?;
-        let (calls, last_page, total) = if q.keep_raw {
-            let list: wire::ListResponse<Box<RawValue>> = reply.json("famulor")?;
-            let calls = list
-                .data
-                .iter()
-                .map(|raw| with_raw(raw, &reply))
-                .collect::<Result<Vec<_>>>()?;
-            (calls, list.last_page, list.total)
-        } else {
-            let list: wire::ListResponse<wire::WireCall> = reply.json("famulor")?;
-            let calls = list.data.into_iter().map(normalize).collect::<Result<Vec<_>>>()?;
-            (calls, list.last_page, list.total)
-        };
+        let (calls, last_page, total) = parse_list(&reply, q.keep_raw)?;
         // NOTE: calls arriving during an export push older ones back a page; a full last page
         // may have spilled over, so the next one is asked for too.
         let more = *n < last_page || calls.len() as u64 >= u64::from(q.page_size);
@@ -159,6 +147,19 @@ impl Famulor {
         self.conn.check(&reply, error_message)?;
         let raw: Box<RawValue> = reply.json("famulor")?;
         with_raw(&raw, &reply)
+    }
+}
+
+/// A list page: the normalized calls (with raw records if asked), `last_page` and `total`.
+fn parse_list(reply: &Reply, keep_raw: bool) -> Result<(Vec<Call>, u64, Option<u64>)> {
+    if keep_raw {
+        let list: wire::ListResponse<Box<RawValue>> = reply.json("famulor")?;
+        let calls = list.data.iter().map(|raw| with_raw(raw, reply)).collect::<Result<Vec<_>>>()?;
+        Ok((calls, list.last_page, list.total))
+    } else {
+        let list: wire::ListResponse<wire::WireCall> = reply.json("famulor")?;
+        let calls = list.data.into_iter().map(normalize).collect::<Result<Vec<_>>>()?;
+        Ok((calls, list.last_page, list.total))
     }
 }
 
@@ -260,6 +261,101 @@ fn normalize(w: wire::WireCall) -> Result<Call> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn fixture(name: &str) -> Reply {
+        let path = format!("{}/fixtures/famulor/{name}", env!("CARGO_MANIFEST_DIR"));
+        Reply {
+            status: reqwest::StatusCode::OK,
+            headers: Default::default(),
+            body: std::fs::read(&path).expect("fixture").into(),
+            shown_url: path,
+        }
+    }
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn the_docs_list_example_normalizes() {
+        let (calls, last_page, total) = parse_list(&fixture("list.json"), false).unwrap();
+        assert_eq!((last_page, total), (4, Some(52)));
+        let expected = vec![
+            Call {
+                vendor: Vendor::Famulor,
+                id: "123456".into(),
+                started_at: at("2024-01-15T10:30:00Z"),
+                ended_at: Some(at("2024-01-15T10:33:00Z")),
+                direction: Direction::Outbound,
+                status: Status::Answered,
+                vendor_status: Some("completed".into()),
+                duration: Some(180),
+                talk_time: None,
+                customer_number: Some("+4915123456789".into()),
+                line_number: Some("+4912345678".into()),
+                agent: Some("Sales Assistant".into()),
+                campaign: Some("Neukundenakquise Q1 2024".into()),
+                recording_url: Some("https://recordings.famulor.de/call-123456.mp3".into()),
+                cost: Some("0.12000000".into()),
+                agent_id: None,
+                campaign_id: None,
+                raw: None,
+            },
+            Call {
+                vendor: Vendor::Famulor,
+                id: "123457".into(),
+                started_at: at("2024-01-15T14:20:00Z"),
+                ended_at: Some(at("2024-01-15T14:22:00Z")),
+                direction: Direction::Inbound,
+                status: Status::Answered,
+                vendor_status: Some("ended_by_customer".into()),
+                duration: Some(120),
+                talk_time: None,
+                customer_number: Some("+4917123456789".into()),
+                line_number: Some("+4912345678".into()),
+                agent: Some("Support Assistant".into()),
+                campaign: None,
+                recording_url: None,
+                cost: Some("0.08000000".into()),
+                agent_id: None,
+                campaign_id: None,
+                raw: None,
+            },
+        ];
+        assert_eq!(calls, expected);
+    }
+
+    #[test]
+    fn raw_records_keep_every_vendor_field() {
+        let (calls, ..) = parse_list(&fixture("list.json"), true).unwrap();
+        let raw = calls[0].raw.as_ref().unwrap();
+        assert_eq!(raw["transcript"][1]["text"], "Hallo?");
+        assert_eq!(raw["webhook_response"]["lead_score"], 75);
+        assert_eq!(calls[0].id, "123456");
+    }
+
+    #[test]
+    fn the_single_call_shape_normalizes() {
+        let raw: Box<RawValue> = fixture("show.json").json("famulor").unwrap();
+        let call = with_raw(&raw, &fixture("show.json")).unwrap();
+        assert_eq!(call.id, "123458");
+        assert_eq!(call.started_at, at("2025-08-04T14:30:00Z"));
+        assert_eq!(call.ended_at, Some(at("2025-08-04T14:31:35Z")));
+        // answered_by machine: the assistant reached a mailbox.
+        assert_eq!(call.status, Status::Voicemail);
+        assert_eq!(call.vendor_status.as_deref(), Some("completed"));
+        let raw = call.raw.unwrap();
+        assert!(raw["transcript"].as_str().unwrap().starts_with("bot: Hallo"));
+        assert_eq!(raw["evaluation"]["status"], true);
+    }
+
+    #[test]
+    fn error_bodies_give_their_message() {
+        assert_eq!(
+            error_message(&fixture("not-found.json")).as_deref(),
+            Some("Call not found or does not belong to the authenticated user")
+        );
+    }
 
     #[test]
     fn statuses_are_sent_only_when_one_vendor_value_means_them() {

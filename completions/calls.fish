@@ -1,0 +1,282 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_calls_global_optspecs
+    string join \n p/profile= vendor= config= base-url= sandbox tz= v/verbose q/quiet no-progress timeout= retries= concurrency= rate= h/help V/version
+end
+
+function __fish_calls_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_calls_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_calls_using_subcommand
+    set -l cmd (__fish_calls_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c calls -n "__fish_calls_needs_command" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_needs_command" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''"
+complete -c calls -n "__fish_calls_needs_command" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
+complete -c calls -n "__fish_calls_needs_command" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_needs_command" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_needs_command" -l timeout -d 'Seconds per request' -r
+complete -c calls -n "__fish_calls_needs_command" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
+complete -c calls -n "__fish_calls_needs_command" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
+complete -c calls -n "__fish_calls_needs_command" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_needs_command" -l sandbox -d 'Run against an embedded sandbox started in-process (no config or secrets needed)'
+complete -c calls -n "__fish_calls_needs_command" -s v -l verbose -d 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
+complete -c calls -n "__fish_calls_needs_command" -s q -l quiet -d 'No progress, no summary; errors only'
+complete -c calls -n "__fish_calls_needs_command" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
+complete -c calls -n "__fish_calls_needs_command" -s h -l help -d 'Print help'
+complete -c calls -n "__fish_calls_needs_command" -s V -l version -d 'Print version'
+complete -c calls -n "__fish_calls_needs_command" -f -a "list" -d 'The most recent matching calls, newest first'
+complete -c calls -n "__fish_calls_needs_command" -f -a "export" -d 'Every matching call, all pages, streamed: for files, pipes and cron'
+complete -c calls -n "__fish_calls_needs_command" -f -a "show" -d 'One call in full (transcript, evaluation, all vendor fields)'
+complete -c calls -n "__fish_calls_needs_command" -f -a "vendors" -d 'The vendors and what each supports'
+complete -c calls -n "__fish_calls_needs_command" -f -a "config" -d 'Write, locate, print or check the config file'
+complete -c calls -n "__fish_calls_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c calls -n "__fish_calls_needs_command" -f -a "sandbox" -d 'Serve the built-in fake vendor APIs on 127.0.0.1'
+complete -c calls -n "__fish_calls_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c calls -n "__fish_calls_using_subcommand list" -l from -d 'Start (inclusive): YYYY-MM-DD, RFC 3339, today, yesterday, or 30m / 12h / 7d ago [default: 30d]' -r
+complete -c calls -n "__fish_calls_using_subcommand list" -l to -d 'End: a date includes that whole day, a datetime is exclusive [default: now]' -r
+complete -c calls -n "__fish_calls_using_subcommand list" -l direction -d 'inbound, outbound, internal or web' -r
+complete -c calls -n "__fish_calls_using_subcommand list" -l status -d 'answered, missed, busy, failed, voicemail, canceled, in-progress, unknown (repeatable, or a,b)' -r
+complete -c calls -n "__fish_calls_using_subcommand list" -l number -d 'The customer\'s number; spaces, dashes and + are ignored' -r
+complete -c calls -n "__fish_calls_using_subcommand list" -l agent -d 'Agent / assistant id (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand list" -l campaign -d 'Campaign id (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand list" -l min-duration -d 'Only calls lasting at least SECS' -r
+complete -c calls -n "__fish_calls_using_subcommand list" -l max-duration -d 'Only calls lasting at most SECS' -r
+complete -c calls -n "__fish_calls_using_subcommand list" -l search -d 'Free text: the vendor\'s search where it has one, else every field of the record' -r
+complete -c calls -n "__fish_calls_using_subcommand list" -l limit -d 'Stop after N calls [list default: 25]' -r
+complete -c calls -n "__fish_calls_using_subcommand list" -l param -d 'Raw vendor query parameter, sent as given (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand list" -s o -l format -d 'Output format [default: table on a terminal, else ndjson]' -r -f -a "table\t''
+csv\t''
+json\t''
+ndjson\t''"
+complete -c calls -n "__fish_calls_using_subcommand list" -l fields -d 'Pick and order fields, e.g. id,started_at,status (all formats)' -r
+complete -c calls -n "__fish_calls_using_subcommand list" -l output -d 'Write to FILE atomically (replaced only when complete)' -r -F
+complete -c calls -n "__fish_calls_using_subcommand list" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_using_subcommand list" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''"
+complete -c calls -n "__fish_calls_using_subcommand list" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
+complete -c calls -n "__fish_calls_using_subcommand list" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand list" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand list" -l timeout -d 'Seconds per request' -r
+complete -c calls -n "__fish_calls_using_subcommand list" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
+complete -c calls -n "__fish_calls_using_subcommand list" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
+complete -c calls -n "__fish_calls_using_subcommand list" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand list" -l raw -d 'Add the vendor\'s original record as `raw` (json, ndjson)'
+complete -c calls -n "__fish_calls_using_subcommand list" -l sandbox -d 'Run against an embedded sandbox started in-process (no config or secrets needed)'
+complete -c calls -n "__fish_calls_using_subcommand list" -s v -l verbose -d 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
+complete -c calls -n "__fish_calls_using_subcommand list" -s q -l quiet -d 'No progress, no summary; errors only'
+complete -c calls -n "__fish_calls_using_subcommand list" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
+complete -c calls -n "__fish_calls_using_subcommand list" -s h -l help -d 'Print help'
+complete -c calls -n "__fish_calls_using_subcommand export" -l from -d 'Start (inclusive): YYYY-MM-DD, RFC 3339, today, yesterday, or 30m / 12h / 7d ago [default: 30d]' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l to -d 'End: a date includes that whole day, a datetime is exclusive [default: now]' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l direction -d 'inbound, outbound, internal or web' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l status -d 'answered, missed, busy, failed, voicemail, canceled, in-progress, unknown (repeatable, or a,b)' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l number -d 'The customer\'s number; spaces, dashes and + are ignored' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l agent -d 'Agent / assistant id (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l campaign -d 'Campaign id (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l min-duration -d 'Only calls lasting at least SECS' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l max-duration -d 'Only calls lasting at most SECS' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l search -d 'Free text: the vendor\'s search where it has one, else every field of the record' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l limit -d 'Stop after N calls [list default: 25]' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l param -d 'Raw vendor query parameter, sent as given (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -s o -l format -d 'Output format [default: table on a terminal, else ndjson]' -r -f -a "table\t''
+csv\t''
+json\t''
+ndjson\t''"
+complete -c calls -n "__fish_calls_using_subcommand export" -l fields -d 'Pick and order fields, e.g. id,started_at,status (all formats)' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l output -d 'Write to FILE atomically (replaced only when complete)' -r -F
+complete -c calls -n "__fish_calls_using_subcommand export" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''"
+complete -c calls -n "__fish_calls_using_subcommand export" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
+complete -c calls -n "__fish_calls_using_subcommand export" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l timeout -d 'Seconds per request' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l raw -d 'Add the vendor\'s original record as `raw` (json, ndjson)'
+complete -c calls -n "__fish_calls_using_subcommand export" -l sandbox -d 'Run against an embedded sandbox started in-process (no config or secrets needed)'
+complete -c calls -n "__fish_calls_using_subcommand export" -s v -l verbose -d 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
+complete -c calls -n "__fish_calls_using_subcommand export" -s q -l quiet -d 'No progress, no summary; errors only'
+complete -c calls -n "__fish_calls_using_subcommand export" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
+complete -c calls -n "__fish_calls_using_subcommand export" -s h -l help -d 'Print help'
+complete -c calls -n "__fish_calls_using_subcommand show" -s o -l format -d 'Output format [default: table on a terminal, else ndjson]' -r -f -a "table\t''
+csv\t''
+json\t''
+ndjson\t''"
+complete -c calls -n "__fish_calls_using_subcommand show" -l fields -d 'Pick and order fields, e.g. id,started_at,status (all formats)' -r
+complete -c calls -n "__fish_calls_using_subcommand show" -l output -d 'Write to FILE atomically (replaced only when complete)' -r -F
+complete -c calls -n "__fish_calls_using_subcommand show" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_using_subcommand show" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''"
+complete -c calls -n "__fish_calls_using_subcommand show" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
+complete -c calls -n "__fish_calls_using_subcommand show" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand show" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand show" -l timeout -d 'Seconds per request' -r
+complete -c calls -n "__fish_calls_using_subcommand show" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
+complete -c calls -n "__fish_calls_using_subcommand show" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
+complete -c calls -n "__fish_calls_using_subcommand show" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand show" -l raw -d 'Add the vendor\'s original record as `raw` (json, ndjson)'
+complete -c calls -n "__fish_calls_using_subcommand show" -l sandbox -d 'Run against an embedded sandbox started in-process (no config or secrets needed)'
+complete -c calls -n "__fish_calls_using_subcommand show" -s v -l verbose -d 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
+complete -c calls -n "__fish_calls_using_subcommand show" -s q -l quiet -d 'No progress, no summary; errors only'
+complete -c calls -n "__fish_calls_using_subcommand show" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
+complete -c calls -n "__fish_calls_using_subcommand show" -s h -l help -d 'Print help'
+complete -c calls -n "__fish_calls_using_subcommand vendors" -s o -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t''
+csv\t''
+json\t''
+ndjson\t''"
+complete -c calls -n "__fish_calls_using_subcommand vendors" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_using_subcommand vendors" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''"
+complete -c calls -n "__fish_calls_using_subcommand vendors" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
+complete -c calls -n "__fish_calls_using_subcommand vendors" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand vendors" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand vendors" -l timeout -d 'Seconds per request' -r
+complete -c calls -n "__fish_calls_using_subcommand vendors" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
+complete -c calls -n "__fish_calls_using_subcommand vendors" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
+complete -c calls -n "__fish_calls_using_subcommand vendors" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand vendors" -l sandbox -d 'Run against an embedded sandbox started in-process (no config or secrets needed)'
+complete -c calls -n "__fish_calls_using_subcommand vendors" -s v -l verbose -d 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
+complete -c calls -n "__fish_calls_using_subcommand vendors" -s q -l quiet -d 'No progress, no summary; errors only'
+complete -c calls -n "__fish_calls_using_subcommand vendors" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
+complete -c calls -n "__fish_calls_using_subcommand vendors" -s h -l help -d 'Print help'
+complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''"
+complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
+complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -l timeout -d 'Seconds per request' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -l sandbox -d 'Run against an embedded sandbox started in-process (no config or secrets needed)'
+complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -s v -l verbose -d 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
+complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -s q -l quiet -d 'No progress, no summary; errors only'
+complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
+complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -s h -l help -d 'Print help'
+complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -f -a "init" -d 'Write a commented starter config (mode 0600)'
+complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -f -a "path" -d 'Print the config file\'s path'
+complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -f -a "show" -d 'Print the config with secrets redacted'
+complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -f -a "check" -d 'Validate the config and every profile'
+complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''"
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l timeout -d 'Seconds per request' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l force -d 'Replace an existing file'
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l sandbox -d 'Run against an embedded sandbox started in-process (no config or secrets needed)'
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -s v -l verbose -d 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -s q -l quiet -d 'No progress, no summary; errors only'
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help'
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''"
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l timeout -d 'Seconds per request' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l sandbox -d 'Run against an embedded sandbox started in-process (no config or secrets needed)'
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -s q -l quiet -d 'No progress, no summary; errors only'
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''"
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'Seconds per request' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l sandbox -d 'Run against an embedded sandbox started in-process (no config or secrets needed)'
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'No progress, no summary; errors only'
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''"
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l timeout -d 'Seconds per request' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l online -d 'Also make one cheap authenticated request per profile'
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l sandbox -d 'Run against an embedded sandbox started in-process (no config or secrets needed)'
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -s q -l quiet -d 'No progress, no summary; errors only'
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write a commented starter config (mode 0600)'
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file\'s path'
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the config with secrets redacted'
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate the config and every profile'
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c calls -n "__fish_calls_using_subcommand completions" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_using_subcommand completions" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''"
+complete -c calls -n "__fish_calls_using_subcommand completions" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
+complete -c calls -n "__fish_calls_using_subcommand completions" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand completions" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand completions" -l timeout -d 'Seconds per request' -r
+complete -c calls -n "__fish_calls_using_subcommand completions" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
+complete -c calls -n "__fish_calls_using_subcommand completions" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
+complete -c calls -n "__fish_calls_using_subcommand completions" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand completions" -l sandbox -d 'Run against an embedded sandbox started in-process (no config or secrets needed)'
+complete -c calls -n "__fish_calls_using_subcommand completions" -s v -l verbose -d 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
+complete -c calls -n "__fish_calls_using_subcommand completions" -s q -l quiet -d 'No progress, no summary; errors only'
+complete -c calls -n "__fish_calls_using_subcommand completions" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
+complete -c calls -n "__fish_calls_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l port -d 'Port for the vendor APIs (0: any free port); recordings are served on another port' -r
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l calls -d 'Calls per vendor' -r
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l seed -d 'Seed for the generated data' -r
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l until -d 'Calls spread over the 90 days before this date [default: now]' -r
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l latency -d 'Delay per response, in milliseconds' -r
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l fail-rate -d 'Share of API requests that fail (500/503, 429 with Retry-After, cut bodies)' -r
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''"
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l timeout -d 'Seconds per request' -r
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l sandbox -d 'Run against an embedded sandbox started in-process (no config or secrets needed)'
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -s v -l verbose -d 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -s q -l quiet -d 'No progress, no summary; errors only'
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -s h -l help -d 'Print help'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show vendors config completions sandbox help" -f -a "list" -d 'The most recent matching calls, newest first'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show vendors config completions sandbox help" -f -a "export" -d 'Every matching call, all pages, streamed: for files, pipes and cron'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show vendors config completions sandbox help" -f -a "show" -d 'One call in full (transcript, evaluation, all vendor fields)'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show vendors config completions sandbox help" -f -a "vendors" -d 'The vendors and what each supports'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show vendors config completions sandbox help" -f -a "config" -d 'Write, locate, print or check the config file'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show vendors config completions sandbox help" -f -a "completions" -d 'Print a shell completion script'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show vendors config completions sandbox help" -f -a "sandbox" -d 'Serve the built-in fake vendor APIs on 127.0.0.1'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show vendors config completions sandbox help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c calls -n "__fish_calls_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Write a commented starter config (mode 0600)'
+complete -c calls -n "__fish_calls_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file\'s path'
+complete -c calls -n "__fish_calls_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the config with secrets redacted'
+complete -c calls -n "__fish_calls_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "check" -d 'Validate the config and every profile'

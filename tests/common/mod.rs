@@ -1,0 +1,134 @@
+//! Shared test harness: an in-process sandbox on 127.0.0.1 and an isolated HOME per test.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use calls::call::Call;
+use calls::sandbox::{Options, Sandbox};
+use calls::vendors::Vendor;
+use chrono::{DateTime, Utc};
+
+/// Every sandbox of a test binary runs on this runtime, so it keeps serving while the test
+/// runs the `calls` binary synchronously.
+pub fn runtime() -> &'static tokio::runtime::Runtime {
+    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RT.get_or_init(|| tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap())
+}
+
+/// The pinned end of the generated data: tests are the same on every day.
+pub const UNTIL: &str = "2025-06-01T00:00:00Z";
+/// A window over the whole 90 days of data.
+pub const FROM: &str = "2025-03-01";
+pub const TO: &str = "2025-05-31";
+
+pub fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+pub fn options() -> Options {
+    Options { port: 0, calls: 400, seed: 7, until: Some(at(UNTIL)), ..Options::default() }
+}
+
+pub fn sandbox(opts: Options) -> Sandbox {
+    runtime().block_on(Sandbox::start(opts)).unwrap()
+}
+
+/// Everything the sandbox holds for `vendor` in the test window, newest first.
+pub fn truth(sb: &Sandbox, vendor: Vendor) -> Vec<Call> {
+    sb.expected(vendor, at("2025-03-01T00:00:00Z"), at("2025-06-01T00:00:00Z"))
+}
+
+/// An isolated HOME with its own config dir.
+pub struct Home {
+    pub dir: tempfile::TempDir,
+}
+
+impl Home {
+    pub fn new() -> Home {
+        Home { dir: tempfile::tempdir().unwrap() }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// Where `calls` looks for its config in this HOME.
+    pub fn config_path(&self) -> PathBuf {
+        self.path(".config/calls/config.toml")
+    }
+
+    pub fn write_config(&self, text: &str) -> PathBuf {
+        let path = self.config_path();
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        path
+    }
+
+    /// A config with every sandbox profile (default: famulor).
+    pub fn with_sandbox(sb: &Sandbox) -> Home {
+        let home = Home::new();
+        home.write_config(&sb.config_toml());
+        home
+    }
+
+    /// The `calls` binary with HOME, config and data dirs here and no CALLS_* from outside.
+    pub fn cmd(&self) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::cargo_bin("calls").unwrap();
+        for (key, _) in std::env::vars() {
+            if key.starts_with("CALLS_") {
+                cmd.env_remove(key);
+            }
+        }
+        cmd.env("HOME", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.path(".config"))
+            .env("XDG_DATA_HOME", self.path(".local/share"))
+            .env("CALLS_ASSUME_TTY", "0")
+            .env_remove("COLUMNS")
+            .env_remove("TZ")
+            .current_dir(self.dir.path());
+        cmd
+    }
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run(cmd: &mut assert_cmd::Command) -> Run {
+    let out = cmd.output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+/// A normalized call as JSON, written out here independently of the crate's writers.
+pub fn call_json(c: &Call) -> serde_json::Value {
+    let t = |d: DateTime<Utc>| d.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    serde_json::json!({
+        "vendor": c.vendor.id(),
+        "id": c.id,
+        "started_at": t(c.started_at),
+        "ended_at": c.ended_at.map(t),
+        "direction": c.direction.as_str(),
+        "status": c.status.as_str(),
+        "vendor_status": c.vendor_status,
+        "duration": c.duration,
+        "talk_time": c.talk_time,
+        "customer_number": c.customer_number,
+        "line_number": c.line_number,
+        "agent": c.agent,
+        "campaign": c.campaign,
+        "recording_url": c.recording_url,
+        "cost": c.cost,
+    })
+}
