@@ -114,9 +114,18 @@ impl fmt::Debug for Secret {
 pub enum SecretSource {
     /// `CALLS_TOKEN` and friends.
     CallsEnv(&'static str),
-    Inline { profile: String, value: Secret },
-    Env { profile: String, var: String },
-    Command { profile: String, command: String },
+    Inline {
+        profile: String,
+        value: Secret,
+    },
+    Env {
+        profile: String,
+        var: String,
+    },
+    Command {
+        profile: String,
+        command: String,
+    },
     /// The embedded sandbox's own credentials.
     Sandbox(Secret),
 }
@@ -126,7 +135,9 @@ impl SecretSource {
     pub fn describe(&self, key: SecretKey) -> String {
         match self {
             SecretSource::CallsEnv(var) => format!("the environment variable {var}"),
-            SecretSource::Inline { profile, .. } => format!("`{}` in profile '{profile}'", key.name()),
+            SecretSource::Inline { profile, .. } => {
+                format!("`{}` in profile '{profile}'", key.name())
+            }
             SecretSource::Env { profile, var } => {
                 format!("`{}_env = \"{var}\"` in profile '{profile}'", key.name())
             }
@@ -177,8 +188,13 @@ impl Profile {
     /// A profile from `[profiles.NAME]`; `CALLS_*` secret variables win over the file.
     pub fn from_config(name: &str, cfg: &ProfileConfig, file: &Path) -> Result<Self> {
         let vendor = cfg.vendor.ok_or_else(|| {
-            Failure::usage(format!("{}: profile '{name}' has no `vendor` key", file.display()))
-                .hint(format!("add e.g. vendor = \"famulor\" under [profiles.{name}]"))
+            Failure::usage(format!(
+                "{}: profile '{name}' has no `vendor` key",
+                file.display()
+            ))
+            .hint(format!(
+                "add e.g. vendor = \"famulor\" under [profiles.{name}]"
+            ))
         })?;
         let mut secrets = Vec::new();
         for (key, inline, env, command) in cfg.secrets() {
@@ -195,11 +211,20 @@ impl Profile {
             let source = if std::env::var_os(key.calls_env()).is_some() {
                 Some(SecretSource::CallsEnv(key.calls_env()))
             } else if let Some(value) = inline {
-                Some(SecretSource::Inline { profile, value: Secret(value.clone()) })
+                Some(SecretSource::Inline {
+                    profile,
+                    value: Secret(value.clone()),
+                })
             } else if let Some(var) = env {
-                Some(SecretSource::Env { profile, var: var.clone() })
+                Some(SecretSource::Env {
+                    profile,
+                    var: var.clone(),
+                })
             } else {
-                command.map(|c| SecretSource::Command { profile, command: c.clone() })
+                command.map(|c| SecretSource::Command {
+                    profile,
+                    command: c.clone(),
+                })
             };
             if let Some(source) = source {
                 secrets.push((key, source));
@@ -210,7 +235,10 @@ impl Profile {
                 Failure::usage(format!("{}: profiles.{name}.timezone: {e}", file.display()))
             })?;
         }
-        for (key, value) in [("page_size", cfg.page_size), ("concurrency", cfg.concurrency)] {
+        for (key, value) in [
+            ("page_size", cfg.page_size),
+            ("concurrency", cfg.concurrency),
+        ] {
             if value == Some(0) {
                 return Err(Failure::usage(format!(
                     "{}: profiles.{name}.{key} must be at least 1",
@@ -250,22 +278,33 @@ impl Profile {
                 ),
                 None => format!("set the environment variable {}, or use a profile (`calls config init`)", key.calls_env()),
             };
-            return Err(Failure::usage(format!("no {} for {}", key.name(), self.vendor)).hint(hint).into());
+            return Err(
+                Failure::usage(format!("no {} for {}", key.name(), self.vendor))
+                    .hint(hint)
+                    .into(),
+            );
         };
-        let value = match source {
-            SecretSource::CallsEnv(var) => std::env::var(var).unwrap_or_default(),
-            SecretSource::Inline { value, .. } => value.expose().to_string(),
-            SecretSource::Env { var, .. } => std::env::var(var).map_err(|_| {
-                Failure::usage(format!("the environment variable {var} is not set"))
-                    .hint(format!("it holds the {} for {}", key.name(), source.describe(key)))
-            })?,
-            SecretSource::Command { command, .. } => run_secret_command(command)
-                .with_context(|| format!("{} failed", source.describe(key)))?,
-            SecretSource::Sandbox(secret) => secret.expose().to_string(),
-        };
+        let value =
+            match source {
+                SecretSource::CallsEnv(var) => std::env::var(var).unwrap_or_default(),
+                SecretSource::Inline { value, .. } => value.expose().to_string(),
+                SecretSource::Env { var, .. } => std::env::var(var).map_err(|_| {
+                    Failure::usage(format!("the environment variable {var} is not set")).hint(
+                        format!("it holds the {} for {}", key.name(), source.describe(key)),
+                    )
+                })?,
+                SecretSource::Command { command, .. } => run_secret_command(command)
+                    .with_context(|| format!("{} failed", source.describe(key)))?,
+                SecretSource::Sandbox(secret) => secret.expose().to_string(),
+            };
         let value = value.trim().to_string();
         if value.is_empty() {
-            return Err(Failure::usage(format!("the {} from {} is empty", key.name(), source.describe(key))).into());
+            return Err(Failure::usage(format!(
+                "the {} from {} is empty",
+                key.name(),
+                source.describe(key)
+            ))
+            .into());
         }
         Ok(Secret(value))
     }
@@ -298,7 +337,8 @@ fn run_secret_command(command: &str) -> Result<String> {
     if !out.status.success() {
         return Err(Failure::usage(format!("the command exited with {}", out.status)).into());
     }
-    String::from_utf8(out.stdout).map_err(|_| Failure::usage("the command printed something that is not UTF-8").into())
+    String::from_utf8(out.stdout)
+        .map_err(|_| Failure::usage("the command printed something that is not UTF-8").into())
 }
 
 /// The default config path: `$XDG_CONFIG_HOME/calls/config.toml` or the OS equivalent.
@@ -320,7 +360,9 @@ pub fn load(path: &Path) -> Result<Option<ConfigFile>> {
 /// Parses config text; errors name the file and, for syntax and keys, the line.
 pub fn parse(text: &str, path: &Path) -> Result<ConfigFile> {
     toml::from_str::<ConfigFile>(text).map_err(|e| {
-        let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
         let message = e.message().trim().replace('\n', " ");
         let at = line.map(|l| format!(" line {l}")).unwrap_or_default();
         Failure::usage(format!("{}{at}: {message}", path.display()))
@@ -395,8 +437,15 @@ mod tests {
 
     #[test]
     fn show_redacts_inline_secrets() {
-        let cfg = parse("[profiles.a]\nvendor = \"famulor\"\ntoken = \"s3cr3t-value\"\n", Path::new("c")).unwrap();
+        let cfg = parse(
+            "[profiles.a]\nvendor = \"famulor\"\ntoken = \"s3cr3t-value\"\n",
+            Path::new("c"),
+        )
+        .unwrap();
         let shown = redacted(&cfg);
-        assert!(!shown.contains("s3cr3t-value") && shown.contains("<redacted>"), "{shown}");
+        assert!(
+            !shown.contains("s3cr3t-value") && shown.contains("<redacted>"),
+            "{shown}"
+        );
     }
 }

@@ -58,16 +58,25 @@ impl Reply {
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
-        let head = String::from_utf8_lossy(&self.body[..self.body.len().min(512)]).trim_start().to_lowercase();
+        let head = String::from_utf8_lossy(&self.body[..self.body.len().min(512)])
+            .trim_start()
+            .to_lowercase();
         if ctype.contains("html") || head.starts_with("<!doctype") || head.starts_with("<html") {
             Failure::new(
                 crate::error::Exit::Failed,
-                format!("{vendor} answered with an HTML page instead of JSON ({} from {})", self.status, self.shown_url),
+                format!(
+                    "{vendor} answered with an HTML page instead of JSON ({} from {})",
+                    self.status, self.shown_url
+                ),
             )
             .hint("check --base-url / the profile's base_url: it should point at the vendor's API")
             .into()
         } else {
-            anyhow::anyhow!("{vendor} sent a response calls cannot read ({} from {}): {err}", self.status, self.shown_url)
+            anyhow::anyhow!(
+                "{vendor} sent a response calls cannot read ({} from {}): {err}",
+                self.status,
+                self.shown_url
+            )
         }
     }
 
@@ -121,7 +130,11 @@ impl Http {
                 next: Mutex::new(Instant::now()),
             })
         });
-        Ok(Http { client, opts, pacer })
+        Ok(Http {
+            client,
+            opts,
+            pacer,
+        })
     }
 
     pub fn options(&self) -> &HttpOptions {
@@ -145,17 +158,28 @@ impl Http {
             if let Some(pacer) = &self.pacer {
                 pacer.wait().await;
             }
-            let req = request.try_clone().context("request body cannot be retried")?;
+            let req = request
+                .try_clone()
+                .context("request body cannot be retried")?;
             if self.opts.verbose >= 2 {
                 for (name, value) in req.headers() {
                     let value = value.to_str().unwrap_or("<binary>");
-                    term::log(&format!("  > {name}: {}", redact::header(name.as_str(), value)));
+                    term::log(&format!(
+                        "  > {name}: {}",
+                        redact::header(name.as_str(), value)
+                    ));
                 }
             }
             let started = Instant::now();
             match self.attempt(req).await {
                 Ok(reply) => {
-                    self.log_line(&method, &shown_url, &reply.status.to_string(), started, Some(reply.body.len()));
+                    self.log_line(
+                        &method,
+                        &shown_url,
+                        &reply.status.to_string(),
+                        started,
+                        Some(reply.body.len()),
+                    );
                     return Ok(Reply { shown_url, ..reply });
                 }
                 Err(Attempt(why, retry_after)) => {
@@ -168,7 +192,11 @@ impl Http {
                     self.log_line(
                         &method,
                         &shown_url,
-                        &format!("{last}; retry {attempt}/{} in {:.1} s", self.opts.retries, delay.as_secs_f64()),
+                        &format!(
+                            "{last}; retry {attempt}/{} in {:.1} s",
+                            self.opts.retries,
+                            delay.as_secs_f64()
+                        ),
                         started,
                         None,
                     );
@@ -180,7 +208,9 @@ impl Http {
             crate::error::Exit::Failed,
             format!("{method} {shown_url}: {last} (gave up after {attempts} attempts)"),
         )
-        .hint("the vendor or the network is failing; try again later, or raise --retries / --timeout")
+        .hint(
+            "the vendor or the network is failing; try again later, or raise --retries / --timeout",
+        )
         .into())
     }
 
@@ -195,17 +225,34 @@ impl Http {
             return Err(Attempt(status.to_string(), retry_after(&headers)));
         }
         match resp.bytes().await {
-            Ok(body) => Ok(Reply { status, headers, body, shown_url: String::new() }),
-            Err(e) => Err(Attempt(format!("{status} with a cut body ({})", describe(&e)), None)),
+            Ok(body) => Ok(Reply {
+                status,
+                headers,
+                body,
+                shown_url: String::new(),
+            }),
+            Err(e) => Err(Attempt(
+                format!("{status} with a cut body ({})", describe(&e)),
+                None,
+            )),
         }
     }
 
-    fn log_line(&self, method: &Method, url: &str, outcome: &str, started: Instant, bytes: Option<usize>) {
+    fn log_line(
+        &self,
+        method: &Method,
+        url: &str,
+        outcome: &str,
+        started: Instant,
+        bytes: Option<usize>,
+    ) {
         if self.opts.verbose == 0 {
             return;
         }
         let ms = started.elapsed().as_millis();
-        let size = bytes.map(|b| format!(", {}", human_bytes(b as u64))).unwrap_or_default();
+        let size = bytes
+            .map(|b| format!(", {}", human_bytes(b as u64)))
+            .unwrap_or_default();
         term::log(&format!("{method} {url} -> {outcome} ({ms} ms{size})"));
     }
 }
@@ -251,12 +298,18 @@ fn jitter_fraction() -> f64 {
 
 /// `Retry-After` as seconds or an HTTP date; capped at five minutes.
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     let wait = if let Ok(secs) = value.parse::<u64>() {
         Duration::from_secs(secs)
     } else {
         let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-        (at.with_timezone(&chrono::Utc) - chrono::Utc::now()).to_std().unwrap_or_default()
+        (at.with_timezone(&chrono::Utc) - chrono::Utc::now())
+            .to_std()
+            .unwrap_or_default()
     };
     Some(wait.min(Duration::from_secs(300)))
 }
@@ -279,7 +332,10 @@ mod tests {
         for attempt in 1..20 {
             let d = backoff(attempt);
             let ceiling = (200u64 << (attempt.min(10) - 1)).min(10_000);
-            assert!(d.as_millis() as u64 >= ceiling / 2 && d.as_millis() as u64 <= ceiling, "{attempt}: {d:?}");
+            assert!(
+                d.as_millis() as u64 >= ceiling / 2 && d.as_millis() as u64 <= ceiling,
+                "{attempt}: {d:?}"
+            );
         }
     }
 
@@ -288,7 +344,10 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert(reqwest::header::RETRY_AFTER, "3".parse().unwrap());
         assert_eq!(retry_after(&h), Some(Duration::from_secs(3)));
-        h.insert(reqwest::header::RETRY_AFTER, "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
+        h.insert(
+            reqwest::header::RETRY_AFTER,
+            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
+        );
         assert_eq!(retry_after(&h), Some(Duration::ZERO));
         h.insert(reqwest::header::RETRY_AFTER, "99999".parse().unwrap());
         assert_eq!(retry_after(&h), Some(Duration::from_secs(300)));

@@ -79,7 +79,8 @@ impl Pager<'_> {
         let newest_first = self.backend.vendor().traits().newest_first;
         let mut take = |page: Page, stats: &mut Stats| -> Result<Flow> {
             stats.pages += 1;
-            let all_older = !page.calls.is_empty() && page.calls.iter().all(|c| c.started_at < self.query.from);
+            let all_older =
+                !page.calls.is_empty() && page.calls.iter().all(|c| c.started_at < self.query.from);
             for call in &page.calls {
                 if !recent.first_time(&call.id) {
                     stats.duplicates += 1;
@@ -107,10 +108,17 @@ impl Pager<'_> {
             }
             // NOTE: a newest-first listing has nothing in the window after a page that is
             // entirely older than --from.
-            Ok(if newest_first && all_older { Flow::Done } else { Flow::More })
+            Ok(if newest_first && all_older {
+                Flow::Done
+            } else {
+                Flow::More
+            })
         };
 
-        let first = self.backend.page(self.query, &self.backend.first_page()).await?;
+        let first = self
+            .backend
+            .page(self.query, &self.backend.first_page())
+            .await?;
         let mut next = first.next.clone();
         let total_pages = first.total_pages;
         if let Flow::Done = take(first, &mut stats)? {
@@ -119,7 +127,9 @@ impl Pager<'_> {
         if let (Some(PageRef::Number(from)), Some(last)) = (&next, total_pages) {
             if self.concurrency > 1 && *from <= last {
                 let mut ahead = stream::iter(*from..=last)
-                    .map(|n| async move { self.backend.page(self.query, &PageRef::Number(n)).await })
+                    .map(
+                        |n| async move { self.backend.page(self.query, &PageRef::Number(n)).await },
+                    )
                     .buffered(self.concurrency);
                 next = None;
                 while let Some(page) = ahead.next().await {
@@ -150,8 +160,10 @@ impl Pager<'_> {
 fn new_bar() -> ProgressBar {
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     bar.set_style(
-        ProgressStyle::with_template("{spinner} pages {pos}/{len} {msg} [{elapsed_precise}, eta {eta}]")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ProgressStyle::with_template(
+            "{spinner} pages {pos}/{len} {msg} [{elapsed_precise}, eta {eta}]",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar

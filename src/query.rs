@@ -151,7 +151,10 @@ impl Query {
                 return false;
             }
         }
-        if !self.statuses.is_empty() && check(Filter::Status) && !self.statuses.contains(&call.status) {
+        if !self.statuses.is_empty()
+            && check(Filter::Status)
+            && !self.statuses.contains(&call.status)
+        {
             return false;
         }
         if let Some(number) = &self.number {
@@ -161,24 +164,39 @@ impl Query {
         }
         if !self.agents.is_empty()
             && check(Filter::Agent)
-            && !id_or_name_matches(&self.agents, call.agent_id.as_deref(), call.agent.as_deref())
+            && !id_or_name_matches(
+                &self.agents,
+                call.agent_id.as_deref(),
+                call.agent.as_deref(),
+            )
         {
             return false;
         }
         if !self.campaigns.is_empty()
             && check(Filter::Campaign)
-            && !id_or_name_matches(&self.campaigns, call.campaign_id.as_deref(), call.campaign.as_deref())
+            && !id_or_name_matches(
+                &self.campaigns,
+                call.campaign_id.as_deref(),
+                call.campaign.as_deref(),
+            )
         {
             return false;
         }
         if self.min_duration.is_some() || self.max_duration.is_some() {
             let Some(d) = call.duration else { return false };
-            if self.min_duration.is_some_and(|min| d < min) || self.max_duration.is_some_and(|max| d > max) {
+            if self.min_duration.is_some_and(|min| d < min)
+                || self.max_duration.is_some_and(|max| d > max)
+            {
                 return false;
             }
         }
         if let Some(text) = &self.search {
-            if check(Filter::Search) && !call.raw.as_ref().is_some_and(|raw| contains_text(raw, text)) {
+            if check(Filter::Search)
+                && !call
+                    .raw
+                    .as_ref()
+                    .is_some_and(|raw| contains_text(raw, text))
+            {
                 return false;
             }
         }
@@ -196,9 +214,9 @@ pub fn number_matches(wanted: &str, number: Option<&str>) -> bool {
 }
 
 fn id_or_name_matches(wanted: &[String], id: Option<&str>, name: Option<&str>) -> bool {
-    wanted.iter().any(|w| {
-        id.is_some_and(|id| id == w) || name.is_some_and(|n| n.eq_ignore_ascii_case(w))
-    })
+    wanted
+        .iter()
+        .any(|w| id.is_some_and(|id| id == w) || name.is_some_and(|n| n.eq_ignore_ascii_case(w)))
 }
 
 /// Case-insensitive substring search over every string (and number) in a raw record.

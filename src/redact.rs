@@ -38,11 +38,26 @@ pub fn scrub(text: &str) -> String {
 
 /// Query parameters whose values are credentials whatever they hold.
 const SENSITIVE_PARAMS: &[&str] = &[
-    "api-key", "api_key", "apikey", "key", "token", "access_token", "secret", "client_secret", "password",
+    "api-key",
+    "api_key",
+    "apikey",
+    "key",
+    "token",
+    "access_token",
+    "secret",
+    "client_secret",
+    "password",
 ];
 
 /// Headers whose values are credentials.
-pub const SENSITIVE_HEADERS: &[&str] = &["authorization", "token", "api-key", "x-api-key", "cookie", "proxy-authorization"];
+pub const SENSITIVE_HEADERS: &[&str] = &[
+    "authorization",
+    "token",
+    "api-key",
+    "x-api-key",
+    "cookie",
+    "proxy-authorization",
+];
 
 /// A URL fit for logs and errors: credential parameters show `REDACTED`, known secrets `***`.
 pub fn url(url: &url::Url) -> String {
@@ -52,7 +67,14 @@ pub fn url(url: &url::Url) -> String {
             .query_pairs()
             .map(|(k, v)| {
                 let sensitive = SENSITIVE_PARAMS.iter().any(|s| k.eq_ignore_ascii_case(s));
-                (k.into_owned(), if sensitive { "REDACTED".into() } else { v.into_owned() })
+                (
+                    k.into_owned(),
+                    if sensitive {
+                        "REDACTED".into()
+                    } else {
+                        v.into_owned()
+                    },
+                )
             })
             .collect();
         copy.query_pairs_mut().clear().extend_pairs(pairs);
@@ -65,7 +87,10 @@ pub fn url(url: &url::Url) -> String {
 
 /// A header value fit for logs.
 pub fn header(name: &str, value: &str) -> String {
-    if SENSITIVE_HEADERS.iter().any(|s| name.eq_ignore_ascii_case(s)) {
+    if SENSITIVE_HEADERS
+        .iter()
+        .any(|s| name.eq_ignore_ascii_case(s))
+    {
         "REDACTED".into()
     } else {
         scrub(value)
@@ -79,11 +104,21 @@ mod tests {
     #[test]
     fn credential_parameters_and_registered_secrets_are_hidden() {
         register(&Secret::new("topsecret-123"));
-        let u = url::Url::parse("https://api.example/x?api-key=abc&page=2&q=topsecret-123").unwrap();
+        let u =
+            url::Url::parse("https://api.example/x?api-key=abc&page=2&q=topsecret-123").unwrap();
         let shown = url(&u);
-        assert!(shown.contains("api-key=REDACTED") && shown.contains("page=2"), "{shown}");
-        assert!(!shown.contains("abc&") && !shown.contains("topsecret-123"), "{shown}");
-        assert_eq!(scrub("bearer topsecret-123 rejected"), "bearer *** rejected");
+        assert!(
+            shown.contains("api-key=REDACTED") && shown.contains("page=2"),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains("abc&") && !shown.contains("topsecret-123"),
+            "{shown}"
+        );
+        assert_eq!(
+            scrub("bearer topsecret-123 rejected"),
+            "bearer *** rejected"
+        );
         assert_eq!(header("Authorization", "Bearer x"), "REDACTED");
     }
 }

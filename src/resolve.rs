@@ -37,7 +37,9 @@ pub fn config_path(global: &Global) -> Result<PathBuf> {
     match &global.config {
         Some(p) => Ok(p.clone()),
         None => config::default_path().ok_or_else(|| {
-            Failure::usage("cannot find a config directory (no HOME?)").hint("pass --config PATH").into()
+            Failure::usage("cannot find a config directory (no HOME?)")
+                .hint("pass --config PATH")
+                .into()
         }),
     }
 }
@@ -92,11 +94,13 @@ pub fn profile(global: &Global, sandbox: Option<&Sandbox>) -> Result<Profile> {
 fn named(name: &str, cfg: &config::ConfigFile, path: &Path) -> Result<Profile> {
     let p = cfg.profiles.get(name).ok_or_else(|| {
         let known: Vec<&str> = cfg.profiles.keys().map(String::as_str).collect();
-        Failure::usage(format!("unknown profile '{name}' in {}", path.display())).hint(if known.is_empty() {
-            "the config has no profiles yet".to_string()
-        } else {
-            format!("profiles: {}", known.join(", "))
-        })
+        Failure::usage(format!("unknown profile '{name}' in {}", path.display())).hint(
+            if known.is_empty() {
+                "the config has no profiles yet".to_string()
+            } else {
+                format!("profiles: {}", known.join(", "))
+            },
+        )
     })?;
     Profile::from_config(name, p, path)
 }
@@ -135,11 +139,19 @@ pub fn settings(global: &Global, profile: Profile) -> Result<Settings> {
 }
 
 /// The normalized query from filter flags; `default_limit` is `list`'s 25.
-pub fn query(f: &FilterArgs, s: &Settings, default_limit: Option<u64>, keep_raw: bool) -> Result<Query> {
+pub fn query(
+    f: &FilterArgs,
+    s: &Settings,
+    default_limit: Option<u64>,
+    keep_raw: bool,
+) -> Result<Query> {
     let tz = s.tz.unwrap_or(Tz::UTC);
     let when = |word: &Option<String>, flag: &str, end: End| -> Result<Option<DateTime<Utc>>> {
         word.as_deref()
-            .map(|w| when::parse(w, tz, s.now, end).map_err(|e| Failure::usage(format!("{flag}: {e}")).into()))
+            .map(|w| {
+                when::parse(w, tz, s.now, end)
+                    .map_err(|e| Failure::usage(format!("{flag}: {e}")).into())
+            })
             .transpose()
     };
     let from = when(&f.from, "--from", End::From)?.unwrap_or(s.now - chrono::Duration::days(30));
@@ -156,14 +168,19 @@ pub fn query(f: &FilterArgs, s: &Settings, default_limit: Option<u64>, keep_raw:
     let direction = f
         .direction
         .as_deref()
-        .map(|d| d.parse::<Direction>().map_err(|e| Failure::usage(format!("--direction: {e}"))))
+        .map(|d| {
+            d.parse::<Direction>()
+                .map_err(|e| Failure::usage(format!("--direction: {e}")))
+        })
         .transpose()?;
     if direction == Some(Direction::Unknown) {
         return usage("--direction: expected one of inbound, outbound, internal, web");
     }
     let mut statuses = Vec::new();
     for s in f.status.iter().filter(|s| !s.trim().is_empty()) {
-        let st = s.parse::<Status>().map_err(|e| Failure::usage(format!("--status: {e}")))?;
+        let st = s
+            .parse::<Status>()
+            .map_err(|e| Failure::usage(format!("--status: {e}")))?;
         if !statuses.contains(&st) {
             statuses.push(st);
         }
@@ -173,14 +190,19 @@ pub fn query(f: &FilterArgs, s: &Settings, default_limit: Option<u64>, keep_raw:
             return usage(format!("--number: '{n}' has no digits"));
         }
     }
-    for (flag, v) in [("--min-duration", f.min_duration), ("--max-duration", f.max_duration)] {
+    for (flag, v) in [
+        ("--min-duration", f.min_duration),
+        ("--max-duration", f.max_duration),
+    ] {
         if v.is_some_and(|v| v < 0) {
             return usage(format!("{flag} cannot be negative"));
         }
     }
     if let (Some(min), Some(max)) = (f.min_duration, f.max_duration) {
         if min > max {
-            return usage(format!("--min-duration ({min}) is above --max-duration ({max})"));
+            return usage(format!(
+                "--min-duration ({min}) is above --max-duration ({max})"
+            ));
         }
     }
     if f.limit == Some(0) {
@@ -189,16 +211,21 @@ pub fn query(f: &FilterArgs, s: &Settings, default_limit: Option<u64>, keep_raw:
     let mut params = Vec::new();
     for p in &f.param {
         match p.split_once('=') {
-            Some((k, v)) if !k.trim().is_empty() => params.push((k.trim().to_string(), v.to_string())),
+            Some((k, v)) if !k.trim().is_empty() => {
+                params.push((k.trim().to_string(), v.to_string()))
+            }
             _ => return usage(format!("--param '{p}': expected KEY=VALUE")),
         }
     }
     let max = s.profile.vendor.traits().max_page_size;
     let page_size = s.profile.page_size.unwrap_or(max);
     if page_size > max {
-        return Err(Failure::usage(format!("page_size {page_size} is above {}'s maximum of {max}", s.profile.vendor))
-            .hint("lower page_size in the profile")
-            .into());
+        return Err(Failure::usage(format!(
+            "page_size {page_size} is above {}'s maximum of {max}",
+            s.profile.vendor
+        ))
+        .hint("lower page_size in the profile")
+        .into());
     }
     Ok(Query {
         from,
@@ -222,24 +249,32 @@ pub fn query(f: &FilterArgs, s: &Settings, default_limit: Option<u64>, keep_raw:
 /// Output settings: the format defaults to a table on a terminal, else NDJSON (or what the
 /// `--output` file's extension says).
 pub fn output(o: &OutputArgs, tz: Option<Tz>) -> Result<OutputOptions> {
-    let from_ext = o.output.as_deref().and_then(|p| p.extension()).and_then(|e| e.to_str()).and_then(|e| {
-        match e.to_ascii_lowercase().as_str() {
+    let from_ext = o
+        .output
+        .as_deref()
+        .and_then(|p| p.extension())
+        .and_then(|e| e.to_str())
+        .and_then(|e| match e.to_ascii_lowercase().as_str() {
             "csv" => Some(Format::Csv),
             "json" => Some(Format::Json),
             "ndjson" | "jsonl" => Some(Format::Ndjson),
             _ => None,
-        }
-    });
-    let format = o.format.or(from_ext).unwrap_or(if o.output.is_none() && crate::term::stdout_is_tty() {
-        Format::Table
-    } else {
-        Format::Ndjson
-    });
+        });
+    let format =
+        o.format
+            .or(from_ext)
+            .unwrap_or(if o.output.is_none() && crate::term::stdout_is_tty() {
+                Format::Table
+            } else {
+                Format::Ndjson
+            });
     if o.raw && !matches!(format, Format::Json | Format::Ndjson) {
         return usage("--raw works with -o json and -o ndjson");
     }
     let mut fields = match &o.fields {
-        Some(list) => Field::parse_list(list).map_err(|e| Failure::usage(format!("--fields: {e}")))?,
+        Some(list) => {
+            Field::parse_list(list).map_err(|e| Failure::usage(format!("--fields: {e}")))?
+        }
         None if format == Format::Table => OutputOptions::TABLE_FIELDS.to_vec(),
         None => Field::NORMALIZED.to_vec(),
     };
@@ -256,7 +291,11 @@ pub fn output(o: &OutputArgs, tz: Option<Tz>) -> Result<OutputOptions> {
             (None, Format::Table) => Zone::Local,
             (None, _) => Zone::Tz(Tz::UTC),
         },
-        width: if format == Format::Table { crate::term::width() } else { None },
+        width: if format == Format::Table {
+            crate::term::width()
+        } else {
+            None
+        },
         path: o.output.clone().filter(|p| p.as_os_str() != "-"),
         raw: fields.contains(&Field::Raw),
         fields,
@@ -270,24 +309,47 @@ mod tests {
     use clap::Parser;
 
     fn parse(args: &[&str]) -> (Cli, Settings) {
-        let cli = Cli::try_parse_from(std::iter::once("calls").chain(args.iter().copied())).unwrap();
+        let cli =
+            Cli::try_parse_from(std::iter::once("calls").chain(args.iter().copied())).unwrap();
         let mut profile = Profile::from_env(crate::vendors::Vendor::Famulor);
         profile.timezone = Some("Europe/Berlin".into());
         let mut s = settings(&cli.global, profile).unwrap();
-        s.now = DateTime::parse_from_rfc3339("2024-06-15T12:00:00Z").unwrap().with_timezone(&Utc);
+        s.now = DateTime::parse_from_rfc3339("2024-06-15T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         (cli, s)
     }
 
     fn list_query(args: &[&str]) -> Result<Query> {
         let (cli, s) = parse(args);
-        let Command::List(l) = &cli.command else { panic!() };
+        let Command::List(l) = &cli.command else {
+            panic!()
+        };
         query(&l.filters, &s, Some(25), l.output.raw)
     }
 
     #[test]
     fn filters_resolve_to_a_query() {
-        let q = list_query(&["list", "--from", "2024-06-01", "--to", "2024-06-02", "--status", "missed,busy", "--status", "missed",
-            "--direction", "inbound", "--agent", "7", "--param", "x=y=z", "--min-duration", "10"]).unwrap();
+        let q = list_query(&[
+            "list",
+            "--from",
+            "2024-06-01",
+            "--to",
+            "2024-06-02",
+            "--status",
+            "missed,busy",
+            "--status",
+            "missed",
+            "--direction",
+            "inbound",
+            "--agent",
+            "7",
+            "--param",
+            "x=y=z",
+            "--min-duration",
+            "10",
+        ])
+        .unwrap();
         // Profile zone Europe/Berlin: dates are Berlin days; --to includes the whole day.
         assert_eq!(q.from.to_rfc3339(), "2024-05-31T22:00:00+00:00");
         assert_eq!(q.to.to_rfc3339(), "2024-06-02T22:00:00+00:00");
@@ -322,23 +384,33 @@ mod tests {
             &["list", "--min-duration", "60", "--max-duration", "10"],
         ] {
             let err = list_query(args).unwrap_err();
-            assert_eq!(crate::error::classify(&err).0, crate::error::Exit::Usage, "{args:?}: {err:#}");
+            assert_eq!(
+                crate::error::classify(&err).0,
+                crate::error::Exit::Usage,
+                "{args:?}: {err:#}"
+            );
         }
     }
 
     #[test]
     fn output_defaults_follow_the_file_extension_and_flags() {
         let (cli, s) = parse(&["list", "--output", "x.csv", "--fields", "id,status"]);
-        let Command::List(l) = &cli.command else { panic!() };
+        let Command::List(l) = &cli.command else {
+            panic!()
+        };
         let o = output(&l.output, s.tz).unwrap();
         assert_eq!(o.format, Format::Csv);
         assert_eq!(o.fields, vec![Field::Id, Field::Status]);
         assert_eq!(o.zone, Zone::Tz("Europe/Berlin".parse().unwrap()));
         let (cli, _) = parse(&["list", "-o", "csv", "--raw"]);
-        let Command::List(l) = &cli.command else { panic!() };
+        let Command::List(l) = &cli.command else {
+            panic!()
+        };
         assert!(output(&l.output, None).is_err());
         let (cli, _) = parse(&["list", "-o", "ndjson", "--raw"]);
-        let Command::List(l) = &cli.command else { panic!() };
+        let Command::List(l) = &cli.command else {
+            panic!()
+        };
         let o = output(&l.output, None).unwrap();
         assert_eq!(o.fields.last(), Some(&Field::Raw));
         assert_eq!(o.zone, Zone::Tz(Tz::UTC));

@@ -34,7 +34,12 @@ pub fn parse(word: &str, tz: Tz, now: DateTime<Utc>, end: End) -> Result<DateTim
     if let Ok(t) = DateTime::parse_from_rfc3339(w) {
         return Ok(t.with_timezone(&Utc));
     }
-    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(local) = NaiveDateTime::parse_from_str(w, format) {
             return from_local(local, tz)
                 .ok_or_else(|| format!("'{w}' does not exist in {tz} (a daylight-saving gap)"));
@@ -93,7 +98,9 @@ mod tests {
     use super::*;
 
     fn now() -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339("2024-03-10T15:30:00Z").unwrap().with_timezone(&Utc)
+        DateTime::parse_from_rfc3339("2024-03-10T15:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     fn at(s: &str) -> DateTime<Utc> {
@@ -103,29 +110,64 @@ mod tests {
     #[test]
     fn dates_are_read_in_the_zone_and_to_covers_the_day() {
         let berlin: Tz = "Europe/Berlin".parse().unwrap();
-        assert_eq!(parse("2024-03-01", berlin, now(), End::From).unwrap(), at("2024-02-29T23:00:00Z"));
-        assert_eq!(parse("2024-03-01", berlin, now(), End::To).unwrap(), at("2024-03-01T23:00:00Z"));
-        assert_eq!(parse("2024-03-01", Tz::UTC, now(), End::To).unwrap(), at("2024-03-02T00:00:00Z"));
+        assert_eq!(
+            parse("2024-03-01", berlin, now(), End::From).unwrap(),
+            at("2024-02-29T23:00:00Z")
+        );
+        assert_eq!(
+            parse("2024-03-01", berlin, now(), End::To).unwrap(),
+            at("2024-03-01T23:00:00Z")
+        );
+        assert_eq!(
+            parse("2024-03-01", Tz::UTC, now(), End::To).unwrap(),
+            at("2024-03-02T00:00:00Z")
+        );
     }
 
     #[test]
     fn relative_words() {
-        assert_eq!(parse("today", Tz::UTC, now(), End::From).unwrap(), at("2024-03-10T00:00:00Z"));
-        assert_eq!(parse("today", Tz::UTC, now(), End::To).unwrap(), at("2024-03-11T00:00:00Z"));
-        assert_eq!(parse("yesterday", Tz::UTC, now(), End::From).unwrap(), at("2024-03-09T00:00:00Z"));
-        assert_eq!(parse("90m", Tz::UTC, now(), End::From).unwrap(), at("2024-03-10T14:00:00Z"));
-        assert_eq!(parse("2h", Tz::UTC, now(), End::From).unwrap(), at("2024-03-10T13:30:00Z"));
-        assert_eq!(parse("7d", Tz::UTC, now(), End::From).unwrap(), at("2024-03-03T15:30:00Z"));
+        assert_eq!(
+            parse("today", Tz::UTC, now(), End::From).unwrap(),
+            at("2024-03-10T00:00:00Z")
+        );
+        assert_eq!(
+            parse("today", Tz::UTC, now(), End::To).unwrap(),
+            at("2024-03-11T00:00:00Z")
+        );
+        assert_eq!(
+            parse("yesterday", Tz::UTC, now(), End::From).unwrap(),
+            at("2024-03-09T00:00:00Z")
+        );
+        assert_eq!(
+            parse("90m", Tz::UTC, now(), End::From).unwrap(),
+            at("2024-03-10T14:00:00Z")
+        );
+        assert_eq!(
+            parse("2h", Tz::UTC, now(), End::From).unwrap(),
+            at("2024-03-10T13:30:00Z")
+        );
+        assert_eq!(
+            parse("7d", Tz::UTC, now(), End::From).unwrap(),
+            at("2024-03-03T15:30:00Z")
+        );
         assert_eq!(parse("now", Tz::UTC, now(), End::To).unwrap(), now());
     }
 
     #[test]
     fn datetimes_with_and_without_offset() {
         let ny: Tz = "America/New_York".parse().unwrap();
-        assert_eq!(parse("2024-03-01T10:00:00+02:00", ny, now(), End::To).unwrap(), at("2024-03-01T08:00:00Z"));
-        assert_eq!(parse("2024-03-01 10:00", ny, now(), End::From).unwrap(), at("2024-03-01T15:00:00Z"));
+        assert_eq!(
+            parse("2024-03-01T10:00:00+02:00", ny, now(), End::To).unwrap(),
+            at("2024-03-01T08:00:00Z")
+        );
+        assert_eq!(
+            parse("2024-03-01 10:00", ny, now(), End::From).unwrap(),
+            at("2024-03-01T15:00:00Z")
+        );
         // 02:30 does not exist in New York on 2024-03-10.
-        assert!(parse("2024-03-10T02:30", ny, now(), End::From).unwrap_err().contains("gap"));
+        assert!(parse("2024-03-10T02:30", ny, now(), End::From)
+            .unwrap_err()
+            .contains("gap"));
     }
 
     #[test]

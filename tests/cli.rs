@@ -33,7 +33,11 @@ fn csv_is_exact_text() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stderr, "");
     let mut want = String::from("vendor,id,started_at,ended_at,direction,status,vendor_status,duration,talk_time,customer_number,line_number,agent,campaign,recording_url,cost\n");
-    let keys = want.trim_end().split(',').map(str::to_string).collect::<Vec<_>>();
+    let keys = want
+        .trim_end()
+        .split(',')
+        .map(str::to_string)
+        .collect::<Vec<_>>();
     for c in truth(&sb, Vendor::Famulor) {
         let j = call_json(&c);
         let cells: Vec<String> = keys
@@ -58,7 +62,16 @@ fn csv_is_exact_text() {
 fn table_is_exact_text() {
     let sb = sandbox(options());
     let home = Home::with_sandbox(&sb);
-    let r = run(window(home.cmd().args(["list", "-o", "table", "--tz", "Europe/Berlin", "--limit", "4"])).env("COLUMNS", "120"));
+    let r = run(window(home.cmd().args([
+        "list",
+        "-o",
+        "table",
+        "--tz",
+        "Europe/Berlin",
+        "--limit",
+        "4",
+    ]))
+    .env("COLUMNS", "120"));
     assert_eq!(r.code, 0, "{}", r.stderr);
     // Berlin days: 100399 started 2025-05-31T22:02:09Z, already June 1st there.
     let want = concat!(
@@ -75,9 +88,15 @@ fn table_is_exact_text() {
 fn table_wraps_to_a_narrow_terminal() {
     let sb = sandbox(options());
     let home = Home::with_sandbox(&sb);
-    let r = run(window(home.cmd().args(["list", "--limit", "3"])).env("CALLS_ASSUME_TTY", "1").env("COLUMNS", "60"));
+    let r = run(window(home.cmd().args(["list", "--limit", "3"]))
+        .env("CALLS_ASSUME_TTY", "1")
+        .env("COLUMNS", "60"));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.lines().all(|l| l.chars().count() <= 60), "{}", r.stdout);
+    assert!(
+        r.stdout.lines().all(|l| l.chars().count() <= 60),
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.contains("100399"), "{}", r.stdout);
 }
 
@@ -87,7 +106,11 @@ fn ndjson_is_the_default_when_piped_and_one_object_per_line() {
     let home = Home::with_sandbox(&sb);
     let r = run(window(home.cmd().args(["export"])));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let lines: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     let want: Vec<serde_json::Value> = truth(&sb, Vendor::Famulor).iter().map(call_json).collect();
     assert_eq!(lines, want);
 }
@@ -96,7 +119,15 @@ fn ndjson_is_the_default_when_piped_and_one_object_per_line() {
 fn fields_pick_and_order_and_limit_stops() {
     let sb = sandbox(options());
     let home = Home::with_sandbox(&sb);
-    let r = run(window(home.cmd().args(["list", "-o", "csv", "--fields", "status,id", "--limit", "3"])));
+    let r = run(window(home.cmd().args([
+        "list",
+        "-o",
+        "csv",
+        "--fields",
+        "status,id",
+        "--limit",
+        "3",
+    ])));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let t = truth(&sb, Vendor::Famulor);
     let want: String = std::iter::once("status,id".to_string())
@@ -117,7 +148,9 @@ fn fields_pick_and_order_and_limit_stops() {
 fn raw_adds_the_vendor_record() {
     let sb = sandbox(options());
     let home = Home::with_sandbox(&sb);
-    let r = run(window(home.cmd().args(["list", "-o", "ndjson", "--raw", "--limit", "2", "--status", "answered"])));
+    let r = run(window(home.cmd().args([
+        "list", "-o", "ndjson", "--raw", "--limit", "2", "--status", "answered",
+    ])));
     assert_eq!(r.code, 0, "{}", r.stderr);
     for line in r.stdout.lines() {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
@@ -129,7 +162,12 @@ fn raw_adds_the_vendor_record() {
 fn ids(stdout: &str) -> Vec<String> {
     stdout
         .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect()
 }
 
@@ -139,22 +177,60 @@ fn each_filter_narrows_like_the_ground_truth() {
     let home = Home::with_sandbox(&sb);
     let world = &sb.world(Vendor::Famulor).calls;
     let truth = truth(&sb, Vendor::Famulor);
-    let seq = |id: &str| (id.parse::<usize>().unwrap() - 100_000);
+    let seq = |id: &str| id.parse::<usize>().unwrap() - 100_000;
     let one = &truth[10];
     let number = one.customer_number.clone().unwrap();
     type Pred<'a> = Box<dyn Fn(&calls::call::Call) -> bool + 'a>;
     let cases: Vec<(Vec<&str>, Pred)> = vec![
-        (vec!["--status", "missed"], Box::new(|c| c.status == Status::Missed)),
-        (vec!["--status", "voicemail,busy"], Box::new(|c| matches!(c.status, Status::Voicemail | Status::Busy))),
-        (vec!["--status", "answered"], Box::new(|c| c.status == Status::Answered)),
-        (vec!["--direction", "inbound"], Box::new(|c| c.direction == Direction::Inbound)),
+        (
+            vec!["--status", "missed"],
+            Box::new(|c| c.status == Status::Missed),
+        ),
+        (
+            vec!["--status", "voicemail,busy"],
+            Box::new(|c| matches!(c.status, Status::Voicemail | Status::Busy)),
+        ),
+        (
+            vec!["--status", "answered"],
+            Box::new(|c| c.status == Status::Answered),
+        ),
+        (
+            vec!["--direction", "inbound"],
+            Box::new(|c| c.direction == Direction::Inbound),
+        ),
         (vec!["--direction", "internal"], Box::new(|_| false)),
-        (vec!["--number", &number], Box::new(|c| c.customer_number == Some(number.clone()))),
-        (vec!["--agent", "12"], Box::new(|c| world[seq(&c.id)].agent().id == 12)),
-        (vec!["--campaign", "376"], Box::new(|c| world[seq(&c.id)].campaign().is_some_and(|k| k.id == 376))),
-        (vec!["--min-duration", "60", "--max-duration", "300"], Box::new(|c| c.duration.is_some_and(|d| (60..=300).contains(&d)))),
-        (vec!["--search", "rechnung"], Box::new(|c| world[seq(&c.id)].transcript().iter().any(|(_, t)| t.contains("Rechnung")))),
-        (vec!["--from", "2025-05-20T12:00:00Z", "--to", "2025-05-21"], Box::new(|c| c.started_at >= at("2025-05-20T12:00:00Z") && c.started_at < at("2025-05-22T00:00:00Z"))),
+        (
+            vec!["--number", &number],
+            Box::new(|c| c.customer_number == Some(number.clone())),
+        ),
+        (
+            vec!["--agent", "12"],
+            Box::new(|c| world[seq(&c.id)].agent().id == 12),
+        ),
+        (
+            vec!["--campaign", "376"],
+            Box::new(|c| world[seq(&c.id)].campaign().is_some_and(|k| k.id == 376)),
+        ),
+        (
+            vec!["--min-duration", "60", "--max-duration", "300"],
+            Box::new(|c| c.duration.is_some_and(|d| (60..=300).contains(&d))),
+        ),
+        (
+            vec!["--search", "rechnung"],
+            Box::new(|c| {
+                world[seq(&c.id)]
+                    .transcript()
+                    .iter()
+                    .any(|(_, t)| t.contains("Rechnung"))
+            }),
+        ),
+        (
+            vec!["--from", "2025-05-20T12:00:00Z", "--to", "2025-05-21"],
+            Box::new(|c| {
+                c.started_at >= at("2025-05-20T12:00:00Z")
+                    && c.started_at < at("2025-05-22T00:00:00Z")
+            }),
+        ),
     ];
     for (args, pred) in cases {
         let mut cmd = home.cmd();
@@ -164,7 +240,11 @@ fn each_filter_narrows_like_the_ground_truth() {
         }
         let r = run(cmd.args(&args));
         assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
-        let want: Vec<String> = truth.iter().filter(|c| pred(c)).map(|c| c.id.clone()).collect();
+        let want: Vec<String> = truth
+            .iter()
+            .filter(|c| pred(c))
+            .map(|c| c.id.clone())
+            .collect();
         assert_eq!(ids(&r.stdout), want, "{args:?}");
         if !args.contains(&"internal") {
             assert!(!want.is_empty(), "{args:?} should match something");
@@ -174,32 +254,58 @@ fn each_filter_narrows_like_the_ground_truth() {
 
 #[test]
 fn export_is_exact_and_complete_under_faults() {
-    let sb = sandbox(calls::sandbox::Options { fail_rate: 0.2, ..options() });
+    let sb = sandbox(calls::sandbox::Options {
+        fail_rate: 0.2,
+        ..options()
+    });
     let home = Home::with_sandbox(&sb);
     // Small pages: more requests, more faults.
-    let cfg = sb.config_toml().replace("vendor = \"famulor\"\n", "vendor = \"famulor\"\npage_size = 20\n");
+    let cfg = sb.config_toml().replace(
+        "vendor = \"famulor\"\n",
+        "vendor = \"famulor\"\npage_size = 20\n",
+    );
     home.write_config(&cfg);
     let r = run(window(home.cmd().args(["export", "-o", "json", "-v"])));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let got: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap();
     let want: Vec<serde_json::Value> = truth(&sb, Vendor::Famulor).iter().map(call_json).collect();
     assert_eq!(got, want);
-    assert!(r.stderr.contains("; retry 1/5 in"), "faults were injected and retried: {}", r.stderr);
+    assert!(
+        r.stderr.contains("; retry 1/5 in"),
+        "faults were injected and retried: {}",
+        r.stderr
+    );
 }
 
 #[test]
 fn retries_exhausted_exit_1_and_leave_no_output_file() {
-    let sb = sandbox(calls::sandbox::Options { fail_rate: 1.0, ..options() });
+    let sb = sandbox(calls::sandbox::Options {
+        fail_rate: 1.0,
+        ..options()
+    });
     let home = Home::with_sandbox(&sb);
     std::fs::write(home.path("keep.csv"), "old contents\n").unwrap();
     for target in ["calls.csv", "keep.csv"] {
-        let r = run(window(home.cmd().args(["export", "--retries", "1", "--output", target])));
+        let r = run(window(home.cmd().args([
+            "export",
+            "--retries",
+            "1",
+            "--output",
+            target,
+        ])));
         assert_eq!(r.code, 1, "{}", r.stderr);
-        assert!(r.stderr.contains("gave up after 2 attempts"), "{}", r.stderr);
+        assert!(
+            r.stderr.contains("gave up after 2 attempts"),
+            "{}",
+            r.stderr
+        );
         assert!(r.stderr.lines().count() <= 2, "{}", r.stderr);
     }
     assert!(!home.path("calls.csv").exists());
-    assert_eq!(std::fs::read_to_string(home.path("keep.csv")).unwrap(), "old contents\n");
+    assert_eq!(
+        std::fs::read_to_string(home.path("keep.csv")).unwrap(),
+        "old contents\n"
+    );
     let leftovers: Vec<_> = std::fs::read_dir(home.dir.path())
         .unwrap()
         .filter_map(|e| e.ok())
@@ -212,14 +318,21 @@ fn retries_exhausted_exit_1_and_leave_no_output_file() {
 fn output_file_is_written_whole() {
     let sb = sandbox(options());
     let home = Home::with_sandbox(&sb);
-    let r = run(window(home.cmd().args(["export", "--output", "out/calls.csv"])));
+    let r = run(window(home.cmd().args([
+        "export",
+        "--output",
+        "out/calls.csv",
+    ])));
     assert_eq!(r.code, 1, "a missing folder is an error: {}", r.stderr);
     assert!(r.stderr.contains("out"), "{}", r.stderr);
     let r = run(window(home.cmd().args(["export", "--output", "calls.csv"])));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout, "");
     let text = std::fs::read_to_string(home.path("calls.csv")).unwrap();
-    assert!(text.starts_with("vendor,id,started_at,"), "format follows the extension");
+    assert!(
+        text.starts_with("vendor,id,started_at,"),
+        "format follows the extension"
+    );
     assert_eq!(text.lines().count(), 401);
 }
 
@@ -228,30 +341,66 @@ fn wrong_token_is_exit_3_and_never_printed() {
     let sb = sandbox(options());
     let home = Home::new();
     let secret = "sk-live-DO-NOT-PRINT-4711";
-    home.write_config(&sb.config_toml().replace(calls::sandbox::Sandbox::credentials(Vendor::Famulor)[0].1, secret));
+    home.write_config(&sb.config_toml().replace(
+        calls::sandbox::Sandbox::credentials(Vendor::Famulor)[0].1,
+        secret,
+    ));
     for verbose in ["-v", "-vv", "-q"] {
         let r = run(window(home.cmd().args(["export", "-o", "csv", verbose])));
         assert_eq!(r.code, 3, "{}", r.stderr);
-        assert_eq!(r.stdout, "", "nothing on stdout when the first request fails");
-        assert!(r.stderr.contains("rejected the credentials"), "{}", r.stderr);
-        assert!(r.stderr.contains("hint: the token comes from `token` in profile 'famulor'"), "{}", r.stderr);
+        assert_eq!(
+            r.stdout, "",
+            "nothing on stdout when the first request fails"
+        );
+        assert!(
+            r.stderr.contains("rejected the credentials"),
+            "{}",
+            r.stderr
+        );
+        assert!(
+            r.stderr
+                .contains("hint: the token comes from `token` in profile 'famulor'"),
+            "{}",
+            r.stderr
+        );
         assert!(!r.stderr.contains(secret), "{}", r.stderr);
     }
     // The same through the environment: the hint names the variable.
-    let r = run(home.cmd().args(["--vendor", "famulor", "--base-url", &sb.base_url(Vendor::Famulor), "list"]).env("CALLS_TOKEN", secret));
+    let r = run(home
+        .cmd()
+        .args([
+            "--vendor",
+            "famulor",
+            "--base-url",
+            &sb.base_url(Vendor::Famulor),
+            "list",
+        ])
+        .env("CALLS_TOKEN", secret));
     assert_eq!(r.code, 3);
-    assert!(r.stderr.contains("CALLS_TOKEN") && !r.stderr.contains(secret), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("CALLS_TOKEN") && !r.stderr.contains(secret),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
 fn verbose_logs_requests_with_secrets_redacted() {
     let sb = sandbox(options());
     let home = Home::with_sandbox(&sb);
-    let r = run(window(home.cmd().args(["list", "--limit", "1", "-vv", "--status", "missed"])));
+    let r =
+        run(window(home.cmd().args([
+            "list", "--limit", "1", "-vv", "--status", "missed",
+        ])));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains(&format!("GET {}/api/user/calls?date_from=2025-02-28&date_to=2025-06-01&per_page=100&page=1&status=no-answer -> 200 OK", sb.base_url(Vendor::Famulor))), "{}", r.stderr);
     assert!(r.stderr.contains("authorization: REDACTED"), "{}", r.stderr);
-    assert!(r.stderr.contains("filters: --from/--to vendor+client, --status vendor+client"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("filters: --from/--to vendor+client, --status vendor+client"),
+        "{}",
+        r.stderr
+    );
     assert!(!r.stderr.contains("famulor-sandbox-token"), "{}", r.stderr);
 }
 
@@ -259,9 +408,16 @@ fn verbose_logs_requests_with_secrets_redacted() {
 fn html_instead_of_json_is_a_clear_error() {
     let sb = sandbox(options());
     let home = Home::with_sandbox(&sb);
-    let r = run(home.cmd().args(["list", "--base-url", &format!("http://{}/", sb.addr)]));
+    let r = run(home
+        .cmd()
+        .args(["list", "--base-url", &format!("http://{}/", sb.addr)]));
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("famulor answered with an HTML page instead of JSON"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("famulor answered with an HTML page instead of JSON"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("hint: check --base-url"), "{}", r.stderr);
 }
 
@@ -269,15 +425,28 @@ fn html_instead_of_json_is_a_clear_error() {
 fn bad_dates_are_usage_errors() {
     let home = Home::new();
     let cases = [
-        (vec!["--from", "2025-02-30"], "--from: cannot read '2025-02-30'"),
+        (
+            vec!["--from", "2025-02-30"],
+            "--from: cannot read '2025-02-30'",
+        ),
         (vec!["--to", "next week"], "--to: cannot read 'next week'"),
-        (vec!["--from", "2025-05-02", "--to", "2025-05-01"], "--from (2025-05-02T00:00:00Z) is not before --to (2025-05-02T00:00:00Z)"),
-        (vec!["--tz", "Mars/Base"], "--tz: unknown time zone 'Mars/Base'"),
+        (
+            vec!["--from", "2025-05-02", "--to", "2025-05-01"],
+            "--from (2025-05-02T00:00:00Z) is not before --to (2025-05-02T00:00:00Z)",
+        ),
+        (
+            vec!["--tz", "Mars/Base"],
+            "--tz: unknown time zone 'Mars/Base'",
+        ),
     ];
     for (args, message) in cases {
         let r = run(home.cmd().args(["--sandbox", "list"]).args(&args));
         assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
-        assert!(r.stderr.starts_with(&format!("error: {message}")), "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.starts_with(&format!("error: {message}")),
+            "{args:?}: {}",
+            r.stderr
+        );
         assert!(r.stderr.lines().count() <= 2);
     }
 }
@@ -288,23 +457,47 @@ fn config_problems_name_the_file_key_and_line() {
     let path = home.config_path();
     let r = run(home.cmd().args(["list"]));
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("no vendor chosen and no config at") && r.stderr.contains("hint:"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no vendor chosen and no config at") && r.stderr.contains("hint:"),
+        "{}",
+        r.stderr
+    );
 
-    home.write_config("default_profile = \"a\"\n\n[profiles.a]\nvendor = \"famulor\"\ntoken = \"x\n");
+    home.write_config(
+        "default_profile = \"a\"\n\n[profiles.a]\nvendor = \"famulor\"\ntoken = \"x\n",
+    );
     let r = run(home.cmd().args(["list"]));
     assert_eq!(r.code, 2);
-    assert!(r.stderr.starts_with(&format!("error: {} line 5:", path.display())), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .starts_with(&format!("error: {} line 5:", path.display())),
+        "{}",
+        r.stderr
+    );
 
     home.write_config("[profiles.a]\nvendor = \"famulor\"\ntoken_env = \"NOT_SET_ANYWHERE_42\"\n[profiles.b]\nvendor = \"famulor\"\n");
     let r = run(home.cmd().args(["-p", "nope", "list"]));
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("unknown profile 'nope'") && r.stderr.contains("profiles: a, b"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("unknown profile 'nope'") && r.stderr.contains("profiles: a, b"),
+        "{}",
+        r.stderr
+    );
     let r = run(home.cmd().args(["-p", "a", "list"]));
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("the environment variable NOT_SET_ANYWHERE_42 is not set"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("the environment variable NOT_SET_ANYWHERE_42 is not set"),
+        "{}",
+        r.stderr
+    );
     let r = run(home.cmd().args(["-p", "b", "list"]));
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("no token for famulor") && r.stderr.contains("token_env"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no token for famulor") && r.stderr.contains("token_env"),
+        "{}",
+        r.stderr
+    );
     let r = run(home.cmd().args(["list"]));
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("sets no default_profile"), "{}", r.stderr);
@@ -312,7 +505,12 @@ fn config_problems_name_the_file_key_and_line() {
     home.write_config("[profiles.a]\nvendor = \"famulor\"\ntimezone = \"Europe/Berln\"\n");
     let r = run(home.cmd().args(["list"]));
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("profiles.a.timezone: unknown time zone 'Europe/Berln'"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("profiles.a.timezone: unknown time zone 'Europe/Berln'"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -324,11 +522,15 @@ fn token_command_and_env_supply_the_secret() {
     home.write_config(&format!("[profiles.cmd]\nvendor = \"famulor\"\nbase_url = \"{base}\"\ntoken_command = \"echo {token}\"\n"));
     let r = run(window(home.cmd().args(["list", "--limit", "1"])));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    home.write_config(&format!("[profiles.env]\nvendor = \"famulor\"\nbase_url = \"{base}\"\ntoken_env = \"MY_FAMULOR\"\n"));
+    home.write_config(&format!(
+        "[profiles.env]\nvendor = \"famulor\"\nbase_url = \"{base}\"\ntoken_env = \"MY_FAMULOR\"\n"
+    ));
     let r = run(window(home.cmd().args(["list", "--limit", "1"])).env("MY_FAMULOR", token));
     assert_eq!(r.code, 0, "{}", r.stderr);
     // CALLS_TOKEN wins over the file.
-    let r = run(window(home.cmd().args(["list", "--limit", "1"])).env("MY_FAMULOR", token).env("CALLS_TOKEN", "wrong-wrong"));
+    let r = run(window(home.cmd().args(["list", "--limit", "1"]))
+        .env("MY_FAMULOR", token)
+        .env("CALLS_TOKEN", "wrong-wrong"));
     assert_eq!(r.code, 3, "{}", r.stderr);
 }
 
@@ -341,7 +543,11 @@ fn a_config_readable_by_others_warns() {
     std::fs::set_permissions(home.config_path(), std::fs::Permissions::from_mode(0o644)).unwrap();
     let r = run(window(home.cmd().args(["list", "--limit", "1"])));
     assert_eq!(r.code, 0);
-    assert!(r.stderr.starts_with("warning:") && r.stderr.contains("chmod 600"), "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with("warning:") && r.stderr.contains("chmod 600"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -355,23 +561,48 @@ fn show_prints_one_call_in_full() {
     let mut expected = call_json(want);
     expected["raw"] = got["raw"].clone();
     assert_eq!(got, expected);
-    assert!(got["raw"]["transcript"].is_string(), "the single call has a string transcript");
+    assert!(
+        got["raw"]["transcript"].is_string(),
+        "the single call has a string transcript"
+    );
     assert!(got["raw"]["evaluation"].is_object());
 
-    let r = run(home.cmd().args(["show", &want.id, "-o", "table", "--tz", "UTC"]));
+    let r = run(home
+        .cmd()
+        .args(["show", &want.id, "-o", "table", "--tz", "UTC"]));
     assert_eq!(r.code, 0);
-    assert!(r.stdout.starts_with(&format!("vendor           famulor\nid               {}\n", want.id)), "{}", r.stdout);
+    assert!(
+        r.stdout.starts_with(&format!(
+            "vendor           famulor\nid               {}\n",
+            want.id
+        )),
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.contains("famulor record:\n{"), "{}", r.stdout);
 
     let r = run(home.cmd().args(["show", "999"]));
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("famulor has no call with id '999'"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("famulor has no call with id '999'"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
 fn embedded_sandbox_needs_no_config() {
     let home = Home::new();
-    let r = run(home.cmd().args(["--sandbox", "--vendor", "famulor", "list", "-o", "json", "--limit", "3"]));
+    let r = run(home.cmd().args([
+        "--sandbox",
+        "--vendor",
+        "famulor",
+        "list",
+        "-o",
+        "json",
+        "--limit",
+        "3",
+    ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let got: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(got.len(), 3);
@@ -381,7 +612,10 @@ fn embedded_sandbox_needs_no_config() {
 #[test]
 fn a_closed_pipe_is_a_silent_success() {
     use std::io::Read;
-    let sb = sandbox(calls::sandbox::Options { calls: 3000, ..options() });
+    let sb = sandbox(calls::sandbox::Options {
+        calls: 3000,
+        ..options()
+    });
     let home = Home::with_sandbox(&sb);
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("calls"))
         .args(["export", "-o", "ndjson", "--from", FROM, "--to", TO])
@@ -392,7 +626,12 @@ fn a_closed_pipe_is_a_silent_success() {
         .spawn()
         .unwrap();
     let mut first = [0u8; 100];
-    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{:?}", out.status);
@@ -406,9 +645,16 @@ fn vendors_lists_the_capabilities() {
     assert_eq!(r.code, 0);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v[0]["vendor"], "famulor");
-    assert_eq!(v[0]["operations"], serde_json::json!(["list", "export", "show"]));
+    assert_eq!(
+        v[0]["operations"],
+        serde_json::json!(["list", "export", "show"])
+    );
     let r = run(home.cmd().args(["vendors", "-o", "table"]));
-    assert!(r.stdout.lines().next().unwrap().contains("VENDOR"), "{}", r.stdout);
+    assert!(
+        r.stdout.lines().next().unwrap().contains("VENDOR"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
@@ -422,23 +668,62 @@ fn config_init_path_show_check() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(home.config_path()).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(home.config_path())
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777,
+            0o600
+        );
     }
-    assert_eq!(run(home.cmd().args(["config", "init"])).code, 2, "no silent overwrite");
+    assert_eq!(
+        run(home.cmd().args(["config", "init"])).code,
+        2,
+        "no silent overwrite"
+    );
     // The starter config names env vars that are not set: check says so per profile.
     let r = run(home.cmd().args(["config", "check"]));
     assert_eq!(r.code, 2);
-    assert!(r.stdout.contains("error  sales: the environment variable FAMULOR_API_KEY is not set"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("error  sales: the environment variable FAMULOR_API_KEY is not set"),
+        "{}",
+        r.stdout
+    );
 
-    home.write_config(&(sb.config_toml() + "\n[profiles.bad]\nvendor = \"famulor\"\nbase_url = \"" + &sb.base_url(Vendor::Famulor) + "\"\ntoken = \"wrong-token-0815\"\n"));
+    home.write_config(
+        &(sb.config_toml()
+            + "\n[profiles.bad]\nvendor = \"famulor\"\nbase_url = \""
+            + &sb.base_url(Vendor::Famulor)
+            + "\"\ntoken = \"wrong-token-0815\"\n"),
+    );
     let r = run(home.cmd().args(["config", "show"]));
-    assert!(!r.stdout.contains("wrong-token-0815") && !r.stdout.contains("famulor-sandbox-token"), "{}", r.stdout);
+    assert!(
+        !r.stdout.contains("wrong-token-0815") && !r.stdout.contains("famulor-sandbox-token"),
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.contains("token = \"<redacted>\""), "{}", r.stdout);
     let r = run(home.cmd().args(["config", "check"]));
-    assert_eq!(r.code, 0, "offline, both profiles are well-formed: {}", r.stdout);
+    assert_eq!(
+        r.code, 0,
+        "offline, both profiles are well-formed: {}",
+        r.stdout
+    );
     let r = run(home.cmd().args(["config", "check", "--online"]));
     assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
-    assert!(r.stdout.contains("ok     famulor (famulor), credentials accepted"), "{}", r.stdout);
-    assert!(r.stdout.contains("error  bad: famulor rejected the credentials"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("ok     famulor (famulor), credentials accepted"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("error  bad: famulor rejected the credentials"),
+        "{}",
+        r.stdout
+    );
     assert!(!r.stdout.contains("wrong-token-0815"));
 }

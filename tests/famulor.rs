@@ -32,20 +32,40 @@ fn query() -> Query {
 }
 
 fn backend(sb: &calls::sandbox::Sandbox) -> Backend {
-    Backend::new(&sb.profile(Vendor::Famulor), Http::new(HttpOptions::default()).unwrap()).unwrap()
+    Backend::new(
+        &sb.profile(Vendor::Famulor),
+        Http::new(HttpOptions::default()).unwrap(),
+    )
+    .unwrap()
 }
 
-fn fetch(sb: &calls::sandbox::Sandbox, q: &Query, concurrency: usize) -> anyhow::Result<Vec<calls::call::Call>> {
+fn fetch(
+    sb: &calls::sandbox::Sandbox,
+    q: &Query,
+    concurrency: usize,
+) -> anyhow::Result<Vec<calls::call::Call>> {
     let b = backend(sb);
     let plan = b.plan(q)?;
     let mut out = Vec::new();
-    runtime().block_on(Pager { backend: &b, query: q, plan: &plan, concurrency, progress: false }.run(&mut out))?;
+    runtime().block_on(
+        Pager {
+            backend: &b,
+            query: q,
+            plan: &plan,
+            concurrency,
+            progress: false,
+        }
+        .run(&mut out),
+    )?;
     Ok(out)
 }
 
 #[test]
 fn sends_whole_days_with_auth_and_json_accept_and_cuts_the_exact_window() {
-    let sb = sandbox(calls::sandbox::Options { calls: 4000, ..options() });
+    let sb = sandbox(calls::sandbox::Options {
+        calls: 4000,
+        ..options()
+    });
     let q = query();
     let got = fetch(&sb, &q, 1).unwrap();
     assert_eq!(got, sb.expected(Vendor::Famulor, q.from, q.to));
@@ -55,7 +75,10 @@ fn sends_whole_days_with_auth_and_json_accept_and_cuts_the_exact_window() {
     for (i, r) in reqs.iter().enumerate() {
         assert_eq!(r.method, "GET");
         assert_eq!(r.path, "/famulor/api/user/calls");
-        assert_eq!(r.header("authorization"), Some("Bearer famulor-sandbox-token"));
+        assert_eq!(
+            r.header("authorization"),
+            Some("Bearer famulor-sandbox-token")
+        );
         assert_eq!(r.header("accept"), Some("application/json"));
         // One day more on each side: the vendor's day zone is undocumented.
         assert_eq!(r.param("date_from"), Some("2025-05-09"));
@@ -66,7 +89,10 @@ fn sends_whole_days_with_auth_and_json_accept_and_cuts_the_exact_window() {
     // Newest first: paging stops at the first page wholly older than --from, well before the
     // last page of the padded days.
     let last: u64 = reqs.last().unwrap().param("page").unwrap().parse().unwrap();
-    let padded = sb.world(Vendor::Famulor).between(at("2025-05-09T00:00:00Z"), at("2025-05-22T00:00:00Z")).len() as u64;
+    let padded = sb
+        .world(Vendor::Famulor)
+        .between(at("2025-05-09T00:00:00Z"), at("2025-05-22T00:00:00Z"))
+        .len() as u64;
     assert!(last < padded.div_ceil(10), "stopped early: {last} pages");
 }
 
@@ -96,7 +122,11 @@ fn filters_map_to_vendor_parameters() {
 #[test]
 fn statuses_without_one_vendor_word_are_checked_on_the_client() {
     let sb = sandbox(options());
-    let q = Query { statuses: vec![Status::Voicemail], direction: Some(Direction::Web), ..query() };
+    let q = Query {
+        statuses: vec![Status::Voicemail],
+        direction: Some(Direction::Web),
+        ..query()
+    };
     let got = fetch(&sb, &q, 1).unwrap();
     assert_eq!(sb.requests()[0].param("status"), None);
     let want: Vec<_> = sb
@@ -111,7 +141,10 @@ fn statuses_without_one_vendor_word_are_checked_on_the_client() {
 #[test]
 fn two_agents_are_refused_before_any_request() {
     let sb = sandbox(options());
-    let q = Query { agents: vec!["11".into(), "12".into()], ..query() };
+    let q = Query {
+        agents: vec!["11".into(), "12".into()],
+        ..query()
+    };
     let err = fetch(&sb, &q, 1).unwrap_err();
     assert_eq!(calls::error::classify(&err).0, calls::error::Exit::Usage);
     assert!(err.to_string().contains("one --agent"), "{err}");
@@ -120,8 +153,15 @@ fn two_agents_are_refused_before_any_request() {
 
 #[test]
 fn pages_fetched_ahead_come_out_in_order() {
-    let sb = sandbox(calls::sandbox::Options { latency: std::time::Duration::from_millis(5), ..options() });
-    let q = Query { from: at("2025-03-01T00:00:00Z"), to: at("2025-06-01T00:00:00Z"), ..query() };
+    let sb = sandbox(calls::sandbox::Options {
+        latency: std::time::Duration::from_millis(5),
+        ..options()
+    });
+    let q = Query {
+        from: at("2025-03-01T00:00:00Z"),
+        to: at("2025-06-01T00:00:00Z"),
+        ..query()
+    };
     let got = fetch(&sb, &q, 6).unwrap();
     assert_eq!(got, sb.expected(Vendor::Famulor, q.from, q.to));
     assert_eq!(got.len(), 400);
@@ -130,19 +170,37 @@ fn pages_fetched_ahead_come_out_in_order() {
 #[test]
 fn the_vendors_422_is_a_usage_error() {
     let sb = sandbox(options());
-    let q = Query { params: vec![("per_page".into(), "500".into())], ..query() };
+    let q = Query {
+        params: vec![("per_page".into(), "500".into())],
+        ..query()
+    };
     let err = fetch(&sb, &q, 1).unwrap_err();
     assert_eq!(calls::error::classify(&err).0, calls::error::Exit::Usage);
-    assert!(format!("{err:#}").contains("The per page field must be between 1 and 100."), "{err:#}");
+    assert!(
+        format!("{err:#}").contains("The per page field must be between 1 and 100."),
+        "{err:#}"
+    );
 }
 
 #[test]
 fn show_reads_the_single_call_shape() {
     let sb = sandbox(options());
-    let want = sb.expected(Vendor::Famulor, at("2025-05-01T00:00:00Z"), at("2025-05-02T00:00:00Z")).remove(0);
+    let want = sb
+        .expected(
+            Vendor::Famulor,
+            at("2025-05-01T00:00:00Z"),
+            at("2025-05-02T00:00:00Z"),
+        )
+        .remove(0);
     let got = runtime().block_on(backend(&sb).show(&want.id)).unwrap();
-    assert_eq!(sb.requests()[0].path, format!("/famulor/api/user/calls/{}", want.id));
+    assert_eq!(
+        sb.requests()[0].path,
+        format!("/famulor/api/user/calls/{}", want.id)
+    );
     let raw = got.raw.clone().unwrap();
-    assert!(raw["created_at"].as_str().unwrap().contains(' '), "single call uses the zone-less format");
+    assert!(
+        raw["created_at"].as_str().unwrap().contains(' '),
+        "single call uses the zone-less format"
+    );
     assert_eq!(calls::call::Call { raw: None, ..got }, want);
 }

@@ -25,7 +25,8 @@ pub async fn run(global: &Global, cmd: &ConfigCommand) -> Result<()> {
                     .into());
             }
             if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
             }
             let mut opts = std::fs::OpenOptions::new();
             opts.write(true).create(true).truncate(true);
@@ -34,14 +35,19 @@ pub async fn run(global: &Global, cmd: &ConfigCommand) -> Result<()> {
                 use std::os::unix::fs::OpenOptionsExt;
                 opts.mode(0o600);
             }
-            let mut file = opts.open(&path).with_context(|| format!("cannot write {}", path.display()))?;
+            let mut file = opts
+                .open(&path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
             file.write_all(config::EXAMPLE.as_bytes())?;
             #[cfg(unix)]
             {
                 use std::os::unix::fs::PermissionsExt;
                 std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
             }
-            eprintln!("wrote {} (mode 0600); edit it, then run `calls config check`", path.display());
+            eprintln!(
+                "wrote {} (mode 0600); edit it, then run `calls config check`",
+                path.display()
+            );
             Ok(())
         }
         ConfigCommand::Show => {
@@ -75,11 +81,17 @@ async fn check(global: &Global, path: &std::path::Path, online: bool) -> Result<
     for (name, p) in &cfg.profiles {
         let result = check_profile(global, name, p, path, online).await;
         match result {
-            Ok(vendor) => println!("ok     {name} ({vendor}){}", if online { ", credentials accepted" } else { "" }),
+            Ok(vendor) => println!(
+                "ok     {name} ({vendor}){}",
+                if online { ", credentials accepted" } else { "" }
+            ),
             Err(e) => {
                 let (exit, hint) = classify(&e);
                 let hint = hint.map(|h| format!(" ({h})")).unwrap_or_default();
-                println!("error  {name}: {}{hint}", crate::redact::scrub(&format!("{e:#}")));
+                println!(
+                    "error  {name}: {}{hint}",
+                    crate::redact::scrub(&format!("{e:#}"))
+                );
                 worst = Some(match (worst, exit) {
                     (Some(Exit::Auth), _) | (_, Exit::Auth) => Exit::Auth,
                     (Some(Exit::Usage), _) | (_, Exit::Usage) => Exit::Usage,
@@ -90,7 +102,11 @@ async fn check(global: &Global, path: &std::path::Path, online: bool) -> Result<
     }
     match worst {
         None => Ok(()),
-        Some(exit) => Err(Failure::new(exit, format!("{} has problems (listed above)", path.display())).into()),
+        Some(exit) => Err(Failure::new(
+            exit,
+            format!("{} has problems (listed above)", path.display()),
+        )
+        .into()),
     }
 }
 

@@ -12,7 +12,12 @@ use crate::resolve::{self, Settings};
 use crate::term;
 use crate::vendors::Backend;
 
-pub async fn run(s: &Settings, args: &ListArgs, default_limit: Option<u64>, summary: bool) -> Result<()> {
+pub async fn run(
+    s: &Settings,
+    args: &ListArgs,
+    default_limit: Option<u64>,
+    summary: bool,
+) -> Result<()> {
     let out = resolve::output(&args.output, s.tz)?;
     let query = resolve::query(&args.filters, s, default_limit, out.raw)?;
     let backend = Backend::new(&s.profile, Http::new(s.http.clone())?)?;
@@ -39,8 +44,15 @@ pub async fn run(s: &Settings, args: &ListArgs, default_limit: Option<u64>, summ
     writer.finish()?.commit()?;
     if summary && !s.quiet {
         let secs = started.elapsed().as_secs_f64();
-        let to = out.path.as_ref().map(|p| format!(" to {}", p.display())).unwrap_or_default();
-        term::log(&format!("exported {} calls{to} in {secs:.1} s", thousands(stats.calls)));
+        let to = out
+            .path
+            .as_ref()
+            .map(|p| format!(" to {}", p.display()))
+            .unwrap_or_default();
+        term::log(&format!(
+            "exported {} calls{to} in {secs:.1} s",
+            thousands(stats.calls)
+        ));
     }
     Ok(())
 }

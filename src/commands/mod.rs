@@ -14,7 +14,10 @@ use crate::sandbox::{self, Sandbox};
 
 pub async fn run(cli: Cli) -> Result<()> {
     let global = &cli.global;
-    let needs_vendor = matches!(cli.command, Command::List(_) | Command::Export(_) | Command::Show(_));
+    let needs_vendor = matches!(
+        cli.command,
+        Command::List(_) | Command::Export(_) | Command::Show(_)
+    );
     // The embedded sandbox lives as long as this command.
     let embedded = if global.sandbox && needs_vendor {
         Some(Sandbox::start(sandbox::Options::default()).await?)
@@ -54,7 +57,14 @@ async fn serve(args: &crate::cli::SandboxArgs) -> Result<()> {
     let until = args
         .until
         .as_deref()
-        .map(|w| crate::when::parse(w, chrono_tz::Tz::UTC, chrono::Utc::now(), crate::when::End::From))
+        .map(|w| {
+            crate::when::parse(
+                w,
+                chrono_tz::Tz::UTC,
+                chrono::Utc::now(),
+                crate::when::End::From,
+            )
+        })
         .transpose()
         .map_err(|e| crate::error::Failure::usage(format!("--until: {e}")))?;
     let sb = Sandbox::start(sandbox::Options {

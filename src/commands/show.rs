@@ -20,22 +20,46 @@ pub async fn run(s: &Settings, args: &ShowArgs) -> Result<()> {
     let call = backend.show(&args.id).await?;
     let mut target = Target::open(out.path.as_deref())?;
     if out.format == Format::Table {
-        let fields = if args.output.fields.is_some() { out.fields.clone() } else { Field::NORMALIZED.to_vec() };
+        let fields = if args.output.fields.is_some() {
+            out.fields.clone()
+        } else {
+            Field::NORMALIZED.to_vec()
+        };
         let width = fields.iter().map(|f| f.name().len()).max().unwrap_or(0);
         for f in fields {
             let value = output::text(&call, f, out.zone, true);
-            writeln!(target, "{:width$}  {}", f.name(), value.as_deref().unwrap_or("-"))?;
+            writeln!(
+                target,
+                "{:width$}  {}",
+                f.name(),
+                value.as_deref().unwrap_or("-")
+            )?;
         }
         if let Some(raw) = &call.raw {
-            writeln!(target, "\n{} record:\n{}", call.vendor, serde_json::to_string_pretty(raw)?)?;
+            writeln!(
+                target,
+                "\n{} record:\n{}",
+                call.vendor,
+                serde_json::to_string_pretty(raw)?
+            )?;
         }
     } else {
-        if args.output.fields.is_none() && matches!(out.format, Format::Json | Format::Ndjson) && !out.fields.contains(&Field::Raw) {
+        if args.output.fields.is_none()
+            && matches!(out.format, Format::Json | Format::Ndjson)
+            && !out.fields.contains(&Field::Raw)
+        {
             out.fields.push(Field::Raw);
         }
         if out.format == Format::Json {
             // One call is one object, not an array.
-            serde_json::to_writer_pretty(&mut target, &output::Row { call: &call, fields: &out.fields, zone: out.zone })?;
+            serde_json::to_writer_pretty(
+                &mut target,
+                &output::Row {
+                    call: &call,
+                    fields: &out.fields,
+                    zone: out.zone,
+                },
+            )?;
             writeln!(target)?;
         } else {
             let mut w = CallWriter::new(target, &out, true)?;

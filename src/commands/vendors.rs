@@ -12,7 +12,11 @@ use crate::vendors::{Operation, Vendor};
 const OPERATIONS: [Operation; 1] = [Operation::Show];
 
 pub fn run(args: &VendorsArgs) -> Result<()> {
-    let format = args.format.unwrap_or(if crate::term::stdout_is_tty() { Format::Table } else { Format::Json });
+    let format = args.format.unwrap_or(if crate::term::stdout_is_tty() {
+        Format::Table
+    } else {
+        Format::Json
+    });
     match format {
         Format::Table => {
             let mut table = Table::new();
@@ -27,7 +31,11 @@ pub fn run(args: &VendorsArgs) -> Result<()> {
             for v in Vendor::ALL {
                 let t = v.traits();
                 let mut row = vec![v.id().to_string(), t.product.to_string(), "yes".into()];
-                row.extend(OPERATIONS.iter().map(|o| if v.supports(*o) { "yes" } else { "-" }.to_string()));
+                row.extend(
+                    OPERATIONS
+                        .iter()
+                        .map(|o| if v.supports(*o) { "yes" } else { "-" }.to_string()),
+                );
                 row.push(t.max_page_size.to_string());
                 row.push(t.auth_secret.name().to_string());
                 table.add_row(row);
@@ -43,7 +51,12 @@ pub fn run(args: &VendorsArgs) -> Result<()> {
                     let t = v.traits();
                     let ops: Vec<&str> = std::iter::once("list")
                         .chain(std::iter::once("export"))
-                        .chain(OPERATIONS.iter().filter(|o| v.supports(**o)).map(|o| o.name()))
+                        .chain(
+                            OPERATIONS
+                                .iter()
+                                .filter(|o| v.supports(**o))
+                                .map(|o| o.name()),
+                        )
                         .collect();
                     json!({"vendor": v.id(), "product": t.product, "operations": ops,
                            "max_page_size": t.max_page_size, "secret": t.auth_secret.name(),
@@ -51,7 +64,10 @@ pub fn run(args: &VendorsArgs) -> Result<()> {
                 })
                 .collect();
             let text = if format == Format::Ndjson {
-                all.iter().map(|v| v.to_string()).collect::<Vec<_>>().join("\n")
+                all.iter()
+                    .map(|v| v.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n")
             } else {
                 serde_json::to_string_pretty(&all)?
             };

@@ -85,11 +85,18 @@ pub fn text(call: &Call, field: Field, zone: Zone, table: bool) -> Option<Cow<'_
 /// RFC 3339 for machines (`Z` in UTC), `YYYY-MM-DD HH:MM:SS` for people.
 pub fn time(t: DateTime<Utc>, zone: Zone, table: bool) -> String {
     match (zone, table) {
-        (Zone::Tz(tz), false) if tz == Tz::UTC => t.to_rfc3339_opts(SecondsFormat::Secs, true),
-        (Zone::Tz(tz), false) => t.with_timezone(&tz).to_rfc3339_opts(SecondsFormat::Secs, true),
-        (Zone::Local, false) => t.with_timezone(&chrono::Local).to_rfc3339_opts(SecondsFormat::Secs, true),
+        (Zone::Tz(Tz::UTC), false) => t.to_rfc3339_opts(SecondsFormat::Secs, true),
+        (Zone::Tz(tz), false) => t
+            .with_timezone(&tz)
+            .to_rfc3339_opts(SecondsFormat::Secs, true),
+        (Zone::Local, false) => t
+            .with_timezone(&chrono::Local)
+            .to_rfc3339_opts(SecondsFormat::Secs, true),
         (Zone::Tz(tz), true) => t.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S").to_string(),
-        (Zone::Local, true) => t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M:%S").to_string(),
+        (Zone::Local, true) => t
+            .with_timezone(&chrono::Local)
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string(),
     }
 }
 
@@ -128,12 +135,28 @@ impl serde::Serialize for Row<'_> {
 }
 
 /// A writer for one of the formats; calls go in one at a time.
+// One writer per run: the size of its variants does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum CallWriter<W: Write> {
     Table(TableWriter<W>),
     /// `header`: a header line is still owed (written with the first call, or at the end).
-    Csv { out: csv::Writer<W>, fields: Vec<Field>, zone: Zone, header: bool },
-    Json { out: W, fields: Vec<Field>, zone: Zone, first: bool },
-    Ndjson { out: W, fields: Vec<Field>, zone: Zone },
+    Csv {
+        out: csv::Writer<W>,
+        fields: Vec<Field>,
+        zone: Zone,
+        header: bool,
+    },
+    Json {
+        out: W,
+        fields: Vec<Field>,
+        zone: Zone,
+        first: bool,
+    },
+    Ndjson {
+        out: W,
+        fields: Vec<Field>,
+        zone: Zone,
+    },
 }
 
 impl<W: Write> CallWriter<W> {
@@ -141,22 +164,40 @@ impl<W: Write> CallWriter<W> {
     pub fn new(out: W, opts: &OutputOptions, header: bool) -> Result<Self> {
         let fields = opts.fields.clone();
         Ok(match opts.format {
-            Format::Table => CallWriter::Table(TableWriter::new(out, fields, opts.zone, opts.width)),
+            Format::Table => {
+                CallWriter::Table(TableWriter::new(out, fields, opts.zone, opts.width))
+            }
             Format::Csv => CallWriter::Csv {
-                out: csv::WriterBuilder::new().has_headers(false).from_writer(out),
+                out: csv::WriterBuilder::new()
+                    .has_headers(false)
+                    .from_writer(out),
                 fields,
                 zone: opts.zone,
                 header,
             },
-            Format::Json => CallWriter::Json { out, fields, zone: opts.zone, first: true },
-            Format::Ndjson => CallWriter::Ndjson { out, fields, zone: opts.zone },
+            Format::Json => CallWriter::Json {
+                out,
+                fields,
+                zone: opts.zone,
+                first: true,
+            },
+            Format::Ndjson => CallWriter::Ndjson {
+                out,
+                fields,
+                zone: opts.zone,
+            },
         })
     }
 
     pub fn write(&mut self, call: &Call) -> Result<()> {
         match self {
             CallWriter::Table(t) => t.push(call),
-            CallWriter::Csv { out: w, fields, zone, header } => {
+            CallWriter::Csv {
+                out: w,
+                fields,
+                zone,
+                header,
+            } => {
                 if std::mem::take(header) {
                     w.write_record(fields.iter().map(|f| f.name()))?;
                 }
@@ -165,13 +206,32 @@ impl<W: Write> CallWriter<W> {
                 }
                 w.write_record(None::<&[u8]>)?;
             }
-            CallWriter::Json { out, fields, zone, first } => {
+            CallWriter::Json {
+                out,
+                fields,
+                zone,
+                first,
+            } => {
                 out.write_all(if *first { b"[\n" } else { b",\n" })?;
                 *first = false;
-                serde_json::to_writer(&mut *out, &Row { call, fields, zone: *zone })?;
+                serde_json::to_writer(
+                    &mut *out,
+                    &Row {
+                        call,
+                        fields,
+                        zone: *zone,
+                    },
+                )?;
             }
             CallWriter::Ndjson { out, fields, zone } => {
-                serde_json::to_writer(&mut *out, &Row { call, fields, zone: *zone })?;
+                serde_json::to_writer(
+                    &mut *out,
+                    &Row {
+                        call,
+                        fields,
+                        zone: *zone,
+                    },
+                )?;
                 out.write_all(b"\n")?;
             }
         }
@@ -192,7 +252,12 @@ impl<W: Write> CallWriter<W> {
     pub fn finish(self) -> Result<W> {
         Ok(match self {
             CallWriter::Table(t) => t.finish()?,
-            CallWriter::Csv { mut out, fields, header, .. } => {
+            CallWriter::Csv {
+                mut out,
+                fields,
+                header,
+                ..
+            } => {
                 if header {
                     out.write_record(fields.iter().map(|f| f.name()))?;
                 }
@@ -219,24 +284,36 @@ impl<W: Write> crate::pager::Sink for CallWriter<W> {
 /// Where output goes: stdout, or a temporary file that becomes `--output FILE` on commit.
 pub enum Target {
     Stdout(BufWriter<io::Stdout>),
-    File { tmp: BufWriter<tempfile::NamedTempFile>, path: PathBuf },
+    File {
+        tmp: BufWriter<tempfile::NamedTempFile>,
+        path: PathBuf,
+    },
 }
 
 impl Target {
     pub fn open(path: Option<&Path>) -> Result<Self> {
         let Some(path) = path else {
-            return Ok(Target::Stdout(BufWriter::with_capacity(64 * 1024, io::stdout())));
+            return Ok(Target::Stdout(BufWriter::with_capacity(
+                64 * 1024,
+                io::stdout(),
+            )));
         };
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
         let tmp = tempfile::Builder::new()
-            .prefix(&format!(".{}.", path.file_name().and_then(|n| n.to_str()).unwrap_or("calls")))
+            .prefix(&format!(
+                ".{}.",
+                path.file_name().and_then(|n| n.to_str()).unwrap_or("calls")
+            ))
             .suffix(".tmp")
             .tempfile_in(dir)
             .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-        Ok(Target::File { tmp: BufWriter::with_capacity(64 * 1024, tmp), path: path.to_path_buf() })
+        Ok(Target::File {
+            tmp: BufWriter::with_capacity(64 * 1024, tmp),
+            path: path.to_path_buf(),
+        })
     }
 
     /// Makes the output final: flushes stdout, or syncs the file and renames it into place.
@@ -244,13 +321,18 @@ impl Target {
         match self {
             Target::Stdout(mut out) => out.flush().context("cannot write to stdout"),
             Target::File { tmp, path } => {
-                let tmp = tmp.into_inner().map_err(|e| e.into_error()).context("cannot write the output")?;
+                let tmp = tmp
+                    .into_inner()
+                    .map_err(|e| e.into_error())
+                    .context("cannot write the output")?;
                 tmp.as_file().sync_all().context("cannot sync the output")?;
                 if let Ok(meta) = std::fs::metadata(&path) {
                     // Replacing a file keeps its permissions; a new one is private (0600).
                     let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
                 }
-                tmp.persist(&path).map_err(|e| e.error).with_context(|| format!("cannot write {}", path.display()))?;
+                tmp.persist(&path)
+                    .map_err(|e| e.error)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
                 Ok(())
             }
         }
@@ -278,10 +360,15 @@ mod tests {
 
     #[test]
     fn machine_times_are_rfc3339_in_the_zone() {
-        let t = DateTime::parse_from_rfc3339("2024-01-15T10:30:00Z").unwrap().with_timezone(&Utc);
+        let t = DateTime::parse_from_rfc3339("2024-01-15T10:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         assert_eq!(time(t, Zone::Tz(Tz::UTC), false), "2024-01-15T10:30:00Z");
         let berlin: Tz = "Europe/Berlin".parse().unwrap();
-        assert_eq!(time(t, Zone::Tz(berlin), false), "2024-01-15T11:30:00+01:00");
+        assert_eq!(
+            time(t, Zone::Tz(berlin), false),
+            "2024-01-15T11:30:00+01:00"
+        );
         assert_eq!(time(t, Zone::Tz(berlin), true), "2024-01-15 11:30:00");
         assert_eq!(clock(59), "0:59");
         assert_eq!(clock(3725), "1:02:05");

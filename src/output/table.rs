@@ -18,14 +18,24 @@ pub struct TableWriter<W: Write> {
 
 impl<W: Write> TableWriter<W> {
     pub fn new(out: W, fields: Vec<Field>, zone: Zone, width: Option<u16>) -> Self {
-        TableWriter { out, fields, zone, width, rows: Vec::new() }
+        TableWriter {
+            out,
+            fields,
+            zone,
+            width,
+            rows: Vec::new(),
+        }
     }
 
     pub fn push(&mut self, call: &Call) {
         let row = self
             .fields
             .iter()
-            .map(|&f| text(call, f, self.zone, true).map(|v| v.into_owned()).unwrap_or_else(|| "-".into()))
+            .map(|&f| {
+                text(call, f, self.zone, true)
+                    .map(|v| v.into_owned())
+                    .unwrap_or_else(|| "-".into())
+            })
             .collect();
         self.rows.push(row);
     }
@@ -37,10 +47,16 @@ impl<W: Write> TableWriter<W> {
         }
         let mut table = Table::new();
         table.load_preset(comfy_table::presets::NOTHING);
-        table.set_header(self.fields.iter().map(|f| f.name().to_uppercase().replace('_', " ")));
+        table.set_header(
+            self.fields
+                .iter()
+                .map(|f| f.name().to_uppercase().replace('_', " ")),
+        );
         match self.width {
             Some(w) => {
-                table.set_width(w).set_content_arrangement(ContentArrangement::Dynamic);
+                table
+                    .set_width(w)
+                    .set_content_arrangement(ContentArrangement::Dynamic);
             }
             None => {
                 table.set_content_arrangement(ContentArrangement::Disabled);

@@ -32,8 +32,16 @@ pub const SHAPE: Shape = Shape {
 };
 
 const STATUSES: &[&str] = &[
-    "initiated", "ringing", "busy", "in-progress", "ended", "completed", "ended_by_customer",
-    "ended_by_assistant", "no-answer", "failed",
+    "initiated",
+    "ringing",
+    "busy",
+    "in-progress",
+    "ended",
+    "completed",
+    "ended_by_customer",
+    "ended_by_assistant",
+    "no-answer",
+    "failed",
 ];
 
 pub fn routes() -> Router<Arc<Shared>> {
@@ -49,7 +57,12 @@ fn id(t: &TruthCall) -> u64 {
 /// The vendor's status word for a call (answered calls vary, as in the docs' examples).
 fn status_word(t: &TruthCall) -> &'static str {
     match t.status {
-        Status::Answered => ["completed", "ended_by_customer", "ended_by_assistant", "ended"][t.seq as usize % 4],
+        Status::Answered => [
+            "completed",
+            "ended_by_customer",
+            "ended_by_assistant",
+            "ended",
+        ][t.seq as usize % 4],
         Status::Voicemail => "completed",
         Status::Missed => "no-answer",
         Status::Busy => "busy",
@@ -60,7 +73,8 @@ fn status_word(t: &TruthCall) -> &'static str {
 }
 
 fn recording_url(t: &TruthCall, s: &Shared) -> Option<String> {
-    t.recording.then(|| format!("{}/famulor/call-{}.wav", s.recordings_base, id(t)))
+    t.recording
+        .then(|| format!("{}/famulor/call-{}.wav", s.recordings_base, id(t)))
 }
 
 fn duration(t: &TruthCall) -> Option<u32> {
@@ -76,7 +90,13 @@ fn render(t: &TruthCall, s: &Shared, single: bool) -> Value {
     };
     let lines = t.transcript();
     let transcript = if single {
-        Value::String(lines.iter().map(|(who, text)| format!("{who}: {text}")).collect::<Vec<_>>().join("\n"))
+        Value::String(
+            lines
+                .iter()
+                .map(|(who, text)| format!("{who}: {text}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
     } else {
         Value::Array(
             lines
@@ -152,13 +172,21 @@ fn error(headers: &HeaderMap, status: StatusCode, message: &str) -> Response {
     if wants_json(headers) {
         super::json(status, json!({"message": message}))
     } else {
-        (status, [("content-type", "text/html")], format!("<!DOCTYPE html><html><body>{message}</body></html>")).into_response()
+        (
+            status,
+            [("content-type", "text/html")],
+            format!("<!DOCTYPE html><html><body>{message}</body></html>"),
+        )
+            .into_response()
     }
 }
 
 fn validation(headers: &HeaderMap, field: &str, message: &str) -> Response {
     if wants_json(headers) {
-        super::json(StatusCode::UNPROCESSABLE_ENTITY, json!({"message": message, "errors": {field: [message]}}))
+        super::json(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"message": message, "errors": {field: [message]}}),
+        )
     } else {
         error(headers, StatusCode::UNPROCESSABLE_ENTITY, message)
     }
@@ -171,15 +199,30 @@ fn authorized(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v == format!("Bearer {TOKEN}"))
 }
 
-async fn list(State(s): State<Arc<Shared>>, headers: HeaderMap, Query(q): Query<Vec<(String, String)>>) -> Response {
+async fn list(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Query(q): Query<Vec<(String, String)>>,
+) -> Response {
     if !authorized(&headers) {
         return error(&headers, StatusCode::UNAUTHORIZED, "Unauthenticated.");
     }
-    let get = |k: &str| q.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
+    let get = |k: &str| {
+        q.iter()
+            .rev()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
     let per_page = match get("per_page").map(str::parse::<u64>) {
         None => 15,
         Some(Ok(n)) if (1..=100).contains(&n) => n,
-        _ => return validation(&headers, "per_page", "The per page field must be between 1 and 100."),
+        _ => {
+            return validation(
+                &headers,
+                "per_page",
+                "The per page field must be between 1 and 100.",
+            )
+        }
     };
     let page = match get("page").map(str::parse::<u64>) {
         None => 1,
@@ -188,8 +231,20 @@ async fn list(State(s): State<Arc<Shared>>, headers: HeaderMap, Query(q): Query<
     };
     let date = |k: &str| get(k).map(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d"));
     let (from, to) = match (date("date_from"), date("date_to")) {
-        (Some(Err(_)), _) => return validation(&headers, "date_from", "The date from field must match the format Y-m-d."),
-        (_, Some(Err(_))) => return validation(&headers, "date_to", "The date to field must match the format Y-m-d."),
+        (Some(Err(_)), _) => {
+            return validation(
+                &headers,
+                "date_from",
+                "The date from field must match the format Y-m-d.",
+            )
+        }
+        (_, Some(Err(_))) => {
+            return validation(
+                &headers,
+                "date_to",
+                "The date to field must match the format Y-m-d.",
+            )
+        }
         (f, t) => (f.and_then(Result::ok), t.and_then(Result::ok)),
     };
     let status = get("status");
@@ -205,28 +260,56 @@ async fn list(State(s): State<Arc<Shared>>, headers: HeaderMap, Query(q): Query<
     let campaign = get("campaign_id");
 
     let world = &s.famulor;
-    let lo = from.map_or(chrono::DateTime::<chrono::Utc>::MIN_UTC, |d| d.and_hms_opt(0, 0, 0).unwrap().and_utc());
+    let lo = from.map_or(chrono::DateTime::<chrono::Utc>::MIN_UTC, |d| {
+        d.and_hms_opt(0, 0, 0).unwrap().and_utc()
+    });
     let hi = to.map_or(chrono::DateTime::<chrono::Utc>::MAX_UTC, |d| {
-        (d + chrono::Duration::days(1)).and_hms_opt(0, 0, 0).unwrap().and_utc()
+        (d + chrono::Duration::days(1))
+            .and_hms_opt(0, 0, 0)
+            .unwrap()
+            .and_utc()
     });
     let in_range = world.between(lo, hi);
     let keep = |t: &&TruthCall| {
         status.is_none_or(|st| status_word(t) == st)
             && kind.is_none_or(|k| t.direction.as_str() == k)
-            && phone.as_deref().is_none_or(|p| phone_digits(&t.customer_e164()).contains(p))
+            && phone
+                .as_deref()
+                .is_none_or(|p| phone_digits(&t.customer_e164()).contains(p))
             && assistant.is_none_or(|a| t.agent().id.to_string() == a)
             && campaign.is_none_or(|c| t.campaign().is_some_and(|cp| cp.id.to_string() == c))
     };
-    let filtered = status.is_some() || kind.is_some() || phone.is_some() || assistant.is_some() || campaign.is_some();
+    let filtered = status.is_some()
+        || kind.is_some()
+        || phone.is_some()
+        || assistant.is_some()
+        || campaign.is_some();
     let skip = ((page - 1) * per_page) as usize;
     let (total, items): (usize, Vec<&TruthCall>) = if filtered {
         let all: Vec<&TruthCall> = in_range.iter().rev().filter(keep).collect();
-        (all.len(), all.into_iter().skip(skip).take(per_page as usize).collect())
+        (
+            all.len(),
+            all.into_iter().skip(skip).take(per_page as usize).collect(),
+        )
     } else {
-        (in_range.len(), in_range.iter().rev().skip(skip).take(per_page as usize).collect())
+        (
+            in_range.len(),
+            in_range
+                .iter()
+                .rev()
+                .skip(skip)
+                .take(per_page as usize)
+                .collect(),
+        )
     };
     let last_page = (total as u64).div_ceil(per_page).max(1);
-    let path = format!("http://{}/famulor/api/user/calls", headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or("localhost"));
+    let path = format!(
+        "http://{}/famulor/api/user/calls",
+        headers
+            .get("host")
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("localhost")
+    );
     let url = |p: u64| format!("{path}?page={p}");
     let from_n = (!items.is_empty()).then_some(skip as u64 + 1);
     let to_n = (!items.is_empty()).then_some(skip as u64 + items.len() as u64);
@@ -252,7 +335,11 @@ async fn list(State(s): State<Arc<Shared>>, headers: HeaderMap, Query(q): Query<
     super::json(StatusCode::OK, body)
 }
 
-async fn show(State(s): State<Arc<Shared>>, headers: HeaderMap, Path(call_id): Path<String>) -> Response {
+async fn show(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Path(call_id): Path<String>,
+) -> Response {
     if !authorized(&headers) {
         return error(&headers, StatusCode::UNAUTHORIZED, "Unauthenticated.");
     }
@@ -263,6 +350,10 @@ async fn show(State(s): State<Arc<Shared>>, headers: HeaderMap, Path(call_id): P
         .and_then(|seq| s.famulor.calls.get(seq as usize));
     match found {
         Some(t) => super::json(StatusCode::OK, render(t, &s, true)),
-        None => error(&headers, StatusCode::NOT_FOUND, "Call not found or does not belong to the authenticated user"),
+        None => error(
+            &headers,
+            StatusCode::NOT_FOUND,
+            "Call not found or does not belong to the authenticated user",
+        ),
     }
 }

@@ -42,7 +42,14 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { port: 0, calls: 500, seed: 1, until: None, latency: Duration::ZERO, fail_rate: 0.0 }
+        Options {
+            port: 0,
+            calls: 500,
+            seed: 1,
+            until: None,
+            latency: Duration::ZERO,
+            fail_rate: 0.0,
+        }
     }
 }
 
@@ -57,10 +64,16 @@ pub struct Recorded {
 
 impl Recorded {
     pub fn param(&self, key: &str) -> Option<&str> {
-        self.query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.query
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
     pub fn header(&self, key: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -88,7 +101,9 @@ impl Sandbox {
         let api = tokio::net::TcpListener::bind(("127.0.0.1", opts.port))
             .await
             .with_context(|| format!("cannot listen on 127.0.0.1:{}", opts.port))?;
-        let rec = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.context("cannot open the recordings port")?;
+        let rec = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .context("cannot open the recordings port")?;
         let addr = api.local_addr()?;
         let recordings_addr = rec.local_addr()?;
         let until = opts.until.unwrap_or_else(|| {
@@ -118,10 +133,17 @@ impl Sandbox {
                 let shutdown = async move {
                     let _ = stopped.changed().await;
                 };
-                let _ = axum::serve(listener, routes).with_graceful_shutdown(shutdown).await;
+                let _ = axum::serve(listener, routes)
+                    .with_graceful_shutdown(shutdown)
+                    .await;
             });
         }
-        Ok(Sandbox { addr, recordings_addr, shared, _stop: stop })
+        Ok(Sandbox {
+            addr,
+            recordings_addr,
+            shared,
+            _stop: stop,
+        })
     }
 
     pub fn base_url(&self, vendor: Vendor) -> String {
@@ -151,7 +173,10 @@ impl Sandbox {
     pub fn config_toml(&self) -> String {
         let mut out = String::from("default_profile = \"famulor\"\n");
         for vendor in Vendor::ALL {
-            out.push_str(&format!("\n[profiles.{vendor}]\nvendor = \"{vendor}\"\nbase_url = \"{}\"\n", self.base_url(vendor)));
+            out.push_str(&format!(
+                "\n[profiles.{vendor}]\nvendor = \"{vendor}\"\nbase_url = \"{}\"\n",
+                self.base_url(vendor)
+            ));
             for (key, value) in Self::credentials(vendor) {
                 out.push_str(&format!("{} = \"{value}\"\n", key.name()));
             }
@@ -179,11 +204,19 @@ impl Sandbox {
 
     /// Every API request received so far.
     pub fn requests(&self) -> Vec<Recorded> {
-        self.shared.requests.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.shared
+            .requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub fn clear_requests(&self) {
-        self.shared.requests.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.shared
+            .requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 }
 
@@ -193,14 +226,19 @@ async fn faults(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Respo
     let recorded = Recorded {
         method: req.method().to_string(),
         path: req.uri().path().to_string(),
-        query: url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes()).into_owned().collect(),
+        query: url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect(),
         headers: req
             .headers()
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
             .collect(),
     };
-    s.requests.lock().unwrap_or_else(|e| e.into_inner()).push(recorded);
+    s.requests
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(recorded);
     if !s.opts.latency.is_zero() {
         tokio::time::sleep(s.opts.latency).await;
     }
@@ -210,7 +248,11 @@ async fn faults(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Respo
         return next.run(req).await;
     }
     match rng.below(4) {
-        0 => (StatusCode::INTERNAL_SERVER_ERROR, "<html><body>Server Error</body></html>").into_response(),
+        0 => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "<html><body>Server Error</body></html>",
+        )
+            .into_response(),
         1 => (StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable").into_response(),
         2 => (
             StatusCode::TOO_MANY_REQUESTS,
@@ -221,17 +263,19 @@ async fn faults(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Respo
         _ => {
             let full = next.run(req).await;
             let (parts, body) = full.into_parts();
-            let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+            let bytes = axum::body::to_bytes(body, usize::MAX)
+                .await
+                .unwrap_or_default();
             let half = bytes.slice(..bytes.len() / 2);
             // The headers and half the body go out; then the connection drops.
-            let cut = futures_util::stream::once(async move { Ok::<_, std::io::Error>(half) }).chain(
-                futures_util::stream::once(async {
+            let cut = futures_util::stream::once(async move { Ok::<_, std::io::Error>(half) })
+                .chain(futures_util::stream::once(async {
                     tokio::time::sleep(Duration::from_millis(5)).await;
                     Err(std::io::Error::other("sandbox cut the body"))
-                }),
-            );
+                }));
             let mut resp = Response::from_parts(parts, Body::from_stream(cut));
-            resp.headers_mut().insert(header::CONTENT_LENGTH, bytes.len().into());
+            resp.headers_mut()
+                .insert(header::CONTENT_LENGTH, bytes.len().into());
             resp
         }
     }
@@ -248,8 +292,12 @@ async fn website() -> Response {
 }
 
 /// `GET /VENDOR/FILE.wav`: a short generated tone.
-async fn recording(axum::extract::Path((_vendor, file)): axum::extract::Path<(String, String)>) -> Response {
-    let seed = file.bytes().fold(0u64, |h, b| h.wrapping_mul(131).wrapping_add(b as u64));
+async fn recording(
+    axum::extract::Path((_vendor, file)): axum::extract::Path<(String, String)>,
+) -> Response {
+    let seed = file
+        .bytes()
+        .fold(0u64, |h, b| h.wrapping_mul(131).wrapping_add(b as u64));
     ([(header::CONTENT_TYPE, "audio/wav")], wav(seed, 8000)).into_response()
 }
 

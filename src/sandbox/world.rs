@@ -45,17 +45,46 @@ pub struct Campaign {
 }
 
 pub const AGENTS: [Agent; 5] = [
-    Agent { id: 11, name: "Sales Assistant", line: "+4930123456" },
-    Agent { id: 12, name: "Support Assistant", line: "+4930123457" },
-    Agent { id: 13, name: "Anna Schmidt", line: "+4930123458" },
-    Agent { id: 14, name: "João Silva", line: "+4930123459" },
-    Agent { id: 15, name: "Night Line", line: "+4930123460" },
+    Agent {
+        id: 11,
+        name: "Sales Assistant",
+        line: "+4930123456",
+    },
+    Agent {
+        id: 12,
+        name: "Support Assistant",
+        line: "+4930123457",
+    },
+    Agent {
+        id: 13,
+        name: "Anna Schmidt",
+        line: "+4930123458",
+    },
+    Agent {
+        id: 14,
+        name: "João Silva",
+        line: "+4930123459",
+    },
+    Agent {
+        id: 15,
+        name: "Night Line",
+        line: "+4930123460",
+    },
 ];
 
 pub const CAMPAIGNS: [Campaign; 3] = [
-    Campaign { id: 376, name: "Neukundenakquise Q1" },
-    Campaign { id: 377, name: "Winback 2025" },
-    Campaign { id: 378, name: "Webinar follow-up" },
+    Campaign {
+        id: 376,
+        name: "Neukundenakquise Q1",
+    },
+    Campaign {
+        id: 377,
+        name: "Winback 2025",
+    },
+    Campaign {
+        id: 378,
+        name: "Webinar follow-up",
+    },
 ];
 
 const PHRASES: [&str; 8] = [
@@ -95,7 +124,8 @@ impl TruthCall {
         self.ring + self.talk
     }
     pub fn ended_at(&self) -> Option<DateTime<Utc>> {
-        (self.status != Status::InProgress).then(|| self.started_at + Duration::seconds(self.duration() as i64))
+        (self.status != Status::InProgress)
+            .then(|| self.started_at + Duration::seconds(self.duration() as i64))
     }
     pub fn agent(&self) -> &'static Agent {
         &AGENTS[self.agent]
@@ -115,7 +145,12 @@ impl TruthCall {
         let mut rng = Rng::new(self.seq as u64 * 7919);
         let n = rng.range(2, 6) as usize;
         (0..n)
-            .map(|i| (if i % 2 == 0 { "bot" } else { "human" }, PHRASES[rng.below(PHRASES.len() as u64) as usize]))
+            .map(|i| {
+                (
+                    if i % 2 == 0 { "bot" } else { "human" },
+                    PHRASES[rng.below(PHRASES.len() as u64) as usize],
+                )
+            })
             .collect()
     }
     pub fn cost_decimal(&self, places: usize) -> String {
@@ -173,7 +208,7 @@ impl World {
                     status,
                     ring,
                     talk,
-                    customer: 151_0000_0000 + rng.below(9_999_9999),
+                    customer: 15_100_000_000 + rng.below(99_999_999),
                     agent: rng.below(AGENTS.len() as u64) as usize,
                     campaign: (direction == Direction::Outbound || rng.chance(0.3))
                         .then(|| rng.below(CAMPAIGNS.len() as u64) as usize),
@@ -204,12 +239,20 @@ mod tests {
 
     #[test]
     fn same_seed_same_world() {
-        let until = DateTime::parse_from_rfc3339("2025-06-01T00:00:00Z").unwrap().with_timezone(&Utc);
+        let until = DateTime::parse_from_rfc3339("2025-06-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         let a = World::generate(7, 300, until, &SHAPE);
         let b = World::generate(7, 300, until, &SHAPE);
         assert_eq!(a.calls, b.calls);
-        assert!(a.calls.windows(2).all(|w| w[0].started_at <= w[1].started_at));
-        assert!(a.calls.iter().all(|c| c.started_at < until && c.started_at >= until - Duration::days(90)));
+        assert!(a
+            .calls
+            .windows(2)
+            .all(|w| w[0].started_at <= w[1].started_at));
+        assert!(a
+            .calls
+            .iter()
+            .all(|c| c.started_at < until && c.started_at >= until - Duration::days(90)));
         assert!(a.calls.iter().any(|c| c.status == Status::Missed));
         assert_ne!(World::generate(8, 300, until, &SHAPE).calls, a.calls);
     }

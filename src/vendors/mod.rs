@@ -71,13 +71,21 @@ impl Vendor {
 
     /// The typed "does not support" error, raised before any request (exit 4).
     pub fn unsupported(self, op: Operation) -> Failure {
-        let able: Vec<&str> = Vendor::ALL.iter().filter(|v| v.supports(op)).map(|v| v.id()).collect();
+        let able: Vec<&str> = Vendor::ALL
+            .iter()
+            .filter(|v| v.supports(op))
+            .map(|v| v.id())
+            .collect();
         let who = if able.is_empty() {
             "no vendor supports it".to_string()
         } else {
             format!("vendors that can: {}", able.join(", "))
         };
-        Failure::new(Exit::Unsupported, format!("{self} does not support `{}`", op.name())).hint(who)
+        Failure::new(
+            Exit::Unsupported,
+            format!("{self} does not support `{}`", op.name()),
+        )
+        .hint(who)
     }
 }
 
@@ -121,9 +129,11 @@ impl Conn {
             (Some(b), _) => b.clone(),
             (None, Some(d)) => d.to_string(),
             (None, None) => {
-                return Err(Failure::usage(format!("{vendor} needs a base_url: every customer has their own host"))
-                    .hint("set base_url in the profile, or pass --base-url https://<you>.example")
-                    .into())
+                return Err(Failure::usage(format!(
+                    "{vendor} needs a base_url: every customer has their own host"
+                ))
+                .hint("set base_url in the profile, or pass --base-url https://<you>.example")
+                .into())
             }
         };
         let base = url::Url::parse(&base)
@@ -141,7 +151,11 @@ impl Conn {
     /// `base` + `path`, keeping any path the base already has (`http://host/famulor`).
     pub fn url(&self, path: &str) -> url::Url {
         let mut url = self.base.clone();
-        let joined = format!("{}/{}", url.path().trim_end_matches('/'), path.trim_start_matches('/'));
+        let joined = format!(
+            "{}/{}",
+            url.path().trim_end_matches('/'),
+            path.trim_start_matches('/')
+        );
         url.set_path(&joined);
         url
     }
@@ -152,19 +166,31 @@ impl Conn {
         if reply.status.is_success() {
             return Ok(());
         }
-        let said = message(reply).map(|m| format!(": {}", crate::redact::scrub(&m))).unwrap_or_default();
+        let said = message(reply)
+            .map(|m| format!(": {}", crate::redact::scrub(&m)))
+            .unwrap_or_default();
         let status = reply.status;
         if status == reqwest::StatusCode::UNAUTHORIZED || status == reqwest::StatusCode::FORBIDDEN {
-            return Err(Failure::new(Exit::Auth, format!("{} rejected the credentials ({status}{said})", self.vendor))
-                .hint(self.auth_hint.clone())
-                .into());
+            return Err(Failure::new(
+                Exit::Auth,
+                format!("{} rejected the credentials ({status}{said})", self.vendor),
+            )
+            .hint(self.auth_hint.clone())
+            .into());
         }
         if reply.status.as_u16() == 422 || reply.status.as_u16() == 400 {
-            return Err(Failure::usage(format!("{} refused the request ({status}{said})", self.vendor))
-                .hint(format!("request: {}", reply.shown_url))
-                .into());
+            return Err(Failure::usage(format!(
+                "{} refused the request ({status}{said})",
+                self.vendor
+            ))
+            .hint(format!("request: {}", reply.shown_url))
+            .into());
         }
-        Err(anyhow::anyhow!("{} answered {status}{said} ({})", self.vendor, reply.shown_url))
+        Err(anyhow::anyhow!(
+            "{} answered {status}{said} ({})",
+            self.vendor,
+            reply.shown_url
+        ))
     }
 }
 

@@ -13,7 +13,13 @@ use chrono::{DateTime, Utc};
 /// runs the `calls` binary synchronously.
 pub fn runtime() -> &'static tokio::runtime::Runtime {
     static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    RT.get_or_init(|| tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap())
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap()
+    })
 }
 
 /// The pinned end of the generated data: tests are the same on every day.
@@ -27,7 +33,13 @@ pub fn at(s: &str) -> DateTime<Utc> {
 }
 
 pub fn options() -> Options {
-    Options { port: 0, calls: 400, seed: 7, until: Some(at(UNTIL)), ..Options::default() }
+    Options {
+        port: 0,
+        calls: 400,
+        seed: 7,
+        until: Some(at(UNTIL)),
+        ..Options::default()
+    }
 }
 
 pub fn sandbox(opts: Options) -> Sandbox {
@@ -36,7 +48,11 @@ pub fn sandbox(opts: Options) -> Sandbox {
 
 /// Everything the sandbox holds for `vendor` in the test window, newest first.
 pub fn truth(sb: &Sandbox, vendor: Vendor) -> Vec<Call> {
-    sb.expected(vendor, at("2025-03-01T00:00:00Z"), at("2025-06-01T00:00:00Z"))
+    sb.expected(
+        vendor,
+        at("2025-03-01T00:00:00Z"),
+        at("2025-06-01T00:00:00Z"),
+    )
 }
 
 /// An isolated HOME with its own config dir.
@@ -46,7 +62,9 @@ pub struct Home {
 
 impl Home {
     pub fn new() -> Home {
-        Home { dir: tempfile::tempdir().unwrap() }
+        Home {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     pub fn path(&self, rel: &str) -> PathBuf {

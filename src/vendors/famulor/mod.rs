@@ -65,7 +65,10 @@ impl Famulor {
         if status_param(&q.statuses).is_some() {
             plan.set(Filter::Status, Applied::Both);
         }
-        if q.number.as_deref().is_some_and(|n| number_param(n).is_some()) {
+        if q.number
+            .as_deref()
+            .is_some_and(|n| number_param(n).is_some())
+        {
             plan.set(Filter::Number, Applied::Both);
         }
         // NOTE: the list shows assistant and campaign names, not ids: only the vendor can
@@ -83,7 +86,8 @@ impl Famulor {
         // NOTE: date_from/date_to are whole days in an undocumented zone; asking one day more on
         // each side covers any zone, and the client cuts the exact window.
         let from = (q.from.date_naive() - Duration::days(1)).format("%Y-%m-%d");
-        let to = ((q.to - Duration::nanoseconds(1)).date_naive() + Duration::days(1)).format("%Y-%m-%d");
+        let to =
+            ((q.to - Duration::nanoseconds(1)).date_naive() + Duration::days(1)).format("%Y-%m-%d");
         let mut params: Vec<(String, String)> = vec![
             ("date_from".into(), from.to_string()),
             ("date_to".into(), to.to_string()),
@@ -139,7 +143,8 @@ impl Famulor {
     }
 
     pub async fn show(&self, id: &str) -> Result<Call> {
-        let id_seg = percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC).to_string();
+        let id_seg = percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC)
+            .to_string();
         let reply = self.get(&format!("{LIST}/{id_seg}"), &[]).await?;
         if reply.status == reqwest::StatusCode::NOT_FOUND {
             return Err(not_found(Vendor::Famulor, id));
@@ -154,28 +159,42 @@ impl Famulor {
 fn parse_list(reply: &Reply, keep_raw: bool) -> Result<(Vec<Call>, u64, Option<u64>)> {
     if keep_raw {
         let list: wire::ListResponse<Box<RawValue>> = reply.json("famulor")?;
-        let calls = list.data.iter().map(|raw| with_raw(raw, reply)).collect::<Result<Vec<_>>>()?;
+        let calls = list
+            .data
+            .iter()
+            .map(|raw| with_raw(raw, reply))
+            .collect::<Result<Vec<_>>>()?;
         Ok((calls, list.last_page, list.total))
     } else {
         let list: wire::ListResponse<wire::WireCall> = reply.json("famulor")?;
-        let calls = list.data.into_iter().map(normalize).collect::<Result<Vec<_>>>()?;
+        let calls = list
+            .data
+            .into_iter()
+            .map(normalize)
+            .collect::<Result<Vec<_>>>()?;
         Ok((calls, list.last_page, list.total))
     }
 }
 
 fn error_message(reply: &Reply) -> Option<String> {
-    serde_json::from_slice::<wire::ErrorBody>(&reply.body).ok().map(|e| e.message)
+    serde_json::from_slice::<wire::ErrorBody>(&reply.body)
+        .ok()
+        .map(|e| e.message)
 }
 
 fn with_raw(raw: &RawValue, reply: &Reply) -> Result<Call> {
-    let wire: wire::WireCall = serde_json::from_str(raw.get()).map_err(|e| reply.not_json("famulor", e))?;
+    let wire: wire::WireCall =
+        serde_json::from_str(raw.get()).map_err(|e| reply.not_json("famulor", e))?;
     let mut call = normalize(wire)?;
     call.raw = Some(serde_json::from_str(raw.get()).context("famulor record")?);
     Ok(call)
 }
 
 /// Appends `--param` pairs; a user's key replaces ours.
-pub(crate) fn merge_params(mut ours: Vec<(String, String)>, theirs: &[(String, String)]) -> Vec<(String, String)> {
+pub(crate) fn merge_params(
+    mut ours: Vec<(String, String)>,
+    theirs: &[(String, String)],
+) -> Vec<(String, String)> {
     ours.retain(|(k, _)| !theirs.iter().any(|(t, _)| t == k));
     ours.extend(theirs.iter().cloned());
     ours
@@ -192,7 +211,9 @@ fn direction_param(d: Direction) -> Option<&'static str> {
 
 /// The vendor status to send: only when the wanted statuses come from exactly one.
 fn status_param(wanted: &[Status]) -> Option<&'static str> {
-    let mut vendor = STATUSES.iter().filter(|(_, s)| wanted.contains(s) || (*s == Status::Answered && wanted.contains(&Status::Voicemail)));
+    let mut vendor = STATUSES.iter().filter(|(_, s)| {
+        wanted.contains(s) || (*s == Status::Answered && wanted.contains(&Status::Voicemail))
+    });
     let first = vendor.next()?;
     vendor.next().is_none().then_some(first.0)
 }
@@ -345,7 +366,10 @@ mod tests {
         assert_eq!(call.status, Status::Voicemail);
         assert_eq!(call.vendor_status.as_deref(), Some("completed"));
         let raw = call.raw.unwrap();
-        assert!(raw["transcript"].as_str().unwrap().starts_with("bot: Hallo"));
+        assert!(raw["transcript"]
+            .as_str()
+            .unwrap()
+            .starts_with("bot: Hallo"));
         assert_eq!(raw["evaluation"]["status"], true);
     }
 
@@ -369,20 +393,38 @@ mod tests {
 
     #[test]
     fn both_created_at_formats() {
-        assert_eq!(parse_time("2024-01-15T10:30:00Z").unwrap().to_rfc3339(), "2024-01-15T10:30:00+00:00");
-        assert_eq!(parse_time("2025-08-04 14:30:00").unwrap().to_rfc3339(), "2025-08-04T14:30:00+00:00");
+        assert_eq!(
+            parse_time("2024-01-15T10:30:00Z").unwrap().to_rfc3339(),
+            "2024-01-15T10:30:00+00:00"
+        );
+        assert_eq!(
+            parse_time("2025-08-04 14:30:00").unwrap().to_rfc3339(),
+            "2025-08-04T14:30:00+00:00"
+        );
         assert!(parse_time("04.08.2025").is_err());
     }
 
     #[test]
     fn only_international_numbers_are_sent() {
-        assert_eq!(number_param("+49 151 2345-678").as_deref(), Some("+491512345678"));
+        assert_eq!(
+            number_param("+49 151 2345-678").as_deref(),
+            Some("+491512345678")
+        );
         assert_eq!(number_param("0151 2345678"), None);
     }
 
     #[test]
     fn user_params_replace_ours() {
-        let merged = merge_params(vec![("page".into(), "1".into()), ("a".into(), "b".into())], &[("page".into(), "9".into())]);
-        assert_eq!(merged, vec![("a".to_string(), "b".to_string()), ("page".to_string(), "9".to_string())]);
+        let merged = merge_params(
+            vec![("page".into(), "1".into()), ("a".into(), "b".into())],
+            &[("page".into(), "9".into())],
+        );
+        assert_eq!(
+            merged,
+            vec![
+                ("a".to_string(), "b".to_string()),
+                ("page".to_string(), "9".to_string())
+            ]
+        );
     }
 }
