@@ -727,3 +727,62 @@ fn config_init_path_show_check() {
     );
     assert!(!r.stdout.contains("wrong-token-0815"));
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_exits_130_and_leaves_no_file() {
+    let sb = sandbox(calls::sandbox::Options {
+        latency: std::time::Duration::from_millis(100),
+        ..options()
+    });
+    let home = Home::with_sandbox(&sb);
+    // 40 pages of 10 at 100 ms each: about 4 s, so the interrupt lands midway.
+    home.write_config(&sb.config_toml().replace(
+        "vendor = \"famulor\"\n",
+        "vendor = \"famulor\"\npage_size = 10\n",
+    ));
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("calls"))
+        .args([
+            "--concurrency",
+            "1",
+            "export",
+            "--output",
+            "calls.csv",
+            "--from",
+            FROM,
+            "--to",
+            TO,
+        ])
+        .env("HOME", home.dir.path())
+        .env("XDG_CONFIG_HOME", home.path(".config"))
+        .current_dir(home.dir.path())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Let it fetch a page or two (each takes 100 ms), then interrupt.
+    std::thread::sleep(std::time::Duration::from_millis(250));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("error: interrupted"));
+    let left: Vec<_> = std::fs::read_dir(home.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .collect();
+    assert!(
+        !left
+            .iter()
+            .any(|n| n.to_string_lossy().contains("calls.csv")),
+        "{left:?}"
+    );
+}
