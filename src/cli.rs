@@ -205,4 +205,7 @@ pub struct SandboxArgs {
     /// Share of API requests that fail (500/503, 429 with Retry-After, cut bodies)
     #[arg(long, value_name = "F", default_value_t = 0.0)]
     pub fail_rate: f64,
+    /// Seconds a myCRM access token lives before the API refuses it
+    #[arg(long, value_name = "SECS", default_value_t = 1800)]
+    pub token_ttl: u64,
 }

@@ -110,6 +110,28 @@ impl Plan {
 }
 
 impl Query {
+    /// No filters: every call of the last 30 days, in pages of `page_size`.
+    pub fn everything(tz: Tz, page_size: u32) -> Query {
+        let now = Utc::now();
+        Query {
+            from: now - chrono::Duration::days(30),
+            to: now,
+            tz,
+            direction: None,
+            statuses: Vec::new(),
+            number: None,
+            agents: Vec::new(),
+            campaigns: Vec::new(),
+            min_duration: None,
+            max_duration: None,
+            search: None,
+            limit: None,
+            params: Vec::new(),
+            page_size,
+            keep_raw: false,
+        }
+    }
+
     /// The filters this query uses, each defaulting to client-side until a backend says more.
     pub fn active_filters(&self) -> Vec<Filter> {
         let mut out = vec![Filter::Window];

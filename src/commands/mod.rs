@@ -74,6 +74,7 @@ async fn serve(args: &crate::cli::SandboxArgs) -> Result<()> {
         until,
         latency: std::time::Duration::from_millis(args.latency),
         fail_rate: args.fail_rate,
+        token_ttl: std::time::Duration::from_secs(args.token_ttl),
     })
     .await?;
     println!(

@@ -15,9 +15,11 @@ use serde_json::{json, Value};
 use super::world::{Shape, TruthCall};
 use super::{wants_json, Shared};
 use crate::call::{phone_digits, Call, Direction, Status};
+use crate::config::SecretKey;
 use crate::vendors::Vendor;
 
 pub const TOKEN: &str = "famulor-sandbox-token";
+pub const CREDENTIALS: &[(SecretKey, &str)] = &[(SecretKey::token, TOKEN)];
 
 pub const SHAPE: Shape = Shape {
     directions: &[Direction::Inbound, Direction::Outbound, Direction::Web],
@@ -259,7 +261,7 @@ async fn list(
     let assistant = get("assistant_id");
     let campaign = get("campaign_id");
 
-    let world = &s.famulor;
+    let world = s.world(Vendor::Famulor);
     let lo = from.map_or(chrono::DateTime::<chrono::Utc>::MIN_UTC, |d| {
         d.and_hms_opt(0, 0, 0).unwrap().and_utc()
     });
@@ -347,7 +349,7 @@ async fn show(
         .parse::<u64>()
         .ok()
         .and_then(|n| n.checked_sub(100_000))
-        .and_then(|seq| s.famulor.calls.get(seq as usize));
+        .and_then(|seq| s.world(Vendor::Famulor).calls.get(seq as usize));
     match found {
         Some(t) => super::json(StatusCode::OK, render(t, &s, true)),
         None => error(

@@ -2,7 +2,11 @@
 //! Vendor V lives under `http://127.0.0.1:PORT/V`; recordings come from a second port so the
 //! "credentials only to the API host" rule is exercised. One module per vendor.
 
+mod brightcall;
+mod callcap;
+mod evolux;
 mod famulor;
+mod mycrm;
 pub mod world;
 
 use std::net::SocketAddr;
@@ -38,6 +42,8 @@ pub struct Options {
     pub latency: Duration,
     /// Share of API requests answered with a fault.
     pub fail_rate: f64,
+    /// How long a myCRM access token lives (the vendor's is 30 minutes).
+    pub token_ttl: Duration,
 }
 
 impl Default for Options {
@@ -49,6 +55,7 @@ impl Default for Options {
             until: None,
             latency: Duration::ZERO,
             fail_rate: 0.0,
+            token_ttl: Duration::from_secs(1800),
         }
     }
 }
@@ -80,11 +87,58 @@ impl Recorded {
 /// Shared by every handler.
 pub struct Shared {
     pub opts: Options,
-    pub famulor: World,
+    /// One world per vendor, in `Vendor::ALL` order.
+    worlds: Vec<World>,
+    /// `http://127.0.0.1:PORT`
+    pub api_base: String,
     /// `http://127.0.0.1:RECPORT`
     pub recordings_base: String,
     requests: Mutex<Vec<Recorded>>,
     counter: AtomicU64,
+    /// myCRM access tokens handed out, with their expiry.
+    pub tokens: Mutex<Vec<(String, std::time::Instant)>>,
+}
+
+impl Shared {
+    pub fn world(&self, vendor: Vendor) -> &World {
+        &self.worlds[Vendor::ALL
+            .iter()
+            .position(|v| *v == vendor)
+            .expect("every vendor has a world")]
+    }
+
+    /// The next number of the sandbox's request counter (fresh tokens, fault rolls).
+    pub fn tick(&self) -> u64 {
+        self.counter.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+/// What every vendor emulation provides.
+struct Emulation {
+    shape: &'static world::Shape,
+    routes: fn() -> Router<Arc<Shared>>,
+    expected: fn(&world::TruthCall, &Shared) -> Call,
+    credentials: &'static [(SecretKey, &'static str)],
+}
+
+fn emulation(vendor: Vendor) -> Emulation {
+    macro_rules! of {
+        ($m:ident) => {
+            Emulation {
+                shape: &$m::SHAPE,
+                routes: $m::routes,
+                expected: $m::expected,
+                credentials: $m::CREDENTIALS,
+            }
+        };
+    }
+    match vendor {
+        Vendor::Famulor => of!(famulor),
+        Vendor::Evolux => of!(evolux),
+        Vendor::Callcap => of!(callcap),
+        Vendor::Brightcall => of!(brightcall),
+        Vendor::Mycrm => of!(mycrm),
+    }
 }
 
 /// A running sandbox; it stops when dropped.
@@ -111,14 +165,30 @@ impl Sandbox {
             now - chrono::Duration::nanoseconds(now.timestamp_subsec_nanos() as i64)
         });
         let shared = Arc::new(Shared {
-            famulor: World::generate(opts.seed, opts.calls, until, &famulor::SHAPE),
+            worlds: Vendor::ALL
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    World::generate(
+                        opts.seed.wrapping_add(i as u64 * 1_000_003),
+                        opts.calls,
+                        until,
+                        emulation(*v).shape,
+                    )
+                })
+                .collect(),
+            tokens: Mutex::new(Vec::new()),
+            api_base: format!("http://{addr}"),
             recordings_base: format!("http://{recordings_addr}"),
             opts,
             requests: Mutex::new(Vec::new()),
             counter: AtomicU64::new(0),
         });
-        let api_routes = Router::new()
-            .nest("/famulor", famulor::routes())
+        let api_routes = Vendor::ALL
+            .iter()
+            .fold(Router::new(), |r, v| {
+                r.nest(&format!("/{v}"), (emulation(*v).routes)())
+            })
             .layer(axum::middleware::from_fn_with_state(shared.clone(), faults))
             .fallback(website)
             .with_state(shared.clone());
@@ -152,9 +222,12 @@ impl Sandbox {
 
     /// The credentials the sandbox accepts for a vendor.
     pub fn credentials(vendor: Vendor) -> Vec<(SecretKey, &'static str)> {
-        match vendor {
-            Vendor::Famulor => vec![(SecretKey::token, famulor::TOKEN)],
-        }
+        emulation(vendor).credentials.to_vec()
+    }
+
+    /// myCRM's token endpoint in this sandbox.
+    pub fn token_url(&self) -> String {
+        format!("{}/auth/oauth/v1/token", self.base_url(Vendor::Mycrm))
     }
 
     /// A ready profile pointing at this sandbox (what `--sandbox` runs with).
@@ -162,6 +235,9 @@ impl Sandbox {
         let mut p = Profile::from_env(vendor);
         p.name = Some(format!("sandbox-{vendor}"));
         p.base_url = Some(self.base_url(vendor));
+        if vendor == Vendor::Mycrm {
+            p.token_url = Some(self.token_url());
+        }
         p.secrets = Self::credentials(vendor)
             .into_iter()
             .map(|(k, v)| (k, SecretSource::Sandbox(Secret::new(v))))
@@ -185,9 +261,7 @@ impl Sandbox {
     }
 
     pub fn world(&self, vendor: Vendor) -> &World {
-        match vendor {
-            Vendor::Famulor => &self.shared.famulor,
-        }
+        self.shared.world(vendor)
     }
 
     /// What a correct client makes of the vendor's calls in `[from, to)`, newest first.
@@ -196,9 +270,7 @@ impl Sandbox {
         calls
             .iter()
             .rev()
-            .map(|t| match vendor {
-                Vendor::Famulor => famulor::expected(t, &self.shared),
-            })
+            .map(|t| (emulation(vendor).expected)(t, &self.shared))
             .collect()
     }
 
@@ -242,7 +314,7 @@ async fn faults(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Respo
     if !s.opts.latency.is_zero() {
         tokio::time::sleep(s.opts.latency).await;
     }
-    let n = s.counter.fetch_add(1, Ordering::Relaxed);
+    let n = s.tick();
     let mut rng = Rng::new(s.opts.seed.wrapping_mul(31).wrapping_add(n));
     if s.opts.fail_rate <= 0.0 || !rng.chance(s.opts.fail_rate) {
         return next.run(req).await;
@@ -332,6 +404,32 @@ pub fn wants_json(headers: &HeaderMap) -> bool {
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("json"))
+}
+
+/// The host the client called, for the absolute URLs some vendors put in their answers.
+pub fn host(headers: &HeaderMap) -> &str {
+    headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1")
+}
+
+/// The last value of a query parameter.
+pub fn param<'a>(q: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    q.iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+/// Every value of a repeated parameter, also split at commas.
+pub fn params<'a>(q: &'a [(String, String)], key: &str) -> Vec<&'a str> {
+    q.iter()
+        .filter(|(k, _)| k == key)
+        .flat_map(|(_, v)| v.split(','))
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .collect()
 }
 
 /// A JSON response with a status.

@@ -1,7 +1,11 @@
 //! The backend contract: every vendor lists pages of calls; `show`, `recording`, `assign` and
 //! `delete` are capabilities a vendor declares. One module per vendor, wire types inside it.
 
+pub mod brightcall;
+pub mod callcap;
+pub mod evolux;
 pub mod famulor;
+pub mod mycrm;
 
 use std::fmt;
 
@@ -19,6 +23,10 @@ use crate::query::{Plan, Query};
 #[serde(rename_all = "lowercase")]
 pub enum Vendor {
     Famulor,
+    Evolux,
+    Callcap,
+    Brightcall,
+    Mycrm,
 }
 
 /// An optional operation a vendor may support.
@@ -51,17 +59,31 @@ pub struct Traits {
 }
 
 impl Vendor {
-    pub const ALL: [Vendor; 1] = [Vendor::Famulor];
+    pub const ALL: [Vendor; 5] = [
+        Vendor::Famulor,
+        Vendor::Evolux,
+        Vendor::Callcap,
+        Vendor::Brightcall,
+        Vendor::Mycrm,
+    ];
 
     pub fn id(self) -> &'static str {
         match self {
             Vendor::Famulor => "famulor",
+            Vendor::Evolux => "evolux",
+            Vendor::Callcap => "callcap",
+            Vendor::Brightcall => "brightcall",
+            Vendor::Mycrm => "mycrm",
         }
     }
 
     pub fn traits(self) -> Traits {
         match self {
             Vendor::Famulor => famulor::TRAITS,
+            Vendor::Evolux => evolux::TRAITS,
+            Vendor::Callcap => callcap::TRAITS,
+            Vendor::Brightcall => brightcall::TRAITS,
+            Vendor::Mycrm => mycrm::TRAITS,
         }
     }
 
@@ -160,6 +182,23 @@ impl Conn {
         url
     }
 
+    /// A URL the vendor handed us (a `next_url`), accepted only on the API's own origin so that
+    /// credentials never leave it.
+    pub fn same_origin(&self, raw: &str) -> Result<url::Url> {
+        let url = self
+            .base
+            .join(raw)
+            .map_err(|e| anyhow::anyhow!("{} sent a bad next page URL: {e}", self.vendor))?;
+        if url.origin() != self.base.origin() {
+            anyhow::bail!(
+                "{} sent a next page on another host ({}); refusing to send credentials there",
+                self.vendor,
+                crate::redact::url(&url)
+            );
+        }
+        Ok(url)
+    }
+
     /// Turns a non-success reply into the right error: 401/403 is exit 3 with a hint naming
     /// the secret's source; other statuses carry the vendor's own message.
     pub fn check(&self, reply: &Reply, message: impl Fn(&Reply) -> Option<String>) -> Result<()> {
@@ -198,6 +237,23 @@ impl Conn {
 #[derive(Debug)]
 pub enum Backend {
     Famulor(famulor::Famulor),
+    Evolux(evolux::Evolux),
+    Callcap(callcap::Callcap),
+    Brightcall(brightcall::Brightcall),
+    Mycrm(mycrm::Mycrm),
+}
+
+/// Calls the same method on whichever backend this is.
+macro_rules! each {
+    ($self:expr, $b:ident => $call:expr) => {
+        match $self {
+            Backend::Famulor($b) => $call,
+            Backend::Evolux($b) => $call,
+            Backend::Callcap($b) => $call,
+            Backend::Brightcall($b) => $call,
+            Backend::Mycrm($b) => $call,
+        }
+    };
 }
 
 impl Backend {
@@ -206,20 +262,26 @@ impl Backend {
         let conn = Conn::new(profile, http)?;
         Ok(match profile.vendor {
             Vendor::Famulor => Backend::Famulor(famulor::Famulor::new(conn, profile)?),
+            Vendor::Evolux => Backend::Evolux(evolux::Evolux::new(conn, profile)?),
+            Vendor::Callcap => Backend::Callcap(callcap::Callcap::new(conn, profile)?),
+            Vendor::Brightcall => Backend::Brightcall(brightcall::Brightcall::new(conn, profile)?),
+            Vendor::Mycrm => Backend::Mycrm(mycrm::Mycrm::new(conn, profile)?),
         })
     }
 
     pub fn vendor(&self) -> Vendor {
         match self {
             Backend::Famulor(_) => Vendor::Famulor,
+            Backend::Evolux(_) => Vendor::Evolux,
+            Backend::Callcap(_) => Vendor::Callcap,
+            Backend::Brightcall(_) => Vendor::Brightcall,
+            Backend::Mycrm(_) => Vendor::Mycrm,
         }
     }
 
     /// Which filters the vendor applies; an error if the query cannot be expressed.
     pub fn plan(&self, q: &Query) -> Result<Plan> {
-        match self {
-            Backend::Famulor(b) => b.plan(q),
-        }
+        each!(self, b => b.plan(q))
     }
 
     pub fn first_page(&self) -> PageRef {
@@ -227,18 +289,17 @@ impl Backend {
     }
 
     pub async fn page(&self, q: &Query, at: &PageRef) -> Result<Page> {
-        match self {
-            Backend::Famulor(b) => b.page(q, at).await,
-        }
+        each!(self, b => b.page(q, at).await)
     }
 
     /// One call in full, with its raw record.
     pub async fn show(&self, id: &str) -> Result<Call> {
-        if !self.vendor().supports(Operation::Show) {
-            return Err(self.vendor().unsupported(Operation::Show).into());
-        }
         match self {
             Backend::Famulor(b) => b.show(id).await,
+            Backend::Callcap(b) => b.show(id).await,
+            Backend::Brightcall(b) => b.show(id).await,
+            Backend::Mycrm(b) => b.show(id).await,
+            Backend::Evolux(_) => Err(self.vendor().unsupported(Operation::Show).into()),
         }
     }
 
@@ -248,6 +309,16 @@ impl Backend {
         q.page_size = 1;
         self.page(&q, &self.first_page()).await.map(|_| ())
     }
+}
+
+/// Our parameters plus `--param` pairs; a user's key replaces ours.
+pub fn merge_params(
+    mut ours: Vec<(String, String)>,
+    theirs: &[(String, String)],
+) -> Vec<(String, String)> {
+    ours.retain(|(k, _)| !theirs.iter().any(|(t, _)| t == k));
+    ours.extend(theirs.iter().cloned());
+    ours
 }
 
 /// The error for an id the vendor does not know.
@@ -275,6 +346,16 @@ pub mod lenient {
             Some(NumOrStr::Float(f)) => Some(f.round() as i64),
             Some(NumOrStr::Str(s)) => s.trim().parse::<f64>().ok().map(|f| f.round() as i64),
             None => None,
+        })
+    }
+
+    /// An optional id that may come as a number or a string.
+    pub fn opt_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Ok(match Option::<NumOrStr>::deserialize(d)? {
+            Some(NumOrStr::Int(i)) => Some(i.to_string()),
+            Some(NumOrStr::Float(f)) => Some(f.to_string()),
+            Some(NumOrStr::Str(s)) if !s.is_empty() => Some(s),
+            _ => None,
         })
     }
 

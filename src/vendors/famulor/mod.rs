@@ -109,7 +109,7 @@ impl Famulor {
         if let Some(c) = q.campaigns.first() {
             params.push(("campaign_id".into(), c.clone()));
         }
-        merge_params(params, &q.params)
+        super::merge_params(params, &q.params)
     }
 
     async fn get(&self, path: &str, params: &[(String, String)]) -> Result<Reply> {
@@ -188,16 +188,6 @@ fn with_raw(raw: &RawValue, reply: &Reply) -> Result<Call> {
     let mut call = normalize(wire)?;
     call.raw = Some(serde_json::from_str(raw.get()).context("famulor record")?);
     Ok(call)
-}
-
-/// Appends `--param` pairs; a user's key replaces ours.
-pub(crate) fn merge_params(
-    mut ours: Vec<(String, String)>,
-    theirs: &[(String, String)],
-) -> Vec<(String, String)> {
-    ours.retain(|(k, _)| !theirs.iter().any(|(t, _)| t == k));
-    ours.extend(theirs.iter().cloned());
-    ours
 }
 
 fn direction_param(d: Direction) -> Option<&'static str> {
@@ -415,7 +405,7 @@ mod tests {
 
     #[test]
     fn user_params_replace_ours() {
-        let merged = merge_params(
+        let merged = super::super::merge_params(
             vec![("page".into(), "1".into()), ("a".into(), "b".into())],
             &[("page".into(), "9".into())],
         );

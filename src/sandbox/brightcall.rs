@@ -1,0 +1,293 @@
+//! Brightcall as documented: `POST` with a JSON body, the key as `?api-key=`, required `dayFrom`
+//! / `dayTo` / `dateInterval`, days in the body's `timezone`, integer `types` / `states` filters,
+//! `page` / `pagesCount`. Where the doc is vague it varies on purpose: `type` and `state` come
+//! as numbers for some calls and as words for others, some numbers as strings.
+
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::post;
+use axum::Router;
+use chrono::{Duration, NaiveDate, SecondsFormat};
+use chrono_tz::Tz;
+use serde_json::{json, Value};
+
+use super::world::{Shape, TruthCall};
+use super::{param, Shared};
+use crate::call::{phone_digits, Call, Direction, Status};
+use crate::config::SecretKey;
+use crate::vendors::Vendor;
+
+pub const KEY: &str = "brightcall-sandbox-key";
+pub const CREDENTIALS: &[(SecretKey, &str)] = &[(SecretKey::api_key, KEY)];
+
+pub const SHAPE: Shape = Shape {
+    directions: &[
+        Direction::Inbound,
+        Direction::Outbound,
+        Direction::Outbound,
+        Direction::Internal,
+    ],
+    statuses: &[
+        (Status::Answered, 60),
+        (Status::Missed, 30),
+        (Status::Failed, 10),
+    ],
+};
+
+pub fn routes() -> Router<Arc<Shared>> {
+    Router::new().route("/api/v1/stat/calls", post(list))
+}
+
+fn unique_id(t: &TruthCall) -> String {
+    format!("{}.{}", t.started_at.timestamp(), t.seq)
+}
+
+fn type_code(t: &TruthCall) -> u8 {
+    match t.direction {
+        Direction::Inbound => 0,
+        Direction::Outbound => 1,
+        _ => 2,
+    }
+}
+
+fn state_code(t: &TruthCall) -> u8 {
+    match t.status {
+        Status::Missed => 0,
+        Status::Answered => 1,
+        _ => 2,
+    }
+}
+
+/// Even calls say `type` / `state` with the documented integers, odd ones with words.
+fn state_value(t: &TruthCall) -> Value {
+    if t.seq % 2 == 0 {
+        json!(state_code(t))
+    } else {
+        json!(["unanswered", "answered", "failed"][state_code(t) as usize])
+    }
+}
+
+fn numbers(t: &TruthCall) -> (String, String, Option<String>) {
+    let customer = format!("+49{}", t.customer);
+    let line = t.agent().line.to_string();
+    match t.direction {
+        Direction::Inbound => (customer.clone(), line, Some(customer)),
+        Direction::Outbound => (line, customer.clone(), Some(customer)),
+        _ => (format!("+4930999{:03}", t.seq % 1000), line, None),
+    }
+}
+
+fn project(t: &TruthCall) -> (Value, Value) {
+    t.campaign()
+        .map_or((Value::Null, Value::Null), |c| (json!(c.id), json!(c.name)))
+}
+
+fn render(t: &TruthCall) -> Value {
+    let (from, to, client) = numbers(t);
+    let (project_id, project_name) = project(t);
+    let even = t.seq % 2 == 0;
+    json!({
+        "answerTime": if t.status == Status::Answered { t.ring } else { 0 },
+        "callTime": t.duration(),
+        "campaign": project_name,
+        "projectName": project_name,
+        "projectId": project_id,
+        "projectContactId": null,
+        "crmInfo": null,
+        "favorite": false,
+        "fromNumber": from,
+        "id": 900_000 + t.seq,
+        "isRecordBlocked": false,
+        "isRecordReady": t.recording,
+        "label": "",
+        "recordName": t.recording.then(|| format!("rec-{}.mp3", t.seq)),
+        "tags": [],
+        "talkTime": t.talk,
+        "aiTalkTime": 0,
+        "timestamp": t.started_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+        "toAnswer": null,
+        "toNumber": to,
+        "totalTime": if even { json!(t.duration()) } else { json!(t.duration().to_string()) },
+        "treeId": 7,
+        "type": if even { json!(type_code(t)) } else { json!(t.direction.as_str()) },
+        "state": state_value(t),
+        "uniqueId": unique_id(t),
+        "userId": if even { json!(t.agent().id) } else { json!(t.agent().id.to_string()) },
+        "agentShortNumber": format!("{}", 100 + t.agent().id),
+        "lineNumber": t.agent().line,
+        "clientNumber": client,
+    })
+}
+
+pub fn expected(t: &TruthCall, _s: &Shared) -> Call {
+    let (from, to, client) = numbers(t);
+    let customer = client.or(Some(if t.direction == Direction::Outbound {
+        to
+    } else {
+        from
+    }));
+    let state = match state_value(t) {
+        Value::String(s) => s,
+        other => other.to_string(),
+    };
+    Call {
+        vendor: Vendor::Brightcall,
+        id: unique_id(t),
+        started_at: t.started_at,
+        ended_at: Some(t.started_at + Duration::seconds(t.duration() as i64)),
+        direction: t.direction,
+        status: t.status,
+        vendor_status: Some(state),
+        duration: Some(t.duration() as i64),
+        talk_time: Some(t.talk as i64),
+        customer_number: customer,
+        line_number: Some(t.agent().line.to_string()),
+        agent: Some(t.agent().id.to_string()),
+        campaign: t.campaign().map(|c| c.name.to_string()),
+        recording_url: None,
+        cost: None,
+        agent_id: Some(t.agent().id.to_string()),
+        campaign_id: t.campaign().map(|c| c.id.to_string()),
+        raw: None,
+    }
+}
+
+fn fail(status: StatusCode, message: &str) -> Response {
+    super::json(status, json!({"success": false, "message": message}))
+}
+
+/// Ids in a body array, as strings (they may come as numbers or strings).
+fn ids(body: &Value, key: &str) -> Option<Vec<String>> {
+    body.get(key)?.as_array().map(|a| {
+        a.iter()
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+            .collect()
+    })
+}
+
+async fn list(
+    State(s): State<Arc<Shared>>,
+    Query(q): Query<Vec<(String, String)>>,
+    body: String,
+) -> Response {
+    if param(&q, "api-key") != Some(KEY) {
+        return fail(StatusCode::UNAUTHORIZED, "Invalid API key");
+    }
+    let Ok(body) = serde_json::from_str::<Value>(&body) else {
+        return fail(StatusCode::BAD_REQUEST, "The request body must be JSON");
+    };
+    for required in ["dayFrom", "dayTo", "dateInterval"] {
+        if body.get(required).is_none_or(Value::is_null) {
+            return fail(StatusCode::BAD_REQUEST, &format!("{required} is required"));
+        }
+    }
+    let day = |k: &str| {
+        body[k]
+            .as_str()
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    };
+    let (Some(first), Some(last)) = (day("dayFrom"), day("dayTo")) else {
+        return fail(
+            StatusCode::BAD_REQUEST,
+            "dayFrom and dayTo must be YYYY-MM-DD",
+        );
+    };
+    let Ok(tz) = body
+        .get("timezone")
+        .and_then(Value::as_str)
+        .unwrap_or("UTC")
+        .parse::<Tz>()
+    else {
+        return fail(StatusCode::BAD_REQUEST, "Unknown timezone");
+    };
+    let per_page = body
+        .get("itemsPerPage")
+        .and_then(Value::as_u64)
+        .unwrap_or(100);
+    if !(1..=1000).contains(&per_page) {
+        return fail(
+            StatusCode::BAD_REQUEST,
+            "itemsPerPage must be between 1 and 1000",
+        );
+    }
+    let page = body.get("page").and_then(Value::as_u64).unwrap_or(1).max(1);
+    let codes = |k: &str| {
+        body.get(k)
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_u64).collect::<Vec<_>>())
+    };
+    let (types, states) = (codes("types"), codes("states"));
+    let agents = ids(&body, "agentIds");
+    let projects = ids(&body, "projectIds");
+    let uniques = ids(&body, "uniqueIds");
+    let number = body
+        .get("number")
+        .and_then(Value::as_str)
+        .map(phone_digits)
+        .filter(|n| !n.is_empty());
+    let search = body
+        .get("searchString")
+        .and_then(Value::as_str)
+        .map(str::to_lowercase);
+    let keep = |t: &&TruthCall| {
+        let d = t.started_at.with_timezone(&tz).date_naive();
+        let (from, to, _) = numbers(t);
+        d >= first
+            && d <= last
+            && types
+                .as_ref()
+                .is_none_or(|c| c.contains(&(type_code(t) as u64)))
+            && states
+                .as_ref()
+                .is_none_or(|c| c.contains(&(state_code(t) as u64)))
+            && agents
+                .as_ref()
+                .is_none_or(|a| a.contains(&t.agent().id.to_string()))
+            && projects
+                .as_ref()
+                .is_none_or(|p| t.campaign().is_some_and(|c| p.contains(&c.id.to_string())))
+            && uniques.as_ref().is_none_or(|u| u.contains(&unique_id(t)))
+            && number
+                .as_deref()
+                .is_none_or(|n| phone_digits(&from).contains(n) || phone_digits(&to).contains(n))
+            && search.as_deref().is_none_or(|s| {
+                t.campaign()
+                    .is_some_and(|c| c.name.to_lowercase().contains(s))
+                    || from.contains(s)
+                    || to.contains(s)
+            })
+    };
+    let mut all: Vec<&TruthCall> = s
+        .world(Vendor::Brightcall)
+        .calls
+        .iter()
+        .rev()
+        .filter(keep)
+        .collect();
+    if body.get("sortDirection").and_then(Value::as_str) == Some("ASC") {
+        all.reverse();
+    }
+    let total = all.len() as u64;
+    let calls: Vec<Value> = all
+        .iter()
+        .skip(((page - 1) * per_page) as usize)
+        .take(per_page as usize)
+        .map(|t| render(t))
+        .collect();
+    super::json(
+        StatusCode::OK,
+        json!({
+            "success": true,
+            "calls": calls,
+            "tags": [], "outcomes": [], "projects": [],
+            "minTalkTime": 0, "maxTalkTime": 900, "minAnswerTime": 0, "maxAnswerTime": 25,
+            "timezone": tz.name(),
+            "page": page,
+            "pagesCount": total.div_ceil(per_page).max(1),
+            "totalItems": total,
+        }),
+    )
+}

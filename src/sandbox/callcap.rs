@@ -1,0 +1,290 @@
+//! Callcap as documented: Bearer auth and its 401 body, `search_startdate` strictly before
+//! `search_enddate`, times local to `search_timezone` (default US/Central) without an offset,
+//! `show` up to 1000, `order`, the search filters, and ids with `:` and `_`.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde_json::{json, Value};
+
+use super::world::{Shape, TruthCall};
+use super::{param, params, Shared};
+use crate::call::{phone_digits, Call, Direction, Status};
+use crate::config::SecretKey;
+use crate::vendors::Vendor;
+
+pub const TOKEN: &str = "callcap-sandbox-token";
+pub const CREDENTIALS: &[(SecretKey, &str)] = &[(SecretKey::token, TOKEN)];
+
+pub const SHAPE: Shape = Shape {
+    directions: &[
+        Direction::Inbound,
+        Direction::Inbound,
+        Direction::Outbound,
+        Direction::Internal,
+    ],
+    statuses: &[
+        (Status::Answered, 60),
+        (Status::Missed, 30),
+        (Status::Failed, 5),
+        (Status::InProgress, 5),
+    ],
+};
+
+pub fn routes() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/v2/get/calls/", get(list))
+        .route("/v2/get/calls/{id}/", get(show))
+}
+
+/// The main line every call without a campaign comes in on.
+const MAIN: (u32, &str) = (100, "Main line");
+
+fn id(t: &TruthCall) -> String {
+    let local = t.started_at.with_timezone(&chrono_tz::US::Central);
+    format!(
+        "987654_{}_{}_{}",
+        t.seq,
+        local.format("%m_%d_%Y_%H:%M:%S"),
+        t.seq % 97
+    )
+}
+
+fn action(t: &TruthCall) -> &'static str {
+    match t.status {
+        Status::Answered => "Answer",
+        Status::Missed => "Missed",
+        Status::Failed => "Blocked",
+        _ => "In Progress",
+    }
+}
+
+fn caller(t: &TruthCall) -> String {
+    let d = t.customer.to_string();
+    format!("{}-{}-{}", &d[..3], &d[3..7], &d[7..])
+}
+
+fn campaign(t: &TruthCall) -> (u32, &'static str) {
+    t.campaign().map_or(MAIN, |c| (c.id, c.name))
+}
+
+fn recording_url(t: &TruthCall, s: &Shared) -> Option<String> {
+    t.recording
+        .then(|| format!("{}/callcap/rec-{}.wav", s.recordings_base, t.seq))
+}
+
+fn local(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+fn render(t: &TruthCall, s: &Shared, tz: Tz) -> Value {
+    let (campaign_id, campaign_name) = campaign(t);
+    let agent = t.agent();
+    json!({
+        "call_id": id(t),
+        "recording": recording_url(t, s),
+        "action": action(t),
+        "start_datetime": local(t.started_at, tz),
+        "last_modified": local(t.started_at + Duration::seconds(t.duration() as i64 + 60), tz),
+        "end_datetime": t.ended_at().map(|e| local(e, tz)),
+        "dtmf": "",
+        "duration": t.duration(),
+        "rings": t.ring / 5,
+        "revenue": 0,
+        "notes": format!("Sandbox call {} for {}", t.seq, campaign_name),
+        "caller": {"city": "Wichita", "class": "Residential", "state": "KS", "name": "Caller", "caller_id": caller(t)},
+        "callsurance": {"major": {"label": "Positive", "id": 1}, "csr": {"id": agent.id, "name": agent.name}},
+        "accounts": {
+            "corporate": {"id": 1, "name": "Sandbox"},
+            "campaign": {"id": campaign_id, "name": campaign_name, "callcap_number": agent.line,
+                         "destination_number": "316-555-5555", "direction": t.direction.as_str()}
+        }
+    })
+}
+
+pub fn expected(t: &TruthCall, s: &Shared) -> Call {
+    let (campaign_id, campaign_name) = campaign(t);
+    let agent = t.agent();
+    Call {
+        vendor: Vendor::Callcap,
+        id: id(t),
+        started_at: t.started_at,
+        ended_at: t.ended_at(),
+        direction: t.direction,
+        status: t.status,
+        vendor_status: Some(action(t).to_string()),
+        duration: Some(t.duration() as i64),
+        talk_time: None,
+        customer_number: Some(caller(t)),
+        line_number: Some(agent.line.to_string()),
+        agent: Some(agent.name.to_string()),
+        campaign: Some(campaign_name.to_string()),
+        recording_url: recording_url(t, s),
+        cost: None,
+        agent_id: Some(agent.id.to_string()),
+        campaign_id: Some(campaign_id.to_string()),
+        raw: None,
+    }
+}
+
+fn fail(status: StatusCode, message: &str) -> Response {
+    super::json(status, json!({"status": "error", "message": message}))
+}
+
+fn authorized(headers: &HeaderMap) -> bool {
+    headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(&format!("Bearer {TOKEN}"))
+}
+
+fn unauthorized() -> Response {
+    super::json(
+        StatusCode::UNAUTHORIZED,
+        json!({"status": "unauthorized", "message": "Your key is invalid"}),
+    )
+}
+
+async fn list(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Query(q): Query<Vec<(String, String)>>,
+) -> Response {
+    if !authorized(&headers) {
+        return unauthorized();
+    }
+    let Ok(tz) = param(&q, "search_timezone")
+        .unwrap_or("US/Central")
+        .parse::<Tz>()
+    else {
+        return fail(
+            StatusCode::BAD_REQUEST,
+            "search_timezone is not a known timezone",
+        );
+    };
+    if param(&q, "search_range").is_some_and(|r| r != "custom") {
+        return fail(
+            StatusCode::BAD_REQUEST,
+            "the sandbox emulates search_range=custom only",
+        );
+    }
+    let today = Utc::now().with_timezone(&tz).date_naive();
+    let date = |k: &str, default: NaiveDate| match param(&q, k) {
+        None => Some(default),
+        Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d").ok(),
+    };
+    let (Some(first), Some(last)) = (
+        date("search_startdate", today - Duration::days(30)),
+        date("search_enddate", today),
+    ) else {
+        return fail(
+            StatusCode::BAD_REQUEST,
+            "search_startdate and search_enddate must be yyyy-mm-dd",
+        );
+    };
+    if first >= last {
+        return fail(
+            StatusCode::BAD_REQUEST,
+            "search_startdate must be less than search_enddate",
+        );
+    }
+    let show = match param(&q, "show").map(str::parse::<u64>) {
+        None => 50,
+        Some(Ok(n)) if (1..=1000).contains(&n) => n,
+        _ => {
+            return fail(
+                StatusCode::BAD_REQUEST,
+                "show must be greater than 0 and at most 1000",
+            )
+        }
+    };
+    let page = match param(&q, "page").map(str::parse::<u64>) {
+        None => 1,
+        Some(Ok(n)) if n >= 1 => n,
+        _ => return fail(StatusCode::BAD_REQUEST, "page must be at least 1"),
+    };
+    let direction = param(&q, "search_direction");
+    let actions = params(&q, "search_action");
+    let caller_id = param(&q, "search_caller_id").map(phone_digits);
+    let csrs = params(&q, "search_csr");
+    let campaigns = params(&q, "campaign_id");
+    let min = param(&q, "search_duration_min").and_then(|v| v.parse::<u32>().ok());
+    // A maximum of 600 or more means no maximum.
+    let max = param(&q, "search_duration_max")
+        .and_then(|v| v.parse::<u32>().ok())
+        .filter(|m| *m < 600);
+    let term = param(&q, "search_term").map(str::to_lowercase);
+    let code = |t: &TruthCall| match t.status {
+        Status::Answered => "ans",
+        Status::Missed => "missed",
+        Status::Failed => "blocked",
+        _ => "inprogress",
+    };
+    let keep = |t: &&TruthCall| {
+        let day = t.started_at.with_timezone(&tz).date_naive();
+        day >= first
+            && day <= last
+            && direction.is_none_or(|d| t.direction.as_str() == d)
+            && (actions.is_empty() || actions.contains(&code(t)))
+            && caller_id
+                .as_deref()
+                .is_none_or(|c| t.customer.to_string().contains(c))
+            && (csrs.is_empty() || csrs.contains(&t.agent().id.to_string().as_str()))
+            && (campaigns.is_empty() || campaigns.contains(&campaign(t).0.to_string().as_str()))
+            && min.is_none_or(|m| t.duration() >= m)
+            && max.is_none_or(|m| t.duration() <= m)
+            && term.as_deref().is_none_or(|term| {
+                campaign(t).1.to_lowercase().contains(term)
+                    || t.customer.to_string().contains(term)
+                    || format!("sandbox call {} for", t.seq).contains(term)
+            })
+    };
+    let world = &s.world(Vendor::Callcap).calls;
+    let mut all: Vec<&TruthCall> = world.iter().rev().filter(keep).collect();
+    if param(&q, "order") == Some("oldest") {
+        all.reverse();
+    }
+    let total = all.len() as u64;
+    let calls: Vec<Value> = all
+        .iter()
+        .skip(((page - 1) * show) as usize)
+        .take(show as usize)
+        .map(|t| render(t, &s, tz))
+        .collect();
+    super::json(
+        StatusCode::OK,
+        json!({
+            "pagination": {"page": page, "last_page": total.div_ceil(show).max(1), "records_returned": calls.len(),
+                           "show": show, "total_records": total},
+            "status": "success",
+            "search": {"timezone": tz.name()},
+            "call": calls,
+        }),
+    )
+}
+
+async fn show(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Path(call_id): Path<String>,
+) -> Response {
+    if !authorized(&headers) {
+        return unauthorized();
+    }
+    let tz = chrono_tz::US::Central;
+    match s
+        .world(Vendor::Callcap)
+        .calls
+        .iter()
+        .find(|t| id(t) == call_id)
+    {
+        Some(t) => super::json(
+            StatusCode::OK,
+            json!({"status": "success", "search": {"timezone": tz.name()}, "call": [render(t, &s, tz)]}),
+        ),
+        None => fail(StatusCode::NOT_FOUND, "Call not found"),
+    }
+}

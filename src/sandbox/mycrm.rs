@@ -1,0 +1,269 @@
+//! myCRM (PF Expert) as documented: an OAuth2 client-credentials token endpoint whose tokens
+//! expire (`--token-ttl`, 30 minutes by default) and are refused once expired, `filters[...]`,
+//! `sort` / `sort_order` (ASC by default), `page` / `per_page`, and an envelope whose `count` is
+//! the size of the page, not the total, so clients must stop on a short page.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use base64::Engine;
+use chrono::{NaiveDate, SecondsFormat};
+use chrono_tz::Tz;
+use serde_json::{json, Value};
+
+use super::world::{Shape, TruthCall};
+use super::{param, Shared};
+use crate::call::{phone_digits, Call, Direction, Status};
+use crate::config::SecretKey;
+use crate::vendors::Vendor;
+
+pub const CLIENT_ID: &str = "mycrm-sandbox-client";
+pub const CLIENT_SECRET: &str = "mycrm-sandbox-secret";
+pub const CREDENTIALS: &[(SecretKey, &str)] = &[
+    (SecretKey::client_id, CLIENT_ID),
+    (SecretKey::client_secret, CLIENT_SECRET),
+];
+
+pub const SHAPE: Shape = Shape {
+    directions: &[Direction::Inbound],
+    statuses: &[
+        (Status::Answered, 55),
+        (Status::Missed, 25),
+        (Status::Canceled, 10),
+        (Status::Voicemail, 10),
+    ],
+};
+
+/// Where the examples' offsets (+04:00) come from.
+const ZONE: Tz = chrono_tz::Asia::Dubai;
+
+pub fn routes() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/auth/oauth/v1/token", post(token))
+        .route("/calltrackings", get(list))
+        .route("/calltrackings/{id}", get(show))
+}
+
+fn id(t: &TruthCall) -> u64 {
+    2_900_000 + t.seq as u64
+}
+
+fn status_word(t: &TruthCall) -> &'static str {
+    match t.status {
+        Status::Answered => "answered",
+        Status::Missed => "notanswered",
+        Status::Canceled => "canceled",
+        _ => "voicemail",
+    }
+}
+
+fn phone(t: &TruthCall) -> String {
+    let d = t.customer.to_string();
+    format!("+971 {} {} {}", &d[..2], &d[2..5], &d[5..])
+}
+
+fn download_url(t: &TruthCall, s: &Shared) -> Option<String> {
+    t.recording.then(|| {
+        format!(
+            "{}/mycrm/{}.mp3?X-Amz-Signature=sandbox{}",
+            s.recordings_base,
+            id(t),
+            t.seq
+        )
+    })
+}
+
+fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&ZONE)
+        .to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+fn render(t: &TruthCall, s: &Shared) -> Value {
+    json!({
+        "id": id(t),
+        "reference": format!("pfflex-{}", id(t)),
+        "phone": phone(t),
+        "status": status_word(t),
+        "call_start": stamp(t.started_at),
+        "call_end": t.ended_at().map(stamp),
+        "call_time": t.duration(),
+        "talk_time": t.talk,
+        "wait_time": t.ring,
+        "user": {"id": t.agent().id},
+        "lead": null,
+        "property": t.campaign().map(|c| json!({"id": c.id, "reference": format!("pf-{}", c.id)})),
+        "download_url": download_url(t, s),
+        "imported_id": format!("AE-{}", 6_000_000 + t.seq),
+        "imported_from": "propertyfinder",
+        "created_at": stamp(t.started_at + chrono::Duration::seconds(t.duration() as i64 + 5)),
+        "updated_at": stamp(t.started_at + chrono::Duration::seconds(t.duration() as i64 + 5)),
+        "acl_rule": "full",
+        "marked_as_seen": false,
+    })
+}
+
+pub fn expected(t: &TruthCall, s: &Shared) -> Call {
+    Call {
+        vendor: Vendor::Mycrm,
+        id: id(t).to_string(),
+        started_at: t.started_at,
+        ended_at: t.ended_at(),
+        direction: Direction::Inbound,
+        status: t.status,
+        vendor_status: Some(status_word(t).to_string()),
+        duration: Some(t.duration() as i64),
+        talk_time: Some(t.talk as i64),
+        customer_number: Some(phone(t)),
+        line_number: None,
+        agent: Some(t.agent().id.to_string()),
+        campaign: t.campaign().map(|c| format!("pf-{}", c.id)),
+        recording_url: download_url(t, s),
+        cost: None,
+        agent_id: Some(t.agent().id.to_string()),
+        campaign_id: t.campaign().map(|c| c.id.to_string()),
+        raw: None,
+    }
+}
+
+fn fail(status: StatusCode, message: &str) -> Response {
+    super::json(status, json!({"code": status.as_u16(), "message": message}))
+}
+
+/// `POST /auth/oauth/v1/token` with `Authorization: Basic base64(id:secret)`.
+async fn token(State(s): State<Arc<Shared>>, headers: HeaderMap, body: String) -> Response {
+    let expected =
+        base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"));
+    if headers.get("authorization").and_then(|v| v.to_str().ok())
+        != Some(&format!("Basic {expected}"))
+    {
+        return super::json(
+            StatusCode::UNAUTHORIZED,
+            json!({"error": "invalid_client", "error_description": "Client authentication failed"}),
+        );
+    }
+    let grant = serde_json::from_str::<Value>(&body)
+        .ok()
+        .and_then(|b| b.get("grant_type").cloned());
+    if grant != Some(json!("client_credentials")) {
+        return super::json(
+            StatusCode::BAD_REQUEST,
+            json!({"error": "unsupported_grant_type", "error_description": "grant_type must be client_credentials"}),
+        );
+    }
+    let token = format!(
+        "sandbox-jwt-{:016x}",
+        super::world::Rng::new(s.tick() ^ 0xA5A5).next_u64()
+    );
+    let ttl = s.opts.token_ttl;
+    s.tokens
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push((token.clone(), Instant::now() + ttl));
+    super::json(
+        StatusCode::OK,
+        json!({"access_token": token, "token_type": "Bearer", "expires_in": ttl.as_secs()}),
+    )
+}
+
+/// `None` when the bearer token is good, else the 401 to send.
+fn refused(s: &Shared, headers: &HeaderMap) -> Option<Response> {
+    let bearer = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let tokens = s.tokens.lock().unwrap_or_else(|e| e.into_inner());
+    match bearer.and_then(|b| tokens.iter().find(|(t, _)| t == b)) {
+        Some((_, expires)) if Instant::now() < *expires => None,
+        Some(_) => Some(fail(StatusCode::UNAUTHORIZED, "Expired JWT Token")),
+        None => Some(fail(StatusCode::UNAUTHORIZED, "Invalid JWT Token")),
+    }
+}
+
+async fn list(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Query(q): Query<Vec<(String, String)>>,
+) -> Response {
+    if let Some(r) = refused(&s, &headers) {
+        return r;
+    }
+    let date = |k: &str| param(&q, k).map(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d"));
+    let (first, last) = match (date("filters[date_from]"), date("filters[date_to]")) {
+        (Some(Err(_)), _) | (_, Some(Err(_))) => {
+            return fail(StatusCode::BAD_REQUEST, "date filters must be YYYY-MM-DD")
+        }
+        (f, l) => (f.and_then(Result::ok), l.and_then(Result::ok)),
+    };
+    let per_page = match param(&q, "per_page").map(str::parse::<u64>) {
+        None => 50,
+        Some(Ok(n)) if (1..=100).contains(&n) => n,
+        _ => {
+            return fail(
+                StatusCode::BAD_REQUEST,
+                "per_page must be between 1 and 100",
+            )
+        }
+    };
+    let page = param(&q, "page")
+        .and_then(|p| p.parse::<u64>().ok())
+        .unwrap_or(1)
+        .max(1);
+    let status = param(&q, "filters[status]");
+    let user = param(&q, "filters[user_id]");
+    let phone_f = param(&q, "filters[phone]").map(phone_digits);
+    let property = param(&q, "filters[property][id]");
+    let keep = |t: &&TruthCall| {
+        let day = t.started_at.with_timezone(&ZONE).date_naive();
+        first.is_none_or(|f| day >= f)
+            && last.is_none_or(|l| day <= l)
+            && status.is_none_or(|st| status_word(t) == st)
+            && user.is_none_or(|u| t.agent().id.to_string() == u)
+            && phone_f
+                .as_deref()
+                .is_none_or(|p| phone_digits(&phone(t)).contains(p))
+            && property.is_none_or(|p| t.campaign().is_some_and(|c| c.id.to_string() == p))
+    };
+    // Time order is id order; `sort=date|id` in `sort_order` (ASC unless told).
+    let mut all: Vec<&TruthCall> = s.world(Vendor::Mycrm).calls.iter().filter(keep).collect();
+    let sort = param(&q, "sort").unwrap_or("id");
+    if !["id", "date", "created", "call_time"].contains(&sort) {
+        return fail(StatusCode::BAD_REQUEST, "unsupported sort in the sandbox");
+    }
+    if param(&q, "sort_order").is_some_and(|o| o.eq_ignore_ascii_case("DESC")) {
+        all.reverse();
+    }
+    let items: Vec<Value> = all
+        .iter()
+        .skip(((page - 1) * per_page) as usize)
+        .take(per_page as usize)
+        .map(|t| render(t, &s))
+        .collect();
+    super::json(
+        StatusCode::OK,
+        json!({"count": items.len(), "call_trackings": items}),
+    )
+}
+
+async fn show(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Path(call): Path<String>,
+) -> Response {
+    if let Some(r) = refused(&s, &headers) {
+        return r;
+    }
+    let found = call
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_sub(2_900_000))
+        .and_then(|seq| s.world(Vendor::Mycrm).calls.get(seq as usize));
+    match found {
+        Some(t) => super::json(StatusCode::OK, render(t, &s)),
+        None => fail(StatusCode::NOT_FOUND, "Call tracking not found"),
+    }
+}

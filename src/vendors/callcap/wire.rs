@@ -1,0 +1,107 @@
+//! Callcap's JSON, from its "Calls" page (vendor-docs/002_*.txt). Only `call_id` and the start
+//! are required: `detail=` decides which blocks come, so everything else is optional.
+
+use serde::Deserialize;
+
+use crate::vendors::lenient;
+
+/// `GET /v2/get/calls/` and `GET /v2/get/calls/<call_id>/`.
+#[derive(Debug, Deserialize)]
+pub struct Envelope {
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub pagination: Option<Pagination>,
+    #[serde(default)]
+    pub search: Option<Search>,
+    /// An array in the search; a single object is tolerated too (see `calls`).
+    #[serde(default)]
+    pub call: Option<Box<serde_json::value::RawValue>>,
+}
+
+impl Envelope {
+    /// The call records, each still raw.
+    pub fn calls(&self) -> serde_json::Result<Vec<Box<serde_json::value::RawValue>>> {
+        match &self.call {
+            None => Ok(Vec::new()),
+            Some(raw) if raw.get().trim_start().starts_with('[') => serde_json::from_str(raw.get()),
+            Some(raw) => Ok(vec![raw.clone()]),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Pagination {
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    pub last_page: Option<i64>,
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    pub total_records: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Search {
+    #[serde(default)]
+    pub timezone: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct WireCall {
+    pub call_id: String,
+    /// `Answer`, `Missed`, `Blocked`, `In Progress` ...
+    #[serde(default)]
+    pub action: Option<String>,
+    /// Local time in `search.timezone`, no offset.
+    pub start_datetime: String,
+    #[serde(default)]
+    pub end_datetime: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    pub duration: Option<i64>,
+    #[serde(default)]
+    pub recording: Option<String>,
+    #[serde(default)]
+    pub caller: Option<Caller>,
+    #[serde(default)]
+    pub callsurance: Option<Callsurance>,
+    #[serde(default)]
+    pub accounts: Option<Accounts>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Caller {
+    #[serde(default)]
+    pub caller_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Callsurance {
+    #[serde(default)]
+    pub csr: Option<Named>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Named {
+    #[serde(default, deserialize_with = "lenient::opt_id")]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Accounts {
+    #[serde(default)]
+    pub campaign: Option<Campaign>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Campaign {
+    #[serde(default, deserialize_with = "lenient::opt_id")]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub callcap_number: Option<String>,
+    #[serde(default)]
+    pub direction: Option<String>,
+}

@@ -1,0 +1,73 @@
+//! Evolux's JSON, from its "calls_history" page (vendor-docs/001_*.txt). Never leaves the module.
+
+use serde::Deserialize;
+
+use crate::vendors::lenient;
+
+/// `GET /api/v1/dialer/calls_history`.
+#[derive(Debug, Deserialize)]
+pub struct ListResponse {
+    pub pagination: Pagination,
+    /// Records stay untyped here: the vendor's own example repeats `hangup_cause` within one
+    /// object, which a derived struct would reject. Each is read into `WireCall` from a `Value`
+    /// (where the last duplicate wins).
+    #[serde(default)]
+    pub data: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Pagination {
+    #[serde(default)]
+    pub next_url: Option<String>,
+    #[serde(default)]
+    pub total: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct WireCall {
+    #[serde(deserialize_with = "lenient::id")]
+    pub id: String,
+    pub start_time: String,
+    #[serde(default)]
+    pub answer_time: Option<String>,
+    #[serde(default)]
+    pub end_time: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    pub talking_duration: Option<i64>,
+    #[serde(default)]
+    pub hangup_cause: Option<String>,
+    #[serde(default)]
+    pub campaign: Option<Named>,
+    #[serde(default)]
+    pub agent: Option<Named>,
+    #[serde(default)]
+    pub subscriber: Option<Subscriber>,
+    #[serde(default)]
+    pub download_audio: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Named {
+    #[serde(default, deserialize_with = "lenient::opt_id")]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Subscriber {
+    #[serde(default)]
+    pub number: Option<String>,
+}
+
+/// `{"meta": {"status": 401, "message": "..."}}`
+#[derive(Debug, Deserialize)]
+pub struct ErrorBody {
+    pub meta: Meta,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Meta {
+    #[serde(default)]
+    pub message: Option<String>,
+}

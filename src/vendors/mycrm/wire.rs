@@ -1,0 +1,79 @@
+//! myCRM's JSON, from the PF Expert "Call Trackings" page (vendor-docs/004_*.txt) and the OAuth2
+//! facts in vendor-docs/README.md. Never leaves the module.
+
+use serde::{Deserialize, Serialize};
+
+use crate::vendors::lenient;
+
+/// `POST {token_url}` body.
+#[derive(Debug, Serialize)]
+pub struct TokenRequest<'a> {
+    pub scope: &'a str,
+    pub grant_type: &'a str,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenResponse {
+    pub access_token: String,
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    pub expires_in: Option<i64>,
+}
+
+/// `GET /calltrackings`: `count` may or may not be the total, so paging ends on a short page.
+#[derive(Debug, Deserialize)]
+pub struct ListResponse<T> {
+    #[serde(default)]
+    pub call_trackings: Vec<T>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct WireCall {
+    #[serde(deserialize_with = "lenient::id")]
+    pub id: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// notanswered | answered | canceled | voicemail
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub call_start: Option<String>,
+    #[serde(default)]
+    pub call_end: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    pub call_time: Option<i64>,
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    pub talk_time: Option<i64>,
+    #[serde(default)]
+    pub user: Option<Related>,
+    #[serde(default)]
+    pub property: Option<Related>,
+    #[serde(default)]
+    pub download_url: Option<String>,
+    #[serde(default)]
+    pub created_at: Option<String>,
+}
+
+/// A user or property: not expanded by default, so only `id` is sure.
+#[derive(Debug, Deserialize)]
+pub struct Related {
+    #[serde(default, deserialize_with = "lenient::opt_id")]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(default)]
+    pub reference: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ErrorBody {
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub error_description: Option<String>,
+}
