@@ -128,7 +128,7 @@ _calls() {
                     return 0
                     ;;
                 --vendor)
-                    COMPREPLY=($(compgen -W "famulor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "famulor evolux callcap brightcall mycrm" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -182,7 +182,7 @@ _calls() {
                     return 0
                     ;;
                 --vendor)
-                    COMPREPLY=($(compgen -W "famulor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "famulor evolux callcap brightcall mycrm" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -236,7 +236,7 @@ _calls() {
                     return 0
                     ;;
                 --vendor)
-                    COMPREPLY=($(compgen -W "famulor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "famulor evolux callcap brightcall mycrm" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -290,7 +290,7 @@ _calls() {
                     return 0
                     ;;
                 --vendor)
-                    COMPREPLY=($(compgen -W "famulor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "famulor evolux callcap brightcall mycrm" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -428,7 +428,7 @@ _calls() {
                     return 0
                     ;;
                 --vendor)
-                    COMPREPLY=($(compgen -W "famulor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "famulor evolux callcap brightcall mycrm" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -482,7 +482,7 @@ _calls() {
                     return 0
                     ;;
                 --vendor)
-                    COMPREPLY=($(compgen -W "famulor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "famulor evolux callcap brightcall mycrm" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -536,7 +536,7 @@ _calls() {
                     return 0
                     ;;
                 --vendor)
-                    COMPREPLY=($(compgen -W "famulor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "famulor evolux callcap brightcall mycrm" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -654,7 +654,7 @@ _calls() {
                     return 0
                     ;;
                 --vendor)
-                    COMPREPLY=($(compgen -W "famulor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "famulor evolux callcap brightcall mycrm" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -954,7 +954,7 @@ _calls() {
                     return 0
                     ;;
                 --vendor)
-                    COMPREPLY=($(compgen -W "famulor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "famulor evolux callcap brightcall mycrm" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -993,7 +993,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__sandbox)
-            opts="-p -v -q -h --port --calls --seed --until --latency --fail-rate --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --help"
+            opts="-p -v -q -h --port --calls --seed --until --latency --fail-rate --token-ttl --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1023,6 +1023,10 @@ _calls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1032,7 +1036,7 @@ _calls() {
                     return 0
                     ;;
                 --vendor)
-                    COMPREPLY=($(compgen -W "famulor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "famulor evolux callcap brightcall mycrm" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1102,7 +1106,7 @@ _calls() {
                     return 0
                     ;;
                 --vendor)
-                    COMPREPLY=($(compgen -W "famulor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "famulor evolux callcap brightcall mycrm" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1164,7 +1168,7 @@ _calls() {
                     return 0
                     ;;
                 --vendor)
-                    COMPREPLY=($(compgen -W "famulor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "famulor evolux callcap brightcall mycrm" -- "${cur}"))
                     return 0
                     ;;
                 --config)

@@ -319,6 +319,7 @@ set edit:completion:arg-completer[calls] = {|@words|
             cand --until 'Calls spread over the 90 days before this date [default: now]'
             cand --latency 'Delay per response, in milliseconds'
             cand --fail-rate 'Share of API requests that fail (500/503, 429 with Retry-After, cut bodies)'
+            cand --token-ttl 'Seconds a myCRM access token lives before the API refuses it'
             cand -p 'Profile from the config [default: the config''s default_profile]'
             cand --profile 'Profile from the config [default: the config''s default_profile]'
             cand --vendor 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends'

@@ -25,7 +25,11 @@ function __fish_calls_using_subcommand
 end
 
 complete -c calls -n "__fish_calls_needs_command" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
-complete -c calls -n "__fish_calls_needs_command" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''"
+complete -c calls -n "__fish_calls_needs_command" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
+evolux\t''
+callcap\t''
+brightcall\t''
+mycrm\t''"
 complete -c calls -n "__fish_calls_needs_command" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_needs_command" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_needs_command" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
@@ -66,7 +70,11 @@ ndjson\t''"
 complete -c calls -n "__fish_calls_using_subcommand list" -l fields -d 'Pick and order fields, e.g. id,started_at,status (all formats)' -r
 complete -c calls -n "__fish_calls_using_subcommand list" -l output -d 'Write to FILE atomically (replaced only when complete)' -r -F
 complete -c calls -n "__fish_calls_using_subcommand list" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
-complete -c calls -n "__fish_calls_using_subcommand list" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''"
+complete -c calls -n "__fish_calls_using_subcommand list" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
+evolux\t''
+callcap\t''
+brightcall\t''
+mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand list" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand list" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_using_subcommand list" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
@@ -99,7 +107,11 @@ ndjson\t''"
 complete -c calls -n "__fish_calls_using_subcommand export" -l fields -d 'Pick and order fields, e.g. id,started_at,status (all formats)' -r
 complete -c calls -n "__fish_calls_using_subcommand export" -l output -d 'Write to FILE atomically (replaced only when complete)' -r -F
 complete -c calls -n "__fish_calls_using_subcommand export" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
-complete -c calls -n "__fish_calls_using_subcommand export" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''"
+complete -c calls -n "__fish_calls_using_subcommand export" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
+evolux\t''
+callcap\t''
+brightcall\t''
+mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand export" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand export" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_using_subcommand export" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
@@ -120,7 +132,11 @@ ndjson\t''"
 complete -c calls -n "__fish_calls_using_subcommand show" -l fields -d 'Pick and order fields, e.g. id,started_at,status (all formats)' -r
 complete -c calls -n "__fish_calls_using_subcommand show" -l output -d 'Write to FILE atomically (replaced only when complete)' -r -F
 complete -c calls -n "__fish_calls_using_subcommand show" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
-complete -c calls -n "__fish_calls_using_subcommand show" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''"
+complete -c calls -n "__fish_calls_using_subcommand show" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
+evolux\t''
+callcap\t''
+brightcall\t''
+mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand show" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand show" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_using_subcommand show" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
@@ -139,7 +155,11 @@ csv\t''
 json\t''
 ndjson\t''"
 complete -c calls -n "__fish_calls_using_subcommand vendors" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
-complete -c calls -n "__fish_calls_using_subcommand vendors" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''"
+complete -c calls -n "__fish_calls_using_subcommand vendors" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
+evolux\t''
+callcap\t''
+brightcall\t''
+mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand vendors" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand vendors" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_using_subcommand vendors" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
@@ -153,7 +173,11 @@ complete -c calls -n "__fish_calls_using_subcommand vendors" -s q -l quiet -d 'N
 complete -c calls -n "__fish_calls_using_subcommand vendors" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
 complete -c calls -n "__fish_calls_using_subcommand vendors" -s h -l help -d 'Print help'
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
-complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''"
+complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
+evolux\t''
+callcap\t''
+brightcall\t''
+mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
@@ -172,7 +196,11 @@ complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -f -a "check" -d 'Validate the config and every profile'
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
-complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''"
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
+evolux\t''
+callcap\t''
+brightcall\t''
+mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
@@ -187,7 +215,11 @@ complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subc
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help'
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
-complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''"
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
+evolux\t''
+callcap\t''
+brightcall\t''
+mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
@@ -201,7 +233,11 @@ complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subc
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
-complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''"
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
+evolux\t''
+callcap\t''
+brightcall\t''
+mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
@@ -215,7 +251,11 @@ complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subc
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
-complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''"
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
+evolux\t''
+callcap\t''
+brightcall\t''
+mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
@@ -235,7 +275,11 @@ complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subc
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate the config and every profile'
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c calls -n "__fish_calls_using_subcommand completions" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
-complete -c calls -n "__fish_calls_using_subcommand completions" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''"
+complete -c calls -n "__fish_calls_using_subcommand completions" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
+evolux\t''
+callcap\t''
+brightcall\t''
+mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand completions" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand completions" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_using_subcommand completions" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
@@ -254,8 +298,13 @@ complete -c calls -n "__fish_calls_using_subcommand sandbox" -l seed -d 'Seed fo
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l until -d 'Calls spread over the 90 days before this date [default: now]' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l latency -d 'Delay per response, in milliseconds' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l fail-rate -d 'Share of API requests that fail (500/503, 429 with Retry-After, cut bodies)' -r
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l token-ttl -d 'Seconds a myCRM access token lives before the API refuses it' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
-complete -c calls -n "__fish_calls_using_subcommand sandbox" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''"
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
+evolux\t''
+callcap\t''
+brightcall\t''
+mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
