@@ -249,10 +249,14 @@ impl Sandbox {
     pub fn config_toml(&self) -> String {
         let mut out = String::from("default_profile = \"famulor\"\n");
         for vendor in Vendor::ALL {
-            out.push_str(&format!(
-                "\n[profiles.{vendor}]\nvendor = \"{vendor}\"\nbase_url = \"{}\"\n",
-                self.base_url(vendor)
-            ));
+            // Written from the same profile `--sandbox` uses, so the two cannot drift apart.
+            let p = self.profile(vendor);
+            out.push_str(&format!("\n[profiles.{vendor}]\nvendor = \"{vendor}\"\n"));
+            for (key, value) in [("base_url", &p.base_url), ("token_url", &p.token_url)] {
+                if let Some(v) = value {
+                    out.push_str(&format!("{key} = \"{v}\"\n"));
+                }
+            }
             for (key, value) in Self::credentials(vendor) {
                 out.push_str(&format!("{} = \"{value}\"\n", key.name()));
             }
