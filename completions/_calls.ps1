@@ -339,7 +339,7 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Calls spread over the 90 days before this date [default: now]')
             [CompletionResult]::new('--latency', '--latency', [CompletionResultType]::ParameterName, 'Delay per response, in milliseconds')
             [CompletionResult]::new('--fail-rate', '--fail-rate', [CompletionResultType]::ParameterName, 'Share of API requests that fail (500/503, 429 with Retry-After, cut bodies)')
-            [CompletionResult]::new('--token-ttl', '--token-ttl', [CompletionResultType]::ParameterName, 'Seconds a myCRM access token lives before the API refuses it')
+            [CompletionResult]::new('--token-ttl', '--token-ttl', [CompletionResultType]::ParameterName, 'Seconds after which the myCRM API refuses an access token (its answer still says 1800)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
             [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends')

@@ -319,7 +319,7 @@ set edit:completion:arg-completer[calls] = {|@words|
             cand --until 'Calls spread over the 90 days before this date [default: now]'
             cand --latency 'Delay per response, in milliseconds'
             cand --fail-rate 'Share of API requests that fail (500/503, 429 with Retry-After, cut bodies)'
-            cand --token-ttl 'Seconds a myCRM access token lives before the API refuses it'
+            cand --token-ttl 'Seconds after which the myCRM API refuses an access token (its answer still says 1800)'
             cand -p 'Profile from the config [default: the config''s default_profile]'
             cand --profile 'Profile from the config [default: the config''s default_profile]'
             cand --vendor 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends'

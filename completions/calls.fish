@@ -298,7 +298,7 @@ complete -c calls -n "__fish_calls_using_subcommand sandbox" -l seed -d 'Seed fo
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l until -d 'Calls spread over the 90 days before this date [default: now]' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l latency -d 'Delay per response, in milliseconds' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l fail-rate -d 'Share of API requests that fail (500/503, 429 with Retry-After, cut bodies)' -r
-complete -c calls -n "__fish_calls_using_subcommand sandbox" -l token-ttl -d 'Seconds a myCRM access token lives before the API refuses it' -r
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l token-ttl -d 'Seconds after which the myCRM API refuses an access token (its answer still says 1800)' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
 evolux\t''

@@ -205,7 +205,7 @@ pub struct SandboxArgs {
     /// Share of API requests that fail (500/503, 429 with Retry-After, cut bodies)
     #[arg(long, value_name = "F", default_value_t = 0.0)]
     pub fail_rate: f64,
-    /// Seconds a myCRM access token lives before the API refuses it
+    /// Seconds after which the myCRM API refuses an access token (its answer still says 1800)
     #[arg(long, value_name = "SECS", default_value_t = 1800)]
     pub token_ttl: u64,
 }

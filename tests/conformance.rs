@@ -61,7 +61,7 @@ fn each_filter_narrows_the_same_way_on_every_vendor() {
     let home = Home::with_sandbox(&sb);
     for vendor in Vendor::ALL {
         let truth = truth(&sb, vendor);
-        let mut check = |args: &[&str], pred: &dyn Fn(&Call) -> bool| {
+        let check = |args: &[&str], pred: &dyn Fn(&Call) -> bool| {
             let r = export(&home, vendor, &[&["-o", "ndjson"], args].concat());
             assert_eq!(r.code, 0, "{vendor} {args:?}: {}", r.stderr);
             assert_eq!(ids(&r.stdout), want_ids(&truth, pred), "{vendor} {args:?}");

@@ -159,14 +159,15 @@ async fn token(State(s): State<Arc<Shared>>, headers: HeaderMap, body: String) -
         "sandbox-jwt-{:016x}",
         super::world::Rng::new(s.tick() ^ 0xA5A5).next_u64()
     );
-    let ttl = s.opts.token_ttl;
+    // The answer always says 1800 s, as the vendor does; the sandbox refuses the token after
+    // `token_ttl`, as if it had been revoked early: clients must cope with a 401 mid-export.
     s.tokens
         .lock()
         .unwrap_or_else(|e| e.into_inner())
-        .push((token.clone(), Instant::now() + ttl));
+        .push((token.clone(), Instant::now() + s.opts.token_ttl));
     super::json(
         StatusCode::OK,
-        json!({"access_token": token, "token_type": "Bearer", "expires_in": ttl.as_secs()}),
+        json!({"access_token": token, "token_type": "Bearer", "expires_in": 1800}),
     )
 }
 

@@ -311,6 +311,17 @@ impl Backend {
     }
 }
 
+/// An id as one URL path segment: everything but letters, digits and `-._~` is encoded (Callcap
+/// ids hold `:`; any id could hold `/`).
+pub fn path_segment(id: &str) -> String {
+    const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(id, SEGMENT).to_string()
+}
+
 /// Our parameters plus `--param` pairs; a user's key replaces ours.
 pub fn merge_params(
     mut ours: Vec<(String, String)>,

@@ -160,8 +160,7 @@ impl Callcap {
 
     pub async fn show(&self, id: &str) -> Result<Call> {
         // NOTE: call ids hold `:` and `_`; the id is one encoded path segment.
-        let seg = percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC)
-            .to_string();
+        let seg = super::path_segment(id);
         let reply = self.get(&format!("{LIST}{seg}/"), &[]).await?;
         if reply.status == reqwest::StatusCode::NOT_FOUND {
             return Err(not_found(Vendor::Callcap, id));

@@ -143,8 +143,7 @@ impl Famulor {
     }
 
     pub async fn show(&self, id: &str) -> Result<Call> {
-        let id_seg = percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC)
-            .to_string();
+        let id_seg = super::path_segment(id);
         let reply = self.get(&format!("{LIST}/{id_seg}"), &[]).await?;
         if reply.status == reqwest::StatusCode::NOT_FOUND {
             return Err(not_found(Vendor::Famulor, id));

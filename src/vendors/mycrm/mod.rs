@@ -263,8 +263,7 @@ impl Mycrm {
     }
 
     pub async fn show(&self, id: &str) -> Result<Call> {
-        let seg = percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC)
-            .to_string();
+        let seg = super::path_segment(id);
         let reply = self
             .send(Method::GET, &format!("{LIST}/{seg}"), &[])
             .await?;
