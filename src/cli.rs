@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::output::Format;
 use crate::vendors::Vendor;
 
-/// Call history from Famulor into files, pipes and databases.
+/// Call history from Famulor, Evolux, Callcap, Brightcall and myCRM into files, pipes and databases.
 #[derive(Debug, Parser)]
 #[command(name = "calls", version, about, max_term_width = 100)]
 #[command(after_help = "Try it without an account:  calls --sandbox --vendor famulor list")]

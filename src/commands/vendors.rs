@@ -37,7 +37,7 @@ pub fn run(args: &VendorsArgs) -> Result<()> {
                         .map(|o| if v.supports(*o) { "yes" } else { "-" }.to_string()),
                 );
                 row.push(t.max_page_size.to_string());
-                row.push(t.auth_secret.name().to_string());
+                row.push(t.auth.to_string());
                 table.add_row(row);
             }
             for line in table.lines() {
@@ -59,7 +59,7 @@ pub fn run(args: &VendorsArgs) -> Result<()> {
                         )
                         .collect();
                     json!({"vendor": v.id(), "product": t.product, "operations": ops,
-                           "max_page_size": t.max_page_size, "secret": t.auth_secret.name(),
+                           "max_page_size": t.max_page_size, "auth": t.auth,
                            "base_url": t.default_base_url})
                 })
                 .collect();

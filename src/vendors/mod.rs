@@ -52,8 +52,10 @@ pub struct Traits {
     pub max_page_size: u32,
     /// `None` when every customer has their own host.
     pub default_base_url: Option<&'static str>,
-    /// The secret that authenticates requests.
+    /// The secret that authenticates requests (named in hints).
     pub auth_secret: SecretKey,
+    /// How requests authenticate, in words (`calls vendors`).
+    pub auth: &'static str,
     /// The listing comes newest first, so paging may stop once a page is older than `--from`.
     pub newest_first: bool,
 }

@@ -23,6 +23,7 @@ pub const TRAITS: Traits = Traits {
     max_page_size: 100,
     default_base_url: Some("https://api.ipmaxi.convolo.ai"),
     auth_secret: SecretKey::api_key,
+    auth: "api_key (?api-key=)",
     newest_first: true,
 };
 

@@ -21,6 +21,7 @@ pub const TRAITS: Traits = Traits {
     max_page_size: 1000,
     default_base_url: Some("https://api.callcap.com"),
     auth_secret: SecretKey::token,
+    auth: "token (Bearer)",
     newest_first: true,
 };
 

@@ -19,6 +19,7 @@ pub const TRAITS: Traits = Traits {
     max_page_size: 50,
     default_base_url: None,
     auth_secret: SecretKey::token,
+    auth: "token (token header)",
     // NOTE: the doc's example lists newest first, but no order is documented: page to the end.
     newest_first: false,
 };

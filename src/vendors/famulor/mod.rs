@@ -20,6 +20,7 @@ pub const TRAITS: Traits = Traits {
     max_page_size: 100,
     default_base_url: Some("https://app.famulor.de"),
     auth_secret: SecretKey::token,
+    auth: "token (Bearer)",
     newest_first: true,
 };
 

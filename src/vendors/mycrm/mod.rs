@@ -27,6 +27,7 @@ pub const TRAITS: Traits = Traits {
     max_page_size: 100,
     default_base_url: Some("https://api-v2.mycrm.com"),
     auth_secret: SecretKey::client_secret,
+    auth: "client_id + client_secret (OAuth2), or token",
     newest_first: true,
 };
 
