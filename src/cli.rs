@@ -67,7 +67,7 @@ pub enum Command {
     /// The most recent matching calls, newest first
     List(ListArgs),
     /// Every matching call, all pages, streamed: for files, pipes and cron
-    Export(ListArgs),
+    Export(ExportArgs),
     /// One call in full (transcript, evaluation, all vendor fields)
     Show(ShowArgs),
     /// The vendors and what each supports
@@ -90,6 +90,32 @@ pub struct ListArgs {
     pub filters: FilterArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub list: ListArgs,
+    #[command(flatten)]
+    pub cron: CronArgs,
+}
+
+#[derive(Debug, Default, Args)]
+#[command(next_help_heading = "Incremental (cron)")]
+pub struct CronArgs {
+    /// Resume after the last successful run of this profile, filter set and destination
+    #[arg(long)]
+    pub since_last: bool,
+    /// State file for --since-last [default: the OS data dir, e.g. ~/.local/share/calls/state/]
+    #[arg(long, value_name = "FILE", requires = "since_last")]
+    pub state: Option<PathBuf>,
+    /// How far before the newest call already exported the next run starts, for calls the
+    /// vendor records late: 30m, 2h, 1d
+    #[arg(long, value_name = "DURATION", default_value = "10m")]
+    pub lookback: String,
+    /// Append to an existing --output file (no second CSV header; csv and ndjson only)
+    #[arg(long, requires = "output")]
+    pub append: bool,
 }
 
 #[derive(Debug, Default, Args)]

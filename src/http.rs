@@ -85,22 +85,30 @@ impl Reply {
     }
 }
 
-/// Spaces requests evenly to at most `rate` per second, across all concurrent tasks.
+/// Spaces requests evenly to at most `rate` per second, across all concurrent tasks: each
+/// request takes the next free slot.
 #[derive(Debug)]
 struct Pacer {
     interval: Duration,
-    next: Mutex<Instant>,
+    next: Mutex<tokio::time::Instant>,
 }
 
 impl Pacer {
+    fn new(rate: f64) -> Pacer {
+        Pacer {
+            interval: Duration::from_secs_f64(1.0 / rate),
+            next: Mutex::new(tokio::time::Instant::now()),
+        }
+    }
+
     async fn wait(&self) {
-        let start = {
+        let slot = {
             let mut next = self.next.lock().await;
-            let start = (*next).max(Instant::now());
-            *next = start + self.interval;
-            start
+            let slot = (*next).max(tokio::time::Instant::now());
+            *next = slot + self.interval;
+            slot
         };
-        tokio::time::sleep_until(start.into()).await;
+        tokio::time::sleep_until(slot).await;
     }
 }
 
@@ -124,12 +132,7 @@ impl Http {
             .connect_timeout(opts.timeout.min(Duration::from_secs(10)))
             .build()
             .context("cannot set up the HTTP client")?;
-        let pacer = opts.rate.map(|rate| {
-            Arc::new(Pacer {
-                interval: Duration::from_secs_f64(1.0 / rate),
-                next: Mutex::new(Instant::now()),
-            })
-        });
+        let pacer = opts.rate.map(|rate| Arc::new(Pacer::new(rate)));
         Ok(Http {
             client,
             opts,
@@ -337,6 +340,27 @@ mod tests {
                 "{attempt}: {d:?}"
             );
         }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_rate_is_shared_by_concurrent_requests() {
+        // Virtual time: 3 tasks x 4 requests at 10/s take 1.1 s (12 slots, the first at once).
+        let pacer = Arc::new(Pacer::new(10.0));
+        let start = tokio::time::Instant::now();
+        let tasks: Vec<_> = (0..3)
+            .map(|_| {
+                let p = pacer.clone();
+                tokio::spawn(async move {
+                    for _ in 0..4 {
+                        p.wait().await;
+                    }
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
+        }
+        assert_eq!(start.elapsed(), Duration::from_millis(1100));
     }
 
     #[test]

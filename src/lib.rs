@@ -13,6 +13,7 @@ pub mod query;
 pub mod redact;
 pub mod resolve;
 pub mod sandbox;
+pub mod state;
 pub mod term;
 pub mod vendors;
 pub mod when;

@@ -104,7 +104,12 @@ impl Pager<'_> {
                 }
                 bar.set_position(stats.pages);
                 let rate = stats.calls as f64 / started.elapsed().as_secs_f64().max(0.001);
-                bar.set_message(format!("{} calls, {rate:.0}/s", stats.calls));
+                // The vendor's total counts what its coarser filters let through: an estimate.
+                let of = page
+                    .total_calls
+                    .map(|t| format!(" of ~{t}"))
+                    .unwrap_or_default();
+                bar.set_message(format!("{} calls{of}, {rate:.0}/s", stats.calls));
             }
             // NOTE: a newest-first listing has nothing in the window after a page that is
             // entirely older than --from.

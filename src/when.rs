@@ -50,6 +50,15 @@ pub fn parse(word: &str, tz: Tz, now: DateTime<Utc>, end: End) -> Result<DateTim
     ))
 }
 
+/// A duration word (`10m`, `2h`, `1d`) for flags such as `--lookback`.
+pub fn parse_duration(word: &str) -> Result<Duration, String> {
+    parse_ago(&word.trim().to_ascii_lowercase()).unwrap_or_else(|| {
+        Err(format!(
+            "cannot read '{word}' as a duration: use 30m, 2h or 1d"
+        ))
+    })
+}
+
 /// `15m`, `12h`, `7d`: `None` when the word is not of that shape.
 fn parse_ago(w: &str) -> Option<Result<Duration, String>> {
     let unit = w.chars().last()?;

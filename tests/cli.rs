@@ -175,7 +175,8 @@ fn ids(stdout: &str) -> Vec<String> {
 fn each_filter_narrows_like_the_ground_truth() {
     let sb = sandbox(options());
     let home = Home::with_sandbox(&sb);
-    let world = &sb.world(Vendor::Famulor).calls;
+    let guard = sb.world(Vendor::Famulor);
+    let world = &guard.calls;
     let truth = truth(&sb, Vendor::Famulor);
     let seq = |id: &str| id.parse::<usize>().unwrap() - 100_000;
     let one = &truth[10];

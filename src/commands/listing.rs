@@ -1,38 +1,88 @@
-//! `calls list` and `calls export`: one query, every page, one writer.
+//! `calls list` and `calls export`: one query, every page, one writer; for `export`, optionally
+//! incremental (`--since-last`) and appending (`--append`).
 
 use std::time::Instant;
 
 use anyhow::Result;
 
-use crate::cli::ListArgs;
+use crate::call::Call;
+use crate::cli::{CronArgs, ListArgs};
+use crate::error::{usage, Failure};
 use crate::http::Http;
-use crate::output::{CallWriter, Target};
-use crate::pager::Pager;
+use crate::output::{self, CallWriter, Format, OutputOptions, Target};
+use crate::pager::{Pager, Sink};
+use crate::query::Query;
 use crate::resolve::{self, Settings};
+use crate::state;
 use crate::term;
 use crate::vendors::Backend;
 
 pub async fn run(
     s: &Settings,
     args: &ListArgs,
+    cron: &CronArgs,
     default_limit: Option<u64>,
     summary: bool,
 ) -> Result<()> {
     let out = resolve::output(&args.output, s.tz)?;
-    let query = resolve::query(&args.filters, s, default_limit, out.raw)?;
+    let mut query = resolve::query(&args.filters, s, default_limit, out.raw)?;
+    if cron.append && !matches!(out.format, Format::Csv | Format::Ndjson) {
+        return usage(
+            "--append works with -o csv and -o ndjson (a JSON array or a table cannot grow)",
+        );
+    }
+    let mut incremental = if cron.since_last {
+        let job = job(s, &query, &out);
+        let path = match &cron.state {
+            Some(p) => p.clone(),
+            None => state::default_path(
+                s.profile.name.as_deref().unwrap_or(s.profile.vendor.id()),
+                &job,
+            )?,
+        };
+        let lookback = crate::when::parse_duration(&cron.lookback)
+            .map_err(|e| Failure::usage(format!("--lookback: {e}")))?;
+        let mut run = state::Run::open(path, job, lookback)?;
+        run.window(&mut query, args.filters.from.is_some());
+        Some(run)
+    } else {
+        None
+    };
     let backend = Backend::new(&s.profile, Http::new(s.http.clone())?)?;
     let plan = backend.plan(&query)?;
     if s.http.verbose > 0 {
+        let z = output::Zone::Tz(query.tz);
         term::log(&format!(
             "{}: {} .. {}; {}",
             backend.vendor(),
-            crate::output::time(query.from, crate::output::Zone::Tz(query.tz), false),
-            crate::output::time(query.to, crate::output::Zone::Tz(query.tz), false),
+            output::time(query.from, z, false),
+            output::time(query.to, z, false),
             plan.describe()
         ));
+        if let Some(run) = &incremental {
+            let resumed = if run.previous.is_some() {
+                "resuming"
+            } else {
+                "first run"
+            };
+            term::log(&format!("state: {} ({resumed})", run.path.display()));
+        }
     }
+    let header = match (&out.path, cron.append) {
+        (Some(path), true) => output::append_needs_header(path, &out)?,
+        _ => true,
+    };
+    let expected_len = incremental
+        .as_ref()
+        .and_then(|r| r.previous.as_ref())
+        .and_then(|p| p.output_len);
     let started = Instant::now();
-    let mut writer = CallWriter::new(Target::open(out.path.as_deref())?, &out, true)?;
+    let target = Target::open(out.path.as_deref(), cron.append)?;
+    let mut sink = Export {
+        writer: CallWriter::new(target, &out, header)?,
+        incremental: incremental.as_mut(),
+        skipped: 0,
+    };
     let pager = Pager {
         backend: &backend,
         query: &query,
@@ -40,8 +90,16 @@ pub async fn run(
         concurrency: s.concurrency,
         progress: s.progress,
     };
-    let stats = pager.run(&mut writer).await?;
-    writer.finish()?.commit()?;
+    let stats = pager.run(&mut sink).await?;
+    let skipped = sink.skipped;
+    // Output first, complete and on disk; only then the state.
+    let len = sink
+        .writer
+        .finish()?
+        .commit(expected_len.filter(|_| cron.append))?;
+    if let Some(run) = incremental {
+        run.save(query.to, len.filter(|_| cron.append))?;
+    }
     if summary && !s.quiet {
         let secs = started.elapsed().as_secs_f64();
         let to = out
@@ -49,12 +107,78 @@ pub async fn run(
             .as_ref()
             .map(|p| format!(" to {}", p.display()))
             .unwrap_or_default();
+        let again = if skipped > 0 {
+            format!(" ({skipped} already exported were skipped)")
+        } else {
+            String::new()
+        };
         term::log(&format!(
-            "exported {} calls{to} in {secs:.1} s",
-            thousands(stats.calls)
+            "exported {} calls{to} in {secs:.1} s{again}",
+            thousands(stats.calls - skipped)
         ));
     }
     Ok(())
+}
+
+/// Writes calls, skipping those a previous run already exported.
+struct Export<'a, W: std::io::Write> {
+    writer: CallWriter<W>,
+    incremental: Option<&'a mut state::Run>,
+    skipped: u64,
+}
+
+impl<W: std::io::Write> Sink for Export<'_, W> {
+    fn call(&mut self, call: &Call) -> Result<()> {
+        if let Some(run) = self.incremental.as_deref_mut() {
+            if run.seen(&call.id) {
+                self.skipped += 1;
+                return Ok(());
+            }
+            run.exported(&call.id, call.started_at);
+        }
+        self.writer.write(call)
+    }
+    fn page_done(&mut self) -> Result<()> {
+        self.writer.flush()
+    }
+}
+
+/// What identifies an incremental job: profile, vendor, API, filters and destination.
+fn job(s: &Settings, q: &Query, out: &OutputOptions) -> String {
+    let sorted = |v: &[String]| {
+        let mut v = v.to_vec();
+        v.sort();
+        v.join(",")
+    };
+    let mut statuses: Vec<&str> = q.statuses.iter().map(|s| s.as_str()).collect();
+    statuses.sort();
+    let mut params: Vec<String> = q.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    params.sort();
+    let dest = out
+        .path
+        .as_ref()
+        .map(|p| {
+            std::path::absolute(p)
+                .unwrap_or_else(|_| p.clone())
+                .display()
+                .to_string()
+        })
+        .unwrap_or_else(|| "stdout".into());
+    format!(
+        "profile={} vendor={} base_url={} direction={} status={} number={} agent={} campaign={} duration={:?}..{:?} search={} param={} output={dest}",
+        s.profile.name.as_deref().unwrap_or("-"),
+        s.profile.vendor,
+        s.profile.base_url.as_deref().unwrap_or("-"),
+        q.direction.map_or("-", |d| d.as_str()),
+        statuses.join(","),
+        q.number.as_deref().unwrap_or("-"),
+        sorted(&q.agents),
+        sorted(&q.campaigns),
+        q.min_duration,
+        q.max_duration,
+        q.search.as_deref().unwrap_or("-"),
+        params.join("&"),
+    )
 }
 
 /// 12345 -> "12,345"

@@ -27,11 +27,11 @@ pub async fn run(cli: Cli) -> Result<()> {
     match &cli.command {
         Command::List(args) => {
             let s = resolve::settings(global, resolve::profile(global, embedded.as_ref())?)?;
-            listing::run(&s, args, Some(25), false).await
+            listing::run(&s, args, &Default::default(), Some(25), false).await
         }
         Command::Export(args) => {
             let s = resolve::settings(global, resolve::profile(global, embedded.as_ref())?)?;
-            listing::run(&s, args, None, true).await
+            listing::run(&s, &args.list, &args.cron, None, true).await
         }
         Command::Show(args) => {
             let s = resolve::settings(global, resolve::profile(global, embedded.as_ref())?)?;

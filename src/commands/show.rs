@@ -18,7 +18,7 @@ pub async fn run(s: &Settings, args: &ShowArgs) -> Result<()> {
     }
     let backend = Backend::new(&s.profile, Http::new(s.http.clone())?)?;
     let call = backend.show(&args.id).await?;
-    let mut target = Target::open(out.path.as_deref())?;
+    let mut target = Target::open(out.path.as_deref(), false)?;
     if out.format == Format::Table {
         let fields = if args.output.fields.is_some() {
             out.fields.clone()
@@ -67,5 +67,5 @@ pub async fn run(s: &Settings, args: &ShowArgs) -> Result<()> {
             target = w.finish()?;
         }
     }
-    target.commit()
+    target.commit(None).map(|_| ())
 }

@@ -281,17 +281,19 @@ impl<W: Write> crate::pager::Sink for CallWriter<W> {
     }
 }
 
-/// Where output goes: stdout, or a temporary file that becomes `--output FILE` on commit.
+/// Where output goes: stdout, or a temporary file that becomes (or is appended to) `--output
+/// FILE` on commit. Until then the file itself is untouched.
 pub enum Target {
     Stdout(BufWriter<io::Stdout>),
     File {
         tmp: BufWriter<tempfile::NamedTempFile>,
         path: PathBuf,
+        append: bool,
     },
 }
 
 impl Target {
-    pub fn open(path: Option<&Path>) -> Result<Self> {
+    pub fn open(path: Option<&Path>, append: bool) -> Result<Self> {
         let Some(path) = path else {
             return Ok(Target::Stdout(BufWriter::with_capacity(
                 64 * 1024,
@@ -313,14 +315,22 @@ impl Target {
         Ok(Target::File {
             tmp: BufWriter::with_capacity(64 * 1024, tmp),
             path: path.to_path_buf(),
+            append,
         })
     }
 
-    /// Makes the output final: flushes stdout, or syncs the file and renames it into place.
-    pub fn commit(self) -> Result<()> {
+    /// Makes the output final: flushes stdout; or syncs the file and renames it into place; or
+    /// appends it to the existing file in one go. For an append, `expected_len` is the length
+    /// the last run left the file at: anything beyond it is a cut-off append and is removed
+    /// first. Returns the file's new length.
+    pub fn commit(self, expected_len: Option<u64>) -> Result<Option<u64>> {
         match self {
-            Target::Stdout(mut out) => out.flush().context("cannot write to stdout"),
-            Target::File { tmp, path } => {
+            Target::Stdout(mut out) => out.flush().context("cannot write to stdout").map(|_| None),
+            Target::File {
+                tmp,
+                path,
+                append: false,
+            } => {
                 let tmp = tmp
                     .into_inner()
                     .map_err(|e| e.into_error())
@@ -330,13 +340,89 @@ impl Target {
                     // Replacing a file keeps its permissions; a new one is private (0600).
                     let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
                 }
-                tmp.persist(&path)
+                let file = tmp
+                    .persist(&path)
                     .map_err(|e| e.error)
                     .with_context(|| format!("cannot write {}", path.display()))?;
-                Ok(())
+                Ok(file.metadata().ok().map(|m| m.len()))
             }
+            Target::File {
+                tmp,
+                path,
+                append: true,
+            } => append_to(tmp, &path, expected_len).map(Some),
         }
     }
+}
+
+fn append_to(
+    tmp: BufWriter<tempfile::NamedTempFile>,
+    path: &Path,
+    expected_len: Option<u64>,
+) -> Result<u64> {
+    use std::io::{Seek, SeekFrom};
+    let tmp = tmp
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .context("cannot write the output")?;
+    let mut src = tmp.reopen().context("cannot read back the output")?;
+    let mut dst = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    let len = dst.metadata()?.len();
+    let start = match expected_len {
+        Some(expected) if len > expected => {
+            crate::term::warn(&format!(
+                "{} has {} bytes after the end of the last complete export (an append that was cut off); removing them",
+                path.display(),
+                len - expected
+            ));
+            dst.set_len(expected)?;
+            expected
+        }
+        _ => len,
+    };
+    dst.seek(SeekFrom::Start(start))?;
+    match io::copy(&mut src, &mut dst).and_then(|n| dst.sync_all().map(|_| n)) {
+        Ok(n) => Ok(start + n),
+        Err(e) => {
+            // Leave the file as it was.
+            let _ = dst.set_len(start);
+            Err(e).with_context(|| format!("cannot append to {}", path.display()))
+        }
+    }
+}
+
+/// For `--append`: whether the file still needs a CSV header, after checking that a header it
+/// has is ours (appending other columns would corrupt it).
+pub fn append_needs_header(path: &Path, opts: &OutputOptions) -> Result<bool> {
+    use std::io::BufRead;
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(true),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let mut first = String::new();
+    io::BufReader::new(file).read_line(&mut first)?;
+    if first.is_empty() {
+        return Ok(true);
+    }
+    if opts.format == Format::Csv {
+        let ours: Vec<&str> = opts.fields.iter().map(|f| f.name()).collect();
+        if first.trim_end() != ours.join(",") {
+            return Err(crate::error::Failure::usage(format!(
+                "{} has other columns than this export ({})",
+                path.display(),
+                first.trim_end()
+            ))
+            .hint("append with the same --fields, or write to a new file")
+            .into());
+        }
+    }
+    Ok(false)
 }
 
 impl Write for Target {

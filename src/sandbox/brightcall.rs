@@ -260,13 +260,8 @@ async fn list(
                     || to.contains(s)
             })
     };
-    let mut all: Vec<&TruthCall> = s
-        .world(Vendor::Brightcall)
-        .calls
-        .iter()
-        .rev()
-        .filter(keep)
-        .collect();
+    let world = s.world(Vendor::Brightcall);
+    let mut all: Vec<&TruthCall> = world.calls.iter().rev().filter(keep).collect();
     if body.get("sortDirection").and_then(Value::as_str) == Some("ASC") {
         all.reverse();
     }

@@ -242,7 +242,8 @@ async fn list(
                     || format!("sandbox call {} for", t.seq).contains(term)
             })
     };
-    let world = &s.world(Vendor::Callcap).calls;
+    let guard = s.world(Vendor::Callcap);
+    let world = &guard.calls;
     let mut all: Vec<&TruthCall> = world.iter().rev().filter(keep).collect();
     if param(&q, "order") == Some("oldest") {
         all.reverse();
@@ -275,12 +276,8 @@ async fn show(
         return unauthorized();
     }
     let tz = chrono_tz::US::Central;
-    match s
-        .world(Vendor::Callcap)
-        .calls
-        .iter()
-        .find(|t| id(t) == call_id)
-    {
+    let world = s.world(Vendor::Callcap);
+    match world.calls.iter().find(|t| id(t) == call_id) {
         Some(t) => super::json(
             StatusCode::OK,
             json!({"status": "success", "search": {"timezone": tz.name()}, "call": [render(t, &s, tz)]}),

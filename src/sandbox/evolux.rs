@@ -239,13 +239,8 @@ async fn list(
                 || campaigns.contains(&t.campaign().map_or(300, |c| c.id).to_string().as_str()))
             && external.is_none_or(|e| (19_000_000 + t.seq).to_string() == e)
     };
-    let all: Vec<&TruthCall> = s
-        .world(Vendor::Evolux)
-        .calls
-        .iter()
-        .rev()
-        .filter(keep)
-        .collect();
+    let world = s.world(Vendor::Evolux);
+    let all: Vec<&TruthCall> = world.calls.iter().rev().filter(keep).collect();
     let total = all.len() as u64;
     let items: Vec<&TruthCall> = all
         .into_iter()
@@ -294,9 +289,10 @@ async fn recording(
     if !authorized(&headers) {
         return fail(StatusCode::UNAUTHORIZED, "Invalid token");
     }
+    let world = s.world(Vendor::Evolux);
     let found = call
         .checked_sub(48_000_000)
-        .and_then(|seq| s.world(Vendor::Evolux).calls.get(seq as usize))
+        .and_then(|seq| world.by_seq(seq))
         .filter(|t| t.recording);
     match found {
         Some(t) => (

@@ -345,11 +345,12 @@ async fn show(
     if !authorized(&headers) {
         return error(&headers, StatusCode::UNAUTHORIZED, "Unauthenticated.");
     }
+    let world = s.world(Vendor::Famulor);
     let found = call_id
         .parse::<u64>()
         .ok()
         .and_then(|n| n.checked_sub(100_000))
-        .and_then(|seq| s.world(Vendor::Famulor).calls.get(seq as usize));
+        .and_then(|seq| world.by_seq(seq));
     match found {
         Some(t) => super::json(StatusCode::OK, render(t, &s, true)),
         None => error(

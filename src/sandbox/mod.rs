@@ -11,7 +11,7 @@ pub mod world;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -87,8 +87,8 @@ impl Recorded {
 /// Shared by every handler.
 pub struct Shared {
     pub opts: Options,
-    /// One world per vendor, in `Vendor::ALL` order.
-    worlds: Vec<World>,
+    /// One world per vendor, in `Vendor::ALL` order; tests add calls between runs.
+    worlds: Vec<RwLock<World>>,
     /// `http://127.0.0.1:PORT`
     pub api_base: String,
     /// `http://127.0.0.1:RECPORT`
@@ -100,11 +100,12 @@ pub struct Shared {
 }
 
 impl Shared {
-    pub fn world(&self, vendor: Vendor) -> &World {
-        &self.worlds[Vendor::ALL
+    pub fn world(&self, vendor: Vendor) -> RwLockReadGuard<'_, World> {
+        let i = Vendor::ALL
             .iter()
             .position(|v| *v == vendor)
-            .expect("every vendor has a world")]
+            .expect("every vendor has a world");
+        self.worlds[i].read().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The next number of the sandbox's request counter (fresh tokens, fault rolls).
@@ -169,12 +170,12 @@ impl Sandbox {
                 .iter()
                 .enumerate()
                 .map(|(i, v)| {
-                    World::generate(
+                    RwLock::new(World::generate(
                         opts.seed.wrapping_add(i as u64 * 1_000_003),
                         opts.calls,
                         until,
                         emulation(*v).shape,
-                    )
+                    ))
                 })
                 .collect(),
             tokens: Mutex::new(Vec::new()),
@@ -264,13 +265,28 @@ impl Sandbox {
         out
     }
 
-    pub fn world(&self, vendor: Vendor) -> &World {
+    pub fn world(&self, vendor: Vendor) -> RwLockReadGuard<'_, World> {
         self.shared.world(vendor)
+    }
+
+    /// Adds `n` calls to a vendor's world, started in `[from, to)`: the vendor "receives" calls
+    /// between two runs of a test, including late ones dated before the newest.
+    pub fn add_calls(&self, vendor: Vendor, n: usize, from: DateTime<Utc>, to: DateTime<Utc>) {
+        let i = Vendor::ALL
+            .iter()
+            .position(|v| *v == vendor)
+            .expect("every vendor has a world");
+        let mut world = self.shared.worlds[i]
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
+        let seed = self.shared.opts.seed ^ (world.calls.len() as u64).wrapping_mul(0x9E37);
+        world.add(seed, n, from, to, emulation(vendor).shape);
     }
 
     /// What a correct client makes of the vendor's calls in `[from, to)`, newest first.
     pub fn expected(&self, vendor: Vendor, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Call> {
-        let calls = self.world(vendor).between(from, to);
+        let world = self.world(vendor);
+        let calls = world.between(from, to);
         calls
             .iter()
             .rev()

@@ -230,7 +230,8 @@ async fn list(
             && property.is_none_or(|p| t.campaign().is_some_and(|c| c.id.to_string() == p))
     };
     // Time order is id order; `sort=date|id` in `sort_order` (ASC unless told).
-    let mut all: Vec<&TruthCall> = s.world(Vendor::Mycrm).calls.iter().filter(keep).collect();
+    let world = s.world(Vendor::Mycrm);
+    let mut all: Vec<&TruthCall> = world.calls.iter().filter(keep).collect();
     let sort = param(&q, "sort").unwrap_or("id");
     if !["id", "date", "created", "call_time"].contains(&sort) {
         return fail(StatusCode::BAD_REQUEST, "unsupported sort in the sandbox");
@@ -258,11 +259,12 @@ async fn show(
     if let Some(r) = refused(&s, &headers) {
         return r;
     }
+    let world = s.world(Vendor::Mycrm);
     let found = call
         .parse::<u64>()
         .ok()
         .and_then(|n| n.checked_sub(2_900_000))
-        .and_then(|seq| s.world(Vendor::Mycrm).calls.get(seq as usize));
+        .and_then(|seq| world.by_seq(seq));
     match found {
         Some(t) => super::json(StatusCode::OK, render(t, &s)),
         None => fail(StatusCode::NOT_FOUND, "Call tracking not found"),

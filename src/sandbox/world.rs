@@ -220,6 +220,35 @@ impl World {
         World { calls, until }
     }
 
+    /// Adds `n` calls started in `[from, to)`, numbered after the existing ones, keeping the
+    /// time order.
+    pub fn add(
+        &mut self,
+        seed: u64,
+        n: usize,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        shape: &Shape,
+    ) {
+        let span = (to - from).num_seconds().max(1);
+        let extra = World::generate(seed, n, from + Duration::seconds(span), shape);
+        let first = self.calls.len() as u32;
+        for (k, mut call) in extra.calls.into_iter().enumerate() {
+            // `generate` spreads calls over 90 days; squeeze them into the asked span.
+            let back = (extra.until - call.started_at).num_seconds() % span;
+            call.started_at = from + Duration::seconds(span - 1 - back);
+            call.seq = first + k as u32;
+            self.calls.push(call);
+        }
+        self.calls.sort_by_key(|c| (c.started_at, c.seq));
+    }
+
+    /// A call by its number (ids are built from it).
+    pub fn by_seq(&self, seq: u64) -> Option<&TruthCall> {
+        let seq = u32::try_from(seq).ok()?;
+        self.calls.iter().find(|c| c.seq == seq)
+    }
+
     /// The calls that started in `[from, to)`, by binary search on the time order.
     pub fn between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> &[TruthCall] {
         let lo = self.calls.partition_point(|c| c.started_at < from);

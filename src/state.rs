@@ -1,0 +1,244 @@
+//! `export --since-last`: what the last successful run of the same job exported, kept per
+//! profile, filter set and destination in the OS data dir (or `--state FILE`), replaced
+//! atomically and only after the output is complete and on disk.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::Failure;
+use crate::query::Query;
+
+/// The saved state of one export job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct State {
+    pub version: u32,
+    /// What this state is for, in words (profile, vendor, filters, destination).
+    pub job: String,
+    /// The upper bound of the last run, pinned when it started.
+    pub upper: DateTime<Utc>,
+    /// The newest `started_at` exported so far.
+    pub newest: Option<DateTime<Utc>>,
+    /// Calls exported within the lookback of `newest`: the next run skips them.
+    pub recent: Vec<(String, DateTime<Utc>)>,
+    /// The output file's length after the last append, to detect an append cut short.
+    #[serde(default)]
+    pub output_len: Option<u64>,
+}
+
+/// Tracks a run: which calls to skip, and what the next state will be.
+#[derive(Debug)]
+pub struct Run {
+    pub path: PathBuf,
+    pub job: String,
+    pub lookback: Duration,
+    pub previous: Option<State>,
+    skip: std::collections::HashSet<String>,
+    newest: Option<DateTime<Utc>>,
+    recent: Vec<(String, DateTime<Utc>)>,
+}
+
+impl Run {
+    /// Loads the state at `path` (none yet: a first run).
+    pub fn open(path: PathBuf, job: String, lookback: Duration) -> Result<Run> {
+        let previous = match std::fs::read(&path) {
+            Ok(bytes) => Some(serde_json::from_slice::<State>(&bytes).map_err(|e| {
+                Failure::new(crate::error::Exit::Failed, format!("the state file {} is damaged: {e}", path.display()))
+                    .hint("move it away to start over from --from (calls already exported may then be exported again)")
+            })?),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e).with_context(|| format!("cannot read the state file {}", path.display())),
+        };
+        let (newest, recent) = previous
+            .as_ref()
+            .map_or((None, Vec::new()), |p| (p.newest, p.recent.clone()));
+        Ok(Run {
+            path,
+            job,
+            lookback,
+            previous,
+            skip: Default::default(),
+            newest,
+            recent,
+        })
+    }
+
+    /// Narrows the query to what is new: from the newest call exported minus the lookback (or
+    /// the last upper bound when nothing was exported), but not before an explicit `--from`.
+    pub fn window(&mut self, q: &mut Query, explicit_from: bool) {
+        let Some(prev) = &self.previous else { return };
+        let resume = prev.newest.unwrap_or(prev.upper) - self.lookback;
+        q.from = if explicit_from {
+            q.from.max(resume)
+        } else {
+            resume
+        };
+        self.skip = prev
+            .recent
+            .iter()
+            .filter(|(_, t)| *t >= q.from)
+            .map(|(id, _)| id.clone())
+            .collect();
+    }
+
+    /// True when this call was exported by the last run (the overlap).
+    pub fn seen(&self, id: &str) -> bool {
+        self.skip.contains(id)
+    }
+
+    /// Notes an exported call. Memory stays bounded by the calls within the lookback.
+    pub fn exported(&mut self, id: &str, started_at: DateTime<Utc>) {
+        if self.newest.is_none_or(|n| started_at > n) {
+            self.newest = Some(started_at);
+        }
+        let floor = self.newest.expect("set above") - self.lookback;
+        if started_at >= floor {
+            self.recent.push((id.to_string(), started_at));
+        }
+        if self.recent.len() > 4096 {
+            self.recent.retain(|(_, t)| *t >= floor);
+        }
+    }
+
+    /// Writes the new state atomically (temp file, fsync, rename).
+    pub fn save(mut self, upper: DateTime<Utc>, output_len: Option<u64>) -> Result<()> {
+        if let Some(newest) = self.newest {
+            let floor = newest - self.lookback;
+            self.recent.retain(|(_, t)| *t >= floor);
+            self.recent.sort();
+            self.recent.dedup();
+        }
+        let state = State {
+            version: 1,
+            job: self.job,
+            upper,
+            newest: self.newest,
+            recent: self.recent,
+            output_len,
+        };
+        let dir = self
+            .path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".state.")
+            .tempfile_in(dir)?;
+        serde_json::to_writer_pretty(&mut tmp, &state)?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(&self.path)
+            .map_err(|e| e.error)
+            .with_context(|| {
+                format!(
+                    "the output is complete, but the state {} could not be saved",
+                    self.path.display()
+                )
+            })?;
+        Ok(())
+    }
+}
+
+/// The default state file: `<data dir>/state/<profile>-<hash of the job>.json`.
+pub fn default_path(profile: &str, job: &str) -> Result<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "calls").ok_or_else(|| {
+        Failure::usage("cannot find a data directory (no HOME?)").hint("pass --state FILE")
+    })?;
+    let safe: String = profile
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok(dirs
+        .data_dir()
+        .join("state")
+        .join(format!("{safe}-{:016x}.json", fnv1a(job.as_bytes()))))
+}
+
+/// A stable 64-bit hash (FNV-1a): the same job maps to the same file on every run and build.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ *b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn the_next_window_starts_a_lookback_before_the_newest_call() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        let mut run = Run::open(path.clone(), "job".into(), Duration::minutes(10)).unwrap();
+        for (id, t) in [
+            ("a", "2025-01-01T10:00:00Z"),
+            ("b", "2025-01-01T09:55:00Z"),
+            ("c", "2025-01-01T09:00:00Z"),
+        ] {
+            run.exported(id, at(t));
+        }
+        run.save(at("2025-01-01T10:30:00Z"), None).unwrap();
+
+        let mut q = Query::everything(chrono_tz::Tz::UTC, 10);
+        let mut next = Run::open(path, "job".into(), Duration::minutes(10)).unwrap();
+        next.window(&mut q, false);
+        assert_eq!(q.from, at("2025-01-01T09:50:00Z"));
+        assert!(next.seen("a") && next.seen("b") && !next.seen("c"));
+        let prev = next.previous.as_ref().unwrap();
+        assert_eq!(
+            prev.recent
+                .iter()
+                .map(|(id, _)| id.as_str())
+                .collect::<Vec<_>>(),
+            vec!["a", "b"]
+        );
+        // An explicit --from later than the resume point wins.
+        let mut q2 = Query {
+            from: at("2025-01-01T09:58:00Z"),
+            ..q.clone()
+        };
+        next.window(&mut q2, true);
+        assert_eq!(q2.from, at("2025-01-01T09:58:00Z"));
+    }
+
+    #[test]
+    fn a_run_without_calls_resumes_from_the_last_upper_bound() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        Run::open(path.clone(), "j".into(), Duration::minutes(10))
+            .unwrap()
+            .save(at("2025-01-01T10:30:00Z"), Some(7))
+            .unwrap();
+        let mut next = Run::open(path, "j".into(), Duration::minutes(10)).unwrap();
+        let mut q = Query::everything(chrono_tz::Tz::UTC, 10);
+        next.window(&mut q, false);
+        assert_eq!(q.from, at("2025-01-01T10:20:00Z"));
+        assert_eq!(next.previous.unwrap().output_len, Some(7));
+    }
+
+    #[test]
+    fn a_damaged_state_is_an_error_that_says_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        std::fs::write(&path, "{not json").unwrap();
+        let err = Run::open(path, "j".into(), Duration::minutes(10)).unwrap_err();
+        assert!(format!("{err:#}").contains("is damaged"), "{err:#}");
+    }
+
+    #[test]
+    fn state_names_are_stable() {
+        assert_eq!(fnv1a(b"abc"), 0xe71f_a219_0541_574b);
+    }
+}

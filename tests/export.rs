@@ -1,0 +1,346 @@
+//! `export` as cron runs it: `--since-last` with `--append`, run after run, with calls arriving
+//! in between, runs that fail or are killed midway, and appends cut short.
+
+mod common;
+
+use std::collections::HashSet;
+
+use common::*;
+
+use calls::sandbox::Options;
+use calls::vendors::Vendor;
+
+const CRON: &[&str] = &[
+    "export",
+    "--since-last",
+    "--from",
+    FROM,
+    "-o",
+    "csv",
+    "--append",
+    "--output",
+    "calls.csv",
+    "-q",
+];
+
+fn rows(home: &Home) -> Vec<String> {
+    std::fs::read_to_string(home.path("calls.csv"))
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+fn ids(rows: &[String]) -> Vec<String> {
+    let text = rows.join("\n");
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    r.records().map(|rec| rec.unwrap()[1].to_string()).collect()
+}
+
+fn state_files(home: &Home) -> Vec<std::path::PathBuf> {
+    match std::fs::read_dir(home.path(".local/share/calls/state")) {
+        Ok(dir) => dir.filter_map(|e| e.ok()).map(|e| e.path()).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+#[test]
+fn two_runs_with_new_and_late_calls_in_between_export_each_call_once_on_every_vendor() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    for vendor in Vendor::ALL {
+        let _ = std::fs::remove_file(home.path("calls.csv"));
+        let r = run(home.cmd().args(["-p", vendor.id()]).args(CRON));
+        assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{vendor}");
+        let first = rows(&home);
+        assert_eq!(first.len(), 401, "{vendor}: header + 400");
+
+        // Calls arrive: some new ones, and some the vendor records late (started before the
+        // newest call already exported, within the lookback).
+        let newest = sb.world(vendor).calls.last().unwrap().started_at;
+        sb.add_calls(
+            vendor,
+            12,
+            at("2025-06-01T00:00:00Z"),
+            at("2025-06-01T08:00:00Z"),
+        );
+        sb.add_calls(vendor, 3, newest - chrono::Duration::minutes(8), newest);
+        let r = run(home.cmd().args(["-p", vendor.id()]).args(CRON));
+        assert_eq!(r.code, 0, "{vendor}: {}", r.stderr);
+        let second = rows(&home);
+        assert_eq!(
+            &second[..401],
+            &first[..],
+            "{vendor}: the first run's rows stay as they were"
+        );
+        assert_eq!(
+            second.iter().filter(|l| l.starts_with("vendor,")).count(),
+            1,
+            "{vendor}: one header"
+        );
+        let got = ids(&second);
+        let unique: HashSet<&String> = got.iter().collect();
+        assert_eq!(unique.len(), got.len(), "{vendor}: no call twice");
+        let want: HashSet<String> = sb
+            .expected(
+                vendor,
+                at("2025-03-01T00:00:00Z"),
+                at("2026-01-01T00:00:00Z"),
+            )
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(want.len(), 415);
+        assert_eq!(
+            unique.into_iter().cloned().collect::<HashSet<_>>(),
+            want,
+            "{vendor}: none missed"
+        );
+
+        // Nothing new: nothing appended.
+        let r = run(home.cmd().args(["-p", vendor.id()]).args(CRON));
+        assert_eq!(r.code, 0, "{vendor}: {}", r.stderr);
+        assert_eq!(rows(&home), second, "{vendor}");
+    }
+    assert_eq!(state_files(&home).len(), 5, "one state per profile");
+}
+
+#[test]
+fn ndjson_appends_lines_and_the_summary_counts_only_new_calls() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    let args = [
+        "export",
+        "--since-last",
+        "--from",
+        FROM,
+        "--append",
+        "--output",
+        "calls.ndjson",
+    ];
+    let r = run(home.cmd().args(args));
+    assert!(
+        r.stderr.contains("exported 400 calls to calls.ndjson"),
+        "{}",
+        r.stderr
+    );
+    sb.add_calls(
+        Vendor::Famulor,
+        5,
+        at("2025-06-01T00:00:00Z"),
+        at("2025-06-01T01:00:00Z"),
+    );
+    let r = run(home.cmd().args(args));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("exported 5 calls to calls.ndjson"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("already exported were skipped"),
+        "{}",
+        r.stderr
+    );
+    let text = std::fs::read_to_string(home.path("calls.ndjson")).unwrap();
+    assert_eq!(text.lines().count(), 405);
+    assert!(text
+        .lines()
+        .all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()));
+}
+
+#[test]
+fn a_failed_run_leaves_state_and_output_as_they_were() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    assert_eq!(run(home.cmd().args(CRON)).code, 0);
+    let before = std::fs::read(home.path("calls.csv")).unwrap();
+    let states = state_files(&home);
+    let state_before = std::fs::read(&states[0]).unwrap();
+    sb.add_calls(
+        Vendor::Famulor,
+        30,
+        at("2025-06-01T00:00:00Z"),
+        at("2025-06-02T00:00:00Z"),
+    );
+    // The vendor's 422 for a page size it refuses: a failure after the run has started.
+    let r = run(home.cmd().args(CRON).args(["--param", "per_page=500"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    // A vendor that only fails.
+    let dead = sandbox(Options {
+        fail_rate: 1.0,
+        ..options()
+    });
+    let r = run(home.cmd().args(CRON).args([
+        "--retries",
+        "0",
+        "--base-url",
+        &dead.base_url(Vendor::Famulor),
+    ]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(std::fs::read(home.path("calls.csv")).unwrap(), before);
+    assert_eq!(state_files(&home), states);
+    assert_eq!(std::fs::read(&states[0]).unwrap(), state_before);
+    // The next good run picks up everything.
+    assert_eq!(run(home.cmd().args(CRON)).code, 0);
+    assert_eq!(rows(&home).len(), 431);
+}
+
+#[cfg(unix)]
+fn interrupt_midway(home: &Home, signal: &str) -> Option<i32> {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("calls"));
+    cmd.args(["--concurrency", "1"])
+        .args(CRON)
+        .env("HOME", home.dir.path())
+        .env("XDG_CONFIG_HOME", home.path(".config"))
+        .env("XDG_DATA_HOME", home.path(".local/share"))
+        .current_dir(home.dir.path())
+        .stderr(std::process::Stdio::null());
+    let child = cmd.spawn().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    assert!(std::process::Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
+    child.wait_with_output().unwrap().status.code()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_run_killed_midway_changes_nothing_and_the_next_one_completes() {
+    // 20 calls a page, 80 ms a page: the second run takes over a second.
+    let sb = sandbox(Options {
+        latency: std::time::Duration::from_millis(80),
+        ..options()
+    });
+    let home = Home::with_sandbox(&sb);
+    home.write_config(&sb.config_toml().replace(
+        "vendor = \"famulor\"\n",
+        "vendor = \"famulor\"\npage_size = 20\n",
+    ));
+    assert_eq!(
+        run(home.cmd().args(CRON).args(["--to", "2025-05-01"])).code,
+        0
+    );
+    let before = std::fs::read(home.path("calls.csv")).unwrap();
+    let state = state_files(&home)[0].clone();
+    let state_before = std::fs::read(&state).unwrap();
+    for signal in ["-INT", "-KILL"] {
+        let code = interrupt_midway(&home, signal);
+        if signal == "-INT" {
+            assert_eq!(code, Some(130));
+        }
+        assert_eq!(
+            std::fs::read(home.path("calls.csv")).unwrap(),
+            before,
+            "{signal}"
+        );
+        assert_eq!(std::fs::read(&state).unwrap(), state_before, "{signal}");
+    }
+    let r = run(home.cmd().args(CRON));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let got = ids(&rows(&home));
+    assert_eq!(got.len(), 400);
+    assert_eq!(got.iter().collect::<HashSet<_>>().len(), 400);
+}
+
+#[test]
+fn an_append_cut_short_is_repaired_by_the_next_run() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    assert_eq!(run(home.cmd().args(CRON)).code, 0);
+    let good = std::fs::read_to_string(home.path("calls.csv")).unwrap();
+    // What a power cut during the append leaves: a torn last line.
+    std::fs::write(
+        home.path("calls.csv"),
+        format!("{good}famulor,100401,2025-06-01T0"),
+    )
+    .unwrap();
+    sb.add_calls(
+        Vendor::Famulor,
+        2,
+        at("2025-06-01T00:00:00Z"),
+        at("2025-06-01T01:00:00Z"),
+    );
+    let r = run(home.cmd().args(CRON).arg("-v"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("(an append that was cut off); removing them"),
+        "{}",
+        r.stderr
+    );
+    let text = std::fs::read_to_string(home.path("calls.csv")).unwrap();
+    assert!(text.starts_with(&good));
+    assert_eq!(text.lines().count(), 403);
+    assert!(!text.contains("2025-06-01T0\n") && !text.contains("T0famulor"));
+}
+
+#[test]
+fn append_refuses_what_would_corrupt_the_file() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    let r = run(home
+        .cmd()
+        .args(["export", "-o", "json", "--append", "--output", "x.json"]));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("--append works with -o csv and -o ndjson"),
+        "{}",
+        r.stderr
+    );
+    std::fs::write(home.path("other.csv"), "a,b,c\n1,2,3\n").unwrap();
+    let r = run(home
+        .cmd()
+        .args(["export", "--append", "--output", "other.csv"]));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("other.csv has other columns than this export (a,b,c)"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(home.path("other.csv")).unwrap(),
+        "a,b,c\n1,2,3\n"
+    );
+    let r = run(home.cmd().args(["export", "--append"]));
+    assert_eq!(r.code, 2, "--append needs --output: {}", r.stderr);
+}
+
+#[test]
+fn state_is_per_filter_set_and_can_be_named() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    let base = [
+        "export",
+        "--since-last",
+        "--from",
+        FROM,
+        "-o",
+        "ndjson",
+        "-q",
+    ];
+    let missed = run(home.cmd().args(base).args(["--status", "missed"]));
+    let answered = run(home.cmd().args(base).args(["--status", "answered"]));
+    assert!(!missed.stdout.is_empty() && !answered.stdout.is_empty());
+    assert_eq!(state_files(&home).len(), 2);
+    // Same filters again: nothing new.
+    assert_eq!(
+        run(home.cmd().args(base).args(["--status", "missed"])).stdout,
+        ""
+    );
+    let r = run(home.cmd().args(base).args(["--state", "my.state"]));
+    assert_eq!(r.stdout.lines().count(), 400);
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(home.path("my.state")).unwrap()).unwrap();
+    assert_eq!(
+        saved["newest"],
+        truth(&sb, Vendor::Famulor)[0]
+            .started_at
+            .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+    );
+    assert!(saved["job"].as_str().unwrap().contains("profile=famulor"));
+}
