@@ -106,6 +106,8 @@ json\t''
 ndjson\t''"
 complete -c calls -n "__fish_calls_using_subcommand export" -l fields -d 'Pick and order fields, e.g. id,started_at,status (all formats)' -r
 complete -c calls -n "__fish_calls_using_subcommand export" -l output -d 'Write to FILE atomically (replaced only when complete)' -r -F
+complete -c calls -n "__fish_calls_using_subcommand export" -l state -d 'State file for --since-last [default: the OS data dir, e.g. ~/.local/share/calls/state/]' -r -F
+complete -c calls -n "__fish_calls_using_subcommand export" -l lookback -d 'How far before the newest call already exported the next run starts, for calls the vendor records late: 30m, 2h, 1d' -r
 complete -c calls -n "__fish_calls_using_subcommand export" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
 complete -c calls -n "__fish_calls_using_subcommand export" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
 evolux\t''
@@ -120,6 +122,8 @@ complete -c calls -n "__fish_calls_using_subcommand export" -l retries -d 'Retri
 complete -c calls -n "__fish_calls_using_subcommand export" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
 complete -c calls -n "__fish_calls_using_subcommand export" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
 complete -c calls -n "__fish_calls_using_subcommand export" -l raw -d 'Add the vendor\'s original record as `raw` (json, ndjson)'
+complete -c calls -n "__fish_calls_using_subcommand export" -l since-last -d 'Resume after the last successful run of this profile, filter set and destination'
+complete -c calls -n "__fish_calls_using_subcommand export" -l append -d 'Append to an existing --output file (no second CSV header; csv and ndjson only)'
 complete -c calls -n "__fish_calls_using_subcommand export" -l sandbox -d 'Run against an embedded sandbox started in-process (no config or secrets needed)'
 complete -c calls -n "__fish_calls_using_subcommand export" -s v -l verbose -d 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
 complete -c calls -n "__fish_calls_using_subcommand export" -s q -l quiet -d 'No progress, no summary; errors only'
@@ -296,7 +300,7 @@ complete -c calls -n "__fish_calls_using_subcommand sandbox" -l port -d 'Port fo
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l calls -d 'Calls per vendor' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l seed -d 'Seed for the generated data' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l until -d 'Calls spread over the 90 days before this date [default: now]' -r
-complete -c calls -n "__fish_calls_using_subcommand sandbox" -l latency -d 'Delay per response, in milliseconds' -r
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l latency -d 'Milliseconds each API answer takes, counted from the request\'s arrival' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l fail-rate -d 'Share of API requests that fail (500/503, 429 with Retry-After, cut bodies)' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l token-ttl -d 'Seconds after which the myCRM API refuses an access token (its answer still says 1800)' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r

@@ -225,7 +225,7 @@ pub struct SandboxArgs {
     /// Calls spread over the 90 days before this date [default: now]
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
-    /// Delay per response, in milliseconds
+    /// Milliseconds each API answer takes, counted from the request's arrival
     #[arg(long, value_name = "MS", default_value_t = 0)]
     pub latency: u64,
     /// Share of API requests that fail (500/503, 429 with Retry-After, cut bodies)

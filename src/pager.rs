@@ -2,11 +2,14 @@
 //! count, keeps the vendor's order, drops duplicates from shifting pages, applies the client-side
 //! filters and `--limit`, and hands each call to a sink.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Result;
-use futures_util::stream::{self, StreamExt};
+use futures_util::stream::{FuturesUnordered, StreamExt};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::call::Call;
@@ -55,8 +58,9 @@ impl Recent {
 }
 
 pub struct Pager<'a> {
-    pub backend: &'a Backend,
-    pub query: &'a Query,
+    /// Shared with the task that fetches pages ahead.
+    pub backend: Arc<Backend>,
+    pub query: Arc<Query>,
     pub plan: &'a Plan,
     /// Pages in flight at once when the page count is known.
     pub concurrency: usize,
@@ -122,22 +126,18 @@ impl Pager<'_> {
 
         let first = self
             .backend
-            .page(self.query, &self.backend.first_page())
+            .page(&self.query, &self.backend.first_page())
             .await?;
         let mut next = first.next.clone();
         let total_pages = first.total_pages;
         if let Flow::Done = take(first, &mut stats)? {
             next = None;
         }
-        if let (Some(PageRef::Number(from)), Some(last)) = (&next, total_pages) {
-            if self.concurrency > 1 && *from <= last {
-                let mut ahead = stream::iter(*from..=last)
-                    .map(
-                        |n| async move { self.backend.page(self.query, &PageRef::Number(n)).await },
-                    )
-                    .buffered(self.concurrency);
+        if let (Some(&PageRef::Number(from)), Some(last)) = (next.as_ref(), total_pages) {
+            if self.concurrency > 1 && from <= last {
                 next = None;
-                while let Some(page) = ahead.next().await {
+                let mut pages = self.fetch_ahead(from, last);
+                while let Some(page) = pages.recv().await {
                     let page = page?;
                     next = page.next.clone();
                     if let Flow::Done = take(page, &mut stats)? {
@@ -148,7 +148,7 @@ impl Pager<'_> {
             }
         }
         while let Some(at) = next {
-            let page = self.backend.page(self.query, &at).await?;
+            let page = self.backend.page(&self.query, &at).await?;
             next = page.next.clone();
             if let Flow::Done = take(page, &mut stats)? {
                 break;
@@ -159,6 +159,80 @@ impl Pager<'_> {
         }
         crate::term::set_bar(None);
         Ok(stats)
+    }
+
+    /// Pages `from..=last`, in order, fetched and parsed by their own task so that writing one
+    /// page overlaps with fetching the next. Dropping the receiver stops the task and cancels
+    /// the requests in flight.
+    fn fetch_ahead(&self, from: u64, last: u64) -> tokio::sync::mpsc::Receiver<Result<Page>> {
+        let (tx, rx) = tokio::sync::mpsc::channel(self.concurrency);
+        let (backend, query, concurrency) =
+            (self.backend.clone(), self.query.clone(), self.concurrency);
+        tokio::spawn(async move {
+            let mut ahead = Ahead::new(from, last, concurrency);
+            let fetch = |n: u64| -> Fetch<'_> {
+                let (backend, query) = (&backend, &query);
+                Box::pin(async move { (n, backend.page(query, &PageRef::Number(n)).await) })
+            };
+            while let Some(page) = ahead.next(&fetch).await {
+                let failed = page.is_err();
+                if tx.send(page).await.is_err() || failed {
+                    break;
+                }
+            }
+        });
+        rx
+    }
+}
+
+/// One page being fetched, tagged with its number.
+type Fetch<'a> = Pin<Box<dyn Future<Output = (u64, Result<Page>)> + Send + 'a>>;
+
+/// Pages `first..=last` fetched ahead: a new request starts as soon as any finishes (not only
+/// the oldest, which would let one slow page hold up the rest), and pages come out in order. At
+/// most `concurrency` requests are in flight and `4 × concurrency` pages wait to be taken.
+struct Ahead<'a> {
+    in_flight: FuturesUnordered<Fetch<'a>>,
+    done: BTreeMap<u64, Result<Page>>,
+    next_issue: u64,
+    next_emit: u64,
+    last: u64,
+    concurrency: usize,
+}
+
+impl<'a> Ahead<'a> {
+    fn new(first: u64, last: u64, concurrency: usize) -> Self {
+        Ahead {
+            in_flight: FuturesUnordered::new(),
+            done: BTreeMap::new(),
+            next_issue: first,
+            next_emit: first,
+            last,
+            concurrency,
+        }
+    }
+
+    /// The next page in order, `None` after `last`.
+    async fn next(&mut self, fetch: &impl Fn(u64) -> Fetch<'a>) -> Option<Result<Page>> {
+        loop {
+            if let Some(page) = self.done.remove(&self.next_emit) {
+                self.next_emit += 1;
+                return Some(page);
+            }
+            if self.next_emit > self.last {
+                return None;
+            }
+            let window = (self.concurrency * 4) as u64;
+            while self.in_flight.len() < self.concurrency
+                && self.next_issue <= self.last
+                && self.next_issue < self.next_emit + window
+            {
+                self.in_flight.push(fetch(self.next_issue));
+                self.next_issue += 1;
+            }
+            let (n, page) = self.in_flight.next().await?;
+            self.done.insert(n, page);
+        }
     }
 }
 

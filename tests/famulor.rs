@@ -49,8 +49,8 @@ fn fetch(
     let mut out = Vec::new();
     runtime().block_on(
         Pager {
-            backend: &b,
-            query: q,
+            backend: std::sync::Arc::new(b),
+            query: std::sync::Arc::new(q.clone()),
             plan: &plan,
             concurrency,
             progress: false,

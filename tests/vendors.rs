@@ -33,8 +33,8 @@ fn fetch(sb: &Sandbox, vendor: Vendor, q: &Query) -> anyhow::Result<Vec<calls::c
     let mut out = Vec::new();
     runtime().block_on(
         Pager {
-            backend: &b,
-            query: q,
+            backend: std::sync::Arc::new(b),
+            query: std::sync::Arc::new(q.clone()),
             plan: &plan,
             concurrency: 4,
             progress: false,

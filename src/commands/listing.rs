@@ -84,8 +84,8 @@ pub async fn run(
         skipped: 0,
     };
     let pager = Pager {
-        backend: &backend,
-        query: &query,
+        backend: std::sync::Arc::new(backend),
+        query: std::sync::Arc::new(query.clone()),
         plan: &plan,
         concurrency: s.concurrency,
         progress: s.progress,

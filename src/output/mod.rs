@@ -85,7 +85,10 @@ pub fn text(call: &Call, field: Field, zone: Zone, table: bool) -> Option<Cow<'_
 /// RFC 3339 for machines (`Z` in UTC), `YYYY-MM-DD HH:MM:SS` for people.
 pub fn time(t: DateTime<Utc>, zone: Zone, table: bool) -> String {
     match (zone, table) {
-        (Zone::Tz(Tz::UTC), false) => t.to_rfc3339_opts(SecondsFormat::Secs, true),
+        (Zone::Tz(Tz::UTC), false) => match utc_stamp(t) {
+            Some(b) => String::from_utf8_lossy(&b).into_owned(),
+            None => t.to_rfc3339_opts(SecondsFormat::Secs, true),
+        },
         (Zone::Tz(tz), false) => t
             .with_timezone(&tz)
             .to_rfc3339_opts(SecondsFormat::Secs, true),
@@ -98,6 +101,26 @@ pub fn time(t: DateTime<Utc>, zone: Zone, table: bool) -> String {
             .format("%Y-%m-%d %H:%M:%S")
             .to_string(),
     }
+}
+
+/// `2024-01-15T10:30:00Z` on the stack: the CSV and JSON writers' hot path (every call has one or
+/// two). `None` for years outside 0..=9999, which take the general path.
+pub fn utc_stamp(t: DateTime<Utc>) -> Option<[u8; 20]> {
+    use chrono::{Datelike, Timelike};
+    let year = u32::try_from(t.year()).ok().filter(|y| *y <= 9999)?;
+    let mut b = *b"0000-00-00T00:00:00Z";
+    let two = |b: &mut [u8; 20], at: usize, v: u32| {
+        b[at] = b'0' + (v / 10) as u8;
+        b[at + 1] = b'0' + (v % 10) as u8;
+    };
+    two(&mut b, 0, year / 100);
+    two(&mut b, 2, year % 100);
+    two(&mut b, 5, t.month());
+    two(&mut b, 8, t.day());
+    two(&mut b, 11, t.hour());
+    two(&mut b, 14, t.minute());
+    two(&mut b, 17, t.second());
+    Some(b)
 }
 
 /// Seconds as `m:ss` (or `h:mm:ss`) for tables.
@@ -201,8 +224,25 @@ impl<W: Write> CallWriter<W> {
                 if std::mem::take(header) {
                     w.write_record(fields.iter().map(|f| f.name()))?;
                 }
+                let utc = *zone == Zone::Tz(Tz::UTC);
+                let mut num = itoa::Buffer::new();
                 for &f in fields.iter() {
-                    w.write_field(text(call, f, *zone, false).as_deref().unwrap_or(""))?;
+                    // The common fields without an allocation; the rest through `text`.
+                    let stamp = match f {
+                        Field::StartedAt if utc => utc_stamp(call.started_at),
+                        Field::EndedAt if utc => call.ended_at.and_then(utc_stamp),
+                        _ => None,
+                    };
+                    match (f, stamp) {
+                        (_, Some(b)) => w.write_field(b)?,
+                        (Field::Duration, _) => {
+                            w.write_field(call.duration.map_or("", |d| num.format(d)))?
+                        }
+                        (Field::TalkTime, _) => {
+                            w.write_field(call.talk_time.map_or("", |d| num.format(d)))?
+                        }
+                        _ => w.write_field(text(call, f, *zone, false).as_deref().unwrap_or(""))?,
+                    }
                 }
                 w.write_record(None::<&[u8]>)?;
             }
@@ -450,6 +490,13 @@ mod tests {
             .unwrap()
             .with_timezone(&Utc);
         assert_eq!(time(t, Zone::Tz(Tz::UTC), false), "2024-01-15T10:30:00Z");
+        let late = DateTime::parse_from_rfc3339("2031-12-31T23:59:59Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(
+            &utc_stamp(late).unwrap()[..],
+            late.to_rfc3339_opts(SecondsFormat::Secs, true).as_bytes()
+        );
         let berlin: Tz = "Europe/Berlin".parse().unwrap();
         assert_eq!(
             time(t, Zone::Tz(berlin), false),

@@ -331,9 +331,16 @@ async fn faults(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Respo
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .push(recorded);
-    if !s.opts.latency.is_zero() {
-        tokio::time::sleep(s.opts.latency).await;
-    }
+    // Every answer takes `latency` from the request's arrival, the server's own work included,
+    // as a page "taking 20 ms" does.
+    let deadline = tokio::time::Instant::now() + s.opts.latency;
+    let response = answer(&s, req, next).await;
+    tokio::time::sleep_until(deadline).await;
+    response
+}
+
+/// The handler's answer, or at `fail_rate` a fault in its place.
+async fn answer(s: &Shared, req: Request, next: Next) -> Response {
     let n = s.tick();
     let mut rng = Rng::new(s.opts.seed.wrapping_mul(31).wrapping_add(n));
     if s.opts.fail_rate <= 0.0 || !rng.chance(s.opts.fail_rate) {

@@ -341,53 +341,122 @@ pub fn not_found(vendor: Vendor, id: &str) -> anyhow::Error {
         .into()
 }
 
-/// Reads a JSON number or a numeric string as an integer (vendors disagree on which).
+/// Reads a JSON number or a numeric string as an integer (vendors disagree on which). Written as
+/// visitors rather than `#[serde(untagged)]`, which buffers every value first: this sits on the
+/// hot path of every call parsed.
 pub mod lenient {
-    use serde::{Deserialize, Deserializer};
+    use std::fmt;
 
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum NumOrStr {
+    use serde::de::{self, Deserializer, Visitor};
+
+    /// A scalar as the vendor sent it.
+    enum Scalar {
         Int(i64),
         Float(f64),
-        Str(String),
+        Text(String),
+        Null,
+    }
+
+    struct ScalarVisitor;
+
+    impl<'de> Visitor<'de> for ScalarVisitor {
+        type Value = Scalar;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a number, a string or null")
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
+            Ok(Scalar::Int(v))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
+            i64::try_from(v)
+                .map(Scalar::Int)
+                .or(Ok(Scalar::Float(v as f64)))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
+            Ok(Scalar::Float(v))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
+            Ok(Scalar::Text(v.to_string()))
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Scalar, E> {
+            Ok(Scalar::Text(v))
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar, E> {
+            Ok(Scalar::Text(v.to_string()))
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Scalar, E> {
+            Ok(Scalar::Null)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Scalar, E> {
+            Ok(Scalar::Null)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Scalar, D::Error> {
+            d.deserialize_any(ScalarVisitor)
+        }
+    }
+
+    fn scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Scalar, D::Error> {
+        d.deserialize_any(ScalarVisitor)
     }
 
     pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-        Ok(match Option::<NumOrStr>::deserialize(d)? {
-            Some(NumOrStr::Int(i)) => Some(i),
-            Some(NumOrStr::Float(f)) => Some(f.round() as i64),
-            Some(NumOrStr::Str(s)) => s.trim().parse::<f64>().ok().map(|f| f.round() as i64),
-            None => None,
+        Ok(match scalar(d)? {
+            Scalar::Int(i) => Some(i),
+            Scalar::Float(f) => Some(f.round() as i64),
+            Scalar::Text(s) => s.trim().parse::<f64>().ok().map(|f| f.round() as i64),
+            Scalar::Null => None,
         })
     }
 
     /// An optional id that may come as a number or a string.
     pub fn opt_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        Ok(match Option::<NumOrStr>::deserialize(d)? {
-            Some(NumOrStr::Int(i)) => Some(i.to_string()),
-            Some(NumOrStr::Float(f)) => Some(f.to_string()),
-            Some(NumOrStr::Str(s)) if !s.is_empty() => Some(s),
+        Ok(match scalar(d)? {
+            Scalar::Int(i) => Some(i.to_string()),
+            Scalar::Float(f) => Some(f.to_string()),
+            Scalar::Text(s) if !s.is_empty() => Some(s),
             _ => None,
         })
     }
 
     /// An id that may come as a number or a string.
     pub fn id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-        Ok(match NumOrStr::deserialize(d)? {
-            NumOrStr::Int(i) => i.to_string(),
-            NumOrStr::Float(f) => f.to_string(),
-            NumOrStr::Str(s) => s,
-        })
+        opt_id(d)?.ok_or_else(|| de::Error::custom("an id is missing"))
     }
 
     /// A decimal that may come as a number or a string, kept as written.
     pub fn opt_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        Ok(match Option::<NumOrStr>::deserialize(d)? {
-            Some(NumOrStr::Int(i)) => Some(i.to_string()),
-            Some(NumOrStr::Float(f)) => Some(f.to_string()),
-            Some(NumOrStr::Str(s)) if !s.trim().is_empty() => Some(s),
+        Ok(match scalar(d)? {
+            Scalar::Int(i) => Some(i.to_string()),
+            Scalar::Float(f) => Some(f.to_string()),
+            Scalar::Text(s) if !s.trim().is_empty() => Some(s),
             _ => None,
         })
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[derive(serde::Deserialize)]
+        struct T {
+            #[serde(default, deserialize_with = "super::opt_i64")]
+            n: Option<i64>,
+            #[serde(deserialize_with = "super::id")]
+            id: String,
+            #[serde(default, deserialize_with = "super::opt_decimal")]
+            cost: Option<String>,
+        }
+
+        #[test]
+        fn numbers_or_strings() {
+            let t: T = serde_json::from_str(r#"{"n": "25", "id": 7, "cost": 0.5}"#).unwrap();
+            assert_eq!(
+                (t.n, t.id.as_str(), t.cost.as_deref()),
+                (Some(25), "7", Some("0.5"))
+            );
+            let t: T = serde_json::from_str(r#"{"n": null, "id": "a:b", "cost": ""}"#).unwrap();
+            assert_eq!((t.n, t.id.as_str(), t.cost), (None, "a:b", None));
+            let t: T = serde_json::from_str(r#"{"n": 41.6, "id": "x"}"#).unwrap();
+            assert_eq!(t.n, Some(42));
+            assert!(serde_json::from_str::<T>(r#"{"id": null}"#).is_err());
+        }
     }
 }

@@ -155,6 +155,17 @@ impl Famulor {
     }
 }
 
+/// The normalized calls of one list page's body (the CPU benchmark's entry point).
+pub fn parse_page(body: bytes::Bytes) -> Result<Vec<Call>> {
+    let reply = Reply {
+        status: reqwest::StatusCode::OK,
+        headers: Default::default(),
+        body,
+        shown_url: String::new(),
+    };
+    parse_list(&reply, false).map(|(calls, ..)| calls)
+}
+
 /// A list page: the normalized calls (with raw records if asked), `last_page` and `total`.
 fn parse_list(reply: &Reply, keep_raw: bool) -> Result<(Vec<Call>, u64, Option<u64>)> {
     if keep_raw {

@@ -1,0 +1,134 @@
+//! CPU-bound benchmark: parse + normalize + CSV-write Famulor pages (with transcripts) on one
+//! core, next to a bare typed serde parse of the same pages plus CSV writing.
+//!
+//! `cargo bench --bench parse` (or `benches/run.sh`, which runs every benchmark). Pages come
+//! from the sandbox, fetched once before any timing.
+
+use std::time::Instant;
+
+use bytes::Bytes;
+use calls::call::Field;
+use calls::output::{CallWriter, Format, OutputOptions, Zone};
+use calls::sandbox::{Options, Sandbox};
+use calls::vendors::Vendor;
+use serde::Deserialize;
+
+const PAGES: usize = 200;
+const ROUNDS: usize = 15;
+
+/// The baseline: the same fields, typed, no normalization.
+#[derive(Deserialize, serde::Serialize)]
+struct Bare {
+    id: u64,
+    assistant_name: Option<String>,
+    campaign_name: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    duration: Option<i64>,
+    assistant_phone_number: Option<String>,
+    client_phone_number: Option<String>,
+    status: Option<String>,
+    total_cost: Option<String>,
+    answered_by: Option<String>,
+    recording_url: Option<String>,
+    created_at: String,
+}
+
+#[derive(Deserialize)]
+struct BarePage {
+    data: Vec<Bare>,
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let pages: Vec<Bytes> = rt.block_on(async {
+        let until = chrono::DateTime::parse_from_rfc3339("2025-06-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let sb = Sandbox::start(Options {
+            calls: PAGES * 100,
+            seed: 3,
+            until: Some(until),
+            ..Options::default()
+        })
+        .await
+        .unwrap();
+        let client = reqwest::Client::new();
+        let mut pages = Vec::new();
+        for page in 1..=PAGES {
+            let url = format!(
+                "{}/api/user/calls?per_page=100&page={page}",
+                sb.base_url(Vendor::Famulor)
+            );
+            let body = client
+                .get(url)
+                .bearer_auth(Sandbox::credentials(Vendor::Famulor)[0].1)
+                .header("accept", "application/json")
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap();
+            pages.push(body);
+        }
+        pages
+    });
+    let calls: usize = PAGES * 100;
+    let bytes: usize = pages.iter().map(|p| p.len()).sum();
+    println!(
+        "{PAGES} Famulor pages, {calls} calls, {:.1} MB of JSON (transcripts included)",
+        bytes as f64 / 1e6
+    );
+
+    let opts = OutputOptions {
+        format: Format::Csv,
+        fields: Field::NORMALIZED.to_vec(),
+        zone: Zone::Tz(chrono_tz::Tz::UTC),
+        path: None,
+        raw: false,
+        width: None,
+    };
+    let ours = best_of(|| {
+        let mut w = CallWriter::new(Vec::with_capacity(8 << 20), &opts, true).unwrap();
+        for page in &pages {
+            for call in calls::vendors::famulor::parse_page(page.clone()).unwrap() {
+                w.write(&call).unwrap();
+            }
+        }
+        w.finish().unwrap().len()
+    });
+    let bare = best_of(|| {
+        let mut w = csv::Writer::from_writer(Vec::with_capacity(8 << 20));
+        for page in &pages {
+            let p: BarePage = serde_json::from_slice(page).unwrap();
+            for call in &p.data {
+                w.serialize(call).unwrap();
+            }
+        }
+        w.into_inner().unwrap().len()
+    });
+    println!(
+        "calls (parse + normalize + CSV): {:>9.0} calls/s",
+        calls as f64 / ours
+    );
+    println!(
+        "bare typed serde + CSV:          {:>9.0} calls/s",
+        calls as f64 / bare
+    );
+    println!("ratio: {:.2}", bare / ours);
+}
+
+/// The fastest of a few rounds, in seconds.
+fn best_of(mut f: impl FnMut() -> usize) -> f64 {
+    let mut best = f64::MAX;
+    for _ in 0..ROUNDS {
+        let t = Instant::now();
+        std::hint::black_box(f());
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    best
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Reruns every performance figure in the README. Needs only the Rust toolchain and python3
+# (plus /usr/bin/time for memory). Talks to a local sandbox on 127.0.0.1 only.
+#
+#   benches/run.sh            all benchmarks
+#   benches/run.sh latency    1. latency-bound export vs the bound and a naive sequential loop
+#   benches/run.sh cpu        2. parse + normalize + CSV on one core (cargo bench --bench parse)
+#   benches/run.sh memory     3. peak RSS exporting 1,000,000 vs 10,000 calls
+#   benches/run.sh recordings 4. 1,000 recordings at --concurrency 8 vs xargs -P 8 curl
+set -euo pipefail
+cd "$(dirname "$0")/.."
+which=${1:-all}
+cargo build --release --quiet
+bin=$PWD/target/release/calls
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+# Starts a sandbox with the given flags; sets $cfg (its config) and $base (famulor's URL).
+sandbox() {
+  "$bin" sandbox --port 0 --until 2025-06-01 "$@" > "$work/sandbox.toml" 2>/dev/null &
+  for _ in $(seq 100); do grep -q '^token' "$work/sandbox.toml" 2>/dev/null && break; sleep 0.1; done
+  chmod 600 "$work/sandbox.toml"
+  cfg=$work/sandbox.toml
+  base=$(awk -F'"' '/^\[profiles.famulor\]/{f=1} f&&/^base_url/{print $2; exit}' "$cfg")
+}
+stop_sandbox() { kill %1 2>/dev/null || true; wait 2>/dev/null || true; }
+seconds() { echo "$EPOCHREALTIME"; }
+
+if [[ $which == all || $which == latency ]]; then
+  echo "== 1. latency-bound: 20,000 Famulor calls, 20 ms per page, --concurrency 8, CSV to a file"
+  sandbox --calls 20000 --latency 20
+  pages=200
+  best=999
+  for _ in 1 2 3 4 5; do
+    t0=$(seconds)
+    "$bin" --config "$cfg" -p famulor -q --concurrency 8 export --from 2025-01-01 --to 2025-06-01 -o csv --output "$work/calls.csv"
+    t1=$(seconds)
+    best=$(python3 -c "print(min($best, $t1 - $t0))")
+  done
+  rows=$(($(wc -l < "$work/calls.csv") - 1))
+  bound=$(python3 -c "print($pages * 0.020 / 8)")
+  naive_t0=$(seconds)
+  python3 - "$base" > "$work/naive.csv" <<'PY'
+# The naive client: one page after another, parse, write CSV.
+import csv, json, sys, urllib.request
+base = sys.argv[1]
+out = csv.writer(sys.stdout)
+page = 1
+while True:
+    req = urllib.request.Request(
+        f"{base}/api/user/calls?date_from=2025-01-01&date_to=2025-06-01&per_page=100&page={page}",
+        headers={"Authorization": "Bearer famulor-sandbox-token", "Accept": "application/json"})
+    body = json.load(urllib.request.urlopen(req))
+    for c in body["data"]:
+        out.writerow([c["id"], c["created_at"], c["type"], c["status"], c["duration"], c["client_phone_number"]])
+    if page >= body["last_page"]:
+        break
+    page += 1
+PY
+  naive=$(python3 -c "print($(seconds) - $naive_t0)")
+  stop_sandbox
+  python3 - <<PY
+rows, best, bound, naive = $rows, $best, $bound, $naive
+print(f"calls export: {rows} calls in {best:.3f} s (best of 5)")
+print(f"bound (pages x 20 ms / 8): {bound:.3f} s  ->  {bound / best:.2f} of the bound")
+print(f"naive sequential loop (python): {naive:.3f} s  ->  calls is {naive / best:.1f}x faster")
+PY
+fi
+
+if [[ $which == all || $which == cpu ]]; then
+  echo "== 2. CPU-bound: parse + normalize + CSV of Famulor pages, one core"
+  cargo bench --quiet --bench parse 2>/dev/null | tail -4
+fi
+
+if [[ $which == all || $which == memory ]]; then
+  echo "== 3. memory: peak RSS of exporting 1,000,000 vs 10,000 calls (CSV to a file)"
+  for n in 10000 1000000; do
+    sandbox --calls "$n"
+    /usr/bin/time -v "$bin" --config "$cfg" -p famulor -q export --from 2025-01-01 --to 2025-06-01 -o csv \
+      --output "$work/mem.csv" 2> "$work/time.txt"
+    rss=$(awk -F': ' '/Maximum resident set size/{print $2}' "$work/time.txt")
+    wall=$(awk -F': ' '/Elapsed \(wall clock\)/{print $2}' "$work/time.txt")
+    echo "$n calls: $(($(wc -l < "$work/mem.csv") - 1)) rows, peak RSS $((rss / 1024)) MB, $wall"
+    stop_sandbox
+  done
+fi
