@@ -344,3 +344,109 @@ fn state_is_per_filter_set_and_can_be_named() {
     );
     assert!(saved["job"].as_str().unwrap().contains("profile=famulor"));
 }
+
+/// The crontab line of the README, run as cron would (sh, no stdin, HOME and PATH only), twice
+/// with calls arriving in between, then once with a rejected token to see the alert.
+#[cfg(unix)]
+#[test]
+fn the_readme_cron_line_works_as_written() {
+    use std::os::unix::fs::PermissionsExt;
+    let readme = include_str!("../README.md");
+    let line = readme
+        .lines()
+        .find(|l| l.starts_with("*/15 "))
+        .expect("a crontab line in the README");
+    let command = line.splitn(6, ' ').nth(5).unwrap();
+
+    // Data up to now: the first run's default window (the last 30 days) has calls.
+    let sb = sandbox(Options {
+        until: None,
+        ..options()
+    });
+    let home = Home::new();
+    home.write_config(
+        &sb.config_toml()
+            .replace("[profiles.famulor]", "[profiles.sales]"),
+    );
+    std::fs::create_dir_all(home.path("calls")).unwrap();
+    // A stand-in for mail(1) that keeps what it was sent.
+    let bin = home.path("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::write(
+        bin.join("mail"),
+        format!("#!/bin/sh\ncat >> {}\n", home.path("alerts").display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(bin.join("mail"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let calls_dir = assert_cmd::cargo::cargo_bin("calls")
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let cron = |cmd: &str| {
+        std::process::Command::new("/bin/sh")
+            .args(["-c", cmd])
+            .env_clear()
+            .env("HOME", home.dir.path())
+            .env(
+                "PATH",
+                format!("{}:{}:/usr/bin:/bin", bin.display(), calls_dir.display()),
+            )
+            .stdin(std::process::Stdio::null())
+            .status()
+            .unwrap()
+    };
+
+    assert!(cron(command).success());
+    let first = std::fs::read_to_string(home.path("calls/calls.csv")).unwrap();
+    let first_rows = first.lines().count() - 1;
+    let in_window = sb
+        .world(Vendor::Famulor)
+        .calls
+        .iter()
+        .filter(|c| c.started_at > chrono::Utc::now() - chrono::Duration::days(30))
+        .count();
+    assert!(
+        first_rows > 50 && first_rows.abs_diff(in_window) <= 1,
+        "{first_rows} vs {in_window}"
+    );
+    // Seven calls come in during the next quarter hour.
+    let now = chrono::Utc::now();
+    sb.add_calls(Vendor::Famulor, 7, now - chrono::Duration::seconds(90), now);
+    assert!(cron(command).success());
+    let csv = std::fs::read_to_string(home.path("calls/calls.csv")).unwrap();
+    assert!(csv.starts_with(&first), "appended, not rewritten");
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows.len() - 1, first_rows + 7);
+    assert_eq!(rows.iter().filter(|l| l.starts_with("vendor,")).count(), 1);
+    let got = ids(&rows.iter().map(|r| r.to_string()).collect::<Vec<_>>());
+    assert_eq!(
+        got.iter().collect::<HashSet<_>>().len(),
+        got.len(),
+        "each call once"
+    );
+    assert_eq!(
+        std::fs::read_to_string(home.path("calls/export.log")).unwrap(),
+        "",
+        "-q: a quiet log"
+    );
+    assert!(!home.path("alerts").exists());
+
+    home.write_config(
+        &sb.config_toml()
+            .replace("[profiles.famulor]", "[profiles.sales]")
+            .replace("famulor-sandbox-token", "revoked-token-1"),
+    );
+    cron(command);
+    let log = std::fs::read_to_string(home.path("calls/export.log")).unwrap();
+    assert!(
+        log.contains("error: famulor rejected the credentials"),
+        "{log}"
+    );
+    let alert = std::fs::read_to_string(home.path("alerts")).unwrap();
+    assert!(alert.contains("calls export failed with exit 3"), "{alert}");
+    assert_eq!(
+        std::fs::read_to_string(home.path("calls/calls.csv")).unwrap(),
+        csv,
+        "a failed run changes nothing"
+    );
+}
