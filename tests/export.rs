@@ -450,3 +450,59 @@ fn the_readme_cron_line_works_as_written() {
         "a failed run changes nothing"
     );
 }
+
+/// Calls arriving during an export push the vendor's newest-first pages back: the same call
+/// shows up on two pages, and the last page spills over. The export stays exact.
+#[test]
+fn pages_shifting_during_an_export_give_neither_duplicates_nor_gaps() {
+    for concurrency in ["1", "4"] {
+        let sb = std::sync::Arc::new(sandbox(Options {
+            latency: std::time::Duration::from_millis(30),
+            ..options()
+        }));
+        let home = Home::with_sandbox(&sb);
+        home.write_config(&sb.config_toml().replace(
+            "vendor = \"famulor\"\n",
+            "vendor = \"famulor\"\npage_size = 10\n",
+        ));
+        // Outside the asked window but inside the vendor's (day-granular) one: they shift pages.
+        let arriving = {
+            let sb = sb.clone();
+            std::thread::spawn(move || {
+                for _ in 0..3 {
+                    std::thread::sleep(std::time::Duration::from_millis(120));
+                    sb.add_calls(
+                        Vendor::Famulor,
+                        7,
+                        at("2025-06-01T01:00:00Z"),
+                        at("2025-06-01T02:00:00Z"),
+                    );
+                }
+            })
+        };
+        let r = run(home.cmd().args([
+            "--concurrency",
+            concurrency,
+            "export",
+            "-o",
+            "json",
+            "--from",
+            FROM,
+            "--to",
+            TO,
+        ]));
+        arriving.join().unwrap();
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let got: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap();
+        let want: Vec<serde_json::Value> =
+            truth(&sb, Vendor::Famulor).iter().map(call_json).collect();
+        assert_eq!(got.len(), want.len(), "concurrency {concurrency}");
+        assert!(got == want, "concurrency {concurrency}");
+        let pages = sb
+            .requests()
+            .iter()
+            .filter(|q| q.path.ends_with("/calls"))
+            .count();
+        assert!(pages > 40, "the spill-over pages were fetched too: {pages}");
+    }
+}
