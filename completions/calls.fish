@@ -46,6 +46,9 @@ complete -c calls -n "__fish_calls_needs_command" -s V -l version -d 'Print vers
 complete -c calls -n "__fish_calls_needs_command" -f -a "list" -d 'The most recent matching calls, newest first'
 complete -c calls -n "__fish_calls_needs_command" -f -a "export" -d 'Every matching call, all pages, streamed: for files, pipes and cron'
 complete -c calls -n "__fish_calls_needs_command" -f -a "show" -d 'One call in full (transcript, evaluation, all vendor fields)'
+complete -c calls -n "__fish_calls_needs_command" -f -a "recording" -d 'Download recordings: of the given ids, or of every matching call'
+complete -c calls -n "__fish_calls_needs_command" -f -a "assign" -d 'Assign call records to a user, property or lead, or mark them seen (myCRM)'
+complete -c calls -n "__fish_calls_needs_command" -f -a "delete" -d 'Delete call records (Famulor, myCRM): by ids, or every call matching the filters'
 complete -c calls -n "__fish_calls_needs_command" -f -a "vendors" -d 'The vendors and what each supports'
 complete -c calls -n "__fish_calls_needs_command" -f -a "config" -d 'Write, locate, print or check the config file'
 complete -c calls -n "__fish_calls_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -154,6 +157,96 @@ complete -c calls -n "__fish_calls_using_subcommand show" -s v -l verbose -d 'Lo
 complete -c calls -n "__fish_calls_using_subcommand show" -s q -l quiet -d 'No progress, no summary; errors only'
 complete -c calls -n "__fish_calls_using_subcommand show" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
 complete -c calls -n "__fish_calls_using_subcommand show" -s h -l help -d 'Print help'
+complete -c calls -n "__fish_calls_using_subcommand recording" -l from -d 'Start (inclusive): YYYY-MM-DD, RFC 3339, today, yesterday, or 30m / 12h / 7d ago [default: 30d]' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l to -d 'End: a date includes that whole day, a datetime is exclusive [default: now]' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l direction -d 'inbound, outbound, internal or web' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l status -d 'answered, missed, busy, failed, voicemail, canceled, in-progress, unknown (repeatable, or a,b)' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l number -d 'The customer\'s number; spaces, dashes and + are ignored' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l agent -d 'Agent / assistant id (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l campaign -d 'Campaign id (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l min-duration -d 'Only calls lasting at least SECS' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l max-duration -d 'Only calls lasting at most SECS' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l search -d 'Free text: the vendor\'s search where it has one, else every field of the record' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l limit -d 'Stop after N calls [list default: 25]' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l param -d 'Raw vendor query parameter, sent as given (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l dir -d 'Folder to save into' -r -F
+complete -c calls -n "__fish_calls_using_subcommand recording" -l name -d 'File name: {vendor} {id} {date} {time} {direction} {status} {customer_number} {agent} {campaign} {ext}; \'/\' makes folders' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l output -d '\'-\': write the audio of a single id to stdout' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l manifest -d 'Write a CSV of id,path,bytes,sha256,status' -r -F
+complete -c calls -n "__fish_calls_using_subcommand recording" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
+evolux\t''
+callcap\t''
+brightcall\t''
+mycrm\t''"
+complete -c calls -n "__fish_calls_using_subcommand recording" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
+complete -c calls -n "__fish_calls_using_subcommand recording" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l timeout -d 'Seconds per request' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l overwrite -d 'Download again files that are already complete'
+complete -c calls -n "__fish_calls_using_subcommand recording" -l sandbox -d 'Run against an embedded sandbox started in-process (no config or secrets needed)'
+complete -c calls -n "__fish_calls_using_subcommand recording" -s v -l verbose -d 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
+complete -c calls -n "__fish_calls_using_subcommand recording" -s q -l quiet -d 'No progress, no summary; errors only'
+complete -c calls -n "__fish_calls_using_subcommand recording" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
+complete -c calls -n "__fish_calls_using_subcommand recording" -s h -l help -d 'Print help'
+complete -c calls -n "__fish_calls_using_subcommand assign" -l user -d 'Assign to this user id' -r
+complete -c calls -n "__fish_calls_using_subcommand assign" -l property -d 'Assign to this property id' -r
+complete -c calls -n "__fish_calls_using_subcommand assign" -l lead -d 'Assign to this lead id' -r
+complete -c calls -n "__fish_calls_using_subcommand assign" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_using_subcommand assign" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
+evolux\t''
+callcap\t''
+brightcall\t''
+mycrm\t''"
+complete -c calls -n "__fish_calls_using_subcommand assign" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
+complete -c calls -n "__fish_calls_using_subcommand assign" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand assign" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand assign" -l timeout -d 'Seconds per request' -r
+complete -c calls -n "__fish_calls_using_subcommand assign" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
+complete -c calls -n "__fish_calls_using_subcommand assign" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
+complete -c calls -n "__fish_calls_using_subcommand assign" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand assign" -l seen -d 'Mark as seen'
+complete -c calls -n "__fish_calls_using_subcommand assign" -l dry-run -d 'Print the requests that would be sent, and send nothing'
+complete -c calls -n "__fish_calls_using_subcommand assign" -l sandbox -d 'Run against an embedded sandbox started in-process (no config or secrets needed)'
+complete -c calls -n "__fish_calls_using_subcommand assign" -s v -l verbose -d 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
+complete -c calls -n "__fish_calls_using_subcommand assign" -s q -l quiet -d 'No progress, no summary; errors only'
+complete -c calls -n "__fish_calls_using_subcommand assign" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
+complete -c calls -n "__fish_calls_using_subcommand assign" -s h -l help -d 'Print help'
+complete -c calls -n "__fish_calls_using_subcommand delete" -l from -d 'Start (inclusive): YYYY-MM-DD, RFC 3339, today, yesterday, or 30m / 12h / 7d ago [default: 30d]' -r
+complete -c calls -n "__fish_calls_using_subcommand delete" -l to -d 'End: a date includes that whole day, a datetime is exclusive [default: now]' -r
+complete -c calls -n "__fish_calls_using_subcommand delete" -l direction -d 'inbound, outbound, internal or web' -r
+complete -c calls -n "__fish_calls_using_subcommand delete" -l status -d 'answered, missed, busy, failed, voicemail, canceled, in-progress, unknown (repeatable, or a,b)' -r
+complete -c calls -n "__fish_calls_using_subcommand delete" -l number -d 'The customer\'s number; spaces, dashes and + are ignored' -r
+complete -c calls -n "__fish_calls_using_subcommand delete" -l agent -d 'Agent / assistant id (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand delete" -l campaign -d 'Campaign id (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand delete" -l min-duration -d 'Only calls lasting at least SECS' -r
+complete -c calls -n "__fish_calls_using_subcommand delete" -l max-duration -d 'Only calls lasting at most SECS' -r
+complete -c calls -n "__fish_calls_using_subcommand delete" -l search -d 'Free text: the vendor\'s search where it has one, else every field of the record' -r
+complete -c calls -n "__fish_calls_using_subcommand delete" -l limit -d 'Stop after N calls [list default: 25]' -r
+complete -c calls -n "__fish_calls_using_subcommand delete" -l param -d 'Raw vendor query parameter, sent as given (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand delete" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_using_subcommand delete" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
+evolux\t''
+callcap\t''
+brightcall\t''
+mycrm\t''"
+complete -c calls -n "__fish_calls_using_subcommand delete" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
+complete -c calls -n "__fish_calls_using_subcommand delete" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand delete" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand delete" -l timeout -d 'Seconds per request' -r
+complete -c calls -n "__fish_calls_using_subcommand delete" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
+complete -c calls -n "__fish_calls_using_subcommand delete" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
+complete -c calls -n "__fish_calls_using_subcommand delete" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand delete" -l dry-run -d 'Print the requests that would be sent, and send nothing'
+complete -c calls -n "__fish_calls_using_subcommand delete" -s y -l yes -d 'Do not ask (required when stdin is not a terminal)'
+complete -c calls -n "__fish_calls_using_subcommand delete" -l sandbox -d 'Run against an embedded sandbox started in-process (no config or secrets needed)'
+complete -c calls -n "__fish_calls_using_subcommand delete" -s v -l verbose -d 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
+complete -c calls -n "__fish_calls_using_subcommand delete" -s q -l quiet -d 'No progress, no summary; errors only'
+complete -c calls -n "__fish_calls_using_subcommand delete" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
+complete -c calls -n "__fish_calls_using_subcommand delete" -s h -l help -d 'Print help'
 complete -c calls -n "__fish_calls_using_subcommand vendors" -s o -l format -d 'Output format [default: table on a terminal, else json]' -r -f -a "table\t''
 csv\t''
 json\t''
@@ -303,6 +396,7 @@ complete -c calls -n "__fish_calls_using_subcommand sandbox" -l until -d 'Calls 
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l latency -d 'Milliseconds each API answer takes, counted from the request\'s arrival' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l fail-rate -d 'Share of API requests that fail (500/503, 429 with Retry-After, cut bodies)' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l token-ttl -d 'Seconds after which the myCRM API refuses an access token (its answer still says 1800)' -r
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l recording-faults -d 'Share of recording links that are broken (expired, or a 200 with an error page)' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
 evolux\t''
@@ -321,14 +415,17 @@ complete -c calls -n "__fish_calls_using_subcommand sandbox" -s v -l verbose -d 
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -s q -l quiet -d 'No progress, no summary; errors only'
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -s h -l help -d 'Print help'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show vendors config completions sandbox help" -f -a "list" -d 'The most recent matching calls, newest first'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show vendors config completions sandbox help" -f -a "export" -d 'Every matching call, all pages, streamed: for files, pipes and cron'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show vendors config completions sandbox help" -f -a "show" -d 'One call in full (transcript, evaluation, all vendor fields)'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show vendors config completions sandbox help" -f -a "vendors" -d 'The vendors and what each supports'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show vendors config completions sandbox help" -f -a "config" -d 'Write, locate, print or check the config file'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show vendors config completions sandbox help" -f -a "completions" -d 'Print a shell completion script'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show vendors config completions sandbox help" -f -a "sandbox" -d 'Serve the built-in fake vendor APIs on 127.0.0.1'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show vendors config completions sandbox help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show recording assign delete vendors config completions sandbox help" -f -a "list" -d 'The most recent matching calls, newest first'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show recording assign delete vendors config completions sandbox help" -f -a "export" -d 'Every matching call, all pages, streamed: for files, pipes and cron'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show recording assign delete vendors config completions sandbox help" -f -a "show" -d 'One call in full (transcript, evaluation, all vendor fields)'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show recording assign delete vendors config completions sandbox help" -f -a "recording" -d 'Download recordings: of the given ids, or of every matching call'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show recording assign delete vendors config completions sandbox help" -f -a "assign" -d 'Assign call records to a user, property or lead, or mark them seen (myCRM)'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show recording assign delete vendors config completions sandbox help" -f -a "delete" -d 'Delete call records (Famulor, myCRM): by ids, or every call matching the filters'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show recording assign delete vendors config completions sandbox help" -f -a "vendors" -d 'The vendors and what each supports'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show recording assign delete vendors config completions sandbox help" -f -a "config" -d 'Write, locate, print or check the config file'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show recording assign delete vendors config completions sandbox help" -f -a "completions" -d 'Print a shell completion script'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show recording assign delete vendors config completions sandbox help" -f -a "sandbox" -d 'Serve the built-in fake vendor APIs on 127.0.0.1'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show recording assign delete vendors config completions sandbox help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c calls -n "__fish_calls_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Write a commented starter config (mode 0600)'
 complete -c calls -n "__fish_calls_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file\'s path'
 complete -c calls -n "__fish_calls_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the config with secrets redacted'

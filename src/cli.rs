@@ -70,6 +70,12 @@ pub enum Command {
     Export(ExportArgs),
     /// One call in full (transcript, evaluation, all vendor fields)
     Show(ShowArgs),
+    /// Download recordings: of the given ids, or of every matching call
+    Recording(RecordingArgs),
+    /// Assign call records to a user, property or lead, or mark them seen (myCRM)
+    Assign(AssignArgs),
+    /// Delete call records (Famulor, myCRM): by ids, or every call matching the filters
+    Delete(DeleteArgs),
     /// The vendors and what each supports
     Vendors(VendorsArgs),
     /// Write, locate, print or check the config file
@@ -118,7 +124,7 @@ pub struct CronArgs {
     pub append: bool,
 }
 
-#[derive(Debug, Default, Args)]
+#[derive(Debug, Default, Args, PartialEq)]
 #[command(next_help_heading = "Filters")]
 pub struct FilterArgs {
     /// Start (inclusive): YYYY-MM-DD, RFC 3339, today, yesterday, or 30m / 12h / 7d ago [default: 30d]
@@ -174,6 +180,71 @@ pub struct OutputArgs {
     /// Add the vendor's original record as `raw` (json, ndjson)
     #[arg(long)]
     pub raw: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RecordingArgs {
+    /// Call ids [default: every call matching the filters]
+    pub ids: Vec<String>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Folder to save into
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = ".",
+        help_heading = "Recordings"
+    )]
+    pub dir: PathBuf,
+    /// File name: {vendor} {id} {date} {time} {direction} {status} {customer_number} {agent}
+    /// {campaign} {ext}; '/' makes folders
+    #[arg(long, value_name = "TEMPLATE", default_value = crate::recording::DEFAULT_TEMPLATE, help_heading = "Recordings")]
+    pub name: String,
+    /// '-': write the audio of a single id to stdout
+    #[arg(long, value_name = "-", help_heading = "Recordings")]
+    pub output: Option<String>,
+    /// Download again files that are already complete
+    #[arg(long, help_heading = "Recordings")]
+    pub overwrite: bool,
+    /// Write a CSV of id,path,bytes,sha256,status
+    #[arg(long, value_name = "FILE", help_heading = "Recordings")]
+    pub manifest: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct AssignArgs {
+    /// Call ids
+    #[arg(required = true)]
+    pub ids: Vec<String>,
+    /// Assign to this user id
+    #[arg(long, value_name = "N")]
+    pub user: Option<u64>,
+    /// Assign to this property id
+    #[arg(long, value_name = "N")]
+    pub property: Option<u64>,
+    /// Assign to this lead id
+    #[arg(long, value_name = "N")]
+    pub lead: Option<u64>,
+    /// Mark as seen
+    #[arg(long)]
+    pub seen: bool,
+    /// Print the requests that would be sent, and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// Call ids [default: every call matching the filters, listed first]
+    pub ids: Vec<String>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Print the requests that would be sent, and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask (required when stdin is not a terminal)
+    #[arg(short, long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]
@@ -234,4 +305,14 @@ pub struct SandboxArgs {
     /// Seconds after which the myCRM API refuses an access token (its answer still says 1800)
     #[arg(long, value_name = "SECS", default_value_t = 1800)]
     pub token_ttl: u64,
+    /// Share of recording links that are broken (expired, or a 200 with an error page)
+    #[arg(long, value_name = "F", default_value_t = 0.0)]
+    pub recording_faults: f64,
+}
+
+impl FilterArgs {
+    /// True when no filter flag was given.
+    pub fn is_empty(&self) -> bool {
+        *self == FilterArgs::default()
+    }
 }

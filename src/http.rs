@@ -116,6 +116,8 @@ impl Pacer {
 #[derive(Clone, Debug)]
 pub struct Http {
     client: reqwest::Client,
+    /// For recordings: follows no redirect by itself, so credentials can be dropped per hop.
+    downloads: reqwest::Client,
     opts: HttpOptions,
     pacer: Option<Arc<Pacer>>,
 }
@@ -132,9 +134,17 @@ impl Http {
             .connect_timeout(opts.timeout.min(Duration::from_secs(10)))
             .build()
             .context("cannot set up the HTTP client")?;
+        let downloads = reqwest::Client::builder()
+            .user_agent(concat!("calls/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(opts.timeout.min(Duration::from_secs(10)))
+            .read_timeout(opts.timeout)
+            .build()
+            .context("cannot set up the HTTP client")?;
         let pacer = opts.rate.map(|rate| Arc::new(Pacer::new(rate)));
         Ok(Http {
             client,
+            downloads,
             opts,
             pacer,
         })
@@ -258,6 +268,249 @@ impl Http {
             .unwrap_or_default();
         term::log(&format!("{method} {url} -> {outcome} ({ms} ms{size})"));
     }
+}
+
+/// Where a download goes: a file (restarted from zero on a retry) or stdout (no retry once
+/// bytes are out).
+pub enum Into<'a> {
+    File(&'a mut tokio::fs::File),
+    Stdout(&'a mut tokio::io::Stdout),
+}
+
+impl Into<'_> {
+    async fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        use tokio::io::AsyncWriteExt;
+        match self {
+            Into::File(f) => f.write_all(bytes).await,
+            Into::Stdout(o) => o.write_all(bytes).await,
+        }
+    }
+
+    async fn restart(&mut self) -> std::io::Result<bool> {
+        use tokio::io::AsyncSeekExt;
+        match self {
+            Into::File(f) => {
+                f.set_len(0).await?;
+                f.seek(std::io::SeekFrom::Start(0)).await?;
+                Ok(true)
+            }
+            Into::Stdout(_) => Ok(false),
+        }
+    }
+}
+
+/// A completed download.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Download {
+    pub bytes: u64,
+    /// Hex SHA-256 of the bytes written.
+    pub sha256: String,
+}
+
+/// Why a download attempt ended: worth another try (and whether bytes were written), or not.
+enum DlError {
+    Retry {
+        why: String,
+        after: Option<Duration>,
+        wrote: bool,
+    },
+    Fail(anyhow::Error),
+}
+
+impl Http {
+    /// Downloads a recording into `out`. `auth` goes with a request only while its URL has the
+    /// API's origin (scheme, host, port): a recording elsewhere, or a redirect elsewhere, gets
+    /// none. What is not audio (an HTML or JSON error page, an expired link, a 200 with an error
+    /// body) is an error, as is a body shorter than its Content-Length.
+    pub async fn download(
+        &self,
+        url: url::Url,
+        api: &url::Origin,
+        auth: &HeaderMap,
+        mut out: Into<'_>,
+    ) -> Result<Download> {
+        let shown = redact::url(&url);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.download_once(url.clone(), api, auth, &mut out).await {
+                Ok(d) => return Ok(d),
+                Err(DlError::Fail(e)) => return Err(e),
+                Err(DlError::Retry { why, after, wrote }) => {
+                    let can = attempt <= self.opts.retries && (!wrote || out.restart().await?);
+                    if !can {
+                        return Err(Failure::new(
+                            crate::error::Exit::Failed,
+                            format!("GET {shown}: {why} (gave up after {attempt} attempts)"),
+                        )
+                        .into());
+                    }
+                    let delay = after.unwrap_or_else(|| backoff(attempt));
+                    if self.opts.verbose > 0 {
+                        term::log(&format!(
+                            "GET {shown} -> {why}; retry {attempt}/{} in {:.1} s",
+                            self.opts.retries,
+                            delay.as_secs_f64()
+                        ));
+                    }
+                    tokio::time::sleep(delay).await;
+                }
+            }
+        }
+    }
+
+    async fn download_once(
+        &self,
+        url: url::Url,
+        api: &url::Origin,
+        auth: &HeaderMap,
+        out: &mut Into<'_>,
+    ) -> Result<Download, DlError> {
+        use futures_util::StreamExt;
+        use sha2::Digest;
+        let mut current = url;
+        let mut hops = 0;
+        let resp = loop {
+            let with_auth = current.origin() == *api;
+            if let Some(pacer) = self.pacer.as_ref().filter(|_| with_auth) {
+                pacer.wait().await;
+            }
+            let mut req = self.downloads.get(current.clone());
+            if with_auth {
+                req = req.headers(auth.clone());
+            }
+            let started = Instant::now();
+            let resp = req.send().await.map_err(|e| DlError::Retry {
+                why: describe(&e),
+                after: None,
+                wrote: false,
+            })?;
+            if self.opts.verbose > 0 {
+                let creds = if with_auth {
+                    "credentials sent: the API's own host"
+                } else {
+                    "no credentials"
+                };
+                term::log(&format!(
+                    "GET {} -> {} ({} ms, {creds})",
+                    redact::url(&current),
+                    resp.status(),
+                    started.elapsed().as_millis()
+                ));
+            }
+            if resp.status().is_redirection() {
+                let location = resp
+                    .headers()
+                    .get(reqwest::header::LOCATION)
+                    .and_then(|l| l.to_str().ok());
+                let next = location.and_then(|l| current.join(l).ok()).ok_or_else(|| {
+                    DlError::Fail(anyhow::anyhow!(
+                        "{} redirected without a usable Location",
+                        redact::url(&current)
+                    ))
+                })?;
+                hops += 1;
+                if hops > 10 {
+                    return Err(DlError::Fail(anyhow::anyhow!(
+                        "too many redirects from {}",
+                        redact::url(&current)
+                    )));
+                }
+                // The next hop gets credentials only if it is on the API's origin itself.
+                current = next;
+                continue;
+            }
+            break resp;
+        };
+        let status = resp.status();
+        let shown = redact::url(&current);
+        if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
+            return Err(DlError::Retry {
+                why: status.to_string(),
+                after: retry_after(resp.headers()),
+                wrote: false,
+            });
+        }
+        let ctype = resp
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if !status.is_success() {
+            let body = resp.text().await.unwrap_or_default();
+            let why = if status == StatusCode::FORBIDDEN && body.contains("xpired") {
+                " (the link has expired)"
+            } else {
+                ""
+            };
+            return Err(DlError::Fail(anyhow::anyhow!(
+                "{status} from {shown}{why}: {}",
+                snippet(&body)
+            )));
+        }
+        let texty = ["text/", "json", "xml", "html"]
+            .iter()
+            .any(|t| ctype.contains(t));
+        let expected = resp.content_length();
+        let mut stream = resp.bytes_stream();
+        let mut hasher = sha2::Sha256::new();
+        let mut bytes = 0u64;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| DlError::Retry {
+                why: format!("the download was cut ({})", describe(&e)),
+                after: None,
+                wrote: bytes > 0,
+            })?;
+            if bytes == 0 && (texty || looks_like_text(&chunk)) {
+                return Err(DlError::Fail(anyhow::anyhow!(
+                    "{shown} answered {status} with {} instead of audio: {}",
+                    if ctype.is_empty() {
+                        "a text body"
+                    } else {
+                        ctype.as_str()
+                    },
+                    snippet(&String::from_utf8_lossy(&chunk))
+                )));
+            }
+            out.write(&chunk).await.map_err(|e| {
+                DlError::Fail(anyhow::Error::new(e).context("cannot write the recording"))
+            })?;
+            hasher.update(&chunk);
+            bytes += chunk.len() as u64;
+        }
+        if bytes == 0 {
+            return Err(DlError::Fail(anyhow::anyhow!(
+                "{shown} answered {status} with an empty body"
+            )));
+        }
+        if let Some(expected) = expected.filter(|e| *e != bytes) {
+            return Err(DlError::Retry {
+                why: format!("got {bytes} of {expected} bytes"),
+                after: None,
+                wrote: true,
+            });
+        }
+        let sha256 = hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Ok(Download { bytes, sha256 })
+    }
+}
+
+/// An error body or a JSON document, not audio.
+fn looks_like_text(head: &[u8]) -> bool {
+    let start = head.iter().position(|b| !b.is_ascii_whitespace());
+    start.is_some_and(|i| matches!(head[i], b'<' | b'{' | b'['))
+}
+
+/// The start of an error body, on one line, secrets scrubbed.
+fn snippet(body: &str) -> String {
+    let one: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    let cut: String = one.chars().take(160).collect();
+    redact::scrub(&cut)
 }
 
 /// A reqwest error in words, without its URL (which may carry a key).

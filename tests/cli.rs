@@ -648,7 +648,7 @@ fn vendors_lists_the_capabilities() {
     assert_eq!(v[0]["vendor"], "famulor");
     assert_eq!(
         v[0]["operations"],
-        serde_json::json!(["list", "export", "show"])
+        serde_json::json!(["list", "export", "show", "recording", "delete"])
     );
     let r = run(home.cmd().args(["vendors", "-o", "table"]));
     assert!(

@@ -304,11 +304,20 @@ fn vendors_shows_the_capability_matrix() {
     assert_eq!(
         matrix,
         vec![
-            ("famulor".into(), s(&["list", "export", "show"])),
-            ("evolux".into(), s(&["list", "export"])),
-            ("callcap".into(), s(&["list", "export", "show"])),
+            (
+                "famulor".into(),
+                s(&["list", "export", "show", "recording", "delete"])
+            ),
+            ("evolux".into(), s(&["list", "export", "recording"])),
+            (
+                "callcap".into(),
+                s(&["list", "export", "show", "recording"])
+            ),
             ("brightcall".into(), s(&["list", "export", "show"])),
-            ("mycrm".into(), s(&["list", "export", "show"])),
+            (
+                "mycrm".into(),
+                s(&["list", "export", "show", "recording", "assign", "delete"])
+            ),
         ]
     );
 }

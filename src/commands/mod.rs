@@ -1,7 +1,9 @@
 //! One function per subcommand; `run` starts the embedded sandbox when asked and dispatches.
 
 mod config;
+mod destructive;
 mod listing;
+mod recording;
 mod show;
 mod vendors;
 
@@ -16,7 +18,12 @@ pub async fn run(cli: Cli) -> Result<()> {
     let global = &cli.global;
     let needs_vendor = matches!(
         cli.command,
-        Command::List(_) | Command::Export(_) | Command::Show(_)
+        Command::List(_)
+            | Command::Export(_)
+            | Command::Show(_)
+            | Command::Recording(_)
+            | Command::Assign(_)
+            | Command::Delete(_)
     );
     // The embedded sandbox lives as long as this command.
     let embedded = if global.sandbox && needs_vendor {
@@ -37,6 +44,18 @@ pub async fn run(cli: Cli) -> Result<()> {
             let s = resolve::settings(global, resolve::profile(global, embedded.as_ref())?)?;
             show::run(&s, args).await
         }
+        Command::Recording(args) => {
+            let s = resolve::settings(global, resolve::profile(global, embedded.as_ref())?)?;
+            recording::run(&s, args).await
+        }
+        Command::Assign(args) => {
+            let s = resolve::settings(global, resolve::profile(global, embedded.as_ref())?)?;
+            destructive::assign(&s, args).await
+        }
+        Command::Delete(args) => {
+            let s = resolve::settings(global, resolve::profile(global, embedded.as_ref())?)?;
+            destructive::delete(&s, args).await
+        }
         Command::Vendors(args) => vendors::run(args),
         Command::Config(cmd) => config::run(global, cmd).await,
         Command::Completions { shell } => {
@@ -51,8 +70,8 @@ pub async fn run(cli: Cli) -> Result<()> {
 /// `calls sandbox`: serve until Ctrl-C.
 async fn serve(args: &crate::cli::SandboxArgs) -> Result<()> {
     use crate::error::usage;
-    if !(0.0..=1.0).contains(&args.fail_rate) {
-        return usage("--fail-rate must be between 0 and 1");
+    if !(0.0..=1.0).contains(&args.fail_rate) || !(0.0..=1.0).contains(&args.recording_faults) {
+        return usage("--fail-rate and --recording-faults must be between 0 and 1");
     }
     let until = args
         .until
@@ -75,6 +94,7 @@ async fn serve(args: &crate::cli::SandboxArgs) -> Result<()> {
         latency: std::time::Duration::from_millis(args.latency),
         fail_rate: args.fail_rate,
         token_ttl: std::time::Duration::from_secs(args.token_ttl),
+        recording_faults: args.recording_faults,
     })
     .await?;
     println!(

@@ -9,7 +9,7 @@ use crate::output::Format;
 use crate::vendors::{Operation, Vendor};
 
 /// Every optional operation, in column order.
-const OPERATIONS: [Operation; 1] = [Operation::Show];
+const OPERATIONS: [Operation; 4] = Operation::ALL;
 
 pub fn run(args: &VendorsArgs) -> Result<()> {
     let format = args.format.unwrap_or(if crate::term::stdout_is_tty() {
@@ -22,10 +22,8 @@ pub fn run(args: &VendorsArgs) -> Result<()> {
             let mut table = Table::new();
             table.load_preset(presets::NOTHING);
             let mut header = vec!["VENDOR", "PRODUCT", "LIST/EXPORT"];
-            header.extend(OPERATIONS.iter().map(|o| o.name()).map(|n| match n {
-                "show" => "SHOW",
-                other => other,
-            }));
+            let names: Vec<String> = OPERATIONS.iter().map(|o| o.name().to_uppercase()).collect();
+            header.extend(names.iter().map(String::as_str));
             header.extend(["PAGE SIZE", "AUTH"]);
             table.set_header(header);
             for v in Vendor::ALL {

@@ -50,7 +50,7 @@ const STATUSES: &[&str] = &[
 pub fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/api/user/calls", get(list))
-        .route("/api/user/calls/{id}", get(show))
+        .route("/api/user/calls/{id}", get(show).delete(delete))
 }
 
 fn id(t: &TruthCall) -> u64 {
@@ -444,4 +444,33 @@ async fn show(
             "Call not found or does not belong to the authenticated user",
         ),
     }
+}
+
+/// `DELETE /api/user/calls/{id}`: permanent, as the vendor documents.
+async fn delete(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Path(call_id): Path<String>,
+) -> Response {
+    if !authorized(&headers) {
+        return error(&headers, StatusCode::UNAUTHORIZED, "Unauthenticated.");
+    }
+    let seq = call_id
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_sub(100_000));
+    let mut world = s.world_mut(Vendor::Famulor);
+    let before = world.calls.len();
+    world.calls.retain(|t| Some(t.seq as u64) != seq);
+    if world.calls.len() == before {
+        return error(
+            &headers,
+            StatusCode::NOT_FOUND,
+            "Call not found or does not belong to the authenticated user",
+        );
+    }
+    super::json(
+        StatusCode::OK,
+        json!({"message": "Call deleted successfully"}),
+    )
 }

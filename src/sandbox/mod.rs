@@ -44,6 +44,8 @@ pub struct Options {
     pub fail_rate: f64,
     /// How long a myCRM access token lives (the vendor's is 30 minutes).
     pub token_ttl: Duration,
+    /// Share of recording links that are broken: expired (403) or a 200 with an error page.
+    pub recording_faults: f64,
 }
 
 impl Default for Options {
@@ -56,6 +58,7 @@ impl Default for Options {
             latency: Duration::ZERO,
             fail_rate: 0.0,
             token_ttl: Duration::from_secs(1800),
+            recording_faults: 0.0,
         }
     }
 }
@@ -94,6 +97,8 @@ pub struct Shared {
     /// `http://127.0.0.1:RECPORT`
     pub recordings_base: String,
     requests: Mutex<Vec<Recorded>>,
+    /// Requests that reached the recordings host (the "other host").
+    recording_requests: Mutex<Vec<Recorded>>,
     counter: AtomicU64,
     /// myCRM access tokens handed out, with their expiry.
     pub tokens: Mutex<Vec<(String, std::time::Instant)>>,
@@ -106,6 +111,15 @@ impl Shared {
             .position(|v| *v == vendor)
             .expect("every vendor has a world");
         self.worlds[i].read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// For the endpoints that change data (deletes, assignments).
+    pub fn world_mut(&self, vendor: Vendor) -> std::sync::RwLockWriteGuard<'_, World> {
+        let i = Vendor::ALL
+            .iter()
+            .position(|v| *v == vendor)
+            .expect("every vendor has a world");
+        self.worlds[i].write().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The next number of the sandbox's request counter (fresh tokens, fault rolls).
@@ -183,6 +197,7 @@ impl Sandbox {
             recordings_base: format!("http://{recordings_addr}"),
             opts,
             requests: Mutex::new(Vec::new()),
+            recording_requests: Mutex::new(Vec::new()),
             counter: AtomicU64::new(0),
         });
         let api_routes = Vendor::ALL
@@ -294,6 +309,15 @@ impl Sandbox {
             .collect()
     }
 
+    /// Every request the recordings host received, with its headers.
+    pub fn recording_requests(&self) -> Vec<Recorded> {
+        self.shared
+            .recording_requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
     /// Every API request received so far.
     pub fn requests(&self) -> Vec<Recorded> {
         self.shared
@@ -315,18 +339,7 @@ impl Sandbox {
 /// Records each request, adds latency and, at `fail_rate`, answers with a fault instead:
 /// 500, 503, 429 with `Retry-After`, or a body cut off before its Content-Length.
 async fn faults(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Response {
-    let recorded = Recorded {
-        method: req.method().to_string(),
-        path: req.uri().path().to_string(),
-        query: url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
-            .into_owned()
-            .collect(),
-        headers: req
-            .headers()
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
-            .collect(),
-    };
+    let recorded = record(&req);
     s.requests
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -380,6 +393,21 @@ async fn answer(s: &Shared, req: Request, next: Next) -> Response {
     }
 }
 
+fn record(req: &Request) -> Recorded {
+    Recorded {
+        method: req.method().to_string(),
+        path: req.uri().path().to_string(),
+        query: url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect(),
+        headers: req
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+            .collect(),
+    }
+}
+
 /// Anything that is not an API path: a marketing page, as a wrong base URL would reach.
 async fn website() -> Response {
     (
@@ -392,13 +420,47 @@ async fn website() -> Response {
 
 /// `GET /VENDOR/FILE.wav`: a short generated tone.
 async fn recording(
+    State(s): State<Arc<Shared>>,
     axum::extract::Path((_vendor, file)): axum::extract::Path<(String, String)>,
+    req: Request,
 ) -> Response {
+    s.recording_requests
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(record(&req));
+    tokio::time::sleep(s.opts.latency).await;
+    recording_bytes(&s, &file)
+}
+
+/// A recording's bytes, or at `recording_faults` (by the file's name, so always the same file) a
+/// broken link: an expired one (403, as S3 says it) or a 200 that carries an error page.
+pub fn recording_bytes(s: &Shared, file: &str) -> Response {
     let seed = file
         .bytes()
         .fold(0u64, |h, b| h.wrapping_mul(131).wrapping_add(b as u64));
-    ([(header::CONTENT_TYPE, "audio/wav")], wav(seed, 8000)).into_response()
+    let mut rng = Rng::new(seed);
+    if s.opts.recording_faults > 0.0 && rng.chance(s.opts.recording_faults) {
+        return match rng.below(3) {
+            0 => (
+                StatusCode::FORBIDDEN,
+                [(header::CONTENT_TYPE, "application/xml")],
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>",
+            )
+                .into_response(),
+            1 => (StatusCode::OK, [(header::CONTENT_TYPE, "text/html")], "<!DOCTYPE html><html><body>Recording not available</body></html>")
+                .into_response(),
+            _ => (StatusCode::OK, [(header::CONTENT_TYPE, "application/octet-stream")], "{\"error\":\"file not found\"}").into_response(),
+        };
+    }
+    (
+        [(header::CONTENT_TYPE, "audio/wav")],
+        wav(seed, RECORDING_SAMPLES),
+    )
+        .into_response()
 }
+
+/// 12.5 s of 8 kHz 16-bit mono: about 200 KB a recording.
+pub const RECORDING_SAMPLES: u32 = 100_000;
 
 /// A mono 16-bit 8 kHz WAV of `samples` samples, its pitch chosen by `seed`.
 pub fn wav(seed: u64, samples: u32) -> Vec<u8> {

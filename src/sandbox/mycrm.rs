@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use base64::Engine;
@@ -45,12 +45,22 @@ const ZONE: Tz = chrono_tz::Asia::Dubai;
 pub fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/auth/oauth/v1/token", post(token))
-        .route("/calltrackings", get(list))
+        .route("/calltrackings", get(list).patch(assign).delete(delete))
         .route("/calltrackings/{id}", get(show))
+        .route("/calltrackings/{id}/recording", get(recording))
 }
 
 fn id(t: &TruthCall) -> u64 {
     2_900_000 + t.seq as u64
+}
+
+/// The user a call is assigned to (its agent, unless a PATCH said otherwise).
+fn user(t: &TruthCall) -> u64 {
+    t.assigned.user.unwrap_or(t.agent().id as u64)
+}
+
+fn property(t: &TruthCall) -> Option<u64> {
+    t.assigned.property.or(t.campaign().map(|c| c.id as u64))
 }
 
 fn status_word(t: &TruthCall) -> &'static str {
@@ -94,16 +104,16 @@ fn render(t: &TruthCall, s: &Shared) -> Value {
         "call_time": t.duration(),
         "talk_time": t.talk,
         "wait_time": t.ring,
-        "user": {"id": t.agent().id},
-        "lead": null,
-        "property": t.campaign().map(|c| json!({"id": c.id, "reference": format!("pf-{}", c.id)})),
+        "user": {"id": user(t)},
+        "property": property(t).map(|p| json!({"id": p, "reference": format!("pf-{p}")})),
+        "lead": t.assigned.lead.map(|l| json!({"id": l})),
         "download_url": download_url(t, s),
         "imported_id": format!("AE-{}", 6_000_000 + t.seq),
         "imported_from": "propertyfinder",
         "created_at": stamp(t.started_at + chrono::Duration::seconds(t.duration() as i64 + 5)),
         "updated_at": stamp(t.started_at + chrono::Duration::seconds(t.duration() as i64 + 5)),
         "acl_rule": "full",
-        "marked_as_seen": false,
+        "marked_as_seen": t.assigned.seen,
     })
 }
 
@@ -120,12 +130,12 @@ pub fn expected(t: &TruthCall, s: &Shared) -> Call {
         talk_time: Some(t.talk as i64),
         customer_number: Some(phone(t)),
         line_number: None,
-        agent: Some(t.agent().id.to_string()),
-        campaign: t.campaign().map(|c| format!("pf-{}", c.id)),
+        agent: Some(user(t).to_string()),
+        campaign: property(t).map(|p| format!("pf-{p}")),
         recording_url: download_url(t, s),
         cost: None,
-        agent_id: Some(t.agent().id.to_string()),
-        campaign_id: t.campaign().map(|c| c.id.to_string()),
+        agent_id: Some(user(t).to_string()),
+        campaign_id: property(t).map(|p| p.to_string()),
         raw: None,
     }
 }
@@ -215,19 +225,19 @@ async fn list(
         .unwrap_or(1)
         .max(1);
     let status = param(&q, "filters[status]");
-    let user = param(&q, "filters[user_id]");
+    let user_f = param(&q, "filters[user_id]");
     let phone_f = param(&q, "filters[phone]").map(phone_digits);
-    let property = param(&q, "filters[property][id]");
+    let property_f = param(&q, "filters[property][id]");
     let keep = |t: &&TruthCall| {
         let day = t.started_at.with_timezone(&ZONE).date_naive();
         first.is_none_or(|f| day >= f)
             && last.is_none_or(|l| day <= l)
             && status.is_none_or(|st| status_word(t) == st)
-            && user.is_none_or(|u| t.agent().id.to_string() == u)
+            && user_f.is_none_or(|u| user(t).to_string() == u)
             && phone_f
                 .as_deref()
                 .is_none_or(|p| phone_digits(&phone(t)).contains(p))
-            && property.is_none_or(|p| t.campaign().is_some_and(|c| c.id.to_string() == p))
+            && property_f.is_none_or(|p| property(t).is_some_and(|c| c.to_string() == p))
     };
     // Time order is id order; `sort=date|id` in `sort_order` (ASC unless told).
     let world = s.world(Vendor::Mycrm);
@@ -268,5 +278,93 @@ async fn show(
     match found {
         Some(t) => super::json(StatusCode::OK, render(t, &s)),
         None => fail(StatusCode::NOT_FOUND, "Call tracking not found"),
+    }
+}
+
+/// The calls a bulk request targets: `filters[id]=1,2,3`, or, as the vendor does, every call
+/// when no id is given.
+fn targets(ids: Option<Vec<u64>>, t: &TruthCall) -> bool {
+    ids.as_ref().is_none_or(|ids| ids.contains(&id(t)))
+}
+
+fn id_list(v: Option<&str>) -> Option<Vec<u64>> {
+    let ids: Vec<u64> = v?
+        .split(',')
+        .filter_map(|i| i.trim().parse().ok())
+        .collect();
+    (!ids.is_empty()).then_some(ids)
+}
+
+/// `PATCH /calltrackings?filters[id]=...` with `{"operations": [...]}`.
+async fn assign(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Query(q): Query<Vec<(String, String)>>,
+    body: String,
+) -> Response {
+    if let Some(r) = refused(&s, &headers) {
+        return r;
+    }
+    let Some(ops) = serde_json::from_str::<Value>(&body)
+        .ok()
+        .and_then(|b| b.get("operations").and_then(Value::as_array).cloned())
+    else {
+        return fail(StatusCode::BAD_REQUEST, "operations are required");
+    };
+    let ids = id_list(param(&q, "filters[id]"));
+    let mut world = s.world_mut(Vendor::Mycrm);
+    for t in world.calls.iter_mut().filter(|t| targets(ids.clone(), t)) {
+        for op in &ops {
+            let value = op.get("value").and_then(Value::as_u64);
+            match op.get("path").and_then(Value::as_str) {
+                Some("/assignment/user") => t.assigned.user = value,
+                Some("/assignment/property") => t.assigned.property = value,
+                Some("/assignment/lead") => t.assigned.lead = value,
+                Some("/seen") => t.assigned.seen = true,
+                _ => {}
+            }
+        }
+    }
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// `DELETE /calltrackings` with `{"calltrackings": [...]}`: an empty or missing list deletes
+/// everything, as the vendor documents.
+async fn delete(State(s): State<Arc<Shared>>, headers: HeaderMap, body: String) -> Response {
+    if let Some(r) = refused(&s, &headers) {
+        return r;
+    }
+    let ids: Option<Vec<u64>> = serde_json::from_str::<Value>(&body)
+        .ok()
+        .and_then(|b| b.get("calltrackings").and_then(Value::as_array).cloned())
+        .map(|a| a.iter().filter_map(Value::as_u64).collect::<Vec<_>>())
+        .filter(|ids| !ids.is_empty());
+    s.world_mut(Vendor::Mycrm)
+        .calls
+        .retain(|t| !targets(ids.clone(), t));
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// `GET /calltrackings/{id}/recording`: a freshly signed link.
+async fn recording(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Path(call): Path<String>,
+) -> Response {
+    if let Some(r) = refused(&s, &headers) {
+        return r;
+    }
+    let world = s.world(Vendor::Mycrm);
+    let found = call
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_sub(2_900_000))
+        .and_then(|seq| world.by_seq(seq));
+    match found.filter(|t| t.recording) {
+        Some(t) => super::json(
+            StatusCode::OK,
+            json!({"recording": {"url": format!("{}/mycrm/{}.mp3?X-Amz-Signature=fresh{}", s.recordings_base, id(t), s.tick())}}),
+        ),
+        None => fail(StatusCode::NOT_FOUND, "Recording not found"),
     }
 }

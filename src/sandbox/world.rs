@@ -83,7 +83,8 @@ pub const CAMPAIGNS: [Campaign; 3] = [
     },
     Campaign {
         id: 378,
-        name: "Webinar follow-up",
+        // Vendor data is not to be trusted as a file name.
+        name: "Webinar ../../follow-up",
     },
 ];
 
@@ -117,6 +118,17 @@ pub struct TruthCall {
     pub recording: bool,
     /// Cost in 1/10000 of the currency unit.
     pub cost: u32,
+    /// What a myCRM bulk PATCH set on it.
+    pub assigned: Assigned,
+}
+
+/// Assignments made through the sandbox's myCRM `PATCH /calltrackings`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Assigned {
+    pub user: Option<u64>,
+    pub property: Option<u64>,
+    pub lead: Option<u64>,
+    pub seen: bool,
 }
 
 impl TruthCall {
@@ -214,6 +226,7 @@ impl World {
                         .then(|| rng.below(CAMPAIGNS.len() as u64) as usize),
                     recording: talk > 0 && rng.chance(0.8),
                     cost: (ring + talk) * 7 + rng.below(50) as u32,
+                    assigned: Assigned::default(),
                 }
             })
             .collect();

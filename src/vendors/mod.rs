@@ -17,6 +17,7 @@ use crate::config::{Profile, SecretKey};
 use crate::error::{Exit, Failure};
 use crate::http::{Http, Reply};
 use crate::query::{Plan, Query};
+use reqwest::Method;
 
 /// The vendors calls knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
@@ -33,14 +34,62 @@ pub enum Vendor {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operation {
     Show,
+    Recording,
+    Assign,
+    Delete,
 }
 
 impl Operation {
+    pub const ALL: [Operation; 4] = [
+        Operation::Show,
+        Operation::Recording,
+        Operation::Assign,
+        Operation::Delete,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Operation::Show => "show",
+            Operation::Recording => "recording",
+            Operation::Assign => "assign",
+            Operation::Delete => "delete",
         }
     }
+}
+
+/// A request a destructive command will send: printed by `--dry-run`, sent otherwise.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub method: Method,
+    pub url: url::Url,
+    pub body: Option<serde_json::Value>,
+    /// The calls this request acts on.
+    pub ids: Vec<String>,
+}
+
+impl fmt::Display for Planned {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = crate::redact::url(&self.url);
+        write!(
+            f,
+            "{} {}",
+            self.method,
+            percent_encoding::percent_decode_str(&shown).decode_utf8_lossy()
+        )?;
+        if let Some(body) = &self.body {
+            write!(f, " {body}")?;
+        }
+        Ok(())
+    }
+}
+
+/// What `calls assign` sets.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Assignment {
+    pub user: Option<u64>,
+    pub property: Option<u64>,
+    pub lead: Option<u64>,
+    pub seen: bool,
 }
 
 /// What a vendor can do, and the facts the shared code needs about it.
@@ -58,6 +107,8 @@ pub struct Traits {
     pub auth: &'static str,
     /// The listing comes newest first, so paging may stop once a page is older than `--from`.
     pub newest_first: bool,
+    /// The recording file extension when the URL does not show one.
+    pub recording_ext: &'static str,
 }
 
 impl Vendor {
@@ -105,9 +156,16 @@ impl Vendor {
         } else {
             format!("vendors that can: {}", able.join(", "))
         };
+        let why = match (self, op) {
+            (Vendor::Brightcall, Operation::Recording) => {
+                ": its API documents no recording download (only recordName and isRecordReady)"
+            }
+            (Vendor::Evolux, Operation::Show) => ": its API has no single-call endpoint",
+            _ => "",
+        };
         Failure::new(
             Exit::Unsupported,
-            format!("{self} does not support `{}`", op.name()),
+            format!("{self} does not support `{}`{why}", op.name()),
         )
         .hint(who)
     }
@@ -305,6 +363,58 @@ impl Backend {
         }
     }
 
+    pub fn conn(&self) -> &Conn {
+        each!(self, b => &b.conn)
+    }
+
+    /// Headers that authenticate a request to the API's own origin (recordings served there).
+    pub async fn auth_headers(&self) -> Result<reqwest::header::HeaderMap> {
+        Ok(match self {
+            Backend::Famulor(b) => b.auth_headers(),
+            Backend::Evolux(b) => b.auth_headers(),
+            Backend::Callcap(b) => b.auth_headers(),
+            Backend::Mycrm(b) => b.auth_headers().await?,
+            Backend::Brightcall(_) => {
+                return Err(self.vendor().unsupported(Operation::Recording).into())
+            }
+        })
+    }
+
+    /// Where a call's recording is: its `recording_url`, or (myCRM, `fresh`) a new link from
+    /// the API, since the listed one is pre-signed and expires.
+    pub async fn recording_url(&self, call: &Call, fresh: bool) -> Result<Option<String>> {
+        match self {
+            Backend::Mycrm(b) if fresh || call.recording_url.is_none() => {
+                b.fresh_recording_url(&call.id).await
+            }
+            _ => Ok(call.recording_url.clone()),
+        }
+    }
+
+    pub fn plan_delete(&self, ids: &[String]) -> Result<Vec<Planned>> {
+        match self {
+            Backend::Famulor(b) => b.plan_delete(ids),
+            Backend::Mycrm(b) => b.plan_delete(ids),
+            _ => Err(self.vendor().unsupported(Operation::Delete).into()),
+        }
+    }
+
+    pub fn plan_assign(&self, ids: &[String], a: &Assignment) -> Result<Vec<Planned>> {
+        match self {
+            Backend::Mycrm(b) => b.plan_assign(ids, a),
+            _ => Err(self.vendor().unsupported(Operation::Assign).into()),
+        }
+    }
+
+    /// Sends a planned request; `Ok` when the vendor confirmed it.
+    pub async fn execute(&self, p: &Planned) -> Result<()> {
+        match self {
+            Backend::Famulor(b) => b.execute(p).await,
+            Backend::Mycrm(b) => b.execute(p).await,
+            _ => anyhow::bail!("{} has no destructive operations", self.vendor()),
+        }
+    }
+
     /// One cheap authenticated request (`config check --online`).
     pub async fn ping(&self, q: &Query) -> Result<()> {
         let mut q = q.clone();
@@ -322,6 +432,28 @@ pub fn path_segment(id: &str) -> String {
         .remove(b'_')
         .remove(b'~');
     percent_encoding::utf8_percent_encode(id, SEGMENT).to_string()
+}
+
+/// `Authorization: Bearer ...`, marked sensitive so it is never logged.
+fn bearer_headers(token: &crate::config::Secret) -> reqwest::header::HeaderMap {
+    let mut h = reqwest::header::HeaderMap::new();
+    if let Ok(mut v) = reqwest::header::HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+    {
+        v.set_sensitive(true);
+        h.insert(reqwest::header::AUTHORIZATION, v);
+    }
+    h
+}
+
+/// Destructive bulk requests in chunks of at most 100 ids; an empty list is never planned (on
+/// myCRM it would mean "every record").
+const CHUNK: usize = 100;
+
+fn chunks(ids: &[String], plan: impl Fn(&[String]) -> Planned) -> Result<Vec<Planned>> {
+    if ids.is_empty() {
+        anyhow::bail!("refusing to plan a request without ids");
+    }
+    Ok(ids.chunks(CHUNK).map(plan).collect())
 }
 
 /// Our parameters plus `--param` pairs; a user's key replaces ours.

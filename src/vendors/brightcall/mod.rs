@@ -25,6 +25,7 @@ pub const TRAITS: Traits = Traits {
     auth_secret: SecretKey::api_key,
     auth: "api_key (?api-key=)",
     newest_first: true,
+    recording_ext: "mp3",
 };
 
 const LIST: &str = "api/v1/stat/calls";
@@ -47,7 +48,7 @@ const STATES: [(Status, u8, &[&str]); 3] = [
 
 #[derive(Debug)]
 pub struct Brightcall {
-    conn: Conn,
+    pub(super) conn: Conn,
     key: Secret,
 }
 

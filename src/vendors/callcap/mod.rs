@@ -17,12 +17,13 @@ use crate::query::{Applied, Filter, Plan, Query};
 
 pub const TRAITS: Traits = Traits {
     product: "Callcap call tracking",
-    operations: &[Operation::Show],
+    operations: &[Operation::Show, Operation::Recording],
     max_page_size: 1000,
     default_base_url: Some("https://api.callcap.com"),
     auth_secret: SecretKey::token,
     auth: "token (Bearer)",
     newest_first: true,
+    recording_ext: "mp3",
 };
 
 const LIST: &str = "v2/get/calls/";
@@ -37,7 +38,7 @@ const ACTIONS: &[(Status, &str)] = &[
 
 #[derive(Debug)]
 pub struct Callcap {
-    conn: Conn,
+    pub(super) conn: Conn,
     token: Secret,
 }
 
@@ -137,6 +138,10 @@ impl Callcap {
             .query(params)
             .bearer_auth(self.token.expose());
         self.conn.http.send(req).await
+    }
+
+    pub fn auth_headers(&self) -> reqwest::header::HeaderMap {
+        super::bearer_headers(&self.token)
     }
 
     pub async fn page(&self, q: &Query, at: &PageRef) -> Result<Page> {

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
 use reqwest::Method;
 
-use super::{Conn, Page, PageRef, Traits, Vendor};
+use super::{Conn, Operation, Page, PageRef, Traits, Vendor};
 use crate::call::{phone_digits, Call, Direction, Status};
 use crate::config::{Profile, Secret, SecretKey};
 use crate::http::Reply;
@@ -15,20 +15,21 @@ use crate::query::{Applied, Filter, Plan, Query};
 
 pub const TRAITS: Traits = Traits {
     product: "Evolux contact-center dialer",
-    operations: &[],
+    operations: &[Operation::Recording],
     max_page_size: 50,
     default_base_url: None,
     auth_secret: SecretKey::token,
     auth: "token (token header)",
     // NOTE: the doc's example lists newest first, but no order is documented: page to the end.
     newest_first: false,
+    recording_ext: "wav",
 };
 
 const LIST: &str = "api/v1/dialer/calls_history";
 
 #[derive(Debug)]
 pub struct Evolux {
-    conn: Conn,
+    pub(super) conn: Conn,
     token: Secret,
 }
 
@@ -78,6 +79,14 @@ impl Evolux {
                 .map(|c| ("campaign_id".to_string(), c.clone())),
         );
         super::merge_params(params, &q.params)
+    }
+
+    pub fn auth_headers(&self) -> reqwest::header::HeaderMap {
+        let mut h = reqwest::header::HeaderMap::new();
+        if let Ok(v) = reqwest::header::HeaderValue::from_str(self.token.expose()) {
+            h.insert("token", v);
+        }
+        h
     }
 
     pub async fn page(&self, q: &Query, at: &PageRef) -> Result<Page> {

@@ -16,12 +16,13 @@ use crate::query::{Applied, Filter, Plan, Query};
 
 pub const TRAITS: Traits = Traits {
     product: "Famulor AI phone assistants",
-    operations: &[Operation::Show],
+    operations: &[Operation::Show, Operation::Recording, Operation::Delete],
     max_page_size: 100,
     default_base_url: Some("https://app.famulor.de"),
     auth_secret: SecretKey::token,
     auth: "token (Bearer)",
     newest_first: true,
+    recording_ext: "mp3",
 };
 
 const LIST: &str = "api/user/calls";
@@ -43,7 +44,7 @@ const STATUSES: &[(&str, Status)] = &[
 
 #[derive(Debug)]
 pub struct Famulor {
-    conn: Conn,
+    pub(super) conn: Conn,
     token: Secret,
 }
 
@@ -141,6 +142,42 @@ impl Famulor {
             total_pages: Some(last_page),
             total_calls: total,
         })
+    }
+
+    pub fn auth_headers(&self) -> reqwest::header::HeaderMap {
+        super::bearer_headers(&self.token)
+    }
+
+    /// One `DELETE /api/user/calls/{id}` per call (permanent; the recording goes too).
+    pub fn plan_delete(&self, ids: &[String]) -> Result<Vec<super::Planned>> {
+        Ok(ids
+            .iter()
+            .map(|id| super::Planned {
+                method: Method::DELETE,
+                url: self
+                    .conn
+                    .url(&format!("{LIST}/{}", super::path_segment(id))),
+                body: None,
+                ids: vec![id.clone()],
+            })
+            .collect())
+    }
+
+    pub async fn execute(&self, p: &super::Planned) -> Result<()> {
+        let req = self
+            .conn
+            .http
+            .request(p.method.clone(), p.url.clone())
+            .bearer_auth(self.token.expose())
+            .header(reqwest::header::ACCEPT, "application/json");
+        let reply = self.conn.http.send(req).await?;
+        if reply.status == reqwest::StatusCode::NOT_FOUND {
+            anyhow::bail!(
+                "{}",
+                error_message(&reply).unwrap_or_else(|| "not found".into())
+            );
+        }
+        self.conn.check(&reply, error_message)
     }
 
     pub async fn show(&self, id: &str) -> Result<Call> {

@@ -22,13 +22,19 @@ use crate::query::{Applied, Filter, Plan, Query};
 
 pub const TRAITS: Traits = Traits {
     product: "PF Expert (myCRM) call trackings",
-    operations: &[Operation::Show],
+    operations: &[
+        Operation::Show,
+        Operation::Recording,
+        Operation::Assign,
+        Operation::Delete,
+    ],
     // NOTE: `per_page` is assumed (public client code); 100 is asked for.
     max_page_size: 100,
     default_base_url: Some("https://api-v2.mycrm.com"),
     auth_secret: SecretKey::client_secret,
     auth: "client_id + client_secret (OAuth2), or token",
     newest_first: true,
+    recording_ext: "mp3",
 };
 
 pub const DEFAULT_TOKEN_URL: &str = "https://auth.propertyfinder.com/auth/oauth/v1/token";
@@ -61,7 +67,7 @@ struct Token {
 
 #[derive(Debug)]
 pub struct Mycrm {
-    conn: Conn,
+    pub(super) conn: Conn,
     auth: Auth,
     /// Shared by concurrent requests: one fetch serves them all.
     token: Mutex<Option<Token>>,
@@ -221,13 +227,30 @@ impl Mycrm {
 
     /// A request with the bearer token; a 401 fetches a new token once and tries again.
     async fn send(&self, method: Method, path: &str, params: &[(String, String)]) -> Result<Reply> {
+        self.send_to(method, self.conn.url(path), params, None)
+            .await
+    }
+
+    /// A request with the bearer token; a 401 fetches a new token once and tries again.
+    async fn send_to(
+        &self,
+        method: Method,
+        url: url::Url,
+        params: &[(String, String)],
+        body: Option<&serde_json::Value>,
+    ) -> Result<Reply> {
         let build = |token: &Secret| {
-            self.conn
+            let req = self
+                .conn
                 .http
-                .request(method.clone(), self.conn.url(path))
+                .request(method.clone(), url.clone())
                 .query(params)
                 .bearer_auth(token.expose())
-                .header(reqwest::header::ACCEPT, "application/json")
+                .header(reqwest::header::ACCEPT, "application/json");
+            match body {
+                Some(b) => req.json(b),
+                None => req,
+            }
         };
         let token = self.bearer(None).await?;
         let reply = self.conn.http.send(build(&token)).await?;
@@ -240,6 +263,80 @@ impl Mycrm {
         }
         let token = self.bearer(Some(&token)).await?;
         self.conn.http.send(build(&token)).await
+    }
+
+    /// `Authorization` for requests to the API's own host (recordings served there).
+    pub async fn auth_headers(&self) -> Result<reqwest::header::HeaderMap> {
+        let token = self.bearer(None).await?;
+        Ok(super::bearer_headers(&token))
+    }
+
+    /// `GET /calltrackings/{id}/recording`: a fresh link (`download_url` is pre-signed and
+    /// expires).
+    pub async fn fresh_recording_url(&self, id: &str) -> Result<Option<String>> {
+        let reply = self
+            .send(
+                Method::GET,
+                &format!("{LIST}/{}/recording", super::path_segment(id)),
+                &[],
+            )
+            .await?;
+        if reply.status == StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        self.conn.check(&reply, error_message)?;
+        let body: wire::RecordingResponse = reply.json("mycrm")?;
+        Ok(body.recording.and_then(|r| r.url).filter(|u| !u.is_empty()))
+    }
+
+    /// Bulk `DELETE /calltrackings` with an explicit id list, at most 100 ids a request.
+    pub fn plan_delete(&self, ids: &[String]) -> Result<Vec<super::Planned>> {
+        super::chunks(ids, |chunk| super::Planned {
+            method: Method::DELETE,
+            url: self.conn.url(LIST),
+            body: Some(serde_json::json!({ "calltrackings": numeric(chunk) })),
+            ids: chunk.to_vec(),
+        })
+    }
+
+    /// Bulk `PATCH /calltrackings?filters[id]=1,2,3` with the operations body.
+    pub fn plan_assign(
+        &self,
+        ids: &[String],
+        a: &super::Assignment,
+    ) -> Result<Vec<super::Planned>> {
+        let mut operations = Vec::new();
+        for (path, value) in [
+            ("/assignment/user", a.user),
+            ("/assignment/property", a.property),
+            ("/assignment/lead", a.lead),
+        ] {
+            if let Some(v) = value {
+                operations.push(serde_json::json!({"op": "replace", "path": path, "value": v}));
+            }
+        }
+        if a.seen {
+            // NOTE: the doc types /seen's value as an integer without saying which; 1 is sent.
+            operations.push(serde_json::json!({"op": "replace", "path": "/seen", "value": 1}));
+        }
+        super::chunks(ids, |chunk| {
+            let mut url = self.conn.url(LIST);
+            url.query_pairs_mut()
+                .append_pair("filters[id]", &chunk.join(","));
+            super::Planned {
+                method: Method::PATCH,
+                url,
+                body: Some(serde_json::json!({ "operations": operations })),
+                ids: chunk.to_vec(),
+            }
+        })
+    }
+
+    pub async fn execute(&self, p: &super::Planned) -> Result<()> {
+        let reply = self
+            .send_to(p.method.clone(), p.url.clone(), &[], p.body.as_ref())
+            .await?;
+        self.conn.check(&reply, error_message)
     }
 
     pub async fn page(&self, q: &Query, at: &PageRef) -> Result<Page> {
@@ -278,6 +375,16 @@ impl Mycrm {
         let raw = RawValue::from_string(record.to_string())?;
         with_raw(&raw, true, &reply)
     }
+}
+
+/// Ids as numbers where they are (the doc's examples), else as given.
+fn numeric(ids: &[String]) -> Vec<serde_json::Value> {
+    ids.iter()
+        .map(|i| {
+            i.parse::<u64>()
+                .map_or_else(|_| i.clone().into(), serde_json::Value::from)
+        })
+        .collect()
 }
 
 fn error_message(reply: &Reply) -> Option<String> {

@@ -77,3 +77,16 @@ pub struct ErrorBody {
     #[serde(default)]
     pub error_description: Option<String>,
 }
+
+/// `GET /calltrackings/{id}/recording`: `{"recording": {"url": "..."}}`.
+#[derive(Debug, Deserialize)]
+pub struct RecordingResponse {
+    #[serde(default)]
+    pub recording: Option<RecordingUrl>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RecordingUrl {
+    #[serde(default)]
+    pub url: Option<String>,
+}

@@ -1,0 +1,185 @@
+//! `calls assign` and `calls delete`: planned requests through the one gate, then per-id
+//! results.
+
+use std::sync::Arc;
+
+use anyhow::Result;
+use futures_util::stream::{self, StreamExt};
+
+use crate::cli::{AssignArgs, DeleteArgs};
+use crate::error::{usage, Exit, Failure};
+use crate::gate::{self, Gate, Go};
+use crate::http::Http;
+use crate::pager::Pager;
+use crate::resolve::{self, Settings};
+use crate::term;
+use crate::vendors::{Assignment, Backend, Operation, Planned};
+
+pub async fn delete(s: &Settings, args: &DeleteArgs) -> Result<()> {
+    let vendor = s.profile.vendor;
+    if !vendor.supports(Operation::Delete) {
+        return Err(vendor.unsupported(Operation::Delete).into());
+    }
+    if !args.ids.is_empty() && !args.filters.is_empty() {
+        return usage("give call ids or filters, not both");
+    }
+    if args.ids.is_empty() && args.filters.is_empty() {
+        return Err(Failure::usage(
+            "delete needs call ids, or at least one filter to select calls",
+        )
+        .hint("e.g. calls delete --from 2024-01-01 --to 2024-01-31 --dry-run")
+        .into());
+    }
+    let backend = Arc::new(Backend::new(&s.profile, Http::new(s.http.clone())?)?);
+    let ids = if args.ids.is_empty() {
+        let query = resolve::query(&args.filters, s, None, false)?;
+        let plan = backend.plan(&query)?;
+        let mut calls = Vec::new();
+        Pager {
+            backend: backend.clone(),
+            query: Arc::new(query),
+            plan: &plan,
+            concurrency: s.concurrency,
+            progress: s.progress,
+        }
+        .run(&mut calls)
+        .await?;
+        let ids: Vec<String> = calls.into_iter().map(|c| c.id).collect();
+        if ids.is_empty() {
+            term::log("no calls match: nothing to delete");
+            return Ok(());
+        }
+        let preview: Vec<&str> = ids.iter().take(10).map(String::as_str).collect();
+        let more = if ids.len() > 10 {
+            format!(", ... ({} more)", ids.len() - 10)
+        } else {
+            String::new()
+        };
+        let verb = if ids.len() == 1 { "matches" } else { "match" };
+        term::log(&format!(
+            "{} {verb}: {}{more}",
+            n_calls(ids.len()),
+            preview.join(", ")
+        ));
+        ids
+    } else {
+        args.ids.clone()
+    };
+    let planned = backend.plan_delete(&ids)?;
+    let what = format!("{} on {}", n_calls(ids.len()), target(s));
+    if gate::pass(
+        Gate {
+            dry_run: args.dry_run,
+            yes: args.yes,
+        },
+        "delete",
+        ids.len(),
+        &what,
+        &planned,
+        true,
+    )? == Go::DryRun
+    {
+        return Ok(());
+    }
+    report(&backend, &planned, s.concurrency, "deleted").await
+}
+
+pub async fn assign(s: &Settings, args: &AssignArgs) -> Result<()> {
+    let vendor = s.profile.vendor;
+    if !vendor.supports(Operation::Assign) {
+        return Err(vendor.unsupported(Operation::Assign).into());
+    }
+    let assignment = Assignment {
+        user: args.user,
+        property: args.property,
+        lead: args.lead,
+        seen: args.seen,
+    };
+    if assignment == Assignment::default() {
+        return usage("assign needs at least one of --user, --property, --lead, --seen");
+    }
+    let backend = Arc::new(Backend::new(&s.profile, Http::new(s.http.clone())?)?);
+    let planned = backend.plan_assign(&args.ids, &assignment)?;
+    let what = format!("{} on {}", n_calls(args.ids.len()), target(s));
+    if gate::pass(
+        Gate {
+            dry_run: args.dry_run,
+            yes: true,
+        },
+        "assign",
+        args.ids.len(),
+        &what,
+        &planned,
+        false,
+    )? == Go::DryRun
+    {
+        return Ok(());
+    }
+    report(&backend, &planned, s.concurrency, "assigned").await
+}
+
+fn n_calls(n: usize) -> String {
+    if n == 1 {
+        "1 call".into()
+    } else {
+        format!("{n} calls")
+    }
+}
+
+fn target(s: &Settings) -> String {
+    match &s.profile.name {
+        Some(p) => format!("{} (profile '{p}')", s.profile.vendor),
+        None => s.profile.vendor.to_string(),
+    }
+}
+
+/// Sends the planned requests and reports each id: `deleted 123` on stdout, failures on stderr.
+/// Exit 5 when some failed and others did not, 1 when all failed.
+async fn report(
+    backend: &Backend,
+    planned: &[Planned],
+    concurrency: usize,
+    done: &str,
+) -> Result<()> {
+    let mut results: Vec<(&Planned, Result<()>)> = stream::iter(planned)
+        .map(|p| async move { (p, backend.execute(p).await) })
+        .buffered(concurrency.max(1))
+        .collect()
+        .await;
+    // Rejected credentials are one error for the whole run (exit 3), not a list of failures.
+    if let Some(i) = results.iter().position(|(_, r)| {
+        r.as_ref()
+            .is_err_and(|e| crate::error::classify(e).0 == Exit::Auth)
+    }) {
+        return results.swap_remove(i).1;
+    }
+    let (mut ok, mut failed) = (0usize, Vec::new());
+    for (p, result) in &results {
+        for id in &p.ids {
+            match result {
+                Ok(()) => {
+                    ok += 1;
+                    println!("{done} {id}");
+                }
+                Err(e) => {
+                    term::log(&format!(
+                        "failed {id}: {}",
+                        crate::redact::scrub(&format!("{e:#}"))
+                    ));
+                    failed.push(id.as_str());
+                }
+            }
+        }
+    }
+    term::log(&format!("{done} {ok} of {}", n_calls(ok + failed.len())));
+    if failed.is_empty() {
+        return Ok(());
+    }
+    let exit = if ok > 0 { Exit::Partial } else { Exit::Failed };
+    let shown: Vec<&str> = failed.iter().take(20).copied().collect();
+    Err(Failure::new(
+        exit,
+        format!("{} failed: {}", failed.len(), shown.join(", ")),
+    )
+    .into())
+}

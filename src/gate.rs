@@ -1,0 +1,67 @@
+//! The one gate destructive commands pass before they reach a backend: never an empty id list,
+//! `--dry-run` prints what would be sent and sends nothing, and a deletion asks first on a
+//! terminal and refuses without `--yes` when nobody can answer.
+
+use std::io::{BufRead, Write};
+
+use anyhow::Result;
+
+use crate::error::{Exit, Failure};
+use crate::vendors::Planned;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Gate {
+    pub dry_run: bool,
+    pub yes: bool,
+}
+
+/// Whether to send.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Go {
+    Send,
+    DryRun,
+}
+
+/// `action` is "delete" or "assign"; `what` names the target ("3 calls on famulor (profile x)").
+pub fn pass(
+    gate: Gate,
+    action: &str,
+    count: usize,
+    what: &str,
+    planned: &[Planned],
+    confirm: bool,
+) -> Result<Go> {
+    if count == 0 || planned.is_empty() || planned.iter().any(|p| p.ids.is_empty()) {
+        // NOTE: an empty list is never sent: to myCRM it would mean every record.
+        return Err(Failure::usage(format!("nothing to {action}: no call ids")).into());
+    }
+    if gate.dry_run {
+        println!(
+            "dry run: would {action} {what} with {} request(s):",
+            planned.len()
+        );
+        for p in planned {
+            println!("{p}");
+        }
+        return Ok(Go::DryRun);
+    }
+    if confirm && !gate.yes {
+        if !crate::term::stdin_is_tty() {
+            return Err(Failure::usage(format!(
+                "refusing to {action} without --yes: stdin is not a terminal"
+            ))
+            .hint("check first with --dry-run, then add --yes")
+            .into());
+        }
+        eprint!("{action} {what}? This cannot be undone. Type 'yes' to go on: ");
+        std::io::stderr().flush()?;
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        if !matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+            return Err(
+                Failure::new(Exit::Failed, format!("canceled: nothing was {action}d")).into(),
+            );
+        }
+    }
+    Ok(Go::Send)
+}
