@@ -1,0 +1,287 @@
+//! `calls assign` and `calls delete`: the gate, and that exactly the given calls are touched.
+
+mod common;
+
+use common::*;
+
+use calls::sandbox::Sandbox;
+use calls::vendors::Vendor;
+
+fn ids(sb: &Sandbox, vendor: Vendor) -> Vec<String> {
+    truth(sb, vendor).into_iter().map(|c| c.id).collect()
+}
+
+fn writes(sb: &Sandbox, vendor: Vendor) -> Vec<calls::sandbox::Recorded> {
+    sb.requests()
+        .into_iter()
+        .filter(|r| {
+            r.path.starts_with(&format!("/{vendor}/"))
+                && matches!(r.method.as_str(), "DELETE" | "PATCH")
+        })
+        .collect()
+}
+
+#[test]
+fn dry_run_and_a_closed_stdin_change_nothing() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    for vendor in [Vendor::Famulor, Vendor::Mycrm] {
+        let all = ids(&sb, vendor);
+        let some = &all[..3];
+        let r = run(home
+            .cmd()
+            .args(["-p", vendor.id(), "delete", "--dry-run"])
+            .args(some));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stdout.starts_with(&format!(
+                "dry run: would delete 3 calls on {vendor} (profile '{vendor}')"
+            )),
+            "{}",
+            r.stdout
+        );
+        assert!(
+            some.iter().all(|id| r.stdout.contains(id.as_str())),
+            "{}",
+            r.stdout
+        );
+        // assert_cmd gives no stdin: as in cron.
+        let r = run(home.cmd().args(["-p", vendor.id(), "delete"]).args(some));
+        assert_eq!(r.code, 2);
+        assert!(
+            r.stderr
+                .contains("refusing to delete without --yes: stdin is not a terminal"),
+            "{}",
+            r.stderr
+        );
+        assert!(writes(&sb, vendor).is_empty(), "{vendor}: nothing was sent");
+        assert_eq!(ids(&sb, vendor), all);
+    }
+    let r = run(home.cmd().args([
+        "-p",
+        "mycrm",
+        "assign",
+        "2900001",
+        "--user",
+        "7",
+        "--dry-run",
+    ]));
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("PATCH http://") && r.stdout.contains("/calltrackings?filters[id]=2900001 {\"operations\":[{\"op\":\"replace\",\"path\":\"/assignment/user\",\"value\":7}]}"), "{}", r.stdout);
+    assert!(writes(&sb, Vendor::Mycrm).is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn on_a_terminal_delete_asks_first() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    let all = ids(&sb, Vendor::Famulor);
+    let bin = assert_cmd::cargo::cargo_bin("calls");
+    let ask = |answer: &str, id: &str| {
+        // script(1) gives the command a terminal; the answer is typed into it.
+        let cmd = format!("{} delete {id}", bin.display());
+        let mut child = std::process::Command::new("script")
+            .args(["-qec", &cmd, "/dev/null"])
+            .env("HOME", home.dir.path())
+            .env("XDG_CONFIG_HOME", home.path(".config"))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        writeln!(child.stdin.take().unwrap(), "{answer}").unwrap();
+        let out = child.wait_with_output().unwrap();
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let said = ask("no", &all[0]);
+    assert!(
+        said.contains("This cannot be undone. Type 'yes' to go on:")
+            && said.contains("canceled: nothing was deleted"),
+        "{said}"
+    );
+    assert_eq!(ids(&sb, Vendor::Famulor), all);
+    let said = ask("yes", &all[0]);
+    assert!(said.contains(&format!("deleted {}", all[0])), "{said}");
+    assert_eq!(ids(&sb, Vendor::Famulor), all[1..].to_vec());
+}
+
+#[test]
+fn famulor_deletes_exactly_the_given_ids_one_request_each() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    let all = ids(&sb, Vendor::Famulor);
+    let gone = [all[5].clone(), all[17].clone(), all[300].clone()];
+    let r = run(home.cmd().args(["delete", "--yes"]).args(&gone).arg("4711"));
+    assert_eq!(r.code, 5, "one unknown id: partly done: {}", r.stderr);
+    for id in &gone {
+        assert!(
+            r.stdout.contains(&format!("deleted {id}\n")),
+            "{}",
+            r.stdout
+        );
+    }
+    assert!(
+        r.stderr
+            .contains("failed 4711: Call not found or does not belong to the authenticated user"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("error: 1 failed: 4711"), "{}", r.stderr);
+    let left = ids(&sb, Vendor::Famulor);
+    assert_eq!(left.len(), all.len() - 3);
+    assert!(all
+        .iter()
+        .filter(|id| !gone.contains(id))
+        .all(|id| left.contains(id)));
+    let sent = writes(&sb, Vendor::Famulor);
+    assert_eq!(sent.len(), 4);
+    assert!(sent
+        .iter()
+        .all(|r| r.method == "DELETE" && r.path.starts_with("/famulor/api/user/calls/")));
+}
+
+#[test]
+fn mycrm_deletes_in_chunks_of_100_and_never_sends_an_empty_list() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    let all = ids(&sb, Vendor::Mycrm);
+    // A filter that matches nothing: nothing is sent (an empty list would delete everything).
+    let r = run(home.cmd().args([
+        "-p",
+        "mycrm",
+        "delete",
+        "--yes",
+        "--number",
+        "+1 000 000 0000",
+        "--from",
+        FROM,
+        "--to",
+        TO,
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no calls match: nothing to delete"),
+        "{}",
+        r.stderr
+    );
+    assert!(writes(&sb, Vendor::Mycrm).is_empty());
+    assert_eq!(ids(&sb, Vendor::Mycrm).len(), 400);
+
+    let gone: Vec<String> = all.iter().step_by(2).take(150).cloned().collect();
+    let r = run(home
+        .cmd()
+        .args(["-p", "mycrm", "delete", "--yes"])
+        .args(&gone));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.lines().count(), 150);
+    let sent = writes(&sb, Vendor::Mycrm);
+    assert_eq!(sent.len(), 2, "100 + 50");
+    let left = ids(&sb, Vendor::Mycrm);
+    assert_eq!(left.len(), 250);
+    assert!(gone.iter().all(|id| !left.contains(id)));
+    assert!(all
+        .iter()
+        .filter(|id| !gone.contains(id))
+        .all(|id| left.contains(id)));
+}
+
+#[test]
+fn mycrm_delete_by_filter_lists_first_then_deletes_those() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    let canceled: Vec<String> = truth(&sb, Vendor::Mycrm)
+        .into_iter()
+        .filter(|c| c.status == calls::call::Status::Canceled)
+        .map(|c| c.id)
+        .collect();
+    assert!(!canceled.is_empty());
+    let r = run(home.cmd().args([
+        "-p", "mycrm", "delete", "--yes", "--status", "canceled", "--from", FROM, "--to", TO,
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("{} calls match: ", canceled.len())),
+        "{}",
+        r.stderr
+    );
+    let left = ids(&sb, Vendor::Mycrm);
+    assert_eq!(left.len(), 400 - canceled.len());
+    assert!(canceled.iter().all(|id| !left.contains(id)));
+    let r = run(home.cmd().args(["-p", "mycrm", "delete", "--yes"]));
+    assert_eq!(r.code, 2, "neither ids nor filters: {}", r.stderr);
+}
+
+#[test]
+fn mycrm_assign_touches_exactly_the_given_ids() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    let all = ids(&sb, Vendor::Mycrm);
+    let chosen: Vec<String> = all.iter().skip(10).take(120).cloned().collect();
+    let r = run(home
+        .cmd()
+        .args([
+            "-p",
+            "mycrm",
+            "assign",
+            "--user",
+            "77",
+            "--property",
+            "5",
+            "--lead",
+            "9",
+            "--seen",
+        ])
+        .args(&chosen));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.lines().count(), 120);
+    let sent = writes(&sb, Vendor::Mycrm);
+    assert_eq!(sent.len(), 2, "100 + 20");
+    assert_eq!(
+        sent[0].param("filters[id]").unwrap().split(',').count(),
+        100
+    );
+    let world = sb.world(Vendor::Mycrm);
+    for t in &world.calls {
+        let id = (2_900_000 + t.seq as u64).to_string();
+        if chosen.contains(&id) {
+            assert_eq!(
+                (
+                    t.assigned.user,
+                    t.assigned.property,
+                    t.assigned.lead,
+                    t.assigned.seen
+                ),
+                (Some(77), Some(5), Some(9), true)
+            );
+        } else {
+            assert_eq!(t.assigned, Default::default(), "{id} untouched");
+        }
+    }
+    drop(world);
+    let r = run(home.cmd().args(["-p", "mycrm", "assign", "2900001"]));
+    assert_eq!(r.code, 2);
+    assert!(r
+        .stderr
+        .contains("assign needs at least one of --user, --property, --lead, --seen"));
+}
+
+#[test]
+fn vendors_without_the_capability_exit_4_before_any_request() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    let r = run(home.cmd().args(["-p", "callcap", "delete", "--yes", "x"]));
+    assert_eq!(r.code, 4);
+    assert!(
+        r.stderr
+            .contains("error: callcap does not support `delete`")
+            && r.stderr.contains("vendors that can: famulor, mycrm"),
+        "{}",
+        r.stderr
+    );
+    let r = run(home.cmd().args(["-p", "famulor", "assign", "1", "--seen"]));
+    assert_eq!(r.code, 4);
+    assert!(r.stderr.contains("vendors that can: mycrm"), "{}", r.stderr);
+    assert!(sb.requests().is_empty());
+}

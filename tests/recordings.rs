@@ -1,0 +1,416 @@
+//! `calls recording` against the sandbox: the bytes, the names, the reruns, the failures, and
+//! where credentials go.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+use calls::sandbox::{Options, Sandbox};
+use calls::vendors::Vendor;
+
+const WINDOW: &[&str] = &["--from", "2025-05-20", "--to", TO];
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in entries.filter_map(|e| e.ok()) {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+fn manifest(path: &Path) -> Vec<HashMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            headers
+                .iter()
+                .zip(rec.unwrap().iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+fn fetch(url: &str) -> Vec<u8> {
+    runtime().block_on(async {
+        reqwest::get(url)
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap()
+            .to_vec()
+    })
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn every_vendor_downloads_the_servers_bytes_and_a_rerun_asks_nothing() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    for vendor in [
+        Vendor::Famulor,
+        Vendor::Evolux,
+        Vendor::Callcap,
+        Vendor::Mycrm,
+    ] {
+        let dir = format!("rec-{vendor}");
+        let r = run(home
+            .cmd()
+            .args([
+                "-p",
+                vendor.id(),
+                "recording",
+                "--dir",
+                &dir,
+                "--manifest",
+                "m.csv",
+            ])
+            .args(WINDOW));
+        assert_eq!(r.code, 0, "{vendor}: {}", r.stderr);
+        let want: Vec<calls::call::Call> = sb
+            .expected(
+                vendor,
+                at("2025-05-20T00:00:00Z"),
+                at("2025-06-01T00:00:00Z"),
+            )
+            .into_iter()
+            .collect();
+        let with = want.iter().filter(|c| c.recording_url.is_some()).count();
+        assert!(with > 5, "{vendor}");
+        assert!(
+            r.stderr.contains(&format!("downloaded {with} (")),
+            "{vendor}: {}",
+            r.stderr
+        );
+        assert!(
+            r.stderr
+                .contains(&format!("without recording {}", want.len() - with)),
+            "{vendor}: {}",
+            r.stderr
+        );
+        let rows = manifest(&home.path("m.csv"));
+        assert_eq!(rows.len(), want.len(), "{vendor}: one row a call");
+        for row in rows.iter().filter(|r| r["status"] == "downloaded") {
+            let saved = std::fs::read(home.path(&row["path"])).unwrap();
+            assert_eq!(sha256(&saved), row["sha256"], "{vendor}");
+            assert_eq!(saved.len().to_string(), row["bytes"]);
+            assert_eq!(&saved[..4], b"RIFF", "{vendor}: real audio");
+        }
+        // Bytes identical to the server's (Famulor's and Callcap's links are plain URLs).
+        if matches!(vendor, Vendor::Famulor | Vendor::Callcap) {
+            let call = want.iter().find(|c| c.recording_url.is_some()).unwrap();
+            let row = rows.iter().find(|r| r["id"] == call.id).unwrap();
+            assert_eq!(
+                std::fs::read(home.path(&row["path"])).unwrap(),
+                fetch(call.recording_url.as_ref().unwrap())
+            );
+        }
+        // Again: everything is complete already, so not one recording request.
+        let before = (
+            sb.recording_requests().len(),
+            sb.requests()
+                .iter()
+                .filter(|q| q.path.contains("recording"))
+                .count(),
+        );
+        let r = run(home
+            .cmd()
+            .args(["-p", vendor.id(), "recording", "--dir", &dir])
+            .args(WINDOW));
+        assert_eq!(r.code, 0, "{vendor}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                "downloaded 0 (0 B), skipped {with} already complete"
+            )),
+            "{vendor}: {}",
+            r.stderr
+        );
+        let after = (
+            sb.recording_requests().len(),
+            sb.requests()
+                .iter()
+                .filter(|q| q.path.contains("recording"))
+                .count(),
+        );
+        assert_eq!(before, after, "{vendor}: a rerun downloads nothing");
+        // --overwrite fetches again.
+        let r = run(home
+            .cmd()
+            .args(["-p", vendor.id(), "recording", "--dir", &dir, "--overwrite"])
+            .args(WINDOW));
+        assert_eq!(r.code, 0, "{vendor}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!("downloaded {with} (")),
+            "{vendor}: {}",
+            r.stderr
+        );
+        let again = (
+            sb.recording_requests().len(),
+            sb.requests()
+                .iter()
+                .filter(|q| q.path.contains("recording"))
+                .count(),
+        );
+        assert!(again.0 + again.1 >= after.0 + after.1 + with, "{vendor}");
+    }
+}
+
+#[test]
+fn credentials_never_reach_the_recording_host() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    for vendor in [
+        Vendor::Famulor,
+        Vendor::Evolux,
+        Vendor::Callcap,
+        Vendor::Mycrm,
+    ] {
+        let r = run(home
+            .cmd()
+            .args(["-p", vendor.id(), "recording", "--dir", "r", "-v"])
+            .args(WINDOW));
+        assert_eq!(r.code, 0, "{vendor}: {}", r.stderr);
+    }
+    let seen = sb.recording_requests();
+    assert!(seen.len() > 20);
+    for q in &seen {
+        for secret in ["authorization", "token", "api-key"] {
+            assert!(q.header(secret).is_none(), "{} carried {secret}", q.path);
+        }
+        assert!(!q.query.iter().any(|(k, _)| k == "api-key"));
+    }
+    // Evolux's recordings are on its API host, behind the token; a third of them redirect to
+    // the recording host, which got no token (checked above).
+    let on_api: Vec<_> = sb
+        .requests()
+        .into_iter()
+        .filter(|q| q.path.starts_with("/evolux/api/v1/dialer/call/"))
+        .collect();
+    assert!(
+        !on_api.is_empty()
+            && on_api
+                .iter()
+                .all(|q| q.header("token") == Some("evolux-sandbox-token"))
+    );
+    assert!(
+        seen.iter().any(|q| q.path.starts_with("/evolux/rec-")),
+        "some Evolux recordings were redirected"
+    );
+}
+
+#[test]
+fn broken_links_fail_without_leaving_files_and_exit_5() {
+    let sb = sandbox(Options {
+        recording_faults: 0.3,
+        ..options()
+    });
+    let home = Home::with_sandbox(&sb);
+    let r = run(home
+        .cmd()
+        .args(["recording", "--dir", "r", "--manifest", "m.csv"])
+        .args(WINDOW));
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    let rows = manifest(&home.path("m.csv"));
+    let failed: Vec<&HashMap<String, String>> =
+        rows.iter().filter(|r| r["status"] == "failed").collect();
+    assert!(!failed.is_empty() && rows.iter().any(|r| r["status"] == "downloaded"));
+    for row in &failed {
+        assert!(
+            r.stderr.contains(&format!("failed {}: ", row["id"])),
+            "{}",
+            r.stderr
+        );
+        assert!(
+            !home.path(&row["path"]).exists(),
+            "an error body is never saved as audio: {}",
+            row["path"]
+        );
+    }
+    assert!(
+        r.stderr.contains("(the link has expired)") || r.stderr.contains("instead of audio"),
+        "{}",
+        r.stderr
+    );
+    let ids: Vec<&str> = failed.iter().map(|r| r["id"].as_str()).collect();
+    assert!(
+        r.stderr
+            .contains(&format!("error: {} recordings failed: ", failed.len())),
+        "{}",
+        r.stderr
+    );
+    assert!(ids.iter().all(|id| r.stderr.contains(id)));
+    assert!(files(&home.path("r"))
+        .iter()
+        .all(|p| !p.to_string_lossy().ends_with(".part")));
+    for p in files(&home.path("r")) {
+        assert_eq!(&std::fs::read(&p).unwrap()[..4], b"RIFF", "{}", p.display());
+    }
+}
+
+#[test]
+fn names_from_vendor_data_stay_inside_the_dir() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    // Campaign 378 is called "Webinar ../../follow-up"; Callcap ids hold ':'.
+    for vendor in ["famulor", "callcap"] {
+        let r = run(home
+            .cmd()
+            .args([
+                "-p",
+                vendor,
+                "recording",
+                "--dir",
+                "r",
+                "--name",
+                "{campaign}/{date}/{id}-{agent}.{ext}",
+            ])
+            .args(WINDOW));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let root = home.path("r");
+    let all = files(&root);
+    assert!(
+        all.iter()
+            .any(|p| p.to_string_lossy().contains("Webinar ____follow-up")),
+        "{all:?}"
+    );
+    for p in &all {
+        assert!(calls::recording::inside(&root, p), "{}", p.display());
+        let rel = p.strip_prefix(&root).unwrap().to_string_lossy().to_string();
+        assert!(!rel.contains("..") && !rel.contains(':'), "{rel}");
+    }
+    assert!(files(home.dir.path())
+        .iter()
+        .all(|p| p.starts_with(&root) || !p.to_string_lossy().ends_with(".wav")));
+    for bad in ["../{id}.{ext}", "/tmp/{id}", "{id}/../../x", "{nope}"] {
+        let r = run(home
+            .cmd()
+            .args(["recording", "--dir", "r", "--name", bad])
+            .args(WINDOW));
+        assert_eq!(r.code, 2, "{bad}: {}", r.stderr);
+        assert!(r.stderr.starts_with("error: --name:"), "{}", r.stderr);
+    }
+}
+
+#[test]
+fn one_recording_to_stdout_by_id() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    let call = sb
+        .expected(
+            Vendor::Callcap,
+            at("2025-05-01T00:00:00Z"),
+            at("2025-06-01T00:00:00Z"),
+        )
+        .into_iter()
+        .find(|c| c.recording_url.is_some())
+        .unwrap();
+    let out = home
+        .cmd()
+        .args(["-p", "callcap", "recording", &call.id, "--output", "-"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.stdout, fetch(call.recording_url.as_ref().unwrap()));
+    let r = run(home
+        .cmd()
+        .args(["-p", "callcap", "recording", "a", "b", "--output", "-"]));
+    assert_eq!(r.code, 2);
+    // By id where the vendor has no single-call lookup: a typed refusal, before any request.
+    let r = run(home.cmd().args(["-p", "evolux", "recording", "48000001"]));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("hint: select the recordings by filters"),
+        "{}",
+        r.stderr
+    );
+    let r = run(home
+        .cmd()
+        .args(["-p", "brightcall", "recording"])
+        .args(WINDOW));
+    assert_eq!(r.code, 4);
+    assert!(
+        r.stderr.contains("its API documents no recording download"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_downloads_exits_130_and_leaves_no_part_file() {
+    let sb = sandbox(Options {
+        latency: std::time::Duration::from_millis(300),
+        ..options()
+    });
+    let home = Home::with_sandbox(&sb);
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("calls"))
+        .args([
+            "recording",
+            "--dir",
+            "r",
+            "--from",
+            "2025-05-01",
+            "--to",
+            TO,
+        ])
+        .env("HOME", home.dir.path())
+        .env("XDG_CONFIG_HOME", home.path(".config"))
+        .current_dir(home.dir.path())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // The listing takes one 300 ms answer; then downloads are in flight.
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    let parts_during = files(&home.path("r"))
+        .iter()
+        .filter(|p| p.to_string_lossy().ends_with(".part"))
+        .count();
+    assert!(std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    assert!(parts_during > 0, "downloads were under way");
+    let left: Vec<_> = files(&home.path("r"))
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with(".part"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn a_sandbox_recording_is_a_real_wav() {
+    let w = calls::sandbox::wav(7, calls::sandbox::RECORDING_SAMPLES);
+    assert_eq!(&w[..4], b"RIFF");
+    assert_eq!(&w[8..16], b"WAVEfmt ");
+    assert_eq!(w.len(), 44 + 2 * calls::sandbox::RECORDING_SAMPLES as usize);
+    let _ = Sandbox::credentials(Vendor::Famulor);
+}
