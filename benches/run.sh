@@ -84,3 +84,34 @@ if [[ $which == all || $which == memory ]]; then
     stop_sandbox
   done
 fi
+
+if [[ $which == all || $which == recordings ]]; then
+  echo "== 4. recordings: ~1,000 recordings of ~200 KB, 20 ms latency, --concurrency 8, vs xargs -P 8 curl"
+  sandbox --calls 1750 --latency 20
+  window=(--from 2025-01-01 --to 2025-06-01)
+  # The same URLs the recording command will fetch (Famulor's links need no credentials).
+  "$bin" --config "$cfg" -p famulor -q export "${window[@]}" -o csv --fields recording_url | tail -n +2 | grep -v '^"*$' > "$work/urls.txt"
+  n=$(wc -l < "$work/urls.txt")
+  ours=999; theirs=999
+  for _ in 1 2 3; do
+    rm -rf "$work/rec" "$work/curl"; mkdir -p "$work/curl"
+    t0=$(seconds)
+    "$bin" --config "$cfg" -p famulor -q --concurrency 8 recording "${window[@]}" --dir "$work/rec"
+    t1=$(seconds)
+    xargs -P 8 -n 16 curl -s -f --output-dir "$work/curl" --remote-name-all < "$work/urls.txt"
+    t2=$(seconds)
+    ours=$(python3 -c "print(min($ours, $t1 - $t0))")
+    theirs=$(python3 -c "print(min($theirs, $t2 - $t1))")
+  done
+  got=$(find "$work/rec" -type f | wc -l)
+  bytes=$(du -sb "$work/rec" | cut -f1)
+  stop_sandbox
+  python3 - <<PY
+n, got, bytes, ours, theirs = $n, $got, $bytes, $ours, $theirs
+print(f"{got} of {n} recordings, {bytes / 1e6:.0f} MB")
+print(f"calls recording: {ours:.2f} s ({got / ours:.0f} files/s, best of 3)")
+print(f"xargs -P 8 curl:  {theirs:.2f} s ({n / theirs:.0f} files/s)")
+print(f"throughput ratio calls / curl: {theirs / ours:.2f}")
+PY
+fi
+
