@@ -19,8 +19,12 @@
 //!                  │
 //!                  ▼ pager.rs: pages in order, fetched ahead, de-duplicated, filtered, --limit
 //!        output/: table · csv · json · ndjson writers over any `W: Write`,
-//!                 stdout or a file replaced atomically
+//!                 stdout, or a file replaced (or appended to) atomically
 //! ```
+//!
+//! Beside the listing path: `state.rs` (`export --since-last`), `recording.rs` (safe names,
+//! downloads through `Http::download`, which alone decides where credentials go), and `gate.rs`,
+//! the one gate `assign` and `delete` pass before a backend sends their planned requests.
 //!
 //! `sandbox/` serves fake vendor APIs (deterministic data, fault injection) for `calls
 //! sandbox`, `--sandbox` and the tests. Errors are `anyhow` with context; `error::Failure`
