@@ -79,9 +79,12 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Says where a filter runs. Filters the query does not use are left out, so a backend can
+    /// state everything it pushes down without checking what was asked.
     pub fn set(&mut self, filter: Filter, applied: Applied) {
-        self.entries.retain(|(f, _)| *f != filter);
-        self.entries.push((filter, applied));
+        if let Some(entry) = self.entries.iter_mut().find(|(f, _)| *f == filter) {
+            entry.1 = applied;
+        }
     }
 
     fn client_checks(&self, filter: Filter) -> bool {

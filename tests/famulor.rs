@@ -6,10 +6,8 @@ mod common;
 use common::*;
 
 use calls::call::{Direction, Status};
-use calls::http::{Http, HttpOptions};
-use calls::pager::Pager;
 use calls::query::Query;
-use calls::vendors::{Backend, Vendor};
+use calls::vendors::Vendor;
 
 fn query() -> Query {
     Query {
@@ -31,35 +29,6 @@ fn query() -> Query {
     }
 }
 
-fn backend(sb: &calls::sandbox::Sandbox) -> Backend {
-    Backend::new(
-        &sb.profile(Vendor::Famulor),
-        Http::new(HttpOptions::default()).unwrap(),
-    )
-    .unwrap()
-}
-
-fn fetch(
-    sb: &calls::sandbox::Sandbox,
-    q: &Query,
-    concurrency: usize,
-) -> anyhow::Result<Vec<calls::call::Call>> {
-    let b = backend(sb);
-    let plan = b.plan(q)?;
-    let mut out = Vec::new();
-    runtime().block_on(
-        Pager {
-            backend: std::sync::Arc::new(b),
-            query: std::sync::Arc::new(q.clone()),
-            plan: &plan,
-            concurrency,
-            progress: false,
-        }
-        .run(&mut out),
-    )?;
-    Ok(out)
-}
-
 #[test]
 fn sends_whole_days_with_auth_and_json_accept_and_cuts_the_exact_window() {
     let sb = sandbox(calls::sandbox::Options {
@@ -67,7 +36,7 @@ fn sends_whole_days_with_auth_and_json_accept_and_cuts_the_exact_window() {
         ..options()
     });
     let q = query();
-    let got = fetch(&sb, &q, 1).unwrap();
+    let got = fetch(&sb, Vendor::Famulor, &q, 1).unwrap();
     assert_eq!(got, sb.expected(Vendor::Famulor, q.from, q.to));
     let reqs = sb.requests();
     assert!(reqs.len() > 2, "several pages of 10");
@@ -108,7 +77,7 @@ fn filters_map_to_vendor_parameters() {
         params: vec![("per_page".into(), "7".into())],
         ..query()
     };
-    fetch(&sb, &q, 1).unwrap();
+    fetch(&sb, Vendor::Famulor, &q, 1).unwrap();
     let r = &sb.requests()[0];
     assert_eq!(r.param("type"), Some("inbound"));
     assert_eq!(r.param("status"), Some("no-answer"));
@@ -127,7 +96,7 @@ fn statuses_without_one_vendor_word_are_checked_on_the_client() {
         direction: Some(Direction::Web),
         ..query()
     };
-    let got = fetch(&sb, &q, 1).unwrap();
+    let got = fetch(&sb, Vendor::Famulor, &q, 1).unwrap();
     assert_eq!(sb.requests()[0].param("status"), None);
     let want: Vec<_> = sb
         .expected(Vendor::Famulor, q.from, q.to)
@@ -145,7 +114,7 @@ fn two_agents_are_refused_before_any_request() {
         agents: vec!["11".into(), "12".into()],
         ..query()
     };
-    let err = fetch(&sb, &q, 1).unwrap_err();
+    let err = fetch(&sb, Vendor::Famulor, &q, 1).unwrap_err();
     assert_eq!(calls::error::classify(&err).0, calls::error::Exit::Usage);
     assert!(err.to_string().contains("one --agent"), "{err}");
     assert!(sb.requests().is_empty());
@@ -162,7 +131,7 @@ fn pages_fetched_ahead_come_out_in_order() {
         to: at("2025-06-01T00:00:00Z"),
         ..query()
     };
-    let got = fetch(&sb, &q, 6).unwrap();
+    let got = fetch(&sb, Vendor::Famulor, &q, 6).unwrap();
     assert_eq!(got, sb.expected(Vendor::Famulor, q.from, q.to));
     assert_eq!(got.len(), 400);
 }
@@ -174,7 +143,7 @@ fn the_vendors_422_is_a_usage_error() {
         params: vec![("per_page".into(), "500".into())],
         ..query()
     };
-    let err = fetch(&sb, &q, 1).unwrap_err();
+    let err = fetch(&sb, Vendor::Famulor, &q, 1).unwrap_err();
     assert_eq!(calls::error::classify(&err).0, calls::error::Exit::Usage);
     assert!(
         format!("{err:#}").contains("The per page field must be between 1 and 100."),
@@ -192,7 +161,9 @@ fn show_reads_the_single_call_shape() {
             at("2025-05-02T00:00:00Z"),
         )
         .remove(0);
-    let got = runtime().block_on(backend(&sb).show(&want.id)).unwrap();
+    let got = runtime()
+        .block_on(backend(&sb, Vendor::Famulor).show(&want.id))
+        .unwrap();
     assert_eq!(
         sb.requests()[0].path,
         format!("/famulor/api/user/calls/{}", want.id)

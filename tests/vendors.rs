@@ -6,7 +6,6 @@ use common::*;
 
 use calls::call::{Direction, Status};
 use calls::http::{Http, HttpOptions};
-use calls::pager::Pager;
 use calls::query::Query;
 use calls::sandbox::{Options, Sandbox};
 use calls::vendors::{Backend, Vendor};
@@ -17,31 +16,6 @@ fn query(vendor: Vendor) -> Query {
         to: at("2025-05-20T08:00:00Z"),
         ..Query::everything(chrono_tz::Tz::UTC, vendor.traits().max_page_size)
     }
-}
-
-fn backend(sb: &Sandbox, vendor: Vendor) -> Backend {
-    Backend::new(
-        &sb.profile(vendor),
-        Http::new(HttpOptions::default()).unwrap(),
-    )
-    .unwrap()
-}
-
-fn fetch(sb: &Sandbox, vendor: Vendor, q: &Query) -> anyhow::Result<Vec<calls::call::Call>> {
-    let b = backend(sb, vendor);
-    let plan = b.plan(q)?;
-    let mut out = Vec::new();
-    runtime().block_on(
-        Pager {
-            backend: std::sync::Arc::new(b),
-            query: std::sync::Arc::new(q.clone()),
-            plan: &plan,
-            concurrency: 4,
-            progress: false,
-        }
-        .run(&mut out),
-    )?;
-    Ok(out)
 }
 
 fn requests_to(sb: &Sandbox, vendor: Vendor) -> Vec<calls::sandbox::Recorded> {
@@ -60,7 +34,7 @@ fn evolux_always_sends_the_window_and_all_contact_statuses() {
         page_size: 20,
         ..query(Vendor::Evolux)
     };
-    let got = fetch(&sb, Vendor::Evolux, &q).unwrap();
+    let got = fetch(&sb, Vendor::Evolux, &q, 4).unwrap();
     assert_eq!(got, sb.expected(Vendor::Evolux, q.from, q.to));
     assert!(
         got.iter().any(|c| c.status == Status::Missed),
@@ -90,7 +64,7 @@ fn evolux_sends_repeated_agents_and_campaigns_and_narrows_contact_status() {
         statuses: vec![Status::Missed],
         ..query(Vendor::Evolux)
     };
-    let got = fetch(&sb, Vendor::Evolux, &q).unwrap();
+    let got = fetch(&sb, Vendor::Evolux, &q, 4).unwrap();
     let r = &requests_to(&sb, Vendor::Evolux)[0];
     let all = |k: &str| {
         r.query
@@ -200,7 +174,7 @@ fn callcap_sends_a_strictly_later_end_date_and_its_timezone() {
         tz: chicago,
         ..query(Vendor::Callcap)
     };
-    let got = fetch(&sb, Vendor::Callcap, &q).unwrap();
+    let got = fetch(&sb, Vendor::Callcap, &q, 4).unwrap();
     assert_eq!(got, sb.expected(Vendor::Callcap, q.from, q.to));
     let r = &requests_to(&sb, Vendor::Callcap)[0];
     assert_eq!(r.path, "/callcap/v2/get/calls/");
@@ -297,7 +271,7 @@ fn callcap_filters_map_to_search_parameters() {
         search: Some("Main".into()),
         ..query(Vendor::Callcap)
     };
-    let got = fetch(&sb, Vendor::Callcap, &q).unwrap();
+    let got = fetch(&sb, Vendor::Callcap, &q, 4).unwrap();
     let r = &requests_to(&sb, Vendor::Callcap)[0];
     assert_eq!(r.param("search_direction"), Some("internal"));
     assert_eq!(r.param("search_action"), Some("ans,blocked"));
@@ -327,7 +301,7 @@ fn brightcall_posts_json_with_the_required_fields_and_codes() {
         params: vec![("showTransfers".into(), "true".into())],
         ..query(Vendor::Brightcall)
     };
-    let got = fetch(&sb, Vendor::Brightcall, &q).unwrap();
+    let got = fetch(&sb, Vendor::Brightcall, &q, 4).unwrap();
     let want: Vec<_> = sb
         .expected(Vendor::Brightcall, q.from, q.to)
         .into_iter()
@@ -439,7 +413,7 @@ fn mycrm_fetches_a_token_then_pages_with_filters_until_a_short_page() {
         campaigns: vec!["377".into()],
         ..query(Vendor::Mycrm)
     };
-    let got = fetch(&sb, Vendor::Mycrm, &q).unwrap();
+    let got = fetch(&sb, Vendor::Mycrm, &q, 4).unwrap();
     let want: Vec<_> = sb
         .expected(Vendor::Mycrm, q.from, q.to)
         .into_iter()

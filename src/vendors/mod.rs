@@ -473,6 +473,28 @@ pub fn not_found(vendor: Vendor, id: &str) -> anyhow::Error {
         .into()
 }
 
+/// For the vendors' contract tests: a fixture from `fixtures/<vendor>/` as a 200 reply.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use crate::http::Reply;
+
+    pub fn reply(vendor: &str, name: &str) -> Reply {
+        let path = format!("{}/fixtures/{vendor}/{name}", env!("CARGO_MANIFEST_DIR"));
+        Reply {
+            status: reqwest::StatusCode::OK,
+            headers: Default::default(),
+            body: std::fs::read(&path).expect("fixture").into(),
+            shown_url: path,
+        }
+    }
+
+    pub fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+    }
+}
+
 /// Reads a JSON number or a numeric string as an integer (vendors disagree on which). Written as
 /// visitors rather than `#[serde(untagged)]`, which buffers every value first: this sits on the
 /// hot path of every call parsed.

@@ -55,6 +55,33 @@ pub fn truth(sb: &Sandbox, vendor: Vendor) -> Vec<Call> {
     )
 }
 
+/// A backend for the sandbox's `vendor`, as the library builds it.
+pub fn backend(sb: &Sandbox, vendor: Vendor) -> calls::vendors::Backend {
+    let http = calls::http::Http::new(calls::http::HttpOptions::default()).unwrap();
+    calls::vendors::Backend::new(&sb.profile(vendor), http).unwrap()
+}
+
+/// Every call of a query through the pager, `concurrency` pages ahead.
+pub fn fetch(
+    sb: &Sandbox,
+    vendor: Vendor,
+    q: &calls::query::Query,
+    concurrency: usize,
+) -> anyhow::Result<Vec<Call>> {
+    let b = std::sync::Arc::new(backend(sb, vendor));
+    let plan = b.plan(q)?;
+    let mut out = Vec::new();
+    let pager = calls::pager::Pager {
+        backend: b,
+        query: std::sync::Arc::new(q.clone()),
+        plan: &plan,
+        concurrency,
+        progress: false,
+    };
+    runtime().block_on(pager.run(&mut out))?;
+    Ok(out)
+}
+
 /// An isolated HOME with its own config dir.
 pub struct Home {
     pub dir: tempfile::TempDir,

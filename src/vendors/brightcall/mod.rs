@@ -68,18 +68,10 @@ impl Brightcall {
         if state_codes(&q.statuses).is_some() {
             plan.set(Filter::Status, Applied::Both);
         }
-        for (on, filter) in [
-            (q.number.is_some(), Filter::Number),
-            (!q.agents.is_empty(), Filter::Agent),
-            (!q.campaigns.is_empty(), Filter::Campaign),
-        ] {
-            if on {
-                plan.set(filter, Applied::Both);
-            }
-        }
-        if q.search.is_some() {
-            plan.set(Filter::Search, Applied::Vendor);
-        }
+        plan.set(Filter::Number, Applied::Both);
+        plan.set(Filter::Agent, Applied::Both);
+        plan.set(Filter::Campaign, Applied::Both);
+        plan.set(Filter::Search, Applied::Vendor);
         Ok(plan)
     }
 
@@ -308,18 +300,10 @@ fn normalize(w: wire::WireCall, tz: Tz) -> Result<Call> {
 mod tests {
     use super::*;
 
-    fn fixture(name: &str) -> Reply {
-        let path = format!("{}/fixtures/brightcall/{name}", env!("CARGO_MANIFEST_DIR"));
-        Reply {
-            status: reqwest::StatusCode::OK,
-            headers: Default::default(),
-            body: std::fs::read(&path).expect("fixture").into(),
-            shown_url: path,
-        }
-    }
+    use crate::vendors::fixtures::at;
 
-    fn at(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    fn fixture(name: &str) -> Reply {
+        crate::vendors::fixtures::reply("brightcall", name)
     }
 
     #[test]

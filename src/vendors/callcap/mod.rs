@@ -58,24 +58,13 @@ impl Callcap {
         if action_param(&q.statuses).is_some() {
             plan.set(Filter::Status, Applied::Both);
         }
-        for (on, filter) in [
-            (q.number.is_some(), Filter::Number),
-            (!q.agents.is_empty(), Filter::Agent),
-            (!q.campaigns.is_empty(), Filter::Campaign),
-            (
-                q.min_duration.is_some() || q.max_duration.is_some(),
-                Filter::Duration,
-            ),
-        ] {
-            if on {
-                plan.set(filter, Applied::Both);
-            }
-        }
-        if q.search.is_some() {
-            // NOTE: search_term looks at fields Callcap does not list ("subject to change"):
-            // only the vendor can apply it.
-            plan.set(Filter::Search, Applied::Vendor);
-        }
+        plan.set(Filter::Number, Applied::Both);
+        plan.set(Filter::Agent, Applied::Both);
+        plan.set(Filter::Campaign, Applied::Both);
+        plan.set(Filter::Duration, Applied::Both);
+        // NOTE: search_term looks at fields Callcap does not list ("subject to change"):
+        // only the vendor can apply it.
+        plan.set(Filter::Search, Applied::Vendor);
         Ok(plan)
     }
 
@@ -313,18 +302,10 @@ fn normalize(w: wire::WireCall, tz: Tz) -> Result<Call> {
 mod tests {
     use super::*;
 
-    fn fixture(name: &str) -> Reply {
-        let path = format!("{}/fixtures/callcap/{name}", env!("CARGO_MANIFEST_DIR"));
-        Reply {
-            status: reqwest::StatusCode::OK,
-            headers: Default::default(),
-            body: std::fs::read(&path).expect("fixture").into(),
-            shown_url: path,
-        }
-    }
+    use crate::vendors::fixtures::at;
 
-    fn at(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    fn fixture(name: &str) -> Reply {
+        crate::vendors::fixtures::reply("callcap", name)
     }
 
     #[test]

@@ -46,15 +46,9 @@ impl Evolux {
         if contact_status(&q.statuses) != "both" {
             plan.set(Filter::Status, Applied::Both);
         }
-        for (on, filter) in [
-            (q.number.is_some(), Filter::Number),
-            (!q.agents.is_empty(), Filter::Agent),
-            (!q.campaigns.is_empty(), Filter::Campaign),
-        ] {
-            if on {
-                plan.set(filter, Applied::Both);
-            }
-        }
+        plan.set(Filter::Number, Applied::Both);
+        plan.set(Filter::Agent, Applied::Both);
+        plan.set(Filter::Campaign, Applied::Both);
         Ok(plan)
     }
 
@@ -194,18 +188,10 @@ fn named(n: Option<wire::Named>) -> (Option<String>, Option<String>) {
 mod tests {
     use super::*;
 
-    fn fixture(name: &str) -> Reply {
-        let path = format!("{}/fixtures/evolux/{name}", env!("CARGO_MANIFEST_DIR"));
-        Reply {
-            status: reqwest::StatusCode::OK,
-            headers: Default::default(),
-            body: std::fs::read(&path).expect("fixture").into(),
-            shown_url: path,
-        }
-    }
+    use crate::vendors::fixtures::at;
 
-    fn at(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    fn fixture(name: &str) -> Reply {
+        crate::vendors::fixtures::reply("evolux", name)
     }
 
     #[test]

@@ -75,12 +75,8 @@ impl Famulor {
         }
         // NOTE: the list shows assistant and campaign names, not ids: only the vendor can
         // check `assistant_id` / `campaign_id`.
-        if !q.agents.is_empty() {
-            plan.set(Filter::Agent, Applied::Vendor);
-        }
-        if !q.campaigns.is_empty() {
-            plan.set(Filter::Campaign, Applied::Vendor);
-        }
+        plan.set(Filter::Agent, Applied::Vendor);
+        plan.set(Filter::Campaign, Applied::Vendor);
         Ok(plan)
     }
 
@@ -321,18 +317,10 @@ fn normalize(w: wire::WireCall) -> Result<Call> {
 mod tests {
     use super::*;
 
-    fn fixture(name: &str) -> Reply {
-        let path = format!("{}/fixtures/famulor/{name}", env!("CARGO_MANIFEST_DIR"));
-        Reply {
-            status: reqwest::StatusCode::OK,
-            headers: Default::default(),
-            body: std::fs::read(&path).expect("fixture").into(),
-            shown_url: path,
-        }
-    }
+    use crate::vendors::fixtures::at;
 
-    fn at(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    fn fixture(name: &str) -> Reply {
+        crate::vendors::fixtures::reply("famulor", name)
     }
 
     #[test]

@@ -468,18 +468,10 @@ fn normalize(w: wire::WireCall) -> Result<Call> {
 mod tests {
     use super::*;
 
-    fn fixture(name: &str) -> Reply {
-        let path = format!("{}/fixtures/mycrm/{name}", env!("CARGO_MANIFEST_DIR"));
-        Reply {
-            status: StatusCode::OK,
-            headers: Default::default(),
-            body: std::fs::read(&path).expect("fixture").into(),
-            shown_url: path,
-        }
-    }
+    use crate::vendors::fixtures::at;
 
-    fn at(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    fn fixture(name: &str) -> Reply {
+        crate::vendors::fixtures::reply("mycrm", name)
     }
 
     #[test]
