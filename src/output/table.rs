@@ -63,6 +63,16 @@ impl<W: Write> TableWriter<W> {
             }
         }
         table.add_rows(std::mem::take(&mut self.rows));
+        // Times, ids and numbers stay whole; names and other free text wrap when space is short.
+        for (i, field) in self.fields.iter().enumerate() {
+            let free_text = matches!(
+                field,
+                Field::Agent | Field::Campaign | Field::VendorStatus | Field::RecordingUrl | Field::LineNumber | Field::Raw
+            );
+            if let (false, Some(column)) = (free_text, table.column_mut(i)) {
+                column.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+            }
+        }
         for line in table.lines() {
             writeln!(self.out, "{}", line.trim_end())?;
         }
