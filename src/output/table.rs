@@ -63,19 +63,40 @@ impl<W: Write> TableWriter<W> {
             }
         }
         table.add_rows(std::mem::take(&mut self.rows));
-        // Times, ids and numbers stay whole; names and other free text wrap when space is short.
-        for (i, field) in self.fields.iter().enumerate() {
-            let free_text = matches!(
-                field,
-                Field::Agent | Field::Campaign | Field::VendorStatus | Field::RecordingUrl | Field::LineNumber | Field::Raw
-            );
-            if let (false, Some(column)) = (free_text, table.column_mut(i)) {
+        // Times, ids and numbers stay whole and names wrap when space is short; on a terminal too
+        // narrow even for that, every column wraps.
+        let mut lines: Vec<String> = table.lines().collect();
+        let whole: Vec<usize> = (0..self.fields.len())
+            .filter(|i| !free_text(self.fields[*i]))
+            .collect();
+        for &i in &whole {
+            if let Some(column) = table.column_mut(i) {
                 column.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
             }
         }
-        for line in table.lines() {
+        let kept: Vec<String> = table.lines().collect();
+        if self.width.is_none_or(|w| {
+            kept.iter()
+                .all(|l| l.trim_end().chars().count() <= w as usize)
+        }) {
+            lines = kept;
+        }
+        for line in lines {
             writeln!(self.out, "{}", line.trim_end())?;
         }
         Ok(self.out)
     }
+}
+
+/// Columns whose text may wrap: names and other free text.
+fn free_text(field: Field) -> bool {
+    matches!(
+        field,
+        Field::Agent
+            | Field::Campaign
+            | Field::VendorStatus
+            | Field::RecordingUrl
+            | Field::LineNumber
+            | Field::Raw
+    )
 }
