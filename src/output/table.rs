@@ -65,7 +65,6 @@ impl<W: Write> TableWriter<W> {
         table.add_rows(std::mem::take(&mut self.rows));
         // Times, ids and numbers stay whole and names wrap when space is short; on a terminal too
         // narrow even for that, every column wraps.
-        let mut lines: Vec<String> = table.lines().collect();
         let whole: Vec<usize> = (0..self.fields.len())
             .filter(|i| !free_text(self.fields[*i]))
             .collect();
@@ -74,12 +73,18 @@ impl<W: Write> TableWriter<W> {
                 column.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
             }
         }
-        let kept: Vec<String> = table.lines().collect();
-        if self.width.is_none_or(|w| {
-            kept.iter()
-                .all(|l| l.trim_end().chars().count() <= w as usize)
+        let mut lines: Vec<String> = table.lines().collect();
+        if self.width.is_some_and(|w| {
+            lines
+                .iter()
+                .any(|l| l.trim_end().chars().count() > w as usize)
         }) {
-            lines = kept;
+            for &i in &whole {
+                if let Some(column) = table.column_mut(i) {
+                    column.remove_constraint();
+                }
+            }
+            lines = table.lines().collect();
         }
         for line in lines {
             writeln!(self.out, "{}", line.trim_end())?;
