@@ -308,6 +308,15 @@ fn append_refuses_what_would_corrupt_the_file() {
     );
     let r = run(home.cmd().args(["export", "--append"]));
     assert_eq!(r.code, 2, "--append needs --output: {}", r.stderr);
+    let r = run(home.cmd().args(["export", "--since-last", "--limit", "10"]));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("--since-last cannot be combined with --limit"),
+        "{}",
+        r.stderr
+    );
+    assert!(state_files(&home).is_empty());
 }
 
 #[test]

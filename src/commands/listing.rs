@@ -31,6 +31,10 @@ pub async fn run(
             "--append works with -o csv and -o ndjson (a JSON array or a table cannot grow)",
         );
     }
+    if cron.since_last && args.filters.limit.is_some() {
+        // The next run would start after the newest call of a cut-short export and skip the rest.
+        return usage("--since-last cannot be combined with --limit: every call of the window must be exported");
+    }
     let mut incremental = if cron.since_last {
         let job = job(s, &query, &out);
         let path = match &cron.state {
