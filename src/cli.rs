@@ -21,23 +21,54 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct Global {
     /// Profile from the config [default: the config's default_profile]
-    #[arg(short, long, env = "CALLS_PROFILE", global = true, value_name = "NAME")]
+    #[arg(
+        short,
+        long,
+        env = "CALLS_PROFILE",
+        hide_env_values = true,
+        global = true,
+        value_name = "NAME"
+    )]
     pub profile: Option<String>,
     /// Use a vendor without a profile; secrets come from CALLS_TOKEN and friends
-    #[arg(long, env = "CALLS_VENDOR", global = true, value_name = "ID")]
+    #[arg(
+        long,
+        env = "CALLS_VENDOR",
+        hide_env_values = true,
+        global = true,
+        value_name = "ID"
+    )]
     pub vendor: Option<Vendor>,
     /// Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]
-    #[arg(long, env = "CALLS_CONFIG", global = true, value_name = "PATH")]
+    #[arg(
+        long,
+        env = "CALLS_CONFIG",
+        hide_env_values = true,
+        global = true,
+        value_name = "PATH"
+    )]
     pub config: Option<PathBuf>,
     /// Override the vendor API's base URL
-    #[arg(long, env = "CALLS_BASE_URL", global = true, value_name = "URL")]
+    #[arg(
+        long,
+        env = "CALLS_BASE_URL",
+        hide_env_values = true,
+        global = true,
+        value_name = "URL"
+    )]
     pub base_url: Option<String>,
     /// Run against an embedded sandbox started in-process (no config or secrets needed)
     #[arg(long, global = true)]
     pub sandbox: bool,
     /// IANA zone for reading dates and printing times [default: the profile's timezone, else UTC;
     /// tables: else the local zone]
-    #[arg(long, env = "CALLS_TZ", global = true, value_name = "ZONE")]
+    #[arg(
+        long,
+        env = "CALLS_TZ",
+        hide_env_values = true,
+        global = true,
+        value_name = "ZONE"
+    )]
     pub tz: Option<String>,
     /// Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
