@@ -272,29 +272,29 @@ impl Http {
 
 /// Where a download goes: a file (restarted from zero on a retry) or stdout (no retry once
 /// bytes are out).
-pub enum Into<'a> {
+pub enum DownloadTo<'a> {
     File(&'a mut tokio::fs::File),
     Stdout(&'a mut tokio::io::Stdout),
 }
 
-impl Into<'_> {
+impl DownloadTo<'_> {
     async fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
         use tokio::io::AsyncWriteExt;
         match self {
-            Into::File(f) => f.write_all(bytes).await,
-            Into::Stdout(o) => o.write_all(bytes).await,
+            DownloadTo::File(f) => f.write_all(bytes).await,
+            DownloadTo::Stdout(o) => o.write_all(bytes).await,
         }
     }
 
     async fn restart(&mut self) -> std::io::Result<bool> {
         use tokio::io::AsyncSeekExt;
         match self {
-            Into::File(f) => {
+            DownloadTo::File(f) => {
                 f.set_len(0).await?;
                 f.seek(std::io::SeekFrom::Start(0)).await?;
                 Ok(true)
             }
-            Into::Stdout(_) => Ok(false),
+            DownloadTo::Stdout(_) => Ok(false),
         }
     }
 }
@@ -327,7 +327,7 @@ impl Http {
         url: url::Url,
         api: &url::Origin,
         auth: &HeaderMap,
-        mut out: Into<'_>,
+        mut out: DownloadTo<'_>,
     ) -> Result<Download> {
         let shown = redact::url(&url);
         let mut attempt = 0;
@@ -364,7 +364,7 @@ impl Http {
         url: url::Url,
         api: &url::Origin,
         auth: &HeaderMap,
-        out: &mut Into<'_>,
+        out: &mut DownloadTo<'_>,
     ) -> Result<Download, DlError> {
         use futures_util::StreamExt;
         use sha2::Digest;

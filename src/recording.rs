@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::call::Call;
 use crate::error::Failure;
-use crate::http::Into;
+use crate::http::DownloadTo;
 use crate::vendors::{Backend, Vendor};
 
 /// `{vendor}-{id}.{ext}` and the like, parsed once.
@@ -354,18 +354,19 @@ async fn fetch(
     let part = PartFile(PathBuf::from(part_name), false);
     let origin = backend.conn().base.origin();
     let mut attempt_url = url.to_string();
-    for fresh in [false, true] {
+    let mut refreshed = false;
+    loop {
         let parsed = url::Url::parse(&attempt_url)
             .with_context(|| format!("'{attempt_url}' is not a URL"))?;
         let mut file = tokio::fs::File::create(&part.0)
             .await
             .with_context(|| format!("cannot write {}", part.0.display()))?;
-        match backend
+        let result = backend
             .conn()
             .http
-            .download(parsed, &origin, auth, Into::File(&mut file))
-            .await
-        {
+            .download(parsed, &origin, auth, DownloadTo::File(&mut file))
+            .await;
+        match result {
             Ok(d) => {
                 file.sync_all().await?;
                 drop(file);
@@ -376,16 +377,18 @@ async fn fetch(
                 part.1 = true;
                 return Ok(d);
             }
-            Err(e) if !fresh && backend.vendor() == Vendor::Mycrm => {
-                match backend.recording_url(call, true).await {
-                    Ok(Some(u)) if u != attempt_url => attempt_url = u,
-                    _ => return Err(e),
+            // A vendor whose links expire (myCRM) hands out a new one; the others give the same
+            // link back, and the failure stands.
+            Err(e) if !refreshed => match backend.recording_url(call, true).await {
+                Ok(Some(u)) if u != attempt_url => {
+                    attempt_url = u;
+                    refreshed = true;
                 }
-            }
+                _ => return Err(e),
+            },
             Err(e) => return Err(e),
         }
     }
-    unreachable!("the second attempt returns")
 }
 
 async fn hash_file(path: &Path) -> Result<String> {

@@ -31,29 +31,31 @@ pub async fn run(cli: Cli) -> Result<()> {
     } else {
         None
     };
+    // Vendor commands run with settings resolved once, here.
+    let settings = || resolve::settings(global, resolve::profile(global, embedded.as_ref())?);
     match &cli.command {
         Command::List(args) => {
-            let s = resolve::settings(global, resolve::profile(global, embedded.as_ref())?)?;
+            let s = settings()?;
             listing::run(&s, args, &Default::default(), Some(25), false).await
         }
         Command::Export(args) => {
-            let s = resolve::settings(global, resolve::profile(global, embedded.as_ref())?)?;
+            let s = settings()?;
             listing::run(&s, &args.list, &args.cron, None, true).await
         }
         Command::Show(args) => {
-            let s = resolve::settings(global, resolve::profile(global, embedded.as_ref())?)?;
+            let s = settings()?;
             show::run(&s, args).await
         }
         Command::Recording(args) => {
-            let s = resolve::settings(global, resolve::profile(global, embedded.as_ref())?)?;
+            let s = settings()?;
             recording::run(&s, args).await
         }
         Command::Assign(args) => {
-            let s = resolve::settings(global, resolve::profile(global, embedded.as_ref())?)?;
+            let s = settings()?;
             destructive::assign(&s, args).await
         }
         Command::Delete(args) => {
-            let s = resolve::settings(global, resolve::profile(global, embedded.as_ref())?)?;
+            let s = settings()?;
             destructive::delete(&s, args).await
         }
         Command::Vendors(args) => vendors::run(args),

@@ -7,7 +7,7 @@ use anyhow::Result;
 use crate::call::Call;
 use crate::cli::RecordingArgs;
 use crate::error::{usage, Exit, Failure};
-use crate::http::{Http, Into};
+use crate::http::{DownloadTo, Http};
 use crate::pager::Pager;
 use crate::recording::{self, Outcome, Status, Template};
 use crate::resolve::{self, Settings};
@@ -134,7 +134,7 @@ async fn stdout(backend: &Backend, call: &Call) -> Result<()> {
             url,
             &backend.conn().base.origin(),
             &auth,
-            Into::Stdout(&mut out),
+            DownloadTo::Stdout(&mut out),
         )
         .await?;
     out.flush().await?;
