@@ -254,31 +254,6 @@ fn each_filter_narrows_like_the_ground_truth() {
 }
 
 #[test]
-fn export_is_exact_and_complete_under_faults() {
-    let sb = sandbox(calls::sandbox::Options {
-        fail_rate: 0.2,
-        ..options()
-    });
-    let home = Home::with_sandbox(&sb);
-    // Small pages: more requests, more faults.
-    let cfg = sb.config_toml().replace(
-        "vendor = \"famulor\"\n",
-        "vendor = \"famulor\"\npage_size = 20\n",
-    );
-    home.write_config(&cfg);
-    let r = run(window(home.cmd().args(["export", "-o", "json", "-v"])));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let got: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap();
-    let want: Vec<serde_json::Value> = truth(&sb, Vendor::Famulor).iter().map(call_json).collect();
-    assert_eq!(got, want);
-    assert!(
-        r.stderr.contains("; retry 1/5 in"),
-        "faults were injected and retried: {}",
-        r.stderr
-    );
-}
-
-#[test]
 fn retries_exhausted_exit_1_and_leave_no_output_file() {
     let sb = sandbox(calls::sandbox::Options {
         fail_rate: 1.0,

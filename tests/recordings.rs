@@ -13,6 +13,14 @@ use calls::vendors::Vendor;
 
 const WINDOW: &[&str] = &["--from", "2025-05-20", "--to", TO];
 
+/// The vendors that declare recordings (all but Brightcall).
+fn recording_vendors() -> Vec<Vendor> {
+    Vendor::ALL
+        .into_iter()
+        .filter(|v| v.supports(calls::vendors::Operation::Recording))
+        .collect()
+}
+
 fn files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -68,12 +76,7 @@ fn sha256(bytes: &[u8]) -> String {
 fn every_vendor_downloads_the_servers_bytes_and_a_rerun_asks_nothing() {
     let sb = sandbox(options());
     let home = Home::with_sandbox(&sb);
-    for vendor in [
-        Vendor::Famulor,
-        Vendor::Evolux,
-        Vendor::Callcap,
-        Vendor::Mycrm,
-    ] {
+    for vendor in recording_vendors() {
         let dir = format!("rec-{vendor}");
         let r = run(home
             .cmd()
@@ -180,12 +183,7 @@ fn every_vendor_downloads_the_servers_bytes_and_a_rerun_asks_nothing() {
 fn credentials_never_reach_the_recording_host() {
     let sb = sandbox(options());
     let home = Home::with_sandbox(&sb);
-    for vendor in [
-        Vendor::Famulor,
-        Vendor::Evolux,
-        Vendor::Callcap,
-        Vendor::Mycrm,
-    ] {
+    for vendor in recording_vendors() {
         let r = run(home
             .cmd()
             .args(["-p", vendor.id(), "recording", "--dir", "r", "-v"])
@@ -193,6 +191,7 @@ fn credentials_never_reach_the_recording_host() {
         assert_eq!(r.code, 0, "{vendor}: {}", r.stderr);
     }
     let seen = sb.recording_requests();
+    assert_eq!(recording_vendors().len(), 4, "famulor, evolux, callcap, mycrm");
     assert!(seen.len() > 20);
     for q in &seen {
         for secret in ["authorization", "token", "api-key"] {
