@@ -191,7 +191,11 @@ fn credentials_never_reach_the_recording_host() {
         assert_eq!(r.code, 0, "{vendor}: {}", r.stderr);
     }
     let seen = sb.recording_requests();
-    assert_eq!(recording_vendors().len(), 4, "famulor, evolux, callcap, mycrm");
+    assert_eq!(
+        recording_vendors().len(),
+        4,
+        "famulor, evolux, callcap, mycrm"
+    );
     assert!(seen.len() > 20);
     for q in &seen {
         for secret in ["authorization", "token", "api-key"] {
