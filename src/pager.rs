@@ -4,13 +4,12 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Result;
-use futures_util::stream::{FuturesUnordered, StreamExt};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use tokio::task::JoinSet;
 
 use crate::call::Call;
 use crate::query::{Plan, Query};
@@ -166,13 +165,12 @@ impl Pager<'_> {
     /// the requests in flight.
     fn fetch_ahead(&self, from: u64, last: u64) -> tokio::sync::mpsc::Receiver<Result<Page>> {
         let (tx, rx) = tokio::sync::mpsc::channel(self.concurrency);
-        let (backend, query, concurrency) =
-            (self.backend.clone(), self.query.clone(), self.concurrency);
+        let mut ahead = Ahead::new(from, last, self.concurrency);
+        let (backend, query) = (self.backend.clone(), self.query.clone());
         tokio::spawn(async move {
-            let mut ahead = Ahead::new(from, last, concurrency);
-            let fetch = |n: u64| -> Fetch<'_> {
-                let (backend, query) = (&backend, &query);
-                Box::pin(async move { (n, backend.page(query, &PageRef::Number(n)).await) })
+            let fetch = |n: u64| {
+                let (backend, query) = (backend.clone(), query.clone());
+                async move { (n, backend.page(&query, &PageRef::Number(n)).await) }
             };
             while let Some(page) = ahead.next(&fetch).await {
                 let failed = page.is_err();
@@ -185,14 +183,13 @@ impl Pager<'_> {
     }
 }
 
-/// One page being fetched, tagged with its number.
-type Fetch<'a> = Pin<Box<dyn Future<Output = (u64, Result<Page>)> + Send + 'a>>;
-
 /// Pages `first..=last` fetched ahead: a new request starts as soon as any finishes (not only
 /// the oldest, which would let one slow page hold up the rest), and pages come out in order. At
 /// most `concurrency` requests are in flight and `4 × concurrency` pages wait to be taken.
-struct Ahead<'a> {
-    in_flight: FuturesUnordered<Fetch<'a>>,
+/// Each page is fetched and parsed by its own task, so parsing uses every core and a request
+/// keeps going while the consumer is busy; dropping `Ahead` aborts them all.
+struct Ahead {
+    in_flight: JoinSet<(u64, Result<Page>)>,
     done: BTreeMap<u64, Result<Page>>,
     next_issue: u64,
     next_emit: u64,
@@ -200,10 +197,10 @@ struct Ahead<'a> {
     concurrency: usize,
 }
 
-impl<'a> Ahead<'a> {
+impl Ahead {
     fn new(first: u64, last: u64, concurrency: usize) -> Self {
         Ahead {
-            in_flight: FuturesUnordered::new(),
+            in_flight: JoinSet::new(),
             done: BTreeMap::new(),
             next_issue: first,
             next_emit: first,
@@ -213,8 +210,20 @@ impl<'a> Ahead<'a> {
     }
 
     /// The next page in order, `None` after `last`.
-    async fn next(&mut self, fetch: &impl Fn(u64) -> Fetch<'a>) -> Option<Result<Page>> {
+    async fn next<F>(&mut self, fetch: &impl Fn(u64) -> F) -> Option<Result<Page>>
+    where
+        F: Future<Output = (u64, Result<Page>)> + Send + 'static,
+    {
         loop {
+            // Refill first, so a page already waiting does not delay the next request.
+            let window = (self.concurrency * 4) as u64;
+            while self.in_flight.len() < self.concurrency
+                && self.next_issue <= self.last
+                && self.next_issue < self.next_emit + window
+            {
+                self.in_flight.spawn(fetch(self.next_issue));
+                self.next_issue += 1;
+            }
             if let Some(page) = self.done.remove(&self.next_emit) {
                 self.next_emit += 1;
                 return Some(page);
@@ -222,15 +231,13 @@ impl<'a> Ahead<'a> {
             if self.next_emit > self.last {
                 return None;
             }
-            let window = (self.concurrency * 4) as u64;
-            while self.in_flight.len() < self.concurrency
-                && self.next_issue <= self.last
-                && self.next_issue < self.next_emit + window
-            {
-                self.in_flight.push(fetch(self.next_issue));
-                self.next_issue += 1;
-            }
-            let (n, page) = self.in_flight.next().await?;
+            let (n, page) = match self.in_flight.join_next().await? {
+                Ok(done) => done,
+                Err(e) => (
+                    self.next_emit,
+                    Err(anyhow::anyhow!("a page fetch failed: {e}")),
+                ),
+            };
             self.done.insert(n, page);
         }
     }
@@ -246,4 +253,53 @@ fn new_bar() -> ProgressBar {
     );
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    /// Pages finishing in a scrambled order come out in order, with never more than
+    /// `concurrency` requests at once, and a failed page is handed on in its place.
+    #[tokio::test(start_paused = true)]
+    async fn ahead_keeps_order_and_bounds_requests() {
+        let now = Arc::new(AtomicUsize::new(0));
+        let peak = Arc::new(AtomicUsize::new(0));
+        let fetch = |n: u64| {
+            let (now, peak) = (now.clone(), peak.clone());
+            async move {
+                let at_once = now.fetch_add(1, Ordering::SeqCst) + 1;
+                peak.fetch_max(at_once, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(1 + (n * 7919) % 13)).await;
+                now.fetch_sub(1, Ordering::SeqCst);
+                let page = if n == 40 {
+                    Err(anyhow::anyhow!("page 40 failed"))
+                } else {
+                    Ok(Page {
+                        calls: Vec::new(),
+                        next: None,
+                        total_pages: Some(50),
+                        total_calls: Some(n),
+                    })
+                };
+                (n, page)
+            }
+        };
+        let mut ahead = Ahead::new(2, 50, 4);
+        let mut seen = Vec::new();
+        while let Some(page) = ahead.next(&fetch).await {
+            match page {
+                Ok(p) => seen.push(p.total_calls.unwrap()),
+                Err(e) => {
+                    assert_eq!(e.to_string(), "page 40 failed");
+                    seen.push(0);
+                }
+            }
+        }
+        let want: Vec<u64> = (2..=50).map(|n| if n == 40 { 0 } else { n }).collect();
+        assert_eq!(seen, want);
+        assert_eq!(peak.load(Ordering::SeqCst), 4);
+    }
 }
