@@ -7,6 +7,7 @@ use anyhow::Result;
 use futures_util::stream::{self, StreamExt};
 
 use crate::cli::{AssignArgs, DeleteArgs};
+use crate::commands::listing::n_calls;
 use crate::error::{usage, Exit, Failure};
 use crate::gate::{self, Gate, Go};
 use crate::http::Http;
@@ -58,7 +59,7 @@ pub async fn delete(s: &Settings, args: &DeleteArgs) -> Result<()> {
         let verb = if ids.len() == 1 { "matches" } else { "match" };
         term::log(&format!(
             "{} {verb}: {}{more}",
-            n_calls(ids.len()),
+            n_calls(ids.len() as u64),
             preview.join(", ")
         ));
         ids
@@ -66,7 +67,7 @@ pub async fn delete(s: &Settings, args: &DeleteArgs) -> Result<()> {
         args.ids.clone()
     };
     let planned = backend.plan_delete(&ids)?;
-    let what = format!("{} on {}", n_calls(ids.len()), target(s));
+    let what = format!("{} on {}", n_calls(ids.len() as u64), target(s));
     if gate::pass(
         Gate {
             dry_run: args.dry_run,
@@ -100,7 +101,7 @@ pub async fn assign(s: &Settings, args: &AssignArgs) -> Result<()> {
     }
     let backend = Arc::new(Backend::new(&s.profile, Http::new(s.http.clone())?)?);
     let planned = backend.plan_assign(&args.ids, &assignment)?;
-    let what = format!("{} on {}", n_calls(args.ids.len()), target(s));
+    let what = format!("{} on {}", n_calls(args.ids.len() as u64), target(s));
     if gate::pass(
         Gate {
             dry_run: args.dry_run,
@@ -116,14 +117,6 @@ pub async fn assign(s: &Settings, args: &AssignArgs) -> Result<()> {
         return Ok(());
     }
     report(&backend, &planned, s.concurrency, "assigned").await
-}
-
-fn n_calls(n: usize) -> String {
-    if n == 1 {
-        "1 call".into()
-    } else {
-        format!("{n} calls")
-    }
 }
 
 fn target(s: &Settings) -> String {
@@ -171,7 +164,10 @@ async fn report(
             }
         }
     }
-    term::log(&format!("{done} {ok} of {}", n_calls(ok + failed.len())));
+    term::log(&format!(
+        "{done} {ok} of {}",
+        n_calls((ok + failed.len()) as u64)
+    ));
     if failed.is_empty() {
         return Ok(());
     }

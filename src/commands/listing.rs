@@ -117,8 +117,8 @@ pub async fn run(
             String::new()
         };
         term::log(&format!(
-            "exported {} calls{to} in {secs:.1} s{again}",
-            thousands(stats.calls - skipped)
+            "exported {}{to} in {secs:.1} s{again}",
+            n_calls(stats.calls - skipped)
         ));
     }
     Ok(())
@@ -185,6 +185,14 @@ fn job(s: &Settings, q: &Query, out: &OutputOptions) -> String {
     )
 }
 
+/// 1 -> "1 call", 12345 -> "12,345 calls"
+pub fn n_calls(n: u64) -> String {
+    match n {
+        1 => "1 call".into(),
+        n => format!("{} calls", thousands(n)),
+    }
+}
+
 /// 12345 -> "12,345"
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -206,5 +214,7 @@ mod tests {
         assert_eq!(super::thousands(999), "999");
         assert_eq!(super::thousands(12345), "12,345");
         assert_eq!(super::thousands(1234567), "1,234,567");
+        assert_eq!(super::n_calls(1), "1 call");
+        assert_eq!(super::n_calls(2000), "2,000 calls");
     }
 }
