@@ -16,6 +16,7 @@ use crate::http::HttpOptions;
 use crate::output::{Format, OutputOptions, Zone};
 use crate::query::Query;
 use crate::sandbox::Sandbox;
+use crate::term;
 use crate::when::{self, End};
 
 /// Everything a vendor command runs with.
@@ -49,6 +50,21 @@ pub fn config_path(global: &Global) -> Result<PathBuf> {
 pub fn profile(global: &Global, sandbox: Option<&Sandbox>) -> Result<Profile> {
     if let Some(sb) = sandbox {
         let vendor = global.vendor.unwrap_or(crate::vendors::Vendor::Famulor);
+        // The sandbox brings its own credentials; say so rather than let a set variable look
+        // like it was tried (e.g. a wrong CALLS_TOKEN that still "works").
+        let ignored: Vec<&str> = config::SecretKey::ALL
+            .iter()
+            .map(|k| k.calls_env())
+            .filter(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
+            .chain(global.profile.as_ref().map(|_| "--profile"))
+            .chain(global.base_url.as_ref().map(|_| "--base-url"))
+            .collect();
+        if !ignored.is_empty() && !global.quiet {
+            term::warn(&format!(
+                "--sandbox uses its own URLs and credentials; ignoring {}",
+                ignored.join(", ")
+            ));
+        }
         return Ok(sb.profile(vendor));
     }
     let path = config_path(global)?;

@@ -427,6 +427,35 @@ fn bad_dates_are_usage_errors() {
     }
 }
 
+/// `--sandbox` brings its own credentials; a secret set in the environment is not silently
+/// used or silently ignored: the user is told, without its value.
+#[test]
+fn sandbox_says_which_settings_it_ignores() {
+    let home = Home::new();
+    let r = run(home
+        .cmd()
+        .env("CALLS_TOKEN", "not-the-sandbox-token-123")
+        .args([
+            "--sandbox",
+            "--base-url",
+            "http://example.invalid",
+            "list",
+            "--limit",
+            "1",
+        ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with(
+            "warning: --sandbox uses its own URLs and credentials; ignoring CALLS_TOKEN, --base-url"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("not-the-sandbox-token-123"));
+    let quiet = run(home.cmd().args(["--sandbox", "-q", "list", "--limit", "1"]));
+    assert_eq!(quiet.stderr, "");
+}
+
 #[test]
 fn config_problems_name_the_file_key_and_line() {
     let home = Home::new();
