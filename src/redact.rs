@@ -47,6 +47,15 @@ const SENSITIVE_PARAMS: &[&str] = &[
     "secret",
     "client_secret",
     "password",
+    // Pre-signed recording links (S3, CloudFront, Google Cloud Storage, Azure): the link itself
+    // grants access until it expires.
+    "x-amz-signature",
+    "x-amz-credential",
+    "x-amz-security-token",
+    "signature",
+    "x-goog-signature",
+    "x-goog-credential",
+    "sig",
 ];
 
 /// Headers whose values are credentials.
@@ -120,5 +129,19 @@ mod tests {
             "bearer *** rejected"
         );
         assert_eq!(header("Authorization", "Bearer x"), "REDACTED");
+    }
+
+    #[test]
+    fn presigned_link_signatures_are_hidden() {
+        let u = url::Url::parse(
+            "https://bucket.s3.amazonaws.com/r/1.mp3?X-Amz-Credential=AKIA%2F1&X-Amz-Signature=f00d&X-Amz-Expires=600",
+        )
+        .unwrap();
+        let shown = url(&u);
+        assert!(
+            !shown.contains("f00d") && !shown.contains("AKIA"),
+            "{shown}"
+        );
+        assert!(shown.contains("X-Amz-Expires=600"), "{shown}");
     }
 }
