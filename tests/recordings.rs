@@ -415,5 +415,13 @@ fn a_sandbox_recording_is_a_real_wav() {
     assert_eq!(&w[..4], b"RIFF");
     assert_eq!(&w[8..16], b"WAVEfmt ");
     assert_eq!(w.len(), 44 + 2 * calls::sandbox::RECORDING_SAMPLES as usize);
+    // A clean tone: it swings to about ±8000 and never beyond.
+    let samples: Vec<i16> = w[44..]
+        .chunks(2)
+        .map(|b| i16::from_le_bytes([b[0], b[1]]))
+        .collect();
+    let peak = samples.iter().map(|v| v.unsigned_abs()).max().unwrap();
+    assert!((7900..=8000).contains(&peak), "peak {peak}");
+    assert_eq!(samples[0], 0);
     let _ = Sandbox::credentials(Vendor::Famulor);
 }
