@@ -285,3 +285,64 @@ fn vendors_without_the_capability_exit_4_before_any_request() {
     assert!(r.stderr.contains("vendors that can: mycrm"), "{}", r.stderr);
     assert!(sb.requests().is_empty());
 }
+
+/// A blank id would make `DELETE /calls/{id}` the collection and myCRM's `filters[id]=` every
+/// record; `1,2` would be two records. Such ids are refused before any request, for every command
+/// that takes ids; repeated ids are sent once.
+#[test]
+fn ids_that_would_widen_a_request_are_refused() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    let cases: &[(&str, &[&str], &str)] = &[
+        (
+            "mycrm",
+            &["assign", "", "--user", "7"],
+            "call id \"\" is empty",
+        ),
+        (
+            "mycrm",
+            &["assign", "2900001,2900002", "--user", "7"],
+            "call id \"2900001,2900002\" is not a number",
+        ),
+        ("mycrm", &["delete", " ", "--yes"], "call id \" \" is empty"),
+        ("famulor", &["delete", "", "--yes"], "call id \"\" is empty"),
+        (
+            "famulor",
+            &["delete", "../1", "--yes"],
+            "call id \"../1\" is not a number",
+        ),
+        ("famulor", &["show", ""], "call id \"\" is empty"),
+        (
+            "callcap",
+            &["recording", "a b", "--dir", "r"],
+            "call id \"a b\" contains a space",
+        ),
+    ];
+    for (profile, args, message) in cases {
+        let r = run(home.cmd().args(["-p", profile]).args(*args));
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.starts_with(&format!("error: {message}")),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert!(r.stderr.contains("  hint: "), "{}", r.stderr);
+    }
+    assert!(sb.requests().is_empty(), "{:?}", sb.requests());
+
+    let id = &ids(&sb, Vendor::Mycrm)[0];
+    let r = run(home
+        .cmd()
+        .args(["-p", "mycrm", "delete", id, id, "--dry-run"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with("dry run: would delete 1 call on"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(&format!("{{\"calltrackings\":[{id}]}}")),
+        "{}",
+        r.stdout
+    );
+}

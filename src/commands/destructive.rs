@@ -66,6 +66,7 @@ pub async fn delete(s: &Settings, args: &DeleteArgs) -> Result<()> {
     } else {
         args.ids.clone()
     };
+    let ids = vendor.ids(&ids)?;
     let planned = backend.plan_delete(&ids)?;
     let what = format!("{} on {}", n_calls(ids.len() as u64), target(s));
     if gate::pass(
@@ -100,15 +101,16 @@ pub async fn assign(s: &Settings, args: &AssignArgs) -> Result<()> {
         return usage("assign needs at least one of --user, --property, --lead, --seen");
     }
     let backend = Arc::new(Backend::new(&s.profile, Http::new(s.http.clone())?)?);
-    let planned = backend.plan_assign(&args.ids, &assignment)?;
-    let what = format!("{} on {}", n_calls(args.ids.len() as u64), target(s));
+    let ids = vendor.ids(&args.ids)?;
+    let planned = backend.plan_assign(&ids, &assignment)?;
+    let what = format!("{} on {}", n_calls(ids.len() as u64), target(s));
     if gate::pass(
         Gate {
             dry_run: args.dry_run,
             yes: true,
         },
         "assign",
-        args.ids.len(),
+        ids.len(),
         &what,
         &planned,
         false,

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use anyhow::Result;
+use futures_util::stream::{self, StreamExt};
 
 use crate::call::Call;
 use crate::cli::RecordingArgs;
@@ -42,6 +43,7 @@ pub async fn run(s: &Settings, args: &RecordingArgs) -> Result<()> {
         .hint("select the recordings by filters instead: calls recording --from ... --to ...")
         .into());
     }
+    let ids = vendor.ids(&args.ids)?;
     let backend = Arc::new(Backend::new(&s.profile, Http::new(s.http.clone())?)?);
 
     // The calls, by id or by filters; ids that cannot be looked up are failures of their own.
@@ -60,15 +62,27 @@ pub async fn run(s: &Settings, args: &RecordingArgs) -> Result<()> {
         pager.run(&mut calls).await?;
         calls
     } else {
+        // Looked up `--concurrency` at a time, results in the order given.
+        let found: Vec<(String, Result<Call>)> = stream::iter(ids.iter().cloned())
+            .map(|id| {
+                let backend = backend.clone();
+                async move {
+                    let call = backend.show(&id).await;
+                    (id, call)
+                }
+            })
+            .buffered(s.concurrency.max(1))
+            .collect()
+            .await;
         let mut calls = Vec::new();
-        for id in &args.ids {
-            match backend.show(id).await {
+        for (id, call) in found {
+            match call {
                 Ok(call) => calls.push(call),
-                Err(e) if args.ids.len() == 1 || crate::error::classify(&e).0 == Exit::Auth => {
+                Err(e) if ids.len() == 1 || crate::error::classify(&e).0 == Exit::Auth => {
                     return Err(e)
                 }
                 Err(e) => lookups.push(Outcome {
-                    id: id.clone(),
+                    id,
                     path: None,
                     bytes: 0,
                     sha256: None,

@@ -17,7 +17,12 @@ pub async fn run(s: &Settings, args: &ShowArgs) -> Result<()> {
         return Err(s.profile.vendor.unsupported(Operation::Show).into());
     }
     let backend = Backend::new(&s.profile, Http::new(s.http.clone())?)?;
-    let call = backend.show(&args.id).await?;
+    let id = s
+        .profile
+        .vendor
+        .ids(std::slice::from_ref(&args.id))?
+        .remove(0);
+    let call = backend.show(&id).await?;
     let mut target = Target::open(out.path.as_deref(), false)?;
     if out.format == Format::Table {
         let fields = if args.output.fields.is_some() {

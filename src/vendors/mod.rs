@@ -109,6 +109,10 @@ pub struct Traits {
     pub newest_first: bool,
     /// The recording file extension when the URL does not show one.
     pub recording_ext: &'static str,
+    /// Call ids are integers (a comma or a blank in one would widen a bulk filter).
+    pub numeric_ids: bool,
+    /// A call id as the vendor writes it, for hints.
+    pub id_example: &'static str,
 }
 
 impl Vendor {
@@ -142,6 +146,33 @@ impl Vendor {
 
     pub fn supports(self, op: Operation) -> bool {
         self.traits().operations.contains(&op)
+    }
+
+    /// Call ids from the command line, checked before any request and without repeats: a blank
+    /// id would turn `DELETE /calls/{id}` into the collection and myCRM's `filters[id]=` into
+    /// "every record", and `1,2` into two ids.
+    pub fn ids(self, ids: &[String]) -> Result<Vec<String>, Failure> {
+        let mut unique: Vec<String> = Vec::with_capacity(ids.len());
+        let mut seen = std::collections::HashSet::new();
+        for id in ids {
+            let bad = if id.trim().is_empty() {
+                Some("is empty")
+            } else if self.traits().numeric_ids && !id.bytes().all(|b| b.is_ascii_digit()) {
+                Some("is not a number, and this vendor's call ids are")
+            } else if id.chars().any(|c| c.is_control() || c.is_whitespace()) {
+                Some("contains a space or a control character")
+            } else {
+                None
+            };
+            if let Some(why) = bad {
+                return Err(Failure::usage(format!("call id {id:?} {why}"))
+                    .hint(format!("{self} ids look like {}", self.traits().id_example)));
+            }
+            if seen.insert(id.as_str()) {
+                unique.push(id.clone());
+            }
+        }
+        Ok(unique)
     }
 
     /// The typed "does not support" error, raised before any request (exit 4).

@@ -26,6 +26,8 @@ pub const TRAITS: Traits = Traits {
     auth: "api_key (?api-key=)",
     newest_first: true,
     recording_ext: "mp3",
+    numeric_ids: false,
+    id_example: "1795261527.499",
 };
 
 const LIST: &str = "api/v1/stat/calls";

@@ -24,6 +24,8 @@ pub const TRAITS: Traits = Traits {
     auth: "token (Bearer)",
     newest_first: true,
     recording_ext: "mp3",
+    numeric_ids: false,
+    id_example: "987654_499_11_20_2026_22:01:42_14",
 };
 
 const LIST: &str = "v2/get/calls/";

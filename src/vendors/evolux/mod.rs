@@ -23,6 +23,8 @@ pub const TRAITS: Traits = Traits {
     // NOTE: the doc's example lists newest first, but no order is documented: page to the end.
     newest_first: false,
     recording_ext: "wav",
+    numeric_ids: false,
+    id_example: "48000499",
 };
 
 const LIST: &str = "api/v1/dialer/calls_history";

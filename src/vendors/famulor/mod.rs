@@ -23,6 +23,8 @@ pub const TRAITS: Traits = Traits {
     auth: "token (Bearer)",
     newest_first: true,
     recording_ext: "mp3",
+    numeric_ids: true,
+    id_example: "123456",
 };
 
 const LIST: &str = "api/user/calls";

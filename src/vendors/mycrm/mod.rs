@@ -35,6 +35,8 @@ pub const TRAITS: Traits = Traits {
     auth: "client_id + client_secret (OAuth2), or token",
     newest_first: true,
     recording_ext: "mp3",
+    numeric_ids: true,
+    id_example: "2933498",
 };
 
 pub const DEFAULT_TOKEN_URL: &str = "https://auth.propertyfinder.com/auth/oauth/v1/token";
