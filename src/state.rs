@@ -26,7 +26,15 @@ pub struct State {
     /// The output file's length after the last append, to detect an append cut short.
     #[serde(default)]
     pub output_len: Option<u64>,
+    /// Calls seen still in progress and held back: the next run reaches back to them and
+    /// exports them once they have finished.
+    #[serde(default)]
+    pub pending: Vec<(String, DateTime<Utc>)>,
 }
+
+/// How long after its start a call still `in-progress` is held back for a later run; after that
+/// it is exported as it stands (some vendors never close a record).
+pub const HOLD_IN_PROGRESS: Duration = Duration::hours(2);
 
 /// Tracks a run: which calls to skip, and what the next state will be.
 #[derive(Debug)]
@@ -38,6 +46,9 @@ pub struct Run {
     skip: std::collections::HashSet<String>,
     newest: Option<DateTime<Utc>>,
     recent: Vec<(String, DateTime<Utc>)>,
+    pending: Vec<(String, DateTime<Utc>)>,
+    /// This run's upper bound.
+    upper: Option<DateTime<Utc>>,
 }
 
 impl Run {
@@ -62,14 +73,24 @@ impl Run {
             skip: Default::default(),
             newest,
             recent,
+            pending: Vec::new(),
+            upper: None,
         })
     }
 
     /// Narrows the query to what is new: from the newest call exported minus the lookback (or
     /// the last upper bound when nothing was exported), but not before an explicit `--from`.
+    /// It reaches further back to the oldest call the last run held back as still in progress.
     pub fn window(&mut self, q: &mut Query, explicit_from: bool) {
+        self.upper = Some(q.to);
         let Some(prev) = &self.previous else { return };
-        let resume = prev.newest.unwrap_or(prev.upper) - self.lookback;
+        let resume = prev
+            .pending
+            .iter()
+            .map(|(_, t)| *t)
+            .fold(prev.newest.unwrap_or(prev.upper) - self.lookback, |a, b| {
+                a.min(b)
+            });
         q.from = if explicit_from {
             q.from.max(resume)
         } else {
@@ -88,12 +109,44 @@ impl Run {
         self.skip.contains(id)
     }
 
-    /// Notes an exported call. Memory stays bounded by the calls within the lookback.
+    /// Holds back a call still in progress that started within `HOLD_IN_PROGRESS` of the upper
+    /// bound: it is not written now, and the next run reaches back to it. False: export it.
+    pub fn hold(&mut self, id: &str, started_at: DateTime<Utc>) -> bool {
+        let recent = self
+            .upper
+            .is_none_or(|upper| started_at >= upper - HOLD_IN_PROGRESS);
+        if recent {
+            self.pending.push((id.to_string(), started_at));
+        }
+        recent
+    }
+
+    /// Calls held back this run.
+    pub fn held(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// The oldest start the next run will reach back to; exported calls from there on are
+    /// remembered so that it skips them.
+    fn floor(&self) -> Option<DateTime<Utc>> {
+        let newest = self.newest.map(|n| n - self.lookback);
+        self.pending.iter().map(|(_, t)| *t).chain(newest).min()
+    }
+
+    /// Notes an exported call. Memory stays bounded by the calls from the floor on. During the
+    /// run the floor may still drop to a call held back later (pages come newest first), so
+    /// everything within `HOLD_IN_PROGRESS` of the upper bound is kept until `save`.
     pub fn exported(&mut self, id: &str, started_at: DateTime<Utc>) {
         if self.newest.is_none_or(|n| started_at > n) {
             self.newest = Some(started_at);
         }
-        let floor = self.newest.expect("set above") - self.lookback;
+        let held_back_to = self.upper.map(|u| u - HOLD_IN_PROGRESS);
+        let floor = self
+            .floor()
+            .into_iter()
+            .chain(held_back_to)
+            .min()
+            .expect("newest is set");
         if started_at >= floor {
             self.recent.push((id.to_string(), started_at));
         }
@@ -104,8 +157,7 @@ impl Run {
 
     /// Writes the new state atomically (temp file, fsync, rename).
     pub fn save(mut self, upper: DateTime<Utc>, output_len: Option<u64>) -> Result<()> {
-        if let Some(newest) = self.newest {
-            let floor = newest - self.lookback;
+        if let Some(floor) = self.floor() {
             self.recent.retain(|(_, t)| *t >= floor);
             self.recent.sort();
             self.recent.dedup();
@@ -117,6 +169,7 @@ impl Run {
             newest: self.newest,
             recent: self.recent,
             output_len,
+            pending: self.pending,
         };
         let dir = self
             .path
@@ -211,6 +264,39 @@ mod tests {
         };
         next.window(&mut q2, true);
         assert_eq!(q2.from, at("2025-01-01T09:58:00Z"));
+    }
+
+    /// Newest first: 10:00, 09:55, 09:30, then 09:20 still in progress, then 09:10. The next run
+    /// reaches back to 09:20 and must skip 09:30, although the lookback alone would have
+    /// forgotten it before 09:20 was seen.
+    #[test]
+    fn a_call_held_in_progress_pulls_the_next_window_back_without_repeating_calls() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        let mut q = Query::everything(chrono_tz::Tz::UTC, 10);
+        q.to = at("2025-01-01T10:30:00Z");
+        let mut run = Run::open(path.clone(), "job".into(), Duration::minutes(10)).unwrap();
+        run.window(&mut q, false);
+        for (id, t) in [
+            ("a", "2025-01-01T10:00:00Z"),
+            ("b", "2025-01-01T09:55:00Z"),
+            ("c", "2025-01-01T09:30:00Z"),
+        ] {
+            run.exported(id, at(t));
+        }
+        assert!(run.hold("live", at("2025-01-01T09:20:00Z")));
+        run.exported("d", at("2025-01-01T09:10:00Z"));
+        // Too old to wait for: exported as it stands.
+        assert!(!run.hold("stale", at("2025-01-01T08:00:00Z")));
+        assert_eq!(run.held(), 1);
+        run.save(q.to, None).unwrap();
+
+        let mut next = Run::open(path, "job".into(), Duration::minutes(10)).unwrap();
+        let mut q2 = Query::everything(chrono_tz::Tz::UTC, 10);
+        next.window(&mut q2, false);
+        assert_eq!(q2.from, at("2025-01-01T09:20:00Z"));
+        assert!(next.seen("a") && next.seen("b") && next.seen("c"));
+        assert!(!next.seen("live") && !next.seen("d"));
     }
 
     #[test]

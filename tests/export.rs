@@ -408,11 +408,16 @@ fn the_readme_cron_line_works_as_written() {
     assert!(cron(command).success());
     let first = std::fs::read_to_string(home.path("calls/calls.csv")).unwrap();
     let first_rows = first.lines().count() - 1;
+    // Calls still in progress that started within two hours wait for a later run.
+    let held = |c: &calls::sandbox::TruthCall| {
+        c.status == calls::call::Status::InProgress
+            && c.started_at > chrono::Utc::now() - chrono::Duration::hours(2)
+    };
     let in_window = sb
         .world(Vendor::Famulor)
         .calls
         .iter()
-        .filter(|c| c.started_at > chrono::Utc::now() - chrono::Duration::days(30))
+        .filter(|c| c.started_at > chrono::Utc::now() - chrono::Duration::days(30) && !held(c))
         .count();
     assert!(
         first_rows > 50 && first_rows.abs_diff(in_window) <= 1,
@@ -421,11 +426,17 @@ fn the_readme_cron_line_works_as_written() {
     // Seven calls come in during the next quarter hour.
     let now = chrono::Utc::now();
     sb.add_calls(Vendor::Famulor, 7, now - chrono::Duration::seconds(90), now);
+    let new = sb
+        .world(Vendor::Famulor)
+        .between(now - chrono::Duration::seconds(90), now)
+        .iter()
+        .filter(|c| !held(c))
+        .count();
     assert!(cron(command).success());
     let csv = std::fs::read_to_string(home.path("calls/calls.csv")).unwrap();
     assert!(csv.starts_with(&first), "appended, not rewritten");
     let rows: Vec<&str> = csv.lines().collect();
-    assert_eq!(rows.len() - 1, first_rows + 7);
+    assert_eq!(rows.len() - 1, first_rows + new);
     assert_eq!(rows.iter().filter(|l| l.starts_with("vendor,")).count(), 1);
     let got = ids(&rows.iter().map(|r| r.to_string()).collect::<Vec<_>>());
     assert_eq!(
@@ -513,5 +524,94 @@ fn pages_shifting_during_an_export_give_neither_duplicates_nor_gaps() {
             .filter(|q| q.path.ends_with("/calls"))
             .count();
         assert!(pages > 40, "the spill-over pages were fetched too: {pages}");
+    }
+}
+
+/// A call still in progress is not written half-done: it is held back, the next run reaches back
+/// to it, and it is written once, with its final status (the vendors that report in-progress).
+#[test]
+fn a_call_in_progress_is_exported_once_it_has_finished() {
+    use calls::call::Status;
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    let now = chrono::Utc::now();
+    for vendor in [Vendor::Famulor, Vendor::Callcap] {
+        let _ = std::fs::remove_file(home.path("calls.csv"));
+        sb.add_calls(
+            vendor,
+            4,
+            now - chrono::Duration::minutes(90),
+            now - chrono::Duration::minutes(20),
+        );
+        let recent: Vec<u32> = sb
+            .world(vendor)
+            .between(now - chrono::Duration::minutes(90), now)
+            .iter()
+            .map(|c| c.seq)
+            .collect();
+        assert_eq!(recent.len(), 4);
+        // The oldest of the four is still going; the others have ended.
+        for (i, seq) in recent.iter().enumerate() {
+            sb.update_call(vendor, *seq, |c| {
+                c.status = if i == 0 {
+                    Status::InProgress
+                } else {
+                    Status::Answered
+                };
+                c.talk = 60;
+            });
+        }
+        let expected = |sb: &calls::sandbox::Sandbox| {
+            sb.expected(vendor, now - chrono::Duration::minutes(90), now)
+        };
+        let live = expected(&sb).last().unwrap().id.clone();
+
+        let args = [
+            "export",
+            "--since-last",
+            "--from",
+            FROM,
+            "-o",
+            "csv",
+            "--append",
+            "--output",
+            "calls.csv",
+        ];
+        let r = run(home.cmd().args(["-p", vendor.id()]).args(args));
+        assert_eq!(r.code, 0, "{vendor}: {}", r.stderr);
+        assert!(
+            r.stderr
+                .contains("(1 still in progress are left for the next run)"),
+            "{vendor}: {}",
+            r.stderr
+        );
+        let first = ids(&rows(&home));
+        assert_eq!(first.len(), 403, "{vendor}");
+        assert!(!first.contains(&live), "{vendor}");
+
+        // Still going at the next run: still held.
+        let r = run(home.cmd().args(["-p", vendor.id()]).args(args));
+        assert_eq!(r.code, 0, "{vendor}: {}", r.stderr);
+        assert_eq!(ids(&rows(&home)), first, "{vendor}");
+
+        sb.update_call(vendor, recent[0], |c| c.status = Status::Answered);
+        let r = run(home.cmd().args(["-p", vendor.id()]).args(args));
+        assert_eq!(r.code, 0, "{vendor}: {}", r.stderr);
+        let text = std::fs::read_to_string(home.path("calls.csv")).unwrap();
+        let all: Vec<csv::StringRecord> = csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(all.len(), 404, "{vendor}: {}", r.stderr);
+        let unique: HashSet<&str> = all.iter().map(|c| &c[1]).collect();
+        assert_eq!(unique.len(), 404, "{vendor}: no call twice");
+        let done = all.iter().find(|c| c[1] == *live).unwrap();
+        // vendor,id,started_at,ended_at,direction,status,vendor_status,duration,...
+        assert_eq!(&done[5], "answered", "{vendor}: {done:?}");
+        assert!(!done[7].is_empty(), "{vendor}: {done:?}");
+
+        let r = run(home.cmd().args(["-p", vendor.id()]).args(args));
+        assert_eq!(r.code, 0, "{vendor}: {}", r.stderr);
+        assert_eq!(ids(&rows(&home)).len(), 404, "{vendor}: nothing new");
     }
 }

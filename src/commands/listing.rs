@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use anyhow::Result;
 
-use crate::call::Call;
+use crate::call::{Call, Status};
 use crate::cli::{CronArgs, ListArgs};
 use crate::error::{usage, Failure};
 use crate::http::Http;
@@ -96,6 +96,7 @@ pub async fn run(
     };
     let stats = pager.run(&mut sink).await?;
     let skipped = sink.skipped;
+    let held = sink.incremental.as_ref().map_or(0, |r| r.held());
     // Output first, complete and on disk; only then the state.
     let len = sink
         .writer
@@ -111,14 +112,23 @@ pub async fn run(
             .as_ref()
             .map(|p| format!(" to {}", p.display()))
             .unwrap_or_default();
-        let again = if skipped > 0 {
-            format!(" ({skipped} already exported were skipped)")
-        } else {
+        let mut notes = Vec::new();
+        if skipped > 0 {
+            notes.push(format!("{skipped} already exported were skipped"));
+        }
+        if held > 0 {
+            notes.push(format!(
+                "{held} still in progress are left for the next run"
+            ));
+        }
+        let again = if notes.is_empty() {
             String::new()
+        } else {
+            format!(" ({})", notes.join("; "))
         };
         term::log(&format!(
             "exported {}{to} in {secs:.1} s{again}",
-            n_calls(stats.calls - skipped)
+            n_calls(stats.calls - skipped - held as u64)
         ));
     }
     Ok(())
@@ -136,6 +146,10 @@ impl<W: std::io::Write> Sink for Export<'_, W> {
         if let Some(run) = self.incremental.as_deref_mut() {
             if run.seen(&call.id) {
                 self.skipped += 1;
+                return Ok(());
+            }
+            // Written once it has finished, so the file gets its final status and duration.
+            if call.status == Status::InProgress && run.hold(&call.id, call.started_at) {
                 return Ok(());
             }
             run.exported(&call.id, call.started_at);

@@ -27,6 +27,7 @@ use futures_util::StreamExt;
 use crate::call::Call;
 use crate::config::{Profile, Secret, SecretKey, SecretSource};
 use crate::vendors::Vendor;
+pub use world::TruthCall;
 use world::{Rng, World};
 
 /// How the sandbox behaves.
@@ -296,6 +297,23 @@ impl Sandbox {
             .unwrap_or_else(|e| e.into_inner());
         let seed = self.shared.opts.seed ^ (world.calls.len() as u64).wrapping_mul(0x9E37);
         world.add(seed, n, from, to, emulation(vendor).shape);
+    }
+
+    /// Changes a call in a vendor's world (say, an in-progress call that has now ended).
+    pub fn update_call(&self, vendor: Vendor, seq: u32, change: impl FnOnce(&mut TruthCall)) {
+        let i = Vendor::ALL
+            .iter()
+            .position(|v| *v == vendor)
+            .expect("every vendor has a world");
+        let mut world = self.shared.worlds[i]
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
+        let call = world
+            .calls
+            .iter_mut()
+            .find(|c| c.seq == seq)
+            .expect("a call with that seq");
+        change(call);
     }
 
     /// What a correct client makes of the vendor's calls in `[from, to)`, newest first.
