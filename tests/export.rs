@@ -581,7 +581,7 @@ fn a_call_in_progress_is_exported_once_it_has_finished() {
         assert_eq!(r.code, 0, "{vendor}: {}", r.stderr);
         assert!(
             r.stderr
-                .contains("(1 still in progress are left for the next run)"),
+                .contains("(1 still in progress is left for the next run)"),
             "{vendor}: {}",
             r.stderr
         );

@@ -117,8 +117,9 @@ pub async fn run(
             notes.push(format!("{skipped} already exported were skipped"));
         }
         if held > 0 {
+            let verb = if held == 1 { "is" } else { "are" };
             notes.push(format!(
-                "{held} still in progress are left for the next run"
+                "{held} still in progress {verb} left for the next run"
             ));
         }
         let again = if notes.is_empty() {
