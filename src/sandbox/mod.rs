@@ -288,26 +288,14 @@ impl Sandbox {
     /// Adds `n` calls to a vendor's world, started in `[from, to)`: the vendor "receives" calls
     /// between two runs of a test, including late ones dated before the newest.
     pub fn add_calls(&self, vendor: Vendor, n: usize, from: DateTime<Utc>, to: DateTime<Utc>) {
-        let i = Vendor::ALL
-            .iter()
-            .position(|v| *v == vendor)
-            .expect("every vendor has a world");
-        let mut world = self.shared.worlds[i]
-            .write()
-            .unwrap_or_else(|e| e.into_inner());
+        let mut world = self.shared.world_mut(vendor);
         let seed = self.shared.opts.seed ^ (world.calls.len() as u64).wrapping_mul(0x9E37);
         world.add(seed, n, from, to, emulation(vendor).shape);
     }
 
     /// Changes a call in a vendor's world (say, an in-progress call that has now ended).
     pub fn update_call(&self, vendor: Vendor, seq: u32, change: impl FnOnce(&mut TruthCall)) {
-        let i = Vendor::ALL
-            .iter()
-            .position(|v| *v == vendor)
-            .expect("every vendor has a world");
-        let mut world = self.shared.worlds[i]
-            .write()
-            .unwrap_or_else(|e| e.into_inner());
+        let mut world = self.shared.world_mut(vendor);
         let call = world
             .calls
             .iter_mut()
