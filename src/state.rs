@@ -49,11 +49,14 @@ pub struct Run {
     pending: Vec<(String, DateTime<Utc>)>,
     /// This run's upper bound.
     upper: Option<DateTime<Utc>>,
+    /// Held for the whole run: two runs of one job at once would both export the same calls.
+    _lock: std::fs::File,
 }
 
 impl Run {
     /// Loads the state at `path` (none yet: a first run).
     pub fn open(path: PathBuf, job: String, lookback: Duration) -> Result<Run> {
+        let lock = lock(&path)?;
         let previous = match std::fs::read(&path) {
             Ok(bytes) => Some(serde_json::from_slice::<State>(&bytes).map_err(|e| {
                 Failure::new(crate::error::Exit::Failed, format!("the state file {} is damaged: {e}", path.display()))
@@ -75,6 +78,7 @@ impl Run {
             recent,
             pending: Vec::new(),
             upper: None,
+            _lock: lock,
         })
     }
 
@@ -191,6 +195,37 @@ impl Run {
                 )
             })?;
         Ok(())
+    }
+}
+
+/// Takes `<state>.lock` for the run (released when the process ends, however it ends).
+fn lock(state: &Path) -> Result<std::fs::File> {
+    let mut name = state.as_os_str().to_owned();
+    name.push(".lock");
+    let path = PathBuf::from(name);
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Failure::new(
+            crate::error::Exit::Failed,
+            format!(
+                "another run of this export is still going (it holds {})",
+                path.display()
+            ),
+        )
+        .hint("let it finish; a cron job can skip overlapping runs with flock -n")
+        .into()),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("cannot lock {}", path.display()))
+        }
     }
 }
 
@@ -321,6 +356,20 @@ mod tests {
         std::fs::write(&path, "{not json").unwrap();
         let err = Run::open(path, "j".into(), Duration::minutes(10)).unwrap_err();
         assert!(format!("{err:#}").contains("is damaged"), "{err:#}");
+    }
+
+    #[test]
+    fn one_run_of_a_job_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        let first = Run::open(path.clone(), "j".into(), Duration::minutes(10)).unwrap();
+        let err = Run::open(path.clone(), "j".into(), Duration::minutes(10)).unwrap_err();
+        assert!(
+            format!("{err:#}").starts_with("another run of this export is still going"),
+            "{err:#}"
+        );
+        drop(first);
+        Run::open(path, "j".into(), Duration::minutes(10)).unwrap();
     }
 
     #[test]
