@@ -39,7 +39,11 @@ fn ids(rows: &[String]) -> Vec<String> {
 
 fn state_files(home: &Home) -> Vec<std::path::PathBuf> {
     match std::fs::read_dir(home.path(".local/share/calls/state")) {
-        Ok(dir) => dir.filter_map(|e| e.ok()).map(|e| e.path()).collect(),
+        Ok(dir) => dir
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect(),
         Err(_) => Vec::new(),
     }
 }

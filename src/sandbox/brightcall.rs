@@ -63,7 +63,7 @@ fn state_code(t: &TruthCall) -> u8 {
 
 /// Even calls say `type` / `state` with the documented integers, odd ones with words.
 fn state_value(t: &TruthCall) -> Value {
-    if t.seq % 2 == 0 {
+    if t.seq.is_multiple_of(2) {
         json!(state_code(t))
     } else {
         json!(["unanswered", "answered", "failed"][state_code(t) as usize])
@@ -88,7 +88,7 @@ fn project(t: &TruthCall) -> (Value, Value) {
 fn render(t: &TruthCall) -> Value {
     let (from, to, client) = numbers(t);
     let (project_id, project_name) = project(t);
-    let even = t.seq % 2 == 0;
+    let even = t.seq.is_multiple_of(2);
     json!({
         "answerTime": if t.status == Status::Answered { t.ring } else { 0 },
         "callTime": t.duration(),

@@ -97,7 +97,7 @@ fn render(t: &TruthCall, host: &str, custom_fields: bool) -> String {
         ("start_time", json!(stamp(t.started_at))),
         (
             "end_by",
-            json!(if t.seq % 2 == 0 {
+            json!(if t.seq.is_multiple_of(2) {
                 "Subscriber"
             } else {
                 "Agent"

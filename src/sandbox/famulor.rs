@@ -150,7 +150,7 @@ struct Line<'a> {
 }
 
 fn render(t: &TruthCall, s: &Shared, single: bool) -> Record<'static> {
-    let created = if single || t.seq % 5 == 0 {
+    let created = if single || t.seq.is_multiple_of(5) {
         t.started_at.format("%Y-%m-%d %H:%M:%S").to_string()
     } else {
         t.started_at.to_rfc3339_opts(SecondsFormat::Secs, true)
