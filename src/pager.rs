@@ -129,6 +129,7 @@ impl Pager<'_> {
             .await?;
         let mut next = first.next.clone();
         let total_pages = first.total_pages;
+        let mut total = first.total_calls;
         if let Flow::Done = take(first, &mut stats)? {
             next = None;
         }
@@ -136,8 +137,21 @@ impl Pager<'_> {
             if self.concurrency > 1 && from <= last {
                 next = None;
                 let mut pages = self.fetch_ahead(from, last);
+                let mut number = from;
                 while let Some(page) = pages.recv().await {
-                    let page = page?;
+                    let mut page = page?;
+                    // NOTE: pages fetched at once may be served in any order. A page that
+                    // counts fewer calls than the one before it was served before calls
+                    // arrived that pushed the earlier page's last calls onto it: fetched again,
+                    // it has them (and duplicates, which are dropped), else they would be lost.
+                    if total.zip(page.total_calls).is_some_and(|(t, p)| p < t) {
+                        page = self
+                            .backend
+                            .page(&self.query, &PageRef::Number(number))
+                            .await?;
+                    }
+                    total = page.total_calls.or(total);
+                    number += 1;
                     next = page.next.clone();
                     if let Flow::Done = take(page, &mut stats)? {
                         next = None;
