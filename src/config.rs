@@ -162,6 +162,8 @@ pub struct Profile {
     pub rate: Option<f64>,
     pub token_url: Option<String>,
     pub secrets: Vec<(SecretKey, SecretSource)>,
+    /// An embedded sandbox's (`--sandbox`): its URL changes from run to run.
+    pub sandbox: bool,
 }
 
 impl Profile {
@@ -182,6 +184,7 @@ impl Profile {
             rate: None,
             token_url: None,
             secrets,
+            sandbox: false,
         }
     }
 
@@ -264,6 +267,7 @@ impl Profile {
             rate: cfg.rate,
             token_url: cfg.token_url.clone(),
             secrets,
+            sandbox: false,
         })
     }
 

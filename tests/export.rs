@@ -610,3 +610,36 @@ fn a_call_in_progress_is_exported_once_it_has_finished() {
         assert_eq!(ids(&rows(&home)).len(), 404, "{vendor}: nothing new");
     }
 }
+
+/// `calls --sandbox` starts a new sandbox each run, on a new port, at a later "now": a cron job
+/// rehearsed on it still exports each call once, because the state is per job, not per port,
+/// and the sandbox's past stays the same.
+#[test]
+fn a_cron_job_can_be_rehearsed_on_the_embedded_sandbox() {
+    let home = Home::new();
+    let job = [
+        "--sandbox",
+        "--vendor",
+        "callcap",
+        "export",
+        "--since-last",
+        "-o",
+        "csv",
+        "--append",
+        "--output",
+        "calls.csv",
+    ];
+    let r = run(home.cmd().args(job));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let first = ids(&rows(&home));
+    assert!(first.len() > 100, "{}", first.len());
+    for _ in 0..2 {
+        let r = run(home.cmd().args(job));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let all = ids(&rows(&home));
+    let unique: HashSet<&String> = all.iter().collect();
+    assert_eq!(unique.len(), all.len(), "no call twice");
+    assert_eq!(&all[..first.len()], &first[..]);
+    assert_eq!(state_files(&home).len(), 1);
+}

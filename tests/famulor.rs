@@ -94,6 +94,7 @@ fn statuses_without_one_vendor_word_are_checked_on_the_client() {
     let q = Query {
         statuses: vec![Status::Voicemail],
         direction: Some(Direction::Web),
+        from: at("2025-04-01T00:00:00Z"),
         ..query()
     };
     let got = fetch(&sb, Vendor::Famulor, &q, 1).unwrap();

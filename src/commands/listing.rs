@@ -187,7 +187,12 @@ fn job(s: &Settings, q: &Query, out: &OutputOptions) -> String {
         "profile={} vendor={} base_url={} direction={} status={} number={} agent={} campaign={} duration={:?}..{:?} search={} param={} output={dest}",
         s.profile.name.as_deref().unwrap_or("-"),
         s.profile.vendor,
-        s.profile.base_url.as_deref().unwrap_or("-"),
+        // The embedded sandbox listens on a new port each run; its data stays the same.
+        if s.profile.sandbox {
+            "sandbox"
+        } else {
+            s.profile.base_url.as_deref().unwrap_or("-")
+        },
         q.direction.map_or("-", |d| d.as_str()),
         statuses.join(","),
         q.number.as_deref().unwrap_or("-"),

@@ -251,6 +251,7 @@ impl Sandbox {
     pub fn profile(&self, vendor: Vendor) -> Profile {
         let mut p = Profile::from_env(vendor);
         p.name = Some(format!("sandbox-{vendor}"));
+        p.sandbox = true;
         p.base_url = Some(self.base_url(vendor));
         if vendor == Vendor::Mycrm {
             p.token_url = Some(self.token_url());

@@ -102,7 +102,7 @@ const PHRASES: [&str; 8] = [
 /// One call as it really happened.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TruthCall {
-    /// Position in time order, from 0.
+    /// The call's number (its time slot; see `World::generate`), from which ids are made.
     pub seq: u32,
     pub started_at: DateTime<Utc>,
     pub direction: Direction,
@@ -185,16 +185,21 @@ pub struct World {
 
 impl World {
     /// `n` calls over the 90 days before `until`, the same for the same seed.
+    ///
+    /// Time is cut into `n` slots of 90 days / `n` each, counted from the Unix epoch, and each
+    /// slot that ended by `until` holds one call drawn from the seed and the slot's number (its
+    /// `seq`, hence its id). So a call is the same in every world that contains it: a sandbox
+    /// started later has the same past plus the calls that have "arrived" since, and
+    /// `calls --sandbox export --since-last` can be rehearsed run after run.
     pub fn generate(seed: u64, n: usize, until: DateTime<Utc>, shape: &Shape) -> World {
-        let mut rng = Rng::new(seed);
-        let span = 90 * 24 * 3600;
-        let mut offsets: Vec<u64> = (0..n).map(|_| rng.below(span) + 1).collect();
-        offsets.sort_unstable_by(|a, b| b.cmp(a));
+        let span: i64 = 90 * 24 * 3600;
+        let slot = (span / n.max(1) as i64).max(1);
+        let last = until.timestamp().div_euclid(slot) - 1;
         let weight: u32 = shape.statuses.iter().map(|(_, w)| w).sum();
-        let calls = offsets
-            .into_iter()
-            .enumerate()
-            .map(|(seq, back)| {
+        let calls = (last + 1 - n as i64..=last)
+            .map(|s| {
+                let mut rng = Rng::new(seed ^ (s as u64).wrapping_mul(0xD1B5_4A32_D192_ED03));
+                let started = s * slot + rng.below(slot as u64) as i64;
                 let mut roll = rng.below(weight as u64) as u32;
                 let status = shape
                     .statuses
@@ -214,8 +219,8 @@ impl World {
                     _ => (0, 0),
                 };
                 TruthCall {
-                    seq: seq as u32,
-                    started_at: until - Duration::seconds(back as i64),
+                    seq: s as u32,
+                    started_at: DateTime::from_timestamp(started, 0).expect("in range"),
                     direction,
                     status,
                     ring,
@@ -245,7 +250,7 @@ impl World {
     ) {
         let span = (to - from).num_seconds().max(1);
         let extra = World::generate(seed, n, from + Duration::seconds(span), shape);
-        let first = self.calls.len() as u32;
+        let first = self.calls.iter().map(|c| c.seq + 1).max().unwrap_or(0);
         for (k, mut call) in extra.calls.into_iter().enumerate() {
             // `generate` spreads calls over 90 days; squeeze them into the asked span.
             let back = (extra.until - call.started_at).num_seconds() % span;
@@ -297,5 +302,31 @@ mod tests {
             .all(|c| c.started_at < until && c.started_at >= until - Duration::days(90)));
         assert!(a.calls.iter().any(|c| c.status == Status::Missed));
         assert_ne!(World::generate(8, 300, until, &SHAPE).calls, a.calls);
+    }
+
+    /// A world generated a day later has the same past: the calls they share are identical, and
+    /// the later one has the calls of that day on top.
+    #[test]
+    fn a_later_world_keeps_the_past() {
+        let until = DateTime::parse_from_rfc3339("2025-06-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let a = World::generate(7, 300, until, &SHAPE);
+        let b = World::generate(7, 300, until + Duration::days(1), &SHAPE);
+        assert_eq!((a.calls.len(), b.calls.len()), (300, 300));
+        let shared: Vec<&TruthCall> = a
+            .calls
+            .iter()
+            .filter(|c| c.started_at >= b.calls[0].started_at)
+            .collect();
+        assert!(shared.len() > 290);
+        assert_eq!(
+            shared,
+            b.calls.iter().take(shared.len()).collect::<Vec<_>>()
+        );
+        let newest = a.calls.last().unwrap();
+        assert!(b.calls[shared.len()..]
+            .iter()
+            .all(|c| c.seq > newest.seq && c.started_at > newest.started_at));
     }
 }
