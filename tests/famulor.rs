@@ -135,6 +135,19 @@ fn pages_fetched_ahead_come_out_in_order() {
     let got = fetch(&sb, Vendor::Famulor, &q, 6).unwrap();
     assert_eq!(got, sb.expected(Vendor::Famulor, q.from, q.to));
     assert_eq!(got.len(), 400);
+    // 400 calls fill 40 pages exactly: the page after them (where calls arriving meanwhile
+    // would have spilled) is counted in, so it is fetched ahead with the rest, once.
+    let mut pages: Vec<u64> = sb
+        .requests()
+        .iter()
+        .map(|r| r.param("page").unwrap().parse().unwrap())
+        .collect();
+    pages.sort();
+    assert_eq!(pages, (1..=41).collect::<Vec<u64>>());
+    let first = runtime()
+        .block_on(backend(&sb, Vendor::Famulor).page(&q, &calls::vendors::PageRef::Number(1)))
+        .unwrap();
+    assert_eq!(first.total_pages, Some(41));
 }
 
 #[test]

@@ -128,16 +128,24 @@ impl Famulor {
         let PageRef::Number(n) = at else {
             anyhow::bail!("famulor pages are numbered");
         };
-        let reply = self.get(LIST, &self.params(q, *n)).await?;
+        let params = self.params(q, *n);
+        let per_page = params
+            .iter()
+            .find(|(k, _)| k == "per_page")
+            .and_then(|(_, v)| v.parse::<u64>().ok())
+            .unwrap_or(u64::from(q.page_size));
+        let reply = self.get(LIST, &params).await?;
         self.conn.check(&reply, error_message)?;
         let (calls, last_page, total) = parse_list(&reply, q.keep_raw)?;
         // NOTE: calls arriving during an export push older ones back a page; a full last page
-        // may have spilled over, so the next one is asked for too.
-        let more = *n < last_page || calls.len() as u64 >= u64::from(q.page_size);
+        // may have spilled over, so the next one is asked for too. When the last page is full
+        // now, that page is counted, so that it is fetched ahead with the others.
+        let more = *n < last_page || calls.len() as u64 >= per_page;
+        let spill = total.is_some_and(|t| t > 0 && t == last_page * per_page);
         Ok(Page {
             next: (more && !calls.is_empty()).then(|| PageRef::Number(n + 1)),
             calls,
-            total_pages: Some(last_page),
+            total_pages: Some(last_page + u64::from(spill)),
             total_calls: total,
         })
     }
