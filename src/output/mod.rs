@@ -281,7 +281,7 @@ impl<W: Write> CallWriter<W> {
     /// Pushes what is buffered to the target (after each page, so pipes see calls as they come).
     pub fn flush(&mut self) -> Result<()> {
         match self {
-            CallWriter::Table(_) => {}
+            CallWriter::Table(t) => t.flush()?,
             CallWriter::Csv { out, .. } => out.flush()?,
             CallWriter::Json { out, .. } | CallWriter::Ndjson { out, .. } => out.flush()?,
         }
