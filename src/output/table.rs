@@ -151,7 +151,14 @@ mod tests {
             talk_time: None,
             customer_number: Some("+4930123".into()),
             line_number: None,
-            agent: Some(if n % 7 == 0 { "Anna Schmidt" } else { "Jo" }.into()),
+            agent: Some(
+                if n.is_multiple_of(7) {
+                    "Anna Schmidt"
+                } else {
+                    "Jo"
+                }
+                .into(),
+            ),
             campaign: None,
             recording_url: None,
             cost: None,
