@@ -584,6 +584,23 @@ fn a_call_in_progress_is_exported_once_it_has_finished() {
         assert_eq!(first.len(), 403, "{vendor}");
         assert!(!first.contains(&live), "{vendor}");
 
+        // Asked for by status, in-progress calls are written as they are.
+        let r = run(home.cmd().args(["-p", vendor.id()]).args([
+            "export",
+            "--since-last",
+            "--from",
+            FROM,
+            "--status",
+            "in-progress",
+            "-o",
+            "csv",
+            "--output",
+            "live.csv",
+        ]));
+        assert_eq!(r.code, 0, "{vendor}: {}", r.stderr);
+        let live_csv = std::fs::read_to_string(home.path("live.csv")).unwrap();
+        assert!(live_csv.contains(&live), "{vendor}: {live_csv}");
+
         // Still going at the next run: still held.
         let r = run(home.cmd().args(["-p", vendor.id()]).args(args));
         assert_eq!(r.code, 0, "{vendor}: {}", r.stderr);

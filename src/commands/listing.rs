@@ -86,6 +86,8 @@ pub async fn run(
         writer: CallWriter::new(target, &out, header)?,
         incremental: incremental.as_mut(),
         skipped: 0,
+        // Asked for by status (`--status in-progress` among them), calls are written as they are.
+        hold_in_progress: query.statuses.is_empty(),
     };
     let pager = Pager {
         backend: std::sync::Arc::new(backend),
@@ -140,6 +142,7 @@ struct Export<'a, W: std::io::Write> {
     writer: CallWriter<W>,
     incremental: Option<&'a mut state::Run>,
     skipped: u64,
+    hold_in_progress: bool,
 }
 
 impl<W: std::io::Write> Sink for Export<'_, W> {
@@ -150,7 +153,10 @@ impl<W: std::io::Write> Sink for Export<'_, W> {
                 return Ok(());
             }
             // Written once it has finished, so the file gets its final status and duration.
-            if call.status == Status::InProgress && run.hold(&call.id, call.started_at) {
+            if self.hold_in_progress
+                && call.status == Status::InProgress
+                && run.hold(&call.id, call.started_at)
+            {
                 return Ok(());
             }
             run.exported(&call.id, call.started_at);
