@@ -11,6 +11,8 @@ pub enum Exit {
     Unsupported = 4,
     Partial = 5,
     Interrupted = 130,
+    /// SIGTERM (`kill`, `timeout`, systemd): 128 + 15, as shells report it.
+    Terminated = 143,
 }
 
 /// An error the CLI branches on: it carries its exit code and, where there is one, the next
@@ -42,6 +44,10 @@ impl Failure {
 
     pub fn interrupted() -> Self {
         Self::new(Exit::Interrupted, "interrupted")
+    }
+
+    pub fn terminated() -> Self {
+        Self::new(Exit::Terminated, "terminated")
     }
 }
 

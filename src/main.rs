@@ -53,6 +53,7 @@ fn main() -> ExitCode {
             result = calls::commands::run(cli) => result,
             // Dropping the command's future removes any temporary output file.
             _ = tokio::signal::ctrl_c() => Err(Failure::interrupted().into()),
+            _ = terminate() => Err(Failure::terminated().into()),
         }
     });
     // Do not wait for stray tasks (an embedded sandbox, requests in flight).
@@ -61,6 +62,23 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => report(e),
     }
+}
+
+/// SIGTERM, handled like Ctrl-C so that temporary files go and nothing is left half-done.
+#[cfg(unix)]
+async fn terminate() {
+    use tokio::signal::unix::{signal, SignalKind};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            term.recv().await;
+        }
+        Err(_) => std::future::pending().await,
+    }
+}
+
+#[cfg(not(unix))]
+async fn terminate() {
+    std::future::pending().await
 }
 
 /// Prints `error: ...` and a hint, secrets scrubbed, and picks the exit code.

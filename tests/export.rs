@@ -230,10 +230,21 @@ fn a_run_killed_midway_changes_nothing_and_the_next_one_completes() {
     let before = std::fs::read(home.path("calls.csv")).unwrap();
     let state = state_files(&home)[0].clone();
     let state_before = std::fs::read(&state).unwrap();
-    for signal in ["-INT", "-KILL"] {
+    for signal in ["-INT", "-TERM", "-KILL"] {
         let code = interrupt_midway(&home, signal);
-        if signal == "-INT" {
-            assert_eq!(code, Some(130));
+        match signal {
+            "-INT" => assert_eq!(code, Some(130)),
+            "-TERM" => assert_eq!(code, Some(143)),
+            _ => {}
+        }
+        if signal != "-KILL" {
+            let stray: Vec<_> = std::fs::read_dir(home.dir.path())
+                .unwrap()
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".tmp"))
+                .collect();
+            assert!(stray.is_empty(), "{signal}: {stray:?}");
         }
         assert_eq!(
             std::fs::read(home.path("calls.csv")).unwrap(),
