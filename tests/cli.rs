@@ -298,7 +298,7 @@ fn output_file_is_written_whole() {
         "--output",
         "out/calls.csv",
     ])));
-    assert_eq!(r.code, 1, "a missing folder is an error: {}", r.stderr);
+    assert_eq!(r.code, 2, "a missing folder is an error: {}", r.stderr);
     assert!(r.stderr.contains("out"), "{}", r.stderr);
     let r = run(window(home.cmd().args(["export", "--output", "calls.csv"])));
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -789,4 +789,26 @@ fn ctrl_c_exits_130_and_leaves_no_file() {
             .any(|n| n.to_string_lossy().contains("calls.csv")),
         "{left:?}"
     );
+}
+
+/// A bad --output is found before any request, not after the whole export.
+#[test]
+fn a_bad_output_path_is_refused_before_any_request() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    std::fs::create_dir_all(home.path("out")).unwrap();
+    for (path, message) in [
+        ("out", "error: --output out is a folder; give a file name"),
+        (
+            "missing/calls.csv",
+            "error: --output missing/calls.csv: there is no folder missing",
+        ),
+    ] {
+        let r = run(window(
+            home.cmd().args(["export", "-o", "csv", "--output", path]),
+        ));
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stderr.starts_with(message), "{}", r.stderr);
+    }
+    assert!(sb.requests().is_empty());
 }

@@ -344,6 +344,23 @@ impl Target {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
+        // Found out before any request, not after the whole export.
+        if path.is_dir() {
+            return Err(crate::error::Failure::usage(format!(
+                "--output {} is a folder; give a file name",
+                path.display()
+            ))
+            .into());
+        }
+        if !dir.is_dir() {
+            return Err(crate::error::Failure::usage(format!(
+                "--output {}: there is no folder {}",
+                path.display(),
+                dir.display()
+            ))
+            .hint("create it first, or write somewhere else")
+            .into());
+        }
         let tmp = tempfile::Builder::new()
             .prefix(&format!(
                 ".{}.",
