@@ -44,6 +44,9 @@ pub async fn run(s: &Settings, args: &RecordingArgs) -> Result<()> {
         .into());
     }
     let ids = vendor.ids(&args.ids)?;
+    if let Some(manifest) = &args.manifest {
+        crate::output::writable("--manifest", manifest)?;
+    }
     let backend = Arc::new(Backend::new(&s.profile, Http::new(s.http.clone())?)?);
 
     // The calls, by id or by filters; ids that cannot be looked up are failures of their own.

@@ -321,6 +321,32 @@ impl<W: Write> crate::pager::Sink for CallWriter<W> {
     }
 }
 
+/// Checks, before any request, that `flag`'s file can be written where it is going: its folder
+/// exists and it is not itself a folder (found out otherwise only after the whole run).
+pub fn writable(flag: &str, path: &Path) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if path.is_dir() {
+        return Err(crate::error::Failure::usage(format!(
+            "{flag} {} is a folder; give a file name",
+            path.display()
+        ))
+        .into());
+    }
+    if !dir.is_dir() {
+        return Err(crate::error::Failure::usage(format!(
+            "{flag} {}: there is no folder {}",
+            path.display(),
+            dir.display()
+        ))
+        .hint("create it first, or write somewhere else")
+        .into());
+    }
+    Ok(())
+}
+
 /// Where output goes: stdout, or a temporary file that becomes (or is appended to) `--output
 /// FILE` on commit. Until then the file itself is untouched.
 pub enum Target {
@@ -344,23 +370,7 @@ impl Target {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
-        // Found out before any request, not after the whole export.
-        if path.is_dir() {
-            return Err(crate::error::Failure::usage(format!(
-                "--output {} is a folder; give a file name",
-                path.display()
-            ))
-            .into());
-        }
-        if !dir.is_dir() {
-            return Err(crate::error::Failure::usage(format!(
-                "--output {}: there is no folder {}",
-                path.display(),
-                dir.display()
-            ))
-            .hint("create it first, or write somewhere else")
-            .into());
-        }
+        writable("--output", path)?;
         let tmp = tempfile::Builder::new()
             .prefix(&format!(
                 ".{}.",
