@@ -16,7 +16,7 @@ use chrono::{NaiveDate, SecondsFormat};
 use chrono_tz::Tz;
 use serde_json::{json, Value};
 
-use super::world::{Shape, TruthCall};
+use super::world::{Shape, TruthCall, World};
 use super::{param, Shared};
 use crate::call::{phone_digits, Call, Direction, Status};
 use crate::config::SecretKey;
@@ -261,6 +261,14 @@ async fn list(
     )
 }
 
+/// The call an id in a path names (ids are `2_900_000 + seq`).
+fn by_id<'a>(world: &'a World, id: &str) -> Option<&'a TruthCall> {
+    id.parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_sub(2_900_000))
+        .and_then(|seq| world.by_seq(seq))
+}
+
 async fn show(
     State(s): State<Arc<Shared>>,
     headers: HeaderMap,
@@ -270,11 +278,7 @@ async fn show(
         return r;
     }
     let world = s.world(Vendor::Mycrm);
-    let found = call
-        .parse::<u64>()
-        .ok()
-        .and_then(|n| n.checked_sub(2_900_000))
-        .and_then(|seq| world.by_seq(seq));
+    let found = by_id(&world, &call);
     match found {
         Some(t) => super::json(StatusCode::OK, render(t, &s)),
         None => fail(StatusCode::NOT_FOUND, "Call tracking not found"),
@@ -355,11 +359,7 @@ async fn recording(
         return r;
     }
     let world = s.world(Vendor::Mycrm);
-    let found = call
-        .parse::<u64>()
-        .ok()
-        .and_then(|n| n.checked_sub(2_900_000))
-        .and_then(|seq| world.by_seq(seq));
+    let found = by_id(&world, &call);
     match found.filter(|t| t.recording) {
         Some(t) => super::json(
             StatusCode::OK,
