@@ -106,12 +106,20 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// A vendor's calls, as of now: unless `--until` pinned the data, calls keep arriving.
     pub fn world(&self, vendor: Vendor) -> RwLockReadGuard<'_, World> {
         let i = Vendor::ALL
             .iter()
             .position(|v| *v == vendor)
             .expect("every vendor has a world");
-        self.worlds[i].read().unwrap_or_else(|e| e.into_inner())
+        let read = || self.worlds[i].read().unwrap_or_else(|e| e.into_inner());
+        if self.opts.until.is_none() {
+            let now = Utc::now();
+            if read().due(now) {
+                self.world_mut(vendor).grow(now);
+            }
+        }
+        read()
     }
 
     /// For the endpoints that change data (deletes, assignments).

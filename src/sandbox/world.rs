@@ -181,7 +181,16 @@ pub struct Shape {
 pub struct World {
     pub calls: Vec<TruthCall>,
     pub until: DateTime<Utc>,
+    seed: u64,
+    /// Seconds per slot (one call each).
+    slot: i64,
+    /// The newest slot generated.
+    last: i64,
+    shape: &'static Shape,
 }
+
+/// Calls added by tests are numbered from here, apart from the slots' numbers.
+const ADDED: u32 = 1 << 31;
 
 impl World {
     /// `n` calls over the 90 days before `until`, the same for the same seed.
@@ -191,66 +200,100 @@ impl World {
     /// `seq`, hence its id). So a call is the same in every world that contains it: a sandbox
     /// started later has the same past plus the calls that have "arrived" since, and
     /// `calls --sandbox export --since-last` can be rehearsed run after run.
-    pub fn generate(seed: u64, n: usize, until: DateTime<Utc>, shape: &Shape) -> World {
+    pub fn generate(seed: u64, n: usize, until: DateTime<Utc>, shape: &'static Shape) -> World {
         let span: i64 = 90 * 24 * 3600;
         let slot = (span / n.max(1) as i64).max(1);
         let last = until.timestamp().div_euclid(slot) - 1;
-        let weight: u32 = shape.statuses.iter().map(|(_, w)| w).sum();
-        let calls = (last + 1 - n as i64..=last)
-            .map(|s| {
-                let mut rng = Rng::new(seed ^ (s as u64).wrapping_mul(0xD1B5_4A32_D192_ED03));
-                let started = s * slot + rng.below(slot as u64) as i64;
-                let mut roll = rng.below(weight as u64) as u32;
-                let status = shape
-                    .statuses
-                    .iter()
-                    .find(|(_, w)| {
-                        let hit = roll < *w;
-                        roll = roll.saturating_sub(*w);
-                        hit
-                    })
-                    .map_or(Status::Answered, |(s, _)| *s);
-                let direction = shape.directions[rng.below(shape.directions.len() as u64) as usize];
-                let (ring, talk) = match status {
-                    Status::Answered => (rng.range(2, 25) as u32, rng.range(15, 900) as u32),
-                    Status::Voicemail => (rng.range(20, 30) as u32, rng.range(8, 60) as u32),
-                    Status::Missed | Status::Canceled => (rng.range(5, 45) as u32, 0),
-                    Status::InProgress => (rng.range(2, 10) as u32, rng.range(1, 120) as u32),
-                    _ => (0, 0),
-                };
-                TruthCall {
-                    seq: s as u32,
-                    started_at: DateTime::from_timestamp(started, 0).expect("in range"),
-                    direction,
-                    status,
-                    ring,
-                    talk,
-                    customer: 15_100_000_000 + rng.below(99_999_999),
-                    agent: rng.below(AGENTS.len() as u64) as usize,
-                    campaign: (direction == Direction::Outbound || rng.chance(0.3))
-                        .then(|| rng.below(CAMPAIGNS.len() as u64) as usize),
-                    recording: talk > 0 && rng.chance(0.8),
-                    cost: (ring + talk) * 7 + rng.below(50) as u32,
-                    assigned: Assigned::default(),
-                }
-            })
-            .collect();
-        World { calls, until }
+        let mut world = World {
+            calls: Vec::with_capacity(n),
+            until,
+            seed,
+            slot,
+            last: last - n as i64,
+            shape,
+        };
+        world.fill(last);
+        world
     }
 
-    /// Adds `n` calls started in `[from, to)`, numbered after the existing ones, keeping the
-    /// time order.
+    /// True when a slot has ended since the newest call: `grow` would add calls.
+    pub fn due(&self, now: DateTime<Utc>) -> bool {
+        now.timestamp().div_euclid(self.slot) - 1 > self.last
+    }
+
+    /// Adds the calls of the slots that have ended by `now`: a sandbox that keeps serving sees
+    /// calls arrive, as a vendor's API would.
+    pub fn grow(&mut self, now: DateTime<Utc>) {
+        if self.due(now) {
+            self.fill(now.timestamp().div_euclid(self.slot) - 1);
+            self.until = now;
+            self.calls.sort_by_key(|c| (c.started_at, c.seq));
+        }
+    }
+
+    /// Generates the calls of slots `self.last + 1 ..= last`.
+    fn fill(&mut self, last: i64) {
+        let shape = self.shape;
+        let weight: u32 = shape.statuses.iter().map(|(_, w)| w).sum();
+        for s in self.last + 1..=last {
+            let mut rng = Rng::new(self.seed ^ (s as u64).wrapping_mul(0xD1B5_4A32_D192_ED03));
+            let started = s * self.slot + rng.below(self.slot as u64) as i64;
+            let mut roll = rng.below(weight as u64) as u32;
+            let status = shape
+                .statuses
+                .iter()
+                .find(|(_, w)| {
+                    let hit = roll < *w;
+                    roll = roll.saturating_sub(*w);
+                    hit
+                })
+                .map_or(Status::Answered, |(s, _)| *s);
+            let direction = shape.directions[rng.below(shape.directions.len() as u64) as usize];
+            let (ring, talk) = match status {
+                Status::Answered => (rng.range(2, 25) as u32, rng.range(15, 900) as u32),
+                Status::Voicemail => (rng.range(20, 30) as u32, rng.range(8, 60) as u32),
+                Status::Missed | Status::Canceled => (rng.range(5, 45) as u32, 0),
+                Status::InProgress => (rng.range(2, 10) as u32, rng.range(1, 120) as u32),
+                _ => (0, 0),
+            };
+            self.calls.push(TruthCall {
+                seq: s as u32,
+                started_at: DateTime::from_timestamp(started, 0).expect("in range"),
+                direction,
+                status,
+                ring,
+                talk,
+                customer: 15_100_000_000 + rng.below(99_999_999),
+                agent: rng.below(AGENTS.len() as u64) as usize,
+                campaign: (direction == Direction::Outbound || rng.chance(0.3))
+                    .then(|| rng.below(CAMPAIGNS.len() as u64) as usize),
+                recording: talk > 0 && rng.chance(0.8),
+                cost: (ring + talk) * 7 + rng.below(50) as u32,
+                assigned: Assigned::default(),
+            });
+        }
+        self.last = self.last.max(last);
+    }
+
+    /// Adds `n` calls started in `[from, to)`, numbered apart from the slots' calls (so that
+    /// `grow` never repeats a number), keeping the time order.
     pub fn add(
         &mut self,
         seed: u64,
         n: usize,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-        shape: &Shape,
+        shape: &'static Shape,
     ) {
         let span = (to - from).num_seconds().max(1);
         let extra = World::generate(seed, n, from + Duration::seconds(span), shape);
-        let first = self.calls.iter().map(|c| c.seq + 1).max().unwrap_or(0);
+        let first = self
+            .calls
+            .iter()
+            .map(|c| c.seq)
+            .filter(|&s| s >= ADDED)
+            .max()
+            .map_or(ADDED, |m| m + 1);
         for (k, mut call) in extra.calls.into_iter().enumerate() {
             // `generate` spreads calls over 90 days; squeeze them into the asked span.
             let back = (extra.until - call.started_at).num_seconds() % span;
@@ -324,6 +367,11 @@ mod tests {
             shared,
             b.calls.iter().take(shared.len()).collect::<Vec<_>>()
         );
+        // A world that keeps serving grows into the same calls.
+        let mut grown = World::generate(7, 300, until, &SHAPE);
+        assert!(!grown.due(until) && grown.due(until + Duration::days(1)));
+        grown.grow(until + Duration::days(1));
+        assert_eq!(grown.calls[grown.calls.len() - 300..], b.calls[..]);
         let newest = a.calls.last().unwrap();
         assert!(b.calls[shared.len()..]
             .iter()
