@@ -21,6 +21,8 @@ pub struct TableWriter<W: Write> {
     rows: Vec<Vec<String>>,
     /// A block (and so the header) has been printed.
     printed: bool,
+    /// The columns shown, settled by the first block.
+    columns: Option<Vec<usize>>,
 }
 
 impl<W: Write> TableWriter<W> {
@@ -32,6 +34,7 @@ impl<W: Write> TableWriter<W> {
             width,
             rows: Vec::new(),
             printed: false,
+            columns: None,
         }
     }
 
@@ -68,13 +71,88 @@ impl<W: Write> TableWriter<W> {
 
     /// Prints the rows kept so far as one block.
     fn print(&mut self) -> Result<()> {
+        let rows = std::mem::take(&mut self.rows);
+        let columns = match &self.columns {
+            Some(c) => c.clone(),
+            None => {
+                let c = self.fit(&rows);
+                self.columns = Some(c.clone());
+                c
+            }
+        };
+        let lines = self.render(&columns, &rows);
+        for line in lines {
+            writeln!(self.out, "{}", line.trim_end())?;
+        }
+        self.printed = true;
+        Ok(())
+    }
+
+    /// The columns to show: all of them, except that the default columns give up the least
+    /// needed ones (campaign, agent, customer number, duration, direction) rather than wrap a
+    /// time or an id mid-word on a narrow terminal. Says on stderr what it left out.
+    fn fit(&self, rows: &[Vec<String>]) -> Vec<usize> {
+        let mut columns: Vec<usize> = (0..self.fields.len()).collect();
+        if self.fields != super::OutputOptions::TABLE_FIELDS {
+            return columns;
+        }
+        const LEAST_NEEDED: [Field; 5] = [
+            Field::Campaign,
+            Field::Agent,
+            Field::CustomerNumber,
+            Field::Duration,
+            Field::Direction,
+        ];
+        let mut left_out = Vec::new();
+        for field in LEAST_NEEDED {
+            if self.fits(&columns, rows) {
+                break;
+            }
+            columns.retain(|&i| self.fields[i] != field);
+            left_out.push(field.name());
+        }
+        if !left_out.is_empty() {
+            crate::term::log(&format!(
+                "note: left out {} to fit {} columns (a wider terminal, --fields or -o csv shows them)",
+                left_out.join(", "),
+                self.width.unwrap_or(0)
+            ));
+        }
+        columns
+    }
+
+    /// Whether these columns fit the width with times, ids and numbers whole and names given
+    /// room for a word (up to 12 characters) a line.
+    fn fits(&self, columns: &[usize], rows: &[Vec<String>]) -> bool {
+        let Some(width) = self.width else {
+            return true;
+        };
+        let need: usize = columns
+            .iter()
+            .map(|&i| {
+                let field = self.fields[i];
+                let header = field.name().split('_').map(str::len).max().unwrap_or(0);
+                let content = rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
+                let room = if free_text(field) {
+                    content.min(12)
+                } else {
+                    content
+                };
+                room.max(header) + 2
+            })
+            .sum();
+        need <= width as usize
+    }
+
+    /// The block's lines.
+    fn render(&self, columns: &[usize], rows: &[Vec<String>]) -> Vec<String> {
         let mut table = Table::new();
         table.load_preset(comfy_table::presets::NOTHING);
         if !self.printed {
             table.set_header(
-                self.fields
+                columns
                     .iter()
-                    .map(|f| f.name().to_uppercase().replace('_', " ")),
+                    .map(|&i| self.fields[i].name().to_uppercase().replace('_', " ")),
             );
         }
         match self.width {
@@ -87,35 +165,44 @@ impl<W: Write> TableWriter<W> {
                 table.set_content_arrangement(ContentArrangement::Disabled);
             }
         }
-        table.add_rows(std::mem::take(&mut self.rows));
-        // Times, ids and numbers stay whole and names wrap when space is short; on a terminal too
-        // narrow even for that, every column wraps.
-        let whole: Vec<usize> = (0..self.fields.len())
-            .filter(|i| !free_text(self.fields[*i]))
+        table.add_rows(
+            rows.iter()
+                .map(|row| columns.iter().map(|&i| row[i].as_str()).collect::<Vec<_>>()),
+        );
+        // Times, ids and numbers stay whole and names wrap when space is short. On a terminal
+        // too narrow for that, times and numbers wrap too, but the id (the thing to copy) stays
+        // whole while it can; narrower still, every column wraps.
+        let whole: Vec<usize> = (0..columns.len())
+            .filter(|&k| !free_text(self.fields[columns[k]]))
             .collect();
-        for &i in &whole {
-            if let Some(column) = table.column_mut(i) {
+        for &k in &whole {
+            if let Some(column) = table.column_mut(k) {
                 column.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
             }
         }
+        let too_wide = |lines: &[String]| {
+            self.width.is_some_and(|w| {
+                lines
+                    .iter()
+                    .any(|l| l.trim_end().chars().count() > w as usize)
+            })
+        };
         let mut lines: Vec<String> = table.lines().collect();
-        if self.width.is_some_and(|w| {
-            lines
-                .iter()
-                .any(|l| l.trim_end().chars().count() > w as usize)
-        }) {
-            for &i in &whole {
-                if let Some(column) = table.column_mut(i) {
+        for keep_id in [true, false] {
+            if !too_wide(&lines) {
+                break;
+            }
+            for &k in &whole {
+                if keep_id && self.fields[columns[k]] == Field::Id {
+                    continue;
+                }
+                if let Some(column) = table.column_mut(k) {
                     column.remove_constraint();
                 }
             }
             lines = table.lines().collect();
         }
-        for line in lines {
-            writeln!(self.out, "{}", line.trim_end())?;
-        }
-        self.printed = true;
-        Ok(())
+        lines
     }
 }
 
@@ -166,6 +253,48 @@ mod tests {
             campaign_id: None,
             raw: None,
         }
+    }
+
+    /// On a narrow terminal the default columns give up the least needed ones instead of
+    /// wrapping times mid-word; columns the user picked are all kept (and wrap).
+    #[test]
+    fn a_narrow_terminal_leaves_out_the_least_needed_default_columns() {
+        let table = |fields: Vec<Field>, width: u16| {
+            let mut t = TableWriter::new(
+                Vec::new(),
+                fields,
+                Zone::Tz(chrono_tz::Tz::UTC),
+                Some(width),
+            );
+            for n in 0..5 {
+                t.push(&call(n));
+            }
+            String::from_utf8(t.finish().unwrap()).unwrap()
+        };
+        let defaults = super::super::OutputOptions::TABLE_FIELDS.to_vec();
+        let wide = table(defaults.clone(), 200);
+        assert!(wide.lines().next().unwrap().ends_with("CAMPAIGN"), "{wide}");
+        let narrow = table(defaults, 60);
+        let header: Vec<&str> = narrow.lines().next().unwrap().split_whitespace().collect();
+        assert_eq!(
+            header,
+            ["ID", "STARTED", "AT", "DIRECTION", "STATUS", "DURATION"]
+        );
+        assert!(narrow.lines().all(|l| l.chars().count() <= 60), "{narrow}");
+        assert!(
+            narrow.contains("2023-11-14 22:13:20"),
+            "times stay whole: {narrow}"
+        );
+        let picked = table(
+            vec![Field::Id, Field::Agent, Field::Campaign, Field::StartedAt],
+            30,
+        );
+        let first: Vec<&str> = picked.lines().next().unwrap().split_whitespace().collect();
+        assert_eq!(
+            first,
+            ["ID", "A", "C", "STARTED", "AT"],
+            "all kept, wrapped: {picked}"
+        );
     }
 
     /// 2,500 rows in pages of 100: blocks come out while the rows arrive, never more than a
