@@ -138,6 +138,8 @@ pub fn settings(global: &Global, profile: Profile) -> Result<Settings> {
     if concurrency == 0 {
         return usage("--concurrency must be at least 1");
     }
+    // Notes printed deep down (a table leaving out columns) follow -q too.
+    term::set_quiet(global.quiet);
     Ok(Settings {
         http: HttpOptions {
             timeout: Duration::from_secs_f64(global.timeout),

@@ -62,6 +62,20 @@ pub fn log(line: &str) {
     }
 }
 
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// `-q`: notes are not shown (errors and warnings still are).
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// A note on stderr, unless `-q`.
+pub fn note(message: &str) {
+    if !QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+        log(&format!("note: {message}"));
+    }
+}
+
 /// A warning on stderr (shown even with `-q`, like errors).
 pub fn warn(message: &str) {
     log(&format!("warning: {message}"));

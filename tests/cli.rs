@@ -98,6 +98,16 @@ fn table_wraps_to_a_narrow_terminal() {
         r.stdout
     );
     assert!(r.stdout.contains("189954"), "{}", r.stdout);
+    assert!(
+        r.stderr
+            .contains("note: left out campaign, agent, customer_number"),
+        "{}",
+        r.stderr
+    );
+    let quiet = run(window(home.cmd().args(["-q", "list", "--limit", "3"]))
+        .env("CALLS_ASSUME_TTY", "1")
+        .env("COLUMNS", "60"));
+    assert_eq!((quiet.stdout, quiet.stderr.as_str()), (r.stdout, ""));
 }
 
 #[test]

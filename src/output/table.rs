@@ -112,8 +112,8 @@ impl<W: Write> TableWriter<W> {
             left_out.push(field.name());
         }
         if !left_out.is_empty() {
-            crate::term::log(&format!(
-                "note: left out {} to fit {} columns (a wider terminal, --fields or -o csv shows them)",
+            crate::term::note(&format!(
+                "left out {} to fit {} columns (a wider terminal, --fields or -o csv shows them)",
                 left_out.join(", "),
                 self.width.unwrap_or(0)
             ));
