@@ -322,8 +322,9 @@ impl<W: Write> crate::pager::Sink for CallWriter<W> {
 }
 
 /// Checks, before any request, that `flag`'s file can be written where it is going: its folder
-/// exists and it is not itself a folder (found out otherwise only after the whole run).
-pub fn writable(flag: &str, path: &Path) -> Result<()> {
+/// exists and it is not itself a folder (found out otherwise only after the whole run). Returns
+/// that folder.
+pub fn writable<'a>(flag: &str, path: &'a Path) -> Result<&'a Path> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -344,7 +345,7 @@ pub fn writable(flag: &str, path: &Path) -> Result<()> {
         .hint("create it first, or write somewhere else")
         .into());
     }
-    Ok(())
+    Ok(dir)
 }
 
 /// Where output goes: stdout, or a temporary file that becomes (or is appended to) `--output
@@ -366,11 +367,7 @@ impl Target {
                 io::stdout(),
             )));
         };
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        writable("--output", path)?;
+        let dir = writable("--output", path)?;
         let tmp = tempfile::Builder::new()
             .prefix(&format!(
                 ".{}.",
