@@ -1,6 +1,8 @@
 //! Shared test harness: an in-process sandbox on 127.0.0.1 and an isolated HOME per test.
 #![allow(dead_code)]
 
+pub mod hostile;
+
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
