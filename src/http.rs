@@ -123,13 +123,26 @@ pub struct Http {
 }
 
 /// Why one attempt did not produce a final answer: worth another try (with the vendor's
-/// `Retry-After`, if it sent one).
-struct Attempt(String, Option<Duration>);
+/// `Retry-After`, if it sent one), or an answer no retry can mend.
+enum Attempt {
+    Retry(String, Option<Duration>),
+    Fatal(anyhow::Error),
+}
+
+/// The largest response calls reads as one page (a hostile or broken vendor could otherwise
+/// fill the memory).
+pub const MAX_BODY: usize = 64 << 20;
 
 impl Http {
     pub fn new(opts: HttpOptions) -> Result<Self> {
+        // NOTE: neither client follows redirects by itself nor sends a Referer: reqwest keeps
+        // custom headers (Evolux `token`) across hosts and puts the previous URL (Brightcall's
+        // `?api-key=`) in `Referer`. Redirects are followed by hand, credentials only on the
+        // request's own origin.
         let client = reqwest::Client::builder()
             .user_agent(concat!("calls/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
             .timeout(opts.timeout)
             .connect_timeout(opts.timeout.min(Duration::from_secs(10)))
             .build()
@@ -137,6 +150,7 @@ impl Http {
         let downloads = reqwest::Client::builder()
             .user_agent(concat!("calls/", env!("CARGO_PKG_VERSION")))
             .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
             .connect_timeout(opts.timeout.min(Duration::from_secs(10)))
             .read_timeout(opts.timeout)
             .build()
@@ -195,7 +209,11 @@ impl Http {
                     );
                     return Ok(Reply { shown_url, ..reply });
                 }
-                Err(Attempt(why, retry_after)) => {
+                Err(Attempt::Fatal(e)) => {
+                    self.log_line(&method, &shown_url, "failed", started, None);
+                    return Err(e);
+                }
+                Err(Attempt::Retry(why, retry_after)) => {
                     last = why;
                     if attempt == attempts {
                         self.log_line(&method, &shown_url, &last, started, None);
@@ -227,24 +245,91 @@ impl Http {
         .into())
     }
 
-    async fn attempt(&self, req: reqwest::Request) -> Result<Reply, Attempt> {
-        let resp = match self.client.execute(req).await {
-            Ok(r) => r,
-            Err(e) => return Err(Attempt(describe(&e), None)),
+    /// One attempt: the request, its redirects followed by hand (credentials only while on the
+    /// request's own origin), and the body read up to [`MAX_BODY`].
+    async fn attempt(&self, first: reqwest::Request) -> Result<Reply, Attempt> {
+        let origin = first.url().origin();
+        let mut req = first;
+        let mut hops = 0;
+        let resp = loop {
+            let current = req.url().clone();
+            let method = req.method().clone();
+            let again = req.try_clone();
+            let started = Instant::now();
+            let resp = match self.client.execute(req).await {
+                Ok(r) => r,
+                Err(e) => return Err(Attempt::Retry(describe(&e), None)),
+            };
+            let status = resp.status();
+            if !status.is_redirection() || status == StatusCode::NOT_MODIFIED {
+                break resp;
+            }
+            hops += 1;
+            let next = redirect_target(&current, resp.headers(), hops).map_err(Attempt::Fatal)?;
+            let mut next_req = again.ok_or_else(|| {
+                Attempt::Fatal(anyhow::anyhow!(
+                    "{} redirected a request whose body cannot be sent again",
+                    redact::url(&current)
+                ))
+            })?;
+            let on_origin = next.origin() == origin;
+            self.log_line(
+                &method,
+                &redact::url(&current),
+                &format!(
+                    "{status}, redirected to {} ({})",
+                    redact::url(&next),
+                    if on_origin {
+                        "the API's own origin"
+                    } else {
+                        "another origin: no credentials"
+                    }
+                ),
+                started,
+                None,
+            );
+            // NOTE: 301/302/303 turn a POST into a GET without a body, as browsers and curl do;
+            // 307/308 keep the method and body.
+            if status == StatusCode::SEE_OTHER
+                || (matches!(status.as_u16(), 301 | 302) && method == Method::POST)
+            {
+                *next_req.method_mut() = Method::GET;
+                *next_req.body_mut() = None;
+                next_req.headers_mut().remove(reqwest::header::CONTENT_TYPE);
+                next_req
+                    .headers_mut()
+                    .remove(reqwest::header::CONTENT_LENGTH);
+            }
+            *next_req.url_mut() = next;
+            if !on_origin {
+                strip_credentials(&mut next_req);
+            }
+            req = next_req;
         };
         let status = resp.status();
         let headers = resp.headers().clone();
         if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
-            return Err(Attempt(status.to_string(), retry_after(&headers)));
+            return Err(Attempt::Retry(status.to_string(), retry_after(&headers)));
         }
-        match resp.bytes().await {
+        match read_capped(resp, MAX_BODY).await {
             Ok(body) => Ok(Reply {
                 status,
                 headers,
                 body,
                 shown_url: String::new(),
             }),
-            Err(e) => Err(Attempt(
+            Err(BodyError::TooBig(shown)) => Err(Attempt::Fatal(
+                Failure::new(
+                    crate::error::Exit::Failed,
+                    format!(
+                        "{shown} sent a response over {} (the most calls reads as one page); refusing to read on",
+                        human_bytes(MAX_BODY as u64)
+                    ),
+                )
+                .hint("lower page_size in the profile, or check --base-url")
+                .into(),
+            )),
+            Err(BodyError::Cut(e)) => Err(Attempt::Retry(
                 format!("{status} with a cut body ({})", describe(&e)),
                 None,
             )),
@@ -498,6 +583,78 @@ impl Http {
             .collect();
         Ok(Download { bytes, sha256 })
     }
+}
+
+/// Where a 3xx points, refused when it is unusable, not http(s), or the tenth hop.
+fn redirect_target(current: &url::Url, headers: &HeaderMap, hops: u32) -> Result<url::Url> {
+    if hops > 10 {
+        anyhow::bail!("too many redirects from {}", redact::url(current));
+    }
+    let next = headers
+        .get(reqwest::header::LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .and_then(|l| current.join(l).ok())
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "{} redirected without a usable Location",
+                redact::url(current)
+            )
+        })?;
+    if !matches!(next.scheme(), "http" | "https") {
+        anyhow::bail!(
+            "{} redirected to a {} URL; calls follows only http(s)",
+            redact::url(current),
+            next.scheme()
+        );
+    }
+    Ok(next)
+}
+
+/// Headers that may go to another origin: nothing that could identify or authenticate us.
+const CROSS_ORIGIN_HEADERS: &[reqwest::header::HeaderName] = &[
+    reqwest::header::ACCEPT,
+    reqwest::header::ACCEPT_ENCODING,
+    reqwest::header::CONTENT_TYPE,
+    reqwest::header::CONTENT_LENGTH,
+    reqwest::header::USER_AGENT,
+];
+
+/// Makes a request fit for another origin: every header but the harmless few dropped (custom
+/// auth headers included), and credential parameters removed from its URL.
+pub fn strip_credentials(req: &mut reqwest::Request) {
+    let kept: HeaderMap = req
+        .headers()
+        .iter()
+        .filter(|(name, _)| CROSS_ORIGIN_HEADERS.contains(name))
+        .map(|(n, v)| (n.clone(), v.clone()))
+        .collect();
+    *req.headers_mut() = kept;
+    redact::strip_credential_params(req.url_mut());
+}
+
+enum BodyError {
+    /// Redacted URL.
+    TooBig(String),
+    Cut(reqwest::Error),
+}
+
+/// The whole body, or an error once it passes `cap` bytes (checked against Content-Length
+/// first, then as it arrives).
+async fn read_capped(mut resp: reqwest::Response, cap: usize) -> Result<Bytes, BodyError> {
+    let shown = redact::url(resp.url());
+    if resp.content_length().is_some_and(|n| n > cap as u64) {
+        return Err(BodyError::TooBig(shown));
+    }
+    let mut body = bytes::BytesMut::with_capacity(
+        resp.content_length().map_or(0, |n| n as usize).min(1 << 20),
+    );
+    while let Some(chunk) = resp.chunk().await.map_err(BodyError::Cut)? {
+        if body.len() + chunk.len() > cap {
+            return Err(BodyError::TooBig(shown));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 /// An error body or a JSON document, not audio.

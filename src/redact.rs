@@ -36,7 +36,20 @@ pub fn scrub(text: &str) -> String {
     out
 }
 
-/// Query parameters whose values are credentials whatever they hold.
+/// Query parameters that carry our own credentials: never sent to another origin.
+const CREDENTIAL_PARAMS: &[&str] = &[
+    "api-key",
+    "api_key",
+    "apikey",
+    "key",
+    "token",
+    "access_token",
+    "secret",
+    "client_secret",
+    "password",
+];
+
+/// Query parameters whose values are credentials whatever they hold (never logged).
 const SENSITIVE_PARAMS: &[&str] = &[
     "api-key",
     "api_key",
@@ -92,6 +105,28 @@ pub fn url(url: &url::Url) -> String {
         let _ = copy.set_password(Some("REDACTED"));
     }
     scrub(copy.as_str())
+}
+
+/// Removes from `url` every parameter that carries one of our credentials: a credential name
+/// (`api-key`, `token`, ...) or a value holding a registered secret. For a URL on another origin.
+pub fn strip_credential_params(url: &mut url::Url) {
+    if url.query().is_none() {
+        return;
+    }
+    let secrets = registry().lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, v)| {
+            !CREDENTIAL_PARAMS.iter().any(|c| k.eq_ignore_ascii_case(c))
+                && !secrets.iter().any(|s| v.contains(s.as_str()))
+        })
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if kept.is_empty() {
+        url.set_query(None);
+    } else {
+        url.query_pairs_mut().clear().extend_pairs(kept);
+    }
 }
 
 /// A header value fit for logs.
