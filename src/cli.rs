@@ -155,7 +155,7 @@ pub struct CronArgs {
     pub append: bool,
 }
 
-#[derive(Debug, Default, Args, PartialEq)]
+#[derive(Debug, Default, Clone, Args, PartialEq)]
 #[command(next_help_heading = "Filters")]
 pub struct FilterArgs {
     /// Start (inclusive): YYYY-MM-DD, RFC 3339, today, yesterday, or 30m / 12h / 7d ago [default: 30d]

@@ -310,7 +310,20 @@ impl Profile {
             ))
             .into());
         }
-        Ok(Secret(value))
+        // A line break or other control character cannot go into a header; say which secret
+        // (never its value) instead of "failed to parse header value".
+        if value.chars().any(char::is_control) {
+            return Err(Failure::usage(format!(
+                "the {} from {} contains a line break or another control character",
+                key.name(),
+                source.describe(key)
+            ))
+            .hint("a secret is one line; check for a stray newline or a second line of output")
+            .into());
+        }
+        let secret = Secret(value);
+        crate::redact::register(&secret);
+        Ok(secret)
     }
 
     /// Names the source of a secret for an auth hint ("the token from CALLS_TOKEN ...").
@@ -322,8 +335,29 @@ impl Profile {
     }
 }
 
-/// Runs a `*_command` and returns its trimmed stdout. Its output is never echoed.
+/// How long a `*_command` may take: a `pass` waiting for a pinentry that never comes must not
+/// hang a cron job forever.
+pub const COMMAND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Runs a `*_command` and returns its trimmed stdout. Its stdout is never echoed; its stderr
+/// (scrubbed of known secrets, cut short) is shown when it fails.
 fn run_secret_command(command: &str) -> Result<String> {
+    run_command(command, command_timeout())
+}
+
+/// `CALLS_SECRET_COMMAND_TIMEOUT` (seconds) overrides [`COMMAND_TIMEOUT`], for slow password
+/// managers (and for tests).
+fn command_timeout() -> std::time::Duration {
+    std::env::var("CALLS_SECRET_COMMAND_TIMEOUT")
+        .ok()
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| *s > 0.0 && *s <= 3600.0)
+        .map(std::time::Duration::from_secs_f64)
+        .unwrap_or(COMMAND_TIMEOUT)
+}
+
+fn run_command(command: &str, timeout: std::time::Duration) -> Result<String> {
+    use std::io::Read;
     let mut cmd = if cfg!(windows) {
         let mut c = std::process::Command::new("cmd");
         c.args(["/C", command]);
@@ -333,16 +367,75 @@ fn run_secret_command(command: &str) -> Result<String> {
         c.args(["-c", command]);
         c
     };
-    let out = cmd
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .output()
-        .context("could not start the command")?;
-    if !out.status.success() {
-        return Err(Failure::usage(format!("the command exited with {}", out.status)).into());
+    cmd.stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    #[cfg(unix)]
+    {
+        // Its own process group, so that a timeout ends the command's children too.
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
     }
-    String::from_utf8(out.stdout)
+    let mut child = cmd.spawn().context("could not start the command")?;
+    let mut stdout = child.stdout.take().expect("piped");
+    let mut stderr = child.stderr.take().expect("piped");
+    let out = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stdout.read_to_end(&mut buf);
+        buf
+    });
+    let err = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = (&mut stderr).take(64 * 1024).read_to_end(&mut buf);
+        buf
+    });
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().context("cannot wait for the command")? {
+            break status;
+        }
+        if started.elapsed() >= timeout {
+            kill_group(&mut child);
+            let _ = child.wait();
+            return Err(Failure::usage(format!(
+                "the command did not finish within {} s",
+                timeout.as_secs_f64()
+            ))
+            .hint("check that it runs unattended (no prompt); CALLS_SECRET_COMMAND_TIMEOUT=SECS allows more time")
+            .into());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    let stdout = out.join().unwrap_or_default();
+    let stderr = err.join().unwrap_or_default();
+    if !status.success() {
+        let said = String::from_utf8_lossy(&stderr);
+        let said: String = crate::term::printable(said.trim())
+            .chars()
+            .take(300)
+            .collect();
+        let said = crate::redact::scrub(&said);
+        let mut f = Failure::usage(format!("the command exited with {status}"));
+        if !said.is_empty() {
+            f = f.hint(format!("it said: {said}"));
+        }
+        return Err(f.into());
+    }
+    String::from_utf8(stdout)
         .map_err(|_| Failure::usage("the command printed something that is not UTF-8").into())
+}
+
+#[cfg(unix)]
+fn kill_group(child: &mut std::process::Child) {
+    // SAFETY: kill(2) with a negative pid signals the process group we created for the child.
+    unsafe {
+        libc::kill(-(child.id() as i32), libc::SIGKILL);
+    }
+}
+
+#[cfg(not(unix))]
+fn kill_group(child: &mut std::process::Child) {
+    let _ = child.kill();
 }
 
 /// The default config path: `$XDG_CONFIG_HOME/calls/config.toml` or the OS equivalent.
@@ -354,8 +447,21 @@ pub fn default_path() -> Option<PathBuf> {
 pub fn load(path: &Path) -> Result<Option<ConfigFile>> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e).with_context(|| format!("cannot read config {}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !path.is_dir() => return Ok(None),
+        Err(e) => {
+            let why = if path.is_dir() {
+                "it is a folder".to_string()
+            } else if e.kind() == std::io::ErrorKind::InvalidData {
+                "it is not UTF-8 text".to_string()
+            } else {
+                e.to_string()
+            };
+            return Err(
+                Failure::usage(format!("cannot read config {}: {why}", path.display()))
+                    .hint("--config (or CALLS_CONFIG) names the TOML file itself")
+                    .into(),
+            );
+        }
     };
     warn_if_readable_by_others(path);
     parse(&text, path).map(Some)
@@ -364,15 +470,44 @@ pub fn load(path: &Path) -> Result<Option<ConfigFile>> {
 /// Parses config text; errors name the file and, for syntax and keys, the line.
 pub fn parse(text: &str, path: &Path) -> Result<ConfigFile> {
     toml::from_str::<ConfigFile>(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-        let message = e.message().trim().replace('\n', " ");
+        let start = e.span().map(|s| s.start.min(text.len()));
+        let line = start.map(|s| text[..s].matches('\n').count() + 1);
+        let message = without_values(e.message().trim()).replace('\n', " ");
+        // The key of the line the error points at, so a bad value is named by its key alone.
+        let key = start
+            .and_then(|s| text[s..].lines().next().zip(text[..s].rsplit('\n').next()))
+            .and_then(|(after, before)| {
+                format!("{before}{after}")
+                    .split_once('=')
+                    .map(|(k, _)| k.trim().to_string())
+            })
+            .filter(|k| !k.is_empty() && !k.starts_with('['))
+            .map(|k| format!(" `{k}`:"))
+            .unwrap_or_default();
         let at = line.map(|l| format!(" line {l}")).unwrap_or_default();
-        Failure::usage(format!("{}{at}: {message}", path.display()))
+        Failure::usage(format!("{}{at}:{key} {message}", path.display()))
             .hint("fix the config, or see `calls config init` / config.example.toml for every key")
             .into()
     })
+}
+
+/// A TOML error message without the offending value: "invalid type: integer `1234...`,
+/// expected a string" would print a secret someone wrote without quotes.
+fn without_values(message: &str) -> String {
+    if !(message.starts_with("invalid type") || message.starts_with("invalid value")) {
+        return message.to_string();
+    }
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(open) = rest.find('`') {
+        let Some(close) = rest[open + 1..].find('`') else {
+            break;
+        };
+        out.push_str(rest[..open].trim_end());
+        rest = &rest[open + close + 2..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(unix)]
@@ -400,6 +535,12 @@ pub fn redacted(cfg: &ConfigFile) -> String {
     };
     for p in copy.profiles.values_mut() {
         p.redact_inline();
+        for url in [&mut p.base_url, &mut p.token_url].into_iter().flatten() {
+            *url = match url::Url::parse(url) {
+                Ok(u) => crate::redact::url(&u),
+                Err(_) => crate::redact::scrub(url),
+            };
+        }
     }
     toml::to_string_pretty(&copy).unwrap_or_default()
 }

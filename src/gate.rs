@@ -36,12 +36,12 @@ pub fn pass(
         return Err(Failure::usage(format!("nothing to {action}: no call ids")).into());
     }
     if gate.dry_run {
-        println!(
+        crate::term::out_line(&format!(
             "dry run: would {action} {what} with {} request(s):",
             planned.len()
-        );
+        ))?;
         for p in planned {
-            println!("{p}");
+            crate::term::out_line(&crate::term::printable(&p.to_string()))?;
         }
         return Ok(Go::DryRun);
     }
@@ -57,7 +57,8 @@ pub fn pass(
         std::io::stderr().flush()?;
         let mut answer = String::new();
         std::io::stdin().lock().read_line(&mut answer)?;
-        if !matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+        // Exactly what the prompt asks for: a stray `y` (or Enter) is not a yes.
+        if answer.trim() != "yes" {
             return Err(
                 Failure::new(Exit::Failed, format!("canceled: nothing was {action}d")).into(),
             );

@@ -87,9 +87,11 @@ fn report(err: anyhow::Error) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let (exit, hint) = classify(&err);
-    eprintln!("error: {}", redact::scrub(&format!("{err:#}")));
+    // A vendor's error message is printed: never its escape sequences.
+    let message = redact::scrub(&format!("{err:#}"));
+    eprintln!("error: {}", calls::term::printable(&message));
     if let Some(hint) = hint {
-        eprintln!("  hint: {}", redact::scrub(hint));
+        eprintln!("  hint: {}", calls::term::printable(&redact::scrub(hint)));
     }
     ExitCode::from(exit as u8)
 }

@@ -194,8 +194,30 @@ pub fn query(
     if direction == Some(Direction::Unknown) {
         return usage("--direction: expected one of inbound, outbound, internal, web");
     }
+    // NOTE: an empty or separator-only value (`--status ""`, `--status ,`, `--search ""`)
+    // would select everything where the user meant to narrow: on `delete`, every call.
+    for (flag, values) in [
+        ("--status", &f.status),
+        ("--agent", &f.agent),
+        ("--campaign", &f.campaign),
+        ("--search", &f.search.iter().cloned().collect::<Vec<_>>()),
+        (
+            "--direction",
+            &f.direction.iter().cloned().collect::<Vec<_>>(),
+        ),
+        ("--number", &f.number.iter().cloned().collect::<Vec<_>>()),
+    ] {
+        if let Some(v) = values
+            .iter()
+            .find(|v| !v.chars().any(char::is_alphanumeric))
+        {
+            return Err(Failure::usage(format!("{flag} {v:?}: the value is empty"))
+                .hint(format!("leave {flag} out to match every call"))
+                .into());
+        }
+    }
     let mut statuses = Vec::new();
-    for s in f.status.iter().filter(|s| !s.trim().is_empty()) {
+    for s in &f.status {
         let st = s
             .parse::<Status>()
             .map_err(|e| Failure::usage(format!("--status: {e}")))?;
@@ -256,7 +278,7 @@ pub fn query(
         campaigns: f.campaign.clone(),
         min_duration: f.min_duration,
         max_duration: f.max_duration,
-        search: f.search.clone().filter(|s| !s.is_empty()),
+        search: f.search.clone(),
         limit: f.limit.or(default_limit),
         params,
         page_size,

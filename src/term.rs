@@ -55,6 +55,7 @@ pub fn set_bar(bar: Option<ProgressBar>) {
 
 /// Prints one line to stderr, above the progress bar if one is showing.
 pub fn log(line: &str) {
+    let line = printable_lines(line);
     let slot = bar_slot().lock().unwrap_or_else(|e| e.into_inner());
     match slot.as_ref() {
         Some(bar) if !bar.is_hidden() => bar.suspend(|| eprintln!("{line}")),
@@ -79,4 +80,77 @@ pub fn note(message: &str) {
 /// A warning on stderr (shown even with `-q`, like errors).
 pub fn warn(message: &str) {
     log(&format!("warning: {message}"));
+}
+
+/// Text fit for a terminal: control characters (ESC, BEL, CR, backspace, C1 controls) and the
+/// bidi overrides that reorder what a terminal shows are written as `\u{..}` escapes, so a
+/// vendor's value cannot move the cursor, retitle the window or clear the screen.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// [`printable`], but keeping line breaks and tabs (multi-line text such as a transcript).
+pub fn printable_lines(text: &str) -> String {
+    text.split('\n')
+        .map(|line| {
+            line.split('\t')
+                .map(|part| printable(part).into_owned())
+                .collect::<Vec<_>>()
+                .join("\t")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(printable("plain"), "plain");
+        assert_eq!(printable("a\x1b]0;pwned\x07b"), "a\\u{1b}]0;pwned\\u{7}b");
+        assert_eq!(printable("x\u{202e}y\u{9b}2J"), "x\\u{202e}y\\u{9b}2J");
+        assert_eq!(printable_lines("a\nb\x1b[2J\tc"), "a\nb\\u{1b}[2J\tc");
+    }
+}
+
+/// One line of results on stdout. Once stdout is gone (`| head`, a closed pipe) the line goes
+/// to stderr instead, so what was done is still reported; never a panic.
+pub fn result_line(line: &str) {
+    use std::io::Write;
+    static STDOUT_GONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if !STDOUT_GONE.load(std::sync::atomic::Ordering::Relaxed) {
+        let mut out = std::io::stdout().lock();
+        if writeln!(out, "{line}").and_then(|_| out.flush()).is_ok() {
+            return;
+        }
+        STDOUT_GONE.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+    log(line);
+}
+
+/// One line of output on stdout; a closed stdout is an error the caller can return (a quiet
+/// exit 0 at the top, like `calls export | head`).
+pub fn out_line(line: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{line}")?;
+    out.flush()
 }

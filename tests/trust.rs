@@ -99,3 +99,241 @@ fn a_redirect_on_the_same_origin_keeps_credentials() {
         Some(format!("Bearer {SECRET}").as_str())
     );
 }
+
+fn config_error(config: &str, args: &[&str]) -> Run {
+    let home = Home::new();
+    home.write_config(config);
+    run(home.cmd().args(args))
+}
+
+#[test]
+fn secrets_in_bad_config_values_are_never_printed() {
+    // A token written without quotes is a TOML integer.
+    let r = config_error(
+        "[profiles.a]\nvendor = \"famulor\"\ntoken = 123456789012345\n",
+        &["list"],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(!r.stderr.contains("123456789012345"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("line 3") && r.stderr.contains("`token`"),
+        "{}",
+        r.stderr
+    );
+    // A secret with a line break inside: named by its key, never shown.
+    let r = config_error(
+        &format!("[profiles.a]\nvendor = \"evolux\"\nbase_url = \"http://127.0.0.1:9\"\ntoken = \"{SECRET}\\nsecond-line\"\n"),
+        &["list"],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("`token` in profile 'a'") && r.stderr.contains("line break"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains(SECRET) && !r.stderr.contains("second-line"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn config_show_redacts_passwords_inside_urls() {
+    let home = Home::new();
+    home.write_config(&format!(
+        "[profiles.a]\nvendor = \"evolux\"\nbase_url = \"https://user:{SECRET}@acme.evolux.io/?token={SECRET}x\"\ntoken = \"{SECRET}\"\n"
+    ));
+    let r = run(home.cmd().args(["config", "show"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains(SECRET), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("user:REDACTED@acme.evolux.io"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn an_unreadable_config_is_a_usage_error() {
+    let home = Home::new();
+    let path = home.write_config("[profiles.a]\nvendor = \"famulor\"\n");
+    std::fs::write(&path, b"[profiles.a]\nvendor = \"fam\xffulor\"\n").unwrap();
+    let r = run(home.cmd().args(["list"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("not UTF-8"), "{}", r.stderr);
+    let r = run(home
+        .cmd()
+        .args(["--config", home.dir.path().to_str().unwrap(), "list"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("it is a folder"), "{}", r.stderr);
+}
+
+#[test]
+fn a_token_command_that_hangs_is_stopped_and_one_that_fails_says_why() {
+    let home = Home::new();
+    // The command's child (sleep) holds the pipes: the whole process group must go.
+    home.write_config(
+        "[profiles.a]\nvendor = \"famulor\"\ntoken_command = \"sleep 600\"\n\n[profiles.b]\nvendor = \"famulor\"\ntoken_command = \"echo 'gpg: decryption failed: No secret key' >&2; exit 3\"\n",
+    );
+    let r = run(home
+        .cmd()
+        .env("CALLS_SECRET_COMMAND_TIMEOUT", "0.5")
+        .args(["-p", "a", "list"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("`token_command` in profile 'a'")
+            && r.stderr.contains("did not finish within 0.5 s"),
+        "{}",
+        r.stderr
+    );
+    let r = run(home.cmd().args(["-p", "b", "list"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("exited with exit status: 3")
+            && r.stderr.contains("gpg: decryption failed: No secret key"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn mycrm_with_its_own_base_url_needs_its_own_token_url() {
+    let home = Home::new();
+    let r = run(home
+        .cmd()
+        .env("CALLS_CLIENT_ID", "id-1234")
+        .env("CALLS_CLIENT_SECRET", SECRET)
+        .args([
+            "--vendor",
+            "mycrm",
+            "--base-url",
+            "http://127.0.0.1:9",
+            "list",
+        ]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("needs token_url"), "{}", r.stderr);
+    assert!(!r.stderr.contains(SECRET), "{}", r.stderr);
+}
+
+/// Every filter flag, with every empty, blank or separator-only value, on every command that
+/// takes filters: a usage error before any request, never "every call".
+#[test]
+fn empty_filter_values_are_refused_on_every_command() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    let flags = [
+        "--from",
+        "--to",
+        "--direction",
+        "--status",
+        "--number",
+        "--agent",
+        "--campaign",
+        "--min-duration",
+        "--max-duration",
+        "--search",
+        "--limit",
+        "--param",
+    ];
+    let values = ["", " ", ",", " , ", ",,", "\t", ";"];
+    let commands: [&[&str]; 5] = [
+        &["list"],
+        &["export"],
+        &["recording", "--dir", "rec"],
+        &["delete", "--yes"],
+        &["delete", "--dry-run"],
+    ];
+    let mut tried = 0;
+    for vendor in ["mycrm", "famulor"] {
+        for command in commands {
+            for flag in flags {
+                for value in values {
+                    sb.clear_requests();
+                    let r = run(home
+                        .cmd()
+                        .args(["-p", vendor])
+                        .args(command)
+                        .arg(format!("{flag}={value}")));
+                    assert_eq!(
+                        r.code, 2,
+                        "{vendor} {command:?} {flag}={value:?}: {}{}",
+                        r.stdout, r.stderr
+                    );
+                    assert!(
+                        sb.requests().is_empty(),
+                        "{vendor} {command:?} {flag}={value:?} sent requests"
+                    );
+                    tried += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(tried, 2 * 5 * 12 * 7);
+    // --param alone is no filter for delete: what it narrows cannot be checked.
+    let r = run(home
+        .cmd()
+        .args(["-p", "mycrm", "delete", "--yes", "--param", "foo=bar"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--param does not count"), "{}", r.stderr);
+    assert!(sb.requests().is_empty());
+}
+
+/// stdout closed before the command writes: no panic, results still reported on stderr.
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_loses_no_result_and_never_panics() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    let famulor: Vec<String> = truth(&sb, calls::vendors::Vendor::Famulor)
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    let mycrm: Vec<String> = truth(&sb, calls::vendors::Vendor::Mycrm)
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    let closed = |args: &[&str]| {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("calls"))
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", home.dir.path())
+            .env("XDG_CONFIG_HOME", home.path(".config"))
+            .env("XDG_DATA_HOME", home.path(".local/share"))
+            .current_dir(home.dir.path())
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, err) = closed(&["delete", "--yes", &famulor[0], &famulor[1]]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(&format!("deleted {}", famulor[0]))
+            && err.contains(&format!("deleted {}", famulor[1]))
+            && err.contains("deleted 2 of 2 calls"),
+        "{err}"
+    );
+    let (code, err) = closed(&["-p", "mycrm", "assign", &mycrm[0], "--user", "7"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(&format!("assigned {}", mycrm[0])), "{err}");
+    for args in [
+        &["delete", "--dry-run", famulor[2].as_str()][..],
+        &["config", "check"],
+        &["config", "show"],
+        &["config", "path"],
+        &["vendors"],
+    ] {
+        let (code, err) = closed(args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}

@@ -15,7 +15,7 @@ pub async fn run(global: &Global, cmd: &ConfigCommand) -> Result<()> {
     let path = resolve::config_path(global)?;
     match cmd {
         ConfigCommand::Path => {
-            println!("{}", path.display());
+            crate::term::out_line(&path.display().to_string())?;
             Ok(())
         }
         ConfigCommand::Init { force } => {
@@ -52,7 +52,7 @@ pub async fn run(global: &Global, cmd: &ConfigCommand) -> Result<()> {
         }
         ConfigCommand::Show => {
             let cfg = load_existing(&path)?;
-            print!("{}", config::redacted(&cfg));
+            crate::term::out_line(config::redacted(&cfg).trim_end())?;
             Ok(())
         }
         ConfigCommand::Check { online } => check(global, &path, *online).await,
@@ -74,24 +74,27 @@ async fn check(global: &Global, path: &std::path::Path, online: bool) -> Result<
     let mut worst: Option<Exit> = None;
     if let Some(name) = &cfg.default_profile {
         if !cfg.profiles.contains_key(name) {
-            println!("error  default_profile: there is no profile '{name}'");
+            crate::term::out_line(&format!(
+                "error  default_profile: there is no profile '{}'",
+                crate::term::printable(name)
+            ))?;
             worst = Some(Exit::Usage);
         }
     }
     for (name, p) in &cfg.profiles {
         let result = check_profile(global, name, p, path, online).await;
         match result {
-            Ok(vendor) => println!(
+            Ok(vendor) => crate::term::out_line(&format!(
                 "ok     {name} ({vendor}){}",
                 if online { ", credentials accepted" } else { "" }
-            ),
+            ))?,
             Err(e) => {
                 let (exit, hint) = classify(&e);
                 let hint = hint.map(|h| format!(" ({h})")).unwrap_or_default();
-                println!(
+                crate::term::out_line(&crate::term::printable(&format!(
                     "error  {name}: {}{hint}",
                     crate::redact::scrub(&format!("{e:#}"))
-                );
+                )))?;
                 worst = Some(match (worst, exit) {
                     (Some(Exit::Auth), _) | (_, Exit::Auth) => Exit::Auth,
                     (Some(Exit::Usage), _) | (_, Exit::Usage) => Exit::Usage,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use anyhow::Result;
 use futures_util::stream::{self, StreamExt};
 
-use crate::cli::{AssignArgs, DeleteArgs};
+use crate::cli::{AssignArgs, DeleteArgs, FilterArgs};
 use crate::commands::listing::n_calls;
 use crate::error::{usage, Exit, Failure};
 use crate::gate::{self, Gate, Go};
@@ -24,9 +24,15 @@ pub async fn delete(s: &Settings, args: &DeleteArgs) -> Result<()> {
     if !args.ids.is_empty() && !args.filters.is_empty() {
         return usage("give call ids or filters, not both");
     }
-    if args.ids.is_empty() && args.filters.is_empty() {
+    // NOTE: `--param` alone does not count: what a raw vendor parameter narrows cannot be
+    // checked on the client, and a misspelt one narrows nothing.
+    let selecting = FilterArgs {
+        param: Vec::new(),
+        ..args.filters.clone()
+    };
+    if args.ids.is_empty() && selecting.is_empty() {
         return Err(Failure::usage(
-            "delete needs call ids, or at least one filter to select calls",
+            "delete needs call ids, or at least one filter to select calls (--param does not count)",
         )
         .hint("e.g. calls delete --from 2024-01-01 --to 2024-01-31 --dry-run")
         .into());
@@ -154,7 +160,8 @@ async fn report(
             match result {
                 Ok(()) => {
                     ok += 1;
-                    println!("{done} {id}");
+                    // Sent is sent: a closed stdout must not lose the record of it.
+                    term::result_line(&format!("{done} {id}"));
                 }
                 Err(e) => {
                     term::log(&format!(

@@ -99,14 +99,12 @@ async fn serve(args: &crate::cli::SandboxArgs) -> Result<()> {
         recording_faults: args.recording_faults,
     })
     .await?;
-    println!(
+    crate::term::out_line(&format!(
         "# calls sandbox: APIs on http://{}, recordings on http://{} ({} calls per vendor, seed {})",
         sb.addr, sb.recordings_addr, args.calls, args.seed
-    );
-    println!("# Save this as a config file and try: calls --config FILE list\n");
-    print!("{}", sb.config_toml());
-    use std::io::Write;
-    std::io::stdout().flush()?;
+    ))?;
+    crate::term::out_line("# Save this as a config file and try: calls --config FILE list\n")?;
+    crate::term::out_line(sb.config_toml().trim_end())?;
     eprintln!("serving until Ctrl-C");
     std::future::pending::<()>().await;
     Ok(())

@@ -37,7 +37,7 @@ pub async fn run(s: &Settings, args: &ShowArgs) -> Result<()> {
                 target,
                 "{:width$}  {}",
                 f.name(),
-                value.as_deref().unwrap_or("-")
+                crate::term::printable(value.as_deref().unwrap_or("-"))
             )?;
         }
         if let Some(raw) = &call.raw {
@@ -45,7 +45,8 @@ pub async fn run(s: &Settings, args: &ShowArgs) -> Result<()> {
                 target,
                 "\n{} record:\n{}",
                 call.vendor,
-                serde_json::to_string_pretty(raw)?
+                // JSON escapes C0 controls but not DEL, C1 (CSI) or bidi overrides.
+                crate::term::printable_lines(&serde_json::to_string_pretty(raw)?)
             )?;
         }
     } else {

@@ -39,7 +39,7 @@ pub fn run(args: &VendorsArgs) -> Result<()> {
                 table.add_row(row);
             }
             for line in table.lines() {
-                println!("{}", line.trim_end());
+                crate::term::out_line(line.trim_end())?;
             }
         }
         _ => {
@@ -69,7 +69,7 @@ pub fn run(args: &VendorsArgs) -> Result<()> {
             } else {
                 serde_json::to_string_pretty(&all)?
             };
-            println!("{text}");
+            crate::term::out_line(&text)?;
         }
     }
     Ok(())

@@ -43,8 +43,9 @@ impl<W: Write> TableWriter<W> {
             .fields
             .iter()
             .map(|&f| {
+                // A vendor's value reaches a terminal: no escape sequences through it.
                 text(call, f, self.zone, true)
-                    .map(|v| v.into_owned())
+                    .map(|v| crate::term::printable(&v).into_owned())
                     .unwrap_or_else(|| "-".into())
             })
             .collect();

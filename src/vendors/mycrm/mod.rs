@@ -88,6 +88,19 @@ impl Mycrm {
             let secret = profile.secret(SecretKey::client_secret)?;
             crate::redact::register(&id);
             crate::redact::register(&secret);
+            // NOTE: a base URL of one's own (a test, a rehearsal, a proxy) with the real token
+            // endpoint would send real client credentials to the real host: require both.
+            let own_base = profile
+                .base_url
+                .as_deref()
+                .is_some_and(|b| b.trim_end_matches('/') != TRAITS.default_base_url.unwrap_or(""));
+            if own_base && profile.token_url.is_none() {
+                return Err(Failure::usage(
+                    "mycrm with its own base_url needs token_url too: calls will not send client credentials to the real token endpoint on a guess",
+                )
+                .hint(format!("set token_url in the profile (the vendor's is {DEFAULT_TOKEN_URL})"))
+                .into());
+            }
             let raw = profile.token_url.as_deref().unwrap_or(DEFAULT_TOKEN_URL);
             let token_url = url::Url::parse(raw)
                 .map_err(|e| Failure::usage(format!("token_url '{raw}' is not a URL: {e}")))?;
