@@ -224,3 +224,9 @@ impl Field {
 pub fn phone_digits(number: &str) -> String {
     number.chars().filter(char::is_ascii_digit).collect()
 }
+
+/// `t` plus `secs` seconds, `None` where that leaves the calendar (never a panic on a vendor's
+/// number).
+pub fn plus_seconds(t: DateTime<Utc>, secs: i64) -> Option<DateTime<Utc>> {
+    t.checked_add_signed(chrono::TimeDelta::try_seconds(secs)?)
+}

@@ -48,8 +48,12 @@ struct Recent {
 }
 
 impl Recent {
+    /// True the first time `id` is seen within the span. A duplicate is remembered for the
+    /// current page too, so a third copy of a page is still known.
     fn first_time(&mut self, id: &str) -> bool {
-        !self.previous.contains(id) && self.current.insert(id.to_string())
+        let before = self.previous.contains(id);
+        let new_here = self.current.insert(id.to_string());
+        !before && new_here
     }
     fn next_page(&mut self) {
         self.previous = std::mem::take(&mut self.current);
@@ -84,6 +88,17 @@ impl Pager<'_> {
             stats.pages += 1;
             let all_older =
                 !page.calls.is_empty() && page.calls.iter().all(|c| c.started_at < self.query.from);
+            // NOTE: calls arriving during an export shift a few calls onto the next page; a
+            // page with nothing new at all is the vendor serving the same page again (a fixed
+            // `--param page=1`, a `next_url` to itself, a `last_page` that keeps growing).
+            let fresh = page
+                .calls
+                .iter()
+                .filter(|c| !recent.previous.contains(&c.id) && !recent.current.contains(&c.id))
+                .count();
+            if stats.pages > 1 && !page.calls.is_empty() && fresh == 0 {
+                return Err(repeating(self.backend.vendor(), stats.pages, &self.query));
+            }
             for call in &page.calls {
                 if !recent.first_time(&call.id) {
                     stats.duplicates += 1;
@@ -160,7 +175,17 @@ impl Pager<'_> {
                 }
             }
         }
+        let mut visited: HashSet<String> = HashSet::new();
         while let Some(at) = next {
+            if let PageRef::Url(url) = &at {
+                if !visited.insert(url.clone()) {
+                    return Err(repeating(
+                        self.backend.vendor(),
+                        stats.pages + 1,
+                        &self.query,
+                    ));
+                }
+            }
             let page = self.backend.page(&self.query, &at).await?;
             next = page.next.clone();
             if let Flow::Done = take(page, &mut stats)? {
@@ -255,6 +280,26 @@ impl Ahead {
             self.done.insert(n, page);
         }
     }
+}
+
+/// The error for a vendor that serves the same page again and again.
+fn repeating(vendor: crate::vendors::Vendor, page: u64, q: &Query) -> anyhow::Error {
+    let pinned = q.params.iter().any(|(k, _)| {
+        matches!(
+            k.to_ascii_lowercase().as_str(),
+            "page" | "offset" | "per_page" | "limit" | "show" | "itemsperpage"
+        )
+    });
+    crate::error::Failure::new(
+        crate::error::Exit::Failed,
+        format!("{vendor} kept repeating itself: page {page} held nothing new, so the listing would never end; stopped"),
+    )
+    .hint(if pinned {
+        "a --param that sets the page or its size pins every request to the same page: leave paging to calls"
+    } else {
+        "the vendor's pagination is broken; try again later, or narrow --from / --to"
+    })
+    .into()
 }
 
 fn new_bar() -> ProgressBar {

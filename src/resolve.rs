@@ -140,6 +140,7 @@ pub fn settings(global: &Global, profile: Profile) -> Result<Settings> {
     }
     // Notes printed deep down (a table leaving out columns) follow -q too.
     term::set_quiet(global.quiet);
+    term::set_verbose(global.verbose > 0);
     Ok(Settings {
         http: HttpOptions {
             timeout: Duration::from_secs_f64(global.timeout),

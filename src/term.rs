@@ -63,6 +63,20 @@ pub fn log(line: &str) {
     }
 }
 
+static VERBOSE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// `-v`: [`debug`] lines are shown.
+pub fn set_verbose(verbose: bool) {
+    VERBOSE.store(verbose, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// A line for `-v` only (what calls read as unknown, which filters ran where, ...).
+pub fn debug(message: &str) {
+    if VERBOSE.load(std::sync::atomic::Ordering::Relaxed) {
+        log(message);
+    }
+}
+
 static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// `-q`: notes are not shown (errors and warnings still are).

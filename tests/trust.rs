@@ -337,3 +337,236 @@ fn a_closed_stdout_loses_no_result_and_never_panics() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
 }
+
+/// The doc's first Famulor call, with `edit` applied, dated inside the test window.
+fn famulor_call(id: u64, edit: impl FnOnce(&mut serde_json::Value)) -> serde_json::Value {
+    let list: serde_json::Value =
+        serde_json::from_str(include_str!("../fixtures/famulor/list.json")).unwrap();
+    let mut call = list["data"][0].clone();
+    call["id"] = id.into();
+    call["created_at"] = "2024-01-15T10:30:00Z".into();
+    edit(&mut call);
+    call
+}
+
+fn laravel(calls: Vec<serde_json::Value>, page: u64, last_page: u64) -> serde_json::Value {
+    serde_json::json!({
+        "current_page": page, "data": calls, "last_page": last_page, "per_page": 100,
+        "total": null, "next_page_url": null
+    })
+}
+
+fn hostile_home(vendor: &str, api: &Hostile) -> Home {
+    let home = Home::new();
+    home.write_config(&hostile_config(vendor, &api.base));
+    home
+}
+
+const WINDOW: [&str; 4] = ["--from", "2024-01-01", "--to", "2024-12-31"];
+
+/// Absurd vendor numbers are unreadable data (null, said at -v), never a panic.
+#[test]
+fn absurd_vendor_numbers_are_null_not_a_crash() {
+    let absurd: Vec<serde_json::Value> = vec![
+        9_000_000_000_000u64.into(),
+        serde_json::json!(9223372036854775807u64),
+        serde_json::json!(18446744073709551615u64),
+        serde_json::json!(1e300),
+        serde_json::json!(-5),
+        "1e19".into(),
+        "9223372036854775807".into(),
+        "inf".into(),
+    ];
+    let calls: Vec<serde_json::Value> = absurd
+        .iter()
+        .enumerate()
+        .map(|(i, d)| famulor_call(i as u64 + 1, |c| c["duration"] = d.clone()))
+        .collect();
+    let n = calls.len();
+    let api = Hostile::start(move |_, _| hostile::json(&laravel(calls.clone(), 1, 1)));
+    let home = hostile_home("famulor", &api);
+    let r = run(home.cmd().args(["-v", "export", "-o", "json"]).args(WINDOW));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let got: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(got.len(), n);
+    for c in &got {
+        assert!(
+            c["duration"].is_null() && c["ended_at"].is_null(),
+            "{c} from {:?}",
+            absurd
+        );
+    }
+    assert!(r.stderr.contains("read as unknown"), "{}", r.stderr);
+
+    // Brightcall's totalTime, and absurd page counts.
+    let list: serde_json::Value =
+        serde_json::from_str(include_str!("../fixtures/brightcall/list.json")).unwrap();
+    let mut calls = list["calls"].as_array().unwrap().clone();
+    calls.truncate(2);
+    calls[0]["totalTime"] = 10_000_000_000_000u64.into();
+    calls[0]["callTime"] = serde_json::json!(1e300);
+    calls[1]["totalTime"] = "1e19".into();
+    calls[1]["callTime"] = serde_json::json!(-1);
+    let body = serde_json::json!({
+        "success": true, "calls": calls, "page": 1,
+        "pagesCount": -3, "totalItems": "1e300"
+    });
+    let api = Hostile::start(move |_, _| hostile::json(&body));
+    let home = hostile_home("brightcall", &api);
+    let r = run(home.cmd().args([
+        "export",
+        "-o",
+        "json",
+        "--from",
+        "2024-05-01",
+        "--to",
+        "2024-05-31",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let got: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(got.len(), 2, "{}", r.stdout);
+    assert!(got
+        .iter()
+        .all(|c| c["duration"].is_null() && c["ended_at"].is_null()));
+}
+
+/// A vendor that serves the same page again and again ends the run (exit 1, said), whether it
+/// is a growing last_page, a next_url to itself, or a `--param` that pins the page.
+#[test]
+fn pagination_that_never_ends_is_stopped() {
+    // Famulor: the same full page, with a last_page that keeps growing.
+    let page: Vec<serde_json::Value> = (1..=100).map(|i| famulor_call(i, |_| {})).collect();
+    let api = Hostile::start(move |_, n| hostile::json(&laravel(page.clone(), 1, n as u64 + 5)));
+    let home = hostile_home("famulor", &api);
+    let r = run(home
+        .cmd()
+        .args(["export", "-o", "csv", "--output", "out.csv"])
+        .args(WINDOW));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("kept repeating"), "{}", r.stderr);
+    assert!(!home.path("out.csv").exists(), "no output committed");
+    assert!(
+        api.count() < 20,
+        "stopped at once: {} requests",
+        api.count()
+    );
+
+    // Evolux: next_url pointing to itself.
+    let api = Hostile::start(|seen, _| {
+        let mut list: serde_json::Value =
+            serde_json::from_str(include_str!("../fixtures/evolux/list.json")).unwrap();
+        list["pagination"]["next_url"] =
+            format!("http://{}{}", seen.header("host").unwrap(), seen.uri).into();
+        hostile::json(&list)
+    });
+    let home = hostile_home("evolux", &api);
+    let r = run(home.cmd().args([
+        "export",
+        "-o",
+        "ndjson",
+        "--from",
+        "2021-10-01",
+        "--to",
+        "2021-10-31",
+    ]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("kept repeating"), "{}", r.stderr);
+    assert!(api.count() <= 3, "{} requests", api.count());
+
+    // A --param that pins the page on the sandbox: each id once, then exit 1 with the hint.
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    let r = run(home.cmd().args([
+        "export",
+        "-o",
+        "ndjson",
+        "--from",
+        FROM,
+        "--to",
+        TO,
+        "--param",
+        "page=1",
+        "--param",
+        "per_page=10",
+    ]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("kept repeating") && r.stderr.contains("--param"),
+        "{}",
+        r.stderr
+    );
+    let ids: Vec<String> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].to_string())
+        .collect();
+    let unique: std::collections::HashSet<&String> = ids.iter().collect();
+    assert_eq!(ids.len(), 10, "{}", r.stdout);
+    assert_eq!(unique.len(), ids.len(), "every id once");
+}
+
+/// `show .` and `show ..` never reach the list endpoint, and a single-call endpoint that answers
+/// with another call is an error.
+#[test]
+fn show_refuses_dot_ids_and_answers_for_another_call() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    for vendor in ["famulor", "callcap", "brightcall", "mycrm"] {
+        for id in [".", ".."] {
+            sb.clear_requests();
+            let r = run(home.cmd().args(["-p", vendor, "show", id]));
+            assert_eq!(r.code, 2, "{vendor} {id}: {}{}", r.stdout, r.stderr);
+            assert!(r.stdout.is_empty());
+            assert!(sb.requests().is_empty(), "{vendor} {id}");
+        }
+    }
+    let api = Hostile::start(|_, _| hostile::json(&famulor_call(999, |_| {})));
+    let home = hostile_home("famulor", &api);
+    let r = run(home.cmd().args(["show", "123"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("answered a request for call '123' with call '999'"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty());
+}
+
+/// A vendor's value holding terminal escapes is printed harmless: tables, show and errors.
+#[test]
+fn terminal_escapes_from_a_vendor_are_neutralised() {
+    let evil = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m\u{202e}";
+    let call = famulor_call(7, |c| {
+        c["assistant_name"] = evil.into();
+        c["client_phone_number"] = evil.into();
+    });
+    let page = laravel(vec![call.clone()], 1, 1);
+    let api = Hostile::start(move |seen, _| {
+        if seen.uri.contains("/calls/7") {
+            hostile::json(&call)
+        } else if seen.uri.contains("/calls/8") {
+            hostile::reply(
+                422,
+                &[("content-type", "application/json")],
+                serde_json::json!({"message": format!("no such call {evil}")}).to_string(),
+            )
+        } else {
+            hostile::json(&page)
+        }
+    });
+    let home = hostile_home("famulor", &api);
+    let list: Vec<&str> = ["list", "-o", "table"].into_iter().chain(WINDOW).collect();
+    for args in [&list[..], &["show", "7"], &["show", "8"]] {
+        let r = run(home
+            .cmd()
+            .env("CALLS_ASSUME_TTY", "1")
+            .env("COLUMNS", "200")
+            .args(args));
+        let both = format!("{}{}", r.stdout, r.stderr);
+        for bad in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'] {
+            assert!(!both.contains(bad), "{args:?} printed {bad:?}: {both:?}");
+        }
+        assert!(both.contains("\\u{1b}]0;pwned"), "{args:?}: {both}");
+    }
+}

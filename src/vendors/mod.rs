@@ -157,6 +157,9 @@ impl Vendor {
         for id in ids {
             let bad = if id.trim().is_empty() {
                 Some("is empty")
+            } else if id == "." || id == ".." {
+                // In a URL path `.` and `..` are the list or its parent, not a call.
+                Some("is a path segment, not a call id")
             } else if self.traits().numeric_ids && !id.bytes().all(|b| b.is_ascii_digit()) {
                 Some("is not a number, and this vendor's call ids are")
             } else if id.chars().any(|c| c.is_control() || c.is_whitespace()) {
@@ -383,8 +386,31 @@ impl Backend {
         each!(self, b => b.page(q, at).await)
     }
 
-    /// One call in full, with its raw record.
+    /// One call in full, with its raw record; the call the vendor answered with must be the one
+    /// asked for.
     pub async fn show(&self, id: &str) -> Result<Call> {
+        let call = self.show_unchecked(id).await?;
+        let same = if self.vendor().traits().numeric_ids {
+            call.id.trim_start_matches('0') == id.trim_start_matches('0')
+        } else {
+            call.id == id
+        };
+        if !same {
+            return Err(Failure::new(
+                Exit::Failed,
+                format!(
+                    "{} answered a request for call '{id}' with call '{}'",
+                    self.vendor(),
+                    call.id
+                ),
+            )
+            .hint("the vendor's single-call endpoint misbehaved; nothing was printed")
+            .into());
+        }
+        Ok(call)
+    }
+
+    async fn show_unchecked(&self, id: &str) -> Result<Call> {
         match self {
             Backend::Famulor(b) => b.show(id).await,
             Backend::Callcap(b) => b.show(id).await,
@@ -588,9 +614,44 @@ pub mod lenient {
         Ok(match scalar(d)? {
             Scalar::Int(i) => Some(i),
             Scalar::Float(f) => Some(f.round() as i64),
-            Scalar::Text(s) => s.trim().parse::<f64>().ok().map(|f| f.round() as i64),
+            Scalar::Text(s) => s
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite())
+                .map(|f| f.round() as i64),
             Scalar::Null => None,
         })
+    }
+
+    /// The longest call calls believes: a year. A vendor's "duration" beyond it (or below 0) is
+    /// unreadable data, not a time to add to a date.
+    pub const MAX_CALL_SECONDS: i64 = 366 * 24 * 3600;
+
+    /// The most pages or calls a vendor can claim for one listing.
+    pub const MAX_COUNT: i64 = 1_000_000_000_000;
+
+    /// A number of seconds (duration, talk time): an integer in `0..=MAX_CALL_SECONDS`, else
+    /// null (said at `-v`): `9223372036854775807` or `1e300` must never reach date arithmetic.
+    pub fn opt_secs<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        Ok(in_range(opt_i64(d)?, 0, MAX_CALL_SECONDS, "seconds"))
+    }
+
+    /// A page count or a total: `0..=MAX_COUNT`, else null (said at `-v`).
+    pub fn opt_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        Ok(in_range(opt_i64(d)?, 0, MAX_COUNT, "a count"))
+    }
+
+    fn in_range(v: Option<i64>, min: i64, max: i64, what: &str) -> Option<i64> {
+        match v {
+            Some(n) if !(min..=max).contains(&n) => {
+                crate::term::debug(&format!(
+                    "a vendor sent {n} as {what} (outside {min}..={max}): read as unknown"
+                ));
+                None
+            }
+            other => other,
+        }
     }
 
     /// An optional id that may come as a number or a string.

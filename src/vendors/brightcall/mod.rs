@@ -279,7 +279,7 @@ fn normalize(w: wire::WireCall, tz: Tz) -> Result<Call> {
         vendor: Vendor::Brightcall,
         id,
         started_at,
-        ended_at: duration.map(|d| started_at + Duration::seconds(d)),
+        ended_at: duration.and_then(|d| crate::call::plus_seconds(started_at, d)),
         direction,
         status,
         vendor_status: w.state,

@@ -41,9 +41,9 @@ pub struct ListResponse<T> {
     pub success: Option<bool>,
     #[serde(default)]
     pub calls: Vec<T>,
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "lenient::opt_count")]
     pub pages_count: Option<i64>,
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "lenient::opt_count")]
     pub total_items: Option<i64>,
     #[serde(default)]
     pub timezone: Option<String>,
@@ -63,11 +63,11 @@ pub struct WireCall {
     /// 0 unanswered, 1 answered, 2 failed, or a word.
     #[serde(default, deserialize_with = "lenient::opt_id")]
     pub state: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "lenient::opt_secs")]
     pub total_time: Option<i64>,
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "lenient::opt_secs")]
     pub call_time: Option<i64>,
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "lenient::opt_secs")]
     pub talk_time: Option<i64>,
     #[serde(default)]
     pub from_number: Option<String>,

@@ -34,9 +34,9 @@ impl Envelope {
 
 #[derive(Debug, Deserialize)]
 pub struct Pagination {
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "lenient::opt_count")]
     pub last_page: Option<i64>,
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "lenient::opt_count")]
     pub total_records: Option<i64>,
 }
 
@@ -56,7 +56,7 @@ pub struct WireCall {
     pub start_datetime: String,
     #[serde(default)]
     pub end_datetime: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "lenient::opt_secs")]
     pub duration: Option<i64>,
     #[serde(default)]
     pub recording: Option<String>,

@@ -168,7 +168,9 @@ fn normalize(raw: serde_json::Value, keep_raw: bool, reply: &Reply) -> Result<Ca
             Status::Missed
         },
         vendor_status: w.hangup_cause,
-        duration: ended_at.map(|e| (e - started_at).num_seconds()),
+        duration: ended_at
+            .map(|e| (e - started_at).num_seconds())
+            .filter(|d| (0..=crate::vendors::lenient::MAX_CALL_SECONDS).contains(d)),
         talk_time: w.talking_duration,
         customer_number: w.subscriber.and_then(|s| s.number),
         line_number: None,

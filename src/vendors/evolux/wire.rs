@@ -32,7 +32,7 @@ pub struct WireCall {
     pub answer_time: Option<String>,
     #[serde(default)]
     pub end_time: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "lenient::opt_secs")]
     pub talking_duration: Option<i64>,
     #[serde(default)]
     pub hangup_cause: Option<String>,

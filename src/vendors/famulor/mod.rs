@@ -298,7 +298,7 @@ fn normalize(w: wire::WireCall) -> Result<Call> {
     // NOTE: Famulor gives the start and the duration; the end is derived for finished calls.
     let ended_at = match (w.duration, status) {
         (_, Status::InProgress) => None,
-        (Some(d), _) => Some(started_at + Duration::seconds(d)),
+        (Some(d), _) => crate::call::plus_seconds(started_at, d),
         (None, _) => None,
     };
     Ok(Call {

@@ -28,7 +28,7 @@ pub struct WireCall {
     /// inbound | outbound | web
     #[serde(default, rename = "type")]
     pub kind: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "lenient::opt_secs")]
     pub duration: Option<i64>,
     #[serde(default)]
     pub assistant_phone_number: Option<String>,

@@ -231,7 +231,7 @@ impl Mycrm {
         let value = Secret::new(t.access_token);
         crate::redact::register(&value);
         // Renew a minute before the vendor's expiry (30 minutes by default).
-        let lifetime = t.expires_in.unwrap_or(1800).max(0) as u64;
+        let lifetime = t.expires_in.unwrap_or(1800).clamp(0, 24 * 3600) as u64;
         let renew_at = Instant::now() + StdDuration::from_secs(lifetime.saturating_sub(60));
         *slot = Some(Token {
             value: value.clone(),

@@ -15,7 +15,7 @@ pub struct TokenRequest<'a> {
 #[derive(Debug, Deserialize)]
 pub struct TokenResponse {
     pub access_token: String,
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "lenient::opt_secs")]
     pub expires_in: Option<i64>,
 }
 
@@ -39,9 +39,9 @@ pub struct WireCall {
     pub call_start: Option<String>,
     #[serde(default)]
     pub call_end: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "lenient::opt_secs")]
     pub call_time: Option<i64>,
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "lenient::opt_secs")]
     pub talk_time: Option<i64>,
     #[serde(default)]
     pub user: Option<Related>,
