@@ -80,16 +80,20 @@ pub struct Global {
     #[arg(long, global = true)]
     pub no_progress: bool,
     /// Seconds per request
-    #[arg(long, global = true, value_name = "SECS", default_value_t = 30.0)]
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 30.0,
+          value_parser = ranged(limits::TIMEOUT, "seconds"))]
     pub timeout: f64,
     /// Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)
-    #[arg(long, global = true, value_name = "N", default_value_t = 5)]
+    #[arg(long, global = true, value_name = "N", default_value_t = 5,
+          value_parser = clap::value_parser!(u32).range(0..=limits::RETRIES))]
     pub retries: u32,
     /// Requests in flight (pages fetched ahead) [default: the profile's, else 4]
-    #[arg(long, global = true, value_name = "N")]
+    #[arg(long, global = true, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=limits::CONCURRENCY))]
     pub concurrency: Option<u32>,
     /// At most N requests per second to the vendor API [default: the profile's, else no limit]
-    #[arg(long, global = true, value_name = "N")]
+    #[arg(long, global = true, value_name = "N",
+          value_parser = ranged(limits::RATE, "requests per second"))]
     pub rate: Option<f64>,
 }
 
@@ -180,16 +184,18 @@ pub struct FilterArgs {
     #[arg(long, value_name = "ID")]
     pub campaign: Vec<String>,
     /// Only calls lasting at least SECS
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, value_name = "SECS",
+          value_parser = clap::value_parser!(i64).range(0..=limits::CALL_SECONDS))]
     pub min_duration: Option<i64>,
     /// Only calls lasting at most SECS
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, value_name = "SECS",
+          value_parser = clap::value_parser!(i64).range(0..=limits::CALL_SECONDS))]
     pub max_duration: Option<i64>,
     /// Free text: the vendor's search where it has one, else every field of the record
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
     /// Stop after N calls [list default: 25]
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub limit: Option<u64>,
     /// Raw vendor query parameter, sent as given (repeatable)
     #[arg(long, value_name = "KEY=VALUE")]
@@ -319,8 +325,9 @@ pub struct SandboxArgs {
     #[arg(long, default_value_t = 8787)]
     pub port: u16,
     /// Calls per vendor
-    #[arg(long, default_value_t = 500)]
-    pub calls: usize,
+    #[arg(long, default_value_t = 500,
+          value_parser = clap::value_parser!(u64).range(0..=limits::SANDBOX_CALLS))]
+    pub calls: u64,
     /// Seed for the generated data
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -328,17 +335,54 @@ pub struct SandboxArgs {
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
     /// Milliseconds each API answer takes, counted from the request's arrival
-    #[arg(long, value_name = "MS", default_value_t = 0)]
+    #[arg(long, value_name = "MS", default_value_t = 0,
+          value_parser = clap::value_parser!(u64).range(0..=limits::LATENCY_MS))]
     pub latency: u64,
     /// Share of API requests that fail (500/503, 429 with Retry-After, cut bodies)
-    #[arg(long, value_name = "F", default_value_t = 0.0)]
+    #[arg(long, value_name = "F", default_value_t = 0.0, value_parser = ranged(limits::SHARE, "(a share)"))]
     pub fail_rate: f64,
     /// Seconds after which the myCRM API refuses an access token (its answer still says 1800)
-    #[arg(long, value_name = "SECS", default_value_t = 1800)]
+    #[arg(long, value_name = "SECS", default_value_t = 1800,
+          value_parser = clap::value_parser!(u64).range(1..=limits::TOKEN_TTL))]
     pub token_ttl: u64,
     /// Share of recording links that are broken (expired, or a 200 with an error page)
-    #[arg(long, value_name = "F", default_value_t = 0.0)]
+    #[arg(long, value_name = "F", default_value_t = 0.0, value_parser = ranged(limits::SHARE, "(a share)"))]
     pub recording_faults: f64,
+}
+
+/// The range of every numeric flag and config key: outside it is a usage error (exit 2) that
+/// states the range, never an overflow deeper down.
+pub mod limits {
+    pub const TIMEOUT: (f64, f64) = (0.1, 3600.0);
+    pub const RETRIES: i64 = 100;
+    pub const CONCURRENCY: i64 = 64;
+    pub const RATE: (f64, f64) = (0.01, 10_000.0);
+    pub const CALL_SECONDS: i64 = crate::vendors::lenient::MAX_CALL_SECONDS;
+    pub const SANDBOX_CALLS: u64 = 10_000_000;
+    pub const LATENCY_MS: u64 = 600_000;
+    pub const SHARE: (f64, f64) = (0.0, 1.0);
+    pub const TOKEN_TTL: u64 = 366 * 24 * 3600;
+}
+
+/// A parser for a decimal flag within `range`, inclusive: the message says the range.
+fn ranged(
+    range: (f64, f64),
+    unit: &'static str,
+) -> impl Fn(&str) -> Result<f64, String> + Clone + Send + Sync + 'static {
+    move |text: &str| {
+        let (min, max) = range;
+        let outside = || format!("expected a number from {min} to {max} {unit}");
+        let v: f64 = text.trim().parse().map_err(|_| outside())?;
+        if !(min..=max).contains(&v) {
+            return Err(outside());
+        }
+        Ok(v)
+    }
+}
+
+/// [`ranged`] for a value from the config file.
+pub fn in_range(v: f64, range: (f64, f64)) -> bool {
+    (range.0..=range.1).contains(&v)
 }
 
 impl FilterArgs {

@@ -238,22 +238,29 @@ impl Profile {
                 Failure::usage(format!("{}: profiles.{name}.timezone: {e}", file.display()))
             })?;
         }
-        for (key, value) in [
-            ("page_size", cfg.page_size),
-            ("concurrency", cfg.concurrency),
+        use crate::cli::limits;
+        let max_page = vendor.traits().max_page_size;
+        for (key, value, max) in [
+            ("page_size", cfg.page_size, max_page),
+            ("concurrency", cfg.concurrency, limits::CONCURRENCY as u32),
         ] {
-            if value == Some(0) {
+            if value.is_some_and(|v| !(1..=max).contains(&v)) {
                 return Err(Failure::usage(format!(
-                    "{}: profiles.{name}.{key} must be at least 1",
+                    "{}: profiles.{name}.{key} must be from 1 to {max}",
                     file.display()
                 ))
                 .into());
             }
         }
-        if cfg.rate.is_some_and(|r| !(r > 0.0 && r.is_finite())) {
+        if cfg
+            .rate
+            .is_some_and(|r| !crate::cli::in_range(r, limits::RATE))
+        {
             return Err(Failure::usage(format!(
-                "{}: profiles.{name}.rate must be a positive number of requests per second",
-                file.display()
+                "{}: profiles.{name}.rate must be from {} to {} requests per second",
+                file.display(),
+                limits::RATE.0,
+                limits::RATE.1
             ))
             .into());
         }

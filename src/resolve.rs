@@ -127,17 +127,9 @@ pub fn settings(global: &Global, profile: Profile) -> Result<Settings> {
         (None, Some(z)) => Some(when::parse_tz(z).map_err(Failure::usage)?),
         (None, None) => None,
     };
-    if !(global.timeout > 0.0 && global.timeout.is_finite()) {
-        return usage("--timeout must be a positive number of seconds");
-    }
+    // The flags' ranges are checked by clap, the profile's by config.rs.
     let rate = global.rate.or(profile.rate);
-    if rate.is_some_and(|r| !(r > 0.0 && r.is_finite())) {
-        return usage("--rate must be a positive number of requests per second");
-    }
     let concurrency = global.concurrency.or(profile.concurrency).unwrap_or(4);
-    if concurrency == 0 {
-        return usage("--concurrency must be at least 1");
-    }
     // Notes printed deep down (a table leaving out columns) follow -q too.
     term::set_quiet(global.quiet);
     term::set_verbose(global.verbose > 0);

@@ -1,6 +1,6 @@
 //! `--from` / `--to` words (`2024-05-01`, RFC 3339, `today`, `3h`) read in a time zone.
 
-use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 /// Which end of the window a WHEN is for: a date-only `--to` covers that whole day.
@@ -29,9 +29,11 @@ pub fn parse(word: &str, tz: Tz, now: DateTime<Utc>, end: End) -> Result<DateTim
         return ago.map(|d| now - d);
     }
     if let Ok(date) = NaiveDate::parse_from_str(w, "%Y-%m-%d") {
+        plausible(w, date.year())?;
         return Ok(day(date));
     }
     if let Ok(t) = DateTime::parse_from_rfc3339(w) {
+        plausible(w, t.naive_utc().year())?;
         return Ok(t.with_timezone(&Utc));
     }
     for format in [
@@ -41,6 +43,7 @@ pub fn parse(word: &str, tz: Tz, now: DateTime<Utc>, end: End) -> Result<DateTim
         "%Y-%m-%d %H:%M",
     ] {
         if let Ok(local) = NaiveDateTime::parse_from_str(w, format) {
+            plausible(w, local.year())?;
             return from_local(local, tz)
                 .ok_or_else(|| format!("'{w}' does not exist in {tz} (a daylight-saving gap)"));
         }
@@ -48,6 +51,21 @@ pub fn parse(word: &str, tz: Tz, now: DateTime<Utc>, end: End) -> Result<DateTim
     Err(format!(
         "cannot read '{w}' as a time: use YYYY-MM-DD, an RFC 3339 datetime (2024-05-01T14:00:00+02:00), today, yesterday, or 30m / 12h / 7d ago"
     ))
+}
+
+/// Years calls reads: a date far outside them is a typo, and would overflow date arithmetic.
+const YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
+
+fn plausible(word: &str, year: i32) -> Result<(), String> {
+    if YEARS.contains(&year) {
+        Ok(())
+    } else {
+        Err(format!(
+            "'{word}' is out of range: years {} to {}",
+            YEARS.start(),
+            YEARS.end()
+        ))
+    }
 }
 
 /// A duration word (`10m`, `2h`, `1d`) for flags such as `--lookback`.

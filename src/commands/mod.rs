@@ -90,7 +90,7 @@ async fn serve(args: &crate::cli::SandboxArgs) -> Result<()> {
         .map_err(|e| crate::error::Failure::usage(format!("--until: {e}")))?;
     let sb = Sandbox::start(sandbox::Options {
         port: args.port,
-        calls: args.calls,
+        calls: args.calls as usize,
         seed: args.seed,
         until,
         latency: std::time::Duration::from_millis(args.latency),
