@@ -5,7 +5,8 @@
 #   benches/run.sh            all benchmarks
 #   benches/run.sh latency    1. latency-bound export vs the bound and a naive sequential loop
 #   benches/run.sh cpu        2. parse + normalize + CSV on one core (cargo bench --bench parse)
-#   benches/run.sh memory     3. peak RSS exporting 1,000,000 vs 10,000 calls
+#   benches/run.sh memory     3. peak RSS exporting 1,000,000 vs 10,000 calls (famulor, callcap;
+#                                MEMORY_VENDORS="..." picks others)
 #   benches/run.sh recordings 4. 1,000 recordings at --concurrency 8 vs xargs -P 8 curl
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -75,15 +76,17 @@ if [[ $which == all || $which == cpu ]]; then
 fi
 
 if [[ $which == all || $which == memory ]]; then
-  echo "== 3. memory: peak RSS of exporting 1,000,000 vs 10,000 calls (CSV to a file)"
-  for n in 10000 1000000; do
-    sandbox --calls "$n"
-    /usr/bin/time -v "$bin" --config "$cfg" -p famulor -q export --from 2025-01-01 --to 2025-06-01 -o csv \
-      --output "$work/mem.csv" 2> "$work/time.txt"
-    rss=$(awk -F': ' '/Maximum resident set size/{print $2}' "$work/time.txt")
-    wall=$(awk -F': ' '/Elapsed \(wall clock\)/{print $2}' "$work/time.txt")
-    echo "$n calls: $(($(wc -l < "$work/mem.csv") - 1)) rows, peak RSS $((rss / 1024)) MB, $wall"
-    stop_sandbox
+  echo "== 3. memory: peak RSS of exporting 1,000,000 vs 10,000 calls (CSV to a file), per vendor"
+  for vendor in ${MEMORY_VENDORS:-famulor callcap}; do
+    for n in 10000 1000000; do
+      sandbox --calls "$n"
+      /usr/bin/time -v "$bin" --config "$cfg" -p "$vendor" -q export --from 2025-01-01 --to 2025-06-01 -o csv \
+        --output "$work/mem.csv" 2> "$work/time.txt"
+      rss=$(awk -F': ' '/Maximum resident set size/{print $2}' "$work/time.txt")
+      wall=$(awk -F': ' '/Elapsed \(wall clock\)/{print $2}' "$work/time.txt")
+      echo "$vendor $n calls: $(($(wc -l < "$work/mem.csv") - 1)) rows, peak RSS $((rss / 1024)) MB, $wall"
+      stop_sandbox
+    done
   done
 fi
 

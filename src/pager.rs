@@ -204,7 +204,11 @@ impl Pager<'_> {
     /// the requests in flight.
     fn fetch_ahead(&self, from: u64, last: u64) -> tokio::sync::mpsc::Receiver<Result<Page>> {
         let (tx, rx) = tokio::sync::mpsc::channel(self.concurrency);
-        let mut ahead = Ahead::new(from, last, self.concurrency);
+        // NOTE: pages waiting to be written are bounded by calls, not only by pages: 16 Callcap
+        // pages of 1,000 calls held 100 MB where 16 Famulor pages of 100 hold 10.
+        let page_size = (self.query.page_size as usize).max(1);
+        let waiting = (self.concurrency * 4).min(self.concurrency.max(WAITING_CALLS / page_size));
+        let mut ahead = Ahead::new(from, last, self.concurrency, waiting);
         let (backend, query) = (self.backend.clone(), self.query.clone());
         tokio::spawn(async move {
             let fetch = |n: u64| {
@@ -222,13 +226,19 @@ impl Pager<'_> {
     }
 }
 
+/// About how many calls may wait, parsed, for the writer (pages of them, at least
+/// `--concurrency` pages).
+const WAITING_CALLS: usize = 2_000;
+
 /// Pages `first..=last` fetched ahead: a new request starts as soon as any finishes (not only
 /// the oldest, which would let one slow page hold up the rest), and pages come out in order. At
-/// most `concurrency` requests are in flight and `4 × concurrency` pages wait to be taken.
+/// most `concurrency` requests are in flight and `window` pages wait to be taken.
 /// Each page is fetched and parsed by its own task, so parsing uses every core and a request
 /// keeps going while the consumer is busy; dropping `Ahead` aborts them all.
 struct Ahead {
     in_flight: JoinSet<(u64, Result<Page>)>,
+    /// Pages fetched or in flight beyond the next one to be taken.
+    window: u64,
     done: BTreeMap<u64, Result<Page>>,
     next_issue: u64,
     next_emit: u64,
@@ -237,9 +247,10 @@ struct Ahead {
 }
 
 impl Ahead {
-    fn new(first: u64, last: u64, concurrency: usize) -> Self {
+    fn new(first: u64, last: u64, concurrency: usize, window: usize) -> Self {
         Ahead {
             in_flight: JoinSet::new(),
+            window: window.max(concurrency) as u64,
             done: BTreeMap::new(),
             next_issue: first,
             next_emit: first,
@@ -255,10 +266,9 @@ impl Ahead {
     {
         loop {
             // Refill first, so a page already waiting does not delay the next request.
-            let window = (self.concurrency * 4) as u64;
             while self.in_flight.len() < self.concurrency
                 && self.next_issue <= self.last
-                && self.next_issue < self.next_emit + window
+                && self.next_issue < self.next_emit + self.window
             {
                 self.in_flight.spawn(fetch(self.next_issue));
                 self.next_issue += 1;
@@ -346,7 +356,7 @@ mod tests {
                 (n, page)
             }
         };
-        let mut ahead = Ahead::new(2, 50, 4);
+        let mut ahead = Ahead::new(2, 50, 4, 16);
         let mut seen = Vec::new();
         while let Some(page) = ahead.next(&fetch).await {
             match page {

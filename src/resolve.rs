@@ -223,23 +223,12 @@ pub fn query(
             return usage(format!("--number: '{n}' has no digits"));
         }
     }
-    for (flag, v) in [
-        ("--min-duration", f.min_duration),
-        ("--max-duration", f.max_duration),
-    ] {
-        if v.is_some_and(|v| v < 0) {
-            return usage(format!("{flag} cannot be negative"));
-        }
-    }
     if let (Some(min), Some(max)) = (f.min_duration, f.max_duration) {
         if min > max {
             return usage(format!(
                 "--min-duration ({min}) is above --max-duration ({max})"
             ));
         }
-    }
-    if f.limit == Some(0) {
-        return usage("--limit must be at least 1");
     }
     let mut params = Vec::new();
     for p in &f.param {
@@ -250,16 +239,11 @@ pub fn query(
             _ => return usage(format!("--param '{p}': expected KEY=VALUE")),
         }
     }
-    let max = s.profile.vendor.traits().max_page_size;
-    let page_size = s.profile.page_size.unwrap_or(max);
-    if page_size > max {
-        return Err(Failure::usage(format!(
-            "page_size {page_size} is above {}'s maximum of {max}",
-            s.profile.vendor
-        ))
-        .hint("lower page_size in the profile")
-        .into());
-    }
+    // A profile's page_size was checked against the vendor's maximum when it was read.
+    let page_size = s
+        .profile
+        .page_size
+        .unwrap_or(s.profile.vendor.traits().max_page_size);
     Ok(Query {
         from,
         to,
@@ -412,7 +396,6 @@ mod tests {
             &["list", "--status", "happy"],
             &["list", "--direction", "sideways"],
             &["list", "--number", "abc"],
-            &["list", "--limit", "0"],
             &["list", "--param", "novalue"],
             &["list", "--min-duration", "60", "--max-duration", "10"],
         ] {
@@ -422,6 +405,22 @@ mod tests {
                 crate::error::Exit::Usage,
                 "{args:?}: {err:#}"
             );
+        }
+    }
+
+    #[test]
+    fn numbers_out_of_range_are_refused_when_parsed() {
+        for args in [
+            &["list", "--limit", "0"][..],
+            &["list", "--min-duration", "-1"],
+            &["--timeout", "0", "list"],
+            &["--retries", "101", "list"],
+            &["--concurrency", "0", "list"],
+            &["--rate", "0", "list"],
+        ] {
+            let err = Cli::try_parse_from(std::iter::once("calls").chain(args.iter().copied()))
+                .unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{args:?}");
         }
     }
 

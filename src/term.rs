@@ -132,19 +132,6 @@ fn unsafe_char(c: char) -> bool {
         || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn control_characters_are_escaped() {
-        assert_eq!(printable("plain"), "plain");
-        assert_eq!(printable("a\x1b]0;pwned\x07b"), "a\\u{1b}]0;pwned\\u{7}b");
-        assert_eq!(printable("x\u{202e}y\u{9b}2J"), "x\\u{202e}y\\u{9b}2J");
-        assert_eq!(printable_lines("a\nb\x1b[2J\tc"), "a\nb\\u{1b}[2J\tc");
-    }
-}
-
 /// One line of results on stdout. Once stdout is gone (`| head`, a closed pipe) the line goes
 /// to stderr instead, so what was done is still reported; never a panic.
 pub fn result_line(line: &str) {
@@ -167,4 +154,17 @@ pub fn out_line(line: &str) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{line}")?;
     out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(printable("plain"), "plain");
+        assert_eq!(printable("a\x1b]0;pwned\x07b"), "a\\u{1b}]0;pwned\\u{7}b");
+        assert_eq!(printable("x\u{202e}y\u{9b}2J"), "x\\u{202e}y\\u{9b}2J");
+        assert_eq!(printable_lines("a\nb\x1b[2J\tc"), "a\nb\\u{1b}[2J\tc");
+    }
 }

@@ -127,7 +127,7 @@ fn evolux_pages_are_at_most_fifty() {
     assert_eq!(r.code, 2);
     assert!(
         r.stderr
-            .contains("page_size 60 is above evolux's maximum of 50"),
+            .contains("config.toml: profiles.evolux.page_size must be from 1 to 50"),
         "{}",
         r.stderr
     );

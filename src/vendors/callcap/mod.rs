@@ -183,7 +183,8 @@ fn parse(
     asked_tz: Tz,
     keep_raw: bool,
 ) -> Result<(Vec<Call>, Option<wire::Pagination>)> {
-    let env: wire::Envelope = reply.json("callcap")?;
+    let env: wire::Envelope<'_> =
+        serde_json::from_slice(&reply.body).map_err(|e| reply.not_json("callcap", e))?;
     if let Some(status) = env.status.as_deref().filter(|s| *s != "success") {
         anyhow::bail!(
             "callcap answered status '{status}': {}",
