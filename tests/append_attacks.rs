@@ -163,9 +163,9 @@ fn first_runs_killed_at_random_points_then_a_clean_run_give_each_call_once() {
     for i in 0..3 {
         // The second kill always lands in the append; the others anywhere.
         let point = if i == 1 || rng.below(2) == 0 {
-            Point::Appended(1 + rng.below(reference.len() as u64))
+            Point::Appended(1 + rng.below(reference.len() as u64 / 2))
         } else {
-            Point::Request(1 + rng.below(40))
+            Point::Request(1 + rng.below(30))
         };
         let end = kill_at(&sb, &home, &job, &file, point);
         ends.push((point, end));
@@ -279,7 +279,7 @@ fn two_jobs_appending_to_one_file_never_cut_each_others_calls() {
         let s = n.to_string();
         let mut out = String::new();
         for (i, c) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i) % 3 == 0 {
+            if i > 0 && (s.len() - i).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(c);
