@@ -450,7 +450,7 @@ pub fn verdict(outcomes: &[Outcome]) -> (String, Option<Failure>) {
 
 /// `--manifest FILE`: CSV `id,path,bytes,sha256,status`, written atomically.
 pub fn write_manifest(path: &Path, outcomes: &[Outcome]) -> Result<()> {
-    let target = crate::output::Target::open(Some(path), false)?;
+    let target = crate::output::Target::open(Some(path))?;
     let mut w = csv::Writer::from_writer(target);
     w.write_record(["id", "path", "bytes", "sha256", "status"])?;
     for o in outcomes {
@@ -467,7 +467,7 @@ pub fn write_manifest(path: &Path, outcomes: &[Outcome]) -> Result<()> {
             o.status.as_str(),
         ])?;
     }
-    w.into_inner().map_err(|e| e.into_error())?.commit(None)?;
+    w.into_inner().map_err(|e| e.into_error())?.commit()?;
     Ok(())
 }
 

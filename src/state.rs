@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Failure;
+use crate::output::append::{Intent, Mark, Recorded};
 use crate::query::Query;
 
 /// The saved state of one export job.
@@ -17,8 +18,9 @@ pub struct State {
     pub version: u32,
     /// What this state is for, in words (profile, vendor, filters, destination).
     pub job: String,
-    /// The upper bound of the last run, pinned when it started.
-    pub upper: DateTime<Utc>,
+    /// The upper bound of the last run, pinned when it started; `None` while no run has
+    /// completed (a first run that was appending when it was interrupted).
+    pub upper: Option<DateTime<Utc>>,
     /// The newest `started_at` exported so far.
     pub newest: Option<DateTime<Utc>>,
     /// Calls exported within the lookback of `newest`: the next run skips them.
@@ -26,10 +28,35 @@ pub struct State {
     /// The output file's length after the last append, to detect an append cut short.
     #[serde(default)]
     pub output_len: Option<u64>,
+    /// The SHA-256 of the output file's last bytes then (`append::Mark`): a file someone else
+    /// changed is refused, not cut.
+    #[serde(default)]
+    pub output_tail: Option<String>,
     /// Calls seen still in progress and held back: the next run reaches back to them and
     /// exports them once they have finished.
     #[serde(default)]
     pub pending: Vec<(String, DateTime<Utc>)>,
+    /// An append to the output in flight, saved before its first byte is written: the next run
+    /// cuts back exactly those bytes if it did not finish.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appending: Option<Intent>,
+}
+
+impl State {
+    /// The state of a job no run of which has completed.
+    fn blank(job: &str) -> State {
+        State {
+            version: 1,
+            job: job.to_string(),
+            upper: None,
+            newest: None,
+            recent: Vec::new(),
+            output_len: None,
+            output_tail: None,
+            pending: Vec::new(),
+            appending: None,
+        }
+    }
 }
 
 /// How long after its start a call still `in-progress` is held back for a later run; after that
@@ -42,7 +69,11 @@ pub struct Run {
     pub path: PathBuf,
     pub job: String,
     pub lookback: Duration,
+    /// The state the last successful run left (`None`: a first run).
     pub previous: Option<State>,
+    /// The append an interrupted run of this job had begun (see `append::prepare`).
+    pub interrupted: Option<Intent>,
+    spool: PathBuf,
     skip: std::collections::HashSet<String>,
     newest: Option<DateTime<Utc>>,
     recent: Vec<(String, DateTime<Utc>)>,
@@ -57,7 +88,7 @@ impl Run {
     /// Loads the state at `path` (none yet: a first run).
     pub fn open(path: PathBuf, job: String, lookback: Duration) -> Result<Run> {
         let lock = lock(&path)?;
-        let previous = match std::fs::read(&path) {
+        let mut previous = match std::fs::read(&path) {
             Ok(bytes) => Some(serde_json::from_slice::<State>(&bytes).map_err(|e| {
                 Failure::new(crate::error::Exit::Failed, format!("the state file {} is damaged: {e}", path.display()))
                     .hint("move it away to start over from --from (calls already exported may then be exported again)")
@@ -65,14 +96,19 @@ impl Run {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(e).with_context(|| format!("cannot read the state file {}", path.display())),
         };
+        let interrupted = previous.as_mut().and_then(|p| p.appending.take());
+        let previous = previous.filter(|p| p.upper.is_some());
         let (newest, recent) = previous
             .as_ref()
             .map_or((None, Vec::new()), |p| (p.newest, p.recent.clone()));
+        let spool = beside(&path, ".out");
         Ok(Run {
             path,
             job,
             lookback,
             previous,
+            interrupted,
+            spool,
             skip: Default::default(),
             newest,
             recent,
@@ -88,13 +124,14 @@ impl Run {
     pub fn window(&mut self, q: &mut Query, explicit_from: bool) {
         self.upper = Some(q.to);
         let Some(prev) = &self.previous else { return };
+        let Some(last) = prev.newest.or(prev.upper) else {
+            return;
+        };
         let resume = prev
             .pending
             .iter()
             .map(|(_, t)| *t)
-            .fold(prev.newest.unwrap_or(prev.upper) - self.lookback, |a, b| {
-                a.min(b)
-            });
+            .fold(last - self.lookback, |a, b| a.min(b));
         q.from = if explicit_from {
             q.from.max(resume)
         } else {
@@ -159,50 +196,110 @@ impl Run {
         }
     }
 
-    /// Writes the new state atomically (temp file, fsync, rename).
-    pub fn save(mut self, upper: DateTime<Utc>, output_len: Option<u64>) -> Result<()> {
+    /// What the state says about the output file, for `append::prepare`.
+    pub fn recorded(&self) -> Recorded<'_> {
+        Recorded {
+            mark: self.previous.as_ref().and_then(|p| {
+                p.output_len.map(|len| Mark {
+                    len,
+                    tail: p.output_tail.clone(),
+                })
+            }),
+            intent: self.interrupted.as_ref(),
+            witness: Some(&self.spool),
+        }
+    }
+
+    /// Where the run's output is collected before it is appended: `<state>.out`, one per job
+    /// (the lock keeps it to one run at a time). A run killed while appending leaves it behind,
+    /// and the next run compares it with what it finds after the file's recorded end.
+    pub fn spool(&self) -> &Path {
+        &self.spool
+    }
+
+    /// Records, before the first byte is appended, what is about to be: the last successful
+    /// run's state, plus this append.
+    pub fn begin_append(&self, intent: &Intent) -> Result<()> {
+        let mut state = self.base();
+        state.appending = Some(intent.clone());
+        write(&self.path, &state)
+    }
+
+    /// Forgets an interrupted append once `append::prepare` has dealt with it.
+    pub fn settle(&mut self) -> Result<()> {
+        if self.interrupted.take().is_some() {
+            write(&self.path, &self.base())?;
+        }
+        Ok(())
+    }
+
+    /// The state as the last successful run left it.
+    fn base(&self) -> State {
+        self.previous
+            .clone()
+            .unwrap_or_else(|| State::blank(&self.job))
+    }
+
+    /// Writes the new state atomically (temp file, fsync, rename). `output`: where this run's
+    /// append left the file.
+    pub fn save(mut self, upper: DateTime<Utc>, output: Option<Mark>) -> Result<()> {
         if let Some(floor) = self.floor() {
             self.recent.retain(|(_, t)| *t >= floor);
             self.recent.sort();
             self.recent.dedup();
         }
+        let (output_len, output_tail) = output.map_or((None, None), |m| (Some(m.len), m.tail));
         let state = State {
             version: 1,
-            job: self.job,
-            upper,
+            job: std::mem::take(&mut self.job),
+            upper: Some(upper),
             newest: self.newest,
-            recent: self.recent,
+            recent: std::mem::take(&mut self.recent),
             output_len,
-            pending: self.pending,
+            output_tail,
+            pending: std::mem::take(&mut self.pending),
+            appending: None,
         };
-        let dir = self
-            .path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".state.")
-            .tempfile_in(dir)?;
-        serde_json::to_writer_pretty(&mut tmp, &state)?;
-        tmp.as_file().sync_all()?;
-        tmp.persist(&self.path)
-            .map_err(|e| e.error)
-            .with_context(|| {
-                format!(
-                    "the output is complete, but the state {} could not be saved",
-                    self.path.display()
-                )
-            })?;
-        Ok(())
+        write(&self.path, &state).with_context(|| {
+            format!(
+                "the output is complete, but the state {} could not be saved",
+                self.path.display()
+            )
+        })
     }
+}
+
+/// `<state><suffix>`
+fn beside(state: &Path, suffix: &str) -> PathBuf {
+    let mut name = state.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Replaces the state file atomically: a temporary file beside it, synced, renamed, and the
+/// folder synced so that the rename itself survives a power cut.
+fn write(path: &Path, state: &State) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut tmp = crate::output::temp_file(dir, path)?;
+    serde_json::to_writer_pretty(&mut tmp, state)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot write the state {}", path.display()))?;
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
 }
 
 /// Takes `<state>.lock` for the run (released when the process ends, however it ends).
 fn lock(state: &Path) -> Result<std::fs::File> {
-    let mut name = state.as_os_str().to_owned();
-    name.push(".lock");
-    let path = PathBuf::from(name);
+    let path = beside(state, ".lock");
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
@@ -340,7 +437,10 @@ mod tests {
         let path = dir.path().join("s.json");
         Run::open(path.clone(), "j".into(), Duration::minutes(10))
             .unwrap()
-            .save(at("2025-01-01T10:30:00Z"), Some(7))
+            .save(
+                at("2025-01-01T10:30:00Z"),
+                Some(Mark { len: 7, tail: None }),
+            )
             .unwrap();
         let mut next = Run::open(path, "j".into(), Duration::minutes(10)).unwrap();
         let mut q = Query::everything(chrono_tz::Tz::UTC, 10);

@@ -72,16 +72,38 @@ pub async fn run(
             term::log(&format!("state: {} ({resumed})", run.path.display()));
         }
     }
-    let header = match (&out.path, cron.append) {
-        (Some(path), true) => output::append_needs_header(path, &out)?,
-        _ => true,
-    };
-    let expected_len = incremental
-        .as_ref()
-        .and_then(|r| r.previous.as_ref())
-        .and_then(|p| p.output_len);
     let started = Instant::now();
-    let target = Target::open(out.path.as_deref(), cron.append)?;
+    let target = match (&out.path, cron.append) {
+        (Some(path), true) => {
+            output::writable("--output", path)?;
+            match output::regular(path) {
+                Some(path) => {
+                    let recorded = incremental.as_ref().map(|r| r.recorded());
+                    let start = output::append::prepare(&path, &recorded.unwrap_or_default())?;
+                    if start.removed > 0 {
+                        term::warn(&format!(
+                            "{}: removed the {} bytes this job's interrupted run had appended after byte {} (they are exported again now)",
+                            path.display(),
+                            thousands(start.removed),
+                            thousands(start.mark.len)
+                        ));
+                    }
+                    if let Some(run) = incremental.as_mut() {
+                        run.settle()?;
+                    }
+                    let header = start.empty || output::append_needs_header(&path, &out)?;
+                    (
+                        Target::append(&path, start, incremental.as_ref().map(|r| r.spool()))?,
+                        header,
+                    )
+                }
+                // A FIFO or device: written to as it is.
+                None => (Target::open(Some(path))?, true),
+            }
+        }
+        _ => (Target::open(out.path.as_deref())?, true),
+    };
+    let (target, header) = target;
     let mut sink = Export {
         writer: CallWriter::new(target, &out, header)?,
         incremental: incremental.as_mut(),
@@ -100,12 +122,13 @@ pub async fn run(
     let skipped = sink.skipped;
     let held = sink.incremental.as_ref().map_or(0, |r| r.held());
     // Output first, complete and on disk; only then the state.
-    let len = sink
-        .writer
-        .finish()?
-        .commit(expected_len.filter(|_| cron.append))?;
-    if let Some(run) = incremental {
-        run.save(query.to, len.filter(|_| cron.append))?;
+    let target = sink.writer.finish()?;
+    match incremental {
+        Some(run) => {
+            let mark = target.commit_append(|intent| run.begin_append(intent))?;
+            run.save(query.to, mark)?;
+        }
+        None => target.commit()?,
     }
     if summary && !s.quiet {
         let secs = started.elapsed().as_secs_f64();

@@ -2,7 +2,7 @@
 
 mod config;
 mod destructive;
-mod listing;
+pub(crate) mod listing;
 mod recording;
 mod show;
 mod vendors;

@@ -23,7 +23,7 @@ pub async fn run(s: &Settings, args: &ShowArgs) -> Result<()> {
         .ids(std::slice::from_ref(&args.id))?
         .remove(0);
     let call = backend.show(&id).await?;
-    let mut target = Target::open(out.path.as_deref(), false)?;
+    let mut target = Target::open(out.path.as_deref())?;
     if out.format == Format::Table {
         let fields = if args.output.fields.is_some() {
             out.fields.clone()
@@ -73,5 +73,5 @@ pub async fn run(s: &Settings, args: &ShowArgs) -> Result<()> {
             target = w.finish()?;
         }
     }
-    target.commit(None).map(|_| ())
+    target.commit()
 }

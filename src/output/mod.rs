@@ -1,6 +1,8 @@
 //! Writers: table, CSV, JSON and NDJSON, each taking calls one at a time over any `W: Write`,
-//! and the targets they write to (stdout, or a file replaced atomically on success).
+//! and the targets they write to (stdout, a file replaced atomically on success, a FIFO or device
+//! written directly, or a file appended to: `append`).
 
+pub mod append;
 mod table;
 
 use std::borrow::Cow;
@@ -348,53 +350,140 @@ pub fn writable<'a>(flag: &str, path: &'a Path) -> Result<&'a Path> {
     Ok(dir)
 }
 
-/// Where output goes: stdout, or a temporary file that becomes (or is appended to) `--output
-/// FILE` on commit. Until then the file itself is untouched.
+/// Where output goes: stdout; a regular file replaced atomically on commit (until then it is
+/// untouched); a FIFO or device written directly; or, for `--append`, a spool appended to the
+/// file on commit.
 pub enum Target {
     Stdout(BufWriter<io::Stdout>),
-    File {
+    Replace {
         tmp: BufWriter<tempfile::NamedTempFile>,
         path: PathBuf,
-        append: bool,
+    },
+    /// Not a regular file (a FIFO, `/dev/null`, `/dev/stdout`): never replaced.
+    Direct(BufWriter<std::fs::File>),
+    Append {
+        spool: BufWriter<tempfile::NamedTempFile>,
+        path: PathBuf,
+        start: append::Mark,
     },
 }
 
+/// The regular file `--output PATH` names (the real one when PATH is a symlink to one), or no
+/// file yet; `None` for a FIFO, a device, or a file reached through `/proc/.../fd` or `/dev/fd`
+/// (another process's open file): those are written to directly, never replaced.
+pub fn regular(path: &Path) -> Option<PathBuf> {
+    // NOTE: metadata, not symlink_metadata: what counts is what a symlink points to.
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => None,
+        Ok(_) if through_proc(path) => None,
+        // Replace the file the link points to, and keep the link.
+        Ok(_) if path.is_symlink() => std::fs::canonicalize(path).ok(),
+        // A new file, or a dangling symlink (replaced by the file, never followed out).
+        _ => Some(path.to_path_buf()),
+    }
+}
+
+/// Whether `path` (or a symlink on the way) leads into `/proc` or `/dev/fd`: `/dev/stdout` is
+/// the caller's stdout, perhaps a file the shell opened with `>>`, and is written, not replaced.
+fn through_proc(path: &Path) -> bool {
+    let magic = |p: &Path| p.starts_with("/proc") || p.starts_with("/dev/fd");
+    let mut p = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    for _ in 0..40 {
+        if magic(&p) {
+            return true;
+        }
+        match std::fs::read_link(&p) {
+            Ok(next) => {
+                p = match p.parent() {
+                    Some(dir) => dir.join(next),
+                    None => next,
+                };
+            }
+            Err(_) => return false,
+        }
+    }
+    false
+}
+
+/// Opens a non-regular output for writing (appending, for a file behind `/proc/.../fd`).
+fn direct(path: &Path) -> Result<Target> {
+    let file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    Ok(Target::Direct(BufWriter::with_capacity(64 * 1024, file)))
+}
+
 impl Target {
-    pub fn open(path: Option<&Path>, append: bool) -> Result<Self> {
+    pub fn open(path: Option<&Path>) -> Result<Self> {
         let Some(path) = path else {
             return Ok(Target::Stdout(BufWriter::with_capacity(
                 64 * 1024,
                 io::stdout(),
             )));
         };
-        let dir = writable("--output", path)?;
-        let tmp = tempfile::Builder::new()
-            .prefix(&format!(
-                ".{}.",
-                path.file_name().and_then(|n| n.to_str()).unwrap_or("calls")
-            ))
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-        Ok(Target::File {
+        writable("--output", path)?;
+        let Some(path) = regular(path) else {
+            return direct(path);
+        };
+        let dir = folder(&path);
+        let tmp = temp_file(dir, &path)?;
+        Ok(Target::Replace {
             tmp: BufWriter::with_capacity(64 * 1024, tmp),
-            path: path.to_path_buf(),
-            append,
+            path,
         })
     }
 
-    /// Makes the output final: flushes stdout; or syncs the file and renames it into place; or
-    /// appends it to the existing file in one go. For an append, `expected_len` is the length
-    /// the last run left the file at: anything beyond it is a cut-off append and is removed
-    /// first. Returns the file's new length.
-    pub fn commit(self, expected_len: Option<u64>) -> Result<Option<u64>> {
+    /// For `--append`: the run's output is collected in `spool` (a fixed file of the job, kept
+    /// after a crash as the evidence of what was being appended), or in a temporary file beside
+    /// the output. `start` is where `append::prepare` found the file.
+    pub fn append(path: &Path, start: append::Start, spool: Option<&Path>) -> Result<Self> {
+        let spool = match spool {
+            Some(p) => {
+                let mut options = std::fs::OpenOptions::new();
+                options.read(true).write(true).create(true).truncate(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+                let file = options
+                    .open(p)
+                    .with_context(|| format!("cannot create {}", p.display()))?;
+                let path = tempfile::TempPath::try_from_path(p)
+                    .with_context(|| format!("cannot use {}", p.display()))?;
+                tempfile::NamedTempFile::from_parts(file, path)
+            }
+            None => temp_file(folder(path), path)?,
+        };
+        Ok(Target::Append {
+            spool: BufWriter::with_capacity(64 * 1024, spool),
+            path: path.to_path_buf(),
+            start: start.mark,
+        })
+    }
+
+    /// Makes the output final: flushes stdout or the device; or syncs the file and renames it
+    /// into place; or appends the spool (see `commit_append`).
+    pub fn commit(self) -> Result<()> {
+        self.commit_append(|_| Ok(())).map(|_| ())
+    }
+
+    /// `commit`, where an append first hands `intent` what it is about to append (before the
+    /// first byte is), for the job's state. Returns where an appended file now ends.
+    pub fn commit_append(
+        self,
+        intent: impl FnOnce(&append::Intent) -> Result<()>,
+    ) -> Result<Option<append::Mark>> {
         match self {
             Target::Stdout(mut out) => out.flush().context("cannot write to stdout").map(|_| None),
-            Target::File {
-                tmp,
-                path,
-                append: false,
-            } => {
+            Target::Direct(mut out) => out
+                .flush()
+                .and_then(|_| match out.get_ref().sync_all() {
+                    // FIFOs and devices cannot be synced.
+                    Err(e) if e.kind() == io::ErrorKind::InvalidInput => Ok(()),
+                    other => other,
+                })
+                .context("cannot write the output")
+                .map(|_| None),
+            Target::Replace { tmp, path } => {
                 let tmp = tmp
                     .into_inner()
                     .map_err(|e| e.into_error())
@@ -404,59 +493,112 @@ impl Target {
                     // Replacing a file keeps its permissions; a new one is private (0600).
                     let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
                 }
-                let file = tmp
-                    .persist(&path)
+                tmp.persist(&path)
                     .map_err(|e| e.error)
                     .with_context(|| format!("cannot write {}", path.display()))?;
-                Ok(file.metadata().ok().map(|m| m.len()))
+                Ok(None)
             }
-            Target::File {
-                tmp,
-                path,
-                append: true,
-            } => append_to(tmp, &path, expected_len).map(Some),
+            Target::Append { spool, path, start } => {
+                let mut spool = spool
+                    .into_inner()
+                    .map_err(|e| e.into_error())
+                    .context("cannot write the output")?;
+                match append::append(spool.as_file_mut(), &path, &start, intent) {
+                    Ok(mark) => Ok(Some(mark)),
+                    Err(e) => {
+                        // The spool shows the next run what this one was appending.
+                        let _ = spool.into_temp_path().keep();
+                        Err(e)
+                    }
+                }
+            }
         }
     }
 }
 
-fn append_to(
-    tmp: BufWriter<tempfile::NamedTempFile>,
-    path: &Path,
-    expected_len: Option<u64>,
-) -> Result<u64> {
-    use std::io::{Seek, SeekFrom};
-    let tmp = tmp
-        .into_inner()
-        .map_err(|e| e.into_error())
-        .context("cannot write the output")?;
-    let mut src = tmp.reopen().context("cannot read back the output")?;
-    let mut dst = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(path)
-        .with_context(|| format!("cannot open {}", path.display()))?;
-    let len = dst.metadata()?.len();
-    let start = match expected_len {
-        Some(expected) if len > expected => {
-            crate::term::warn(&format!(
-                "{} has {} bytes after the end of the last complete export (an append that was cut off); removing them",
-                path.display(),
-                len - expected
-            ));
-            dst.set_len(expected)?;
-            expected
-        }
-        _ => len,
+/// The folder a file is in (`.` for a bare name).
+fn folder(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
+/// A temporary file beside `target`, named `.NAME.PID.XXXXXX.tmp`. Stale ones for the same name,
+/// left by a process that is gone (a `kill -9`, a power cut), are removed first.
+pub fn temp_file(dir: &Path, target: &Path) -> Result<tempfile::NamedTempFile> {
+    let name = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("calls");
+    remove_stale_temp_files(dir, name);
+    tempfile::Builder::new()
+        .prefix(&format!(".{name}.{}.", std::process::id()))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))
+}
+
+/// When this process started, roughly: temporary files younger than this are never stale.
+fn run_started() -> std::time::SystemTime {
+    static STARTED: std::sync::OnceLock<std::time::SystemTime> = std::sync::OnceLock::new();
+    *STARTED.get_or_init(std::time::SystemTime::now)
+}
+
+/// Removes `.NAME.PID.XXXXXX.tmp` files in `dir` (our pattern, for this NAME only) that are
+/// regular files older than this run, written by a process that no longer exists.
+fn remove_stale_temp_files(dir: &Path, name: &str) {
+    let started = run_started();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
     };
-    dst.seek(SeekFrom::Start(start))?;
-    match io::copy(&mut src, &mut dst).and_then(|n| dst.sync_all().map(|_| n)) {
-        Ok(n) => Ok(start + n),
-        Err(e) => {
-            // Leave the file as it was.
-            let _ = dst.set_len(start);
-            Err(e).with_context(|| format!("cannot append to {}", path.display()))
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(pid) = file.to_str().and_then(|f| stale_pid(f, name)) else {
+            continue;
+        };
+        let old = entry
+            .metadata()
+            .ok()
+            .filter(|m| m.file_type().is_file())
+            .and_then(|m| m.modified().ok())
+            .is_some_and(|t| t < started);
+        if old && pid != std::process::id() && process_gone(pid) {
+            let _ = std::fs::remove_file(entry.path());
         }
+    }
+}
+
+/// The PID in `.NAME.PID.XXXXXX.tmp`, if `file` is exactly of that form.
+fn stale_pid(file: &str, name: &str) -> Option<u32> {
+    let rest = file
+        .strip_prefix('.')?
+        .strip_prefix(name)?
+        .strip_prefix('.')?
+        .strip_suffix(".tmp")?;
+    let (pid, random) = rest.split_once('.')?;
+    let ok = !pid.is_empty()
+        && pid.bytes().all(|b| b.is_ascii_digit())
+        && random.len() == 6
+        && random.bytes().all(|b| b.is_ascii_alphanumeric());
+    ok.then(|| pid.parse().ok()).flatten()
+}
+
+/// True when no process with this PID exists (unknown: false, the file stays).
+fn process_gone(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = i32::try_from(pid) else {
+            return false;
+        };
+        // SAFETY: kill with signal 0 sends nothing; it only checks that the process exists.
+        let r = unsafe { libc::kill(pid, 0) };
+        r != 0 && io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        false
     }
 }
 
@@ -493,13 +635,17 @@ impl Write for Target {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
             Target::Stdout(w) => w.write(buf),
-            Target::File { tmp, .. } => tmp.write(buf),
+            Target::Replace { tmp, .. } => tmp.write(buf),
+            Target::Direct(w) => w.write(buf),
+            Target::Append { spool, .. } => spool.write(buf),
         }
     }
     fn flush(&mut self) -> io::Result<()> {
         match self {
             Target::Stdout(w) => w.flush(),
-            Target::File { tmp, .. } => tmp.flush(),
+            Target::Replace { tmp, .. } => tmp.flush(),
+            Target::Direct(w) => w.flush(),
+            Target::Append { spool, .. } => spool.flush(),
         }
     }
 }
@@ -529,5 +675,78 @@ mod tests {
         assert_eq!(time(t, Zone::Tz(berlin), true), "2024-01-15 11:30:00");
         assert_eq!(clock(59), "0:59");
         assert_eq!(clock(3725), "1:02:05");
+    }
+}
+
+#[cfg(test)]
+mod temp_tests {
+    use super::*;
+
+    #[test]
+    fn only_our_stale_temp_files_are_removed() {
+        assert_eq!(
+            stale_pid(".calls.csv.123.aB3xY9.tmp", "calls.csv"),
+            Some(123)
+        );
+        for not_ours in [
+            ".calls.csv.123.aB3xY.tmp",
+            ".calls.csv.12a.aB3xY9.tmp",
+            ".calls.csv..aB3xY9.tmp",
+            "calls.csv.123.aB3xY9.tmp",
+            ".calls.csv.123.aB3xY9.tmp.x",
+            ".other.csv.123.aB3xY9.tmp",
+            ".calls.csv.aB3xY9.tmp",
+        ] {
+            assert_eq!(stale_pid(not_ours, "calls.csv"), None, "{not_ours}");
+        }
+
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let live = std::process::id();
+        let parent = std::os::unix::process::parent_id();
+        let names = [
+            format!(".calls.csv.{dead}.aaaaaa.tmp"),
+            format!(".calls.csv.{parent}.bbbbbb.tmp"),
+            format!(".calls.csv.{live}.cccccc.tmp"),
+            format!(".other.csv.{dead}.dddddd.tmp"),
+            format!(".calls.csv.{dead}.eeeeee.part"),
+        ];
+        let long_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        for n in &names {
+            let f = std::fs::File::create(dir.path().join(n)).unwrap();
+            f.set_modified(long_ago).unwrap();
+        }
+        // A dead process's, but written after this run began: not stale.
+        let young = format!(".calls.csv.{dead}.ffffff.tmp");
+        std::fs::File::create(dir.path().join(&young))
+            .unwrap()
+            .set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(3600))
+            .unwrap();
+        let tmp = temp_file(dir.path(), Path::new("calls.csv")).unwrap();
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| Path::new(n) != tmp.path().file_name().map(Path::new).unwrap())
+            .collect();
+        left.sort();
+        let mut want = vec![
+            names[1].clone(),
+            names[2].clone(),
+            names[3].clone(),
+            names[4].clone(),
+            young,
+        ];
+        want.sort();
+        assert_eq!(left, want);
+        let own = tmp
+            .path()
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(stale_pid(&own, "calls.csv"), Some(live), "{own}");
     }
 }

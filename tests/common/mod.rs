@@ -126,7 +126,12 @@ impl Home {
 
     /// The `calls` binary with HOME, config and data dirs here and no CALLS_* from outside.
     pub fn cmd(&self) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::Command::cargo_bin("calls").unwrap();
+        assert_cmd::Command::from_std(self.std_cmd())
+    }
+
+    /// `cmd()` as a `std::process::Command`, for tests that spawn the binary and signal it.
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("calls"));
         for (key, _) in std::env::vars() {
             if key.starts_with("CALLS_") {
                 cmd.env_remove(key);
