@@ -424,7 +424,17 @@ impl Http {
     /// When an attempt that started at `start` must be over, `size` bytes long (as far as is
     /// known).
     fn deadline(&self, start: tokio::time::Instant, size: u64) -> tokio::time::Instant {
-        start + self.opts.timeout + Duration::from_secs_f64(size as f64 / MIN_RATE as f64)
+        // A Content-Length from the server can be anything: no overflow, a far future at most.
+        start
+            .checked_add(self.allowed(size))
+            .unwrap_or_else(|| start + Duration::from_secs(30 * 365 * 86_400))
+    }
+
+    /// How long a download of `size` bytes may take in all.
+    fn allowed(&self, size: u64) -> Duration {
+        let transfer =
+            Duration::try_from_secs_f64(size as f64 / MIN_RATE as f64).unwrap_or(Duration::MAX);
+        self.opts.timeout.saturating_add(transfer)
     }
 
     /// The message for a download past its overall deadline.
@@ -434,8 +444,7 @@ impl Http {
             why: format!(
                 "the overall deadline of {:.1} s for this download passed (--timeout {} s plus \
                  1 s per 16 KiB), {received} of {of} bytes received",
-                (self.opts.timeout + Duration::from_secs_f64(size as f64 / MIN_RATE as f64))
-                    .as_secs_f64(),
+                self.allowed(size).as_secs_f64(),
                 self.opts.timeout.as_secs_f64()
             ),
             after: None,

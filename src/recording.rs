@@ -847,7 +847,7 @@ mod tests {
                 name.len() <= MAX_COMPONENT && name.ends_with(".wav"),
                 "{name}"
             );
-            let stem = name[..name.rfind('~').unwrap()].as_bytes();
+            let stem = &name.as_bytes()[..name.rfind('~').unwrap()];
             assert!(!stem[stem.len() - 2..].contains(&b'%'), "{name}");
         }
         // Folders are cut too.
