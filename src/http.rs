@@ -1,7 +1,8 @@
 //! The one HTTP layer: timeouts, retries with backoff and jitter, `Retry-After`, rate limiting
 //! and `-v` request logging with secrets redacted. Vendors add only their auth and error bodies.
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -366,15 +367,41 @@ impl DownloadTo<'_> {
     async fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
         use tokio::io::AsyncWriteExt;
         match self {
-            DownloadTo::File(f) => f.write_all(bytes).await,
+            DownloadTo::File(f) => {
+                if let Some(budget) = disk_budget() {
+                    let len = bytes.len() as u64;
+                    let left = budget
+                        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| {
+                            Some(left.saturating_sub(len))
+                        })
+                        .unwrap_or(0);
+                    if left < len {
+                        // What fits is written, as on a disk that fills up mid-write.
+                        f.write_all(&bytes[..left as usize]).await?;
+                        return Err(disk_full());
+                    }
+                }
+                f.write_all(bytes).await
+            }
             DownloadTo::Stdout(o) => o.write_all(bytes).await,
         }
     }
 
+    /// Hands what was written on: a write's error can come only now (a file writes in the
+    /// background), so this is checked like every write.
+    async fn flush(&mut self) -> std::io::Result<()> {
+        use tokio::io::AsyncWriteExt;
+        match self {
+            DownloadTo::File(f) => f.flush().await,
+            DownloadTo::Stdout(o) => o.flush().await,
+        }
+    }
+
     async fn restart(&mut self) -> std::io::Result<bool> {
-        use tokio::io::AsyncSeekExt;
+        use tokio::io::{AsyncSeekExt, AsyncWriteExt};
         match self {
             DownloadTo::File(f) => {
+                f.flush().await?;
                 f.set_len(0).await?;
                 f.seek(std::io::SeekFrom::Start(0)).await?;
                 Ok(true)
@@ -382,6 +409,28 @@ impl DownloadTo<'_> {
             DownloadTo::Stdout(_) => Ok(false),
         }
     }
+}
+
+/// NOTE: fault injection for the tests, like the sandbox's: with `CALLS_FAULT_DISK_BYTES=N`,
+/// recording files fail with "no space left on device" once N bytes have been written to them
+/// in this process, as on a full disk (stdout is not affected). Read once.
+fn disk_budget() -> Option<&'static AtomicU64> {
+    static BUDGET: OnceLock<Option<AtomicU64>> = OnceLock::new();
+    BUDGET
+        .get_or_init(|| {
+            std::env::var("CALLS_FAULT_DISK_BYTES")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .map(AtomicU64::new)
+        })
+        .as_ref()
+}
+
+fn disk_full() -> std::io::Error {
+    #[cfg(unix)]
+    return std::io::Error::from_raw_os_error(libc::ENOSPC);
+    #[cfg(not(unix))]
+    return std::io::Error::from(std::io::ErrorKind::StorageFull);
 }
 
 /// A completed download.
@@ -402,11 +451,24 @@ enum DlError {
     Fail(anyhow::Error),
 }
 
+/// The slowest average rate a download may have past `--timeout`: its overall deadline is
+/// `--timeout` plus one second for every 16 KiB of its size.
+pub const MIN_RATE: u64 = 16 * 1024;
+
+/// How many bytes of a body are enough to tell audio by its magic number.
+const MAGIC_LEN: usize = 12;
+
+/// How much of an error body is read, for its message.
+const ERROR_BODY: usize = 4096;
+
 impl Http {
     /// Downloads a recording into `out`. `auth` goes with a request only while its URL has the
     /// API's origin (scheme, host, port): a recording elsewhere, or a redirect elsewhere, gets
-    /// none. What is not audio (an HTML or JSON error page, an expired link, a 200 with an error
-    /// body) is an error, as is a body shorter than its Content-Length.
+    /// none, and no request carries a `Referer`. What does not start like audio (an HTML, XML
+    /// or JSON error page, with or without a byte-order mark, whatever its Content-Type) is an
+    /// error, as is a body shorter than its Content-Length. `--timeout` bounds a stalled read;
+    /// an overall deadline (`--timeout` plus a second per [`MIN_RATE`] bytes) bounds a server
+    /// that keeps sending a trickle. The body streams through; nothing holds it whole.
     pub async fn download(
         &self,
         url: url::Url,
@@ -444,6 +506,37 @@ impl Http {
         }
     }
 
+    /// When an attempt that started at `start` must be over, `size` bytes long (as far as is
+    /// known).
+    fn deadline(&self, start: tokio::time::Instant, size: u64) -> tokio::time::Instant {
+        // A Content-Length from the server can be anything: no overflow, a far future at most.
+        start
+            .checked_add(self.allowed(size))
+            .unwrap_or_else(|| start + Duration::from_secs(30 * 365 * 86_400))
+    }
+
+    /// How long a download of `size` bytes may take in all.
+    fn allowed(&self, size: u64) -> Duration {
+        let transfer =
+            Duration::try_from_secs_f64(size as f64 / MIN_RATE as f64).unwrap_or(Duration::MAX);
+        self.opts.timeout.saturating_add(transfer)
+    }
+
+    /// The message for a download past its overall deadline.
+    fn late(&self, size: u64, received: u64, expected: Option<u64>, wrote: bool) -> DlError {
+        let of = expected.map_or_else(|| "?".to_string(), |e| e.to_string());
+        DlError::Retry {
+            why: format!(
+                "the overall deadline of {:.1} s for this download passed (--timeout {} s plus \
+                 1 s per 16 KiB), {received} of {of} bytes received",
+                self.allowed(size).as_secs_f64(),
+                self.opts.timeout.as_secs_f64()
+            ),
+            after: None,
+            wrote,
+        }
+    }
+
     async fn download_once(
         &self,
         url: url::Url,
@@ -455,21 +548,29 @@ impl Http {
         use sha2::Digest;
         let mut current = url;
         let mut hops = 0;
+        // The clock of the overall deadline; time spent waiting for the rate limit is not
+        // the server's.
+        let mut start = tokio::time::Instant::now();
         let resp = loop {
             let with_auth = current.origin() == *api;
             if let Some(pacer) = self.pacer.as_ref().filter(|_| with_auth) {
+                let waiting = tokio::time::Instant::now();
                 pacer.wait().await;
+                start += waiting.elapsed();
             }
             let mut req = self.downloads.get(current.clone());
             if with_auth {
                 req = req.headers(auth.clone());
             }
             let started = Instant::now();
-            let resp = req.send().await.map_err(|e| DlError::Retry {
-                why: describe(&e),
-                after: None,
-                wrote: false,
-            })?;
+            let resp = tokio::time::timeout_at(self.deadline(start, 0), req.send())
+                .await
+                .map_err(|_| self.late(0, 0, None, false))?
+                .map_err(|e| DlError::Retry {
+                    why: describe(&e),
+                    after: None,
+                    wrote: false,
+                })?;
             if self.opts.verbose > 0 {
                 let creds = if with_auth {
                     "credentials sent: the API's own host"
@@ -484,23 +585,9 @@ impl Http {
                 ));
             }
             if resp.status().is_redirection() {
-                let location = resp
-                    .headers()
-                    .get(reqwest::header::LOCATION)
-                    .and_then(|l| l.to_str().ok());
-                let next = location.and_then(|l| current.join(l).ok()).ok_or_else(|| {
-                    DlError::Fail(anyhow::anyhow!(
-                        "{} redirected without a usable Location",
-                        redact::url(&current)
-                    ))
-                })?;
                 hops += 1;
-                if hops > 10 {
-                    return Err(DlError::Fail(anyhow::anyhow!(
-                        "too many redirects from {}",
-                        redact::url(&current)
-                    )));
-                }
+                let next =
+                    redirect_target(&current, resp.headers(), hops).map_err(DlError::Fail)?;
                 // The next hop gets credentials only if it is on the API's origin itself.
                 current = next;
                 continue;
@@ -522,8 +609,20 @@ impl Http {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_ascii_lowercase();
+        let expected = resp.content_length();
+        let mut stream = resp.bytes_stream();
         if !status.is_success() {
-            let body = resp.text().await.unwrap_or_default();
+            // The start of the error body, for the message; never more.
+            let mut body = Vec::new();
+            let until = self.deadline(start, ERROR_BODY as u64);
+            while body.len() < ERROR_BODY {
+                match tokio::time::timeout_at(until, stream.next()).await {
+                    Ok(Some(Ok(chunk))) => body.extend_from_slice(&chunk),
+                    _ => break,
+                }
+            }
+            body.truncate(ERROR_BODY);
+            let body = String::from_utf8_lossy(&body);
             let why = if status == StatusCode::FORBIDDEN && body.contains("xpired") {
                 " (the link has expired)"
             } else {
@@ -534,41 +633,65 @@ impl Http {
                 snippet(&body)
             )));
         }
-        let texty = ["text/", "json", "xml", "html"]
-            .iter()
-            .any(|t| ctype.contains(t));
-        let expected = resp.content_length();
-        let mut stream = resp.bytes_stream();
         let mut hasher = sha2::Sha256::new();
         let mut bytes = 0u64;
-        while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|e| DlError::Retry {
-                why: format!("the download was cut ({})", describe(&e)),
-                after: None,
-                wrote: bytes > 0,
-            })?;
-            if bytes == 0 && (texty || looks_like_text(&chunk)) {
-                return Err(DlError::Fail(anyhow::anyhow!(
-                    "{shown} answered {status} with {} instead of audio: {}",
-                    if ctype.is_empty() {
-                        "a text body"
+        let mut written = 0u64;
+        // Held back until it shows audio: nothing is written before that.
+        let mut head: Option<Vec<u8>> = Some(Vec::new());
+        loop {
+            let size = expected.unwrap_or(0).max(bytes);
+            let next = tokio::time::timeout_at(self.deadline(start, size), stream.next())
+                .await
+                .map_err(|_| self.late(size, bytes, expected, written > 0))?;
+            let chunk = match next {
+                Some(Ok(chunk)) => chunk,
+                Some(Err(e)) => {
+                    let why = if e.is_timeout() {
+                        format!(
+                            "the download stalled: nothing arrived for {} s (--timeout), {bytes} \
+                             bytes received",
+                            self.opts.timeout.as_secs_f64()
+                        )
                     } else {
-                        ctype.as_str()
-                    },
-                    snippet(&String::from_utf8_lossy(&chunk))
-                )));
-            }
-            out.write(&chunk).await.map_err(|e| {
-                DlError::Fail(anyhow::Error::new(e).context("cannot write the recording"))
-            })?;
+                        format!("the download was cut ({})", describe(&e))
+                    };
+                    return Err(DlError::Retry {
+                        why,
+                        after: None,
+                        wrote: written > 0,
+                    });
+                }
+                None => break,
+            };
             hasher.update(&chunk);
             bytes += chunk.len() as u64;
+            let ready = match head.as_mut() {
+                Some(h) => {
+                    h.extend_from_slice(&chunk);
+                    if h.len() < MAGIC_LEN {
+                        continue;
+                    }
+                    let h = head.take().unwrap_or_default();
+                    not_audio(&h, &shown, status, &ctype)?;
+                    bytes::Bytes::from(h)
+                }
+                None => chunk,
+            };
+            write(out, &ready).await?;
+            written += ready.len() as u64;
         }
-        if bytes == 0 {
-            return Err(DlError::Fail(anyhow::anyhow!(
-                "{shown} answered {status} with an empty body"
-            )));
+        if let Some(h) = head.take() {
+            if h.is_empty() {
+                return Err(DlError::Fail(anyhow::anyhow!(
+                    "{shown} answered {status} with an empty body"
+                )));
+            }
+            not_audio(&h, &shown, status, &ctype)?;
+            write(out, &h).await?;
         }
+        out.flush().await.map_err(|e| {
+            DlError::Fail(anyhow::Error::new(e).context("cannot write the recording"))
+        })?;
         if let Some(expected) = expected.filter(|e| *e != bytes) {
             return Err(DlError::Retry {
                 why: format!("got {bytes} of {expected} bytes"),
@@ -657,16 +780,57 @@ async fn read_capped(mut resp: reqwest::Response, cap: usize) -> Result<Bytes, B
     Ok(body.freeze())
 }
 
-/// An error body or a JSON document, not audio.
-fn looks_like_text(head: &[u8]) -> bool {
-    let start = head.iter().position(|b| !b.is_ascii_whitespace());
-    start.is_some_and(|i| matches!(head[i], b'<' | b'{' | b'['))
+async fn write(out: &mut DownloadTo<'_>, bytes: &[u8]) -> Result<(), DlError> {
+    out.write(bytes)
+        .await
+        .map_err(|e| DlError::Fail(anyhow::Error::new(e).context("cannot write the recording")))
 }
 
-/// The start of an error body, on one line, secrets scrubbed.
+/// The error for a body that does not start like audio, saying what it starts with.
+fn not_audio(head: &[u8], shown: &str, status: StatusCode, ctype: &str) -> Result<(), DlError> {
+    if is_audio(head) {
+        return Ok(());
+    }
+    let hex: Vec<String> = head.iter().take(8).map(|b| format!("{b:02X}")).collect();
+    Err(DlError::Fail(anyhow::anyhow!(
+        "{shown} answered {status} with {} instead of audio (it starts with {}): {}",
+        if ctype.is_empty() {
+            "no Content-Type"
+        } else {
+            ctype
+        },
+        hex.join(" "),
+        snippet(&String::from_utf8_lossy(head))
+    )))
+}
+
+/// True when `head` starts with the magic number of an audio file: MP3 (ID3 tag, or an MPEG
+/// frame sync, which ADTS AAC shares), WAV (RIFF or RF64 ... WAVE), Ogg (Vorbis, Opus), FLAC,
+/// MP4/M4A (`ftyp` box), WebM/Matroska, AMR, AU, AIFF and CAF. Nothing is skipped first: an
+/// error page behind a byte-order mark is not audio.
+pub fn is_audio(head: &[u8]) -> bool {
+    let at = |i: usize, magic: &[u8]| head.get(i..i + magic.len()) == Some(magic);
+    at(0, b"ID3")
+        || (head.len() >= 2 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0)
+        || ((at(0, b"RIFF") || at(0, b"RF64")) && at(8, b"WAVE"))
+        || at(0, b"OggS")
+        || at(0, b"fLaC")
+        || at(4, b"ftyp")
+        || at(0, &[0x1A, 0x45, 0xDF, 0xA3])
+        || at(0, b"#!AMR")
+        || at(0, b".snd")
+        || (at(0, b"FORM") && (at(8, b"AIFF") || at(8, b"AIFC")))
+        || at(0, b"caff")
+}
+
+/// The start of an error body, on one line, without control characters, secrets scrubbed.
 fn snippet(body: &str) -> String {
     let one: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
-    let cut: String = one.chars().take(160).collect();
+    let cut: String = one
+        .chars()
+        .take(160)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
     redact::scrub(&cut)
 }
 
@@ -771,6 +935,44 @@ mod tests {
             t.await.unwrap();
         }
         assert_eq!(start.elapsed(), Duration::from_millis(1100));
+    }
+
+    #[test]
+    fn audio_is_told_by_its_magic_number() {
+        let wav = crate::sandbox::wav(1, 10);
+        let mut m4a = b"\0\0\0\x20ftypM4A isom".to_vec();
+        m4a.extend_from_slice(&[0; 8]);
+        for audio in [
+            &b"ID3\x04\0\0\0\0\0\0\0\0"[..],
+            &[0xFF, 0xFB, 0x90, 0x64, 0, 0, 0, 0, 0, 0, 0, 0],
+            &[0xFF, 0xF1, 0x50, 0x80, 0, 0, 0, 0, 0, 0, 0, 0],
+            &wav,
+            b"RF64\xff\xff\xff\xffWAVEds64",
+            b"OggS\0\x02\0\0\0\0\0\0",
+            b"fLaC\0\0\0\x22\0\0\0\0",
+            &m4a,
+            &[0x1A, 0x45, 0xDF, 0xA3, 0x9F, 0x42, 0x86, 0x81, 1, 0, 0, 0],
+            b"#!AMR\n\x3c\0\0\0\0\0",
+            b"#!AMR-WB\n\0\0\0",
+            b".snd\0\0\0\x18\0\0\0\0",
+            b"FORM\0\0\0\0AIFF",
+            b"caff\0\x01\0\0desc",
+        ] {
+            assert!(is_audio(audio), "{:?}", String::from_utf8_lossy(audio));
+        }
+        for not in [
+            &b"\xEF\xBB\xBF<?xml version=\"1.0\"?><Error><Code>AccessDenied</Code>"[..],
+            b"<?xml version=\"1.0\"?><Error>",
+            b"{\"error\":\"file not found\"}",
+            b"<!DOCTYPE html><html>",
+            b"RIFF\0\0\0\0AVI LIST",
+            b"Not Found",
+            b"\xFF\xD8\xFF\xE0\0\x10JFIF\0\x01",
+            b"",
+            b"ID",
+        ] {
+            assert!(!is_audio(not), "{:?}", String::from_utf8_lossy(not));
+        }
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! under their final name only when complete and verified, files already there skipped without
 //! a request, and a manifest of what happened.
 
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -18,6 +20,7 @@ use crate::vendors::{Backend, Vendor};
 /// `{vendor}-{id}.{ext}` and the like, parsed once.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Template {
+    text: String,
     parts: Vec<Part>,
 }
 
@@ -96,7 +99,10 @@ impl Template {
         if parts.is_empty() {
             return Err("the name is empty".into());
         }
-        Ok(Template { parts })
+        Ok(Template {
+            text: text.to_string(),
+            parts,
+        })
     }
 
     /// The file's path below `--dir`: every value made filename-safe, `/` in the template making
@@ -128,37 +134,84 @@ impl Template {
             }
         }
         text.split(['/', '\\'])
-            .map(|c| match c.trim() {
+            .map(|c| match c {
                 "" | "." | ".." => "_".to_string(),
-                c => truncate(c.trim_start_matches('.'), 200),
+                c => fit(c),
             })
-            .map(|c| if c.is_empty() { "_".to_string() } else { c })
             .collect()
     }
+
+    /// The template as the user wrote it, for messages.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
 }
 
-/// A value as one path component: no separators, no control characters, nothing the common file
-/// systems refuse (`:` is in Callcap ids).
-fn safe(value: &str) -> String {
-    value
-        .chars()
-        .map(|c| {
-            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
-                '_'
-            } else {
-                c
+/// A value as (part of) one path component, escaped so that two different values never look
+/// the same: `%` and every byte a file name should not hold become `%XX` (their UTF-8 bytes),
+/// reversibly, never replaced. Escaped: separators, control characters, what the common file
+/// systems refuse (`:` is in Callcap ids), bidirectional and invisible format characters (a
+/// name that displays as something else), and a `.` that starts the value or follows another
+/// (no `.`, `..` or hidden file from a value).
+pub fn safe(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut prev = None;
+    for c in value.chars() {
+        let escape = c == '%'
+            || c.is_control()
+            || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+            || invisible(c)
+            || (c == '.' && matches!(prev, None | Some('.')));
+        if escape {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
             }
-        })
-        .collect::<String>()
-        .replace("..", "_")
+        } else {
+            out.push(c);
+        }
+        prev = Some(c);
+    }
+    out
 }
 
-fn truncate(s: &str, max: usize) -> String {
-    let mut end = s.len().min(max);
-    while !s.is_char_boundary(end) {
+/// Characters that change how a name displays without showing themselves: the bidirectional
+/// embeddings, overrides and isolates (U+202E makes `evil\u{202E}3pm.exe` read as `exe.mp3`),
+/// the directional marks, line and paragraph separators, zero-width characters and the BOM.
+fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2069}'
+        | '\u{FEFF}')
+}
+
+/// The longest path component written, in bytes: file systems allow 255, and `.part` is added
+/// while a download runs.
+pub const MAX_COMPONENT: usize = 255 - ".part".len();
+
+/// A component cut to [`MAX_COMPONENT`] bytes, keeping its extension (a short tail after the
+/// last `.`): the stem is cut, never inside a `%XX` escape, and a hash of the whole component
+/// is added so that two long names that differ only past the cut still differ.
+fn fit(c: &str) -> String {
+    if c.len() <= MAX_COMPONENT {
+        return c.to_string();
+    }
+    use sha2::Digest;
+    let (stem, ext) = match c.rfind('.') {
+        Some(i) if i > 0 && c.len() - i <= 16 => c.split_at(i),
+        _ => (c, ""),
+    };
+    let digest = sha2::Sha256::digest(c.as_bytes());
+    let tag: String = std::iter::once("~".to_string())
+        .chain(digest.iter().take(8).map(|b| format!("{b:02x}")))
+        .collect();
+    let mut end = MAX_COMPONENT - ext.len() - tag.len();
+    while !stem.is_char_boundary(end) {
         end -= 1;
     }
-    s[..end].to_string()
+    if let Some(p) = stem[..end].rfind('%').filter(|p| end - p < 3) {
+        end = p;
+    }
+    format!("{}{tag}{ext}", &stem[..end])
 }
 
 /// True when `path` stays inside `dir` by its components alone.
@@ -239,16 +292,78 @@ impl Drop for PartFile {
     }
 }
 
+/// One call and where its recording goes below `--dir` (none without a recording).
+struct Job {
+    call: Call,
+    rel: Option<PathBuf>,
+}
+
+/// Where each call's recording goes. A call listed twice is downloaded once; two calls that
+/// the template gives one name are refused (exit 2) before anything is downloaded, so no two
+/// downloads ever share a `.part` file or a final name, and no rerun takes one call's file for
+/// another's.
+fn plan(calls: Vec<Call>, opts: &Options) -> Result<Vec<Job>> {
+    let mut ids = HashSet::new();
+    let mut names: HashMap<String, String> = HashMap::new();
+    let mut jobs = Vec::new();
+    for call in calls {
+        if !ids.insert(call.id.clone()) {
+            continue;
+        }
+        let rel = call.recording_url.as_deref().map(|url| {
+            opts.template
+                .path(&call, &extension(Some(url), call.vendor), opts.tz)
+        });
+        if let Some(rel) = &rel {
+            match names.entry(name_key(rel)) {
+                Entry::Occupied(other) => {
+                    return Err(Failure::usage(format!(
+                        "--name '{}' gives two calls the same file: {:?} and {:?} both become {}",
+                        opts.template.as_str(),
+                        other.get(),
+                        call.id,
+                        opts.dir.join(rel).display()
+                    ))
+                    .hint("put {id} in the name, e.g. --name '{date}-{id}.{ext}': ids are unique")
+                    .into())
+                }
+                Entry::Vacant(slot) => {
+                    slot.insert(call.id.clone());
+                }
+            }
+        }
+        jobs.push(Job { call, rel });
+    }
+    Ok(jobs)
+}
+
+/// Names that are one file on this system's usual file systems: case-folded where those ignore
+/// case (macOS, Windows).
+fn name_key(rel: &Path) -> String {
+    let text = rel.to_string_lossy();
+    if cfg!(any(target_os = "macos", windows)) {
+        text.to_lowercase()
+    } else {
+        text.into_owned()
+    }
+}
+
 /// Downloads the recordings of `calls`, `concurrency` at a time; outcomes in the calls' order.
 pub async fn download_all(
     backend: Arc<Backend>,
     calls: Vec<Call>,
     opts: &Options,
 ) -> Result<Vec<Outcome>> {
+    let jobs = plan(calls, opts)?;
+    // Every folder written to must resolve below this (a symlink planted in --dir may not lead
+    // out of it).
+    let root = tokio::fs::canonicalize(&opts.dir)
+        .await
+        .with_context(|| format!("cannot open {}", opts.dir.display()))?;
     let auth = Arc::new(backend.auth_headers().await?);
     let bar = opts.progress.then(|| {
         let bar =
-            ProgressBar::with_draw_target(Some(calls.len() as u64), ProgressDrawTarget::stderr());
+            ProgressBar::with_draw_target(Some(jobs.len() as u64), ProgressDrawTarget::stderr());
         bar.set_style(
             ProgressStyle::with_template(
                 "{spinner} recordings {pos}/{len} {msg} [{elapsed_precise}, eta {eta}]",
@@ -259,11 +374,12 @@ pub async fn download_all(
     });
     crate::term::set_bar(bar.clone());
     let bytes = std::sync::atomic::AtomicU64::new(0);
-    let mut outcomes: Vec<(usize, Outcome)> = stream::iter(calls.into_iter().enumerate())
-        .map(|(i, call)| {
+    let root = &root;
+    let mut outcomes: Vec<(usize, Outcome)> = stream::iter(jobs.into_iter().enumerate())
+        .map(|(i, job)| {
             let (backend, auth, bar, bytes) = (backend.clone(), auth.clone(), bar.clone(), &bytes);
             async move {
-                let outcome = one(&backend, &auth, &call, opts).await;
+                let outcome = one(&backend, &auth, &job, root, opts).await;
                 if let Some(bar) = &bar {
                     let total = bytes
                         .fetch_add(outcome.bytes, std::sync::atomic::Ordering::Relaxed)
@@ -295,9 +411,11 @@ pub async fn download_all(
 async fn one(
     backend: &Backend,
     auth: &reqwest::header::HeaderMap,
-    call: &Call,
+    job: &Job,
+    root: &Path,
     opts: &Options,
 ) -> Outcome {
+    let call = &job.call;
     let mut outcome = Outcome {
         id: call.id.clone(),
         path: None,
@@ -306,61 +424,134 @@ async fn one(
         status: Status::Failed,
         error: None,
     };
-    let Some(url) = call.recording_url.as_deref() else {
+    let (Some(url), Some(rel)) = (call.recording_url.as_deref(), job.rel.as_deref()) else {
         outcome.status = Status::NoRecording;
         return outcome;
     };
-    let path = opts.dir.join(
-        opts.template
-            .path(call, &extension(Some(url), call.vendor), opts.tz),
-    );
-    outcome.path = Some(path.clone());
-    if !opts.overwrite && path.is_file() {
-        // A final name only ever appears complete: no request for it.
-        outcome.status = Status::Skipped;
-        outcome.bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-        if opts.hash_skipped {
-            outcome.sha256 = hash_file(&path).await.ok();
+    outcome.path = Some(opts.dir.join(rel));
+    let result = async {
+        if !opts.overwrite {
+            // A final name only ever appears complete: no request for it. Only a regular file
+            // counts (a symlink planted under the name is replaced, never read or followed).
+            if let Some(dir) = folder(root, rel, false).await? {
+                let file = dir.join(rel.file_name().unwrap_or_default());
+                if tokio::fs::symlink_metadata(&file)
+                    .await
+                    .is_ok_and(|m| m.is_file())
+                {
+                    let (bytes, sha) = if opts.hash_skipped {
+                        let (bytes, sha) = hash_file(&file).await?;
+                        (bytes, Some(sha))
+                    } else {
+                        (tokio::fs::metadata(&file).await?.len(), None)
+                    };
+                    return Ok((Status::Skipped, bytes, sha));
+                }
+            }
         }
-        return outcome;
+        let d = fetch(backend, auth, call, url, root, rel).await?;
+        Ok::<_, anyhow::Error>((Status::Downloaded, d.bytes, Some(d.sha256)))
     }
-    match fetch(backend, auth, call, url, &path).await {
-        Ok(d) => {
-            outcome.status = Status::Downloaded;
-            outcome.bytes = d.bytes;
-            outcome.sha256 = Some(d.sha256);
+    .await;
+    match result {
+        Ok((status, bytes, sha256)) => {
+            outcome.status = status;
+            outcome.bytes = bytes;
+            outcome.sha256 = sha256;
         }
         Err(e) => outcome.error = Some(crate::redact::scrub(&format!("{e:#}"))),
     }
     outcome
 }
 
-/// Downloads to `NAME.part`, verifies, renames. myCRM's listed links expire: when one fails,
-/// a fresh link is asked for once.
+/// The real folder of `rel`'s file: each folder below the (canonical) `root` in turn, made if
+/// missing and `create`, and refused if it resolves outside `root` (a symlink planted in
+/// `--dir`), before anything is made inside it. `None`: a folder is missing (and not `create`).
+async fn folder(root: &Path, rel: &Path, create: bool) -> Result<Option<PathBuf>> {
+    let mut at = root.to_path_buf();
+    let Some(parent) = rel.parent() else {
+        return Ok(Some(at));
+    };
+    for part in parent.components() {
+        let next = at.join(part);
+        if create {
+            match tokio::fs::create_dir(&next).await {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => {
+                    return Err(
+                        anyhow::Error::new(e).context(format!("cannot create {}", next.display()))
+                    )
+                }
+            }
+        }
+        let real = match tokio::fs::canonicalize(&next).await {
+            Ok(real) => real,
+            Err(e) if !create && e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => {
+                return Err(anyhow::Error::new(e).context(format!("cannot open {}", next.display())))
+            }
+        };
+        if !real.starts_with(root) {
+            anyhow::bail!(
+                "{} leads to {}, outside --dir {} (a symbolic link?): nothing is written there",
+                next.display(),
+                real.display(),
+                root.display()
+            );
+        }
+        if !tokio::fs::metadata(&real).await.is_ok_and(|m| m.is_dir()) {
+            anyhow::bail!("{} is not a folder", next.display());
+        }
+        at = real;
+    }
+    Ok(Some(at))
+}
+
+/// A fresh `.part` file, made exclusively: whatever is under that name (the `.part` of an
+/// earlier run, or a symlink planted there) is removed first, without following it, and the
+/// file is then created only if nothing has reappeared (`O_CREAT | O_EXCL`, and `O_NOFOLLOW`).
+async fn create_part(path: &Path) -> Result<tokio::fs::File> {
+    match tokio::fs::remove_file(path).await {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => {
+            return Err(anyhow::Error::new(e).context(format!("cannot replace {}", path.display())))
+        }
+    }
+    let mut open = tokio::fs::OpenOptions::new();
+    open.read(true).write(true).create_new(true);
+    #[cfg(unix)]
+    open.custom_flags(libc::O_NOFOLLOW);
+    open.open(path)
+        .await
+        .with_context(|| format!("cannot create {}", path.display()))
+}
+
+/// Downloads to `NAME.part`, puts it on disk and checks it there, renames. myCRM's listed links
+/// expire: when one fails, a fresh link is asked for once.
 async fn fetch(
     backend: &Backend,
     auth: &reqwest::header::HeaderMap,
     call: &Call,
     url: &str,
-    path: &Path,
+    root: &Path,
+    rel: &Path,
 ) -> Result<crate::http::Download> {
-    if let Some(dir) = path.parent() {
-        tokio::fs::create_dir_all(dir)
-            .await
-            .with_context(|| format!("cannot create {}", dir.display()))?;
-    }
+    let dir = folder(root, rel, true)
+        .await?
+        .context("the folder was not made")?;
+    let path = dir.join(rel.file_name().context("a file name")?);
     let mut part_name = path.as_os_str().to_owned();
     part_name.push(".part");
-    let part = PartFile(PathBuf::from(part_name), false);
+    let mut part = PartFile(PathBuf::from(part_name), false);
     let origin = backend.conn().base.origin();
     let mut attempt_url = url.to_string();
     let mut refreshed = false;
     loop {
         let parsed = url::Url::parse(&attempt_url)
             .with_context(|| format!("'{attempt_url}' is not a URL"))?;
-        let mut file = tokio::fs::File::create(&part.0)
-            .await
-            .with_context(|| format!("cannot write {}", part.0.display()))?;
+        let mut file = create_part(&part.0).await?;
         let result = backend
             .conn()
             .http
@@ -368,13 +559,17 @@ async fn fetch(
             .await;
         match result {
             Ok(d) => {
-                file.sync_all().await?;
+                let d = settle(&mut file, d, &part.0).await?;
                 drop(file);
-                tokio::fs::rename(&part.0, path)
+                tokio::fs::rename(&part.0, &path)
                     .await
                     .with_context(|| format!("cannot rename to {}", path.display()))?;
-                let mut part = part;
                 part.1 = true;
+                if let Err(e) = sync_dir(&dir).await {
+                    // Not durably there: no complete-looking file for a rerun to skip.
+                    let _ = tokio::fs::remove_file(&path).await;
+                    return Err(e.context(format!("cannot sync {}", dir.display())));
+                }
                 return Ok(d);
             }
             // A vendor whose links expire (myCRM) hands out a new one; the others give the same
@@ -391,13 +586,91 @@ async fn fetch(
     }
 }
 
-async fn hash_file(path: &Path) -> Result<String> {
+/// Puts a downloaded `.part` on disk (flush, fsync, each checked) and reads it back: the size
+/// and SHA-256 returned, and put in the manifest, are of the file as it is on disk, and a file
+/// that is short (a full disk) or differs from what was received never gets its final name.
+async fn settle(
+    file: &mut tokio::fs::File,
+    got: crate::http::Download,
+    path: &Path,
+) -> Result<crate::http::Download> {
+    use tokio::io::{AsyncSeekExt, AsyncWriteExt};
+    let context = || format!("cannot write {}", path.display());
+    file.flush().await.with_context(context)?;
+    file.sync_all().await.with_context(context)?;
+    file.seek(std::io::SeekFrom::Start(0))
+        .await
+        .with_context(context)?;
+    let (bytes, sha256) = hash_reader(&mut *file)
+        .await
+        .with_context(|| format!("cannot read back {}", path.display()))?;
+    if bytes != got.bytes {
+        anyhow::bail!(
+            "only {bytes} of {} bytes reached {} (is the disk full?)",
+            got.bytes,
+            path.display()
+        );
+    }
+    if sha256 != got.sha256 {
+        anyhow::bail!(
+            "{} does not hold the bytes received (its SHA-256 differs)",
+            path.display()
+        );
+    }
+    #[cfg(unix)]
+    {
+        // The name still is the file written (nobody replaced it meanwhile).
+        use std::os::unix::fs::MetadataExt;
+        let ours = file.metadata().await.with_context(context)?;
+        let named = tokio::fs::symlink_metadata(path)
+            .await
+            .with_context(context)?;
+        if (ours.dev(), ours.ino()) != (named.dev(), named.ino()) {
+            anyhow::bail!("{} was replaced while downloading", path.display());
+        }
+    }
+    Ok(crate::http::Download { bytes, sha256 })
+}
+
+/// Makes a rename in `dir` durable.
+async fn sync_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    tokio::fs::File::open(dir).await?.sync_all().await?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+/// The size and hex SHA-256 of a file, read in blocks (never whole into memory).
+async fn hash_file(path: &Path) -> Result<(u64, String)> {
+    let file = tokio::fs::File::open(path)
+        .await
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    hash_reader(file)
+        .await
+        .with_context(|| format!("cannot read {}", path.display()))
+}
+
+async fn hash_reader(mut r: impl tokio::io::AsyncRead + Unpin) -> std::io::Result<(u64, String)> {
     use sha2::Digest;
-    let bytes = tokio::fs::read(path).await?;
-    Ok(sha2::Sha256::digest(&bytes)
+    use tokio::io::AsyncReadExt;
+    let mut hasher = sha2::Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut bytes = 0u64;
+    loop {
+        let n = r.read(&mut buf).await?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        bytes += n as u64;
+    }
+    let hex = hasher
+        .finalize()
         .iter()
         .map(|b| format!("{b:02x}"))
-        .collect())
+        .collect();
+    Ok((bytes, hex))
 }
 
 /// The summary line, and the exit: 5 when some failed and others did not, 1 when all failed.
@@ -507,7 +780,7 @@ mod tests {
         let p = t.path(&call("987_1_03:10:2024", "Ann/../../etc"), "mp3", Tz::UTC);
         assert_eq!(
             p,
-            PathBuf::from("2024-03-10/Ann_____etc/callcap-987_1_03_10_2024.mp3")
+            PathBuf::from("2024-03-10/Ann%2F.%2E%2F.%2E%2Fetc/callcap-987_1_03%3A10%3A2024.mp3")
         );
         for evil in ["..", "../..", "/etc/passwd", "\u{0}\n", "....", ".hidden"] {
             let p = Template::parse("{agent}/{id}.{ext}").unwrap().path(
@@ -518,12 +791,136 @@ mod tests {
             let dir = Path::new("/recordings");
             assert!(inside(dir, &dir.join(&p)), "{evil:?} -> {p:?}");
             assert!(!p.to_string_lossy().contains(".."), "{p:?}");
+            assert_eq!(p.components().count(), 2, "{evil:?} -> {p:?}");
         }
         let t = Template::parse("{time}-{customer_number}-{campaign}").unwrap();
         assert_eq!(
             t.path(&call("1", "a"), "mp3", "America/New_York".parse().unwrap()),
             PathBuf::from("01-59-30-+1 316-555-none")
         );
+    }
+
+    #[test]
+    fn ids_that_differ_get_names_that_differ() {
+        let t = Template::parse(DEFAULT_TEMPLATE).unwrap();
+        let name = |id: &str| t.path(&call(id, "a"), "mp3", Tz::UTC);
+        assert_eq!(name("a\nb"), PathBuf::from("callcap-a%0Ab.mp3"));
+        assert_eq!(name("a\0b"), PathBuf::from("callcap-a%00b.mp3"));
+        assert_eq!(name("a_b"), PathBuf::from("callcap-a_b.mp3"));
+        assert_eq!(name("a%0Ab"), PathBuf::from("callcap-a%250Ab.mp3"));
+        assert_eq!(name("a:b"), PathBuf::from("callcap-a%3Ab.mp3"));
+    }
+
+    #[test]
+    fn bidi_and_invisible_characters_never_reach_a_name() {
+        // U+202E makes "x\u{202E}3pm.exe" display as "xexe.mp3".
+        for c in [
+            '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}',
+            '\u{2068}', '\u{2069}', '\u{200E}', '\u{200F}', '\u{061C}', '\u{FEFF}', '\u{2028}',
+        ] {
+            let value = format!("x{c}3pm.exe");
+            let out = safe(&value);
+            assert!(!out.contains(c), "{c:?} kept in {out:?}");
+            assert_eq!(unescape(&out), value);
+        }
+        assert_eq!(safe("x\u{202E}y"), "x%E2%80%AEy");
+    }
+
+    #[test]
+    fn a_long_id_is_cut_in_its_stem_and_keeps_its_extension() {
+        let t = Template::parse(DEFAULT_TEMPLATE).unwrap();
+        let long = "7".repeat(5000);
+        let p = t.path(&call(&long, "a"), "mp3", Tz::UTC);
+        let name = p.to_str().unwrap();
+        assert!(name.len() <= MAX_COMPONENT, "{}", name.len());
+        assert!(name.starts_with("callcap-777"), "{name}");
+        assert!(name.ends_with(".mp3"), "{name}");
+        // Two long ids that differ only past the cut still get two names.
+        let other = t.path(&call(&format!("{long}8"), "a"), "mp3", Tz::UTC);
+        assert_ne!(p, other);
+        assert!(other.to_str().unwrap().ends_with(".mp3"));
+        // Multi-byte characters and escapes are never cut in half.
+        for unit in ["é", "\u{1F600}", "\n", "%"] {
+            let p = t.path(&call(&unit.repeat(3000), "a"), "wav", Tz::UTC);
+            let name = p.to_str().unwrap();
+            assert!(
+                name.len() <= MAX_COMPONENT && name.ends_with(".wav"),
+                "{name}"
+            );
+            let stem = &name.as_bytes()[..name.rfind('~').unwrap()];
+            assert!(!stem[stem.len() - 2..].contains(&b'%'), "{name}");
+        }
+        // Folders are cut too.
+        let t = Template::parse("{agent}/{id}.{ext}").unwrap();
+        let p = t.path(&call("1", &"b".repeat(600)), "mp3", Tz::UTC);
+        assert!(p.components().all(|c| c.as_os_str().len() <= MAX_COMPONENT));
+    }
+
+    /// The inverse of [`safe`]: proof that no two values share a safe form.
+    fn unescape(s: &str) -> String {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8()
+            .unwrap()
+            .into_owned()
+    }
+
+    fn tricky() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let c = prop_oneof![
+            any::<char>(),
+            Just('.'),
+            Just('%'),
+            Just('/'),
+            Just('\\'),
+            Just('\0'),
+            Just('\n'),
+            Just('_'),
+            Just(':'),
+            Just('\u{202E}'),
+            Just('\u{2066}'),
+            Just('0'),
+            Just('A'),
+        ];
+        proptest::collection::vec(c, 0..24).prop_map(|v| v.into_iter().collect())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn the_safe_form_is_reversible_and_clean(value in tricky()) {
+            let out = safe(&value);
+            proptest::prop_assert_eq!(unescape(&out), value.clone());
+            proptest::prop_assert!(out != "." && out != "..", "{:?}", out);
+            proptest::prop_assert!(!out.starts_with('.') && !out.contains(".."), "{:?}", out);
+            proptest::prop_assert!(
+                !out.chars().any(|c| c.is_control() || invisible(c) || matches!(c, '/' | '\\' | '\0' | ':')),
+                "{:?}", out
+            );
+        }
+
+        #[test]
+        fn two_values_never_share_a_safe_form(a in tricky(), b in tricky()) {
+            proptest::prop_assume!(a != b);
+            proptest::prop_assert_ne!(safe(&a), safe(&b));
+            // Nor as one character apart, the case that replacing would merge.
+            let (a2, b2) = (format!("{a}\n{b}"), format!("{a}\0{b}"));
+            proptest::prop_assert_ne!(safe(&a2), safe(&b2));
+        }
+
+        #[test]
+        fn every_path_stays_below_the_dir(id in tricky(), agent in tricky(), long in 0usize..600) {
+            let t = Template::parse("{agent}/{date}-{id}.{ext}").unwrap();
+            let p = t.path(&call(&format!("{id}{}", "x".repeat(long)), &agent), "mp3", Tz::UTC);
+            let dir = Path::new("/recordings");
+            proptest::prop_assert!(inside(dir, &dir.join(&p)), "{:?}", p);
+            proptest::prop_assert_eq!(p.components().count(), 2);
+            for c in p.components() {
+                let c = c.as_os_str().to_str().unwrap();
+                proptest::prop_assert!(c.len() <= MAX_COMPONENT && c != "." && c != "..", "{:?}", c);
+            }
+            proptest::prop_assert!(p.to_str().unwrap().ends_with(".mp3"));
+        }
     }
 
     #[test]

@@ -4,53 +4,14 @@
 mod common;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
+use common::recording::*;
 use common::*;
 
 use calls::sandbox::{Options, Sandbox};
 use calls::vendors::Vendor;
 
 const WINDOW: &[&str] = &["--from", "2025-05-20", "--to", TO];
-
-/// The vendors that declare recordings (all but Brightcall).
-fn recording_vendors() -> Vec<Vendor> {
-    Vendor::ALL
-        .into_iter()
-        .filter(|v| v.supports(calls::vendors::Operation::Recording))
-        .collect()
-}
-
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    for e in entries.filter_map(|e| e.ok()) {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(files(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out.sort();
-    out
-}
-
-fn manifest(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            headers
-                .iter()
-                .zip(rec.unwrap().iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
 
 fn fetch(url: &str) -> Vec<u8> {
     runtime().block_on(async {
@@ -62,14 +23,6 @@ fn fetch(url: &str) -> Vec<u8> {
             .unwrap()
             .to_vec()
     })
-}
-
-fn sha256(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 #[test]
@@ -294,8 +247,9 @@ fn names_from_vendor_data_stay_inside_the_dir() {
     let root = home.path("r");
     let all = files(&root);
     assert!(
-        all.iter()
-            .any(|p| p.to_string_lossy().contains("Webinar ____follow-up")),
+        all.iter().any(|p| p
+            .to_string_lossy()
+            .contains("Webinar .%2E%2F.%2E%2Ffollow-up")),
         "{all:?}"
     );
     for p in &all {

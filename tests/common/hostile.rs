@@ -37,7 +37,10 @@ impl Seen {
     }
 }
 
-type Handler = dyn Fn(&Seen, usize) -> Response + Send + Sync;
+/// What an async handler returns.
+pub type Reply = futures_util::future::BoxFuture<'static, Response>;
+
+type Handler = dyn Fn(Seen, usize) -> Reply + Send + Sync;
 
 /// A running hostile server on 127.0.0.1; it stops when dropped with the test's runtime.
 pub struct Hostile {
@@ -50,6 +53,14 @@ impl Hostile {
     /// Starts a server that answers every request with `handler(request, n)`, `n` counting
     /// requests from 0.
     pub fn start(handler: impl Fn(&Seen, usize) -> Response + Send + Sync + 'static) -> Hostile {
+        Hostile::start_async(move |seen, n| {
+            let response = handler(&seen, n);
+            Box::pin(async move { response })
+        })
+    }
+
+    /// Like [`Hostile::start`], with a handler that may wait (ask another server, say).
+    pub fn start_async(handler: impl Fn(Seen, usize) -> Reply + Send + Sync + 'static) -> Hostile {
         let handler: Arc<Handler> = Arc::new(handler);
         let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
         let log = seen.clone();
@@ -82,7 +93,7 @@ impl Hostile {
                     log.push(seen.clone());
                     log.len() - 1
                 };
-                handler(&seen, n)
+                handler(seen, n).await
             }
         });
         rt.spawn(async move {

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod hostile;
+pub mod recording;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
