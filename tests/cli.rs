@@ -631,10 +631,9 @@ fn a_closed_pipe_is_a_silent_success() {
         ..options()
     });
     let home = Home::with_sandbox(&sb);
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("calls"))
+    let mut child = home
+        .calls_std()
         .args(["export", "-o", "ndjson", "--from", FROM, "--to", TO])
-        .env("HOME", home.dir.path())
-        .env("XDG_CONFIG_HOME", home.path(".config"))
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -755,7 +754,8 @@ fn ctrl_c_exits_130_and_leaves_no_file() {
         "vendor = \"famulor\"\n",
         "vendor = \"famulor\"\npage_size = 10\n",
     ));
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("calls"))
+    let child = home
+        .calls_std()
         .args([
             "--concurrency",
             "1",
@@ -767,19 +767,22 @@ fn ctrl_c_exits_130_and_leaves_no_file() {
             "--to",
             TO,
         ])
-        .env("HOME", home.dir.path())
-        .env("XDG_CONFIG_HOME", home.path(".config"))
-        .current_dir(home.dir.path())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Let it fetch a page or two (each takes 100 ms), then interrupt.
-    std::thread::sleep(std::time::Duration::from_millis(250));
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    // Under way: the sandbox has seen a page request and the output's temporary file exists.
+    let output_files = || {
+        std::fs::read_dir(home.dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("calls.csv"))
+            .collect::<Vec<_>>()
+    };
+    wait_for("a page request and the temporary output file", || {
+        !sb.requests().is_empty() && !output_files().is_empty()
+    });
+    home.signal(&child, "-INT");
     let out = child.wait_with_output().unwrap();
     assert_eq!(
         out.status.code(),

@@ -191,22 +191,33 @@ fn a_failed_run_leaves_state_and_output_as_they_were() {
 }
 
 #[cfg(unix)]
-fn interrupt_midway(home: &Home, signal: &str) -> Option<i32> {
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("calls"));
-    cmd.args(["--concurrency", "1"])
+fn interrupt_midway(sb: &calls::sandbox::Sandbox, home: &Home, signal: &str) -> Option<i32> {
+    let pages = || {
+        sb.requests()
+            .iter()
+            .filter(|q| q.path.ends_with("/calls"))
+            .count()
+    };
+    let before = pages();
+    let child = home
+        .calls_std()
+        .args(["--concurrency", "1"])
         .args(CRON)
-        .env("HOME", home.dir.path())
-        .env("XDG_CONFIG_HOME", home.path(".config"))
-        .env("XDG_DATA_HOME", home.path(".local/share"))
-        .current_dir(home.dir.path())
-        .stderr(std::process::Stdio::null());
-    let child = cmd.spawn().unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(400));
-    assert!(std::process::Command::new("kill")
-        .args([signal, &child.id().to_string()])
-        .status()
-        .unwrap()
-        .success());
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Midway: this run has asked for a page (of about seven, 80 ms each) and its temporary
+    // output file exists.
+    let temp = || {
+        std::fs::read_dir(home.dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .any(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+    };
+    wait_for("a page request of this run and its temporary file", || {
+        pages() > before && temp()
+    });
+    home.signal(&child, signal);
     child.wait_with_output().unwrap().status.code()
 }
 
@@ -231,7 +242,7 @@ fn a_run_killed_midway_changes_nothing_and_the_next_one_completes() {
     let state = state_files(&home)[0].clone();
     let state_before = std::fs::read(&state).unwrap();
     for signal in ["-INT", "-TERM", "-KILL"] {
-        let code = interrupt_midway(&home, signal);
+        let code = interrupt_midway(&sb, &home, signal);
         match signal {
             "-INT" => assert_eq!(code, Some(130)),
             "-TERM" => assert_eq!(code, Some(143)),
@@ -402,15 +413,16 @@ fn the_readme_cron_line_works_as_written() {
     )
     .unwrap();
     std::fs::set_permissions(bin.join("mail"), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let calls_dir = assert_cmd::cargo::cargo_bin("calls")
-        .parent()
-        .unwrap()
-        .to_path_buf();
+    let calls_dir = calls_bin().parent().unwrap().to_path_buf();
     let cron = |cmd: &str| {
-        std::process::Command::new("/bin/sh")
+        // cron gives a job HOME and PATH only: the XDG folders and CALLS_ASSUME_TTY go too.
+        home.std_cmd("/bin/sh")
             .args(["-c", cmd])
-            .env_clear()
-            .env("HOME", home.dir.path())
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("XDG_DATA_HOME")
+            .env_remove("XDG_CACHE_HOME")
+            .env_remove("XDG_STATE_HOME")
+            .env_remove("CALLS_ASSUME_TTY")
             .env(
                 "PATH",
                 format!("{}:{}:/usr/bin:/bin", bin.display(), calls_dir.display()),
