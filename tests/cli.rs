@@ -162,9 +162,22 @@ fn raw_adds_the_vendor_record() {
         "list", "-o", "ndjson", "--raw", "--limit", "2", "--status", "answered",
     ])));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    for line in r.stdout.lines() {
-        let v: serde_json::Value = serde_json::from_str(line).unwrap();
-        assert_eq!(v["raw"]["id"].to_string(), v["id"].as_str().unwrap());
+    let want: Vec<String> = truth(&sb, Vendor::Famulor)
+        .into_iter()
+        .filter(|c| c.status == Status::Answered)
+        .take(2)
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(want.len(), 2);
+    let got: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(got.len(), 2, "{}", r.stdout);
+    for (v, id) in got.iter().zip(&want) {
+        assert_eq!(v["id"], *id);
+        assert_eq!(v["raw"]["id"].to_string(), *id);
         assert!(v["raw"]["transcript"].is_array());
     }
 }
@@ -533,19 +546,37 @@ fn token_command_and_env_supply_the_secret() {
     let home = Home::new();
     let token = calls::sandbox::Sandbox::credentials(Vendor::Famulor)[0].1;
     let base = sb.base_url(Vendor::Famulor);
+    // The newest call, as the secret's owner sees it.
+    let newest = format!("id\n{}\n", truth(&sb, Vendor::Famulor)[0].id);
+    let list = ["list", "--limit", "1", "--fields", "id", "-o", "csv"];
     home.write_config(&format!("[profiles.cmd]\nvendor = \"famulor\"\nbase_url = \"{base}\"\ntoken_command = \"echo {token}\"\n"));
-    let r = run(window(home.cmd().args(["list", "--limit", "1"])));
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(window(home.cmd().args(list)));
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, newest.as_str()),
+        "{}",
+        r.stderr
+    );
     home.write_config(&format!(
         "[profiles.env]\nvendor = \"famulor\"\nbase_url = \"{base}\"\ntoken_env = \"MY_FAMULOR\"\n"
     ));
-    let r = run(window(home.cmd().args(["list", "--limit", "1"])).env("MY_FAMULOR", token));
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(window(home.cmd().args(list)).env("MY_FAMULOR", token));
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, newest.as_str()),
+        "{}",
+        r.stderr
+    );
     // CALLS_TOKEN wins over the file.
-    let r = run(window(home.cmd().args(["list", "--limit", "1"]))
+    let r = run(window(home.cmd().args(list))
         .env("MY_FAMULOR", token)
         .env("CALLS_TOKEN", "wrong-wrong"));
-    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!((r.code, r.stdout.as_str()), (3, ""), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("CALLS_TOKEN") && !r.stderr.contains("wrong-wrong"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[cfg(unix)]

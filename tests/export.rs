@@ -513,18 +513,29 @@ fn pages_shifting_during_an_export_give_neither_duplicates_nor_gaps() {
             "vendor = \"famulor\"\npage_size = 10\n",
         ));
         // Outside the asked window but inside the vendor's (day-granular) one: they shift pages.
+        // They arrive once the export has asked for 2, 6 and 10 of its 40-odd pages; each
+        // arrival notes how many pages had been asked for by then.
+        let list_pages = |sb: &calls::sandbox::Sandbox| {
+            sb.requests()
+                .iter()
+                .filter(|q| q.path.ends_with("/calls"))
+                .count()
+        };
         let arriving = {
             let sb = sb.clone();
             std::thread::spawn(move || {
-                for _ in 0..3 {
-                    std::thread::sleep(std::time::Duration::from_millis(120));
+                let mut seen = Vec::new();
+                for after in [2, 6, 10] {
+                    wait_for("the export's pages", || list_pages(&sb) >= after);
                     sb.add_calls(
                         Vendor::Famulor,
                         7,
                         at("2025-06-01T01:00:00Z"),
                         at("2025-06-01T02:00:00Z"),
                     );
+                    seen.push(list_pages(&sb));
                 }
+                seen
             })
         };
         let r = run(home.cmd().args([
@@ -538,7 +549,7 @@ fn pages_shifting_during_an_export_give_neither_duplicates_nor_gaps() {
             "--to",
             TO,
         ]));
-        arriving.join().unwrap();
+        let arrived_at = arriving.join().unwrap();
         assert_eq!(r.code, 0, "{}", r.stderr);
         let got: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap();
         let want: Vec<serde_json::Value> =
@@ -550,7 +561,17 @@ fn pages_shifting_during_an_export_give_neither_duplicates_nor_gaps() {
             .iter()
             .filter(|q| q.path.ends_with("/calls"))
             .count();
-        assert!(pages > 40, "the spill-over pages were fetched too: {pages}");
+        // Every arrival landed while the export was still asking for pages, so pages did
+        // shift under it; and it went on to the pages the shift pushed its calls onto.
+        assert!(
+            arrived_at.iter().all(|n| *n < pages),
+            "calls arrived mid-export: {arrived_at:?} of {pages} pages"
+        );
+        // 400 + 21 calls in the vendor's window at 10 a page: the oldest end up on page 43.
+        assert!(
+            pages >= 43,
+            "the spill-over pages were fetched too: {pages}"
+        );
     }
 }
 
