@@ -449,23 +449,58 @@ fn bad_dates_are_usage_errors() {
     }
 }
 
+/// The embedded sandbox (`--sandbox`) follows the clock by design: its calls end "now" and its
+/// default window is the last 30 days. A run of it is compared with the newest `n` Famulor ids
+/// an in-process sandbox of the same seed holds at that time; when a new call's slot ended
+/// during the run (the two sides of it disagree), the run is repeated, so the check is exact.
+fn embedded_run(n: usize, run_it: impl Fn() -> Run) -> (Run, Vec<String>) {
+    let newest = || {
+        let now = chrono::Utc::now();
+        let sb = sandbox(calls::sandbox::Options {
+            until: Some(now),
+            ..calls::sandbox::Options::default()
+        });
+        sb.expected(Vendor::Famulor, now - chrono::Duration::days(30), now)
+            .into_iter()
+            .take(n)
+            .map(|c| c.id)
+            .collect::<Vec<_>>()
+    };
+    for _ in 0..3 {
+        let before = newest();
+        let r = run_it();
+        if newest() == before {
+            assert_eq!(before.len(), n);
+            return (r, before);
+        }
+    }
+    panic!("the embedded sandbox's newest calls kept changing");
+}
+
 /// `--sandbox` brings its own credentials; a secret set in the environment is not silently
 /// used or silently ignored: the user is told, without its value.
 #[test]
 fn sandbox_says_which_settings_it_ignores() {
     let home = Home::new();
-    let r = run(home
-        .cmd()
-        .env("CALLS_TOKEN", "not-the-sandbox-token-123")
-        .args([
-            "--sandbox",
-            "--base-url",
-            "http://example.invalid",
-            "list",
-            "--limit",
-            "1",
-        ]));
+    let (r, newest) = embedded_run(1, || {
+        run(home
+            .cmd()
+            .env("CALLS_TOKEN", "not-the-sandbox-token-123")
+            .args([
+                "--sandbox",
+                "--base-url",
+                "http://example.invalid",
+                "list",
+                "--limit",
+                "1",
+                "--fields",
+                "id",
+                "-o",
+                "csv",
+            ]))
+    });
     assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, format!("id\n{}\n", newest[0]));
     assert!(
         r.stderr.starts_with(
             "warning: --sandbox uses its own URLs and credentials; ignoring CALLS_TOKEN, --base-url"
@@ -638,20 +673,23 @@ fn show_prints_one_call_in_full() {
 #[test]
 fn embedded_sandbox_needs_no_config() {
     let home = Home::new();
-    let r = run(home.cmd().args([
-        "--sandbox",
-        "--vendor",
-        "famulor",
-        "list",
-        "-o",
-        "json",
-        "--limit",
-        "3",
-    ]));
+    let (r, newest) = embedded_run(3, || {
+        run(home.cmd().args([
+            "--sandbox",
+            "--vendor",
+            "famulor",
+            "list",
+            "-o",
+            "json",
+            "--limit",
+            "3",
+        ]))
+    });
     assert_eq!(r.code, 0, "{}", r.stderr);
     let got: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(got.len(), 3);
     assert!(got.iter().all(|c| c["vendor"] == "famulor"));
+    let ids: Vec<&str> = got.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, newest);
 }
 
 #[test]
