@@ -275,8 +275,7 @@ fn callcap_filters_map_to_search_parameters() {
         .iter()
         .find(|c| {
             wanted(c)
-                && !calls::call::phone_digits(c.customer_number.as_deref().unwrap())
-                    .ends_with(|d: char| d == '0')
+                && !calls::call::phone_digits(c.customer_number.as_deref().unwrap()).ends_with('0')
         })
         .expect("an internal answered call on the main line");
     let digits = calls::call::phone_digits(pick.customer_number.as_deref().unwrap());
