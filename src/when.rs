@@ -14,15 +14,20 @@ pub enum End {
 pub fn parse(word: &str, tz: Tz, now: DateTime<Utc>, end: End) -> Result<DateTime<Utc>, String> {
     let w = word.trim();
     let lower = w.to_ascii_lowercase();
+    // A date-only `--to` ends where the next day starts: there is none after the calendar's
+    // last day.
     let day = |date: NaiveDate| match end {
-        End::From => start_of_day(date, tz),
-        End::To => start_of_day(date + Duration::days(1), tz),
+        End::From => Ok(start_of_day(date, tz)),
+        End::To => date
+            .succ_opt()
+            .map(|next| start_of_day(next, tz))
+            .ok_or_else(|| format!("'{w}' is past the last date calls can handle")),
     };
     let today = now.with_timezone(&tz).date_naive();
     match lower.as_str() {
         "now" => return Ok(now),
-        "today" => return Ok(day(today)),
-        "yesterday" => return Ok(day(today - Duration::days(1))),
+        "today" => return day(today),
+        "yesterday" => return day(today - Duration::days(1)),
         _ => {}
     }
     if let Some(ago) = parse_ago(&lower) {
@@ -30,7 +35,7 @@ pub fn parse(word: &str, tz: Tz, now: DateTime<Utc>, end: End) -> Result<DateTim
     }
     if let Ok(date) = NaiveDate::parse_from_str(w, "%Y-%m-%d") {
         plausible(w, date.year())?;
-        return Ok(day(date));
+        return day(date);
     }
     if let Ok(t) = DateTime::parse_from_rfc3339(w) {
         plausible(w, t.naive_utc().year())?;

@@ -78,7 +78,7 @@ fn kill_when(mut child: Child, mut reached: impl FnMut() -> bool) -> End {
 }
 
 fn spawn(home: &Home, args: &[&str]) -> Child {
-    home.std_cmd()
+    home.calls_std()
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -422,7 +422,8 @@ fn output_to_a_fifo_a_device_or_a_proc_link_is_written_not_replaced() {
     // A FIFO, read by another thread; a second name for it lets the test always end the read,
     // even when a run has replaced the first name.
     let fifo = home.path("calls.fifo");
-    assert!(std::process::Command::new("mkfifo")
+    assert!(home
+        .std_cmd("mkfifo")
         .arg(&fifo)
         .status()
         .unwrap()
@@ -471,7 +472,7 @@ fn output_to_a_fifo_a_device_or_a_proc_link_is_written_not_replaced() {
         .open(home.path("log.csv"))
         .unwrap();
     let status = home
-        .std_cmd()
+        .calls_std()
         .args(export)
         .args(["--output", "me"])
         .stdout(log)
@@ -612,7 +613,7 @@ fn the_temp_files_of_killed_runs_are_removed_by_the_next_run_and_nothing_else() 
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .find(|n| n.ends_with(".json"))
         .unwrap();
-    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    let mut gone = home.std_cmd("true").spawn().unwrap();
     let dead = gone.id();
     gone.wait().unwrap();
     let stale = format!(".{state}.{dead}.zzzzzz.tmp");

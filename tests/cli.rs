@@ -162,9 +162,22 @@ fn raw_adds_the_vendor_record() {
         "list", "-o", "ndjson", "--raw", "--limit", "2", "--status", "answered",
     ])));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    for line in r.stdout.lines() {
-        let v: serde_json::Value = serde_json::from_str(line).unwrap();
-        assert_eq!(v["raw"]["id"].to_string(), v["id"].as_str().unwrap());
+    let want: Vec<String> = truth(&sb, Vendor::Famulor)
+        .into_iter()
+        .filter(|c| c.status == Status::Answered)
+        .take(2)
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(want.len(), 2);
+    let got: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(got.len(), 2, "{}", r.stdout);
+    for (v, id) in got.iter().zip(&want) {
+        assert_eq!(v["id"], *id);
+        assert_eq!(v["raw"]["id"].to_string(), *id);
         assert!(v["raw"]["transcript"].is_array());
     }
 }
@@ -436,23 +449,58 @@ fn bad_dates_are_usage_errors() {
     }
 }
 
+/// The embedded sandbox (`--sandbox`) follows the clock by design: its calls end "now" and its
+/// default window is the last 30 days. A run of it is compared with the newest `n` Famulor ids
+/// an in-process sandbox of the same seed holds at that time; when a new call's slot ended
+/// during the run (the two sides of it disagree), the run is repeated, so the check is exact.
+fn embedded_run(n: usize, run_it: impl Fn() -> Run) -> (Run, Vec<String>) {
+    let newest = || {
+        let now = chrono::Utc::now();
+        let sb = sandbox(calls::sandbox::Options {
+            until: Some(now),
+            ..calls::sandbox::Options::default()
+        });
+        sb.expected(Vendor::Famulor, now - chrono::Duration::days(30), now)
+            .into_iter()
+            .take(n)
+            .map(|c| c.id)
+            .collect::<Vec<_>>()
+    };
+    for _ in 0..3 {
+        let before = newest();
+        let r = run_it();
+        if newest() == before {
+            assert_eq!(before.len(), n);
+            return (r, before);
+        }
+    }
+    panic!("the embedded sandbox's newest calls kept changing");
+}
+
 /// `--sandbox` brings its own credentials; a secret set in the environment is not silently
 /// used or silently ignored: the user is told, without its value.
 #[test]
 fn sandbox_says_which_settings_it_ignores() {
     let home = Home::new();
-    let r = run(home
-        .cmd()
-        .env("CALLS_TOKEN", "not-the-sandbox-token-123")
-        .args([
-            "--sandbox",
-            "--base-url",
-            "http://example.invalid",
-            "list",
-            "--limit",
-            "1",
-        ]));
+    let (r, newest) = embedded_run(1, || {
+        run(home
+            .cmd()
+            .env("CALLS_TOKEN", "not-the-sandbox-token-123")
+            .args([
+                "--sandbox",
+                "--base-url",
+                "http://example.invalid",
+                "list",
+                "--limit",
+                "1",
+                "--fields",
+                "id",
+                "-o",
+                "csv",
+            ]))
+    });
     assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, format!("id\n{}\n", newest[0]));
     assert!(
         r.stderr.starts_with(
             "warning: --sandbox uses its own URLs and credentials; ignoring CALLS_TOKEN, --base-url"
@@ -533,19 +581,37 @@ fn token_command_and_env_supply_the_secret() {
     let home = Home::new();
     let token = calls::sandbox::Sandbox::credentials(Vendor::Famulor)[0].1;
     let base = sb.base_url(Vendor::Famulor);
+    // The newest call, as the secret's owner sees it.
+    let newest = format!("id\n{}\n", truth(&sb, Vendor::Famulor)[0].id);
+    let list = ["list", "--limit", "1", "--fields", "id", "-o", "csv"];
     home.write_config(&format!("[profiles.cmd]\nvendor = \"famulor\"\nbase_url = \"{base}\"\ntoken_command = \"echo {token}\"\n"));
-    let r = run(window(home.cmd().args(["list", "--limit", "1"])));
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(window(home.cmd().args(list)));
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, newest.as_str()),
+        "{}",
+        r.stderr
+    );
     home.write_config(&format!(
         "[profiles.env]\nvendor = \"famulor\"\nbase_url = \"{base}\"\ntoken_env = \"MY_FAMULOR\"\n"
     ));
-    let r = run(window(home.cmd().args(["list", "--limit", "1"])).env("MY_FAMULOR", token));
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(window(home.cmd().args(list)).env("MY_FAMULOR", token));
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, newest.as_str()),
+        "{}",
+        r.stderr
+    );
     // CALLS_TOKEN wins over the file.
-    let r = run(window(home.cmd().args(["list", "--limit", "1"]))
+    let r = run(window(home.cmd().args(list))
         .env("MY_FAMULOR", token)
         .env("CALLS_TOKEN", "wrong-wrong"));
-    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!((r.code, r.stdout.as_str()), (3, ""), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("CALLS_TOKEN") && !r.stderr.contains("wrong-wrong"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[cfg(unix)]
@@ -607,20 +673,23 @@ fn show_prints_one_call_in_full() {
 #[test]
 fn embedded_sandbox_needs_no_config() {
     let home = Home::new();
-    let r = run(home.cmd().args([
-        "--sandbox",
-        "--vendor",
-        "famulor",
-        "list",
-        "-o",
-        "json",
-        "--limit",
-        "3",
-    ]));
+    let (r, newest) = embedded_run(3, || {
+        run(home.cmd().args([
+            "--sandbox",
+            "--vendor",
+            "famulor",
+            "list",
+            "-o",
+            "json",
+            "--limit",
+            "3",
+        ]))
+    });
     assert_eq!(r.code, 0, "{}", r.stderr);
     let got: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(got.len(), 3);
     assert!(got.iter().all(|c| c["vendor"] == "famulor"));
+    let ids: Vec<&str> = got.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, newest);
 }
 
 #[test]
@@ -631,10 +700,9 @@ fn a_closed_pipe_is_a_silent_success() {
         ..options()
     });
     let home = Home::with_sandbox(&sb);
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("calls"))
+    let mut child = home
+        .calls_std()
         .args(["export", "-o", "ndjson", "--from", FROM, "--to", TO])
-        .env("HOME", home.dir.path())
-        .env("XDG_CONFIG_HOME", home.path(".config"))
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -755,7 +823,8 @@ fn ctrl_c_exits_130_and_leaves_no_file() {
         "vendor = \"famulor\"\n",
         "vendor = \"famulor\"\npage_size = 10\n",
     ));
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("calls"))
+    let child = home
+        .calls_std()
         .args([
             "--concurrency",
             "1",
@@ -767,19 +836,22 @@ fn ctrl_c_exits_130_and_leaves_no_file() {
             "--to",
             TO,
         ])
-        .env("HOME", home.dir.path())
-        .env("XDG_CONFIG_HOME", home.path(".config"))
-        .current_dir(home.dir.path())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Let it fetch a page or two (each takes 100 ms), then interrupt.
-    std::thread::sleep(std::time::Duration::from_millis(250));
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    // Under way: the sandbox has seen a page request and the output's temporary file exists.
+    let output_files = || {
+        std::fs::read_dir(home.dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("calls.csv"))
+            .collect::<Vec<_>>()
+    };
+    wait_for("a page request and the temporary output file", || {
+        !sb.requests().is_empty() && !output_files().is_empty()
+    });
+    home.signal(&child, "-INT");
     let out = child.wait_with_output().unwrap();
     assert_eq!(
         out.status.code(),

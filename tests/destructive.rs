@@ -77,14 +77,13 @@ fn on_a_terminal_delete_asks_first() {
     let sb = sandbox(options());
     let home = Home::with_sandbox(&sb);
     let all = ids(&sb, Vendor::Famulor);
-    let bin = assert_cmd::cargo::cargo_bin("calls");
+    let bin = calls_bin();
     let ask = |answer: &str, id: &str| {
         // script(1) gives the command a terminal; the answer is typed into it.
         let cmd = format!("{} delete {id}", bin.display());
-        let mut child = std::process::Command::new("script")
+        let mut child = home
+            .std_cmd("script")
             .args(["-qec", &cmd, "/dev/null"])
-            .env("HOME", home.dir.path())
-            .env("XDG_CONFIG_HOME", home.path(".config"))
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .spawn()

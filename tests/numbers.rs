@@ -262,10 +262,8 @@ fn sandbox_numbers_are_in_range_or_refused() {
         ("--recording-faults", "-0.1", false),
         ("--fail-rate", "1", true),
     ] {
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("calls"))
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", home.dir.path())
+        let mut child = home
+            .calls_std()
             .args(["sandbox", "--port", "0", &format!("{flag}={v}")])
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::piped())

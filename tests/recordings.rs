@@ -326,7 +326,8 @@ fn ctrl_c_during_downloads_exits_130_and_leaves_no_part_file() {
         ..options()
     });
     let home = Home::with_sandbox(&sb);
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("calls"))
+    let child = home
+        .calls_std()
         .args([
             "recording",
             "--dir",
@@ -336,26 +337,23 @@ fn ctrl_c_during_downloads_exits_130_and_leaves_no_part_file() {
             "--to",
             TO,
         ])
-        .env("HOME", home.dir.path())
-        .env("XDG_CONFIG_HOME", home.path(".config"))
-        .current_dir(home.dir.path())
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    // The listing takes one 300 ms answer; then downloads are in flight.
-    std::thread::sleep(std::time::Duration::from_millis(800));
-    let parts_during = files(&home.path("r"))
-        .iter()
-        .filter(|p| p.to_string_lossy().ends_with(".part"))
-        .count();
-    assert!(std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap()
-        .success());
+    // Downloads are under way: the recordings host has a request (each answer takes 300 ms)
+    // and a `.part` file is on disk.
+    let parts = || {
+        files(&home.path("r"))
+            .into_iter()
+            .filter(|p| p.to_string_lossy().ends_with(".part"))
+            .count()
+    };
+    wait_for("a recording request and a .part file", || {
+        !sb.recording_requests().is_empty() && parts() > 0
+    });
+    home.signal(&child, "-INT");
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(130));
-    assert!(parts_during > 0, "downloads were under way");
     let left: Vec<_> = files(&home.path("r"))
         .into_iter()
         .filter(|p| p.to_string_lossy().ends_with(".part"))

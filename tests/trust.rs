@@ -294,13 +294,8 @@ fn a_closed_stdout_loses_no_result_and_never_panics() {
         .map(|c| c.id)
         .collect();
     let closed = |args: &[&str]| {
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("calls"))
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", home.dir.path())
-            .env("XDG_CONFIG_HOME", home.path(".config"))
-            .env("XDG_DATA_HOME", home.path(".local/share"))
-            .current_dir(home.dir.path())
+        let mut child = home
+            .calls_std()
             .args(args)
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::piped())

@@ -261,22 +261,64 @@ fn callcap_show_encodes_ids_with_colons() {
 #[test]
 fn callcap_filters_map_to_search_parameters() {
     let sb = sandbox(options());
+    // Every filter at once, its values taken from one call of the data so that the answer
+    // cannot be empty: an internal call, answered or blocked, on the main line.
+    let (from, to) = (at("2025-03-01T00:00:00Z"), at(UNTIL));
+    let all = sb.expected(Vendor::Callcap, from, to);
+    let wanted = |c: &calls::call::Call| {
+        c.direction == Direction::Internal
+            && matches!(c.status, Status::Answered | Status::Failed)
+            && c.campaign.as_deref() == Some("Main line")
+            && c.duration.is_some_and(|d| (30..=900).contains(&d))
+    };
+    let pick = all
+        .iter()
+        .find(|c| {
+            wanted(c)
+                && !calls::call::phone_digits(c.customer_number.as_deref().unwrap()).ends_with('0')
+        })
+        .expect("an internal answered call on the main line");
+    let digits = calls::call::phone_digits(pick.customer_number.as_deref().unwrap());
+    let tail = digits[digits.len() - 4..].to_string();
+    let agent = pick.agent_id.clone().unwrap();
+    let other = all
+        .iter()
+        .filter_map(|c| c.agent_id.clone())
+        .find(|a| *a != agent)
+        .unwrap();
     let q = Query {
+        from,
+        to,
         direction: Some(Direction::Internal),
         statuses: vec![Status::Answered, Status::Failed],
-        number: Some("151-2".into()),
-        agents: vec!["12".into(), "13".into()],
+        number: Some(format!("{}-{}", &tail[..3], &tail[3..])),
+        agents: vec![agent.clone(), other.clone()],
         min_duration: Some(30),
         max_duration: Some(900),
         search: Some("Main".into()),
         ..query(Vendor::Callcap)
     };
+    let want: Vec<_> = all
+        .iter()
+        .filter(|c| {
+            wanted(c)
+                && calls::call::phone_digits(c.customer_number.as_deref().unwrap())
+                    .ends_with(tail.trim_start_matches('0'))
+                && [&agent, &other].contains(&c.agent_id.as_ref().unwrap())
+        })
+        .cloned()
+        .collect();
+    assert!(want.contains(pick) && want.len() < all.len());
     let got = fetch(&sb, Vendor::Callcap, &q, 4).unwrap();
+    assert_eq!(got, want);
     let r = &requests_to(&sb, Vendor::Callcap)[0];
     assert_eq!(r.param("search_direction"), Some("internal"));
     assert_eq!(r.param("search_action"), Some("ans,blocked"));
-    assert_eq!(r.param("search_caller_id"), Some("1512"));
-    assert_eq!(r.param("search_csr"), Some("12,13"));
+    assert_eq!(r.param("search_caller_id"), Some(tail.as_str()));
+    assert_eq!(
+        r.param("search_csr"),
+        Some(format!("{agent},{other}").as_str())
+    );
     assert_eq!(r.param("search_duration_min"), Some("30"));
     assert_eq!(
         r.param("search_duration_max"),
@@ -284,9 +326,6 @@ fn callcap_filters_map_to_search_parameters() {
         "600 or more means no maximum to Callcap"
     );
     assert_eq!(r.param("search_term"), Some("Main"));
-    assert!(got
-        .iter()
-        .all(|c| c.direction == Direction::Internal && c.duration.unwrap() <= 900));
 }
 
 // ---- Brightcall --------------------------------------------------------------------------
@@ -359,7 +398,14 @@ fn brightcall_never_shows_its_key() {
         &format!("http://{}/nowhere", sb.addr),
         "list",
     ]));
-    assert_ne!(r.code, 0);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .starts_with("error: brightcall answered with an HTML page instead of JSON")
+            && r.stderr.contains("api-key=REDACTED"),
+        "{}",
+        r.stderr
+    );
     assert!(!r.stderr.contains("brightcall-sandbox-key"), "{}", r.stderr);
     let bad = sb
         .config_toml()
@@ -407,18 +453,41 @@ fn brightcall_show_goes_through_unique_ids() {
 #[test]
 fn mycrm_fetches_a_token_then_pages_with_filters_until_a_short_page() {
     let sb = sandbox(options());
+    // The commonest status and campaign of the window: more than a page of 3 calls.
+    let all = sb.expected(
+        Vendor::Mycrm,
+        query(Vendor::Mycrm).from,
+        query(Vendor::Mycrm).to,
+    );
+    let mut pairs: Vec<((Status, String), usize)> = Vec::new();
+    for c in &all {
+        let Some(campaign) = c.campaign_id.clone() else {
+            continue;
+        };
+        match pairs
+            .iter_mut()
+            .find(|(k, _)| *k == (c.status, campaign.clone()))
+        {
+            Some((_, n)) => *n += 1,
+            None => pairs.push(((c.status, campaign), 1)),
+        }
+    }
+    let ((status, campaign), _) = pairs.iter().max_by_key(|(_, n)| *n).unwrap().clone();
     let q = Query {
-        statuses: vec![Status::Voicemail],
+        statuses: vec![status],
         page_size: 3,
-        campaigns: vec!["377".into()],
+        campaigns: vec![campaign.clone()],
         ..query(Vendor::Mycrm)
     };
-    let got = fetch(&sb, Vendor::Mycrm, &q, 4).unwrap();
-    let want: Vec<_> = sb
-        .expected(Vendor::Mycrm, q.from, q.to)
-        .into_iter()
-        .filter(|c| c.status == Status::Voicemail && c.campaign_id.as_deref() == Some("377"))
+    // One page at a time: a pager fetching ahead may ask for a page past the short one.
+    let got = fetch(&sb, Vendor::Mycrm, &q, 1).unwrap();
+    let want: Vec<_> = all
+        .iter()
+        .filter(|c| c.status == status && c.campaign_id.as_deref() == Some(campaign.as_str()))
+        .cloned()
         .collect();
+    assert!(want.len() > 3, "the filters keep more than a page");
+    assert!(want.len() < all.len(), "and leave some out");
     assert_eq!(got, want);
     let reqs = requests_to(&sb, Vendor::Mycrm);
     let token = &reqs[0];
@@ -433,8 +502,14 @@ fn mycrm_fetches_a_token_then_pages_with_filters_until_a_short_page() {
         .header("authorization")
         .unwrap()
         .starts_with("Bearer sandbox-jwt-"));
-    assert_eq!(list.param("filters[status]"), Some("voicemail"));
-    assert_eq!(list.param("filters[property][id]"), Some("377"));
+    let word = match status {
+        Status::Answered => "answered",
+        Status::Missed => "notanswered",
+        Status::Canceled => "canceled",
+        _ => "voicemail",
+    };
+    assert_eq!(list.param("filters[status]"), Some(word));
+    assert_eq!(list.param("filters[property][id]"), Some(campaign.as_str()));
     assert_eq!(list.param("filters[date_from]"), Some("2025-05-09"));
     assert_eq!(list.param("filters[date_to]"), Some("2025-05-21"));
     assert_eq!(
@@ -446,8 +521,19 @@ fn mycrm_fetches_a_token_then_pages_with_filters_until_a_short_page() {
         reqs.iter().filter(|r| r.path.ends_with("/token")).count(),
         1
     );
+    // The vendor filters whole days in its zone (UTC+4): it has the calls of those days.
+    let vendor_side = sb
+        .expected(
+            Vendor::Mycrm,
+            at("2025-05-08T20:00:00Z"),
+            at("2025-05-21T20:00:00Z"),
+        )
+        .into_iter()
+        .filter(|c| c.status == status && c.campaign_id.as_deref() == Some(campaign.as_str()))
+        .count() as u64;
+    assert!(vendor_side >= want.len() as u64);
     let pages = reqs.len() as u64 - 1;
-    assert_eq!(pages, want.len() as u64 / 3 + 1);
+    assert_eq!(pages, vendor_side / 3 + 1);
 }
 
 #[test]

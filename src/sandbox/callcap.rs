@@ -83,10 +83,12 @@ fn local(t: DateTime<Utc>, tz: Tz) -> String {
     t.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
-fn render(t: &TruthCall, s: &Shared, tz: Tz) -> Value {
+/// One call as `detail=all` shows it: the blocks the page's example has, less the ones that
+/// "must be explicitly set" (notes only with `notes`: `detail=all,notes`).
+fn render(t: &TruthCall, s: &Shared, tz: Tz, notes: bool) -> Value {
     let (campaign_id, campaign_name) = campaign(t);
     let agent = t.agent();
-    json!({
+    let mut call = json!({
         "call_id": id(t),
         "recording": recording_url(t, s),
         "action": action(t),
@@ -97,15 +99,32 @@ fn render(t: &TruthCall, s: &Shared, tz: Tz) -> Value {
         "duration": t.duration(),
         "rings": t.ring / 5,
         "revenue": 0,
-        "notes": format!("Sandbox call {} for {}", t.seq, campaign_name),
-        "caller": {"city": "Wichita", "class": "Residential", "state": "KS", "name": "Caller", "caller_id": caller(t)},
-        "callsurance": {"major": {"label": "Positive", "id": 1}, "csr": {"id": agent.id, "name": agent.name}},
+        "caller": {"city": "Wichita", "class": "Residential", "state": "KS", "name": "Caller",
+                   "address": "NF", "zip": "67202", "caller_id": caller(t)},
+        "callsurance": {"major": {"label": "Positive", "id": 1},
+                        "minor": {"label": "Appointment Booked", "id": 54800824},
+                        "csr": {"id": agent.id, "name": agent.name}},
         "accounts": {
             "corporate": {"id": 1, "name": "Sandbox"},
-            "campaign": {"id": campaign_id, "name": campaign_name, "callcap_number": agent.line,
-                         "destination_number": "316-555-5555", "direction": t.direction.as_str()}
+            "division": {"external_id": "div-1", "id": 1669, "name": "Sandbox division", "corporate_label": ""},
+            "location": {"external_id": "loc-1", "id": 222222, "corporate_label": "", "name": "Sandbox location"},
+            "campaign": {"id": campaign_id, "callcap_number": agent.line, "dialed_number": agent.line,
+                         "destination_number": "316-555-5555", "ivr_option": 0, "medium": "Website",
+                         "name": campaign_name, "line-memo": "", "default_revenue_value": "",
+                         "medium_type": "Collateral", "cost_per_piece_final": 0.0, "addtl_line_memo": "",
+                         "cost_per_piece_est": 0.0, "brand": "", "service_line": "", "target": "",
+                         "offer": "", "direction": t.direction.as_str()}
         }
-    })
+    });
+    if notes {
+        call["notes"] = json!(format!("Sandbox call {} for {}", t.seq, campaign_name));
+    }
+    call
+}
+
+/// True when `detail` asks for the call notes by name.
+fn wants_notes(q: &[(String, String)]) -> bool {
+    param(q, "detail").is_some_and(|d| d.split(',').any(|b| b.trim() == "notes"))
 }
 
 pub fn expected(t: &TruthCall, s: &Shared) -> Call {
@@ -253,7 +272,7 @@ async fn list(
         .iter()
         .skip(((page - 1) * show) as usize)
         .take(show as usize)
-        .map(|t| render(t, &s, tz))
+        .map(|t| render(t, &s, tz, wants_notes(&q)))
         .collect();
     super::json(
         StatusCode::OK,
@@ -271,6 +290,7 @@ async fn show(
     State(s): State<Arc<Shared>>,
     headers: HeaderMap,
     Path(call_id): Path<String>,
+    Query(q): Query<Vec<(String, String)>>,
 ) -> Response {
     if !authorized(&headers) {
         return unauthorized();
@@ -280,7 +300,7 @@ async fn show(
     match world.calls.iter().find(|t| id(t) == call_id) {
         Some(t) => super::json(
             StatusCode::OK,
-            json!({"status": "success", "search": {"timezone": tz.name()}, "call": [render(t, &s, tz)]}),
+            json!({"status": "success", "search": {"timezone": tz.name()}, "call": [render(t, &s, tz, wants_notes(&q))]}),
         ),
         None => fail(StatusCode::NOT_FOUND, "Call not found"),
     }

@@ -209,10 +209,11 @@ fn render(t: &TruthCall, s: &Shared, single: bool) -> Record<'static> {
         webhook_response: None,
         carrier_cost: t.cost_decimal(8),
         total_cost: t.cost_decimal(8),
+        // NOTE: the docs name three answers, "human, machine oder unknown"; never null.
         answered_by: match t.status {
             Status::Answered => Some("human"),
             Status::Voicemail => Some("machine"),
-            _ => None,
+            _ => Some("unknown"),
         },
         recording_url: recording_url(t, s),
         created_at: created,

@@ -255,9 +255,11 @@ async fn list(
         .take(per_page as usize)
         .map(|t| render(t, &s))
         .collect();
+    // NOTE: `count` is the total of matching records, not the page's (public client code,
+    // shared/vendor-docs/README.md).
     super::json(
         StatusCode::OK,
-        json!({"count": items.len(), "call_trackings": items}),
+        json!({"count": all.len(), "call_trackings": items}),
     )
 }
 

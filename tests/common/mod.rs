@@ -125,27 +125,66 @@ impl Home {
         home
     }
 
-    /// The `calls` binary with HOME, config and data dirs here and no CALLS_* from outside.
-    pub fn cmd(&self) -> assert_cmd::Command {
-        assert_cmd::Command::from_std(self.std_cmd())
-    }
-
-    /// `cmd()` as a `std::process::Command`, for tests that spawn the binary and signal it.
-    pub fn std_cmd(&self) -> std::process::Command {
-        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("calls"));
-        for (key, _) in std::env::vars() {
-            if key.starts_with("CALLS_") {
-                cmd.env_remove(key);
-            }
-        }
-        cmd.env("HOME", self.dir.path())
+    /// Any program a test starts (`sh`, `script`, `kill`, the `calls` binary), from an empty
+    /// environment: PATH, HOME and the XDG folders of this HOME, `CALLS_ASSUME_TTY=0`, the
+    /// working directory here, and nothing else unless the test adds it. Nothing of the
+    /// developer's own setup (`CALLS_CONFIG`, `CALLS_PROFILE`, `CALLS_BASE_URL`, `TZ`,
+    /// `COLUMNS`, ...) reaches a child.
+    pub fn std_cmd(&self, program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
+        let mut cmd = std::process::Command::new(program);
+        cmd.env_clear()
+            .env(
+                "PATH",
+                std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into()),
+            )
+            .env("HOME", self.dir.path())
             .env("XDG_CONFIG_HOME", self.path(".config"))
             .env("XDG_DATA_HOME", self.path(".local/share"))
+            .env("XDG_CACHE_HOME", self.path(".cache"))
+            .env("XDG_STATE_HOME", self.path(".local/state"))
             .env("CALLS_ASSUME_TTY", "0")
-            .env_remove("COLUMNS")
-            .env_remove("TZ")
             .current_dir(self.dir.path());
         cmd
+    }
+
+    /// The `calls` binary, started as [`Home::std_cmd`] starts every child.
+    pub fn cmd(&self) -> assert_cmd::Command {
+        assert_cmd::Command::from_std(self.std_cmd(calls_bin()))
+    }
+
+    /// The `calls` binary for a test that needs the child itself (to signal it, to read part of
+    /// its output), started as [`Home::std_cmd`] starts every child.
+    pub fn calls_std(&self) -> std::process::Command {
+        self.std_cmd(calls_bin())
+    }
+
+    /// Sends `signal` (`-INT`, `-TERM`, `-KILL`) to a child with kill(1).
+    pub fn signal(&self, child: &std::process::Child, signal: &str) {
+        let status = self
+            .std_cmd("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill {signal} {}", child.id());
+    }
+}
+
+/// The path of the `calls` binary cargo built for these tests.
+pub fn calls_bin() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("calls")
+}
+
+/// Polls `done` every 10 ms for up to 20 s: the proof a test waits for before it acts (a
+/// request the sandbox saw, a `.part` file on disk), instead of a sleep. Panics naming `what`
+/// when it never comes.
+pub fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "waited 20 s for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
 
