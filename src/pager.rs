@@ -39,26 +39,45 @@ pub struct Stats {
     pub duplicates: u64,
 }
 
-/// Ids of the last two pages: a call pushed onto the next page by new arrivals is seen twice
-/// within that span, and memory stays flat however long the export.
-#[derive(Default)]
+/// Ids of the last few pages: a call pushed on by new arrivals is seen twice within that span,
+/// and memory stays flat however long the export. Pages fetched ahead are fetched at different
+/// times, so arrivals can push a call several pages on: the span covers the pages fetched ahead.
 struct Recent {
-    previous: HashSet<String>,
-    current: HashSet<String>,
+    pages: std::collections::VecDeque<HashSet<String>>,
+    span: usize,
 }
 
 impl Recent {
+    fn new(span: usize) -> Recent {
+        Recent {
+            pages: std::collections::VecDeque::from([HashSet::new()]),
+            span: span.max(2),
+        }
+    }
+    /// True when `id` is in none of the remembered pages.
+    fn is_new(&self, id: &str) -> bool {
+        !self.pages.iter().any(|p| p.contains(id))
+    }
     /// True the first time `id` is seen within the span. A duplicate is remembered for the
-    /// current page too, so a third copy of a page is still known.
+    /// current page too, so a third copy is still known.
     fn first_time(&mut self, id: &str) -> bool {
-        let before = self.previous.contains(id);
-        let new_here = self.current.insert(id.to_string());
-        !before && new_here
+        let new = self.is_new(id);
+        if let Some(current) = self.pages.back_mut() {
+            current.insert(id.to_string());
+        }
+        new
     }
     fn next_page(&mut self) {
-        self.previous = std::mem::take(&mut self.current);
+        self.pages.push_back(HashSet::new());
+        while self.pages.len() > self.span {
+            self.pages.pop_front();
+        }
     }
 }
+
+/// Pages in a row with nothing new after which the vendor is taken to be repeating itself. One
+/// such page can be honest (a burst of arrivals pushing a whole page on); three are not.
+const STALE_PAGES: u32 = 3;
 
 pub struct Pager<'a> {
     /// Shared with the task that fetches pages ahead.
@@ -82,7 +101,8 @@ impl Pager<'_> {
         let bar = self.progress.then(new_bar);
         crate::term::set_bar(bar.clone());
         let mut stats = Stats::default();
-        let mut recent = Recent::default();
+        let mut recent = Recent::new(self.ahead_window() + 2);
+        let mut stale = 0u32;
         let newest_first = self.backend.vendor().traits().newest_first;
         let mut take = |page: Page, stats: &mut Stats| -> Result<Flow> {
             stats.pages += 1;
@@ -91,13 +111,14 @@ impl Pager<'_> {
             // NOTE: calls arriving during an export shift a few calls onto the next page; a
             // page with nothing new at all is the vendor serving the same page again (a fixed
             // `--param page=1`, a `next_url` to itself, a `last_page` that keeps growing).
-            let fresh = page
-                .calls
-                .iter()
-                .filter(|c| !recent.previous.contains(&c.id) && !recent.current.contains(&c.id))
-                .count();
+            let fresh = page.calls.iter().filter(|c| recent.is_new(&c.id)).count();
             if stats.pages > 1 && !page.calls.is_empty() && fresh == 0 {
-                return Err(repeating(self.backend.vendor(), stats.pages, &self.query));
+                stale += 1;
+                if stale >= STALE_PAGES {
+                    return Err(repeating(self.backend.vendor(), stats.pages, &self.query));
+                }
+            } else {
+                stale = 0;
             }
             for call in &page.calls {
                 if !recent.first_time(&call.id) {
@@ -199,16 +220,20 @@ impl Pager<'_> {
         Ok(stats)
     }
 
+    /// How many pages may be fetched ahead of the one being written. NOTE: bounded by calls, not
+    /// only by pages: 16 Callcap pages of 1,000 calls held 100 MB where 16 Famulor pages of 100
+    /// hold 10.
+    fn ahead_window(&self) -> usize {
+        let page_size = (self.query.page_size as usize).max(1);
+        (self.concurrency * 4).min(self.concurrency.max(WAITING_CALLS / page_size))
+    }
+
     /// Pages `from..=last`, in order, fetched and parsed by their own task so that writing one
     /// page overlaps with fetching the next. Dropping the receiver stops the task and cancels
     /// the requests in flight.
     fn fetch_ahead(&self, from: u64, last: u64) -> tokio::sync::mpsc::Receiver<Result<Page>> {
         let (tx, rx) = tokio::sync::mpsc::channel(self.concurrency);
-        // NOTE: pages waiting to be written are bounded by calls, not only by pages: 16 Callcap
-        // pages of 1,000 calls held 100 MB where 16 Famulor pages of 100 hold 10.
-        let page_size = (self.query.page_size as usize).max(1);
-        let waiting = (self.concurrency * 4).min(self.concurrency.max(WAITING_CALLS / page_size));
-        let mut ahead = Ahead::new(from, last, self.concurrency, waiting);
+        let mut ahead = Ahead::new(from, last, self.concurrency, self.ahead_window());
         let (backend, query) = (self.backend.clone(), self.query.clone());
         tokio::spawn(async move {
             let fetch = |n: u64| {

@@ -610,18 +610,29 @@ pub mod lenient {
         d.deserialize_any(ScalarVisitor)
     }
 
+    /// An integer that may come as a number or a numeric string; a value beyond `i64` (or not
+    /// a number) is unknown, never clamped to a wrong one.
     pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
         Ok(match scalar(d)? {
             Scalar::Int(i) => Some(i),
-            Scalar::Float(f) => Some(f.round() as i64),
-            Scalar::Text(s) => s
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|f| f.is_finite())
-                .map(|f| f.round() as i64),
+            Scalar::Float(f) => float_to_i64(f),
+            Scalar::Text(s) => {
+                let s = s.trim();
+                // Exact first: an integer string beyond 2^53 must not pass through a double.
+                s.parse::<i64>()
+                    .ok()
+                    .or_else(|| s.parse::<f64>().ok().and_then(float_to_i64))
+            }
             Scalar::Null => None,
         })
+    }
+
+    /// A finite double within `i64`, rounded; `None` otherwise.
+    fn float_to_i64(f: f64) -> Option<i64> {
+        // 2^63 exactly is beyond i64::MAX; every smaller double converts exactly.
+        const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+        let r = f.round();
+        (r.is_finite() && r > -LIMIT && r < LIMIT).then_some(r as i64)
     }
 
     /// The longest call calls believes: a year. A vendor's "duration" beyond it (or below 0) is
