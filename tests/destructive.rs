@@ -100,6 +100,15 @@ fn on_a_terminal_delete_asks_first() {
         "{said}"
     );
     assert_eq!(ids(&sb, Vendor::Famulor), all);
+    // Exactly what the prompt asks for: `y`, `YES` or a blank line are not a yes.
+    for answer in ["y", "Y", "YES", "yes please", ""] {
+        let said = ask(answer, &all[0]);
+        assert!(
+            said.contains("canceled: nothing was deleted"),
+            "{answer:?}: {said}"
+        );
+    }
+    assert_eq!(ids(&sb, Vendor::Famulor), all);
     let said = ask("yes", &all[0]);
     assert!(said.contains(&format!("deleted {}", all[0])), "{said}");
     assert_eq!(ids(&sb, Vendor::Famulor), all[1..].to_vec());

@@ -565,3 +565,29 @@ fn terminal_escapes_from_a_vendor_are_neutralised() {
         assert!(both.contains("\\u{1b}]0;pwned"), "{args:?}: {both}");
     }
 }
+
+/// A response larger than a page can be (64 MiB) is refused, with or without a Content-Length,
+/// instead of filling the memory.
+#[test]
+fn a_huge_response_is_refused_not_read_into_memory() {
+    for declared in [false, true] {
+        let api = Hostile::start(move |_, _| {
+            let mut r = hostile::huge("application/json", b"{\"data\": [\"", 65 << 20, b'x');
+            if declared {
+                r.headers_mut()
+                    .insert("content-length", (65u64 << 20).to_string().parse().unwrap());
+            }
+            r
+        });
+        let home = hostile_home("famulor", &api);
+        let r = run(home.cmd().args(["export", "-o", "csv"]).args(WINDOW));
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(
+            r.stderr.contains("sent a response over 67.1 MB"),
+            "{declared}: {}",
+            r.stderr
+        );
+        assert_eq!(api.count(), 1, "not retried");
+        assert!(r.stdout.is_empty());
+    }
+}
