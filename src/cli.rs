@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::output::Format;
-use crate::vendors::Vendor;
+use crate::types::limits;
+use crate::types::Vendor;
 
 /// Call history from Famulor, Evolux, Callcap, Brightcall and myCRM into files, pipes and databases.
 #[derive(Debug, Parser)]
@@ -350,20 +351,6 @@ pub struct SandboxArgs {
     pub recording_faults: f64,
 }
 
-/// The range of every numeric flag and config key: outside it is a usage error (exit 2) that
-/// states the range, never an overflow deeper down.
-pub mod limits {
-    pub const TIMEOUT: (f64, f64) = (0.1, 3600.0);
-    pub const RETRIES: i64 = 100;
-    pub const CONCURRENCY: i64 = 64;
-    pub const RATE: (f64, f64) = (0.01, 10_000.0);
-    pub const CALL_SECONDS: i64 = crate::vendors::lenient::MAX_CALL_SECONDS;
-    pub const SANDBOX_CALLS: u64 = 10_000_000;
-    pub const LATENCY_MS: u64 = 600_000;
-    pub const SHARE: (f64, f64) = (0.0, 1.0);
-    pub const TOKEN_TTL: u64 = 366 * 24 * 3600;
-}
-
 /// A parser for a decimal flag within `range`, inclusive: the message says the range.
 fn ranged(
     range: (f64, f64),
@@ -378,11 +365,6 @@ fn ranged(
         }
         Ok(v)
     }
-}
-
-/// [`ranged`] for a value from the config file.
-pub fn in_range(v: f64, range: (f64, f64)) -> bool {
-    (range.0..=range.1).contains(&v)
 }
 
 impl FilterArgs {

@@ -1,14 +1,14 @@
 //! The TOML config: profiles, secrets (`KEY`, `KEY_env`, `KEY_command`) and their resolution.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Failure;
-use crate::vendors::Vendor;
+pub use crate::types::Secret;
+use crate::types::Vendor;
 
 /// The starter config `calls config init` writes; the same text as `config.example.toml`.
 pub const EXAMPLE: &str = include_str!("../config.example.toml");
@@ -43,6 +43,9 @@ macro_rules! profile_config {
             pub rate: Option<f64>,
             #[serde(skip_serializing_if = "Option::is_none")]
             pub token_url: Option<String>,
+            /// Which of a vendor's APIs (`famulor`: classic or v1; `brightcall`: v1 or v3).
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub api: Option<String>,
             $(
                 #[serde(skip_serializing_if = "Option::is_none")]
                 pub $key: Option<String>,
@@ -88,25 +91,6 @@ profile_config! {
     api_key, api_key_env, api_key_command, "CALLS_API_KEY";
     client_id, client_id_env, client_id_command, "CALLS_CLIENT_ID";
     client_secret, client_secret_env, client_secret_command, "CALLS_CLIENT_SECRET";
-}
-
-/// A secret value: never printed, never in `Debug`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(<redacted>)")
-    }
 }
 
 /// Where a secret comes from, for resolving it and for naming it in hints (never its value).
@@ -161,6 +145,8 @@ pub struct Profile {
     pub concurrency: Option<u32>,
     pub rate: Option<f64>,
     pub token_url: Option<String>,
+    /// Which of the vendor's APIs, as written in the config (checked by the vendor's backend).
+    pub api: Option<String>,
     pub secrets: Vec<(SecretKey, SecretSource)>,
     /// An embedded sandbox's (`--sandbox`): its URL changes from run to run.
     pub sandbox: bool,
@@ -183,6 +169,7 @@ impl Profile {
             concurrency: None,
             rate: None,
             token_url: None,
+            api: None,
             secrets,
             sandbox: false,
         }
@@ -216,7 +203,7 @@ impl Profile {
             } else if let Some(value) = inline {
                 Some(SecretSource::Inline {
                     profile,
-                    value: Secret(value.clone()),
+                    value: Secret::new(value.clone()),
                 })
             } else if let Some(var) = env {
                 Some(SecretSource::Env {
@@ -238,7 +225,7 @@ impl Profile {
                 Failure::usage(format!("{}: profiles.{name}.timezone: {e}", file.display()))
             })?;
         }
-        use crate::cli::limits;
+        use crate::types::limits;
         let max_page = vendor.traits().max_page_size;
         for (key, value, max) in [
             ("page_size", cfg.page_size, max_page),
@@ -252,10 +239,7 @@ impl Profile {
                 .into());
             }
         }
-        if cfg
-            .rate
-            .is_some_and(|r| !crate::cli::in_range(r, limits::RATE))
-        {
+        if cfg.rate.is_some_and(|r| !limits::in_range(r, limits::RATE)) {
             return Err(Failure::usage(format!(
                 "{}: profiles.{name}.rate must be from {} to {} requests per second",
                 file.display(),
@@ -273,6 +257,7 @@ impl Profile {
             concurrency: cfg.concurrency,
             rate: cfg.rate,
             token_url: cfg.token_url.clone(),
+            api: cfg.api.clone(),
             secrets,
             sandbox: false,
         })
@@ -328,7 +313,7 @@ impl Profile {
             .hint("a secret is one line; check for a stray newline or a second line of output")
             .into());
         }
-        let secret = Secret(value);
+        let secret = Secret::new(value);
         crate::redact::register(&secret);
         Ok(secret)
     }

@@ -17,5 +17,6 @@ pub mod resolve;
 pub mod sandbox;
 pub mod state;
 pub mod term;
+pub mod types;
 pub mod vendors;
 pub mod when;

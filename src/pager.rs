@@ -318,7 +318,7 @@ impl Ahead {
 }
 
 /// The error for a vendor that serves the same page again and again.
-fn repeating(vendor: crate::vendors::Vendor, page: u64, q: &Query) -> anyhow::Error {
+fn repeating(vendor: crate::types::Vendor, page: u64, q: &Query) -> anyhow::Error {
     let pinned = q.params.iter().any(|(k, _)| {
         matches!(
             k.to_ascii_lowercase().as_str(),

@@ -15,7 +15,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::call::Call;
 use crate::error::Failure;
 use crate::http::DownloadTo;
-use crate::vendors::{Backend, Vendor};
+use crate::types::Vendor;
+use crate::vendors::Backend;
 
 /// `{vendor}-{id}.{ext}` and the like, parsed once.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,7 +2,7 @@
 
 use std::sync::{Mutex, OnceLock};
 
-use crate::config::Secret;
+use crate::types::Secret;
 
 fn registry() -> &'static Mutex<Vec<String>> {
     static SECRETS: OnceLock<Mutex<Vec<String>>> = OnceLock::new();

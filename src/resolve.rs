@@ -49,7 +49,7 @@ pub fn config_path(global: &Global) -> Result<PathBuf> {
 /// `default_profile` (or its only profile).
 pub fn profile(global: &Global, sandbox: Option<&Sandbox>) -> Result<Profile> {
     if let Some(sb) = sandbox {
-        let vendor = global.vendor.unwrap_or(crate::vendors::Vendor::Famulor);
+        let vendor = global.vendor.unwrap_or(crate::types::Vendor::Famulor);
         // The sandbox brings its own credentials; say so rather than let a set variable look
         // like it was tried (e.g. a wrong CALLS_TOKEN that still "works").
         let ignored: Vec<&str> = config::SecretKey::ALL
@@ -328,7 +328,7 @@ mod tests {
     fn parse(args: &[&str]) -> (Cli, Settings) {
         let cli =
             Cli::try_parse_from(std::iter::once("calls").chain(args.iter().copied())).unwrap();
-        let mut profile = Profile::from_env(crate::vendors::Vendor::Famulor);
+        let mut profile = Profile::from_env(crate::types::Vendor::Famulor);
         profile.timezone = Some("Europe/Berlin".into());
         let mut s = settings(&cli.global, profile).unwrap();
         s.now = DateTime::parse_from_rfc3339("2024-06-15T12:00:00Z")

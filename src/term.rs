@@ -156,9 +156,40 @@ pub fn out_line(line: &str) -> std::io::Result<()> {
     out.flush()
 }
 
+/// 1 -> "1 call", 12345 -> "12,345 calls"
+pub fn n_calls(n: u64) -> String {
+    match n {
+        1 => "1 call".into(),
+        n => format!("{} calls", thousands(n)),
+    }
+}
+
+/// 12345 -> "12,345"
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousands() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(12345), "12,345");
+        assert_eq!(super::thousands(1234567), "1,234,567");
+        assert_eq!(super::n_calls(1), "1 call");
+        assert_eq!(super::n_calls(2000), "2,000 calls");
+    }
 
     #[test]
     fn control_characters_are_escaped() {

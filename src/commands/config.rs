@@ -119,7 +119,7 @@ async fn check_profile(
     p: &config::ProfileConfig,
     path: &std::path::Path,
     online: bool,
-) -> Result<crate::vendors::Vendor> {
+) -> Result<crate::types::Vendor> {
     let profile = Profile::from_config(name, p, path)?;
     let settings = resolve::settings(global, profile)?;
     let backend = Backend::new(&settings.profile, Http::new(settings.http.clone())?)?;

@@ -7,13 +7,13 @@ use anyhow::Result;
 use futures_util::stream::{self, StreamExt};
 
 use crate::cli::{AssignArgs, DeleteArgs, FilterArgs};
-use crate::commands::listing::n_calls;
 use crate::error::{usage, Exit, Failure};
 use crate::gate::{self, Gate, Go};
 use crate::http::Http;
 use crate::pager::Pager;
 use crate::resolve::{self, Settings};
 use crate::term;
+use crate::term::n_calls;
 use crate::vendors::{Assignment, Backend, Operation, Planned};
 
 pub async fn delete(s: &Settings, args: &DeleteArgs) -> Result<()> {

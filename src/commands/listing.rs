@@ -15,6 +15,7 @@ use crate::query::Query;
 use crate::resolve::{self, Settings};
 use crate::state;
 use crate::term;
+use crate::term::{n_calls, thousands};
 use crate::vendors::Backend;
 
 pub async fn run(
@@ -232,38 +233,4 @@ fn job(s: &Settings, q: &Query, out: &OutputOptions) -> String {
         q.search.as_deref().unwrap_or("-"),
         params.join("&"),
     )
-}
-
-/// 1 -> "1 call", 12345 -> "12,345 calls"
-pub fn n_calls(n: u64) -> String {
-    match n {
-        1 => "1 call".into(),
-        n => format!("{} calls", thousands(n)),
-    }
-}
-
-/// 12345 -> "12,345"
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn thousands() {
-        assert_eq!(super::thousands(0), "0");
-        assert_eq!(super::thousands(999), "999");
-        assert_eq!(super::thousands(12345), "12,345");
-        assert_eq!(super::thousands(1234567), "1,234,567");
-        assert_eq!(super::n_calls(1), "1 call");
-        assert_eq!(super::n_calls(2000), "2,000 calls");
-    }
 }

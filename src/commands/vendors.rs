@@ -6,7 +6,8 @@ use serde_json::json;
 
 use crate::cli::VendorsArgs;
 use crate::output::Format;
-use crate::vendors::{Operation, Vendor};
+use crate::types::Vendor;
+use crate::vendors::Operation;
 
 /// Every optional operation, in column order.
 const OPERATIONS: [Operation; 4] = Operation::ALL;

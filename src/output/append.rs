@@ -227,8 +227,8 @@ fn check(file: &mut File, shown: &str, exp: &Mark, len: u64) -> Result<()> {
             Exit::Failed,
             format!(
                 "{shown} was changed since this job's last run: it still has {} bytes, but its last {} are not what this job left there",
-                crate::commands::listing::thousands(len),
-                crate::commands::listing::thousands(len.min(TAIL)),
+                crate::term::thousands(len),
+                crate::term::thousands(len.min(TAIL)),
             ),
         )
         .hint(HINT)
@@ -240,7 +240,7 @@ fn check(file: &mut File, shown: &str, exp: &Mark, len: u64) -> Result<()> {
 const HINT: &str = "appending is refused so that nothing in it is lost: give each job its own --output file, or keep one database up to date with `calls sync`";
 
 fn changed(shown: &str, then: u64, now: u64, since: &str) -> Failure {
-    let t = crate::commands::listing::thousands;
+    let t = crate::term::thousands;
     let what = if now > then {
         format!("{} bytes were added", t(now - then))
     } else {
@@ -261,7 +261,7 @@ fn changed(shown: &str, then: u64, now: u64, since: &str) -> Failure {
 /// interrupted run was appending (compared with its spool, or, without one, by their hash when
 /// the append had completed). Anything else there is someone else's: refused.
 fn recover(file: &mut File, shown: &str, intent: &Intent, witness: Option<&Path>) -> Result<u64> {
-    let t = crate::commands::listing::thousands;
+    let t = crate::term::thousands;
     let len = file.metadata()?.len();
     let at = intent.at.len;
     if len == 0 {
@@ -369,12 +369,9 @@ fn refuse_partial_line(file: &mut File, shown: &str, len: u64) -> Result<()> {
     }
     let partial = buf.iter().rev().take_while(|b| **b != b'\n').count();
     let partial = if partial == buf.len() && from > 0 {
-        format!(
-            "more than {}",
-            crate::commands::listing::thousands(partial as u64)
-        )
+        format!("more than {}", crate::term::thousands(partial as u64))
     } else {
-        crate::commands::listing::thousands(partial as u64)
+        crate::term::thousands(partial as u64)
     };
     Err(Failure::new(
         Exit::Failed,

@@ -224,7 +224,7 @@ fn free_text(field: Field) -> bool {
 mod tests {
     use super::*;
     use crate::call::{Direction, Status};
-    use crate::vendors::Vendor;
+    use crate::types::Vendor;
 
     fn call(n: usize) -> Call {
         Call {

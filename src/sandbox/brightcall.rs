@@ -18,7 +18,7 @@ use super::world::{Shape, TruthCall};
 use super::{param, Shared};
 use crate::call::{phone_digits, Call, Direction, Status};
 use crate::config::SecretKey;
-use crate::vendors::Vendor;
+use crate::types::Vendor;
 
 pub const KEY: &str = "brightcall-sandbox-key";
 pub const CREDENTIALS: &[(SecretKey, &str)] = &[(SecretKey::api_key, KEY)];

@@ -17,7 +17,7 @@ use super::world::{Shape, TruthCall};
 use super::{wants_json, Shared};
 use crate::call::{phone_digits, Call, Direction, Status};
 use crate::config::SecretKey;
-use crate::vendors::Vendor;
+use crate::types::Vendor;
 
 pub const TOKEN: &str = "famulor-sandbox-token";
 pub const CREDENTIALS: &[(SecretKey, &str)] = &[(SecretKey::token, TOKEN)];

@@ -26,7 +26,7 @@ use futures_util::StreamExt;
 
 use crate::call::Call;
 use crate::config::{Profile, Secret, SecretKey, SecretSource};
-use crate::vendors::Vendor;
+use crate::types::Vendor;
 pub use world::TruthCall;
 use world::{Rng, World};
 

@@ -20,7 +20,7 @@ use super::world::{Shape, TruthCall, World};
 use super::{param, Shared};
 use crate::call::{phone_digits, Call, Direction, Status};
 use crate::config::SecretKey;
-use crate::vendors::Vendor;
+use crate::types::Vendor;
 
 pub const CLIENT_ID: &str = "mycrm-sandbox-client";
 pub const CLIENT_SECRET: &str = "mycrm-sandbox-secret";

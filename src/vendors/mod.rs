@@ -10,25 +10,14 @@ pub mod mycrm;
 use std::fmt;
 
 use anyhow::Result;
-use serde::{Deserialize, Serialize};
 
 use crate::call::Call;
 use crate::config::{Profile, SecretKey};
 use crate::error::{Exit, Failure};
 use crate::http::{Http, Reply};
 use crate::query::{Plan, Query};
+pub use crate::types::Vendor;
 use reqwest::Method;
-
-/// The vendors calls knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Vendor {
-    Famulor,
-    Evolux,
-    Callcap,
-    Brightcall,
-    Mycrm,
-}
 
 /// An optional operation a vendor may support.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,7 +81,8 @@ pub struct Assignment {
     pub seen: bool,
 }
 
-/// What a vendor can do, and the facts the shared code needs about it.
+/// What a vendor can do, and the facts the shared code needs about it (inherent methods on the
+/// plain vendor id of `types.rs`, which knows nothing of the backends).
 #[derive(Debug, Clone, Copy)]
 pub struct Traits {
     pub product: &'static str,
@@ -113,27 +103,11 @@ pub struct Traits {
     pub numeric_ids: bool,
     /// A call id as the vendor writes it, for hints.
     pub id_example: &'static str,
+    /// The vendor's APIs in use, the default first (a profile's `api` picks another).
+    pub apis: &'static [&'static str],
 }
 
 impl Vendor {
-    pub const ALL: [Vendor; 5] = [
-        Vendor::Famulor,
-        Vendor::Evolux,
-        Vendor::Callcap,
-        Vendor::Brightcall,
-        Vendor::Mycrm,
-    ];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            Vendor::Famulor => "famulor",
-            Vendor::Evolux => "evolux",
-            Vendor::Callcap => "callcap",
-            Vendor::Brightcall => "brightcall",
-            Vendor::Mycrm => "mycrm",
-        }
-    }
-
     pub fn traits(self) -> Traits {
         match self {
             Vendor::Famulor => famulor::TRAITS,
@@ -205,12 +179,6 @@ impl Vendor {
     }
 }
 
-impl fmt::Display for Vendor {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
-    }
-}
-
 /// Where to continue a listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PageRef {
@@ -256,6 +224,25 @@ impl Conn {
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
             .ok_or_else(|| Failure::usage(format!("base URL '{base}' is not an http(s) URL")))?;
+        if let Some(api) = &profile.api {
+            let apis = vendor.traits().apis;
+            if !apis.contains(&api.as_str()) {
+                let which = profile
+                    .name
+                    .as_ref()
+                    .map(|n| format!("profile '{n}': "))
+                    .unwrap_or_default();
+                return Err(Failure::usage(if apis.len() > 1 {
+                    format!(
+                        "{which}{vendor} has no api '{api}'; it has {}",
+                        apis.join(", ")
+                    )
+                } else {
+                    format!("{which}{vendor} has one API: leave `api` out")
+                })
+                .into());
+            }
+        }
         Ok(Conn {
             vendor,
             http,
@@ -635,12 +622,7 @@ pub mod lenient {
         (r.is_finite() && r > -LIMIT && r < LIMIT).then_some(r as i64)
     }
 
-    /// The longest call calls believes: a year. A vendor's "duration" beyond it (or below 0) is
-    /// unreadable data, not a time to add to a date.
-    pub const MAX_CALL_SECONDS: i64 = 366 * 24 * 3600;
-
-    /// The most pages or calls a vendor can claim for one listing.
-    pub const MAX_COUNT: i64 = 1_000_000_000_000;
+    pub use crate::types::limits::{CALL_SECONDS as MAX_CALL_SECONDS, COUNT as MAX_COUNT};
 
     /// A number of seconds (duration, talk time): an integer in `0..=MAX_CALL_SECONDS`, else
     /// null (said at `-v`): `9223372036854775807` or `1e300` must never reach date arithmetic.

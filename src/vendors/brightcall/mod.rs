@@ -28,6 +28,7 @@ pub const TRAITS: Traits = Traits {
     recording_ext: "mp3",
     numeric_ids: false,
     id_example: "1795261527.499",
+    apis: &["v1", "v3"],
 };
 
 const LIST: &str = "api/v1/stat/calls";

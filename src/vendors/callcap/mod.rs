@@ -26,6 +26,7 @@ pub const TRAITS: Traits = Traits {
     recording_ext: "mp3",
     numeric_ids: false,
     id_example: "987654_499_11_20_2026_22:01:42_14",
+    apis: &["v2"],
 };
 
 const LIST: &str = "v2/get/calls/";

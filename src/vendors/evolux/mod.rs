@@ -25,6 +25,7 @@ pub const TRAITS: Traits = Traits {
     recording_ext: "wav",
     numeric_ids: false,
     id_example: "48000499",
+    apis: &["v1"],
 };
 
 const LIST: &str = "api/v1/dialer/calls_history";

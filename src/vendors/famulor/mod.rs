@@ -25,6 +25,7 @@ pub const TRAITS: Traits = Traits {
     recording_ext: "mp3",
     numeric_ids: true,
     id_example: "123456",
+    apis: &["classic", "v1"],
 };
 
 const LIST: &str = "api/user/calls";

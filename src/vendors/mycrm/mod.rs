@@ -37,6 +37,7 @@ pub const TRAITS: Traits = Traits {
     recording_ext: "mp3",
     numeric_ids: true,
     id_example: "2933498",
+    apis: &["v2"],
 };
 
 pub const DEFAULT_TOKEN_URL: &str = "https://auth.propertyfinder.com/auth/oauth/v1/token";
