@@ -349,6 +349,13 @@ pub struct SandboxArgs {
     /// Share of recording links that are broken (expired, or a 200 with an error page)
     #[arg(long, value_name = "F", default_value_t = 0.0, value_parser = ranged(limits::SHARE, "(a share)"))]
     pub recording_faults: f64,
+    /// Rate limit per credential, as Famulor documents its own: N requests per window (100/60s,
+    /// 30/3s), with X-RateLimit-* headers and a 429 whose JSON body says retry_after
+    #[arg(long, value_name = "N/DUR")]
+    pub rate_limit: Option<crate::sandbox::limit::RateLimit>,
+    /// With --rate-limit: send no X-RateLimit-* headers (only the 429's body says when)
+    #[arg(long, requires = "rate_limit")]
+    pub rate_limit_silent: bool,
 }
 
 /// A parser for a decimal flag within `range`, inclusive: the message says the range.

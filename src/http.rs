@@ -9,7 +9,6 @@ use anyhow::{Context, Result};
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
-use tokio::sync::Mutex;
 
 use crate::error::Failure;
 use crate::redact;
@@ -23,6 +22,9 @@ pub struct HttpOptions {
     pub verbose: u8,
     /// At most this many requests per second, shared by the whole run.
     pub rate: Option<f64>,
+    /// How many of them may go at once before the rate applies (1 for `--rate`; a vendor's
+    /// documented burst for its default).
+    pub burst: u32,
 }
 
 impl Default for HttpOptions {
@@ -32,6 +34,7 @@ impl Default for HttpOptions {
             retries: 5,
             verbose: 0,
             rate: None,
+            burst: 1,
         }
     }
 }
@@ -86,33 +89,6 @@ impl Reply {
     }
 }
 
-/// Spaces requests evenly to at most `rate` per second, across all concurrent tasks: each
-/// request takes the next free slot.
-#[derive(Debug)]
-struct Pacer {
-    interval: Duration,
-    next: Mutex<tokio::time::Instant>,
-}
-
-impl Pacer {
-    fn new(rate: f64) -> Pacer {
-        Pacer {
-            interval: Duration::from_secs_f64(1.0 / rate),
-            next: Mutex::new(tokio::time::Instant::now()),
-        }
-    }
-
-    async fn wait(&self) {
-        let slot = {
-            let mut next = self.next.lock().await;
-            let slot = (*next).max(tokio::time::Instant::now());
-            *next = slot + self.interval;
-            slot
-        };
-        tokio::time::sleep_until(slot).await;
-    }
-}
-
 /// A shared client; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Http {
@@ -120,13 +96,17 @@ pub struct Http {
     /// For recordings: follows no redirect by itself, so credentials can be dropped per hop.
     downloads: reqwest::Client,
     opts: HttpOptions,
-    pacer: Option<Arc<Pacer>>,
+    pacer: Option<Arc<crate::pace::Bucket>>,
+    /// The vendor's rate-limit signals, shared by every request of the run.
+    signals: Arc<crate::pace::Signals>,
 }
 
 /// Why one attempt did not produce a final answer: worth another try (with the vendor's
 /// `Retry-After`, if it sent one), or an answer no retry can mend.
 enum Attempt {
     Retry(String, Option<Duration>),
+    /// A 429, with when to come back if the vendor said (and its headers).
+    Limited(String, Option<Duration>, HeaderMap),
     Fatal(anyhow::Error),
 }
 
@@ -156,12 +136,15 @@ impl Http {
             .read_timeout(opts.timeout)
             .build()
             .context("cannot set up the HTTP client")?;
-        let pacer = opts.rate.map(|rate| Arc::new(Pacer::new(rate)));
+        let pacer = opts
+            .rate
+            .map(|rate| Arc::new(crate::pace::Bucket::new(rate, opts.burst)));
         Ok(Http {
             client,
             downloads,
             opts,
             pacer,
+            signals: Arc::default(),
         })
     }
 
@@ -180,12 +163,16 @@ impl Http {
         let request = builder.build().context("cannot build the request")?;
         let shown_url = redact::url(request.url());
         let method = request.method().clone();
+        let host = request.url().host_str().unwrap_or("the vendor").to_string();
         let attempts = self.opts.retries + 1;
-        let mut last = String::new();
-        for attempt in 1..=attempts {
+        // Attempts that failed (a 429 that says when to come back is not one of them).
+        let mut failed = 0;
+        let mut last;
+        loop {
             if let Some(pacer) = &self.pacer {
                 pacer.wait().await;
             }
+            let slot = self.signals.admit().await;
             let req = request
                 .try_clone()
                 .context("request body cannot be retried")?;
@@ -199,8 +186,11 @@ impl Http {
                 }
             }
             let started = Instant::now();
-            match self.attempt(req).await {
+            let outcome = self.attempt(req).await;
+            drop(slot);
+            let (why, retry_after) = match outcome {
                 Ok(reply) => {
+                    self.signals.observe(&reply.headers);
                     self.log_line(
                         &method,
                         &shown_url,
@@ -214,27 +204,45 @@ impl Http {
                     self.log_line(&method, &shown_url, "failed", started, None);
                     return Err(e);
                 }
-                Err(Attempt::Retry(why, retry_after)) => {
-                    last = why;
-                    if attempt == attempts {
-                        self.log_line(&method, &shown_url, &last, started, None);
-                        break;
-                    }
-                    let delay = retry_after.unwrap_or_else(|| backoff(attempt));
+                Err(Attempt::Limited(why, Some(wait), headers)) => {
+                    // NOTE: the vendor said when: every request of the run waits, and the
+                    // attempt does not count against --retries (SPEC "Rate limits").
+                    self.signals.observe(&headers);
+                    self.signals.pause(wait, &host)?;
                     self.log_line(
                         &method,
                         &shown_url,
                         &format!(
-                            "{last}; retry {attempt}/{} in {:.1} s",
-                            self.opts.retries,
-                            delay.as_secs_f64()
+                            "{why}; the vendor's rate limit: every request waits {:.1} s",
+                            wait.as_secs_f64()
                         ),
                         started,
                         None,
                     );
-                    tokio::time::sleep(delay).await;
+                    continue;
                 }
+                Err(Attempt::Limited(why, None, _)) => (why, None),
+                Err(Attempt::Retry(why, after)) => (why, after),
+            };
+            failed += 1;
+            last = why;
+            if failed == attempts {
+                self.log_line(&method, &shown_url, &last, started, None);
+                break;
             }
+            let delay = retry_after.unwrap_or_else(|| backoff(failed));
+            self.log_line(
+                &method,
+                &shown_url,
+                &format!(
+                    "{last}; retry {failed}/{} in {:.1} s",
+                    self.opts.retries,
+                    delay.as_secs_f64()
+                ),
+                started,
+                None,
+            );
+            tokio::time::sleep(delay).await;
         }
         Err(Failure::new(
             crate::error::Exit::Failed,
@@ -309,7 +317,16 @@ impl Http {
         };
         let status = resp.status();
         let headers = resp.headers().clone();
-        if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            // When to come back: Retry-After, else the window's reset, else the body's
+            // `retry_after` (Famulor's only one).
+            let body = read_capped(resp, 64 << 10).await.unwrap_or_default();
+            let wait = retry_after(&headers)
+                .or_else(|| crate::pace::reset_in(&headers))
+                .or_else(|| crate::pace::body_wait(&body));
+            return Err(Attempt::Limited(status.to_string(), wait, headers));
+        }
+        if status.is_server_error() {
             return Err(Attempt::Retry(status.to_string(), retry_after(&headers)));
         }
         match read_capped(resp, MAX_BODY).await {
@@ -873,7 +890,8 @@ fn jitter_fraction() -> f64 {
     (h.finish() % 10_000) as f64 / 10_000.0
 }
 
-/// `Retry-After` as seconds or an HTTP date; capped at five minutes.
+/// `Retry-After` as seconds or an HTTP date (a 429 that asks for more than five minutes fails
+/// the run: see `pace::Signals::pause`).
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers
         .get(reqwest::header::RETRY_AFTER)?
@@ -888,7 +906,7 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
             .to_std()
             .unwrap_or_default()
     };
-    Some(wait.min(Duration::from_secs(300)))
+    Some(wait)
 }
 
 pub fn human_bytes(n: u64) -> String {
@@ -919,7 +937,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn the_rate_is_shared_by_concurrent_requests() {
         // Virtual time: 3 tasks x 4 requests at 10/s take 1.1 s (12 slots, the first at once).
-        let pacer = Arc::new(Pacer::new(10.0));
+        let pacer = Arc::new(crate::pace::Bucket::new(10.0, 1));
         let start = tokio::time::Instant::now();
         let tasks: Vec<_> = (0..3)
             .map(|_| {
@@ -986,6 +1004,6 @@ mod tests {
         );
         assert_eq!(retry_after(&h), Some(Duration::ZERO));
         h.insert(reqwest::header::RETRY_AFTER, "99999".parse().unwrap());
-        assert_eq!(retry_after(&h), Some(Duration::from_secs(300)));
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(99999)));
     }
 }

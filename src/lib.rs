@@ -9,6 +9,7 @@ pub mod error;
 pub mod gate;
 pub mod http;
 pub mod output;
+pub mod pace;
 pub mod pager;
 pub mod query;
 pub mod recording;

@@ -128,7 +128,18 @@ pub fn settings(global: &Global, profile: Profile) -> Result<Settings> {
         (None, None) => None,
     };
     // The flags' ranges are checked by clap, the profile's by config.rs.
-    let rate = global.rate.or(profile.rate);
+    // A rate given wins; else the vendor's documented limit, when talking to its own host (a
+    // sandbox or a proxy has its own limits, which its headers tell).
+    let traits = profile.vendor.traits();
+    let own_host = profile
+        .base_url
+        .as_deref()
+        .is_none_or(|b| Some(b.trim_end_matches('/')) == traits.default_base_url);
+    let (rate, burst) = match (global.rate.or(profile.rate), traits.documented_rate) {
+        (Some(rate), _) => (Some(rate), 1),
+        (None, Some((rate, burst))) if own_host && !profile.sandbox => (Some(rate), burst),
+        (None, _) => (None, 1),
+    };
     let concurrency = global.concurrency.or(profile.concurrency).unwrap_or(4);
     // Notes printed deep down (a table leaving out columns) follow -q too.
     term::set_quiet(global.quiet);
@@ -139,6 +150,7 @@ pub fn settings(global: &Global, profile: Profile) -> Result<Settings> {
             retries: global.retries,
             verbose: global.verbose,
             rate,
+            burst,
         },
         concurrency: concurrency as usize,
         tz,
@@ -406,6 +418,30 @@ mod tests {
                 "{args:?}: {err:#}"
             );
         }
+    }
+
+    #[test]
+    fn the_documented_limit_is_the_default_rate_on_the_vendors_own_host() {
+        let (_, s) = parse(&["list"]);
+        assert_eq!((s.http.rate, s.http.burst), (Some(1.5), 5));
+        let (_, s) = parse(&["--rate", "7", "list"]);
+        assert_eq!((s.http.rate, s.http.burst), (Some(7.0), 1));
+        let cli = Cli::try_parse_from(["calls", "list"]).unwrap();
+        for base in ["http://127.0.0.1:8787/famulor", "https://proxy.example"] {
+            let mut p = Profile::from_env(crate::types::Vendor::Famulor);
+            p.base_url = Some(base.into());
+            let s = settings(&cli.global, p).unwrap();
+            assert_eq!(s.http.rate, None, "{base}: its headers tell");
+        }
+        let mut p = Profile::from_env(crate::types::Vendor::Famulor);
+        p.base_url = Some("https://app.famulor.de/".into());
+        assert_eq!(settings(&cli.global, p).unwrap().http.rate, Some(1.5));
+        let p = Profile::from_env(crate::types::Vendor::Callcap);
+        assert_eq!(
+            settings(&cli.global, p).unwrap().http.rate,
+            None,
+            "no documented limit"
+        );
     }
 
     #[test]

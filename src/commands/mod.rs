@@ -97,6 +97,10 @@ async fn serve(args: &crate::cli::SandboxArgs) -> Result<()> {
         fail_rate: args.fail_rate,
         token_ttl: std::time::Duration::from_secs(args.token_ttl),
         recording_faults: args.recording_faults,
+        rate_limit: args.rate_limit.map(|l| crate::sandbox::limit::RateLimit {
+            headers: !args.rate_limit_silent,
+            ..l
+        }),
     })
     .await?;
     crate::term::out_line(&format!(

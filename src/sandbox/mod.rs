@@ -6,6 +6,7 @@ mod brightcall;
 mod callcap;
 mod evolux;
 mod famulor;
+pub mod limit;
 mod mycrm;
 pub mod world;
 
@@ -47,6 +48,8 @@ pub struct Options {
     pub token_ttl: Duration,
     /// Share of recording links that are broken: expired (403) or a 200 with an error page.
     pub recording_faults: f64,
+    /// The vendors' rate limit, per credential (`--rate-limit 100/60s`).
+    pub rate_limit: Option<limit::RateLimit>,
 }
 
 impl Default for Options {
@@ -60,6 +63,7 @@ impl Default for Options {
             fail_rate: 0.0,
             token_ttl: Duration::from_secs(1800),
             recording_faults: 0.0,
+            rate_limit: None,
         }
     }
 }
@@ -101,6 +105,8 @@ pub struct Shared {
     /// Requests that reached the recordings host (the "other host").
     recording_requests: Mutex<Vec<Recorded>>,
     counter: AtomicU64,
+    /// Rate-limit windows per credential, and how many requests were refused.
+    pub rate_windows: limit::Windows,
     /// myCRM access tokens handed out, with their expiry.
     pub tokens: Mutex<Vec<(String, std::time::Instant)>>,
 }
@@ -208,6 +214,7 @@ impl Sandbox {
             requests: Mutex::new(Vec::new()),
             recording_requests: Mutex::new(Vec::new()),
             counter: AtomicU64::new(0),
+            rate_windows: limit::Windows::default(),
         });
         let api_routes = Vendor::ALL
             .iter()
@@ -215,6 +222,11 @@ impl Sandbox {
                 r.nest(&format!("/{v}"), (emulation(*v).routes)())
             })
             .layer(axum::middleware::from_fn_with_state(shared.clone(), faults))
+            // Outside the faults: a refused request is answered at once, without latency.
+            .layer(axum::middleware::from_fn_with_state(
+                shared.clone(),
+                limit::layer,
+            ))
             .fallback(website)
             .with_state(shared.clone());
         let rec_routes = Router::new()
@@ -239,6 +251,11 @@ impl Sandbox {
             shared,
             _stop: stop,
         })
+    }
+
+    /// How many requests the rate limit refused (429) so far.
+    pub fn rate_limited(&self) -> u64 {
+        self.shared.rate_windows.refused()
     }
 
     pub fn base_url(&self, vendor: Vendor) -> String {

@@ -105,6 +105,9 @@ pub struct Traits {
     pub id_example: &'static str,
     /// The vendor's APIs in use, the default first (a profile's `api` picks another).
     pub apis: &'static [&'static str],
+    /// The documented rate limit as (requests a second, burst): the default `rate` against
+    /// the vendor's own host.
+    pub documented_rate: Option<(f64, u32)>,
 }
 
 impl Vendor {

@@ -29,6 +29,7 @@ pub const TRAITS: Traits = Traits {
     numeric_ids: false,
     id_example: "1795261527.499",
     apis: &["v1", "v3"],
+    documented_rate: None,
 };
 
 const LIST: &str = "api/v1/stat/calls";

@@ -27,6 +27,7 @@ pub const TRAITS: Traits = Traits {
     numeric_ids: false,
     id_example: "987654_499_11_20_2026_22:01:42_14",
     apis: &["v2"],
+    documented_rate: None,
 };
 
 const LIST: &str = "v2/get/calls/";

@@ -26,6 +26,7 @@ pub const TRAITS: Traits = Traits {
     numeric_ids: false,
     id_example: "48000499",
     apis: &["v1"],
+    documented_rate: None,
 };
 
 const LIST: &str = "api/v1/dialer/calls_history";

@@ -26,6 +26,10 @@ pub const TRAITS: Traits = Traits {
     numeric_ids: true,
     id_example: "123456",
     apis: &["classic", "v1"],
+    // NOTE: 100 requests a minute and bursts of 20 per 10 s (vendor-docs README, from the
+    // vendor's docs repository): a bucket of 5 refilled at 1.5 a second keeps both, for any
+    // 10 s (5 + 15 = 20) and any minute (5 + 90 = 95).
+    documented_rate: Some((1.5, 5)),
 };
 
 const LIST: &str = "api/user/calls";

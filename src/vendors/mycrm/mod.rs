@@ -38,6 +38,7 @@ pub const TRAITS: Traits = Traits {
     numeric_ids: true,
     id_example: "2933498",
     apis: &["v2"],
+    documented_rate: None,
 };
 
 pub const DEFAULT_TOKEN_URL: &str = "https://auth.propertyfinder.com/auth/oauth/v1/token";
