@@ -397,6 +397,7 @@ complete -c calls -n "__fish_calls_using_subcommand sandbox" -l latency -d 'Mill
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l fail-rate -d 'Share of API requests that fail (500/503, 429 with Retry-After, cut bodies)' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l token-ttl -d 'Seconds after which the myCRM API refuses an access token (its answer still says 1800)' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l recording-faults -d 'Share of recording links that are broken (expired, or a 200 with an error page)' -r
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l rate-limit -d 'Rate limit per credential, as Famulor documents its own: N requests per window (100/60s, 30/3s), with X-RateLimit-* headers and a 429 whose JSON body says retry_after' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
 evolux\t''
@@ -410,6 +411,7 @@ complete -c calls -n "__fish_calls_using_subcommand sandbox" -l timeout -d 'Seco
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l rate-limit-silent -d 'With --rate-limit: send no X-RateLimit-* headers (only the 429\'s body says when)'
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l sandbox -d 'Run against an embedded sandbox started in-process (no config or secrets needed)'
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -s v -l verbose -d 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -s q -l quiet -d 'No progress, no summary; errors only'
