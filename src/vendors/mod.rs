@@ -647,14 +647,32 @@ pub mod lenient {
         }
     }
 
-    /// An optional id that may come as a number or a string.
+    /// A scalar exactly as the vendor wrote it: a string's value, a number's or a boolean's own
+    /// JSON text, `None` for null. NOTE: a number is never read through a double, which would
+    /// turn the id `1740690774.23600` into `1740690774.236` and a 30-digit id into `1.2e29`:
+    /// the token itself is kept (`RawValue`; behind a `serde_json::Value` the digits are lost
+    /// already, so wire types are parsed from the body's text).
+    fn as_written<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        use serde::Deserialize;
+        let Some(raw) = Option::<Box<serde_json::value::RawValue>>::deserialize(d)? else {
+            return Ok(None);
+        };
+        let text = raw.get().trim();
+        match text.as_bytes().first() {
+            Some(b'"') => serde_json::from_str::<String>(text)
+                .map(Some)
+                .map_err(de::Error::custom),
+            Some(b'-' | b'0'..=b'9' | b't' | b'f') => Ok(Some(text.to_string())),
+            Some(b'n') | None => Ok(None),
+            Some(_) => Err(de::Error::custom(
+                "expected a number, a string or null, found an object or a list",
+            )),
+        }
+    }
+
+    /// An optional id that may come as a number or a string, kept as written.
     pub fn opt_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        Ok(match scalar(d)? {
-            Scalar::Int(i) => Some(i.to_string()),
-            Scalar::Float(f) => Some(f.to_string()),
-            Scalar::Text(s) if !s.is_empty() => Some(s),
-            _ => None,
-        })
+        Ok(as_written(d)?.filter(|s| !s.is_empty()))
     }
 
     /// An id that may come as a number or a string.
@@ -662,14 +680,9 @@ pub mod lenient {
         opt_id(d)?.ok_or_else(|| de::Error::custom("an id is missing"))
     }
 
-    /// A decimal that may come as a number or a string, kept as written.
+    /// A decimal that may come as a number or a string, kept as written (`0.10` stays `0.10`).
     pub fn opt_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        Ok(match scalar(d)? {
-            Scalar::Int(i) => Some(i.to_string()),
-            Scalar::Float(f) => Some(f.to_string()),
-            Scalar::Text(s) if !s.trim().is_empty() => Some(s),
-            _ => None,
-        })
+        Ok(as_written(d)?.filter(|s| !s.trim().is_empty()))
     }
 
     #[cfg(test)]
@@ -696,6 +709,41 @@ pub mod lenient {
             let t: T = serde_json::from_str(r#"{"n": 41.6, "id": "x"}"#).unwrap();
             assert_eq!(t.n, Some(42));
             assert!(serde_json::from_str::<T>(r#"{"id": null}"#).is_err());
+            assert!(serde_json::from_str::<T>(r#"{"id": {"a": 1}}"#).is_err());
+        }
+
+        /// Ids and decimals keep their JSON text: a double would drop trailing zeros, round
+        /// beyond 2^53 and write big integers as `1.2345678901234568e29`.
+        #[test]
+        fn numbers_keep_their_exact_text() {
+            for (json, id, cost) in [
+                (
+                    r#"{"id": 1740690774.23600, "cost": 0.10}"#,
+                    "1740690774.23600",
+                    "0.10",
+                ),
+                (
+                    r#"{"id": 123456789012345678901234567890, "cost": 12345678901234567.891}"#,
+                    "123456789012345678901234567890",
+                    "12345678901234567.891",
+                ),
+                (
+                    r#"{"id": 18446744073709551616, "cost": -0.0}"#,
+                    "18446744073709551616",
+                    "-0.0",
+                ),
+                (
+                    r#"{"id": "1740690774.23600", "cost": "1e2"}"#,
+                    "1740690774.23600",
+                    "1e2",
+                ),
+            ] {
+                let t: T = serde_json::from_str(json).unwrap();
+                assert_eq!((t.id.as_str(), t.cost.as_deref()), (id, Some(cost)), "{json}");
+            }
+            // From bytes too, as `Reply::json` reads them, with escapes in strings.
+            let t: T = serde_json::from_slice(br#"{ "id" :  "a\u00e9b" , "cost" : 7 }"#).unwrap();
+            assert_eq!((t.id.as_str(), t.cost.as_deref()), ("a\u{e9}b", Some("7")));
         }
     }
 }

@@ -385,11 +385,12 @@ impl Mycrm {
             return Err(not_found(Vendor::Mycrm, id));
         }
         self.conn.check(&reply, error_message)?;
-        // The record itself, or wrapped as {"call_tracking": {...}}.
-        let value: serde_json::Value = reply.json("mycrm")?;
-        let record = value.get("call_tracking").cloned().unwrap_or(value);
-        let raw = RawValue::from_string(record.to_string())?;
-        with_raw(&raw, true, &reply)
+        // The record itself, or wrapped as {"call_tracking": {...}}; read from the body's text,
+        // where numbers are exact.
+        let whole: Box<RawValue> = reply.json("mycrm")?;
+        let wrapped: wire::Wrapped = serde_json::from_str(whole.get())
+            .map_err(|e| reply.not_json("mycrm", e))?;
+        with_raw(wrapped.call_tracking.as_ref().unwrap_or(&whole), true, &reply)
     }
 }
 

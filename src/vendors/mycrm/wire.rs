@@ -26,6 +26,13 @@ pub struct ListResponse<T> {
     pub call_trackings: Vec<T>,
 }
 
+/// `GET /calltrackings/{id}`: the record, or the record wrapped in `call_tracking`.
+#[derive(Debug, Deserialize)]
+pub struct Wrapped {
+    #[serde(default)]
+    pub call_tracking: Option<Box<serde_json::value::RawValue>>,
+}
+
 #[derive(Debug, Deserialize)]
 pub struct WireCall {
     #[serde(deserialize_with = "lenient::id")]
