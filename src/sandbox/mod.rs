@@ -214,6 +214,7 @@ impl Sandbox {
             .fold(Router::new(), |r, v| {
                 r.nest(&format!("/{v}"), (emulation(*v).routes)())
             })
+            .nest("/brightcall-v3", brightcall::v3_routes())
             .layer(axum::middleware::from_fn_with_state(shared.clone(), faults))
             .fallback(website)
             .with_state(shared.clone());
@@ -271,14 +272,44 @@ impl Sandbox {
         p
     }
 
-    /// A config file with one profile per vendor, printed on start.
+    /// The second APIs the sandbox serves beside each vendor's first, as (vendor, `api`).
+    pub const SECOND_APIS: &'static [(Vendor, &'static str)] = &[(Vendor::Brightcall, "v3")];
+
+    /// The base URL of a vendor's second API: `http://127.0.0.1:P/brightcall-v3`.
+    pub fn api_base_url(&self, vendor: Vendor, api: &str) -> String {
+        format!("http://{}/{}-{api}", self.addr, vendor.id())
+    }
+
+    /// A ready profile for a vendor's second API (`api` set, its own base URL).
+    pub fn api_profile(&self, vendor: Vendor, api: &str) -> Profile {
+        let mut p = self.profile(vendor);
+        p.name = Some(format!("sandbox-{vendor}-{api}"));
+        p.base_url = Some(self.api_base_url(vendor, api));
+        p.api = Some(api.to_string());
+        p
+    }
+
+    /// A config file with one profile per vendor (named after it) and one per second API
+    /// (`brightcall-v3`), printed on start.
     pub fn config_toml(&self) -> String {
         let mut out = String::from("default_profile = \"famulor\"\n");
-        for vendor in Vendor::ALL {
-            // Written from the same profile `--sandbox` uses, so the two cannot drift apart.
-            let p = self.profile(vendor);
-            out.push_str(&format!("\n[profiles.{vendor}]\nvendor = \"{vendor}\"\n"));
-            for (key, value) in [("base_url", &p.base_url), ("token_url", &p.token_url)] {
+        // Written from the same profiles `--sandbox` uses, so the two cannot drift apart.
+        let profiles = Vendor::ALL
+            .iter()
+            .map(|v| (v.id().to_string(), self.profile(*v)))
+            .chain(
+                Self::SECOND_APIS
+                    .iter()
+                    .map(|(v, api)| (format!("{v}-{api}"), self.api_profile(*v, api))),
+            );
+        for (name, p) in profiles {
+            let vendor = p.vendor;
+            out.push_str(&format!("\n[profiles.{name}]\nvendor = \"{vendor}\"\n"));
+            for (key, value) in [
+                ("api", &p.api),
+                ("base_url", &p.base_url),
+                ("token_url", &p.token_url),
+            ] {
                 if let Some(v) = value {
                     out.push_str(&format!("{key} = \"{v}\"\n"));
                 }

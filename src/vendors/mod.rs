@@ -108,6 +108,15 @@ pub struct Traits {
 }
 
 impl Vendor {
+    /// The largest (and default) page size of a profile's API (its `api` and `base_url`):
+    /// Brightcall's v3 serves 500 where v1 serves 100; other vendors have one size.
+    pub fn max_page_size(self, api: Option<&str>, base_url: Option<&str>) -> u32 {
+        match self {
+            Vendor::Brightcall => brightcall::Api::of(api, base_url).max_page_size(),
+            _ => self.traits().max_page_size,
+        }
+    }
+
     pub fn traits(self) -> Traits {
         match self {
             Vendor::Famulor => famulor::TRAITS,
@@ -165,9 +174,6 @@ impl Vendor {
             format!("vendors that can: {}", able.join(", "))
         };
         let why = match (self, op) {
-            (Vendor::Brightcall, Operation::Recording) => {
-                ": its API documents no recording download (only recordName and isRecordReady)"
-            }
             (Vendor::Evolux, Operation::Show) => ": its API has no single-call endpoint",
             _ => "",
         };
@@ -418,9 +424,7 @@ impl Backend {
             Backend::Evolux(b) => b.auth_headers(),
             Backend::Callcap(b) => b.auth_headers(),
             Backend::Mycrm(b) => b.auth_headers().await?,
-            Backend::Brightcall(_) => {
-                return Err(self.vendor().unsupported(Operation::Recording).into())
-            }
+            Backend::Brightcall(b) => b.auth_headers(),
         })
     }
 
