@@ -572,7 +572,7 @@ impl Http {
                     wrote: false,
                 })?;
             if self.opts.verbose > 0 {
-                let creds = if with_auth {
+                let creds = if with_auth && !auth.is_empty() {
                     "credentials sent: the API's own host"
                 } else {
                     "no credentials"

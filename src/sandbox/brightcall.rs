@@ -60,8 +60,8 @@ const KEY_OWNER: u32 = 11;
 /// Which recordings are named by a URL (about half, chosen by the seed) and which by a file
 /// name only (those count as without recording).
 fn recording_link(t: &TruthCall, s: &Shared) -> Option<String> {
-    let by_url = super::world::Rng::new(s.opts.seed ^ u64::from(t.seq).wrapping_mul(0x5851))
-        .chance(0.5);
+    let by_url =
+        super::world::Rng::new(s.opts.seed ^ u64::from(t.seq).wrapping_mul(0x5851)).chance(0.5);
     (t.recording && by_url).then(|| format!("{}/brightcall/rec-{}.wav", s.recordings_base, t.seq))
 }
 
@@ -264,11 +264,17 @@ fn select(s: &Shared, q: &[(String, String)], body: &str, api: Api) -> Result<Se
         return Err(fail(StatusCode::UNAUTHORIZED, "Invalid API key"));
     }
     let Ok(body) = serde_json::from_str::<Value>(body) else {
-        return Err(fail(StatusCode::BAD_REQUEST, "The request body must be JSON"));
+        return Err(fail(
+            StatusCode::BAD_REQUEST,
+            "The request body must be JSON",
+        ));
     };
     for required in ["dayFrom", "dayTo", "dateInterval"] {
         if body.get(required).is_none_or(Value::is_null) {
-            return Err(fail(StatusCode::BAD_REQUEST, &format!("{required} is required")));
+            return Err(fail(
+                StatusCode::BAD_REQUEST,
+                &format!("{required} is required"),
+            ));
         }
     }
     let day = |k: &str| {

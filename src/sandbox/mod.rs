@@ -71,6 +71,8 @@ pub struct Recorded {
     pub path: String,
     pub query: Vec<(String, String)>,
     pub headers: Vec<(String, String)>,
+    /// The request body as text (API requests; empty for recordings).
+    pub body: String,
 }
 
 impl Recorded {
@@ -385,7 +387,14 @@ impl Sandbox {
 /// Records each request, adds latency and, at `fail_rate`, answers with a fault instead:
 /// 500, 503, 429 with `Retry-After`, or a body cut off before its Content-Length.
 async fn faults(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Response {
-    let recorded = record(&req);
+    let mut recorded = record(&req);
+    // The body is read once here and handed on: tests assert POST bodies (Brightcall's).
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, 1 << 20)
+        .await
+        .unwrap_or_default();
+    recorded.body = String::from_utf8_lossy(&bytes).into_owned();
+    let req = Request::from_parts(parts, Body::from(bytes));
     s.requests
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -451,6 +460,7 @@ fn record(req: &Request) -> Recorded {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
             .collect(),
+        body: String::new(),
     }
 }
 

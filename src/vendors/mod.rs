@@ -743,7 +743,11 @@ pub mod lenient {
                 ),
             ] {
                 let t: T = serde_json::from_str(json).unwrap();
-                assert_eq!((t.id.as_str(), t.cost.as_deref()), (id, Some(cost)), "{json}");
+                assert_eq!(
+                    (t.id.as_str(), t.cost.as_deref()),
+                    (id, Some(cost)),
+                    "{json}"
+                );
             }
             // From bytes too, as `Reply::json` reads them, with escapes in strings.
             let t: T = serde_json::from_slice(br#"{ "id" :  "a\u00e9b" , "cost" : 7 }"#).unwrap();

@@ -455,9 +455,10 @@ mod tests {
 
     #[test]
     fn v3_answers_keep_ids_exact_and_recording_links() {
-        let count: wire::CountResponse = crate::vendors::fixtures::reply("brightcall-v3", "count.json")
-            .json("brightcall")
-            .unwrap();
+        let count: wire::CountResponse =
+            crate::vendors::fixtures::reply("brightcall-v3", "count.json")
+                .json("brightcall")
+                .unwrap();
         assert_eq!(count.pages_count, Some(3));
         let reply = crate::vendors::fixtures::reply("brightcall-v3", "list.json");
         let (calls, pages, total) = parse(&reply, Tz::UTC, false).unwrap();
@@ -498,7 +499,10 @@ mod tests {
     fn only_http_urls_are_recording_links() {
         for (name, link) in [
             ("https://r.example/a.mp3", Some("https://r.example/a.mp3")),
-            (" http://10.0.0.1:8080/x?sig=1 ", Some("http://10.0.0.1:8080/x?sig=1")),
+            (
+                " http://10.0.0.1:8080/x?sig=1 ",
+                Some("http://10.0.0.1:8080/x?sig=1"),
+            ),
             ("rec-901234.mp3", None),
             ("ftp://r.example/a.mp3", None),
             ("file:///etc/passwd", None),
@@ -514,10 +518,22 @@ mod tests {
     fn the_api_is_the_profiles_else_the_hosts() {
         assert_eq!(Api::of(None, None), Api::V1);
         assert_eq!(Api::of(Some("v3"), None), Api::V3);
-        assert_eq!(Api::of(None, Some("https://API.dialer.brightcall.ai/")), Api::V3);
-        assert_eq!(Api::of(Some("v1"), Some("https://api.dialer.brightcall.ai")), Api::V1);
-        assert_eq!(Api::of(None, Some("https://api.ipmaxi.convolo.ai")), Api::V1);
-        assert_eq!((Api::V1.max_page_size(), Api::V3.max_page_size()), (100, 500));
+        assert_eq!(
+            Api::of(None, Some("https://API.dialer.brightcall.ai/")),
+            Api::V3
+        );
+        assert_eq!(
+            Api::of(Some("v1"), Some("https://api.dialer.brightcall.ai")),
+            Api::V1
+        );
+        assert_eq!(
+            Api::of(None, Some("https://api.ipmaxi.convolo.ai")),
+            Api::V1
+        );
+        assert_eq!(
+            (Api::V1.max_page_size(), Api::V3.max_page_size()),
+            (100, 500)
+        );
     }
 
     #[test]

@@ -388,9 +388,13 @@ impl Mycrm {
         // The record itself, or wrapped as {"call_tracking": {...}}; read from the body's text,
         // where numbers are exact.
         let whole: Box<RawValue> = reply.json("mycrm")?;
-        let wrapped: wire::Wrapped = serde_json::from_str(whole.get())
-            .map_err(|e| reply.not_json("mycrm", e))?;
-        with_raw(wrapped.call_tracking.as_ref().unwrap_or(&whole), true, &reply)
+        let wrapped: wire::Wrapped =
+            serde_json::from_str(whole.get()).map_err(|e| reply.not_json("mycrm", e))?;
+        with_raw(
+            wrapped.call_tracking.as_ref().unwrap_or(&whole),
+            true,
+            &reply,
+        )
     }
 }
 
