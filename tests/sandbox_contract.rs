@@ -570,6 +570,35 @@ fn mycrm_answers_as_its_docs_show() {
         }
     }
     assert!(records.len() > 300, "{}", records.len());
+    assert!(records
+        .iter()
+        .all(|r| r["user"].as_object().is_some_and(|u| u.keys().eq(["id"]))));
+    // With `X-MyCRM-Expand-Data: true` (public client code) a user has `public` with names.
+    let (status, body) = send(
+        http.get(format!("{base}/calltrackings?per_page=20"))
+            .header("authorization", &bearer)
+            .header("X-MyCRM-Expand-Data", "true"),
+    );
+    assert_eq!(status, 200, "{body}");
+    let expanded = Leeway {
+        extra: &[
+            (".count", "integer"),
+            (".call_trackings[].user.public", "object"),
+        ],
+        ..Leeway::default()
+    };
+    shape("", &body, &[&doc], &expanded, &mut errors);
+    let items = body["call_trackings"].as_array().unwrap();
+    assert_eq!(items.len(), 20);
+    for r in items {
+        let public = &r["user"]["public"];
+        assert!(
+            public["first_name"].is_string()
+                && public["last_name"].is_string()
+                && public["email"].is_string(),
+            "{r}"
+        );
+    }
     if counts.iter().any(|c| *c != records.len() as u64) {
         errors.push(format!(
             ".count: {counts:?} on the pages of {} records; the docs: the total",

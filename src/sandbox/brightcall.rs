@@ -215,7 +215,7 @@ async fn list(
 ) -> Response {
     let sel = match select(&s, &q, &body, Api::V1) {
         Ok(sel) => sel,
-        Err(r) => return r,
+        Err((status, why)) => return fail(status, &why),
     };
     super::json(
         StatusCode::OK,
@@ -240,7 +240,7 @@ async fn v3_count(
 ) -> Response {
     match select(&s, &q, &body, Api::V3) {
         Ok(sel) => super::json(StatusCode::OK, json!({"pagesCount": sel.pages})),
-        Err(r) => r,
+        Err((status, why)) => fail(status, &why),
     }
 }
 
@@ -255,26 +255,28 @@ async fn v3_list(
             StatusCode::OK,
             json!({"calls": sel.calls, "page": sel.page, "pagesCount": sel.pages, "totalItems": sel.total}),
         ),
-        Err(r) => r,
+        Err((status, why)) => fail(status, &why),
     }
 }
 
-fn select(s: &Shared, q: &[(String, String)], body: &str, api: Api) -> Result<Selection, Response> {
+fn select(
+    s: &Shared,
+    q: &[(String, String)],
+    body: &str,
+    api: Api,
+) -> Result<Selection, (StatusCode, String)> {
     if param(q, "api-key") != Some(KEY) {
-        return Err(fail(StatusCode::UNAUTHORIZED, "Invalid API key"));
+        return Err((StatusCode::UNAUTHORIZED, "Invalid API key".into()));
     }
     let Ok(body) = serde_json::from_str::<Value>(body) else {
-        return Err(fail(
+        return Err((
             StatusCode::BAD_REQUEST,
-            "The request body must be JSON",
+            "The request body must be JSON".into(),
         ));
     };
     for required in ["dayFrom", "dayTo", "dateInterval"] {
         if body.get(required).is_none_or(Value::is_null) {
-            return Err(fail(
-                StatusCode::BAD_REQUEST,
-                &format!("{required} is required"),
-            ));
+            return Err((StatusCode::BAD_REQUEST, format!("{required} is required")));
         }
     }
     let day = |k: &str| {
@@ -283,9 +285,9 @@ fn select(s: &Shared, q: &[(String, String)], body: &str, api: Api) -> Result<Se
             .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
     };
     let (Some(first), Some(last)) = (day("dayFrom"), day("dayTo")) else {
-        return Err(fail(
+        return Err((
             StatusCode::BAD_REQUEST,
-            "dayFrom and dayTo must be YYYY-MM-DD",
+            "dayFrom and dayTo must be YYYY-MM-DD".into(),
         ));
     };
     let Ok(tz) = body
@@ -294,7 +296,7 @@ fn select(s: &Shared, q: &[(String, String)], body: &str, api: Api) -> Result<Se
         .unwrap_or("UTC")
         .parse::<Tz>()
     else {
-        return Err(fail(StatusCode::BAD_REQUEST, "Unknown timezone"));
+        return Err((StatusCode::BAD_REQUEST, "Unknown timezone".into()));
     };
     let per_page = body
         .get("itemsPerPage")
@@ -302,9 +304,9 @@ fn select(s: &Shared, q: &[(String, String)], body: &str, api: Api) -> Result<Se
         .unwrap_or(100);
     let max = if api == Api::V3 { 500 } else { 1000 };
     if !(1..=max).contains(&per_page) {
-        return Err(fail(
+        return Err((
             StatusCode::BAD_REQUEST,
-            &format!("itemsPerPage must be between 1 and {max}"),
+            format!("itemsPerPage must be between 1 and {max}"),
         ));
     }
     let page = body.get("page").and_then(Value::as_u64).unwrap_or(1).max(1);

@@ -286,12 +286,35 @@ impl Conn {
         Ok(url)
     }
 
+    /// A 403 that is a web page, not the API's answer: the firewall in front of the API
+    /// refused the request (vendor-docs/README.md, mycrm: even under `application/json`). Not a
+    /// credentials problem, so exit 1, with the status and what the page says.
+    pub fn firewall(&self, reply: &Reply) -> Result<()> {
+        if reply.status != reqwest::StatusCode::FORBIDDEN || !reply.is_html() {
+            return Ok(());
+        }
+        Err(Failure::new(
+            Exit::Failed,
+            format!(
+                "{} refused the request ({} from {}); its page says: \"{}\"",
+                self.vendor,
+                reply.status,
+                reply.shown_url,
+                reply.html_excerpt(120)
+            ),
+        )
+        .hint("a firewall in front of the API refused it, not the API itself (the credentials were not judged): try again later or more slowly (--rate), from another network, or ask the vendor quoting the page")
+        .into())
+    }
+
     /// Turns a non-success reply into the right error: 401/403 is exit 3 with a hint naming
-    /// the secret's source; other statuses carry the vendor's own message.
+    /// the secret's source (unless a firewall's page answered); other statuses carry the
+    /// vendor's own message.
     pub fn check(&self, reply: &Reply, message: impl Fn(&Reply) -> Option<String>) -> Result<()> {
         if reply.status.is_success() {
             return Ok(());
         }
+        self.firewall(reply)?;
         let said = message(reply)
             .map(|m| format!(": {}", crate::redact::scrub(&m)))
             .unwrap_or_default();

@@ -149,7 +149,8 @@ fn time(s: &str) -> Result<DateTime<Utc>> {
         .with_context(|| format!("evolux sent an unreadable time '{s}'"))
 }
 
-fn normalize(raw: Box<RawValue>, keep_raw: bool, reply: &Reply) -> Result<Call> {
+fn normalize(raw: impl AsRef<RawValue>, keep_raw: bool, reply: &Reply) -> Result<Call> {
+    let raw = raw.as_ref();
     let not_json = |e| reply.not_json("evolux", e);
     let value: serde_json::Value = serde_json::from_str(raw.get()).map_err(not_json)?;
     let w = wire::WireCall::deserialize(&value).map_err(not_json)?;
