@@ -114,6 +114,26 @@ fn v3_counts_first_then_reads_every_page_once_and_exports_exactly() {
     assert_eq!(body(&reqs[0]), body(lists[0]));
     key_in_query_only(&reqs);
     assert!(!r.stderr.contains(KEY));
+
+    // `show` asks v3's list for the one uniqueId, of every user.
+    sb.clear_requests();
+    let want = &truth(&sb, Vendor::Brightcall)[7];
+    let r = run(home
+        .cmd()
+        .args(["-p", "brightcall-v3", "show", &want.id, "-o", "json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut got: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(got["raw"].is_object());
+    got.as_object_mut().unwrap().remove("raw");
+    assert_eq!(got, call_json(want));
+    let reqs = v3_requests(&sb);
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(reqs[0].path, "/brightcall-v3/api/v3/stat/calls/list");
+    let b = body(&reqs[0]);
+    assert_eq!(
+        (&b["uniqueIds"], &b["allUsers"]),
+        (&json!([want.id]), &json!(true))
+    );
 }
 
 #[test]
