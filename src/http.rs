@@ -57,15 +57,7 @@ impl Reply {
 
     /// The error for a body that does not parse, naming HTML pages for what they are.
     pub fn not_json(&self, vendor: &str, err: serde_json::Error) -> anyhow::Error {
-        let ctype = self
-            .headers
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        let head = String::from_utf8_lossy(&self.body[..self.body.len().min(512)])
-            .trim_start()
-            .to_lowercase();
-        if ctype.contains("html") || head.starts_with("<!doctype") || head.starts_with("<html") {
+        if self.is_html() {
             Failure::new(
                 crate::error::Exit::Failed,
                 format!(
@@ -87,6 +79,79 @@ impl Reply {
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
+
+    /// True when the body is an HTML page, whatever the Content-Type says: a firewall in front
+    /// of an API answers so even under `application/json`.
+    pub fn is_html(&self) -> bool {
+        let ctype = self
+            .headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let head = String::from_utf8_lossy(&self.body[..self.body.len().min(512)]).to_lowercase();
+        let head = head.trim_start_matches('\u{feff}').trim_start();
+        ctype.contains("html")
+            || ["<!doctype html", "<html", "<head", "<body", "<title"]
+                .iter()
+                .any(|t| head.starts_with(t))
+    }
+
+    /// What an HTML body says, for a message: its text without tags, scripts and styles, a few
+    /// entities decoded, control characters and runs of blanks as one space, secrets scrubbed,
+    /// at most `max` characters (from the first 64 KiB).
+    pub fn html_excerpt(&self, max: usize) -> String {
+        let page = String::from_utf8_lossy(&self.body[..self.body.len().min(64 * 1024)]);
+        let text = redact::scrub(&html_text(&page));
+        match text.char_indices().nth(max) {
+            Some((cut, _)) => format!("{}…", text[..cut].trim_end()),
+            None => text,
+        }
+    }
+}
+
+/// The visible text of an HTML page, on one line.
+fn html_text(page: &str) -> String {
+    let mut out = String::with_capacity(page.len().min(4096));
+    let lower = page.to_ascii_lowercase();
+    let mut i = 0;
+    while i < page.len() {
+        let rest = &page[i..];
+        if !rest.starts_with('<') {
+            let end = rest.find('<').map_or(page.len(), |n| i + n);
+            out.push_str(&page[i..end]);
+            i = end;
+            continue;
+        }
+        out.push(' ');
+        // A script's or a style's content is no text; neither is a comment.
+        let skip_to = ["script", "style"]
+            .iter()
+            .find(|t| {
+                lower[i + 1..].starts_with(*t)
+                    && !lower[i + 1 + t.len()..].starts_with(|c: char| c.is_ascii_alphanumeric())
+            })
+            .map(|t| format!("</{t}"))
+            .or_else(|| rest.starts_with("<!--").then(|| "-->".to_string()));
+        let from = match &skip_to {
+            Some(close) => lower[i..]
+                .find(close.as_str())
+                .map_or(page.len(), |n| i + n),
+            None => i,
+        };
+        i = page[from..].find('>').map_or(page.len(), |n| from + n + 1);
+    }
+    let decoded = out
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    decoded
+        .split(|c: char| c.is_whitespace() || c.is_control() || c == '\u{feff}')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A shared client; cheap to clone.
@@ -589,7 +654,7 @@ impl Http {
                     wrote: false,
                 })?;
             if self.opts.verbose > 0 {
-                let creds = if with_auth {
+                let creds = if with_auth && !auth.is_empty() {
                     "credentials sent: the API's own host"
                 } else {
                     "no credentials"
@@ -921,6 +986,34 @@ pub fn human_bytes(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn reply(ctype: &str, body: &str) -> Reply {
+        let mut headers = HeaderMap::new();
+        headers.insert(reqwest::header::CONTENT_TYPE, ctype.parse().unwrap());
+        Reply {
+            status: StatusCode::FORBIDDEN,
+            headers,
+            body: Bytes::from(body.to_string()),
+            shown_url: "http://x/".into(),
+        }
+    }
+
+    /// A firewall's page is HTML whatever its Content-Type; its excerpt is its text alone, cut
+    /// at a character, never inside one.
+    #[test]
+    fn html_pages_are_known_and_reduced_to_their_text() {
+        let page = "\u{feff}  <TITLE>Zugriff verweigert</TITLE><SCRIPT type=x>if (a<b) {}</SCRIPT>\
+                    <body><p>Ärger &amp; Ölpreise</p>\n\t<scripts-not>ok</scripts-not></body>";
+        let r = reply("application/json", page);
+        assert!(r.is_html());
+        assert_eq!(
+            r.html_excerpt(200),
+            "Zugriff verweigert Ärger & Ölpreise ok"
+        );
+        assert_eq!(r.html_excerpt(20), "Zugriff verweigert Ä…");
+        assert!(!reply("application/json", r#"{"message": "<b>no</b>"}"#).is_html());
+        assert!(reply("text/html; charset=utf-8", "Forbidden").is_html());
+    }
 
     #[test]
     fn backoff_grows_and_is_capped() {

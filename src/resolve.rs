@@ -252,10 +252,11 @@ pub fn query(
         }
     }
     // A profile's page_size was checked against the vendor's maximum when it was read.
-    let page_size = s
-        .profile
-        .page_size
-        .unwrap_or(s.profile.vendor.traits().max_page_size);
+    let page_size = s.profile.page_size.unwrap_or_else(|| {
+        let p = &s.profile;
+        p.vendor
+            .max_page_size(p.api.as_deref(), p.base_url.as_deref())
+    });
     Ok(Query {
         from,
         to,

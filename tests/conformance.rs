@@ -378,7 +378,10 @@ fn vendors_shows_the_capability_matrix() {
                 "callcap".into(),
                 s(&["list", "export", "show", "recording"])
             ),
-            ("brightcall".into(), s(&["list", "export", "show"])),
+            (
+                "brightcall".into(),
+                s(&["list", "export", "show", "recording"])
+            ),
             (
                 "mycrm".into(),
                 s(&["list", "export", "show", "recording", "assign", "delete"])

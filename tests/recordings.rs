@@ -146,10 +146,14 @@ fn credentials_never_reach_the_recording_host() {
     let seen = sb.recording_requests();
     assert_eq!(
         recording_vendors().len(),
-        4,
-        "famulor, evolux, callcap, mycrm"
+        5,
+        "famulor, evolux, callcap, brightcall, mycrm"
     );
     assert!(seen.len() > 20);
+    assert!(
+        seen.iter().any(|q| q.path.starts_with("/brightcall/rec-")),
+        "Brightcall's recordName links were fetched"
+    );
     for q in &seen {
         for secret in ["authorization", "token", "api-key"] {
             assert!(q.header(secret).is_none(), "{} carried {secret}", q.path);
@@ -306,16 +310,51 @@ fn one_recording_to_stdout_by_id() {
         "{}",
         r.stderr
     );
+    // Brightcall by id: a recordName that is a URL is downloaded (from the recordings host,
+    // without the key); a bare file name is no recording (exit 1, said).
+    let brightcall = sb.expected(
+        Vendor::Brightcall,
+        at("2025-05-01T00:00:00Z"),
+        at("2025-06-01T00:00:00Z"),
+    );
+    let linked = brightcall
+        .iter()
+        .find(|c| c.recording_url.is_some())
+        .unwrap();
+    let out = home
+        .cmd()
+        .args(["-p", "brightcall", "recording", &linked.id, "--output", "-"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.stdout, fetch(linked.recording_url.as_ref().unwrap()));
+    assert!(sb
+        .recording_requests()
+        .iter()
+        .all(|r| !r.path.contains("brightcall-sandbox-key")
+            && r.query.is_empty()
+            && r.headers
+                .iter()
+                .all(|(_, v)| !v.contains("brightcall-sandbox-key"))));
+    let bare = brightcall
+        .iter()
+        .find(|c| c.recording_url.is_none())
+        .unwrap();
     let r = run(home
         .cmd()
-        .args(["-p", "brightcall", "recording"])
-        .args(WINDOW));
-    assert_eq!(r.code, 4);
+        .args(["-p", "brightcall", "recording", &bare.id, "--output", "-"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
-        r.stderr.contains("its API documents no recording download"),
+        r.stderr
+            .contains(&format!("error: call {} has no recording", bare.id)),
         "{}",
         r.stderr
     );
+    assert!(r.stdout.is_empty());
 }
 
 #[cfg(unix)]

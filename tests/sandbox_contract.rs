@@ -430,6 +430,94 @@ fn brightcall_answers_as_its_docs_show() {
 }
 
 #[test]
+fn brightcall_v3_answers_as_its_client_code_shows() {
+    let sb = sandbox(options());
+    let base = sb.api_base_url(Vendor::Brightcall, "v3");
+    let key = secret(Vendor::Brightcall, "api_key");
+    let http = client();
+    let count_doc = fixture("brightcall-v3/count.json");
+    let list_doc = fixture("brightcall-v3/list.json");
+    // The sandbox leaves out what it has no truth for; the records' own fields are v1's, and
+    // v1's page documents recordName as nullable (calls without a recording).
+    let leeway = Leeway {
+        nullable: &[".calls[].recordName"],
+        optional: &[
+            ".calls[].insertOrigin",
+            ".calls[].qualityRating",
+            ".calls[].outcomeTag",
+            ".calls[].outcomeType",
+        ],
+        ..Leeway::default()
+    };
+    let mut errors = Vec::new();
+    let request = |page: u64| {
+        json!({"dayFrom": "2025-03-01", "dayTo": "2025-05-31", "dateInterval": "day",
+               "allUsers": true, "page": page, "itemsPerPage": 150,
+               "sortBy": "timestamp", "sortDirection": "DESC"})
+    };
+    let (status, count) = send(
+        http.post(format!("{base}/api/v3/stat/calls/count?api-key={key}"))
+            .json(&request(1)),
+    );
+    assert_eq!(status, 200, "{count}");
+    shape("", &count, &[&count_doc], &Leeway::default(), &mut errors);
+    assert_eq!(count["pagesCount"], 3, "400 calls, 150 a page");
+    let mut records = Vec::new();
+    for page in 1..=3 {
+        let (status, body) = send(
+            http.post(format!("{base}/api/v3/stat/calls/list?api-key={key}"))
+                .json(&request(page)),
+        );
+        assert_eq!(status, 200, "{body}");
+        shape("", &body, &[&list_doc], &leeway, &mut errors);
+        assert_eq!(
+            (&body["page"], &body["pagesCount"]),
+            (&json!(page), &json!(3))
+        );
+        records.extend(body["calls"].as_array().unwrap().iter().cloned());
+    }
+    assert_eq!(records.len(), 400);
+    let stamps: Vec<&str> = records
+        .iter()
+        .map(|r| r["timestamp"].as_str().unwrap())
+        .collect();
+    assert!(stamps.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    // Some recordNames are links on the recordings host, some bare file names.
+    let names: Vec<&str> = records
+        .iter()
+        .filter_map(|r| r["recordName"].as_str())
+        .collect();
+    let links = names.iter().filter(|n| n.starts_with("http://")).count();
+    assert!(
+        links > 10 && links < names.len(),
+        "{links} of {}",
+        names.len()
+    );
+    // 500 a page at most; without allUsers only the key owner's calls.
+    let mut big = request(1);
+    big["itemsPerPage"] = json!(501);
+    let (status, _) = send(
+        http.post(format!("{base}/api/v3/stat/calls/list?api-key={key}"))
+            .json(&big),
+    );
+    assert_eq!(status, 400);
+    let mut own = request(1);
+    own.as_object_mut().unwrap().remove("allUsers");
+    let (_, body) = send(
+        http.post(format!("{base}/api/v3/stat/calls/list?api-key={key}"))
+            .json(&own),
+    );
+    let total = body["totalItems"].as_u64().unwrap();
+    assert!(total > 0 && total < 400, "{total}");
+    let (status, _) = send(
+        http.post(format!("{base}/api/v3/stat/calls/count?api-key=wrong"))
+            .json(&request(1)),
+    );
+    assert_eq!(status, 401);
+    report(Vendor::Brightcall, errors);
+}
+
+#[test]
 fn mycrm_answers_as_its_docs_show() {
     use base64::Engine;
     let sb = sandbox(options());
@@ -482,6 +570,35 @@ fn mycrm_answers_as_its_docs_show() {
         }
     }
     assert!(records.len() > 300, "{}", records.len());
+    assert!(records
+        .iter()
+        .all(|r| r["user"].as_object().is_some_and(|u| u.keys().eq(["id"]))));
+    // With `X-MyCRM-Expand-Data: true` (public client code) a user has `public` with names.
+    let (status, body) = send(
+        http.get(format!("{base}/calltrackings?per_page=20"))
+            .header("authorization", &bearer)
+            .header("X-MyCRM-Expand-Data", "true"),
+    );
+    assert_eq!(status, 200, "{body}");
+    let expanded = Leeway {
+        extra: &[
+            (".count", "integer"),
+            (".call_trackings[].user.public", "object"),
+        ],
+        ..Leeway::default()
+    };
+    shape("", &body, &[&doc], &expanded, &mut errors);
+    let items = body["call_trackings"].as_array().unwrap();
+    assert_eq!(items.len(), 20);
+    for r in items {
+        let public = &r["user"]["public"];
+        assert!(
+            public["first_name"].is_string()
+                && public["last_name"].is_string()
+                && public["email"].is_string(),
+            "{r}"
+        );
+    }
     if counts.iter().any(|c| *c != records.len() as u64) {
         errors.push(format!(
             ".count: {counts:?} on the pages of {} records; the docs: the total",

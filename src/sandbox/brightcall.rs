@@ -2,6 +2,12 @@
 //! / `dayTo` / `dateInterval`, days in the body's `timezone`, integer `types` / `states` filters,
 //! `page` / `pagesCount`. Where the doc is vague it varies on purpose: `type` and `state` come
 //! as numbers for some calls and as words for others, some numbers as strings.
+//!
+//! The dialer's v3 (public client code) under `/brightcall-v3`, over the same calls: `POST
+//! /api/v3/stat/calls/count` (`{"pagesCount"}`) and `/list` (`{"calls", "page", "pagesCount",
+//! "totalItems"}`), `itemsPerPage` up to 500, newest first, and only the key owner's calls
+//! unless `allUsers` is true. On both, some recordings' `recordName` is a URL on the
+//! recordings host (the others a bare file name).
 
 use std::sync::Arc;
 
@@ -39,6 +45,24 @@ pub const SHAPE: Shape = Shape {
 
 pub fn routes() -> Router<Arc<Shared>> {
     Router::new().route("/api/v1/stat/calls", post(list))
+}
+
+/// v3, nested under its own base path (`/brightcall-v3`).
+pub fn v3_routes() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/api/v3/stat/calls/count", post(v3_count))
+        .route("/api/v3/stat/calls/list", post(v3_list))
+}
+
+/// The user whose key the sandbox's key is: v3 without `allUsers` lists only their calls.
+const KEY_OWNER: u32 = 11;
+
+/// Which recordings are named by a URL (about half, chosen by the seed) and which by a file
+/// name only (those count as without recording).
+fn recording_link(t: &TruthCall, s: &Shared) -> Option<String> {
+    let by_url =
+        super::world::Rng::new(s.opts.seed ^ u64::from(t.seq).wrapping_mul(0x5851)).chance(0.5);
+    (t.recording && by_url).then(|| format!("{}/brightcall/rec-{}.wav", s.recordings_base, t.seq))
 }
 
 fn unique_id(t: &TruthCall) -> String {
@@ -85,7 +109,7 @@ fn project(t: &TruthCall) -> (Value, Value) {
         .map_or((Value::Null, Value::Null), |c| (json!(c.id), json!(c.name)))
 }
 
-fn render(t: &TruthCall) -> Value {
+fn render(t: &TruthCall, s: &Shared) -> Value {
     let (from, to, client) = numbers(t);
     let (project_id, project_name) = project(t);
     let even = t.seq.is_multiple_of(2);
@@ -103,7 +127,7 @@ fn render(t: &TruthCall) -> Value {
         "isRecordBlocked": false,
         "isRecordReady": t.recording,
         "label": "",
-        "recordName": t.recording.then(|| format!("rec-{}.mp3", t.seq)),
+        "recordName": recording_link(t, s).or_else(|| t.recording.then(|| format!("rec-{}.mp3", t.seq))),
         "tags": [],
         "talkTime": t.talk,
         "aiTalkTime": 0,
@@ -122,7 +146,7 @@ fn render(t: &TruthCall) -> Value {
     })
 }
 
-pub fn expected(t: &TruthCall, _s: &Shared) -> Call {
+pub fn expected(t: &TruthCall, s: &Shared) -> Call {
     let (from, to, client) = numbers(t);
     let customer = client.or(Some(if t.direction == Direction::Outbound {
         to
@@ -147,7 +171,7 @@ pub fn expected(t: &TruthCall, _s: &Shared) -> Call {
         line_number: Some(t.agent().line.to_string()),
         agent: Some(t.agent().id.to_string()),
         campaign: t.campaign().map(|c| c.name.to_string()),
-        recording_url: None,
+        recording_url: recording_link(t, s),
         cost: None,
         agent_id: Some(t.agent().id.to_string()),
         campaign_id: t.campaign().map(|c| c.id.to_string()),
@@ -168,20 +192,91 @@ fn ids(body: &Value, key: &str) -> Option<Vec<String>> {
     })
 }
 
+/// The calls a list body selects, newest first unless `ASC`, and the page asked for.
+struct Selection {
+    calls: Vec<Value>,
+    page: u64,
+    pages: u64,
+    total: u64,
+    tz: Tz,
+}
+
+/// Which API a request came to (v3 differs in its page limit and `allUsers`).
+#[derive(Clone, Copy, PartialEq)]
+enum Api {
+    V1,
+    V3,
+}
+
 async fn list(
     State(s): State<Arc<Shared>>,
     Query(q): Query<Vec<(String, String)>>,
     body: String,
 ) -> Response {
-    if param(&q, "api-key") != Some(KEY) {
-        return fail(StatusCode::UNAUTHORIZED, "Invalid API key");
+    let sel = match select(&s, &q, &body, Api::V1) {
+        Ok(sel) => sel,
+        Err((status, why)) => return fail(status, &why),
+    };
+    super::json(
+        StatusCode::OK,
+        json!({
+            "success": true,
+            "calls": sel.calls,
+            "tags": [], "outcomes": [], "projects": [],
+            "minTalkTime": 0, "maxTalkTime": 900, "minAnswerTime": 0, "maxAnswerTime": 25,
+            "timezone": sel.tz.name(),
+            "page": sel.page,
+            "pagesCount": sel.pages,
+            "totalItems": sel.total,
+        }),
+    )
+}
+
+/// v3 `POST /api/v3/stat/calls/count`: the page count for the same body as the list.
+async fn v3_count(
+    State(s): State<Arc<Shared>>,
+    Query(q): Query<Vec<(String, String)>>,
+    body: String,
+) -> Response {
+    match select(&s, &q, &body, Api::V3) {
+        Ok(sel) => super::json(StatusCode::OK, json!({"pagesCount": sel.pages})),
+        Err((status, why)) => fail(status, &why),
     }
-    let Ok(body) = serde_json::from_str::<Value>(&body) else {
-        return fail(StatusCode::BAD_REQUEST, "The request body must be JSON");
+}
+
+/// v3 `POST /api/v3/stat/calls/list`.
+async fn v3_list(
+    State(s): State<Arc<Shared>>,
+    Query(q): Query<Vec<(String, String)>>,
+    body: String,
+) -> Response {
+    match select(&s, &q, &body, Api::V3) {
+        Ok(sel) => super::json(
+            StatusCode::OK,
+            json!({"calls": sel.calls, "page": sel.page, "pagesCount": sel.pages, "totalItems": sel.total}),
+        ),
+        Err((status, why)) => fail(status, &why),
+    }
+}
+
+fn select(
+    s: &Shared,
+    q: &[(String, String)],
+    body: &str,
+    api: Api,
+) -> Result<Selection, (StatusCode, String)> {
+    if param(q, "api-key") != Some(KEY) {
+        return Err((StatusCode::UNAUTHORIZED, "Invalid API key".into()));
+    }
+    let Ok(body) = serde_json::from_str::<Value>(body) else {
+        return Err((
+            StatusCode::BAD_REQUEST,
+            "The request body must be JSON".into(),
+        ));
     };
     for required in ["dayFrom", "dayTo", "dateInterval"] {
         if body.get(required).is_none_or(Value::is_null) {
-            return fail(StatusCode::BAD_REQUEST, &format!("{required} is required"));
+            return Err((StatusCode::BAD_REQUEST, format!("{required} is required")));
         }
     }
     let day = |k: &str| {
@@ -190,10 +285,10 @@ async fn list(
             .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
     };
     let (Some(first), Some(last)) = (day("dayFrom"), day("dayTo")) else {
-        return fail(
+        return Err((
             StatusCode::BAD_REQUEST,
-            "dayFrom and dayTo must be YYYY-MM-DD",
-        );
+            "dayFrom and dayTo must be YYYY-MM-DD".into(),
+        ));
     };
     let Ok(tz) = body
         .get("timezone")
@@ -201,19 +296,22 @@ async fn list(
         .unwrap_or("UTC")
         .parse::<Tz>()
     else {
-        return fail(StatusCode::BAD_REQUEST, "Unknown timezone");
+        return Err((StatusCode::BAD_REQUEST, "Unknown timezone".into()));
     };
     let per_page = body
         .get("itemsPerPage")
         .and_then(Value::as_u64)
         .unwrap_or(100);
-    if !(1..=1000).contains(&per_page) {
-        return fail(
+    let max = if api == Api::V3 { 500 } else { 1000 };
+    if !(1..=max).contains(&per_page) {
+        return Err((
             StatusCode::BAD_REQUEST,
-            "itemsPerPage must be between 1 and 1000",
-        );
+            format!("itemsPerPage must be between 1 and {max}"),
+        ));
     }
     let page = body.get("page").and_then(Value::as_u64).unwrap_or(1).max(1);
+    // NOTE: v3 lists the key owner's calls unless asked for everyone's.
+    let owner_only = api == Api::V3 && body.get("allUsers") != Some(&Value::Bool(true));
     let codes = |k: &str| {
         body.get(k)
             .and_then(Value::as_array)
@@ -237,6 +335,7 @@ async fn list(
         let (from, to, _) = numbers(t);
         d >= first
             && d <= last
+            && (!owner_only || t.agent().id == KEY_OWNER)
             && types
                 .as_ref()
                 .is_none_or(|c| c.contains(&(type_code(t) as u64)))
@@ -270,19 +369,13 @@ async fn list(
         .iter()
         .skip(((page - 1) * per_page) as usize)
         .take(per_page as usize)
-        .map(|t| render(t))
+        .map(|t| render(t, s))
         .collect();
-    super::json(
-        StatusCode::OK,
-        json!({
-            "success": true,
-            "calls": calls,
-            "tags": [], "outcomes": [], "projects": [],
-            "minTalkTime": 0, "maxTalkTime": 900, "minAnswerTime": 0, "maxAnswerTime": 25,
-            "timezone": tz.name(),
-            "page": page,
-            "pagesCount": total.div_ceil(per_page).max(1),
-            "totalItems": total,
-        }),
-    )
+    Ok(Selection {
+        calls,
+        page,
+        pages: total.div_ceil(per_page).max(1),
+        total,
+        tz,
+    })
 }

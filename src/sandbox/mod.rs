@@ -75,6 +75,8 @@ pub struct Recorded {
     pub path: String,
     pub query: Vec<(String, String)>,
     pub headers: Vec<(String, String)>,
+    /// The request body as text (API requests; empty for recordings).
+    pub body: String,
 }
 
 impl Recorded {
@@ -221,6 +223,7 @@ impl Sandbox {
             .fold(Router::new(), |r, v| {
                 r.nest(&format!("/{v}"), (emulation(*v).routes)())
             })
+            .nest("/brightcall-v3", brightcall::v3_routes())
             .layer(axum::middleware::from_fn_with_state(shared.clone(), faults))
             // Outside the faults: a refused request is answered at once, without latency.
             .layer(axum::middleware::from_fn_with_state(
@@ -288,14 +291,44 @@ impl Sandbox {
         p
     }
 
-    /// A config file with one profile per vendor, printed on start.
+    /// The second APIs the sandbox serves beside each vendor's first, as (vendor, `api`).
+    pub const SECOND_APIS: &'static [(Vendor, &'static str)] = &[(Vendor::Brightcall, "v3")];
+
+    /// The base URL of a vendor's second API: `http://127.0.0.1:P/brightcall-v3`.
+    pub fn api_base_url(&self, vendor: Vendor, api: &str) -> String {
+        format!("http://{}/{}-{api}", self.addr, vendor.id())
+    }
+
+    /// A ready profile for a vendor's second API (`api` set, its own base URL).
+    pub fn api_profile(&self, vendor: Vendor, api: &str) -> Profile {
+        let mut p = self.profile(vendor);
+        p.name = Some(format!("sandbox-{vendor}-{api}"));
+        p.base_url = Some(self.api_base_url(vendor, api));
+        p.api = Some(api.to_string());
+        p
+    }
+
+    /// A config file with one profile per vendor (named after it) and one per second API
+    /// (`brightcall-v3`), printed on start.
     pub fn config_toml(&self) -> String {
         let mut out = String::from("default_profile = \"famulor\"\n");
-        for vendor in Vendor::ALL {
-            // Written from the same profile `--sandbox` uses, so the two cannot drift apart.
-            let p = self.profile(vendor);
-            out.push_str(&format!("\n[profiles.{vendor}]\nvendor = \"{vendor}\"\n"));
-            for (key, value) in [("base_url", &p.base_url), ("token_url", &p.token_url)] {
+        // Written from the same profiles `--sandbox` uses, so the two cannot drift apart.
+        let profiles = Vendor::ALL
+            .iter()
+            .map(|v| (v.id().to_string(), self.profile(*v)))
+            .chain(
+                Self::SECOND_APIS
+                    .iter()
+                    .map(|(v, api)| (format!("{v}-{api}"), self.api_profile(*v, api))),
+            );
+        for (name, p) in profiles {
+            let vendor = p.vendor;
+            out.push_str(&format!("\n[profiles.{name}]\nvendor = \"{vendor}\"\n"));
+            for (key, value) in [
+                ("api", &p.api),
+                ("base_url", &p.base_url),
+                ("token_url", &p.token_url),
+            ] {
                 if let Some(v) = value {
                     out.push_str(&format!("{key} = \"{v}\"\n"));
                 }
@@ -371,7 +404,14 @@ impl Sandbox {
 /// Records each request, adds latency and, at `fail_rate`, answers with a fault instead:
 /// 500, 503, 429 with `Retry-After`, or a body cut off before its Content-Length.
 async fn faults(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Response {
-    let recorded = record(&req);
+    let mut recorded = record(&req);
+    // The body is read once here and handed on: tests assert POST bodies (Brightcall's).
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, 1 << 20)
+        .await
+        .unwrap_or_default();
+    recorded.body = String::from_utf8_lossy(&bytes).into_owned();
+    let req = Request::from_parts(parts, Body::from(bytes));
     s.requests
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -437,6 +477,7 @@ fn record(req: &Request) -> Recorded {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
             .collect(),
+        body: String::new(),
     }
 }
 

@@ -1,7 +1,9 @@
 //! myCRM (PF Expert) as documented: an OAuth2 client-credentials token endpoint whose tokens
 //! expire (`--token-ttl`, 30 minutes by default) and are refused once expired, `filters[...]`,
 //! `sort` / `sort_order` (ASC by default), `page` / `per_page`, and an envelope whose `count` is
-//! the size of the page, not the total, so clients must stop on a short page.
+//! the size of the page, not the total, so clients must stop on a short page. Users are
+//! `{"id"}` only, unless the request says `X-MyCRM-Expand-Data: true`: then `user.public`
+//! carries the user's name.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -93,7 +95,36 @@ fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
         .to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
-fn render(t: &TruthCall, s: &Shared) -> Value {
+/// A user's first and last name: the agent's, or a generated one for a user a PATCH assigned.
+fn user_name(t: &TruthCall) -> (String, String) {
+    let u = user(t);
+    match super::world::AGENTS.iter().find(|a| u64::from(a.id) == u) {
+        Some(a) => {
+            let (first, last) = a.name.split_once(' ').unwrap_or((a.name, ""));
+            (first.to_string(), last.to_string())
+        }
+        None => ("User".to_string(), u.to_string()),
+    }
+}
+
+/// True when the request asks for related records inline.
+fn expands(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-mycrm-expand-data")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+}
+
+fn render(t: &TruthCall, s: &Shared, expand: bool) -> Value {
+    let user_json = if expand {
+        let (first, last) = user_name(t);
+        json!({"id": user(t), "public": {
+            "first_name": first, "last_name": last,
+            "email": format!("user{}@example.com", user(t)), "phone": "+971 4 000 0000",
+        }})
+    } else {
+        json!({"id": user(t)})
+    };
     json!({
         "id": id(t),
         "reference": format!("pfflex-{}", id(t)),
@@ -104,7 +135,7 @@ fn render(t: &TruthCall, s: &Shared) -> Value {
         "call_time": t.duration(),
         "talk_time": t.talk,
         "wait_time": t.ring,
-        "user": {"id": user(t)},
+        "user": user_json,
         "property": property(t).map(|p| json!({"id": p, "reference": format!("pf-{p}")})),
         "lead": t.assigned.lead.map(|l| json!({"id": l})),
         "download_url": download_url(t, s),
@@ -130,7 +161,11 @@ pub fn expected(t: &TruthCall, s: &Shared) -> Call {
         talk_time: Some(t.talk as i64),
         customer_number: Some(phone(t)),
         line_number: None,
-        agent: Some(user(t).to_string()),
+        // What a client sending `X-MyCRM-Expand-Data: true` (as calls does) makes of it.
+        agent: Some({
+            let (first, last) = user_name(t);
+            format!("{first} {last}").trim().to_string()
+        }),
         campaign: property(t).map(|p| format!("pf-{p}")),
         recording_url: download_url(t, s),
         cost: None,
@@ -253,7 +288,7 @@ async fn list(
         .iter()
         .skip(((page - 1) * per_page) as usize)
         .take(per_page as usize)
-        .map(|t| render(t, &s))
+        .map(|t| render(t, &s, expands(&headers)))
         .collect();
     // NOTE: `count` is the total of matching records, not the page's (public client code,
     // shared/vendor-docs/README.md).
@@ -282,7 +317,7 @@ async fn show(
     let world = s.world(Vendor::Mycrm);
     let found = by_id(&world, &call);
     match found {
-        Some(t) => super::json(StatusCode::OK, render(t, &s)),
+        Some(t) => super::json(StatusCode::OK, render(t, &s, expands(&headers))),
         None => fail(StatusCode::NOT_FOUND, "Call tracking not found"),
     }
 }

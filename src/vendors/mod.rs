@@ -111,6 +111,15 @@ pub struct Traits {
 }
 
 impl Vendor {
+    /// The largest (and default) page size of a profile's API (its `api` and `base_url`):
+    /// Brightcall's v3 serves 500 where v1 serves 100; other vendors have one size.
+    pub fn max_page_size(self, api: Option<&str>, base_url: Option<&str>) -> u32 {
+        match self {
+            Vendor::Brightcall => brightcall::Api::of(api, base_url).max_page_size(),
+            _ => self.traits().max_page_size,
+        }
+    }
+
     pub fn traits(self) -> Traits {
         match self {
             Vendor::Famulor => famulor::TRAITS,
@@ -168,9 +177,6 @@ impl Vendor {
             format!("vendors that can: {}", able.join(", "))
         };
         let why = match (self, op) {
-            (Vendor::Brightcall, Operation::Recording) => {
-                ": its API documents no recording download (only recordName and isRecordReady)"
-            }
             (Vendor::Evolux, Operation::Show) => ": its API has no single-call endpoint",
             _ => "",
         };
@@ -283,12 +289,35 @@ impl Conn {
         Ok(url)
     }
 
+    /// A 403 that is a web page, not the API's answer: the firewall in front of the API
+    /// refused the request (vendor-docs/README.md, mycrm: even under `application/json`). Not a
+    /// credentials problem, so exit 1, with the status and what the page says.
+    pub fn firewall(&self, reply: &Reply) -> Result<()> {
+        if reply.status != reqwest::StatusCode::FORBIDDEN || !reply.is_html() {
+            return Ok(());
+        }
+        Err(Failure::new(
+            Exit::Failed,
+            format!(
+                "{} refused the request ({} from {}); its page says: \"{}\"",
+                self.vendor,
+                reply.status,
+                reply.shown_url,
+                reply.html_excerpt(120)
+            ),
+        )
+        .hint("a firewall in front of the API refused it, not the API itself (the credentials were not judged): try again later or more slowly (--rate), from another network, or ask the vendor quoting the page")
+        .into())
+    }
+
     /// Turns a non-success reply into the right error: 401/403 is exit 3 with a hint naming
-    /// the secret's source; other statuses carry the vendor's own message.
+    /// the secret's source (unless a firewall's page answered); other statuses carry the
+    /// vendor's own message.
     pub fn check(&self, reply: &Reply, message: impl Fn(&Reply) -> Option<String>) -> Result<()> {
         if reply.status.is_success() {
             return Ok(());
         }
+        self.firewall(reply)?;
         let said = message(reply)
             .map(|m| format!(": {}", crate::redact::scrub(&m)))
             .unwrap_or_default();
@@ -421,9 +450,7 @@ impl Backend {
             Backend::Evolux(b) => b.auth_headers(),
             Backend::Callcap(b) => b.auth_headers(),
             Backend::Mycrm(b) => b.auth_headers().await?,
-            Backend::Brightcall(_) => {
-                return Err(self.vendor().unsupported(Operation::Recording).into())
-            }
+            Backend::Brightcall(b) => b.auth_headers(),
         })
     }
 
@@ -650,14 +677,32 @@ pub mod lenient {
         }
     }
 
-    /// An optional id that may come as a number or a string.
+    /// A scalar exactly as the vendor wrote it: a string's value, a number's or a boolean's own
+    /// JSON text, `None` for null. NOTE: a number is never read through a double, which would
+    /// turn the id `1740690774.23600` into `1740690774.236` and a 30-digit id into `1.2e29`:
+    /// the token itself is kept (`RawValue`; behind a `serde_json::Value` the digits are lost
+    /// already, so wire types are parsed from the body's text).
+    fn as_written<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        use serde::Deserialize;
+        let Some(raw) = Option::<Box<serde_json::value::RawValue>>::deserialize(d)? else {
+            return Ok(None);
+        };
+        let text = raw.get().trim();
+        match text.as_bytes().first() {
+            Some(b'"') => serde_json::from_str::<String>(text)
+                .map(Some)
+                .map_err(de::Error::custom),
+            Some(b'-' | b'0'..=b'9' | b't' | b'f') => Ok(Some(text.to_string())),
+            Some(b'n') | None => Ok(None),
+            Some(_) => Err(de::Error::custom(
+                "expected a number, a string or null, found an object or a list",
+            )),
+        }
+    }
+
+    /// An optional id that may come as a number or a string, kept as written.
     pub fn opt_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        Ok(match scalar(d)? {
-            Scalar::Int(i) => Some(i.to_string()),
-            Scalar::Float(f) => Some(f.to_string()),
-            Scalar::Text(s) if !s.is_empty() => Some(s),
-            _ => None,
-        })
+        Ok(as_written(d)?.filter(|s| !s.is_empty()))
     }
 
     /// An id that may come as a number or a string.
@@ -665,14 +710,9 @@ pub mod lenient {
         opt_id(d)?.ok_or_else(|| de::Error::custom("an id is missing"))
     }
 
-    /// A decimal that may come as a number or a string, kept as written.
+    /// A decimal that may come as a number or a string, kept as written (`0.10` stays `0.10`).
     pub fn opt_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        Ok(match scalar(d)? {
-            Scalar::Int(i) => Some(i.to_string()),
-            Scalar::Float(f) => Some(f.to_string()),
-            Scalar::Text(s) if !s.trim().is_empty() => Some(s),
-            _ => None,
-        })
+        Ok(as_written(d)?.filter(|s| !s.trim().is_empty()))
     }
 
     #[cfg(test)]
@@ -699,6 +739,45 @@ pub mod lenient {
             let t: T = serde_json::from_str(r#"{"n": 41.6, "id": "x"}"#).unwrap();
             assert_eq!(t.n, Some(42));
             assert!(serde_json::from_str::<T>(r#"{"id": null}"#).is_err());
+            assert!(serde_json::from_str::<T>(r#"{"id": {"a": 1}}"#).is_err());
+        }
+
+        /// Ids and decimals keep their JSON text: a double would drop trailing zeros, round
+        /// beyond 2^53 and write big integers as `1.2345678901234568e29`.
+        #[test]
+        fn numbers_keep_their_exact_text() {
+            for (json, id, cost) in [
+                (
+                    r#"{"id": 1740690774.23600, "cost": 0.10}"#,
+                    "1740690774.23600",
+                    "0.10",
+                ),
+                (
+                    r#"{"id": 123456789012345678901234567890, "cost": 12345678901234567.891}"#,
+                    "123456789012345678901234567890",
+                    "12345678901234567.891",
+                ),
+                (
+                    r#"{"id": 18446744073709551616, "cost": -0.0}"#,
+                    "18446744073709551616",
+                    "-0.0",
+                ),
+                (
+                    r#"{"id": "1740690774.23600", "cost": "1e2"}"#,
+                    "1740690774.23600",
+                    "1e2",
+                ),
+            ] {
+                let t: T = serde_json::from_str(json).unwrap();
+                assert_eq!(
+                    (t.id.as_str(), t.cost.as_deref()),
+                    (id, Some(cost)),
+                    "{json}"
+                );
+            }
+            // From bytes too, as `Reply::json` reads them, with escapes in strings.
+            let t: T = serde_json::from_slice(br#"{ "id" :  "a\u00e9b" , "cost" : 7 }"#).unwrap();
+            assert_eq!((t.id.as_str(), t.cost.as_deref()), ("a\u{e9}b", Some("7")));
         }
     }
 }

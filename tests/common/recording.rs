@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use calls::vendors::Vendor;
 
-/// The vendors that declare recordings (all but Brightcall).
+/// The vendors that declare recordings (all of them; Brightcall's where `recordName` is a URL).
 pub fn recording_vendors() -> Vec<Vendor> {
     Vendor::ALL
         .into_iter()

@@ -1,6 +1,7 @@
 //! Brightcall / Convolo (multi-line dialer): `POST` with a JSON body and the key in the URL
 //! (`?api-key=`), required `dayFrom` / `dayTo` / `dateInterval`, integer codes for types and
-//! states, `page` / `pagesCount`.
+//! states, `page` / `pagesCount`. Two APIs: v1 (`/api/v1/stat/calls`, the captured page) and
+//! the dialer's v3 (`/api/v3/stat/calls/count`, then `/list`), seen in public client code.
 
 mod wire;
 
@@ -18,8 +19,9 @@ use crate::query::{Applied, Filter, Plan, Query};
 
 pub const TRAITS: Traits = Traits {
     product: "Brightcall / Convolo multi-line dialer",
-    operations: &[Operation::Show],
-    // NOTE: itemsPerPage defaults to 100 and no maximum is documented; 100 is what we ask.
+    operations: &[Operation::Show, Operation::Recording],
+    // NOTE: itemsPerPage defaults to 100 and no maximum is documented; 100 is what we ask of
+    // v1. v3 takes 500 (public client code): `Api::max_page_size`.
     max_page_size: 100,
     default_base_url: Some("https://api.ipmaxi.convolo.ai"),
     auth_secret: SecretKey::api_key,
@@ -32,7 +34,55 @@ pub const TRAITS: Traits = Traits {
     documented_rate: None,
 };
 
-const LIST: &str = "api/v1/stat/calls";
+/// Which of Brightcall's APIs a profile talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    /// `POST /api/v1/stat/calls` (the captured page).
+    V1,
+    /// `POST /api/v3/stat/calls/count`, then `/api/v3/stat/calls/list` (public client code).
+    V3,
+}
+
+/// The dialer's own host, where v3 is the API in use.
+pub const V3_HOST: &str = "api.dialer.brightcall.ai";
+
+impl Api {
+    /// The profile's `api` (already checked against `TRAITS.apis`), else v3 on the dialer's
+    /// host, else v1.
+    pub fn of(api: Option<&str>, base_url: Option<&str>) -> Api {
+        match api {
+            Some("v3") => Api::V3,
+            Some(_) => Api::V1,
+            None => {
+                let host = base_url
+                    .and_then(|b| url::Url::parse(b).ok())
+                    .and_then(|u| u.host_str().map(str::to_ascii_lowercase));
+                if host.as_deref() == Some(V3_HOST) {
+                    Api::V3
+                } else {
+                    Api::V1
+                }
+            }
+        }
+    }
+
+    /// The largest (and default) `itemsPerPage`: v1 documents 100; 500 works on v3.
+    pub fn max_page_size(self) -> u32 {
+        match self {
+            Api::V1 => TRAITS.max_page_size,
+            Api::V3 => 500,
+        }
+    }
+
+    fn list_path(self) -> &'static str {
+        match self {
+            Api::V1 => "api/v1/stat/calls",
+            Api::V3 => "api/v3/stat/calls/list",
+        }
+    }
+}
+
+const V3_COUNT: &str = "api/v3/stat/calls/count";
 
 const TYPES: [(Direction, u8, &str); 3] = [
     (Direction::Inbound, 0, "inbound"),
@@ -54,13 +104,21 @@ const STATES: [(Status, u8, &[&str]); 3] = [
 pub struct Brightcall {
     pub(super) conn: Conn,
     key: Secret,
+    api: Api,
 }
 
 impl Brightcall {
     pub fn new(conn: Conn, profile: &Profile) -> Result<Self> {
         let key = profile.secret(SecretKey::api_key)?;
         crate::redact::register(&key);
-        Ok(Brightcall { conn, key })
+        let api = Api::of(profile.api.as_deref(), Some(conn.base.as_str()));
+        Ok(Brightcall { conn, key, api })
+    }
+
+    /// No headers: the key travels in the API's query string only, so a recording host (or
+    /// the API's own) never receives it with a download.
+    pub fn auth_headers(&self) -> reqwest::header::HeaderMap {
+        reqwest::header::HeaderMap::new()
     }
 
     pub fn plan(&self, q: &Query) -> Result<Plan> {
@@ -75,7 +133,15 @@ impl Brightcall {
         plan.set(Filter::Number, Applied::Both);
         plan.set(Filter::Agent, Applied::Both);
         plan.set(Filter::Campaign, Applied::Both);
-        plan.set(Filter::Search, Applied::Vendor);
+        // NOTE: v1 documents searchString; v3's filters are only seen in client code, so the
+        // client checks the text again there (over the raw record).
+        plan.set(
+            Filter::Search,
+            match self.api {
+                Api::V1 => Applied::Vendor,
+                Api::V3 => Applied::Both,
+            },
+        );
         Ok(plan)
     }
 
@@ -107,6 +173,8 @@ impl Brightcall {
             agent_ids: ids(&q.agents),
             project_ids: ids(&q.campaigns),
             unique_ids: None,
+            // v3 lists the calls of the key's own user unless asked for everyone's.
+            all_users: (self.api == Api::V3).then_some(true),
             number: q.number.as_deref().map(crate::call::phone_digits),
             search_string: q.search.clone(),
         };
@@ -118,13 +186,13 @@ impl Brightcall {
         Ok(body)
     }
 
-    async fn post(&self, body: &serde_json::Value) -> Result<Reply> {
+    async fn post(&self, path: &str, body: &serde_json::Value) -> Result<Reply> {
         // NOTE: the key travels in the URL; the HTTP layer redacts `api-key` wherever a URL is
         // shown.
         let req = self
             .conn
             .http
-            .request(Method::POST, self.conn.url(LIST))
+            .request(Method::POST, self.conn.url(path))
             .query(&[("api-key", self.key.expose())])
             .json(body);
         let reply = self.conn.http.send(req).await?;
@@ -136,8 +204,24 @@ impl Brightcall {
         let PageRef::Number(n) = at else {
             anyhow::bail!("brightcall pages are numbered");
         };
-        let reply = self.post(&self.body(q, *n)?).await?;
-        let (calls, pages, total) = parse(&reply, q.tz, q.keep_raw)?;
+        let body = self.body(q, *n)?;
+        // NOTE: v3 clients ask `count` for the number of pages first (same body); the pager
+        // fetches the rest ahead from it.
+        let counted = match self.api {
+            Api::V3 if *n == 1 => self.count(&body).await?,
+            _ => None,
+        };
+        let reply = self.post(self.api.list_path(), &body).await?;
+        let (calls, listed, total) = parse(&reply, q.tz, q.keep_raw)?;
+        if let (Some(c), Some(l)) = (counted, listed) {
+            if c != l && self.conn.http.options().verbose > 0 {
+                crate::term::log(&format!(
+                    "brightcall: count said {c} pages, the list says {l}; following the list"
+                ));
+            }
+        }
+        // The list's own page count (it comes with the items), else the count's.
+        let pages = listed.or(counted);
         let more = pages.map_or(calls.len() as u64 >= u64::from(q.page_size), |p| *n < p);
         Ok(Page {
             next: (more && !calls.is_empty()).then(|| PageRef::Number(n + 1)),
@@ -145,6 +229,14 @@ impl Brightcall {
             total_pages: pages,
             total_calls: total,
         })
+    }
+
+    /// `POST .../count`: `{"pagesCount": N}` for a list body, or `None` when it says nothing
+    /// usable.
+    async fn count(&self, body: &serde_json::Value) -> Result<Option<u64>> {
+        let reply = self.post(V3_COUNT, body).await?;
+        let count: wire::CountResponse = reply.json("brightcall")?;
+        Ok(count.pages_count.map(|p| p as u64))
     }
 
     /// One call, found through the `uniqueIds` filter (the window is required too).
@@ -165,11 +257,11 @@ impl Brightcall {
         let q = Query {
             from,
             to,
-            ..Query::everything(Tz::UTC, TRAITS.max_page_size)
+            ..Query::everything(Tz::UTC, self.api.max_page_size())
         };
         let mut body = self.body(&q, 1)?;
         body["uniqueIds"] = serde_json::json!([id]);
-        let reply = self.post(&body).await?;
+        let reply = self.post(self.api.list_path(), &body).await?;
         let (calls, ..) = parse(&reply, q.tz, true)?;
         calls
             .into_iter()
@@ -291,13 +383,24 @@ fn normalize(w: wire::WireCall, tz: Tz) -> Result<Call> {
         line_number: w.line_number,
         agent: w.user_id.clone(),
         campaign: w.campaign.or(w.project_name).or(w.project_id.clone()),
-        // NOTE: Brightcall documents no recording download (recordName and isRecordReady only).
-        recording_url: None,
+        // NOTE: Brightcall documents no recording download (recordName and isRecordReady only);
+        // a recordName that is a URL is one (vendor-docs/README.md, "Seen in public client code").
+        recording_url: recording_link(w.record_name.as_deref()),
         cost: None,
         agent_id: w.user_id,
         campaign_id: w.project_id,
         raw: None,
     })
+}
+
+/// A `recordName` that is an http(s) URL with a host is where the recording is (public client
+/// code fetches it so, without credentials); a bare file name says nothing about where.
+fn recording_link(name: Option<&str>) -> Option<String> {
+    let name = name?.trim();
+    url::Url::parse(name)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
+        .map(|_| name.to_string())
 }
 
 #[cfg(test)]
@@ -349,6 +452,89 @@ mod tests {
         );
         assert_eq!(second.agent_id.as_deref(), Some("3052"));
         assert_eq!(second.campaign, None);
+    }
+
+    #[test]
+    fn v3_answers_keep_ids_exact_and_recording_links() {
+        let count: wire::CountResponse =
+            crate::vendors::fixtures::reply("brightcall-v3", "count.json")
+                .json("brightcall")
+                .unwrap();
+        assert_eq!(count.pages_count, Some(3));
+        let reply = crate::vendors::fixtures::reply("brightcall-v3", "list.json");
+        let (calls, pages, total) = parse(&reply, Tz::UTC, false).unwrap();
+        assert_eq!((pages, total), (Some(3), Some(1003)));
+        let first = Call {
+            vendor: Vendor::Brightcall,
+            id: "1740690774.23600".into(),
+            started_at: at("2025-02-27T21:12:54Z"),
+            ended_at: Some(at("2025-02-27T21:14:33Z")),
+            direction: Direction::Outbound,
+            status: Status::Answered,
+            vendor_status: Some("1".into()),
+            duration: Some(99),
+            talk_time: Some(88),
+            customer_number: Some("+447700900123".into()),
+            line_number: Some("+442071234567".into()),
+            agent: Some("4410".into()),
+            campaign: Some("Outbound Q1".into()),
+            recording_url: Some(
+                "https://recordings.example.net/2025/02/27/1740690774.23600.mp3".into(),
+            ),
+            cost: None,
+            agent_id: Some("4410".into()),
+            campaign_id: Some("77".into()),
+            raw: None,
+        };
+        assert_eq!(calls[0], first);
+        // A number with a trailing zero keeps its text; a file name is no recording link.
+        assert_eq!(calls[1].id, "1740690001.23510");
+        assert_eq!(calls[1].recording_url, None);
+        assert_eq!(
+            (calls[1].direction, calls[1].status, calls[1].duration),
+            (Direction::Inbound, Status::Missed, Some(31))
+        );
+    }
+
+    #[test]
+    fn only_http_urls_are_recording_links() {
+        for (name, link) in [
+            ("https://r.example/a.mp3", Some("https://r.example/a.mp3")),
+            (
+                " http://10.0.0.1:8080/x?sig=1 ",
+                Some("http://10.0.0.1:8080/x?sig=1"),
+            ),
+            ("rec-901234.mp3", None),
+            ("ftp://r.example/a.mp3", None),
+            ("file:///etc/passwd", None),
+            ("https://", None),
+            ("", None),
+        ] {
+            assert_eq!(recording_link(Some(name)).as_deref(), link, "{name:?}");
+        }
+        assert_eq!(recording_link(None), None);
+    }
+
+    #[test]
+    fn the_api_is_the_profiles_else_the_hosts() {
+        assert_eq!(Api::of(None, None), Api::V1);
+        assert_eq!(Api::of(Some("v3"), None), Api::V3);
+        assert_eq!(
+            Api::of(None, Some("https://API.dialer.brightcall.ai/")),
+            Api::V3
+        );
+        assert_eq!(
+            Api::of(Some("v1"), Some("https://api.dialer.brightcall.ai")),
+            Api::V1
+        );
+        assert_eq!(
+            Api::of(None, Some("https://api.ipmaxi.convolo.ai")),
+            Api::V1
+        );
+        assert_eq!(
+            (Api::V1.max_page_size(), Api::V3.max_page_size()),
+            (100, 500)
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::vendors::lenient;
 
-/// `POST /api/v1/stat/calls` body. Absent options are not sent.
+/// `POST /api/v1/stat/calls` (and v3's `count` / `list`) body. Absent options are not sent.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Request<'a> {
@@ -29,6 +29,8 @@ pub struct Request<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unique_ids: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub all_users: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search_string: Option<String>,
@@ -47,6 +49,14 @@ pub struct ListResponse<T> {
     pub total_items: Option<i64>,
     #[serde(default)]
     pub timezone: Option<String>,
+}
+
+/// v3 `POST /api/v3/stat/calls/count`: `{"pagesCount": N}`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CountResponse {
+    #[serde(default, deserialize_with = "lenient::opt_count")]
+    pub pages_count: Option<i64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -85,6 +95,9 @@ pub struct WireCall {
     pub project_name: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_id")]
     pub project_id: Option<String>,
+    /// A file name, or (seen in client code) an http(s) URL of the recording.
+    #[serde(default, deserialize_with = "lenient::opt_id")]
+    pub record_name: Option<String>,
 }
 
 /// Errors: `{"success": false, "message" | "error": "..."}`.

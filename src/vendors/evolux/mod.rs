@@ -6,6 +6,8 @@ mod wire;
 use anyhow::{Context, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
 use reqwest::Method;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
 use super::{Conn, Operation, Page, PageRef, Traits, Vendor};
 use crate::call::{phone_digits, Call, Direction, Status};
@@ -148,9 +150,12 @@ fn time(s: &str) -> Result<DateTime<Utc>> {
         .with_context(|| format!("evolux sent an unreadable time '{s}'"))
 }
 
-fn normalize(raw: serde_json::Value, keep_raw: bool, reply: &Reply) -> Result<Call> {
-    let w: wire::WireCall =
-        serde_json::from_value(raw.clone()).map_err(|e| reply.not_json("evolux", e))?;
+fn normalize(raw: impl AsRef<RawValue>, keep_raw: bool, reply: &Reply) -> Result<Call> {
+    let raw = raw.as_ref();
+    let not_json = |e| reply.not_json("evolux", e);
+    let value: serde_json::Value = serde_json::from_str(raw.get()).map_err(not_json)?;
+    let w = wire::WireCall::deserialize(&value).map_err(not_json)?;
+    let wire::Id { id } = serde_json::from_str(raw.get()).map_err(not_json)?;
     let started_at = time(&w.start_time)?;
     let ended_at = w.end_time.as_deref().map(time).transpose()?;
     let answered = w.answer_time.as_deref().is_some_and(|a| !a.is_empty());
@@ -158,7 +163,7 @@ fn normalize(raw: serde_json::Value, keep_raw: bool, reply: &Reply) -> Result<Ca
     let (campaign_id, campaign) = named(w.campaign);
     Ok(Call {
         vendor: Vendor::Evolux,
-        id: w.id,
+        id,
         started_at,
         ended_at,
         // NOTE: the dialer's history holds the calls it placed for campaigns (assumed outbound).
@@ -182,7 +187,7 @@ fn normalize(raw: serde_json::Value, keep_raw: bool, reply: &Reply) -> Result<Ca
         cost: None,
         agent_id,
         campaign_id,
-        raw: keep_raw.then_some(raw),
+        raw: keep_raw.then_some(value),
     })
 }
 

@@ -9,10 +9,18 @@ use crate::vendors::lenient;
 pub struct ListResponse {
     pub pagination: Pagination,
     /// Records stay untyped here: the vendor's own example repeats `hangup_cause` within one
-    /// object, which a derived struct would reject. Each is read into `WireCall` from a `Value`
-    /// (where the last duplicate wins).
+    /// object, which a derived struct would reject. Each is read into `WireCall` through a
+    /// `Value` (where the last duplicate wins), and its id from the record's text (`Id`).
     #[serde(default)]
-    pub data: Vec<serde_json::Value>,
+    pub data: Vec<Box<serde_json::value::RawValue>>,
+}
+
+/// A record's id, read from the record's own text: behind a `Value` a number has already
+/// passed through a double.
+#[derive(Debug, Deserialize)]
+pub struct Id {
+    #[serde(deserialize_with = "lenient::id")]
+    pub id: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -25,8 +33,6 @@ pub struct Pagination {
 
 #[derive(Debug, Deserialize)]
 pub struct WireCall {
-    #[serde(deserialize_with = "lenient::id")]
-    pub id: String,
     pub start_time: String,
     #[serde(default)]
     pub answer_time: Option<String>,

@@ -45,6 +45,9 @@ pub const DEFAULT_TOKEN_URL: &str = "https://auth.propertyfinder.com/auth/oauth/
 
 const LIST: &str = "calltrackings";
 
+/// Asks for related records (the user's name) inline.
+const EXPAND: &str = "X-MyCRM-Expand-Data";
+
 const STATUSES: [(&str, Status); 4] = [
     ("answered", Status::Answered),
     ("notanswered", Status::Missed),
@@ -211,6 +214,7 @@ impl Mycrm {
             .send(req)
             .await
             .context("cannot get a mycrm access token")?;
+        self.conn.firewall(&reply)?;
         if matches!(
             reply.status,
             StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
@@ -257,13 +261,18 @@ impl Mycrm {
         body: Option<&serde_json::Value>,
     ) -> Result<Reply> {
         let build = |token: &Secret| {
-            let req = self
+            let mut req = self
                 .conn
                 .http
                 .request(method.clone(), url.clone())
                 .query(params)
                 .bearer_auth(token.expose())
                 .header(reqwest::header::ACCEPT, "application/json");
+            if method == Method::GET {
+                // NOTE: with this header records carry `user.public.{first_name,last_name}`,
+                // else `user: {"id"}` only (public client code, vendor-docs/README.md).
+                req = req.header(EXPAND, "true");
+            }
             match body {
                 Some(b) => req.json(b),
                 None => req,
@@ -386,11 +395,16 @@ impl Mycrm {
             return Err(not_found(Vendor::Mycrm, id));
         }
         self.conn.check(&reply, error_message)?;
-        // The record itself, or wrapped as {"call_tracking": {...}}.
-        let value: serde_json::Value = reply.json("mycrm")?;
-        let record = value.get("call_tracking").cloned().unwrap_or(value);
-        let raw = RawValue::from_string(record.to_string())?;
-        with_raw(&raw, true, &reply)
+        // The record itself, or wrapped as {"call_tracking": {...}}; read from the body's text,
+        // where numbers are exact.
+        let whole: Box<RawValue> = reply.json("mycrm")?;
+        let wrapped: wire::Wrapped =
+            serde_json::from_str(whole.get()).map_err(|e| reply.not_json("mycrm", e))?;
+        with_raw(
+            wrapped.call_tracking.as_ref().unwrap_or(&whole),
+            true,
+            &reply,
+        )
     }
 }
 
@@ -432,6 +446,17 @@ fn time(s: &str) -> Result<DateTime<Utc>> {
         .with_context(|| format!("mycrm sent an unreadable time '{s}'"))
 }
 
+/// `first last`, either alone, or `None` when both are blank.
+fn full_name(first: Option<String>, last: Option<String>) -> Option<String> {
+    let parts: Vec<String> = [first, last]
+        .into_iter()
+        .flatten()
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
 fn normalize(w: wire::WireCall) -> Result<Call> {
     let start = w
         .call_start
@@ -450,12 +475,11 @@ fn normalize(w: wire::WireCall) -> Result<Call> {
         .as_deref()
         .and_then(|s| STATUSES.iter().find(|(v, _)| v.eq_ignore_ascii_case(s)))
         .map_or(Status::Unknown, |(_, s)| *s);
+    // The user's name: `user.public` (expanded), else names on the user itself, else its id.
     let user = w.user.map(|u| {
-        let full = match (u.first_name, u.last_name) {
-            (Some(f), Some(l)) => Some(format!("{f} {l}")),
-            (f, l) => f.or(l),
-        };
-        (u.id.clone(), u.name.or(full).or(u.id))
+        let public = u.public.and_then(|p| full_name(p.first_name, p.last_name));
+        let own = full_name(u.first_name, u.last_name);
+        (u.id.clone(), public.or(u.name).or(own).or(u.id))
     });
     let property = w.property.map(|p| (p.id.clone(), p.reference.or(p.id)));
     Ok(Call {

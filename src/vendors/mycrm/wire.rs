@@ -26,6 +26,13 @@ pub struct ListResponse<T> {
     pub call_trackings: Vec<T>,
 }
 
+/// `GET /calltrackings/{id}`: the record, or the record wrapped in `call_tracking`.
+#[derive(Debug, Deserialize)]
+pub struct Wrapped {
+    #[serde(default)]
+    pub call_tracking: Option<Box<serde_json::value::RawValue>>,
+}
+
 #[derive(Debug, Deserialize)]
 pub struct WireCall {
     #[serde(deserialize_with = "lenient::id")]
@@ -53,9 +60,12 @@ pub struct WireCall {
     pub created_at: Option<String>,
 }
 
-/// A user or property: not expanded by default, so only `id` is sure.
+/// A user or property: not expanded by default, so only `id` is sure; with
+/// `X-MyCRM-Expand-Data: true` a user has `public`.
 #[derive(Debug, Deserialize)]
 pub struct Related {
+    #[serde(default)]
+    pub public: Option<Public>,
     #[serde(default, deserialize_with = "lenient::opt_id")]
     pub id: Option<String>,
     #[serde(default)]
@@ -66,6 +76,15 @@ pub struct Related {
     pub last_name: Option<String>,
     #[serde(default)]
     pub reference: Option<String>,
+}
+
+/// An expanded user's `public` part (`email` and `phone` too, unused).
+#[derive(Debug, Deserialize)]
+pub struct Public {
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
