@@ -243,7 +243,7 @@ pub fn query(
     let page_size = s
         .profile
         .page_size
-        .unwrap_or(s.profile.vendor.traits().max_page_size);
+        .unwrap_or(s.profile.traits().max_page_size);
     Ok(Query {
         from,
         to,
