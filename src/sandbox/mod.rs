@@ -6,6 +6,7 @@ mod brightcall;
 mod callcap;
 mod evolux;
 mod famulor;
+mod famulor_v1;
 mod mycrm;
 pub mod world;
 
@@ -47,6 +48,12 @@ pub struct Options {
     pub token_ttl: Duration,
     /// Share of recording links that are broken: expired (403) or a 200 with an error page.
     pub recording_faults: f64,
+    /// Famulor Platform 2.0 pages through at most this many calls of a window, and says
+    /// `result_cap_reached` for a window that holds more.
+    pub famulor_v1_cap: usize,
+    /// How long signed recording links in listings last (Famulor Platform 2.0: an hour); zero
+    /// makes every listed link expired, so that only fresh ones work.
+    pub signed_link_ttl: Duration,
 }
 
 impl Default for Options {
@@ -60,6 +67,8 @@ impl Default for Options {
             fail_rate: 0.0,
             token_ttl: Duration::from_secs(1800),
             recording_faults: 0.0,
+            famulor_v1_cap: 10_000,
+            signed_link_ttl: Duration::from_secs(3600),
         }
     }
 }
@@ -71,6 +80,8 @@ pub struct Recorded {
     pub path: String,
     pub query: Vec<(String, String)>,
     pub headers: Vec<(String, String)>,
+    /// The request body as text (empty for most GETs).
+    pub body: String,
 }
 
 impl Recorded {
@@ -103,6 +114,10 @@ pub struct Shared {
     counter: AtomicU64,
     /// myCRM access tokens handed out, with their expiry.
     pub tokens: Mutex<Vec<(String, std::time::Instant)>>,
+    /// When the sandbox started (Unix seconds): signed links expire counted from it.
+    pub epoch: i64,
+    /// Calls that Famulor Platform 2.0's `remove` hid (by `seq`); they stay in the world.
+    pub hidden: Mutex<std::collections::HashSet<u32>>,
 }
 
 impl Shared {
@@ -165,6 +180,21 @@ fn emulation(vendor: Vendor) -> Emulation {
     }
 }
 
+/// The vendors' second APIs, each served under `/{vendor}-{api}` on its vendor's calls.
+pub const SECOND_APIS: &[(Vendor, &str)] = &[(Vendor::Famulor, "v1")];
+
+fn api_emulation(vendor: Vendor, api: &str) -> Option<Emulation> {
+    match (vendor, api) {
+        (Vendor::Famulor, "v1") => Some(Emulation {
+            shape: &famulor_v1::SHAPE,
+            routes: famulor_v1::routes,
+            expected: famulor_v1::expected,
+            credentials: famulor_v1::CREDENTIALS,
+        }),
+        _ => None,
+    }
+}
+
 /// A running sandbox; it stops when dropped.
 pub struct Sandbox {
     pub addr: SocketAddr,
@@ -202,6 +232,8 @@ impl Sandbox {
                 })
                 .collect(),
             tokens: Mutex::new(Vec::new()),
+            epoch: Utc::now().timestamp(),
+            hidden: Mutex::new(Default::default()),
             api_base: format!("http://{addr}"),
             recordings_base: format!("http://{recordings_addr}"),
             opts,
@@ -214,6 +246,7 @@ impl Sandbox {
             .fold(Router::new(), |r, v| {
                 r.nest(&format!("/{v}"), (emulation(*v).routes)())
             })
+            .nest(&format!("/{}", famulor_v1::PATH), famulor_v1::routes())
             .layer(axum::middleware::from_fn_with_state(shared.clone(), faults))
             .fallback(website)
             .with_state(shared.clone());
@@ -271,7 +304,44 @@ impl Sandbox {
         p
     }
 
-    /// A config file with one profile per vendor, printed on start.
+    /// A vendor's second API in this sandbox (`http://127.0.0.1:PORT/famulor-v1`).
+    pub fn api_base_url(&self, vendor: Vendor, api: &str) -> String {
+        format!("http://{}/{vendor}-{api}", self.addr)
+    }
+
+    /// The credentials the sandbox accepts for a vendor's second API.
+    pub fn api_credentials(vendor: Vendor, api: &str) -> Vec<(SecretKey, &'static str)> {
+        api_emulation(vendor, api)
+            .map(|e| e.credentials.to_vec())
+            .unwrap_or_default()
+    }
+
+    /// A ready profile for a vendor's second API (profile `famulor-v1`: `api = "v1"`).
+    pub fn api_profile(&self, vendor: Vendor, api: &str) -> Profile {
+        let mut p = Profile::from_env(vendor);
+        p.name = Some(format!("sandbox-{vendor}-{api}"));
+        p.sandbox = true;
+        p.api = Some(api.to_string());
+        p.base_url = Some(self.api_base_url(vendor, api));
+        p.secrets = Self::api_credentials(vendor, api)
+            .into_iter()
+            .map(|(k, v)| (k, SecretSource::Sandbox(Secret::new(v))))
+            .collect();
+        p
+    }
+
+    /// The profile of [`Sandbox::config_toml`] with this name (`famulor`, `famulor-v1`, ...).
+    pub fn named_profile(&self, name: &str) -> Option<Profile> {
+        if let Some(v) = Vendor::ALL.into_iter().find(|v| v.id() == name) {
+            return Some(self.profile(v));
+        }
+        SECOND_APIS
+            .iter()
+            .find(|(v, api)| format!("{v}-{api}") == name)
+            .map(|(v, api)| self.api_profile(*v, api))
+    }
+
+    /// A config file with one profile per vendor, and one per second API, printed on start.
     pub fn config_toml(&self) -> String {
         let mut out = String::from("default_profile = \"famulor\"\n");
         for vendor in Vendor::ALL {
@@ -284,6 +354,15 @@ impl Sandbox {
                 }
             }
             for (key, value) in Self::credentials(vendor) {
+                out.push_str(&format!("{} = \"{value}\"\n", key.name()));
+            }
+        }
+        for &(vendor, api) in SECOND_APIS {
+            out.push_str(&format!(
+                "\n[profiles.{vendor}-{api}]\nvendor = \"{vendor}\"\napi = \"{api}\"\nbase_url = \"{}\"\n",
+                self.api_base_url(vendor, api)
+            ));
+            for (key, value) in Self::api_credentials(vendor, api) {
                 out.push_str(&format!("{} = \"{value}\"\n", key.name()));
             }
         }
@@ -324,6 +403,32 @@ impl Sandbox {
             .collect()
     }
 
+    /// What a correct client makes of the calls of a vendor's second API in `[from, to)`,
+    /// newest first (calls it hid left out).
+    pub fn expected_api(
+        &self,
+        vendor: Vendor,
+        api: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Vec<Call> {
+        let emulation = api_emulation(vendor, api).expect("a second API the sandbox serves");
+        let hidden = self
+            .shared
+            .hidden
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let world = self.world(vendor);
+        world
+            .between(from, to)
+            .iter()
+            .rev()
+            .filter(|t| !hidden.contains(&t.seq))
+            .map(|t| (emulation.expected)(t, &self.shared))
+            .collect()
+    }
+
     /// Every request the recordings host received, with its headers.
     pub fn recording_requests(&self) -> Vec<Recorded> {
         self.shared
@@ -354,7 +459,13 @@ impl Sandbox {
 /// Records each request, adds latency and, at `fail_rate`, answers with a fault instead:
 /// 500, 503, 429 with `Retry-After`, or a body cut off before its Content-Length.
 async fn faults(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Response {
-    let recorded = record(&req);
+    let mut recorded = record(&req);
+    let (parts, body) = req.into_parts();
+    let body = axum::body::to_bytes(body, 16 << 20)
+        .await
+        .unwrap_or_default();
+    recorded.body = String::from_utf8_lossy(&body).into_owned();
+    let req = Request::from_parts(parts, Body::from(body));
     s.requests
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -420,6 +531,7 @@ fn record(req: &Request) -> Recorded {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
             .collect(),
+        body: String::new(),
     }
 }
 
@@ -436,7 +548,7 @@ async fn website() -> Response {
 /// `GET /VENDOR/FILE.wav`: a short generated tone.
 async fn recording(
     State(s): State<Arc<Shared>>,
-    axum::extract::Path((_vendor, file)): axum::extract::Path<(String, String)>,
+    axum::extract::Path((vendor, file)): axum::extract::Path<(String, String)>,
     req: Request,
 ) -> Response {
     s.recording_requests
@@ -444,6 +556,11 @@ async fn recording(
         .unwrap_or_else(|e| e.into_inner())
         .push(record(&req));
     tokio::time::sleep(s.opts.latency).await;
+    if vendor == famulor_v1::PATH {
+        if let Some(refused) = famulor_v1::refuse_link(&file, req.uri().query()) {
+            return refused;
+        }
+    }
     recording_bytes(&s, &file)
 }
 

@@ -776,6 +776,48 @@ mod tests {
         assert!(!selected(Some("classic"), Some("https://app.famulor.io")));
     }
 
+    /// The selection as the backend, the id check and the page size see it.
+    #[test]
+    fn a_profile_on_the_platform_2_host_gets_its_backend_ids_and_page_size() {
+        use crate::vendors::Backend;
+        let profile = |api: Option<&str>, base: Option<&str>| {
+            let mut p = Profile::from_env(Vendor::Famulor);
+            p.api = api.map(str::to_string);
+            p.base_url = base.map(str::to_string);
+            p.secrets = vec![(
+                SecretKey::token,
+                crate::config::SecretSource::Sandbox(Secret::new("fam_x")),
+            )];
+            p
+        };
+        let http = || crate::http::Http::new(Default::default()).unwrap();
+        let uuid = vec!["3f2c9a1e-7b4d-4e2a-9c1f-5d6e7f8a9b0c".to_string()];
+
+        let v1 = profile(None, Some("https://app.famulor.io"));
+        let b = Backend::new(&v1, http()).unwrap();
+        assert!(matches!(b, Backend::FamulorV1(_)));
+        assert_eq!(b.vendor(), Vendor::Famulor);
+        assert_eq!((b.traits().max_page_size, b.traits().numeric_ids), (200, false));
+        assert_eq!(v1.ids(&uuid).unwrap(), uuid);
+        assert_eq!(v1.traits().max_page_size, 200);
+
+        // `api = "v1"` alone: the Platform 2.0 host is the default base URL.
+        let b = Backend::new(&profile(Some("v1"), None), http()).unwrap();
+        assert!(matches!(b, Backend::FamulorV1(_)));
+        assert_eq!(b.conn().url(LIST).as_str(), "https://app.famulor.io/api/v1/calls");
+
+        let classic = profile(None, Some("https://app.famulor.de"));
+        let b = Backend::new(&classic, http()).unwrap();
+        assert!(matches!(b, Backend::Famulor(_)));
+        assert!(classic.ids(&uuid).is_err());
+        assert_eq!(classic.traits().max_page_size, 100);
+        let pinned = profile(Some("classic"), Some("https://app.famulor.io"));
+        assert!(matches!(
+            Backend::new(&pinned, http()).unwrap(),
+            Backend::Famulor(_)
+        ));
+    }
+
     #[test]
     fn statuses_are_sent_only_when_one_vendor_value_means_them() {
         assert_eq!(status_param(&[Status::Missed]), Some("no_answer"));
