@@ -65,7 +65,10 @@ fn expected(sb: &Sandbox, q: &Query) -> Vec<Call> {
 }
 
 fn list_requests(sb: &Sandbox) -> Vec<Recorded> {
-    sb.requests().into_iter().filter(|r| r.path == LIST).collect()
+    sb.requests()
+        .into_iter()
+        .filter(|r| r.path == LIST)
+        .collect()
 }
 
 fn window(r: &Recorded) -> (String, String) {
@@ -227,10 +230,22 @@ fn a_capped_window_is_split_until_no_part_is_capped_and_each_call_comes_once_new
         assert_eq!(ids.len(), got.len());
 
         let reqs = list_requests(&sb);
-        let probes: Vec<&Recorded> = reqs.iter().filter(|r| r.param("limit") == Some("1")).collect();
-        let pages: Vec<&Recorded> = reqs.iter().filter(|r| r.param("limit") == Some("200")).collect();
+        let probes: Vec<&Recorded> = reqs
+            .iter()
+            .filter(|r| r.param("limit") == Some("1"))
+            .collect();
+        let pages: Vec<&Recorded> = reqs
+            .iter()
+            .filter(|r| r.param("limit") == Some("200"))
+            .collect();
         // The whole window first, then halves probed; the calls read from parts under the cap.
-        assert_eq!(window(pages[0]), ("2025-05-10T08:00:00.000000Z".into(), "2025-05-20T08:00:00.000000Z".into()));
+        assert_eq!(
+            window(pages[0]),
+            (
+                "2025-05-10T08:00:00.000000Z".into(),
+                "2025-05-20T08:00:00.000000Z".into()
+            )
+        );
         assert!(probes.len() >= 2 * 6, "{} probes", probes.len());
         let parts: HashSet<(String, String)> = pages[1..].iter().map(|r| window(r)).collect();
         assert!(parts.len() > 6, "{} parts", parts.len());
@@ -238,7 +253,9 @@ fn a_capped_window_is_split_until_no_part_is_capped_and_each_call_comes_once_new
         for (from, to) in &parts {
             let held = world.between(at(from), at(to)).len();
             assert!(held <= cap, "{from}..{to} holds {held}");
-            assert!(probes.iter().any(|p| window(p) == (from.clone(), to.clone())));
+            assert!(probes
+                .iter()
+                .any(|p| window(p) == (from.clone(), to.clone())));
         }
     }
 }
@@ -250,7 +267,12 @@ fn a_second_with_more_calls_than_the_cap_is_exit_1_and_writes_nothing() {
         ..options()
     });
     let second = at("2025-05-19T12:00:00Z");
-    sb.add_calls(Vendor::Famulor, 8, second, second + chrono::Duration::seconds(1));
+    sb.add_calls(
+        Vendor::Famulor,
+        8,
+        second,
+        second + chrono::Duration::seconds(1),
+    );
     let home = Home::with_sandbox(&sb);
     let r = run(home.cmd().args([
         "-p",
@@ -325,7 +347,11 @@ fn show_reads_each_transcript_shape() {
         let seq = *answered.iter().find(|s| *s % 3 == shape).unwrap();
         let want = by_seq(seq);
         // The case of a UUID's hex digits is not part of it.
-        let typed = if shape == 2 { want.id.to_uppercase() } else { want.id.clone() };
+        let typed = if shape == 2 {
+            want.id.to_uppercase()
+        } else {
+            want.id.clone()
+        };
         let r = run(home
             .cmd()
             .args(["-p", "famulor-v1", "show", &typed, "-o", "json"]));
@@ -379,7 +405,10 @@ fn recordings_come_through_fresh_links_without_credentials_on_the_other_host() {
     );
     let fresh = &sb.requests()[1];
     assert_eq!(fresh.param("expires_in"), Some("3600"));
-    assert_eq!(fresh.header("authorization"), Some(&*format!("Bearer {TOKEN}")));
+    assert_eq!(
+        fresh.header("authorization"),
+        Some(&*format!("Bearer {TOKEN}"))
+    );
     let rec = sb.recording_requests();
     assert_eq!(rec.len(), 2, "the expired link, then the fresh one");
     assert_ne!(rec[0].param("expires"), rec[1].param("expires"));
@@ -391,9 +420,14 @@ fn recordings_come_through_fresh_links_without_credentials_on_the_other_host() {
 
     // No recording: the API says 404, and the call is without one.
     sb.clear_requests();
-    let r = run(home
-        .cmd()
-        .args(["-p", "famulor-v1", "recording", &without.id, "--output", "-"]));
+    let r = run(home.cmd().args([
+        "-p",
+        "famulor-v1",
+        "recording",
+        &without.id,
+        "--output",
+        "-",
+    ]));
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("has no recording"), "{}", r.stderr);
     assert_eq!(
@@ -423,10 +457,9 @@ fn recordings_come_through_fresh_links_without_credentials_on_the_other_host() {
     ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
-        r.stderr.contains(&format!(
-            "downloaded {}",
-            day.len() - none
-        )) && r.stderr.contains(&format!("without recording {none}")),
+        r.stderr
+            .contains(&format!("downloaded {}", day.len() - none))
+            && r.stderr.contains(&format!("without recording {none}")),
         "{}",
         r.stderr
     );
@@ -473,7 +506,10 @@ fn delete_hides_through_history_actions_and_says_so() {
     let sent = posts();
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].path, "/famulor-v1/api/v1/history/actions");
-    assert_eq!(sent[0].header("authorization"), Some(&*format!("Bearer {TOKEN}")));
+    assert_eq!(
+        sent[0].header("authorization"),
+        Some(&*format!("Bearer {TOKEN}"))
+    );
     let body: serde_json::Value = serde_json::from_str(&sent[0].body).unwrap();
     assert_eq!(
         body,
@@ -495,7 +531,11 @@ fn the_question_on_a_terminal_says_the_call_is_hidden_not_erased() {
     let home = Home::with_sandbox(&sb);
     let classic = truth(&sb, Vendor::Famulor).len();
     let v1 = sb.expected_api(Vendor::Famulor, "v1", at("2025-03-01T00:00:00Z"), at(UNTIL));
-    let cmd = format!("{} -p famulor-v1 delete {}", calls_bin().display(), v1[0].id);
+    let cmd = format!(
+        "{} -p famulor-v1 delete {}",
+        calls_bin().display(),
+        v1[0].id
+    );
     let mut child = home
         .std_cmd("script")
         .args(["-qec", &cmd, "/dev/null"])
@@ -513,7 +553,8 @@ fn the_question_on_a_terminal_says_the_call_is_hidden_not_erased() {
         "{said}"
     );
     assert_eq!(
-        sb.expected_api(Vendor::Famulor, "v1", at("2025-03-01T00:00:00Z"), at(UNTIL)).len(),
+        sb.expected_api(Vendor::Famulor, "v1", at("2025-03-01T00:00:00Z"), at(UNTIL))
+            .len(),
         v1.len()
     );
     assert_eq!(truth(&sb, Vendor::Famulor).len(), classic);
@@ -555,7 +596,16 @@ fn absurd_numbers_from_the_vendor_read_as_unknown() {
         api.base
     ));
     let r = run(home.cmd().args([
-        "-p", "h", "export", "--from", "2025-05-20", "--to", "2025-05-20", "--tz", "UTC", "-o",
+        "-p",
+        "h",
+        "export",
+        "--from",
+        "2025-05-20",
+        "--to",
+        "2025-05-20",
+        "--tz",
+        "UTC",
+        "-o",
         "json",
     ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -575,9 +625,16 @@ fn absurd_numbers_from_the_vendor_read_as_unknown() {
 #[test]
 fn the_sandbox_profiles_keep_famulor_classic_and_offer_v1() {
     let home = Home::new();
-    let r = run(home
-        .cmd()
-        .args(["--sandbox", "-p", "famulor-v1", "list", "--limit", "3", "-o", "json"]));
+    let r = run(home.cmd().args([
+        "--sandbox",
+        "-p",
+        "famulor-v1",
+        "list",
+        "--limit",
+        "3",
+        "-o",
+        "json",
+    ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!r.stderr.contains("ignoring"), "{}", r.stderr);
     let got: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap();
@@ -585,13 +642,22 @@ fn the_sandbox_profiles_keep_famulor_classic_and_offer_v1() {
     assert!(got
         .iter()
         .all(|c| c["id"].as_str().unwrap().len() == 36 && c["cost"].is_null()));
-    let r = run(home
-        .cmd()
-        .args(["--sandbox", "--vendor", "famulor", "list", "--limit", "3", "-o", "json"]));
+    let r = run(home.cmd().args([
+        "--sandbox",
+        "--vendor",
+        "famulor",
+        "list",
+        "--limit",
+        "3",
+        "-o",
+        "json",
+    ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let got: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(got.len(), 3);
-    assert!(got
-        .iter()
-        .all(|c| c["id"].as_str().unwrap().bytes().all(|b| b.is_ascii_digit())));
+    assert!(got.iter().all(|c| c["id"]
+        .as_str()
+        .unwrap()
+        .bytes()
+        .all(|b| b.is_ascii_digit())));
 }

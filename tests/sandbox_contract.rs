@@ -557,7 +557,13 @@ fn famulor_platform_2_answers_in_the_documented_shapes() {
             token,
         );
         assert_eq!(status, 200, "{body}");
-        shape("", &body, &list_docs.iter().collect::<Vec<_>>(), &leeway, &mut errors);
+        shape(
+            "",
+            &body,
+            &list_docs.iter().collect::<Vec<_>>(),
+            &leeway,
+            &mut errors,
+        );
         let page = body["data"].as_array().unwrap().clone();
         offset += page.len();
         let done = page.is_empty();
@@ -584,7 +590,13 @@ fn famulor_platform_2_answers_in_the_documented_shapes() {
         let id = r["id"].as_str().unwrap();
         let (status, body) = get(format!("{base}/api/v1/calls/{id}"), token);
         assert_eq!(status, 200, "{body}");
-        shape("", &body, &show_docs.iter().collect::<Vec<_>>(), &leeway, &mut errors);
+        shape(
+            "",
+            &body,
+            &show_docs.iter().collect::<Vec<_>>(),
+            &leeway,
+            &mut errors,
+        );
         shown.push(body["data"].clone());
     }
     words("show", &shown, "/status", &statuses, &mut errors);

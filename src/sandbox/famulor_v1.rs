@@ -109,8 +109,8 @@ fn status(t: &TruthCall) -> Status {
 }
 
 fn answered_at(t: &TruthCall) -> Option<DateTime<Utc>> {
-    let answered = matches!(t.status, Status::Answered | Status::Voicemail)
-        || status_word(t) == "in_progress";
+    let answered =
+        matches!(t.status, Status::Answered | Status::Voicemail) || status_word(t) == "in_progress";
     answered.then(|| t.started_at + chrono::Duration::seconds(t.ring as i64))
 }
 
@@ -154,9 +154,9 @@ fn link_expiry(s: &Shared, now: DateTime<Utc>) -> i64 {
 }
 
 fn signature(file: &str, expires: i64) -> String {
-    let h = file
-        .bytes()
-        .fold(expires as u64, |h, b| h.wrapping_mul(131).wrapping_add(b as u64));
+    let h = file.bytes().fold(expires as u64, |h, b| {
+        h.wrapping_mul(131).wrapping_add(b as u64)
+    });
     format!("{:016x}", Rng::new(h).next_u64())
 }
 
@@ -353,7 +353,9 @@ async fn list(
     };
     let status = param(&q, "status");
     if status.is_some_and(|st| !STATUSES.contains(&st)) {
-        return invalid("status is not one of queued, ringing, in_progress, completed, failed, no_answer, busy");
+        return invalid(
+            "status is not one of queued, ringing, in_progress, completed, failed, no_answer, busy",
+        );
     }
     let direction = param(&q, "direction");
     if direction.is_some_and(|d| !["inbound", "outbound", "web"].contains(&d)) {
@@ -448,11 +450,7 @@ async fn fresh_link(
 
 /// `POST /api/v1/history/actions` `{"action": "remove", "kind": "call", "ids": [...]}`: the calls
 /// leave the history (all or none), and stay in the world.
-async fn actions(
-    State(s): State<Arc<Shared>>,
-    headers: HeaderMap,
-    body: String,
-) -> Response {
+async fn actions(State(s): State<Arc<Shared>>, headers: HeaderMap, body: String) -> Response {
     if let Some(r) = refused(&headers) {
         return r;
     }

@@ -365,7 +365,9 @@ impl Backend {
     pub fn new(profile: &Profile, http: Http) -> Result<Self> {
         let conn = Conn::new(profile, http)?;
         Ok(match profile.vendor {
-            Vendor::Famulor if famulor::v1::selected(profile.api.as_deref(), profile.base_url.as_deref()) => {
+            Vendor::Famulor
+                if famulor::v1::selected(profile.api.as_deref(), profile.base_url.as_deref()) =>
+            {
                 Backend::FamulorV1(famulor::v1::FamulorV1::new(conn, profile)?)
             }
             Vendor::Famulor => Backend::Famulor(famulor::Famulor::new(conn, profile)?),

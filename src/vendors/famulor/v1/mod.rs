@@ -165,7 +165,9 @@ impl FamulorV1 {
         // NOTE: `from` / `to` are exact date-times; the client checks again only because the
         // vendor does not say whether `to` is inclusive, and split windows meet there.
         plan.set(Filter::Window, Applied::Both);
-        if q.direction.is_some_and(|d| super::direction_param(d).is_some()) {
+        if q.direction
+            .is_some_and(|d| super::direction_param(d).is_some())
+        {
             plan.set(Filter::Direction, Applied::Both);
         }
         if status_param(&q.statuses).is_some() {
@@ -287,53 +289,54 @@ impl FamulorV1 {
             };
             return Ok(layout(vec![slice], Some(whole)));
         }
-        // (from, to, total); `None` while the part is capped.
-        let mut parts: Vec<(DateTime<Utc>, DateTime<Utc>, Option<Option<u64>>)> =
-            vec![(q.from, q.to, None)];
-        while parts.iter().any(|p| p.2.is_none()) {
+        // Each part with whether it is still capped.
+        let part = |from, to| {
+            let slice = Slice {
+                from,
+                to,
+                total: None,
+            };
+            (slice, true)
+        };
+        let mut parts: Vec<(Slice, bool)> = vec![part(q.from, q.to)];
+        while parts.iter().any(|(_, capped)| *capped) {
             let mut next = Vec::with_capacity(parts.len() * 2);
             let mut halves = Vec::new();
-            for (from, to, known) in parts {
-                if known.is_some() {
-                    next.push((from, to, known));
+            for (slice, capped) in parts {
+                if !capped {
+                    next.push((slice, false));
                     continue;
                 }
+                let (from, to) = (slice.from, slice.to);
                 if to - from < MIN_SPLIT {
-                    return Err(capped(from, to));
+                    return Err(self::capped(from, to));
                 }
                 let half = (to - from).num_microseconds().unwrap_or(i64::MAX) / 2;
                 let mid = from + TimeDelta::microseconds(half);
                 halves.push((next.len(), mid, to));
-                next.push((mid, to, None));
+                next.push(part(mid, to));
                 halves.push((next.len(), from, mid));
-                next.push((from, mid, None));
+                next.push(part(from, mid));
             }
-            let probed: Vec<(usize, Listed)> = stream::iter(halves)
-                .map(|(i, from, to)| async move {
-                    self.list(q, from, to, 1, 0).await.map(|l| (i, l))
-                })
-                .buffered(PROBES)
-                .try_collect()
-                .await?;
+            let probed: Vec<(usize, Listed)> =
+                stream::iter(halves)
+                    .map(|(i, from, to)| async move {
+                        self.list(q, from, to, 1, 0).await.map(|l| (i, l))
+                    })
+                    .buffered(PROBES)
+                    .try_collect()
+                    .await?;
             crate::term::debug(&format!(
                 "famulor: result cap reached; probed {} windows",
                 probed.len()
             ));
             for (i, listed) in probed {
-                if !listed.capped {
-                    next[i].2 = Some(listed.total);
-                }
+                next[i].1 = listed.capped;
+                next[i].0.total = listed.total;
             }
             parts = next;
         }
-        let slices: Vec<Slice> = parts
-            .into_iter()
-            .map(|(from, to, total)| Slice {
-                from,
-                to,
-                total: total.flatten(),
-            })
-            .collect();
+        let slices: Vec<Slice> = parts.into_iter().map(|(slice, _)| slice).collect();
         crate::term::debug(&format!(
             "famulor: the window is read as {} windows under the result cap",
             slices.len()
@@ -356,7 +359,11 @@ impl FamulorV1 {
             anyhow::bail!("famulor has no window {slice} for this query");
         };
         let cached = if (slice, offset) == (0, 0) {
-            layout.first.lock().unwrap_or_else(|e| e.into_inner()).take()
+            layout
+                .first
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take()
         } else {
             None
         };
@@ -382,9 +389,9 @@ impl FamulorV1 {
         };
         // The pager reads a page again when its total falls below the one before: a slice
         // that shrank says so through the run's total.
-        let total_calls = layout.total_calls().map(|t| {
-            (t + listed.total.unwrap_or(0)).saturating_sub(s.total.unwrap_or(0))
-        });
+        let total_calls = layout
+            .total_calls()
+            .map(|t| (t + listed.total.unwrap_or(0)).saturating_sub(s.total.unwrap_or(0)));
         Ok(Page {
             calls: listed.calls,
             next,
@@ -797,14 +804,20 @@ mod tests {
         let b = Backend::new(&v1, http()).unwrap();
         assert!(matches!(b, Backend::FamulorV1(_)));
         assert_eq!(b.vendor(), Vendor::Famulor);
-        assert_eq!((b.traits().max_page_size, b.traits().numeric_ids), (200, false));
+        assert_eq!(
+            (b.traits().max_page_size, b.traits().numeric_ids),
+            (200, false)
+        );
         assert_eq!(v1.ids(&uuid).unwrap(), uuid);
         assert_eq!(v1.traits().max_page_size, 200);
 
         // `api = "v1"` alone: the Platform 2.0 host is the default base URL.
         let b = Backend::new(&profile(Some("v1"), None), http()).unwrap();
         assert!(matches!(b, Backend::FamulorV1(_)));
-        assert_eq!(b.conn().url(LIST).as_str(), "https://app.famulor.io/api/v1/calls");
+        assert_eq!(
+            b.conn().url(LIST).as_str(),
+            "https://app.famulor.io/api/v1/calls"
+        );
 
         let classic = profile(None, Some("https://app.famulor.de"));
         let b = Backend::new(&classic, http()).unwrap();
