@@ -661,3 +661,25 @@ fn the_sandbox_profiles_keep_famulor_classic_and_offer_v1() {
         .bytes()
         .all(|b| b.is_ascii_digit())));
 }
+
+#[test]
+fn an_online_config_check_is_one_request_even_over_the_cap() {
+    // Calls up to now, so that the check's default window holds some; each is over the cap.
+    let sb = sandbox(calls::sandbox::Options {
+        until: None,
+        famulor_v1_cap: 1,
+        ..options()
+    });
+    let home = Home::with_sandbox(&sb);
+    let r = run(home.cmd().args(["config", "check", "--online"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("ok     famulor-v1 (famulor), credentials accepted"),
+        "{}",
+        r.stdout
+    );
+    let reqs = list_requests(&sb);
+    assert_eq!(reqs.len(), 1, "{reqs:?}");
+    assert_eq!(reqs[0].param("limit"), Some("1"));
+}

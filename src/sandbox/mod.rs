@@ -1,6 +1,7 @@
 //! `calls sandbox`: fake vendor APIs on 127.0.0.1 with deterministic data and fault injection.
-//! Vendor V lives under `http://127.0.0.1:PORT/V`; recordings come from a second port so the
-//! "credentials only to the API host" rule is exercised. One module per vendor.
+//! Vendor V lives under `http://127.0.0.1:PORT/V` (a second API A under `/V-A`, on V's calls);
+//! recordings come from a second port so the "credentials only to the API host" rule is
+//! exercised. One module per vendor (and per second API).
 
 mod brightcall;
 mod callcap;

@@ -400,6 +400,11 @@ impl FamulorV1 {
         })
     }
 
+    /// One list request of one call (`config check --online`), never a split.
+    pub async fn ping(&self, q: &Query) -> Result<()> {
+        self.list(q, q.from, q.to, 1, 0).await.map(|_| ())
+    }
+
     pub async fn show(&self, id: &str) -> Result<Call> {
         let reply = self
             .get(&format!("{LIST}/{}", crate::vendors::path_segment(id)), &[])
