@@ -226,7 +226,9 @@ impl Profile {
             })?;
         }
         use crate::types::limits;
-        let max_page = vendor.max_page_size(cfg.api.as_deref(), cfg.base_url.as_deref());
+        let max_page =
+            crate::vendors::api_traits(vendor, cfg.api.as_deref(), cfg.base_url.as_deref())
+                .max_page_size;
         for (key, value, max) in [
             ("page_size", cfg.page_size, max_page),
             ("concurrency", cfg.concurrency, limits::CONCURRENCY as u32),

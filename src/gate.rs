@@ -13,6 +13,9 @@ use crate::vendors::Planned;
 pub struct Gate {
     pub dry_run: bool,
     pub yes: bool,
+    /// What the operation really does, where that is not what its name says (a deletion
+    /// that hides): said in the dry run and in the question.
+    pub note: Option<&'static str>,
 }
 
 /// Whether to send.
@@ -40,6 +43,9 @@ pub fn pass(
             "dry run: would {action} {what} with {} request(s):",
             planned.len()
         ))?;
+        if let Some(note) = gate.note {
+            crate::term::out_line(&format!("note: {note}."))?;
+        }
         for p in planned {
             crate::term::out_line(&crate::term::printable(&p.to_string()))?;
         }
@@ -53,7 +59,10 @@ pub fn pass(
             .hint("check first with --dry-run, then add --yes")
             .into());
         }
-        eprint!("{action} {what}? This cannot be undone. Type 'yes' to go on: ");
+        let effect = gate
+            .note
+            .map_or("This cannot be undone.".to_string(), |n| format!("{n}."));
+        eprint!("{action} {what}? {effect} Type 'yes' to go on: ");
         std::io::stderr().flush()?;
         let mut answer = String::new();
         std::io::stdin().lock().read_line(&mut answer)?;

@@ -29,7 +29,9 @@
 //! `sandbox/` serves fake vendor APIs (deterministic data, fault injection) for `calls
 //! sandbox`, `--sandbox` and the tests. Errors are `anyhow` with context; `error::Failure`
 //! carries the exit codes of SPEC.md. Adding a vendor: a module under `vendors/`, a variant in
-//! `vendors::Vendor` and `Backend`, and its emulation under `sandbox/`.
+//! `vendors::Vendor` and `Backend`, and its emulation under `sandbox/`. A vendor's second API
+//! (a profile's `api`): a module inside the vendor's (`vendors/famulor/v1/`), a `Backend`
+//! variant, its traits in `vendors::api_traits`, and its emulation in `sandbox::SECOND_APIS`.
 
 use std::process::ExitCode;
 

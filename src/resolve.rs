@@ -50,13 +50,25 @@ pub fn config_path(global: &Global) -> Result<PathBuf> {
 pub fn profile(global: &Global, sandbox: Option<&Sandbox>) -> Result<Profile> {
     if let Some(sb) = sandbox {
         let vendor = global.vendor.unwrap_or(crate::types::Vendor::Famulor);
+        // The sandbox's own profiles (`-p famulor-v1`, as `calls sandbox` prints them) are known.
+        let named = global
+            .profile
+            .as_deref()
+            .and_then(|name| sb.named_profile(name))
+            .filter(|p| global.vendor.is_none_or(|v| v == p.vendor));
         // The sandbox brings its own credentials; say so rather than let a set variable look
         // like it was tried (e.g. a wrong CALLS_TOKEN that still "works").
         let ignored: Vec<&str> = config::SecretKey::ALL
             .iter()
             .map(|k| k.calls_env())
             .filter(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
-            .chain(global.profile.as_ref().map(|_| "--profile"))
+            .chain(
+                global
+                    .profile
+                    .as_ref()
+                    .filter(|_| named.is_none())
+                    .map(|_| "--profile"),
+            )
             .chain(global.base_url.as_ref().map(|_| "--base-url"))
             .collect();
         if !ignored.is_empty() && !global.quiet {
@@ -65,7 +77,7 @@ pub fn profile(global: &Global, sandbox: Option<&Sandbox>) -> Result<Profile> {
                 ignored.join(", ")
             ));
         }
-        return Ok(sb.profile(vendor));
+        return Ok(named.unwrap_or_else(|| sb.profile(vendor)));
     }
     let path = config_path(global)?;
     let cfg = config::load(&path)?;
@@ -252,11 +264,10 @@ pub fn query(
         }
     }
     // A profile's page_size was checked against the vendor's maximum when it was read.
-    let page_size = s.profile.page_size.unwrap_or_else(|| {
-        let p = &s.profile;
-        p.vendor
-            .max_page_size(p.api.as_deref(), p.base_url.as_deref())
-    });
+    let page_size = s
+        .profile
+        .page_size
+        .unwrap_or(s.profile.traits().max_page_size);
     Ok(Query {
         from,
         to,

@@ -72,13 +72,14 @@ pub async fn delete(s: &Settings, args: &DeleteArgs) -> Result<()> {
     } else {
         args.ids.clone()
     };
-    let ids = vendor.ids(&ids)?;
+    let ids = s.profile.ids(&ids)?;
     let planned = backend.plan_delete(&ids)?;
     let what = format!("{} on {}", n_calls(ids.len() as u64), target(s));
     if gate::pass(
         Gate {
             dry_run: args.dry_run,
             yes: args.yes,
+            note: backend.delete_note(),
         },
         "delete",
         ids.len(),
@@ -107,13 +108,14 @@ pub async fn assign(s: &Settings, args: &AssignArgs) -> Result<()> {
         return usage("assign needs at least one of --user, --property, --lead, --seen");
     }
     let backend = Arc::new(Backend::new(&s.profile, Http::new(s.http.clone())?)?);
-    let ids = vendor.ids(&args.ids)?;
+    let ids = s.profile.ids(&args.ids)?;
     let planned = backend.plan_assign(&ids, &assignment)?;
     let what = format!("{} on {}", n_calls(ids.len() as u64), target(s));
     if gate::pass(
         Gate {
             dry_run: args.dry_run,
             yes: true,
+            note: None,
         },
         "assign",
         ids.len(),

@@ -101,6 +101,7 @@ async fn serve(args: &crate::cli::SandboxArgs) -> Result<()> {
             headers: !args.rate_limit_silent,
             ..l
         }),
+        ..sandbox::Options::default()
     })
     .await?;
     crate::term::out_line(&format!(

@@ -43,7 +43,7 @@ pub async fn run(s: &Settings, args: &RecordingArgs) -> Result<()> {
         .hint("select the recordings by filters instead: calls recording --from ... --to ...")
         .into());
     }
-    let ids = vendor.ids(&args.ids)?;
+    let ids = s.profile.ids(&args.ids)?;
     if let Some(manifest) = &args.manifest {
         crate::output::writable("--manifest", manifest)?;
     }

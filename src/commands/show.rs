@@ -17,11 +17,7 @@ pub async fn run(s: &Settings, args: &ShowArgs) -> Result<()> {
         return Err(s.profile.vendor.unsupported(Operation::Show).into());
     }
     let backend = Backend::new(&s.profile, Http::new(s.http.clone())?)?;
-    let id = s
-        .profile
-        .vendor
-        .ids(std::slice::from_ref(&args.id))?
-        .remove(0);
+    let id = s.profile.ids(std::slice::from_ref(&args.id))?.remove(0);
     let call = backend.show(&id).await?;
     let mut target = Target::open(out.path.as_deref())?;
     if out.format == Format::Table {

@@ -1,11 +1,13 @@
 //! `calls sandbox`: fake vendor APIs on 127.0.0.1 with deterministic data and fault injection.
-//! Vendor V lives under `http://127.0.0.1:PORT/V`; recordings come from a second port so the
-//! "credentials only to the API host" rule is exercised. One module per vendor.
+//! Vendor V lives under `http://127.0.0.1:PORT/V` (a second API A under `/V-A`, on V's calls);
+//! recordings come from a second port so the "credentials only to the API host" rule is
+//! exercised. One module per vendor (and per second API).
 
 mod brightcall;
 mod callcap;
 mod evolux;
 mod famulor;
+mod famulor_v1;
 pub mod limit;
 mod mycrm;
 pub mod world;
@@ -50,6 +52,12 @@ pub struct Options {
     pub recording_faults: f64,
     /// The vendors' rate limit, per credential (`--rate-limit 100/60s`).
     pub rate_limit: Option<limit::RateLimit>,
+    /// Famulor Platform 2.0 pages through at most this many calls of a window, and says
+    /// `result_cap_reached` for a window that holds more.
+    pub famulor_v1_cap: usize,
+    /// How long signed recording links in listings last (Famulor Platform 2.0: an hour); zero
+    /// makes every listed link expired, so that only fresh ones work.
+    pub signed_link_ttl: Duration,
 }
 
 impl Default for Options {
@@ -64,6 +72,8 @@ impl Default for Options {
             token_ttl: Duration::from_secs(1800),
             recording_faults: 0.0,
             rate_limit: None,
+            famulor_v1_cap: 10_000,
+            signed_link_ttl: Duration::from_secs(3600),
         }
     }
 }
@@ -75,7 +85,7 @@ pub struct Recorded {
     pub path: String,
     pub query: Vec<(String, String)>,
     pub headers: Vec<(String, String)>,
-    /// The request body as text (API requests; empty for recordings).
+    /// The request body as text (empty for most GETs).
     pub body: String,
 }
 
@@ -111,6 +121,10 @@ pub struct Shared {
     pub rate_windows: limit::Windows,
     /// myCRM access tokens handed out, with their expiry.
     pub tokens: Mutex<Vec<(String, std::time::Instant)>>,
+    /// When the sandbox started (Unix seconds): signed links expire counted from it.
+    pub epoch: i64,
+    /// Calls that Famulor Platform 2.0's `remove` hid (by `seq`); they stay in the world.
+    pub hidden: Mutex<std::collections::HashSet<u32>>,
 }
 
 impl Shared {
@@ -173,6 +187,21 @@ fn emulation(vendor: Vendor) -> Emulation {
     }
 }
 
+/// The vendors' second APIs, each served under `/{vendor}-{api}` on its vendor's calls.
+pub const SECOND_APIS: &[(Vendor, &str)] = &[(Vendor::Famulor, "v1"), (Vendor::Brightcall, "v3")];
+
+fn api_emulation(vendor: Vendor, api: &str) -> Option<Emulation> {
+    match (vendor, api) {
+        (Vendor::Famulor, "v1") => Some(Emulation {
+            shape: &famulor_v1::SHAPE,
+            routes: famulor_v1::routes,
+            expected: famulor_v1::expected,
+            credentials: famulor_v1::CREDENTIALS,
+        }),
+        _ => None,
+    }
+}
+
 /// A running sandbox; it stops when dropped.
 pub struct Sandbox {
     pub addr: SocketAddr,
@@ -210,6 +239,8 @@ impl Sandbox {
                 })
                 .collect(),
             tokens: Mutex::new(Vec::new()),
+            epoch: Utc::now().timestamp(),
+            hidden: Mutex::new(Default::default()),
             api_base: format!("http://{addr}"),
             recordings_base: format!("http://{recordings_addr}"),
             opts,
@@ -224,6 +255,7 @@ impl Sandbox {
                 r.nest(&format!("/{v}"), (emulation(*v).routes)())
             })
             .nest("/brightcall-v3", brightcall::v3_routes())
+            .nest(&format!("/{}", famulor_v1::PATH), famulor_v1::routes())
             .layer(axum::middleware::from_fn_with_state(shared.clone(), faults))
             // Outside the faults: a refused request is answered at once, without latency.
             .layer(axum::middleware::from_fn_with_state(
@@ -291,25 +323,45 @@ impl Sandbox {
         p
     }
 
-    /// The second APIs the sandbox serves beside each vendor's first, as (vendor, `api`).
-    pub const SECOND_APIS: &'static [(Vendor, &'static str)] = &[(Vendor::Brightcall, "v3")];
-
-    /// The base URL of a vendor's second API: `http://127.0.0.1:P/brightcall-v3`.
+    /// A vendor's second API in this sandbox (`http://127.0.0.1:PORT/famulor-v1`).
     pub fn api_base_url(&self, vendor: Vendor, api: &str) -> String {
-        format!("http://{}/{}-{api}", self.addr, vendor.id())
+        format!("http://{}/{vendor}-{api}", self.addr)
     }
 
-    /// A ready profile for a vendor's second API (`api` set, its own base URL).
+    /// The credentials the sandbox accepts for a vendor's second API.
+    pub fn api_credentials(vendor: Vendor, api: &str) -> Vec<(SecretKey, &'static str)> {
+        // A second API with an emulation of its own has its own keys; Brightcall v3 takes v1's.
+        api_emulation(vendor, api)
+            .map(|e| e.credentials.to_vec())
+            .unwrap_or_else(|| Self::credentials(vendor))
+    }
+
+    /// A ready profile for a vendor's second API (profile `famulor-v1`: `api = "v1"`).
     pub fn api_profile(&self, vendor: Vendor, api: &str) -> Profile {
-        let mut p = self.profile(vendor);
+        let mut p = Profile::from_env(vendor);
         p.name = Some(format!("sandbox-{vendor}-{api}"));
-        p.base_url = Some(self.api_base_url(vendor, api));
+        p.sandbox = true;
         p.api = Some(api.to_string());
+        p.base_url = Some(self.api_base_url(vendor, api));
+        p.secrets = Self::api_credentials(vendor, api)
+            .into_iter()
+            .map(|(k, v)| (k, SecretSource::Sandbox(Secret::new(v))))
+            .collect();
         p
     }
 
-    /// A config file with one profile per vendor (named after it) and one per second API
-    /// (`brightcall-v3`), printed on start.
+    /// The profile of [`Sandbox::config_toml`] with this name (`famulor`, `famulor-v1`, ...).
+    pub fn named_profile(&self, name: &str) -> Option<Profile> {
+        if let Some(v) = Vendor::ALL.into_iter().find(|v| v.id() == name) {
+            return Some(self.profile(v));
+        }
+        SECOND_APIS
+            .iter()
+            .find(|(v, api)| format!("{v}-{api}") == name)
+            .map(|(v, api)| self.api_profile(*v, api))
+    }
+
+    /// A config file with one profile per vendor, and one per second API, printed on start.
     pub fn config_toml(&self) -> String {
         let mut out = String::from("default_profile = \"famulor\"\n");
         // Written from the same profiles `--sandbox` uses, so the two cannot drift apart.
@@ -317,7 +369,7 @@ impl Sandbox {
             .iter()
             .map(|v| (v.id().to_string(), self.profile(*v)))
             .chain(
-                Self::SECOND_APIS
+                SECOND_APIS
                     .iter()
                     .map(|(v, api)| (format!("{v}-{api}"), self.api_profile(*v, api))),
             );
@@ -333,7 +385,11 @@ impl Sandbox {
                     out.push_str(&format!("{key} = \"{v}\"\n"));
                 }
             }
-            for (key, value) in Self::credentials(vendor) {
+            let credentials = match &p.api {
+                Some(api) => Self::api_credentials(vendor, api),
+                None => Self::credentials(vendor),
+            };
+            for (key, value) in credentials {
                 out.push_str(&format!("{} = \"{value}\"\n", key.name()));
             }
         }
@@ -374,6 +430,32 @@ impl Sandbox {
             .collect()
     }
 
+    /// What a correct client makes of the calls of a vendor's second API in `[from, to)`,
+    /// newest first (calls it hid left out).
+    pub fn expected_api(
+        &self,
+        vendor: Vendor,
+        api: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Vec<Call> {
+        let emulation = api_emulation(vendor, api).expect("a second API the sandbox serves");
+        let hidden = self
+            .shared
+            .hidden
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let world = self.world(vendor);
+        world
+            .between(from, to)
+            .iter()
+            .rev()
+            .filter(|t| !hidden.contains(&t.seq))
+            .map(|t| (emulation.expected)(t, &self.shared))
+            .collect()
+    }
+
     /// Every request the recordings host received, with its headers.
     pub fn recording_requests(&self) -> Vec<Recorded> {
         self.shared
@@ -405,13 +487,12 @@ impl Sandbox {
 /// 500, 503, 429 with `Retry-After`, or a body cut off before its Content-Length.
 async fn faults(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Response {
     let mut recorded = record(&req);
-    // The body is read once here and handed on: tests assert POST bodies (Brightcall's).
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, 1 << 20)
+    let body = axum::body::to_bytes(body, 16 << 20)
         .await
         .unwrap_or_default();
-    recorded.body = String::from_utf8_lossy(&bytes).into_owned();
-    let req = Request::from_parts(parts, Body::from(bytes));
+    recorded.body = String::from_utf8_lossy(&body).into_owned();
+    let req = Request::from_parts(parts, Body::from(body));
     s.requests
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -494,7 +575,7 @@ async fn website() -> Response {
 /// `GET /VENDOR/FILE.wav`: a short generated tone.
 async fn recording(
     State(s): State<Arc<Shared>>,
-    axum::extract::Path((_vendor, file)): axum::extract::Path<(String, String)>,
+    axum::extract::Path((vendor, file)): axum::extract::Path<(String, String)>,
     req: Request,
 ) -> Response {
     s.recording_requests
@@ -502,6 +583,11 @@ async fn recording(
         .unwrap_or_else(|e| e.into_inner())
         .push(record(&req));
     tokio::time::sleep(s.opts.latency).await;
+    if vendor == famulor_v1::PATH {
+        if let Some(refused) = famulor_v1::refuse_link(&file, req.uri().query()) {
+            return refused;
+        }
+    }
     recording_bytes(&s, &file)
 }
 

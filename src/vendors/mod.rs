@@ -111,15 +111,6 @@ pub struct Traits {
 }
 
 impl Vendor {
-    /// The largest (and default) page size of a profile's API (its `api` and `base_url`):
-    /// Brightcall's v3 serves 500 where v1 serves 100; other vendors have one size.
-    pub fn max_page_size(self, api: Option<&str>, base_url: Option<&str>) -> u32 {
-        match self {
-            Vendor::Brightcall => brightcall::Api::of(api, base_url).max_page_size(),
-            _ => self.traits().max_page_size,
-        }
-    }
-
     pub fn traits(self) -> Traits {
         match self {
             Vendor::Famulor => famulor::TRAITS,
@@ -132,36 +123,6 @@ impl Vendor {
 
     pub fn supports(self, op: Operation) -> bool {
         self.traits().operations.contains(&op)
-    }
-
-    /// Call ids from the command line, checked before any request and without repeats: a blank
-    /// id would turn `DELETE /calls/{id}` into the collection and myCRM's `filters[id]=` into
-    /// "every record", and `1,2` into two ids.
-    pub fn ids(self, ids: &[String]) -> Result<Vec<String>, Failure> {
-        let mut unique: Vec<String> = Vec::with_capacity(ids.len());
-        let mut seen = std::collections::HashSet::new();
-        for id in ids {
-            let bad = if id.trim().is_empty() {
-                Some("is empty")
-            } else if id == "." || id == ".." {
-                // In a URL path `.` and `..` are the list or its parent, not a call.
-                Some("is a path segment, not a call id")
-            } else if self.traits().numeric_ids && !id.bytes().all(|b| b.is_ascii_digit()) {
-                Some("is not a number, and this vendor's call ids are")
-            } else if id.chars().any(|c| c.is_control() || c.is_whitespace()) {
-                Some("contains a space or a control character")
-            } else {
-                None
-            };
-            if let Some(why) = bad {
-                return Err(Failure::usage(format!("call id {id:?} {why}"))
-                    .hint(format!("{self} ids look like {}", self.traits().id_example)));
-            }
-            if seen.insert(id.as_str()) {
-                unique.push(id.clone());
-            }
-        }
-        Ok(unique)
     }
 
     /// The typed "does not support" error, raised before any request (exit 4).
@@ -185,6 +146,60 @@ impl Vendor {
             format!("{self} does not support `{}`{why}", op.name()),
         )
         .hint(who)
+    }
+}
+
+/// What the API a vendor's profile uses can do. NOTE: a vendor's second API differs from its
+/// first in facts the shared code asks for (Famulor Platform 2.0: UUID ids, pages of 200, its
+/// own host), so code that knows the profile asks here, and `Vendor::traits` is the default
+/// API's.
+pub fn api_traits(vendor: Vendor, api: Option<&str>, base_url: Option<&str>) -> Traits {
+    match vendor {
+        Vendor::Famulor if famulor::v1::selected(api, base_url) => famulor::v1::TRAITS,
+        Vendor::Brightcall => Traits {
+            max_page_size: brightcall::Api::of(api, base_url).max_page_size(),
+            ..brightcall::TRAITS
+        },
+        _ => vendor.traits(),
+    }
+}
+
+impl Profile {
+    /// The traits of the API this profile uses (its `api`, else what its base URL's host says).
+    pub fn traits(&self) -> Traits {
+        api_traits(self.vendor, self.api.as_deref(), self.base_url.as_deref())
+    }
+
+    /// Call ids from the command line, checked before any request and without repeats: a blank
+    /// id would turn `DELETE /calls/{id}` into the collection and myCRM's `filters[id]=` into
+    /// "every record", and `1,2` into two ids.
+    pub fn ids(&self, ids: &[String]) -> Result<Vec<String>, Failure> {
+        let traits = self.traits();
+        let vendor = self.vendor;
+        let mut unique: Vec<String> = Vec::with_capacity(ids.len());
+        let mut seen = std::collections::HashSet::new();
+        for id in ids {
+            let bad = if id.trim().is_empty() {
+                Some("is empty")
+            } else if id == "." || id == ".." {
+                // In a URL path `.` and `..` are the list or its parent, not a call.
+                Some("is a path segment, not a call id")
+            } else if traits.numeric_ids && !id.bytes().all(|b| b.is_ascii_digit()) {
+                Some("is not a number, and this vendor's call ids are")
+            } else if id.chars().any(|c| c.is_control() || c.is_whitespace()) {
+                Some("contains a space or a control character")
+            } else {
+                None
+            };
+            if let Some(why) = bad {
+                return Err(Failure::usage(format!("call id {id:?} {why}"))
+                    .hint(format!("{vendor} ids look like {}", traits.id_example)));
+            }
+            if seen.insert(id.as_str()) {
+                unique.push(id.clone());
+            }
+        }
+        Ok(unique)
     }
 }
 
@@ -218,7 +233,7 @@ pub struct Conn {
 impl Conn {
     pub fn new(profile: &Profile, http: Http) -> Result<Self> {
         let vendor = profile.vendor;
-        let base = match (&profile.base_url, vendor.traits().default_base_url) {
+        let base = match (&profile.base_url, profile.traits().default_base_url) {
             (Some(b), _) => b.clone(),
             (None, Some(d)) => d.to_string(),
             (None, None) => {
@@ -350,6 +365,8 @@ impl Conn {
 #[derive(Debug)]
 pub enum Backend {
     Famulor(famulor::Famulor),
+    /// Famulor Platform 2.0 (`api = "v1"`).
+    FamulorV1(famulor::v1::FamulorV1),
     Evolux(evolux::Evolux),
     Callcap(callcap::Callcap),
     Brightcall(brightcall::Brightcall),
@@ -361,6 +378,7 @@ macro_rules! each {
     ($self:expr, $b:ident => $call:expr) => {
         match $self {
             Backend::Famulor($b) => $call,
+            Backend::FamulorV1($b) => $call,
             Backend::Evolux($b) => $call,
             Backend::Callcap($b) => $call,
             Backend::Brightcall($b) => $call,
@@ -374,6 +392,11 @@ impl Backend {
     pub fn new(profile: &Profile, http: Http) -> Result<Self> {
         let conn = Conn::new(profile, http)?;
         Ok(match profile.vendor {
+            Vendor::Famulor
+                if famulor::v1::selected(profile.api.as_deref(), profile.base_url.as_deref()) =>
+            {
+                Backend::FamulorV1(famulor::v1::FamulorV1::new(conn, profile)?)
+            }
             Vendor::Famulor => Backend::Famulor(famulor::Famulor::new(conn, profile)?),
             Vendor::Evolux => Backend::Evolux(evolux::Evolux::new(conn, profile)?),
             Vendor::Callcap => Backend::Callcap(callcap::Callcap::new(conn, profile)?),
@@ -384,11 +407,19 @@ impl Backend {
 
     pub fn vendor(&self) -> Vendor {
         match self {
-            Backend::Famulor(_) => Vendor::Famulor,
+            Backend::Famulor(_) | Backend::FamulorV1(_) => Vendor::Famulor,
             Backend::Evolux(_) => Vendor::Evolux,
             Backend::Callcap(_) => Vendor::Callcap,
             Backend::Brightcall(_) => Vendor::Brightcall,
             Backend::Mycrm(_) => Vendor::Mycrm,
+        }
+    }
+
+    /// What this backend's API can do (a vendor's second API may differ from its first).
+    pub fn traits(&self) -> Traits {
+        match self {
+            Backend::FamulorV1(_) => famulor::v1::TRAITS,
+            _ => self.vendor().traits(),
         }
     }
 
@@ -409,8 +440,11 @@ impl Backend {
     /// asked for.
     pub async fn show(&self, id: &str) -> Result<Call> {
         let call = self.show_unchecked(id).await?;
-        let same = if self.vendor().traits().numeric_ids {
+        let same = if self.traits().numeric_ids {
             call.id.trim_start_matches('0') == id.trim_start_matches('0')
+        } else if let Backend::FamulorV1(_) = self {
+            // UUIDs: the case of the hex digits is not part of the id.
+            call.id.eq_ignore_ascii_case(id)
         } else {
             call.id == id
         };
@@ -432,6 +466,7 @@ impl Backend {
     async fn show_unchecked(&self, id: &str) -> Result<Call> {
         match self {
             Backend::Famulor(b) => b.show(id).await,
+            Backend::FamulorV1(b) => b.show(id).await,
             Backend::Callcap(b) => b.show(id).await,
             Backend::Brightcall(b) => b.show(id).await,
             Backend::Mycrm(b) => b.show(id).await,
@@ -447,6 +482,7 @@ impl Backend {
     pub async fn auth_headers(&self) -> Result<reqwest::header::HeaderMap> {
         Ok(match self {
             Backend::Famulor(b) => b.auth_headers(),
+            Backend::FamulorV1(b) => b.auth_headers(),
             Backend::Evolux(b) => b.auth_headers(),
             Backend::Callcap(b) => b.auth_headers(),
             Backend::Mycrm(b) => b.auth_headers().await?,
@@ -454,11 +490,14 @@ impl Backend {
         })
     }
 
-    /// Where a call's recording is: its `recording_url`, or (myCRM, `fresh`) a new link from
-    /// the API, since the listed one is pre-signed and expires.
+    /// Where a call's recording is: its `recording_url`, or (myCRM and Famulor Platform 2.0,
+    /// `fresh`) a new link from the API, since the listed one is signed and expires.
     pub async fn recording_url(&self, call: &Call, fresh: bool) -> Result<Option<String>> {
         match self {
             Backend::Mycrm(b) if fresh || call.recording_url.is_none() => {
+                b.fresh_recording_url(&call.id).await
+            }
+            Backend::FamulorV1(b) if fresh || call.recording_url.is_none() => {
                 b.fresh_recording_url(&call.id).await
             }
             _ => Ok(call.recording_url.clone()),
@@ -468,8 +507,17 @@ impl Backend {
     pub fn plan_delete(&self, ids: &[String]) -> Result<Vec<Planned>> {
         match self {
             Backend::Famulor(b) => b.plan_delete(ids),
+            Backend::FamulorV1(b) => b.plan_delete(ids),
             Backend::Mycrm(b) => b.plan_delete(ids),
             _ => Err(self.vendor().unsupported(Operation::Delete).into()),
+        }
+    }
+
+    /// What a deletion does where it is not what the word says (said before it is sent).
+    pub fn delete_note(&self) -> Option<&'static str> {
+        match self {
+            Backend::FamulorV1(_) => Some(famulor::v1::DELETE_NOTE),
+            _ => None,
         }
     }
 
@@ -484,6 +532,7 @@ impl Backend {
     pub async fn execute(&self, p: &Planned) -> Result<()> {
         match self {
             Backend::Famulor(b) => b.execute(p).await,
+            Backend::FamulorV1(b) => b.execute(p).await,
             Backend::Mycrm(b) => b.execute(p).await,
             _ => anyhow::bail!("{} has no destructive operations", self.vendor()),
         }
@@ -493,6 +542,10 @@ impl Backend {
     pub async fn ping(&self, q: &Query) -> Result<()> {
         let mut q = q.clone();
         q.page_size = 1;
+        if let Backend::FamulorV1(b) = self {
+            // One request, even where the window is over the result cap.
+            return b.ping(&q).await;
+        }
         self.page(&q, &self.first_page()).await.map(|_| ())
     }
 }

@@ -1,5 +1,7 @@
 //! Famulor (AI phone assistants): Bearer auth, Laravel pagination, day-granular date filters.
+//! Platform 2.0, the vendor's second API, is `v1`.
 
+pub mod v1;
 mod wire;
 
 use anyhow::{Context, Result};
@@ -276,12 +278,17 @@ fn number_param(typed: &str) -> Option<String> {
 
 /// Both formats seen in Famulor's own examples: RFC 3339, or `YYYY-MM-DD HH:MM:SS` in UTC.
 fn parse_time(s: &str) -> Result<DateTime<Utc>> {
+    parse_time_of("created_at", s)
+}
+
+/// [`parse_time`] for any of the vendor's time fields, named in the error.
+fn parse_time_of(field: &str, s: &str) -> Result<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.with_timezone(&Utc));
     }
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f")
         .map(|t| t.and_utc())
-        .with_context(|| format!("famulor sent an unreadable created_at '{s}'"))
+        .with_context(|| format!("famulor sent an unreadable {field} '{s}'"))
 }
 
 fn normalize(w: wire::WireCall) -> Result<Call> {
