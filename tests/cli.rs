@@ -731,9 +731,43 @@ fn vendors_lists_the_capabilities() {
         v[0]["operations"],
         serde_json::json!(["list", "export", "show", "recording", "delete"])
     );
-    let r = run(home.cmd().args(["vendors", "-o", "table"]));
+    // Every API of a vendor, with what it supports.
+    let apis = |i: usize| -> Vec<(String, u64)> {
+        v[i]["apis"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a["api"].as_str().unwrap().to_string(),
+                    a["max_page_size"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(apis(0), vec![("classic".into(), 100), ("v1".into(), 200)]);
+    assert_eq!(v[3]["vendor"], "brightcall");
+    assert_eq!(apis(3), vec![("v1".into(), 100), ("v3".into(), 500)]);
+    assert_eq!(v[0]["apis"][1]["base_url"], "https://app.famulor.io");
+    let r = run(home
+        .cmd()
+        .env("COLUMNS", "120")
+        .args(["vendors", "-o", "table"]));
+    let lines: Vec<&str> = r.stdout.lines().collect();
     assert!(
-        r.stdout.lines().next().unwrap().contains("VENDOR"),
+        lines[0].contains("VENDOR") && lines[0].contains("API"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.trim_start().starts_with("famulor") && l.contains(" v1 ")),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        lines.iter().all(|l| l.chars().count() <= 120),
         "{}",
         r.stdout
     );
