@@ -349,6 +349,10 @@ pub struct SandboxArgs {
     /// Share of recording links that are broken (expired, or a 200 with an error page)
     #[arg(long, value_name = "F", default_value_t = 0.0, value_parser = ranged(limits::SHARE, "(a share)"))]
     pub recording_faults: f64,
+    /// Serve the second page of a listing with a record missing (its counts still say the full
+    /// page): the first time only, or every time
+    #[arg(long, value_name = "WHEN")]
+    pub short_page: Option<crate::sandbox::ShortPage>,
 }
 
 /// A parser for a decimal flag within `range`, inclusive: the message says the range.

@@ -242,11 +242,8 @@ async fn list(
         Status::Failed => "blocked",
         _ => "inprogress",
     };
-    let keep = |t: &&TruthCall| {
-        let day = t.started_at.with_timezone(&tz).date_naive();
-        day >= first
-            && day <= last
-            && direction.is_none_or(|d| t.direction.as_str() == d)
+    let keep = |t: &TruthCall| {
+        direction.is_none_or(|d| t.direction.as_str() == d)
             && (actions.is_empty() || actions.contains(&code(t)))
             && caller_id
                 .as_deref()
@@ -261,23 +258,34 @@ async fn list(
                     || format!("sandbox call {} for", t.seq).contains(term)
             })
     };
-    let guard = s.world(Vendor::Callcap);
-    let world = &guard.calls;
-    let mut all: Vec<&TruthCall> = world.iter().rev().filter(keep).collect();
-    if param(&q, "order") == Some("oldest") {
-        all.reverse();
-    }
-    let total = all.len() as u64;
-    let calls: Vec<Value> = all
+    let filtered = direction.is_some()
+        || !actions.is_empty()
+        || caller_id.is_some()
+        || !csrs.is_empty()
+        || !campaigns.is_empty()
+        || min.is_some()
+        || max.is_some()
+        || term.is_some();
+    let world = s.world(Vendor::Callcap);
+    let skip = ((page - 1) * show) as usize;
+    let (total, mut items) = super::page_of(
+        world.days(first, last, tz),
+        filtered.then_some(&keep as &dyn Fn(&TruthCall) -> bool),
+        param(&q, "order") == Some("oldest"),
+        skip,
+        show as usize,
+    );
+    let total = total as u64;
+    let returned = items.len();
+    s.short_page(Vendor::Callcap, skip, show as usize, &mut items);
+    let calls: Vec<Value> = items
         .iter()
-        .skip(((page - 1) * show) as usize)
-        .take(show as usize)
         .map(|t| render(t, &s, tz, wants_notes(&q)))
         .collect();
     super::json(
         StatusCode::OK,
         json!({
-            "pagination": {"page": page, "last_page": total.div_ceil(show).max(1), "records_returned": calls.len(),
+            "pagination": {"page": page, "last_page": total.div_ceil(show).max(1), "records_returned": returned,
                            "show": show, "total_records": total},
             "status": "success",
             "search": {"timezone": tz.name()},
