@@ -412,11 +412,16 @@ impl Book {
         let drift = hi - lo;
         let all = self.expected >= lo;
         let required = lo.min(self.expected.saturating_sub(drift));
+        let pages_read = if pages == 1 {
+            "the 1 page read".to_string()
+        } else {
+            format!("the {pages} pages read")
+        };
         let said = if all {
             format!("{vendor} reported {} calls in the window", thousands(lo))
         } else {
             format!(
-                "{vendor} reported {} calls for the {pages} pages read",
+                "{vendor} reported {} calls for {pages_read}",
                 thousands(self.expected)
             )
         };
