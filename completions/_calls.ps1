@@ -449,6 +449,7 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('--token-ttl', '--token-ttl', [CompletionResultType]::ParameterName, 'Seconds after which the myCRM API refuses an access token (its answer still says 1800)')
             [CompletionResult]::new('--recording-faults', '--recording-faults', [CompletionResultType]::ParameterName, 'Share of recording links that are broken (expired, or a 200 with an error page)')
             [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Rate limit per credential, as Famulor documents its own: N requests per window (100/60s, 30/3s), with X-RateLimit-* headers and a 429 whose JSON body says retry_after')
+            [CompletionResult]::new('--short-page', '--short-page', [CompletionResultType]::ParameterName, 'Serve the second page of a listing with a record missing (its counts still say the full page): the first time only, or every time')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
             [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends')

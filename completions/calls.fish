@@ -398,6 +398,8 @@ complete -c calls -n "__fish_calls_using_subcommand sandbox" -l fail-rate -d 'Sh
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l token-ttl -d 'Seconds after which the myCRM API refuses an access token (its answer still says 1800)' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l recording-faults -d 'Share of recording links that are broken (expired, or a 200 with an error page)' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l rate-limit -d 'Rate limit per credential, as Famulor documents its own: N requests per window (100/60s, 30/3s), with X-RateLimit-* headers and a 429 whose JSON body says retry_after' -r
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l short-page -d 'Serve the second page of a listing with a record missing (its counts still say the full page): the first time only, or every time' -r -f -a "once\t''
+always\t''"
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
 evolux\t''

@@ -356,6 +356,10 @@ pub struct SandboxArgs {
     /// With --rate-limit: send no X-RateLimit-* headers (only the 429's body says when)
     #[arg(long, requires = "rate_limit")]
     pub rate_limit_silent: bool,
+    /// Serve the second page of a listing with a record missing (its counts still say the full
+    /// page): the first time only, or every time
+    #[arg(long, value_name = "WHEN")]
+    pub short_page: Option<crate::sandbox::ShortPage>,
 }
 
 /// A parser for a decimal flag within `range`, inclusive: the message says the range.

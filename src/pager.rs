@@ -95,23 +95,34 @@ enum Flow {
 }
 
 impl Pager<'_> {
-    /// Runs the listing, handing each matching call to `sink` in the vendor's order.
+    /// Runs the listing, handing each matching call to `sink` in the vendor's order. Fails
+    /// (exit 1) when fewer calls arrived than the vendor said it would send for the pages read
+    /// (SPEC "Completeness"); the sink has then had calls, but the caller commits nothing.
     pub async fn run(&self, sink: &mut impl Sink) -> Result<Stats> {
         let started = Instant::now();
         let bar = self.progress.then(new_bar);
         crate::term::set_bar(bar.clone());
         let mut stats = Stats::default();
         let mut recent = Recent::new(self.ahead_window() + 2);
+        let mut book = Book::new(u64::from(self.query.page_size));
         let mut stale = 0u32;
         let newest_first = self.backend.vendor().traits().newest_first;
-        let mut take = |page: Page, stats: &mut Stats| -> Result<Flow> {
+        let mut take = |page: Page, stats: &mut Stats, book: &mut Book| -> Result<Flow> {
             stats.pages += 1;
             let all_older =
                 !page.calls.is_empty() && page.calls.iter().all(|c| c.started_at < self.query.from);
+            // Every call of the page is registered before any is handed on, so that what
+            // arrived counts whole pages, also when --limit stops within one.
+            let first: Vec<bool> = page
+                .calls
+                .iter()
+                .map(|c| recent.first_time(&c.id))
+                .collect();
+            let fresh = first.iter().filter(|f| **f).count();
+            book.arrived += fresh as u64;
             // NOTE: calls arriving during an export shift a few calls onto the next page; a
             // page with nothing new at all is the vendor serving the same page again (a fixed
             // `--param page=1`, a `next_url` to itself, a `last_page` that keeps growing).
-            let fresh = page.calls.iter().filter(|c| recent.is_new(&c.id)).count();
             if stats.pages > 1 && !page.calls.is_empty() && fresh == 0 {
                 stale += 1;
                 if stale >= STALE_PAGES {
@@ -120,8 +131,8 @@ impl Pager<'_> {
             } else {
                 stale = 0;
             }
-            for call in &page.calls {
-                if !recent.first_time(&call.id) {
+            for (call, first) in page.calls.iter().zip(first) {
+                if !first {
                     stats.duplicates += 1;
                     continue;
                 }
@@ -159,37 +170,37 @@ impl Pager<'_> {
             })
         };
 
-        let first = self
-            .backend
-            .page(&self.query, &self.backend.first_page())
-            .await?;
-        let mut next = first.next.clone();
-        let total_pages = first.total_pages;
+        let at = self.backend.first_page();
+        let first = self.backend.page(&self.query, &at).await?;
+        let first = self.settle(first, 1, &at, &mut book).await?;
+        let mut next = book.next(&first, 1);
+        let total_pages = book.last_page(&first);
         let mut total = first.total_calls;
-        if let Flow::Done = take(first, &mut stats)? {
+        if let Flow::Done = take(first, &mut stats, &mut book)? {
             next = None;
         }
+        let mut number = 1;
         if let (Some(&PageRef::Number(from)), Some(last)) = (next.as_ref(), total_pages) {
             if self.concurrency > 1 && from <= last {
                 next = None;
                 let mut pages = self.fetch_ahead(from, last);
-                let mut number = from;
+                let mut coming = from;
                 while let Some(page) = pages.recv().await {
                     let mut page = page?;
+                    number = coming;
+                    coming += 1;
+                    let at = PageRef::Number(number);
                     // NOTE: pages fetched at once may be served in any order. A page that
                     // counts fewer calls than the one before it was served before calls
                     // arrived that pushed the earlier page's last calls onto it: fetched again,
                     // it has them (and duplicates, which are dropped), else they would be lost.
                     if total.zip(page.total_calls).is_some_and(|(t, p)| p < t) {
-                        page = self
-                            .backend
-                            .page(&self.query, &PageRef::Number(number))
-                            .await?;
+                        page = self.backend.page(&self.query, &at).await?;
                     }
+                    let page = self.settle(page, number, &at, &mut book).await?;
                     total = page.total_calls.or(total);
-                    number += 1;
-                    next = page.next.clone();
-                    if let Flow::Done = take(page, &mut stats)? {
+                    next = book.next(&page, number);
+                    if let Flow::Done = take(page, &mut stats, &mut book)? {
                         next = None;
                         break;
                     }
@@ -207,9 +218,14 @@ impl Pager<'_> {
                     ));
                 }
             }
+            number = match at {
+                PageRef::Number(n) => n,
+                PageRef::Url(_) => number + 1,
+            };
             let page = self.backend.page(&self.query, &at).await?;
-            next = page.next.clone();
-            if let Flow::Done = take(page, &mut stats)? {
+            let page = self.settle(page, number, &at, &mut book).await?;
+            next = book.next(&page, number);
+            if let Flow::Done = take(page, &mut stats, &mut book)? {
                 break;
             }
         }
@@ -217,7 +233,33 @@ impl Pager<'_> {
             bar.finish_and_clear();
         }
         crate::term::set_bar(None);
+        book.verdict(self.backend.vendor(), stats.pages)?;
         Ok(stats)
+    }
+
+    /// A page checked against what the vendor said it holds: a short one is read again, and
+    /// one still short is booked (the run fails at its end, with the numbers, after the rest
+    /// was read).
+    async fn settle(&self, page: Page, n: u64, at: &PageRef, book: &mut Book) -> Result<Page> {
+        let want = book.expected(&page, n);
+        if page.calls.len() as u64 >= want {
+            book.read(&page, want);
+            return Ok(page);
+        }
+        crate::term::debug(&format!(
+            "{}: page {n} held {} calls where the vendor's numbers say {want}; reading it again",
+            self.backend.vendor(),
+            page.calls.len()
+        ));
+        let again = self.backend.page(&self.query, at).await?;
+        let want = book.expected(&again, n);
+        let got = again.calls.len() as u64;
+        if got < want && !book.learn(&again, n) {
+            book.short.push((n, got, want));
+        }
+        let want = book.expected(&again, n);
+        book.read(&again, want);
+        Ok(again)
     }
 
     /// How many pages may be fetched ahead of the one being written. NOTE: bounded by calls, not
@@ -248,6 +290,179 @@ impl Pager<'_> {
             }
         });
         rx
+    }
+}
+
+/// What the vendor said it would send and what arrived: the completeness check (SPEC
+/// "Completeness").
+struct Book {
+    /// The page size asked for, assumed when the vendor states none.
+    asked: u64,
+    /// The page size seen on the first page when the vendor states none and it serves fewer
+    /// than asked, page after page (a silent cap).
+    learned: Option<u64>,
+    /// Distinct calls that arrived, before any client-side filter.
+    arrived: u64,
+    /// What the vendor's numbers say the pages read hold, summed.
+    expected: u64,
+    /// The smallest and largest total the vendor stated during the run (calls arriving or
+    /// deleted meanwhile move it).
+    totals: Option<(u64, u64)>,
+    /// Pages still short when read again: (page, calls held, calls the vendor's numbers say).
+    short: Vec<(u64, u64, u64)>,
+}
+
+impl Book {
+    fn new(asked: u64) -> Book {
+        Book {
+            asked: asked.max(1),
+            learned: None,
+            arrived: 0,
+            expected: 0,
+            totals: None,
+            short: Vec::new(),
+        }
+    }
+
+    /// The vendor's page size, as far as it is known.
+    fn per_page(&self, page: &Page) -> Option<u64> {
+        page.per_page
+            .or(self.learned)
+            .or((page.total_pages.is_none()).then_some(self.asked))
+    }
+
+    /// The vendor's last page: its page count, else what its total and page size imply.
+    fn last_page(&self, page: &Page) -> Option<u64> {
+        page.total_pages.or_else(|| {
+            let total = page.total_calls?;
+            Some(total.div_ceil(self.per_page(page)?).max(1))
+        })
+    }
+
+    /// Where to go after page `n`: the vendor's next page, or the next number when its total
+    /// says there are more calls than the pages so far hold (a vendor that caps the page size
+    /// below what was asked serves "short" pages that are not the last).
+    fn next(&self, page: &Page, n: u64) -> Option<PageRef> {
+        if page.next.is_some() || page.calls.is_empty() {
+            return page.next.clone();
+        }
+        (self.learned.is_some() && self.last_page(page).is_some_and(|l| n < l))
+            .then_some(PageRef::Number(n + 1))
+    }
+
+    /// How many calls page `n` should hold by the vendor's own numbers (0: nothing known).
+    fn expected(&self, page: &Page, n: u64) -> u64 {
+        let items = page.items.unwrap_or(0);
+        let Some(total) = page.total_calls else {
+            return items;
+        };
+        let by_size = match (self.per_page(page), page.total_pages) {
+            (Some(size), _) => total.saturating_sub(size.saturating_mul(n - 1)).min(size),
+            // The page size only bounded by the page count: the least size that gives it, on
+            // every page but the last (whose share it does not fix).
+            (None, Some(pages)) if n < pages => total.div_ceil(pages),
+            (None, _) => 0,
+        };
+        items.max(by_size)
+    }
+
+    /// A first page still short when read again, from a vendor that states no page size nor
+    /// page count, while its total says more: the vendor's page size is what it served.
+    fn learn(&mut self, page: &Page, n: u64) -> bool {
+        let got = page.calls.len() as u64;
+        let cap = n == 1
+            && page.per_page.is_none()
+            && page.total_pages.is_none()
+            && got > 0
+            && got < self.asked
+            && page.total_calls.is_some_and(|t| t > got);
+        if cap {
+            self.learned = Some(got);
+            crate::term::debug(&format!(
+                "the vendor serves {got} calls a page where {} were asked: paging by {got}",
+                self.asked
+            ));
+        }
+        cap
+    }
+
+    fn read(&mut self, page: &Page, want: u64) {
+        self.expected += want;
+        if let Some(t) = page.total_calls {
+            self.totals = Some(
+                self.totals
+                    .map_or((t, t), |(lo, hi)| (lo.min(t), hi.max(t))),
+            );
+        }
+    }
+
+    /// Ok when every page held what the vendor said and the distinct calls reach its count for
+    /// the pages read, else the failure with the numbers.
+    fn verdict(&self, vendor: crate::types::Vendor, pages: u64) -> Result<()> {
+        use crate::term::thousands;
+        let Some((lo, hi)) = self.totals else {
+            crate::term::debug(&format!(
+                "{vendor}: {} calls arrived in {pages} pages; the vendor stated no total to check them against",
+                thousands(self.arrived)
+            ));
+            return Ok(());
+        };
+        // NOTE: a total that moved during the run (calls arriving, deleted) moved calls across
+        // pages: that many may have been passed by or seen twice without loss.
+        let drift = hi - lo;
+        let all = self.expected >= lo;
+        let required = lo.min(self.expected.saturating_sub(drift));
+        let pages_read = if pages == 1 {
+            "the 1 page read".to_string()
+        } else {
+            format!("the {pages} pages read")
+        };
+        let said = if all {
+            format!("{vendor} reported {} calls in the window", thousands(lo))
+        } else {
+            format!(
+                "{vendor} reported {} calls for {pages_read}",
+                thousands(self.expected)
+            )
+        };
+        crate::term::debug(&format!(
+            "completeness: {said}; {} arrived in {pages} pages{}",
+            thousands(self.arrived),
+            if drift > 0 {
+                format!(" (its total moved by {} during the run)", thousands(drift))
+            } else {
+                String::new()
+            }
+        ));
+        if self.arrived >= required && self.short.is_empty() {
+            return Ok(());
+        }
+        let pages_short: Vec<String> = self
+            .short
+            .iter()
+            .take(5)
+            .map(|(n, got, want)| format!("page {n} held {got} of {want}"))
+            .collect();
+        let more = self.short.len().saturating_sub(5);
+        let detail = if pages_short.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " ({}{}, also when read again)",
+                pages_short.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            )
+        };
+        Err(crate::error::Failure::new(
+            crate::error::Exit::Failed,
+            format!("{said}, {} arrived{detail}", thousands(self.arrived)),
+        )
+        .hint("the vendor served fewer calls than it counted; nothing was committed: run it again later, or narrow --from / --to")
+        .into())
     }
 }
 
@@ -376,6 +591,7 @@ mod tests {
                         next: None,
                         total_pages: Some(50),
                         total_calls: Some(n),
+                        ..Page::default()
                     })
                 };
                 (n, page)

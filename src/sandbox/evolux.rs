@@ -223,30 +223,39 @@ async fn list(
     let agents = params(&q, "agent_id");
     let campaigns = params(&q, "campaign_id");
     let external = param(&q, "external_id");
-    let keep = |t: &&TruthCall| {
-        t.started_at >= start
-            && t.started_at <= end
-            && match contact {
-                "success" => answered(t),
-                "error" => !answered(t),
-                _ => true,
-            }
-            && number
-                .as_deref()
-                .is_none_or(|n| t.customer.to_string().contains(n))
+    let keep = |t: &TruthCall| {
+        (match contact {
+            "success" => answered(t),
+            "error" => !answered(t),
+            _ => true,
+        }) && number
+            .as_deref()
+            .is_none_or(|n| t.customer.to_string().contains(n))
             && (agents.is_empty() || agents.contains(&t.agent().id.to_string().as_str()))
             && (campaigns.is_empty()
                 || campaigns.contains(&t.campaign().map_or(300, |c| c.id).to_string().as_str()))
             && external.is_none_or(|e| (19_000_000 + t.seq).to_string() == e)
     };
+    let filtered = contact != "both"
+        || number.is_some()
+        || !agents.is_empty()
+        || !campaigns.is_empty()
+        || external.is_some();
     let world = s.world(Vendor::Evolux);
-    let all: Vec<&TruthCall> = world.calls.iter().rev().filter(keep).collect();
-    let total = all.len() as u64;
-    let items: Vec<&TruthCall> = all
-        .into_iter()
-        .skip(((page - 1) * limit) as usize)
-        .take(limit as usize)
-        .collect();
+    // `end` is inclusive.
+    let window = world.between(start, end + Duration::nanoseconds(1));
+    let skip = ((page - 1) * limit) as usize;
+    let (total, mut items) = super::page_of(
+        window,
+        filtered.then_some(&keep as &dyn Fn(&TruthCall) -> bool),
+        false,
+        skip,
+        limit as usize,
+    );
+    let total = total as u64;
+    // The vendor's own count of the page, also when the page is served short.
+    let stated_items = items.len();
+    s.short_page(Vendor::Evolux, skip, limit as usize, &mut items);
     let host = host(&headers).to_string();
     let last = total.div_ceil(limit).max(1);
     let url = |p: u64| {
@@ -263,7 +272,7 @@ async fn list(
         "limit": limit,
         "first_url": url(1),
         "next_url": (page < last).then(|| url(page + 1)),
-        "items": items.len(),
+        "items": stated_items,
         "last_url": url(last),
         "total": total,
         "current_url": url(page),

@@ -351,7 +351,7 @@ async fn list(
             .and_utc()
     });
     let in_range = world.between(lo, hi);
-    let keep = |t: &&TruthCall| {
+    let keep = |t: &TruthCall| {
         status.is_none_or(|st| status_word(t) == st)
             && kind.is_none_or(|k| t.direction.as_str() == k)
             && phone
@@ -366,23 +366,14 @@ async fn list(
         || assistant.is_some()
         || campaign.is_some();
     let skip = ((page - 1) * per_page) as usize;
-    let (total, items): (usize, Vec<&TruthCall>) = if filtered {
-        let all: Vec<&TruthCall> = in_range.iter().rev().filter(keep).collect();
-        (
-            all.len(),
-            all.into_iter().skip(skip).take(per_page as usize).collect(),
-        )
-    } else {
-        (
-            in_range.len(),
-            in_range
-                .iter()
-                .rev()
-                .skip(skip)
-                .take(per_page as usize)
-                .collect(),
-        )
-    };
+    let (total, mut items) = super::page_of(
+        in_range,
+        filtered.then_some(&keep as &dyn Fn(&TruthCall) -> bool),
+        false,
+        skip,
+        per_page as usize,
+    );
+    s.short_page(Vendor::Famulor, skip, per_page as usize, &mut items);
     let last_page = (total as u64).div_ceil(per_page).max(1);
     let path = format!(
         "http://{}/famulor/api/user/calls",

@@ -58,6 +58,16 @@ pub struct Options {
     /// How long signed recording links in listings last (Famulor Platform 2.0: an hour); zero
     /// makes every listed link expired, so that only fresh ones work.
     pub signed_link_ttl: Duration,
+    /// A list page served with a record missing (its counts still say the full page).
+    pub short_page: Option<ShortPage>,
+}
+
+/// When the sandbox serves a short page (`--short-page`): the second page of a listing loses
+/// one record, the first time it is served or every time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ShortPage {
+    Once,
+    Always,
 }
 
 impl Default for Options {
@@ -74,6 +84,7 @@ impl Default for Options {
             rate_limit: None,
             famulor_v1_cap: 10_000,
             signed_link_ttl: Duration::from_secs(3600),
+            short_page: None,
         }
     }
 }
@@ -125,6 +136,8 @@ pub struct Shared {
     pub epoch: i64,
     /// Calls that Famulor Platform 2.0's `remove` hid (by `seq`); they stay in the world.
     pub hidden: Mutex<std::collections::HashSet<u32>>,
+    /// The vendors that have served their short page (`--short-page once`).
+    shorted: Mutex<Vec<Vendor>>,
 }
 
 impl Shared {
@@ -151,6 +164,23 @@ impl Shared {
             .position(|v| *v == vendor)
             .expect("every vendor has a world");
         self.worlds[i].write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// `--short-page`: drops a record from the second page of a listing (`skip` calls in, of
+    /// `per_page`), once per vendor or every time.
+    pub fn short_page<T>(&self, vendor: Vendor, skip: usize, per_page: usize, items: &mut Vec<T>) {
+        let Some(fault) = self.opts.short_page else {
+            return;
+        };
+        if skip != per_page || items.len() < 2 {
+            return;
+        }
+        let mut shorted = self.shorted.lock().unwrap_or_else(|e| e.into_inner());
+        if fault == ShortPage::Once && shorted.contains(&vendor) {
+            return;
+        }
+        shorted.push(vendor);
+        items.remove(items.len() / 2);
     }
 
     /// The next number of the sandbox's request counter (fresh tokens, fault rolls).
@@ -241,6 +271,7 @@ impl Sandbox {
             tokens: Mutex::new(Vec::new()),
             epoch: Utc::now().timestamp(),
             hidden: Mutex::new(Default::default()),
+            shorted: Mutex::new(Vec::new()),
             api_base: format!("http://{addr}"),
             recordings_base: format!("http://{recordings_addr}"),
             opts,
@@ -649,6 +680,43 @@ pub fn wav(seed: u64, samples: u32) -> Vec<u8> {
         (prev, cur) = (cur, k * cur - prev);
     }
     out
+}
+
+/// One page of a listing: the total and the calls `skip..skip + take`, newest first unless
+/// `oldest_first`. `window` comes from a binary search ([`World::between`]); only a filtered
+/// listing looks at every call of it, so paging through a large world stays linear.
+pub fn page_of<'a>(
+    window: &'a [TruthCall],
+    keep: Option<&dyn Fn(&TruthCall) -> bool>,
+    oldest_first: bool,
+    skip: usize,
+    take: usize,
+) -> (usize, Vec<&'a TruthCall>) {
+    match keep {
+        None if oldest_first => (window.len(), window.iter().skip(skip).take(take).collect()),
+        None => (
+            window.len(),
+            window.iter().rev().skip(skip).take(take).collect(),
+        ),
+        Some(keep) => {
+            let mut total = 0;
+            let mut items = Vec::with_capacity(take);
+            let mut each = |t: &'a TruthCall| {
+                if keep(t) {
+                    if total >= skip && items.len() < take {
+                        items.push(t);
+                    }
+                    total += 1;
+                }
+            };
+            if oldest_first {
+                window.iter().for_each(&mut each);
+            } else {
+                window.iter().rev().for_each(&mut each);
+            }
+            (total, items)
+        }
+    }
 }
 
 /// True when the client asked for JSON (Laravel-style APIs answer HTML otherwise).

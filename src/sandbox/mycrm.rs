@@ -1,7 +1,7 @@
 //! myCRM (PF Expert) as documented: an OAuth2 client-credentials token endpoint whose tokens
 //! expire (`--token-ttl`, 30 minutes by default) and are refused once expired, `filters[...]`,
 //! `sort` / `sort_order` (ASC by default), `page` / `per_page`, and an envelope whose `count` is
-//! the size of the page, not the total, so clients must stop on a short page. Users are
+//! the total of matching records (public client code), not the size of the page. Users are
 //! `{"id"}` only, unless the request says `X-MyCRM-Expand-Data: true`: then `user.public`
 //! carries the user's name.
 
@@ -263,38 +263,48 @@ async fn list(
     let user_f = param(&q, "filters[user_id]");
     let phone_f = param(&q, "filters[phone]").map(phone_digits);
     let property_f = param(&q, "filters[property][id]");
-    let keep = |t: &&TruthCall| {
-        let day = t.started_at.with_timezone(&ZONE).date_naive();
-        first.is_none_or(|f| day >= f)
-            && last.is_none_or(|l| day <= l)
-            && status.is_none_or(|st| status_word(t) == st)
+    let keep = |t: &TruthCall| {
+        status.is_none_or(|st| status_word(t) == st)
             && user_f.is_none_or(|u| user(t).to_string() == u)
             && phone_f
                 .as_deref()
                 .is_none_or(|p| phone_digits(&phone(t)).contains(p))
             && property_f.is_none_or(|p| property(t).is_some_and(|c| c.to_string() == p))
     };
+    let filtered =
+        status.is_some() || user_f.is_some() || phone_f.is_some() || property_f.is_some();
     // Time order is id order; `sort=date|id` in `sort_order` (ASC unless told).
-    let world = s.world(Vendor::Mycrm);
-    let mut all: Vec<&TruthCall> = world.calls.iter().filter(keep).collect();
     let sort = param(&q, "sort").unwrap_or("id");
     if !["id", "date", "created", "call_time"].contains(&sort) {
         return fail(StatusCode::BAD_REQUEST, "unsupported sort in the sandbox");
     }
-    if param(&q, "sort_order").is_some_and(|o| o.eq_ignore_ascii_case("DESC")) {
-        all.reverse();
-    }
-    let items: Vec<Value> = all
+    let world = s.world(Vendor::Mycrm);
+    let window = match (first, last) {
+        (None, None) => &world.calls[..],
+        (f, l) => world.days(
+            f.unwrap_or(NaiveDate::MIN),
+            l.unwrap_or(NaiveDate::MAX),
+            ZONE,
+        ),
+    };
+    let skip = ((page - 1) * per_page) as usize;
+    let (total, mut items) = super::page_of(
+        window,
+        filtered.then_some(&keep as &dyn Fn(&TruthCall) -> bool),
+        !param(&q, "sort_order").is_some_and(|o| o.eq_ignore_ascii_case("DESC")),
+        skip,
+        per_page as usize,
+    );
+    s.short_page(Vendor::Mycrm, skip, per_page as usize, &mut items);
+    let items: Vec<Value> = items
         .iter()
-        .skip(((page - 1) * per_page) as usize)
-        .take(per_page as usize)
         .map(|t| render(t, &s, expands(&headers)))
         .collect();
     // NOTE: `count` is the total of matching records, not the page's (public client code,
     // shared/vendor-docs/README.md).
     super::json(
         StatusCode::OK,
-        json!({"count": all.len(), "call_trackings": items}),
+        json!({"count": total, "call_trackings": items}),
     )
 }
 

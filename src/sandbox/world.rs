@@ -2,7 +2,8 @@
 //! Each vendor module renders them in its own wire format and states what a correct client
 //! should make of them (`expected`), so tests compare against this, not against our parser.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
 
 use crate::call::{Direction, Status};
 
@@ -308,6 +309,14 @@ impl World {
     pub fn by_seq(&self, seq: u64) -> Option<&TruthCall> {
         let seq = u32::try_from(seq).ok()?;
         self.calls.iter().find(|c| c.seq == seq)
+    }
+
+    /// The calls that started on the days `first..=last` of `tz`, by binary search.
+    pub fn days(&self, first: NaiveDate, last: NaiveDate, tz: Tz) -> &[TruthCall] {
+        let end = last.succ_opt().map_or(DateTime::<Utc>::MAX_UTC, |d| {
+            crate::when::start_of_day(d, tz)
+        });
+        self.between(crate::when::start_of_day(first, tz), end)
     }
 
     /// The calls that started in `[from, to)`, by binary search on the time order.

@@ -210,14 +210,45 @@ pub enum PageRef {
     Url(String),
 }
 
-/// One page of calls, already normalized, in the vendor's order.
+/// One page of calls, already normalized, in the vendor's order, with what the vendor said about
+/// its paging (the pager checks the calls against it: SPEC "Completeness").
 #[derive(Debug, Default)]
 pub struct Page {
     pub calls: Vec<Call>,
     pub next: Option<PageRef>,
     /// Known when the vendor reports its page count (lets the pager fetch ahead).
     pub total_pages: Option<u64>,
+    /// The vendor's count of calls for the whole query (Laravel `total`, Callcap
+    /// `total_records`, Brightcall `totalItems`, Evolux `pagination.total`, myCRM `count`).
     pub total_calls: Option<u64>,
+    /// Calls per page as the vendor pages them (see [`page_size`]); `None` when unknown: the
+    /// pager then expects what the page count implies, or (no page count either) learns the size
+    /// from the first page.
+    pub per_page: Option<u64>,
+    /// How many calls the vendor says this very page holds (Evolux `items`, Callcap
+    /// `records_returned`).
+    pub items: Option<u64>,
+}
+
+/// The vendor's page size, when what it stated pins it down: its own `per_page` when that agrees
+/// with its total and page count, else the size asked for when that does; `None` when neither
+/// does (the pager then expects only what the page count implies). NOTE: vendors cap the page
+/// size below what was asked, silently; paging by the size asked for would take their first
+/// full page for a short last one.
+pub fn page_size(
+    stated: Option<u64>,
+    asked: u64,
+    total: Option<u64>,
+    pages: Option<u64>,
+) -> Option<u64> {
+    let fits = |size: u64| match (total, pages) {
+        (Some(t), Some(p)) if t > 0 => t.div_ceil(size) == p,
+        _ => true,
+    };
+    match stated.filter(|s| *s > 0) {
+        Some(s) if fits(s) => Some(s),
+        _ => Some(asked).filter(|a| *a > 0 && fits(*a)),
+    }
 }
 
 /// What every backend holds: the HTTP layer, its base URL and how to name its credentials.

@@ -172,3 +172,45 @@ pub fn huge(content_type: &str, prefix: &[u8], total: u64, fill: u8) -> Response
         .body(Body::from_stream(stream))
         .unwrap()
 }
+
+/// Sends a request on to another server (`base` + the same path and query) with the same
+/// method, headers and body, and hands its answer back: a hostile vendor made from an honest one
+/// (a test changes the request on the way, say to cap the page size).
+pub async fn forward(seen: Seen, base: &str) -> Response {
+    let client = reqwest::Client::new();
+    let method = reqwest::Method::from_bytes(seen.method.as_bytes()).unwrap();
+    let mut req = client.request(method, format!("{base}{}", seen.uri));
+    for (k, v) in &seen.headers {
+        if k != "content-length" {
+            req = req.header(k.as_str(), v.as_bytes());
+        }
+    }
+    let answer = req.body(seen.body).send().await.unwrap();
+    let status = answer.status().as_u16();
+    let headers: Vec<(String, String)> = answer
+        .headers()
+        .iter()
+        .filter(|(k, _)| *k != "content-length" && *k != "transfer-encoding")
+        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+        .collect();
+    let body = answer.bytes().await.unwrap();
+    let headers: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    reply(status, &headers, body)
+}
+
+/// `uri` with the query parameter `key` set to `value` (added when missing).
+pub fn with_param(uri: &str, key: &str, value: &str) -> String {
+    let (path, query) = uri.split_once('?').unwrap_or((uri, ""));
+    let mut pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .filter(|(k, _)| k != key)
+        .collect();
+    pairs.push((key.to_string(), value.to_string()));
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    format!("{path}?{query}")
+}

@@ -222,12 +222,18 @@ impl Brightcall {
         }
         // The list's own page count (it comes with the items), else the count's.
         let pages = listed.or(counted);
-        let more = pages.map_or(calls.len() as u64 >= u64::from(q.page_size), |p| *n < p);
+        let asked = u64::from(q.page_size);
+        // NOTE: the answer does not say its page size; pagesCount does, if it disagrees with
+        // the size asked for.
+        let per_page = super::page_size(None, asked, total, pages);
+        let more = pages.map_or(calls.len() as u64 >= asked, |p| *n < p);
         Ok(Page {
             next: (more && !calls.is_empty()).then(|| PageRef::Number(n + 1)),
             calls,
             total_pages: pages,
             total_calls: total,
+            per_page,
+            items: None,
         })
     }
 

@@ -144,16 +144,22 @@ impl Callcap {
         let reply = self.get(LIST, &self.params(q, *n)).await?;
         self.conn.check(&reply, error_message)?;
         let (calls, pagination) = parse(&reply, q.tz, q.keep_raw)?;
-        let last_page = pagination
-            .as_ref()
-            .and_then(|p| p.last_page)
-            .map(|l| l.max(1) as u64);
-        let more = last_page.map_or(calls.len() as u64 >= u64::from(q.page_size), |l| *n < l);
+        let count = |f: fn(&wire::Pagination) -> Option<i64>| {
+            pagination.as_ref().and_then(f).map(|v| v as u64)
+        };
+        let last_page = count(|p| p.last_page).map(|l| l.max(1));
+        let total = count(|p| p.total_records);
+        let per_page =
+            super::page_size(count(|p| p.show), u64::from(q.page_size), total, last_page);
+        let full = per_page.unwrap_or(u64::from(q.page_size));
+        let more = last_page.map_or(calls.len() as u64 >= full, |l| *n < l);
         Ok(Page {
             next: (more && !calls.is_empty()).then(|| PageRef::Number(n + 1)),
             calls,
             total_pages: last_page,
-            total_calls: pagination.and_then(|p| p.total_records).map(|t| t as u64),
+            total_calls: total,
+            per_page,
+            items: count(|p| p.records_returned),
         })
     }
 

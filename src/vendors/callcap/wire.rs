@@ -39,6 +39,12 @@ pub struct Pagination {
     pub last_page: Option<i64>,
     #[serde(default, deserialize_with = "lenient::opt_count")]
     pub total_records: Option<i64>,
+    /// Records per page, as the vendor pages them.
+    #[serde(default, deserialize_with = "lenient::opt_count")]
+    pub show: Option<i64>,
+    /// Records on this page, as the vendor counts them.
+    #[serde(default, deserialize_with = "lenient::opt_count")]
+    pub records_returned: Option<i64>,
 }
 
 #[derive(Debug, Deserialize)]

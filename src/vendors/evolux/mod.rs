@@ -1,5 +1,6 @@
-//! Evolux (contact-center dialer): a host per customer, a `token` header, `next_url` paging,
-//! and defaults that hide calls (today only, answered only) unless overridden.
+//! Evolux (contact-center dialer): a host per customer, a `token` header, pages numbered as its
+//! own `current_url` / `last_url` number them (fetched ahead), and defaults that hide calls
+//! (today only, answered only) unless overridden.
 
 mod wire;
 
@@ -37,13 +38,20 @@ const LIST: &str = "api/v1/dialer/calls_history";
 pub struct Evolux {
     pub(super) conn: Conn,
     token: Secret,
+    /// The vendor's number for its first page, read from its first answer (`current_url` of a
+    /// request without `page`): the pager's page k is the vendor's `first + k - 1`.
+    first: std::sync::OnceLock<u64>,
 }
 
 impl Evolux {
     pub fn new(conn: Conn, profile: &Profile) -> Result<Self> {
         let token = profile.secret(SecretKey::token)?;
         crate::redact::register(&token);
-        Ok(Evolux { conn, token })
+        Ok(Evolux {
+            conn,
+            token,
+            first: std::sync::OnceLock::new(),
+        })
     }
 
     pub fn plan(&self, q: &Query) -> Result<Plan> {
@@ -58,7 +66,8 @@ impl Evolux {
         Ok(plan)
     }
 
-    fn params(&self, q: &Query) -> Vec<(String, String)> {
+    /// The list's parameters; `page` is the vendor's own page number, none for its first page.
+    fn params(&self, q: &Query, page: Option<u64>) -> Vec<(String, String)> {
         // NOTE: the vendor defaults to today and to answered calls only: always send the window
         // and contact_status. Datetimes are accepted, so the window is exact.
         let stamp = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, false);
@@ -67,8 +76,12 @@ impl Evolux {
             ("end_date".into(), stamp(q.to)),
             ("contact_status".into(), contact_status(&q.statuses).into()),
             ("limit".into(), q.page_size.to_string()),
-            ("page".into(), "1".into()),
         ];
+        // NOTE: whether pages count from 0 or 1 differs between installations (public client
+        // code): the first page is asked for without a number.
+        if let Some(page) = page {
+            params.push(("page".into(), page.to_string()));
+        }
         if let Some(n) = &q.number {
             params.push(("number".into(), phone_digits(n)));
         }
@@ -90,16 +103,23 @@ impl Evolux {
     }
 
     pub async fn page(&self, q: &Query, at: &PageRef) -> Result<Page> {
-        let req = match at {
-            PageRef::Number(1) => self
-                .conn
+        let list = |page: Option<u64>| {
+            self.conn
                 .http
                 .request(Method::GET, self.conn.url(LIST))
-                .query(&self.params(q)),
-            PageRef::Number(n) => anyhow::bail!("evolux pages by next_url, not by number ({n})"),
+                .query(&self.params(q, page))
+        };
+        let (req, ordinal) = match at {
+            PageRef::Number(1) => (list(None), Some(1)),
+            PageRef::Number(k) => {
+                let Some(first) = self.first.get() else {
+                    anyhow::bail!("evolux page {k} was asked for before the first page told how the vendor numbers its pages");
+                };
+                (list(Some(first + k - 1)), Some(*k))
+            }
             PageRef::Url(next) => {
                 let url = self.conn.same_origin(next)?;
-                self.conn.http.request(Method::GET, url)
+                (self.conn.http.request(Method::GET, url), None)
             }
         };
         let reply = self
@@ -114,16 +134,57 @@ impl Evolux {
             .into_iter()
             .map(|raw| normalize(raw, q.keep_raw, &reply))
             .collect::<Result<Vec<_>>>()?;
+        let p = list.pagination;
+        let number = |url: &Option<String>| url.as_deref().and_then(|u| self.page_number(u));
+        let current = number(&p.current_url);
+        let next_number = number(&p.next_url);
+        if ordinal == Some(1) {
+            // The page asked for without a number is the vendor's first, whatever it calls it.
+            let first = current
+                .or(number(&p.first_url))
+                .or(next_number.and_then(|n| n.checked_sub(1)));
+            if let Some(first) = first {
+                let _ = self.first.set(first);
+            }
+        }
+        let first = self.first.get().copied();
+        let ordinal = ordinal.or_else(|| Some(current?.checked_sub(first?)? + 1));
+        let total_pages = number(&p.last_url)
+            .zip(first)
+            .and_then(|(last, first)| last.checked_sub(first))
+            .map(|l| l + 1);
+        let next = p
+            .next_url
+            .filter(|u| !u.is_empty() && !calls.is_empty())
+            .map(|u| {
+                // By number when the vendor's next page is the one after this (so that pages can
+                // be fetched ahead), else the vendor's link as it is.
+                match (ordinal, current, next_number) {
+                    (Some(k), Some(c), Some(n)) if n == c + 1 => PageRef::Number(k + 1),
+                    _ => PageRef::Url(u),
+                }
+            });
+        let total = p.total.map(|t| t as u64);
         Ok(Page {
-            next: list
-                .pagination
-                .next_url
-                .filter(|u| !u.is_empty() && !calls.is_empty())
-                .map(PageRef::Url),
+            next,
             calls,
-            total_pages: None,
-            total_calls: list.pagination.total,
+            total_pages,
+            total_calls: total,
+            per_page: super::page_size(
+                p.limit.map(|l| l as u64),
+                u64::from(q.page_size),
+                total,
+                total_pages,
+            ),
+            items: p.items.map(|i| i as u64),
         })
+    }
+
+    /// The `page` of one of the vendor's page links.
+    fn page_number(&self, link: &str) -> Option<u64> {
+        let url = self.conn.base.join(link).ok()?;
+        let page = url.query_pairs().filter(|(k, _)| k == "page").last()?.1;
+        page.parse().ok()
     }
 }
 

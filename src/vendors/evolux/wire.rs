@@ -23,12 +23,25 @@ pub struct Id {
     pub id: String,
 }
 
+/// The vendor's own page links carry its page numbers (0- and 1-based paging are both seen).
 #[derive(Debug, Deserialize)]
 pub struct Pagination {
     #[serde(default)]
     pub next_url: Option<String>,
     #[serde(default)]
-    pub total: Option<u64>,
+    pub current_url: Option<String>,
+    #[serde(default)]
+    pub first_url: Option<String>,
+    #[serde(default)]
+    pub last_url: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_count")]
+    pub total: Option<i64>,
+    /// Records per page, as the vendor pages them.
+    #[serde(default, deserialize_with = "lenient::opt_count")]
+    pub limit: Option<i64>,
+    /// Records on this page, as the vendor counts them.
+    #[serde(default, deserialize_with = "lenient::opt_count")]
+    pub items: Option<i64>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -136,24 +136,31 @@ impl Famulor {
             anyhow::bail!("famulor pages are numbered");
         };
         let params = self.params(q, *n);
-        let per_page = params
+        let asked = params
             .iter()
             .find(|(k, _)| k == "per_page")
             .and_then(|(_, v)| v.parse::<u64>().ok())
             .unwrap_or(u64::from(q.page_size));
         let reply = self.get(LIST, &params).await?;
         self.conn.check(&reply, error_message)?;
-        let (calls, last_page, total) = parse_list(&reply, q.keep_raw)?;
+        let list = parse_list(&reply, q.keep_raw)?;
+        let (calls, last_page, total) = (list.calls, list.last_page, list.total);
+        // NOTE: paged by the vendor's own per_page and last_page, not by the size asked for:
+        // the docs' own example answers per_page 15 whatever was asked.
+        let per_page = super::page_size(list.per_page, asked, total, Some(last_page));
+        let full = per_page.unwrap_or(asked);
         // NOTE: calls arriving during an export push older ones back a page; a full last page
         // may have spilled over, so the next one is asked for too. When the last page is full
         // now, that page is counted, so that it is fetched ahead with the others.
-        let more = *n < last_page || calls.len() as u64 >= per_page;
-        let spill = total.is_some_and(|t| t > 0 && t == last_page * per_page);
+        let more = *n < last_page || calls.len() as u64 >= full;
+        let spill = total.is_some_and(|t| t > 0 && t == last_page * full);
         Ok(Page {
             next: (more && !calls.is_empty()).then(|| PageRef::Number(n + 1)),
             calls,
             total_pages: Some(last_page + u64::from(spill)),
             total_calls: total,
+            per_page,
+            items: None,
         })
     }
 
@@ -213,11 +220,19 @@ pub fn parse_page(body: bytes::Bytes) -> Result<Vec<Call>> {
         body,
         shown_url: String::new(),
     };
-    parse_list(&reply, false).map(|(calls, ..)| calls)
+    parse_list(&reply, false).map(|list| list.calls)
 }
 
-/// A list page: the normalized calls (with raw records if asked), `last_page` and `total`.
-fn parse_list(reply: &Reply, keep_raw: bool) -> Result<(Vec<Call>, u64, Option<u64>)> {
+/// A list page as the vendor stated it.
+struct List {
+    calls: Vec<Call>,
+    last_page: u64,
+    total: Option<u64>,
+    per_page: Option<u64>,
+}
+
+/// A list page: the normalized calls (with raw records if asked) and the paginator's numbers.
+fn parse_list(reply: &Reply, keep_raw: bool) -> Result<List> {
     if keep_raw {
         let list: wire::ListResponse<Box<RawValue>> = reply.json("famulor")?;
         let calls = list
@@ -225,7 +240,12 @@ fn parse_list(reply: &Reply, keep_raw: bool) -> Result<(Vec<Call>, u64, Option<u
             .iter()
             .map(|raw| with_raw(raw, reply))
             .collect::<Result<Vec<_>>>()?;
-        Ok((calls, list.last_page, list.total))
+        Ok(List {
+            calls,
+            last_page: list.last_page,
+            total: list.total,
+            per_page: list.per_page.map(|p| p as u64),
+        })
     } else {
         let list: wire::ListResponse<wire::WireCall> = reply.json("famulor")?;
         let calls = list
@@ -233,7 +253,12 @@ fn parse_list(reply: &Reply, keep_raw: bool) -> Result<(Vec<Call>, u64, Option<u
             .into_iter()
             .map(normalize)
             .collect::<Result<Vec<_>>>()?;
-        Ok((calls, list.last_page, list.total))
+        Ok(List {
+            calls,
+            last_page: list.last_page,
+            total: list.total,
+            per_page: list.per_page.map(|p| p as u64),
+        })
     }
 }
 
@@ -347,8 +372,12 @@ mod tests {
 
     #[test]
     fn the_docs_list_example_normalizes() {
-        let (calls, last_page, total) = parse_list(&fixture("list.json"), false).unwrap();
-        assert_eq!((last_page, total), (4, Some(52)));
+        let list = parse_list(&fixture("list.json"), false).unwrap();
+        assert_eq!(
+            (list.last_page, list.total, list.per_page),
+            (4, Some(52), Some(15))
+        );
+        let calls = list.calls;
         let expected = vec![
             Call {
                 vendor: Vendor::Famulor,
@@ -396,7 +425,7 @@ mod tests {
 
     #[test]
     fn raw_records_keep_every_vendor_field() {
-        let (calls, ..) = parse_list(&fixture("list.json"), true).unwrap();
+        let calls = parse_list(&fixture("list.json"), true).unwrap().calls;
         let raw = calls[0].raw.as_ref().unwrap();
         assert_eq!(raw["transcript"][1]["text"], "Hallo?");
         assert_eq!(raw["webhook_response"]["lead_score"], 75);

@@ -12,6 +12,9 @@ pub struct ListResponse<T> {
     pub last_page: u64,
     #[serde(default)]
     pub total: Option<u64>,
+    /// What the vendor pages by, which may be less than what was asked.
+    #[serde(default, deserialize_with = "lenient::opt_count")]
+    pub per_page: Option<i64>,
 }
 
 /// One call, as in the list and (unwrapped) in `GET /api/user/calls/{id}`. Only the fields

@@ -1,6 +1,6 @@
 //! myCRM (PF Expert call trackings): OAuth2 client credentials for a 30-minute token that
 //! cannot be refreshed (a new one is fetched, also in the middle of an export), `filters[...]`
-//! parameters, and paging that ends on a short or empty page.
+//! parameters, and `count` (the total) to page ahead by.
 
 mod wire;
 
@@ -377,12 +377,15 @@ impl Mycrm {
             .iter()
             .map(|raw| with_raw(raw, q.keep_raw, &reply))
             .collect::<Result<Vec<_>>>()?;
-        // NOTE: whether `count` is the total is unknown: a short or empty page is the end.
+        // NOTE: `count` is the total (public client code), so the pager fetches ahead from it;
+        // should it not be, paging ends on the first short page, as it always has.
         Ok(Page {
             next: (calls.len() as u64 >= u64::from(q.page_size)).then(|| PageRef::Number(n + 1)),
             calls,
             total_pages: None,
-            total_calls: None,
+            total_calls: list.count.map(|c| c as u64),
+            per_page: None,
+            items: None,
         })
     }
 

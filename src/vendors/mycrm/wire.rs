@@ -19,9 +19,12 @@ pub struct TokenResponse {
     pub expires_in: Option<i64>,
 }
 
-/// `GET /calltrackings`: `count` may or may not be the total, so paging ends on a short page.
+/// `GET /calltrackings`: `count` is the total of matching records (public client code); the
+/// answer does not say its page size.
 #[derive(Debug, Deserialize)]
 pub struct ListResponse<T> {
+    #[serde(default, deserialize_with = "lenient::opt_count")]
+    pub count: Option<i64>,
     #[serde(default)]
     pub call_trackings: Vec<T>,
 }

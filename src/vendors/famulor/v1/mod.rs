@@ -394,11 +394,18 @@ impl FamulorV1 {
         let total_calls = layout
             .total_calls()
             .map(|t| (t + listed.total.unwrap_or(0)).saturating_sub(s.total.unwrap_or(0)));
+        // NOTE: the completeness check (pager.rs) expects what each page should hold. Over a
+        // split window pages are not of one size (each part ends with a short one), so the
+        // page says its own count and no run-wide total or size.
+        let sliced = layout.slices.len() > 1;
+        let items = s.total.map(|t| t.saturating_sub(offset).min(layout.limit));
         Ok(Page {
             calls: listed.calls,
             next,
             total_pages: numbered,
-            total_calls,
+            total_calls: if sliced { None } else { total_calls },
+            per_page: (!sliced).then_some(layout.limit),
+            items,
         })
     }
 
