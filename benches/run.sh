@@ -8,11 +8,15 @@
 #   benches/run.sh memory     3. peak RSS exporting 1,000,000 vs 10,000 calls (famulor, callcap;
 #                                MEMORY_VENDORS="..." picks others)
 #   benches/run.sh recordings 4. 1,000 recordings at --concurrency 8 vs xargs -P 8 curl
+#   benches/run.sh sync       5. sync 10,000 and 1,000,000 Famulor calls into SQLite: first run
+#                                and a rerun of the whole window with nothing changed (--full)
+#
+# CALLS_BIN=PATH runs that binary instead of target/release/calls (a build elsewhere).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which=${1:-all}
 cargo build --release --quiet
-bin=$PWD/target/release/calls
+bin=${CALLS_BIN:-$PWD/target/release/calls}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -120,3 +124,22 @@ print(f"throughput ratio calls / curl: {theirs / ours:.2f}")
 PY
 fi
 
+
+if [[ $which == all || $which == sync ]]; then
+  echo "== 5. sync into SQLite: first run and a rerun with nothing changed (--full), peak RSS"
+  for n in 10000 1000000; do
+    sandbox --calls "$n"
+    rm -f "$work/bench.db"*
+    for pass in first rerun; do
+      extra=(); [[ $pass == rerun ]] && extra=(--full)
+      t0=$(seconds)
+      /usr/bin/time -v "$bin" --config "$cfg" -p famulor sync "$work/bench.db" --from 2025-01-01 --to 2025-06-01 \
+        "${extra[@]}" 2> "$work/time.txt"
+      t1=$(seconds)
+      rss=$(awk -F': ' '/Maximum resident set size/{print $2}' "$work/time.txt")
+      summary=$(grep '^famulor:' "$work/time.txt")
+      python3 -c "n = $n; t = $t1 - $t0; print(f'$pass, {n:,} calls: {t:.2f} s, {n / t:,.0f} calls/s, peak RSS $((rss / 1024)) MB ($summary)')"
+    done
+    stop_sandbox
+  done
+fi
