@@ -2,6 +2,7 @@
 //! the writers of `output/`). Schema and migrations are numbered `.sql` files under
 //! `migrations/<destination>/`, applied in order; the schema version lives in the database.
 
+pub mod postgres;
 pub mod sqlite;
 
 use std::fmt;
@@ -22,6 +23,8 @@ pub const BATCH: usize = 2_000;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Dest {
     Sqlite(PathBuf),
+    /// The URL as given (printed only redacted).
+    Postgres(String),
 }
 
 impl Dest {
@@ -35,12 +38,7 @@ impl Dest {
             return Ok(Dest::Sqlite(PathBuf::from(path)));
         }
         if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
-            return Err(Failure::new(
-                crate::error::Exit::Unsupported,
-                "PostgreSQL is not supported by this calls yet",
-            )
-            .hint("sync into SQLite: a path ending in .db")
-            .into());
+            return Ok(Dest::Postgres(text.to_string()));
         }
         if [".db", ".sqlite", ".sqlite3"]
             .iter()
@@ -59,6 +57,7 @@ impl Dest {
     pub fn open(&self) -> Result<Box<dyn Database>> {
         match self {
             Dest::Sqlite(path) => Ok(Box::new(sqlite::Sqlite::open(path)?)),
+            Dest::Postgres(url) => Ok(Box::new(postgres::Postgres::open(url)?)),
         }
     }
 }
@@ -68,6 +67,7 @@ impl fmt::Display for Dest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Dest::Sqlite(path) => write!(f, "{}", path.display()),
+            Dest::Postgres(url) => f.write_str(&crate::redact::url_password(url)),
         }
     }
 }
@@ -243,6 +243,11 @@ mod tests {
         assert_eq!(crate::error::classify(&err).0, crate::error::Exit::Usage);
         let err = Dest::parse("mysql://u:hunter2@h/db").unwrap_err();
         assert!(!format!("{err:#}").contains("hunter2"), "{err:#}");
+        let pg = Dest::parse("postgresql://u:hunter2@h:5433/db?sslmode=require").unwrap();
+        assert_eq!(
+            pg.to_string(),
+            "postgresql://u:REDACTED@h:5433/db?sslmode=require"
+        );
     }
 
     #[test]
