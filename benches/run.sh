@@ -11,11 +11,11 @@
 #   benches/run.sh sync       5. sync 10,000 and 1,000,000 Famulor calls into SQLite: first run
 #                                and a rerun of the whole window with nothing changed (--full)
 #
-# CALLS_BIN=PATH runs that binary instead of target/release/calls (a build elsewhere).
+# CALLS_BIN=PATH runs that binary instead of building target/release/calls.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which=${1:-all}
-cargo build --release --quiet
+[[ -n ${CALLS_BIN:-} ]] || cargo build --release --quiet
 bin=${CALLS_BIN:-$PWD/target/release/calls}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT

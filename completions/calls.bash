@@ -767,7 +767,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__export)
-            opts="-o -p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --format --fields --output --raw --since-last --state --lookback --append --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --help"
+            opts="-o -p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --format --fields --output --raw --since-last --state --lookback --append --follow --every --revisit --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -842,6 +842,14 @@ _calls() {
                     return 0
                     ;;
                 --lookback)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --every)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --revisit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

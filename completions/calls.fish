@@ -112,6 +112,8 @@ complete -c calls -n "__fish_calls_using_subcommand export" -l fields -d 'Pick a
 complete -c calls -n "__fish_calls_using_subcommand export" -l output -d 'Write to FILE atomically (replaced only when complete)' -r -F
 complete -c calls -n "__fish_calls_using_subcommand export" -l state -d 'State file for --since-last [default: the OS data dir, e.g. ~/.local/share/calls/state/]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand export" -l lookback -d 'How far before the newest call already exported the next run starts, for calls the vendor records late: 30m, 2h, 1d' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l every -d 'How often --follow polls [default: 30s]' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l revisit -d 'How far back --follow looks for changed calls [default: 2h]' -r
 complete -c calls -n "__fish_calls_using_subcommand export" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r
 complete -c calls -n "__fish_calls_using_subcommand export" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
 evolux\t''
@@ -128,6 +130,7 @@ complete -c calls -n "__fish_calls_using_subcommand export" -l rate -d 'At most 
 complete -c calls -n "__fish_calls_using_subcommand export" -l raw -d 'Add the vendor\'s original record as `raw` (json, ndjson)'
 complete -c calls -n "__fish_calls_using_subcommand export" -l since-last -d 'Resume after the last successful run of this profile, filter set and destination'
 complete -c calls -n "__fish_calls_using_subcommand export" -l append -d 'Append to an existing --output file (no second CSV header; csv and ndjson only)'
+complete -c calls -n "__fish_calls_using_subcommand export" -l follow -d 'After the window, keep polling: print each new call, and each changed call again (csv, ndjson; one line each, flushed)'
 complete -c calls -n "__fish_calls_using_subcommand export" -l sandbox -d 'Run against an embedded sandbox started in-process (no config or secrets needed)'
 complete -c calls -n "__fish_calls_using_subcommand export" -s v -l verbose -d 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
 complete -c calls -n "__fish_calls_using_subcommand export" -s q -l quiet -d 'No progress, no summary; errors only'

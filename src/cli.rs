@@ -143,6 +143,23 @@ pub struct ExportArgs {
     pub list: ListArgs,
     #[command(flatten)]
     pub cron: CronArgs,
+    #[command(flatten)]
+    pub follow: FollowArgs,
+}
+
+#[derive(Debug, Default, Args)]
+#[command(next_help_heading = "Follow")]
+pub struct FollowArgs {
+    /// After the window, keep polling: print each new call, and each changed call again
+    /// (csv, ndjson; one line each, flushed)
+    #[arg(long)]
+    pub follow: bool,
+    /// How often --follow polls [default: 30s]
+    #[arg(long, value_name = "DURATION", requires = "follow")]
+    pub every: Option<String>,
+    /// How far back --follow looks for changed calls [default: 2h]
+    #[arg(long, value_name = "DURATION", requires = "follow")]
+    pub revisit: Option<String>,
 }
 
 #[derive(Debug, Default, Args)]

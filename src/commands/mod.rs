@@ -4,6 +4,7 @@ pub use sync::idle;
 
 mod config;
 mod destructive;
+mod follow;
 pub(crate) mod listing;
 mod recording;
 mod show;
@@ -45,6 +46,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             let s = settings()?;
             listing::run(&s, args, &Default::default(), Some(25), false).await
         }
+        Command::Export(args) if args.follow.follow => follow::run(&settings()?, args).await,
         Command::Export(args) => {
             let s = settings()?;
             listing::run(&s, &args.list, &args.cron, None, true).await

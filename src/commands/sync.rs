@@ -21,6 +21,22 @@ use crate::term::thousands;
 use crate::types::Vendor;
 use crate::vendors::Backend;
 
+/// A `--every` interval: `30s`, or what `when::parse_duration` reads (30m, 2h, 1d).
+pub(crate) fn interval(flag: &str, word: &str) -> Result<chrono::Duration> {
+    let w = word.trim();
+    if let Some(n) = w.strip_suffix('s').and_then(|n| n.parse::<i64>().ok()) {
+        if (1..=366 * 86_400).contains(&n) {
+            return Ok(chrono::Duration::seconds(n));
+        }
+    }
+    let d = crate::when::parse_duration(w)
+        .map_err(|e| Failure::usage(format!("{flag}: {e} (or seconds: 30s)")))?;
+    if d.num_seconds() < 1 {
+        return usage(format!("{flag} must be at least 1s"));
+    }
+    Ok(d)
+}
+
 static IDLE: AtomicBool = AtomicBool::new(false);
 
 /// True while `sync --every` waits between runs: a signal then ends it with exit 0.
@@ -40,13 +56,8 @@ pub async fn run(global: &Global, args: &SyncArgs, sandbox: Option<&Sandbox>) ->
     let every = args
         .every
         .as_deref()
-        .map(|w| {
-            crate::when::parse_duration(w).map_err(|e| Failure::usage(format!("--every: {e}")))
-        })
+        .map(|w| interval("--every", w))
         .transpose()?;
-    if every.is_some_and(|e| e.num_seconds() < 1) {
-        return usage("--every must be at least 1s");
-    }
     let cfg = if sandbox.is_some() && args.dest.is_some() {
         None
     } else {
