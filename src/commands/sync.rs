@@ -276,7 +276,7 @@ async fn one(
 struct Store<'a> {
     db: &'a mut dyn Database,
     profile: &'a str,
-    batch: Vec<Call>,
+    batch: Vec<db::Row>,
     counts: Counts,
     newest: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
@@ -300,7 +300,7 @@ impl Sink for Store<'_> {
             self.newest
                 .map_or(call.started_at, |n| n.max(call.started_at)),
         );
-        self.batch.push(call.clone());
+        self.batch.push(db::Row::new(call));
         if self.batch.len() >= db::BATCH {
             self.flush(None)?;
         }

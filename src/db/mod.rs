@@ -118,17 +118,23 @@ pub trait Database {
     fn upsert(
         &mut self,
         profile: &str,
-        batch: &[Call],
+        batch: &[Row],
         now: DateTime<Utc>,
         advance: Option<&Advance>,
     ) -> Result<Counts>;
 }
 
-/// A call's columns as stored, from `vendor` to `raw`, and their hash.
+/// A call's columns as stored, from `vendor` to `raw`, and their hash. NOTE: made as soon as
+/// the pager hands the call over, so a batch holds strings, not the raw record's tree (cloning
+/// and dropping that tree was most of a sync's time).
 pub struct Row {
     pub text: [Option<String>; 11],
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
     pub duration: Option<i64>,
     pub talk_time: Option<i64>,
+    pub recording_url: Option<String>,
+    pub cost: Option<String>,
     pub raw: Option<String>,
     pub hash: i64,
 }
@@ -191,8 +197,12 @@ impl Row {
         let hash = i64::from_le_bytes(digest[..8].try_into().expect("8 bytes"));
         Row {
             text,
+            started_at: c.started_at,
+            ended_at: c.ended_at,
             duration: c.duration,
             talk_time: c.talk_time,
+            recording_url: c.recording_url.clone(),
+            cost: c.cost.clone(),
             raw,
             hash,
         }

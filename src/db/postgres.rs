@@ -13,7 +13,6 @@ use chrono::{DateTime, Utc};
 use tokio_postgres::Client;
 
 use super::{Advance, Counts, Database, Lock, Resume, Row};
-use crate::call::Call;
 use crate::error::{Exit, Failure};
 
 /// The migrations, in order: `migrations/postgres/NNN_*.sql`.
@@ -267,26 +266,29 @@ impl Database for Postgres {
     fn upsert(
         &mut self,
         profile: &str,
-        batch: &[Call],
+        batch: &[Row],
         now: DateTime<Utc>,
         advance: Option<&Advance>,
     ) -> Result<Counts> {
         // NOTE: one statement cannot touch a row twice (`ON CONFLICT ... cannot affect row a
         // second time`): a call the vendor served twice in one batch is written once, as last seen.
+        use super::col;
         let mut seen = std::collections::HashSet::new();
-        let mut calls: Vec<&Call> = batch.iter().rev().filter(|c| seen.insert(&c.id)).collect();
-        calls.reverse();
-        let rows: Vec<Row> = calls.iter().map(|c| Row::new(c)).collect();
+        let mut rows: Vec<&Row> = batch
+            .iter()
+            .rev()
+            .filter(|r| seen.insert(r.text[col::ID].as_deref()))
+            .collect();
+        rows.reverse();
         let text =
             |i: usize| -> Vec<Option<&str>> { rows.iter().map(|r| r.text[i].as_deref()).collect() };
-        use super::col;
-        let started: Vec<DateTime<Utc>> = calls.iter().map(|c| c.started_at).collect();
-        let ended: Vec<Option<DateTime<Utc>>> = calls.iter().map(|c| c.ended_at).collect();
+        let started: Vec<DateTime<Utc>> = rows.iter().map(|r| r.started_at).collect();
+        let ended: Vec<Option<DateTime<Utc>>> = rows.iter().map(|r| r.ended_at).collect();
         let duration: Vec<Option<i64>> = rows.iter().map(|r| r.duration).collect();
         let talk: Vec<Option<i64>> = rows.iter().map(|r| r.talk_time).collect();
         let recording: Vec<Option<&str>> =
-            calls.iter().map(|c| c.recording_url.as_deref()).collect();
-        let cost: Vec<Option<&str>> = calls.iter().map(|c| c.cost.as_deref()).collect();
+            rows.iter().map(|r| r.recording_url.as_deref()).collect();
+        let cost: Vec<Option<&str>> = rows.iter().map(|r| r.cost.as_deref()).collect();
         let raw: Vec<Option<&str>> = rows.iter().map(|r| r.raw.as_deref()).collect();
         let hash: Vec<i64> = rows.iter().map(|r| r.hash).collect();
         let (vendor, id, direction, status, vendor_status) = (

@@ -9,7 +9,6 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::{col, file_part, parse_time, time, Advance, Counts, Database, Lock, Resume, Row};
-use crate::call::Call;
 use crate::error::{Exit, Failure};
 
 /// The migrations, in order: `migrations/sqlite/NNN_*.sql`; schema version N after the Nth.
@@ -177,7 +176,7 @@ impl Database for Sqlite {
     fn upsert(
         &mut self,
         profile: &str,
-        batch: &[Call],
+        batch: &[Row],
         now: DateTime<Utc>,
         advance: Option<&Advance>,
     ) -> Result<Counts> {
@@ -189,8 +188,7 @@ impl Database for Sqlite {
         let mut counts = Counts::default();
         {
             let mut stmt = tx.prepare_cached(UPSERT)?;
-            for call in batch {
-                let row = Row::new(call);
+            for row in batch {
                 let t = &row.text;
                 let mut rows = stmt.query(params![
                     profile,
@@ -207,8 +205,8 @@ impl Database for Sqlite {
                     t[col::LINE_NUMBER],
                     t[col::AGENT],
                     t[col::CAMPAIGN],
-                    call.recording_url,
-                    call.cost,
+                    row.recording_url,
+                    row.cost,
                     row.raw,
                     now,
                     row.hash,
