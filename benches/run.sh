@@ -12,11 +12,15 @@
 #                                vendor's time against its bound (pages x 20 ms / 8 + one page)
 #   benches/run.sh vendors-1m 6. 1,000,000 calls per vendor, no latency: each vendor's time
 #                                against Famulor's (VENDORS="..." picks vendors)
+#   benches/run.sh sync       7. sync 10,000 and 1,000,000 Famulor calls into SQLite: first run
+#                                and a rerun of the whole window with nothing changed (--full)
+#
+# CALLS_BIN=PATH runs that binary instead of building the release binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which=${1:-all}
-cargo build --release --quiet
-bin=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')/release/calls
+[[ -n ${CALLS_BIN:-} ]] || cargo build --release --quiet
+bin=${CALLS_BIN:-$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')/release/calls}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -170,4 +174,23 @@ if [[ $which == all || $which == vendors-1m ]]; then
     rm -f "$work/$vendor.csv"
   done
   stop_sandbox
+fi
+
+if [[ $which == all || $which == sync ]]; then
+  echo "== 7. sync into SQLite: first run and a rerun with nothing changed (--full), peak RSS"
+  for n in 10000 1000000; do
+    sandbox --calls "$n"
+    rm -f "$work/bench.db"*
+    for pass in first rerun; do
+      extra=(); [[ $pass == rerun ]] && extra=(--full)
+      t0=$(seconds)
+      /usr/bin/time -v "$bin" --config "$cfg" -p famulor sync "$work/bench.db" --from 2025-01-01 --to 2025-06-01 \
+        "${extra[@]}" 2> "$work/time.txt"
+      t1=$(seconds)
+      rss=$(awk -F': ' '/Maximum resident set size/{print $2}' "$work/time.txt")
+      summary=$(grep '^famulor:' "$work/time.txt")
+      python3 -c "n = $n; t = $t1 - $t0; print(f'$pass, {n:,} calls: {t:.2f} s, {n / t:,.0f} calls/s, peak RSS $((rss / 1024)) MB ($summary)')"
+    done
+    stop_sandbox
+  done
 fi

@@ -21,8 +21,8 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'calls' {
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
             [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Override the vendor API''s base URL')
@@ -43,6 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The most recent matching calls, newest first')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Every matching call, all pages, streamed: for files, pipes and cron')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Keep a database (SQLite) up to date: new calls inserted, changed calls updated')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One call in full (transcript, evaluation, all vendor fields)')
             [CompletionResult]::new('recording', 'recording', [CompletionResultType]::ParameterValue, 'Download recordings: of the given ids, or of every matching call')
             [CompletionResult]::new('assign', 'assign', [CompletionResultType]::ParameterValue, 'Assign call records to a user, property or lead, or mark them seen (myCRM)')
@@ -71,8 +72,8 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, else ndjson]')
             [CompletionResult]::new('--fields', '--fields', [CompletionResultType]::ParameterName, 'Pick and order fields, e.g. id,started_at,status (all formats)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE atomically (replaced only when complete)')
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
             [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Override the vendor API''s base URL')
@@ -111,8 +112,10 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE atomically (replaced only when complete)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'State file for --since-last [default: the OS data dir, e.g. ~/.local/share/calls/state/]')
             [CompletionResult]::new('--lookback', '--lookback', [CompletionResultType]::ParameterName, 'How far before the newest call already exported the next run starts, for calls the vendor records late: 30m, 2h, 1d')
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
+            [CompletionResult]::new('--every', '--every', [CompletionResultType]::ParameterName, 'How often --follow polls [default: 30s]')
+            [CompletionResult]::new('--revisit', '--revisit', [CompletionResultType]::ParameterName, 'How far back --follow looks for changed calls [default: 2h]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
             [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Override the vendor API''s base URL')
@@ -124,6 +127,44 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Add the vendor''s original record as `raw` (json, ndjson)')
             [CompletionResult]::new('--since-last', '--since-last', [CompletionResultType]::ParameterName, 'Resume after the last successful run of this profile, filter set and destination')
             [CompletionResult]::new('--append', '--append', [CompletionResultType]::ParameterName, 'Append to an existing --output file (no second CSV header; csv and ndjson only)')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'After the window, keep polling: print each new call, and each changed call again (csv, ndjson; one line each, flushed)')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against an embedded sandbox started in-process (no config or secrets needed)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars (they are also off when stderr is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'calls;sync' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Start (inclusive): YYYY-MM-DD, RFC 3339, today, yesterday, or 30m / 12h / 7d ago [default: 30d]')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'End: a date includes that whole day, a datetime is exclusive [default: now]')
+            [CompletionResult]::new('--direction', '--direction', [CompletionResultType]::ParameterName, 'inbound, outbound, internal or web')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'answered, missed, busy, failed, voicemail, canceled, in-progress, unknown (repeatable, or a,b)')
+            [CompletionResult]::new('--number', '--number', [CompletionResultType]::ParameterName, 'The customer''s number; spaces, dashes and + are ignored')
+            [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'Agent / assistant id (repeatable)')
+            [CompletionResult]::new('--campaign', '--campaign', [CompletionResultType]::ParameterName, 'Campaign id (repeatable)')
+            [CompletionResult]::new('--min-duration', '--min-duration', [CompletionResultType]::ParameterName, 'Only calls lasting at least SECS')
+            [CompletionResult]::new('--max-duration', '--max-duration', [CompletionResultType]::ParameterName, 'Only calls lasting at most SECS')
+            [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Free text: the vendor''s search where it has one, else every field of the record')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop after N calls [list default: 25]')
+            [CompletionResult]::new('--param', '--param', [CompletionResultType]::ParameterName, 'Raw vendor query parameter, sent as given (repeatable)')
+            [CompletionResult]::new('--revisit', '--revisit', [CompletionResultType]::ParameterName, 'How far before the newest call already stored the next run starts, for calls that change late: 30m, 2h, 1d')
+            [CompletionResult]::new('--every', '--every', [CompletionResultType]::ParameterName, 'Keep running: one sync every DURATION (SIGTERM or Ctrl-C between runs exits 0)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
+            [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Override the vendor API''s base URL')
+            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'IANA zone for reading dates and printing times [default: the profile''s timezone, else UTC; tables: else the local zone]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds per request')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight (pages fetched ahead) [default: the profile''s, else 4]')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N requests per second to the vendor API [default: the profile''s, else no limit]')
+            [CompletionResult]::new('--all-profiles', '--all-profiles', [CompletionResultType]::ParameterName, 'Every profile of the config (with --sandbox: every vendor)')
+            [CompletionResult]::new('--full', '--full', [CompletionResultType]::ParameterName, 'Read the whole --from window again, not only what is new')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against an embedded sandbox started in-process (no config or secrets needed)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
@@ -139,8 +180,8 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, else ndjson]')
             [CompletionResult]::new('--fields', '--fields', [CompletionResultType]::ParameterName, 'Pick and order fields, e.g. id,started_at,status (all formats)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE atomically (replaced only when complete)')
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
             [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Override the vendor API''s base URL')
@@ -177,8 +218,8 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'File name: {vendor} {id} {date} {time} {direction} {status} {customer_number} {agent} {campaign} {ext}; ''/'' makes folders')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, '''-'': write the audio of a single id to stdout')
             [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Write a CSV of id,path,bytes,sha256,status')
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
             [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Override the vendor API''s base URL')
@@ -202,8 +243,8 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Assign to this user id')
             [CompletionResult]::new('--property', '--property', [CompletionResultType]::ParameterName, 'Assign to this property id')
             [CompletionResult]::new('--lead', '--lead', [CompletionResultType]::ParameterName, 'Assign to this lead id')
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
             [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Override the vendor API''s base URL')
@@ -237,8 +278,8 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Free text: the vendor''s search where it has one, else every field of the record')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop after N calls [list default: 25]')
             [CompletionResult]::new('--param', '--param', [CompletionResultType]::ParameterName, 'Raw vendor query parameter, sent as given (repeatable)')
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
             [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Override the vendor API''s base URL')
@@ -263,8 +304,8 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
         'calls;vendors' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, else json]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, else json]')
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
             [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Override the vendor API''s base URL')
@@ -284,8 +325,8 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             break
         }
         'calls;config' {
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
             [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Override the vendor API''s base URL')
@@ -310,8 +351,8 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             break
         }
         'calls;config;init' {
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
             [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Override the vendor API''s base URL')
@@ -332,8 +373,8 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             break
         }
         'calls;config;path' {
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
             [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Override the vendor API''s base URL')
@@ -353,8 +394,8 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             break
         }
         'calls;config;show' {
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
             [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Override the vendor API''s base URL')
@@ -374,8 +415,8 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             break
         }
         'calls;config;check' {
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
             [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Override the vendor API''s base URL')
@@ -419,8 +460,8 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             break
         }
         'calls;completions' {
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
             [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Override the vendor API''s base URL')
@@ -450,8 +491,8 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('--recording-faults', '--recording-faults', [CompletionResultType]::ParameterName, 'Share of recording links that are broken (expired, or a 200 with an error page)')
             [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Rate limit per credential, as Famulor documents its own: N requests per window (100/60s, 30/3s), with X-RateLimit-* headers and a 429 whose JSON body says retry_after')
             [CompletionResult]::new('--short-page', '--short-page', [CompletionResultType]::ParameterName, 'Serve the second page of a listing with a record missing (its counts still say the full page): the first time only, or every time')
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
             [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Override the vendor API''s base URL')
@@ -474,6 +515,7 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
         'calls;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The most recent matching calls, newest first')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Every matching call, all pages, streamed: for files, pipes and cron')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Keep a database (SQLite) up to date: new calls inserted, changed calls updated')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One call in full (transcript, evaluation, all vendor fields)')
             [CompletionResult]::new('recording', 'recording', [CompletionResultType]::ParameterValue, 'Download recordings: of the given ids, or of every matching call')
             [CompletionResult]::new('assign', 'assign', [CompletionResultType]::ParameterValue, 'Assign call records to a user, property or lead, or mark them seen (myCRM)')
@@ -489,6 +531,9 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             break
         }
         'calls;help;export' {
+            break
+        }
+        'calls;help;sync' {
             break
         }
         'calls;help;show' {

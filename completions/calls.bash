@@ -46,6 +46,9 @@ _calls() {
             calls,show)
                 cmd="calls__subcmd__show"
                 ;;
+            calls,sync)
+                cmd="calls__subcmd__sync"
+                ;;
             calls,vendors)
                 cmd="calls__subcmd__vendors"
                 ;;
@@ -109,6 +112,9 @@ _calls() {
             calls__subcmd__help,show)
                 cmd="calls__subcmd__help__subcmd__show"
                 ;;
+            calls__subcmd__help,sync)
+                cmd="calls__subcmd__help__subcmd__sync"
+                ;;
             calls__subcmd__help,vendors)
                 cmd="calls__subcmd__help__subcmd__vendors"
                 ;;
@@ -131,7 +137,7 @@ _calls() {
 
     case "${cmd}" in
         calls)
-            opts="-p -v -q -h -V --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --help --version list export show recording assign delete vendors config completions sandbox help"
+            opts="-p -v -q -h -V --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --help --version list export sync show recording assign delete vendors config completions sandbox help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -761,7 +767,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__export)
-            opts="-o -p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --format --fields --output --raw --since-last --state --lookback --append --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --help"
+            opts="-o -p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --format --fields --output --raw --since-last --state --lookback --append --follow --every --revisit --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -839,6 +845,14 @@ _calls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --every)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --revisit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -887,7 +901,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__help)
-            opts="list export show recording assign delete vendors config completions sandbox help"
+            opts="list export sync show recording assign delete vendors config completions sandbox help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1083,6 +1097,20 @@ _calls() {
             return 0
             ;;
         calls__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        calls__subcmd__help__subcmd__sync)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1460,6 +1488,116 @@ _calls() {
                     return 0
                     ;;
                 --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vendor)
+                    COMPREPLY=($(compgen -W "famulor evolux callcap brightcall mycrm" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tz)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        calls__subcmd__sync)
+            opts="-p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --all-profiles --revisit --full --every --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --direction)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --number)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --campaign)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --search)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --param)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --revisit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --every)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

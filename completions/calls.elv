@@ -18,8 +18,8 @@ set edit:completion:arg-completer[calls] = {|@words|
     }
     var completions = [
         &'calls'= {
-            cand -p 'Profile from the config [default: the config''s default_profile]'
-            cand --profile 'Profile from the config [default: the config''s default_profile]'
+            cand -p 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
+            cand --profile 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
             cand --vendor 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends'
             cand --config 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]'
             cand --base-url 'Override the vendor API''s base URL'
@@ -40,6 +40,7 @@ set edit:completion:arg-completer[calls] = {|@words|
             cand --version 'Print version'
             cand list 'The most recent matching calls, newest first'
             cand export 'Every matching call, all pages, streamed: for files, pipes and cron'
+            cand sync 'Keep a database (SQLite) up to date: new calls inserted, changed calls updated'
             cand show 'One call in full (transcript, evaluation, all vendor fields)'
             cand recording 'Download recordings: of the given ids, or of every matching call'
             cand assign 'Assign call records to a user, property or lead, or mark them seen (myCRM)'
@@ -67,8 +68,8 @@ set edit:completion:arg-completer[calls] = {|@words|
             cand --format 'Output format [default: table on a terminal, else ndjson]'
             cand --fields 'Pick and order fields, e.g. id,started_at,status (all formats)'
             cand --output 'Write to FILE atomically (replaced only when complete)'
-            cand -p 'Profile from the config [default: the config''s default_profile]'
-            cand --profile 'Profile from the config [default: the config''s default_profile]'
+            cand -p 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
+            cand --profile 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
             cand --vendor 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends'
             cand --config 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]'
             cand --base-url 'Override the vendor API''s base URL'
@@ -106,8 +107,10 @@ set edit:completion:arg-completer[calls] = {|@words|
             cand --output 'Write to FILE atomically (replaced only when complete)'
             cand --state 'State file for --since-last [default: the OS data dir, e.g. ~/.local/share/calls/state/]'
             cand --lookback 'How far before the newest call already exported the next run starts, for calls the vendor records late: 30m, 2h, 1d'
-            cand -p 'Profile from the config [default: the config''s default_profile]'
-            cand --profile 'Profile from the config [default: the config''s default_profile]'
+            cand --every 'How often --follow polls [default: 30s]'
+            cand --revisit 'How far back --follow looks for changed calls [default: 2h]'
+            cand -p 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
+            cand --profile 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
             cand --vendor 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends'
             cand --config 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]'
             cand --base-url 'Override the vendor API''s base URL'
@@ -119,6 +122,43 @@ set edit:completion:arg-completer[calls] = {|@words|
             cand --raw 'Add the vendor''s original record as `raw` (json, ndjson)'
             cand --since-last 'Resume after the last successful run of this profile, filter set and destination'
             cand --append 'Append to an existing --output file (no second CSV header; csv and ndjson only)'
+            cand --follow 'After the window, keep polling: print each new call, and each changed call again (csv, ndjson; one line each, flushed)'
+            cand --sandbox 'Run against an embedded sandbox started in-process (no config or secrets needed)'
+            cand -v 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
+            cand --verbose 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
+            cand -q 'No progress, no summary; errors only'
+            cand --quiet 'No progress, no summary; errors only'
+            cand --no-progress 'No progress bars (they are also off when stderr is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'calls;sync'= {
+            cand --from 'Start (inclusive): YYYY-MM-DD, RFC 3339, today, yesterday, or 30m / 12h / 7d ago [default: 30d]'
+            cand --to 'End: a date includes that whole day, a datetime is exclusive [default: now]'
+            cand --direction 'inbound, outbound, internal or web'
+            cand --status 'answered, missed, busy, failed, voicemail, canceled, in-progress, unknown (repeatable, or a,b)'
+            cand --number 'The customer''s number; spaces, dashes and + are ignored'
+            cand --agent 'Agent / assistant id (repeatable)'
+            cand --campaign 'Campaign id (repeatable)'
+            cand --min-duration 'Only calls lasting at least SECS'
+            cand --max-duration 'Only calls lasting at most SECS'
+            cand --search 'Free text: the vendor''s search where it has one, else every field of the record'
+            cand --limit 'Stop after N calls [list default: 25]'
+            cand --param 'Raw vendor query parameter, sent as given (repeatable)'
+            cand --revisit 'How far before the newest call already stored the next run starts, for calls that change late: 30m, 2h, 1d'
+            cand --every 'Keep running: one sync every DURATION (SIGTERM or Ctrl-C between runs exits 0)'
+            cand -p 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
+            cand --profile 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
+            cand --vendor 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends'
+            cand --config 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]'
+            cand --base-url 'Override the vendor API''s base URL'
+            cand --tz 'IANA zone for reading dates and printing times [default: the profile''s timezone, else UTC; tables: else the local zone]'
+            cand --timeout 'Seconds per request'
+            cand --retries 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)'
+            cand --concurrency 'Requests in flight (pages fetched ahead) [default: the profile''s, else 4]'
+            cand --rate 'At most N requests per second to the vendor API [default: the profile''s, else no limit]'
+            cand --all-profiles 'Every profile of the config (with --sandbox: every vendor)'
+            cand --full 'Read the whole --from window again, not only what is new'
             cand --sandbox 'Run against an embedded sandbox started in-process (no config or secrets needed)'
             cand -v 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
             cand --verbose 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
@@ -133,8 +173,8 @@ set edit:completion:arg-completer[calls] = {|@words|
             cand --format 'Output format [default: table on a terminal, else ndjson]'
             cand --fields 'Pick and order fields, e.g. id,started_at,status (all formats)'
             cand --output 'Write to FILE atomically (replaced only when complete)'
-            cand -p 'Profile from the config [default: the config''s default_profile]'
-            cand --profile 'Profile from the config [default: the config''s default_profile]'
+            cand -p 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
+            cand --profile 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
             cand --vendor 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends'
             cand --config 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]'
             cand --base-url 'Override the vendor API''s base URL'
@@ -170,8 +210,8 @@ set edit:completion:arg-completer[calls] = {|@words|
             cand --name 'File name: {vendor} {id} {date} {time} {direction} {status} {customer_number} {agent} {campaign} {ext}; ''/'' makes folders'
             cand --output '''-'': write the audio of a single id to stdout'
             cand --manifest 'Write a CSV of id,path,bytes,sha256,status'
-            cand -p 'Profile from the config [default: the config''s default_profile]'
-            cand --profile 'Profile from the config [default: the config''s default_profile]'
+            cand -p 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
+            cand --profile 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
             cand --vendor 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends'
             cand --config 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]'
             cand --base-url 'Override the vendor API''s base URL'
@@ -194,8 +234,8 @@ set edit:completion:arg-completer[calls] = {|@words|
             cand --user 'Assign to this user id'
             cand --property 'Assign to this property id'
             cand --lead 'Assign to this lead id'
-            cand -p 'Profile from the config [default: the config''s default_profile]'
-            cand --profile 'Profile from the config [default: the config''s default_profile]'
+            cand -p 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
+            cand --profile 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
             cand --vendor 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends'
             cand --config 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]'
             cand --base-url 'Override the vendor API''s base URL'
@@ -228,8 +268,8 @@ set edit:completion:arg-completer[calls] = {|@words|
             cand --search 'Free text: the vendor''s search where it has one, else every field of the record'
             cand --limit 'Stop after N calls [list default: 25]'
             cand --param 'Raw vendor query parameter, sent as given (repeatable)'
-            cand -p 'Profile from the config [default: the config''s default_profile]'
-            cand --profile 'Profile from the config [default: the config''s default_profile]'
+            cand -p 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
+            cand --profile 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
             cand --vendor 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends'
             cand --config 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]'
             cand --base-url 'Override the vendor API''s base URL'
@@ -253,8 +293,8 @@ set edit:completion:arg-completer[calls] = {|@words|
         &'calls;vendors'= {
             cand -o 'Output format [default: table on a terminal, else json]'
             cand --format 'Output format [default: table on a terminal, else json]'
-            cand -p 'Profile from the config [default: the config''s default_profile]'
-            cand --profile 'Profile from the config [default: the config''s default_profile]'
+            cand -p 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
+            cand --profile 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
             cand --vendor 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends'
             cand --config 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]'
             cand --base-url 'Override the vendor API''s base URL'
@@ -273,8 +313,8 @@ set edit:completion:arg-completer[calls] = {|@words|
             cand --help 'Print help'
         }
         &'calls;config'= {
-            cand -p 'Profile from the config [default: the config''s default_profile]'
-            cand --profile 'Profile from the config [default: the config''s default_profile]'
+            cand -p 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
+            cand --profile 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
             cand --vendor 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends'
             cand --config 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]'
             cand --base-url 'Override the vendor API''s base URL'
@@ -298,8 +338,8 @@ set edit:completion:arg-completer[calls] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'calls;config;init'= {
-            cand -p 'Profile from the config [default: the config''s default_profile]'
-            cand --profile 'Profile from the config [default: the config''s default_profile]'
+            cand -p 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
+            cand --profile 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
             cand --vendor 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends'
             cand --config 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]'
             cand --base-url 'Override the vendor API''s base URL'
@@ -319,8 +359,8 @@ set edit:completion:arg-completer[calls] = {|@words|
             cand --help 'Print help'
         }
         &'calls;config;path'= {
-            cand -p 'Profile from the config [default: the config''s default_profile]'
-            cand --profile 'Profile from the config [default: the config''s default_profile]'
+            cand -p 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
+            cand --profile 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
             cand --vendor 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends'
             cand --config 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]'
             cand --base-url 'Override the vendor API''s base URL'
@@ -339,8 +379,8 @@ set edit:completion:arg-completer[calls] = {|@words|
             cand --help 'Print help'
         }
         &'calls;config;show'= {
-            cand -p 'Profile from the config [default: the config''s default_profile]'
-            cand --profile 'Profile from the config [default: the config''s default_profile]'
+            cand -p 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
+            cand --profile 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
             cand --vendor 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends'
             cand --config 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]'
             cand --base-url 'Override the vendor API''s base URL'
@@ -359,8 +399,8 @@ set edit:completion:arg-completer[calls] = {|@words|
             cand --help 'Print help'
         }
         &'calls;config;check'= {
-            cand -p 'Profile from the config [default: the config''s default_profile]'
-            cand --profile 'Profile from the config [default: the config''s default_profile]'
+            cand -p 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
+            cand --profile 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
             cand --vendor 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends'
             cand --config 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]'
             cand --base-url 'Override the vendor API''s base URL'
@@ -397,8 +437,8 @@ set edit:completion:arg-completer[calls] = {|@words|
         &'calls;config;help;help'= {
         }
         &'calls;completions'= {
-            cand -p 'Profile from the config [default: the config''s default_profile]'
-            cand --profile 'Profile from the config [default: the config''s default_profile]'
+            cand -p 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
+            cand --profile 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
             cand --vendor 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends'
             cand --config 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]'
             cand --base-url 'Override the vendor API''s base URL'
@@ -427,8 +467,8 @@ set edit:completion:arg-completer[calls] = {|@words|
             cand --recording-faults 'Share of recording links that are broken (expired, or a 200 with an error page)'
             cand --rate-limit 'Rate limit per credential, as Famulor documents its own: N requests per window (100/60s, 30/3s), with X-RateLimit-* headers and a 429 whose JSON body says retry_after'
             cand --short-page 'Serve the second page of a listing with a record missing (its counts still say the full page): the first time only, or every time'
-            cand -p 'Profile from the config [default: the config''s default_profile]'
-            cand --profile 'Profile from the config [default: the config''s default_profile]'
+            cand -p 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
+            cand --profile 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
             cand --vendor 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends'
             cand --config 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]'
             cand --base-url 'Override the vendor API''s base URL'
@@ -450,6 +490,7 @@ set edit:completion:arg-completer[calls] = {|@words|
         &'calls;help'= {
             cand list 'The most recent matching calls, newest first'
             cand export 'Every matching call, all pages, streamed: for files, pipes and cron'
+            cand sync 'Keep a database (SQLite) up to date: new calls inserted, changed calls updated'
             cand show 'One call in full (transcript, evaluation, all vendor fields)'
             cand recording 'Download recordings: of the given ids, or of every matching call'
             cand assign 'Assign call records to a user, property or lead, or mark them seen (myCRM)'
@@ -463,6 +504,8 @@ set edit:completion:arg-completer[calls] = {|@words|
         &'calls;help;list'= {
         }
         &'calls;help;export'= {
+        }
+        &'calls;help;sync'= {
         }
         &'calls;help;show'= {
         }

@@ -24,7 +24,7 @@ function __fish_calls_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c calls -n "__fish_calls_needs_command" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_needs_command" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r
 complete -c calls -n "__fish_calls_needs_command" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
 evolux\t''
 callcap\t''
@@ -45,6 +45,7 @@ complete -c calls -n "__fish_calls_needs_command" -s h -l help -d 'Print help'
 complete -c calls -n "__fish_calls_needs_command" -s V -l version -d 'Print version'
 complete -c calls -n "__fish_calls_needs_command" -f -a "list" -d 'The most recent matching calls, newest first'
 complete -c calls -n "__fish_calls_needs_command" -f -a "export" -d 'Every matching call, all pages, streamed: for files, pipes and cron'
+complete -c calls -n "__fish_calls_needs_command" -f -a "sync" -d 'Keep a database (SQLite) up to date: new calls inserted, changed calls updated'
 complete -c calls -n "__fish_calls_needs_command" -f -a "show" -d 'One call in full (transcript, evaluation, all vendor fields)'
 complete -c calls -n "__fish_calls_needs_command" -f -a "recording" -d 'Download recordings: of the given ids, or of every matching call'
 complete -c calls -n "__fish_calls_needs_command" -f -a "assign" -d 'Assign call records to a user, property or lead, or mark them seen (myCRM)'
@@ -72,7 +73,7 @@ json\t''
 ndjson\t''"
 complete -c calls -n "__fish_calls_using_subcommand list" -l fields -d 'Pick and order fields, e.g. id,started_at,status (all formats)' -r
 complete -c calls -n "__fish_calls_using_subcommand list" -l output -d 'Write to FILE atomically (replaced only when complete)' -r -F
-complete -c calls -n "__fish_calls_using_subcommand list" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_using_subcommand list" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r
 complete -c calls -n "__fish_calls_using_subcommand list" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
 evolux\t''
 callcap\t''
@@ -111,7 +112,9 @@ complete -c calls -n "__fish_calls_using_subcommand export" -l fields -d 'Pick a
 complete -c calls -n "__fish_calls_using_subcommand export" -l output -d 'Write to FILE atomically (replaced only when complete)' -r -F
 complete -c calls -n "__fish_calls_using_subcommand export" -l state -d 'State file for --since-last [default: the OS data dir, e.g. ~/.local/share/calls/state/]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand export" -l lookback -d 'How far before the newest call already exported the next run starts, for calls the vendor records late: 30m, 2h, 1d' -r
-complete -c calls -n "__fish_calls_using_subcommand export" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l every -d 'How often --follow polls [default: 30s]' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l revisit -d 'How far back --follow looks for changed calls [default: 2h]' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r
 complete -c calls -n "__fish_calls_using_subcommand export" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
 evolux\t''
 callcap\t''
@@ -127,18 +130,53 @@ complete -c calls -n "__fish_calls_using_subcommand export" -l rate -d 'At most 
 complete -c calls -n "__fish_calls_using_subcommand export" -l raw -d 'Add the vendor\'s original record as `raw` (json, ndjson)'
 complete -c calls -n "__fish_calls_using_subcommand export" -l since-last -d 'Resume after the last successful run of this profile, filter set and destination'
 complete -c calls -n "__fish_calls_using_subcommand export" -l append -d 'Append to an existing --output file (no second CSV header; csv and ndjson only)'
+complete -c calls -n "__fish_calls_using_subcommand export" -l follow -d 'After the window, keep polling: print each new call, and each changed call again (csv, ndjson; one line each, flushed)'
 complete -c calls -n "__fish_calls_using_subcommand export" -l sandbox -d 'Run against an embedded sandbox started in-process (no config or secrets needed)'
 complete -c calls -n "__fish_calls_using_subcommand export" -s v -l verbose -d 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
 complete -c calls -n "__fish_calls_using_subcommand export" -s q -l quiet -d 'No progress, no summary; errors only'
 complete -c calls -n "__fish_calls_using_subcommand export" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
 complete -c calls -n "__fish_calls_using_subcommand export" -s h -l help -d 'Print help'
+complete -c calls -n "__fish_calls_using_subcommand sync" -l from -d 'Start (inclusive): YYYY-MM-DD, RFC 3339, today, yesterday, or 30m / 12h / 7d ago [default: 30d]' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l to -d 'End: a date includes that whole day, a datetime is exclusive [default: now]' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l direction -d 'inbound, outbound, internal or web' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l status -d 'answered, missed, busy, failed, voicemail, canceled, in-progress, unknown (repeatable, or a,b)' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l number -d 'The customer\'s number; spaces, dashes and + are ignored' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l agent -d 'Agent / assistant id (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l campaign -d 'Campaign id (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l min-duration -d 'Only calls lasting at least SECS' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l max-duration -d 'Only calls lasting at most SECS' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l search -d 'Free text: the vendor\'s search where it has one, else every field of the record' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l limit -d 'Stop after N calls [list default: 25]' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l param -d 'Raw vendor query parameter, sent as given (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l revisit -d 'How far before the newest call already stored the next run starts, for calls that change late: 30m, 2h, 1d' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l every -d 'Keep running: one sync every DURATION (SIGTERM or Ctrl-C between runs exits 0)' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
+evolux\t''
+callcap\t''
+brightcall\t''
+mycrm\t''"
+complete -c calls -n "__fish_calls_using_subcommand sync" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
+complete -c calls -n "__fish_calls_using_subcommand sync" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l timeout -d 'Seconds per request' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l all-profiles -d 'Every profile of the config (with --sandbox: every vendor)'
+complete -c calls -n "__fish_calls_using_subcommand sync" -l full -d 'Read the whole --from window again, not only what is new'
+complete -c calls -n "__fish_calls_using_subcommand sync" -l sandbox -d 'Run against an embedded sandbox started in-process (no config or secrets needed)'
+complete -c calls -n "__fish_calls_using_subcommand sync" -s v -l verbose -d 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
+complete -c calls -n "__fish_calls_using_subcommand sync" -s q -l quiet -d 'No progress, no summary; errors only'
+complete -c calls -n "__fish_calls_using_subcommand sync" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
+complete -c calls -n "__fish_calls_using_subcommand sync" -s h -l help -d 'Print help'
 complete -c calls -n "__fish_calls_using_subcommand show" -s o -l format -d 'Output format [default: table on a terminal, else ndjson]' -r -f -a "table\t''
 csv\t''
 json\t''
 ndjson\t''"
 complete -c calls -n "__fish_calls_using_subcommand show" -l fields -d 'Pick and order fields, e.g. id,started_at,status (all formats)' -r
 complete -c calls -n "__fish_calls_using_subcommand show" -l output -d 'Write to FILE atomically (replaced only when complete)' -r -F
-complete -c calls -n "__fish_calls_using_subcommand show" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_using_subcommand show" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r
 complete -c calls -n "__fish_calls_using_subcommand show" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
 evolux\t''
 callcap\t''
@@ -173,7 +211,7 @@ complete -c calls -n "__fish_calls_using_subcommand recording" -l dir -d 'Folder
 complete -c calls -n "__fish_calls_using_subcommand recording" -l name -d 'File name: {vendor} {id} {date} {time} {direction} {status} {customer_number} {agent} {campaign} {ext}; \'/\' makes folders' -r
 complete -c calls -n "__fish_calls_using_subcommand recording" -l output -d '\'-\': write the audio of a single id to stdout' -r
 complete -c calls -n "__fish_calls_using_subcommand recording" -l manifest -d 'Write a CSV of id,path,bytes,sha256,status' -r -F
-complete -c calls -n "__fish_calls_using_subcommand recording" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r
 complete -c calls -n "__fish_calls_using_subcommand recording" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
 evolux\t''
 callcap\t''
@@ -195,7 +233,7 @@ complete -c calls -n "__fish_calls_using_subcommand recording" -s h -l help -d '
 complete -c calls -n "__fish_calls_using_subcommand assign" -l user -d 'Assign to this user id' -r
 complete -c calls -n "__fish_calls_using_subcommand assign" -l property -d 'Assign to this property id' -r
 complete -c calls -n "__fish_calls_using_subcommand assign" -l lead -d 'Assign to this lead id' -r
-complete -c calls -n "__fish_calls_using_subcommand assign" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_using_subcommand assign" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r
 complete -c calls -n "__fish_calls_using_subcommand assign" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
 evolux\t''
 callcap\t''
@@ -227,7 +265,7 @@ complete -c calls -n "__fish_calls_using_subcommand delete" -l max-duration -d '
 complete -c calls -n "__fish_calls_using_subcommand delete" -l search -d 'Free text: the vendor\'s search where it has one, else every field of the record' -r
 complete -c calls -n "__fish_calls_using_subcommand delete" -l limit -d 'Stop after N calls [list default: 25]' -r
 complete -c calls -n "__fish_calls_using_subcommand delete" -l param -d 'Raw vendor query parameter, sent as given (repeatable)' -r
-complete -c calls -n "__fish_calls_using_subcommand delete" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_using_subcommand delete" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r
 complete -c calls -n "__fish_calls_using_subcommand delete" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
 evolux\t''
 callcap\t''
@@ -251,7 +289,7 @@ complete -c calls -n "__fish_calls_using_subcommand vendors" -s o -l format -d '
 csv\t''
 json\t''
 ndjson\t''"
-complete -c calls -n "__fish_calls_using_subcommand vendors" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_using_subcommand vendors" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r
 complete -c calls -n "__fish_calls_using_subcommand vendors" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
 evolux\t''
 callcap\t''
@@ -269,7 +307,7 @@ complete -c calls -n "__fish_calls_using_subcommand vendors" -s v -l verbose -d 
 complete -c calls -n "__fish_calls_using_subcommand vendors" -s q -l quiet -d 'No progress, no summary; errors only'
 complete -c calls -n "__fish_calls_using_subcommand vendors" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
 complete -c calls -n "__fish_calls_using_subcommand vendors" -s h -l help -d 'Print help'
-complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
 evolux\t''
 callcap\t''
@@ -292,7 +330,7 @@ complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -f -a "show" -d 'Print the config with secrets redacted'
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -f -a "check" -d 'Validate the config and every profile'
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
 evolux\t''
 callcap\t''
@@ -311,7 +349,7 @@ complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subc
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -s q -l quiet -d 'No progress, no summary; errors only'
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help'
-complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
 evolux\t''
 callcap\t''
@@ -329,7 +367,7 @@ complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subc
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -s q -l quiet -d 'No progress, no summary; errors only'
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
-complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
 evolux\t''
 callcap\t''
@@ -347,7 +385,7 @@ complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subc
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'No progress, no summary; errors only'
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
-complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
 evolux\t''
 callcap\t''
@@ -371,7 +409,7 @@ complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subc
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the config with secrets redacted'
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate the config and every profile'
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c calls -n "__fish_calls_using_subcommand completions" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_using_subcommand completions" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r
 complete -c calls -n "__fish_calls_using_subcommand completions" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
 evolux\t''
 callcap\t''
@@ -400,7 +438,7 @@ complete -c calls -n "__fish_calls_using_subcommand sandbox" -l recording-faults
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l rate-limit -d 'Rate limit per credential, as Famulor documents its own: N requests per window (100/60s, 30/3s), with X-RateLimit-* headers and a 429 whose JSON body says retry_after' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l short-page -d 'Serve the second page of a listing with a record missing (its counts still say the full page): the first time only, or every time' -r -f -a "once\t''
 always\t''"
-complete -c calls -n "__fish_calls_using_subcommand sandbox" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]' -r
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
 evolux\t''
 callcap\t''
@@ -419,17 +457,18 @@ complete -c calls -n "__fish_calls_using_subcommand sandbox" -s v -l verbose -d 
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -s q -l quiet -d 'No progress, no summary; errors only'
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -s h -l help -d 'Print help'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show recording assign delete vendors config completions sandbox help" -f -a "list" -d 'The most recent matching calls, newest first'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show recording assign delete vendors config completions sandbox help" -f -a "export" -d 'Every matching call, all pages, streamed: for files, pipes and cron'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show recording assign delete vendors config completions sandbox help" -f -a "show" -d 'One call in full (transcript, evaluation, all vendor fields)'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show recording assign delete vendors config completions sandbox help" -f -a "recording" -d 'Download recordings: of the given ids, or of every matching call'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show recording assign delete vendors config completions sandbox help" -f -a "assign" -d 'Assign call records to a user, property or lead, or mark them seen (myCRM)'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show recording assign delete vendors config completions sandbox help" -f -a "delete" -d 'Delete call records (Famulor, myCRM): by ids, or every call matching the filters'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show recording assign delete vendors config completions sandbox help" -f -a "vendors" -d 'The vendors and what each supports'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show recording assign delete vendors config completions sandbox help" -f -a "config" -d 'Write, locate, print or check the config file'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show recording assign delete vendors config completions sandbox help" -f -a "completions" -d 'Print a shell completion script'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show recording assign delete vendors config completions sandbox help" -f -a "sandbox" -d 'Serve the built-in fake vendor APIs on 127.0.0.1'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export show recording assign delete vendors config completions sandbox help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync show recording assign delete vendors config completions sandbox help" -f -a "list" -d 'The most recent matching calls, newest first'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync show recording assign delete vendors config completions sandbox help" -f -a "export" -d 'Every matching call, all pages, streamed: for files, pipes and cron'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync show recording assign delete vendors config completions sandbox help" -f -a "sync" -d 'Keep a database (SQLite) up to date: new calls inserted, changed calls updated'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync show recording assign delete vendors config completions sandbox help" -f -a "show" -d 'One call in full (transcript, evaluation, all vendor fields)'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync show recording assign delete vendors config completions sandbox help" -f -a "recording" -d 'Download recordings: of the given ids, or of every matching call'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync show recording assign delete vendors config completions sandbox help" -f -a "assign" -d 'Assign call records to a user, property or lead, or mark them seen (myCRM)'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync show recording assign delete vendors config completions sandbox help" -f -a "delete" -d 'Delete call records (Famulor, myCRM): by ids, or every call matching the filters'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync show recording assign delete vendors config completions sandbox help" -f -a "vendors" -d 'The vendors and what each supports'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync show recording assign delete vendors config completions sandbox help" -f -a "config" -d 'Write, locate, print or check the config file'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync show recording assign delete vendors config completions sandbox help" -f -a "completions" -d 'Print a shell completion script'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync show recording assign delete vendors config completions sandbox help" -f -a "sandbox" -d 'Serve the built-in fake vendor APIs on 127.0.0.1'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync show recording assign delete vendors config completions sandbox help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c calls -n "__fish_calls_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Write a commented starter config (mode 0600)'
 complete -c calls -n "__fish_calls_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file\'s path'
 complete -c calls -n "__fish_calls_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the config with secrets redacted'

@@ -21,16 +21,17 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct Global {
-    /// Profile from the config [default: the config's default_profile]
+    /// Profile from the config [default: the config's default_profile]; `sync` takes several
     #[arg(
         short,
         long,
         env = "CALLS_PROFILE",
         hide_env_values = true,
         global = true,
-        value_name = "NAME"
+        value_name = "NAME",
+        action = clap::ArgAction::Append
     )]
-    pub profile: Option<String>,
+    pub profile: Vec<String>,
     /// Use a vendor without a profile; secrets come from CALLS_TOKEN and friends
     #[arg(
         long,
@@ -104,6 +105,8 @@ pub enum Command {
     List(ListArgs),
     /// Every matching call, all pages, streamed: for files, pipes and cron
     Export(ExportArgs),
+    /// Keep a database (SQLite) up to date: new calls inserted, changed calls updated
+    Sync(SyncArgs),
     /// One call in full (transcript, evaluation, all vendor fields)
     Show(ShowArgs),
     /// Download recordings: of the given ids, or of every matching call
@@ -140,6 +143,23 @@ pub struct ExportArgs {
     pub list: ListArgs,
     #[command(flatten)]
     pub cron: CronArgs,
+    #[command(flatten)]
+    pub follow: FollowArgs,
+}
+
+#[derive(Debug, Default, Args)]
+#[command(next_help_heading = "Follow")]
+pub struct FollowArgs {
+    /// After the window, keep polling: print each new call, and each changed call again
+    /// (csv, ndjson; one line each, flushed)
+    #[arg(long)]
+    pub follow: bool,
+    /// How often --follow polls [default: 30s]
+    #[arg(long, value_name = "DURATION", requires = "follow")]
+    pub every: Option<String>,
+    /// How far back --follow looks for changed calls [default: 2h]
+    #[arg(long, value_name = "DURATION", requires = "follow")]
+    pub revisit: Option<String>,
 }
 
 #[derive(Debug, Default, Args)]
@@ -158,6 +178,33 @@ pub struct CronArgs {
     /// Append to an existing --output file (no second CSV header; csv and ndjson only)
     #[arg(long, requires = "output")]
     pub append: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// sqlite:PATH, or a PATH ending in .db, .sqlite or .sqlite3 [default: the config's database]
+    #[arg(value_name = "DEST")]
+    pub dest: Option<String>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Every profile of the config (with --sandbox: every vendor)
+    #[arg(long, help_heading = "Sync")]
+    pub all_profiles: bool,
+    /// How far before the newest call already stored the next run starts, for calls that
+    /// change late: 30m, 2h, 1d
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "24h",
+        help_heading = "Sync"
+    )]
+    pub revisit: String,
+    /// Read the whole --from window again, not only what is new
+    #[arg(long, help_heading = "Sync")]
+    pub full: bool,
+    /// Keep running: one sync every DURATION (SIGTERM or Ctrl-C between runs exits 0)
+    #[arg(long, value_name = "DURATION", help_heading = "Sync")]
+    pub every: Option<String>,
 }
 
 #[derive(Debug, Default, Clone, Args, PartialEq)]

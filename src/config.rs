@@ -19,6 +19,9 @@ pub const EXAMPLE: &str = include_str!("../config.example.toml");
 pub struct ConfigFile {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_profile: Option<String>,
+    /// Where `calls sync` writes without a DEST: `sqlite:PATH` or a `.db` path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
     #[serde(default)]
     pub profiles: BTreeMap<String, ProfileConfig>,
 }
@@ -525,6 +528,7 @@ fn warn_if_readable_by_others(_path: &Path) {}
 pub fn redacted(cfg: &ConfigFile) -> String {
     let mut copy = ConfigFile {
         default_profile: cfg.default_profile.clone(),
+        database: cfg.database.as_deref().map(crate::redact::url_password),
         profiles: cfg.profiles.clone(),
     };
     for p in copy.profiles.values_mut() {

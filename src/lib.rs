@@ -5,6 +5,7 @@ pub mod call;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod db;
 pub mod error;
 pub mod gate;
 pub mod http;

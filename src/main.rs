@@ -22,7 +22,8 @@
 //!                 stdout, or a file replaced (or appended to) atomically
 //! ```
 //!
-//! Beside the listing path: `state.rs` (`export --since-last`), `recording.rs` (safe names,
+//! `calls sync` hands the pager's calls to `db/` instead (one module per database behind one
+//! trait, migrations under `migrations/`). Beside the listing path: `state.rs` (`export --since-last`), `recording.rs` (safe names,
 //! downloads through `Http::download`, which alone decides where credentials go), and `gate.rs`,
 //! the one gate `assign` and `delete` pass before a backend sends their planned requests.
 //!
@@ -54,8 +55,9 @@ fn main() -> ExitCode {
         tokio::select! {
             result = calls::commands::run(cli) => result,
             // Dropping the command's future removes any temporary output file.
-            _ = tokio::signal::ctrl_c() => Err(Failure::interrupted().into()),
-            _ = terminate() => Err(Failure::terminated().into()),
+            // `sync --every` between two runs has nothing half done: a signal is a normal end.
+            _ = tokio::signal::ctrl_c() => idle_or(Failure::interrupted()),
+            _ = terminate() => idle_or(Failure::terminated()),
         }
     });
     // Do not wait for stray tasks (an embedded sandbox, requests in flight).
@@ -63,6 +65,14 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => report(e),
+    }
+}
+
+fn idle_or(failure: Failure) -> anyhow::Result<()> {
+    if calls::commands::idle() {
+        Ok(())
+    } else {
+        Err(failure.into())
     }
 }
 

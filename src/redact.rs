@@ -107,6 +107,15 @@ pub fn url(url: &url::Url) -> String {
     scrub(copy.as_str())
 }
 
+/// A database DEST fit for output: a URL's password (and credential parameters) redacted; a
+/// file path as it is.
+pub fn url_password(dest: &str) -> String {
+    match url::Url::parse(dest) {
+        Ok(u) if u.has_host() => url(&u),
+        _ => scrub(dest),
+    }
+}
+
 /// Removes from `url` every parameter that carries one of our credentials: a credential name
 /// (`api-key`, `token`, ...) or a value holding a registered secret. For a URL on another origin.
 pub fn strip_credential_params(url: &mut url::Url) {

@@ -48,12 +48,33 @@ pub fn config_path(global: &Global) -> Result<PathBuf> {
 /// Picks the profile: `--sandbox`, else `--profile`, else `--vendor` alone, else the config's
 /// `default_profile` (or its only profile).
 pub fn profile(global: &Global, sandbox: Option<&Sandbox>) -> Result<Profile> {
+    profile_named(global, one_profile(global)?, sandbox)
+}
+
+/// The one `-p NAME` given, if any: only `sync` takes several.
+pub fn one_profile(global: &Global) -> Result<Option<&str>> {
+    match global.profile.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(one)),
+        many => Err(Failure::usage(format!(
+            "-p is given {} times: only `calls sync` takes several profiles",
+            many.len()
+        ))
+        .hint("pass one -p NAME")
+        .into()),
+    }
+}
+
+/// Like [`profile`], for the profile `name` (`None`: `--vendor` alone or the default).
+pub fn profile_named(
+    global: &Global,
+    name: Option<&str>,
+    sandbox: Option<&Sandbox>,
+) -> Result<Profile> {
     if let Some(sb) = sandbox {
         let vendor = global.vendor.unwrap_or(crate::types::Vendor::Famulor);
         // The sandbox's own profiles (`-p famulor-v1`, as `calls sandbox` prints them) are known.
-        let named = global
-            .profile
-            .as_deref()
+        let named = name
             .and_then(|name| sb.named_profile(name))
             .filter(|p| global.vendor.is_none_or(|v| v == p.vendor));
         // The sandbox brings its own credentials; say so rather than let a set variable look
@@ -62,13 +83,7 @@ pub fn profile(global: &Global, sandbox: Option<&Sandbox>) -> Result<Profile> {
             .iter()
             .map(|k| k.calls_env())
             .filter(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
-            .chain(
-                global
-                    .profile
-                    .as_ref()
-                    .filter(|_| named.is_none())
-                    .map(|_| "--profile"),
-            )
+            .chain(name.filter(|_| named.is_none()).map(|_| "--profile"))
             .chain(global.base_url.as_ref().map(|_| "--base-url"))
             .collect();
         if !ignored.is_empty() && !global.quiet {
@@ -81,7 +96,7 @@ pub fn profile(global: &Global, sandbox: Option<&Sandbox>) -> Result<Profile> {
     }
     let path = config_path(global)?;
     let cfg = config::load(&path)?;
-    let mut profile = match (&global.profile, global.vendor, &cfg) {
+    let mut profile = match (name, global.vendor, &cfg) {
         (Some(name), vendor, Some(cfg)) => {
             let p = named(name, cfg, &path)?;
             if let Some(v) = vendor.filter(|v| *v != p.vendor) {

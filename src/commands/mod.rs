@@ -1,10 +1,14 @@
 //! One function per subcommand; `run` starts the embedded sandbox when asked and dispatches.
 
+pub use sync::idle;
+
 mod config;
 mod destructive;
+mod follow;
 pub(crate) mod listing;
 mod recording;
 mod show;
+pub mod sync;
 mod vendors;
 
 use anyhow::Result;
@@ -16,10 +20,14 @@ use crate::sandbox::{self, Sandbox};
 
 pub async fn run(cli: Cli) -> Result<()> {
     let global = &cli.global;
+    if !matches!(cli.command, Command::Sync(_)) {
+        resolve::one_profile(global)?;
+    }
     let needs_vendor = matches!(
         cli.command,
         Command::List(_)
             | Command::Export(_)
+            | Command::Sync(_)
             | Command::Show(_)
             | Command::Recording(_)
             | Command::Assign(_)
@@ -38,10 +46,12 @@ pub async fn run(cli: Cli) -> Result<()> {
             let s = settings()?;
             listing::run(&s, args, &Default::default(), Some(25), false).await
         }
+        Command::Export(args) if args.follow.follow => follow::run(&settings()?, args).await,
         Command::Export(args) => {
             let s = settings()?;
             listing::run(&s, &args.list, &args.cron, None, true).await
         }
+        Command::Sync(args) => sync::run(global, args, embedded.as_ref()).await,
         Command::Show(args) => {
             let s = settings()?;
             show::run(&s, args).await

@@ -1,0 +1,309 @@
+//! `calls sync`: every call of each profile's window upserted into a database, one batch per
+//! transaction, the profile's state advanced with its last batch; `--every` runs it in a loop.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+
+use crate::call::Call;
+use crate::cli::{Global, SyncArgs};
+use crate::db::{self, Advance, Counts, Database, Dest};
+use crate::error::{classify, usage, Exit, Failure};
+use crate::http::Http;
+use crate::pager::{Pager, Sink};
+use crate::resolve::{self, Settings};
+use crate::sandbox::Sandbox;
+use crate::term;
+use crate::term::thousands;
+use crate::types::Vendor;
+use crate::vendors::Backend;
+
+/// A `--every` interval: `30s`, or what `when::parse_duration` reads (30m, 2h, 1d).
+pub(crate) fn interval(flag: &str, word: &str) -> Result<chrono::Duration> {
+    let w = word.trim();
+    if let Some(n) = w.strip_suffix('s').and_then(|n| n.parse::<i64>().ok()) {
+        if (1..=366 * 86_400).contains(&n) {
+            return Ok(chrono::Duration::seconds(n));
+        }
+    }
+    let d = crate::when::parse_duration(w)
+        .map_err(|e| Failure::usage(format!("{flag}: {e} (or seconds: 30s)")))?;
+    if d.num_seconds() < 1 {
+        return usage(format!("{flag} must be at least 1s"));
+    }
+    Ok(d)
+}
+
+static IDLE: AtomicBool = AtomicBool::new(false);
+
+/// True while `sync --every` waits between runs: a signal then ends it with exit 0.
+pub fn idle() -> bool {
+    IDLE.load(Ordering::SeqCst)
+}
+
+pub async fn run(global: &Global, args: &SyncArgs, sandbox: Option<&Sandbox>) -> Result<()> {
+    if args.filters.limit.is_some() {
+        return usage("sync stores every call of the window: --limit does not apply");
+    }
+    if args.all_profiles && !global.profile.is_empty() {
+        return usage("pass either -p NAME... or --all-profiles");
+    }
+    let revisit = crate::when::parse_duration(&args.revisit)
+        .map_err(|e| Failure::usage(format!("--revisit: {e}")))?;
+    let every = args
+        .every
+        .as_deref()
+        .map(|w| interval("--every", w))
+        .transpose()?;
+    let cfg = if sandbox.is_some() && args.dest.is_some() {
+        None
+    } else {
+        let path = resolve::config_path(global)?;
+        crate::config::load(&path)?
+    };
+    let dest = match (&args.dest, cfg.as_ref().and_then(|c| c.database.as_ref())) {
+        (Some(d), _) | (None, Some(d)) => Dest::parse(d)?,
+        (None, None) => return Err(Failure::usage(
+            "no DEST given and the config sets no database",
+        )
+        .hint("pass a path such as calls.db, or set database = \"calls.db\" in the config")
+        .into()),
+    };
+    // Which profiles: `None` is the default one (or --vendor alone).
+    let names: Vec<Option<String>> = if args.all_profiles {
+        match (sandbox, &cfg) {
+            (Some(_), _) => Vendor::ALL
+                .iter()
+                .map(|v| Some(v.id().to_string()))
+                .collect(),
+            (None, Some(cfg)) if !cfg.profiles.is_empty() => {
+                cfg.profiles.keys().cloned().map(Some).collect()
+            }
+            (None, _) => return usage("--all-profiles: the config has no profiles"),
+        }
+    } else if global.profile.is_empty() {
+        vec![None]
+    } else {
+        let mut names: Vec<Option<String>> = Vec::new();
+        for p in &global.profile {
+            if !names.iter().any(|n| n.as_deref() == Some(p)) {
+                names.push(Some(p.clone()));
+            }
+        }
+        names
+    };
+    let mut database = dest.open()?;
+    loop {
+        let result = round(
+            global,
+            args,
+            sandbox,
+            &names,
+            &dest,
+            &mut *database,
+            revisit,
+        )
+        .await;
+        let Some(every) = every else { return result };
+        if let Err(e) = result {
+            let (code, _) = classify(&e);
+            if code == Exit::Usage {
+                return Err(e);
+            }
+            term::log(&format!(
+                "error: {}",
+                term::printable(&crate::redact::scrub(&format!("{e:#}")))
+            ));
+        }
+        IDLE.store(true, Ordering::SeqCst);
+        tokio::time::sleep(every.to_std().unwrap_or(std::time::Duration::from_secs(1))).await;
+        IDLE.store(false, Ordering::SeqCst);
+    }
+}
+
+/// One sync of every profile: each its own state; a failing one does not stop the others.
+async fn round(
+    global: &Global,
+    args: &SyncArgs,
+    sandbox: Option<&Sandbox>,
+    names: &[Option<String>],
+    dest: &Dest,
+    database: &mut dyn Database,
+    revisit: chrono::Duration,
+) -> Result<()> {
+    let mut failed: Vec<(String, anyhow::Error)> = Vec::new();
+    for name in names {
+        let label = name.clone().unwrap_or_else(|| "-".into());
+        let result = async {
+            let mut profile = match (sandbox, name) {
+                // With --sandbox, --all-profiles names the vendors.
+                (Some(sb), Some(n)) if global.profile.is_empty() => sb.profile(
+                    Vendor::ALL
+                        .into_iter()
+                        .find(|v| v.id() == n)
+                        .ok_or_else(|| Failure::usage(format!("no vendor {n}")))?,
+                ),
+                _ => resolve::profile_named(global, name.as_deref(), sandbox)?,
+            };
+            if profile.sandbox {
+                profile.name = None;
+            }
+            let s = resolve::settings(global, profile)?;
+            one(&s, args, dest, database, revisit).await
+        }
+        .await;
+        if let Err(e) = result {
+            if names.len() == 1 {
+                return Err(e);
+            }
+            failed.push((label, e));
+        }
+    }
+    if failed.is_empty() {
+        return Ok(());
+    }
+    let all = failed.len() == names.len();
+    let message = failed
+        .iter()
+        .map(|(name, e)| format!("{name}: {e:#}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let done = names.len() - failed.len();
+    Err(Failure::new(
+        if all {
+            classify(&failed[0].1).0
+        } else {
+            Exit::Partial
+        },
+        format!(
+            "sync failed for {} of {} profiles ({done} done): {message}",
+            failed.len(),
+            names.len()
+        ),
+    )
+    .hint("the profiles that failed keep their state: the next run retries them")
+    .into())
+}
+
+/// Syncs one profile.
+async fn one(
+    s: &Settings,
+    args: &SyncArgs,
+    dest: &Dest,
+    database: &mut dyn Database,
+    revisit: chrono::Duration,
+) -> Result<()> {
+    // The profile column: the profile's name; the vendor id with --vendor or --sandbox.
+    let profile = s
+        .profile
+        .name
+        .clone()
+        .unwrap_or_else(|| s.profile.vendor.id().to_string());
+    let mut query = resolve::query(&args.filters, s, None, true)?;
+    let filters = super::listing::filter_set(s, &query);
+    let _lock = database.lock(&profile)?;
+    let previous = if args.full {
+        None
+    } else {
+        database.resume(&profile, &filters)?
+    };
+    if let Some(prev) = &previous {
+        let resume = prev.newest.unwrap_or(prev.upper) - revisit;
+        query.from = if args.filters.from.is_some() {
+            query.from.max(resume)
+        } else {
+            resume
+        };
+    }
+    let started = Instant::now();
+    let now = Utc::now();
+    let backend = Backend::new(&s.profile, Http::new(s.http.clone())?)?;
+    let mut store = Store {
+        db: database,
+        profile: &profile,
+        batch: Vec::with_capacity(db::BATCH),
+        counts: Counts::default(),
+        newest: previous.as_ref().and_then(|p| p.newest),
+        now,
+    };
+    if query.from < query.to {
+        let plan = backend.plan(&query)?;
+        if s.http.verbose > 0 {
+            let z = crate::output::Zone::Tz(query.tz);
+            term::log(&format!(
+                "{profile}: {} .. {} into {dest} ({}); {}",
+                crate::output::time(query.from, z, false),
+                crate::output::time(query.to, z, false),
+                if previous.is_some() {
+                    "resuming"
+                } else {
+                    "first run"
+                },
+                plan.describe()
+            ));
+        }
+        let pager = Pager {
+            backend: Arc::new(backend),
+            query: Arc::new(query.clone()),
+            plan: &plan,
+            concurrency: s.concurrency,
+            progress: s.progress,
+        };
+        pager.run(&mut store).await?;
+    }
+    let newest = store.newest;
+    let counts = store.flush(Some(&Advance {
+        filters: &filters,
+        newest,
+        upper: query.to,
+    }))?;
+    if !s.quiet {
+        term::log(&format!(
+            "{profile}: {} new, {} changed, {} unchanged ({:.1} s)",
+            thousands(counts.new),
+            thousands(counts.changed),
+            thousands(counts.unchanged),
+            started.elapsed().as_secs_f64()
+        ));
+    }
+    Ok(())
+}
+
+/// The pager's sink: calls gathered into batches, each written in its own transaction.
+struct Store<'a> {
+    db: &'a mut dyn Database,
+    profile: &'a str,
+    batch: Vec<db::Row>,
+    counts: Counts,
+    newest: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+}
+
+impl Store<'_> {
+    /// Writes the batch; with `advance` (the last one), the state too. Returns the run's counts.
+    fn flush(&mut self, advance: Option<&Advance>) -> Result<Counts> {
+        let counts = self
+            .db
+            .upsert(self.profile, &self.batch, self.now, advance)?;
+        self.counts.add(counts);
+        self.batch.clear();
+        Ok(self.counts)
+    }
+}
+
+impl Sink for Store<'_> {
+    fn call(&mut self, call: &Call) -> Result<()> {
+        self.newest = Some(
+            self.newest
+                .map_or(call.started_at, |n| n.max(call.started_at)),
+        );
+        self.batch.push(db::Row::new(call));
+        if self.batch.len() >= db::BATCH {
+            self.flush(None)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,268 @@
+//! Databases `calls sync` keeps up to date: one small trait, one module per destination (like
+//! the writers of `output/`). Schema and migrations are numbered `.sql` files under
+//! `migrations/<destination>/`, applied in order; the schema version lives in the database.
+
+pub mod postgres;
+pub mod sqlite;
+
+use std::fmt;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+
+use crate::call::Call;
+use crate::error::Failure;
+use crate::output::{self, Zone};
+
+/// Calls written per transaction.
+pub const BATCH: usize = 2_000;
+
+/// Where `calls sync` writes, parsed from DEST or the config's `database`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Dest {
+    Sqlite(PathBuf),
+    /// The URL as given (printed only redacted).
+    Postgres(String),
+}
+
+impl Dest {
+    pub fn parse(text: &str) -> Result<Dest> {
+        let lower = text.to_ascii_lowercase();
+        if let Some(path) = text.strip_prefix("sqlite:") {
+            let path = path.strip_prefix("//").unwrap_or(path);
+            if path.is_empty() {
+                return Err(Failure::usage("sqlite: needs a path, e.g. sqlite:calls.db").into());
+            }
+            return Ok(Dest::Sqlite(PathBuf::from(path)));
+        }
+        if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
+            return Ok(Dest::Postgres(text.to_string()));
+        }
+        if [".db", ".sqlite", ".sqlite3"]
+            .iter()
+            .any(|ext| lower.ends_with(ext))
+        {
+            return Ok(Dest::Sqlite(PathBuf::from(text)));
+        }
+        Err(Failure::usage(format!(
+            "cannot tell which database {} is",
+            crate::redact::url_password(text)
+        ))
+        .hint("pass sqlite:PATH, or a path ending in .db, .sqlite or .sqlite3")
+        .into())
+    }
+
+    pub fn open(&self) -> Result<Box<dyn Database>> {
+        match self {
+            Dest::Sqlite(path) => Ok(Box::new(sqlite::Sqlite::open(path)?)),
+            Dest::Postgres(url) => Ok(Box::new(postgres::Postgres::open(url)?)),
+        }
+    }
+}
+
+/// Printable: never a password.
+impl fmt::Display for Dest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Dest::Sqlite(path) => write!(f, "{}", path.display()),
+            Dest::Postgres(url) => f.write_str(&crate::redact::url_password(url)),
+        }
+    }
+}
+
+/// A profile's place in the database: held for the run, released when dropped (or when the
+/// process ends, however it ends).
+pub struct Lock(#[allow(dead_code)] Box<dyn Send>);
+
+/// Where the last complete run of a profile and filter set left off.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resume {
+    pub newest: Option<DateTime<Utc>>,
+    pub upper: DateTime<Utc>,
+}
+
+/// The state a run leaves, written in the transaction of its last batch.
+#[derive(Debug, Clone)]
+pub struct Advance<'a> {
+    pub filters: &'a str,
+    pub newest: Option<DateTime<Utc>>,
+    pub upper: DateTime<Utc>,
+}
+
+/// What upserts did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub new: u64,
+    pub changed: u64,
+    pub unchanged: u64,
+}
+
+impl Counts {
+    pub fn add(&mut self, other: Counts) {
+        self.new += other.new;
+        self.changed += other.changed;
+        self.unchanged += other.unchanged;
+    }
+}
+
+/// One destination. Opening it creates or migrates the schema.
+pub trait Database {
+    /// Takes the profile's lock; another run holding it is exit 1, at once.
+    fn lock(&mut self, profile: &str) -> Result<Lock>;
+    /// The state the last complete run of `profile` with `filters` left, if any.
+    fn resume(&mut self, profile: &str, filters: &str) -> Result<Option<Resume>>;
+    /// Writes a batch in one transaction: new calls inserted, changed ones updated, unchanged
+    /// ones not written; with `advance`, the profile's state in the same transaction.
+    fn upsert(
+        &mut self,
+        profile: &str,
+        batch: &[Row],
+        now: DateTime<Utc>,
+        advance: Option<&Advance>,
+    ) -> Result<Counts>;
+}
+
+/// A call's columns as stored, from `vendor` to `raw`, and their hash. NOTE: made as soon as
+/// the pager hands the call over, so a batch holds strings, not the raw record's tree (cloning
+/// and dropping that tree was most of a sync's time).
+pub struct Row {
+    pub text: [Option<String>; 11],
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub duration: Option<i64>,
+    pub talk_time: Option<i64>,
+    pub recording_url: Option<String>,
+    pub cost: Option<String>,
+    pub raw: Option<String>,
+    pub hash: i64,
+}
+
+/// Indexes into [`Row::text`].
+pub mod col {
+    pub const VENDOR: usize = 0;
+    pub const ID: usize = 1;
+    pub const STARTED_AT: usize = 2;
+    pub const ENDED_AT: usize = 3;
+    pub const DIRECTION: usize = 4;
+    pub const STATUS: usize = 5;
+    pub const VENDOR_STATUS: usize = 6;
+    pub const CUSTOMER_NUMBER: usize = 7;
+    pub const LINE_NUMBER: usize = 8;
+    pub const AGENT: usize = 9;
+    pub const CAMPAIGN: usize = 10;
+}
+
+impl Row {
+    pub fn new(c: &Call) -> Row {
+        let text = [
+            Some(c.vendor.id().to_string()),
+            Some(c.id.clone()),
+            Some(time(c.started_at)),
+            c.ended_at.map(time),
+            Some(c.direction.as_str().to_string()),
+            Some(c.status.as_str().to_string()),
+            c.vendor_status.clone(),
+            c.customer_number.clone(),
+            c.line_number.clone(),
+            c.agent.clone(),
+            c.campaign.clone(),
+        ];
+        let raw = c.raw.as_ref().map(|r| r.to_string());
+        // NOTE: every field goes into the hash with its presence, so that a value moving from
+        // one field to the next, or from null to "", is a change.
+        let mut h = Sha256::new();
+        let mut put = |v: Option<&str>| match v {
+            Some(v) => {
+                h.update([1u8]);
+                h.update((v.len() as u64).to_le_bytes());
+                h.update(v.as_bytes());
+            }
+            None => h.update([0u8]),
+        };
+        for t in &text {
+            put(t.as_deref());
+        }
+        let (d, t) = (
+            c.duration.map(|d| d.to_string()),
+            c.talk_time.map(|t| t.to_string()),
+        );
+        put(d.as_deref());
+        put(t.as_deref());
+        put(c.recording_url.as_deref());
+        put(c.cost.as_deref());
+        put(raw.as_deref());
+        let digest = h.finalize();
+        let hash = i64::from_le_bytes(digest[..8].try_into().expect("8 bytes"));
+        Row {
+            text,
+            started_at: c.started_at,
+            ended_at: c.ended_at,
+            duration: c.duration,
+            talk_time: c.talk_time,
+            recording_url: c.recording_url.clone(),
+            cost: c.cost.clone(),
+            raw,
+            hash,
+        }
+    }
+}
+
+/// A time as stored: RFC 3339 in UTC, to the second, as the machine formats print it.
+pub fn time(t: DateTime<Utc>) -> String {
+    output::time(t, Zone::Tz(chrono_tz::Tz::UTC), false)
+}
+
+/// Reads a stored time back.
+pub fn parse_time(text: &str) -> Result<DateTime<Utc>> {
+    use anyhow::Context;
+    Ok(DateTime::parse_from_rfc3339(text)
+        .with_context(|| format!("the database holds a time that is not RFC 3339: {text:?}"))?
+        .with_timezone(&Utc))
+}
+
+/// A file name part for a profile name: itself when it is plain, else its bytes in hex.
+pub fn file_part(profile: &str) -> String {
+    if !profile.is_empty()
+        && profile
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        profile.to_string()
+    } else {
+        profile.bytes().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dest_is_told_by_its_prefix_or_extension() {
+        assert_eq!(
+            Dest::parse("sqlite:x/calls").unwrap(),
+            Dest::Sqlite("x/calls".into())
+        );
+        assert_eq!(
+            Dest::parse("a.SQLITE3").unwrap(),
+            Dest::Sqlite("a.SQLITE3".into())
+        );
+        let err = Dest::parse("calls.txt").unwrap_err();
+        assert_eq!(crate::error::classify(&err).0, crate::error::Exit::Usage);
+        let err = Dest::parse("mysql://u:hunter2@h/db").unwrap_err();
+        assert!(!format!("{err:#}").contains("hunter2"), "{err:#}");
+        let pg = Dest::parse("postgresql://u:hunter2@h:5433/db?sslmode=require").unwrap();
+        assert_eq!(
+            pg.to_string(),
+            "postgresql://u:REDACTED@h:5433/db?sslmode=require"
+        );
+    }
+
+    #[test]
+    fn profile_names_make_safe_file_names() {
+        assert_eq!(file_part("famulor-2"), "famulor-2");
+        assert_eq!(file_part("../x"), "2e2e2f78");
+    }
+}

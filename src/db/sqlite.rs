@@ -1,0 +1,252 @@
+//! SQLite, embedded: a file created mode 0600, WAL, prepared statements, one transaction per
+//! batch; a lock file beside it per profile.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+use super::{col, file_part, parse_time, time, Advance, Counts, Database, Lock, Resume, Row};
+use crate::error::{Exit, Failure};
+
+/// The migrations, in order: `migrations/sqlite/NNN_*.sql`; schema version N after the Nth.
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "001_calls.sql",
+        include_str!("../../migrations/sqlite/001_calls.sql"),
+    ),
+    (
+        "002_first_status.sql",
+        include_str!("../../migrations/sqlite/002_first_status.sql"),
+    ),
+];
+
+pub struct Sqlite {
+    conn: Connection,
+    path: PathBuf,
+}
+
+const UPSERT: &str = "INSERT INTO calls (profile, vendor, id, started_at, ended_at, direction, \
+    status, vendor_status, duration, talk_time, customer_number, line_number, agent, campaign, \
+    recording_url, cost, raw, first_seen_at, changed_at, hash, first_status) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
+    NULL, ?19, ?7) \
+    ON CONFLICT (profile, id) DO UPDATE SET vendor = excluded.vendor, \
+    started_at = excluded.started_at, ended_at = excluded.ended_at, \
+    direction = excluded.direction, status = excluded.status, \
+    vendor_status = excluded.vendor_status, duration = excluded.duration, \
+    talk_time = excluded.talk_time, customer_number = excluded.customer_number, \
+    line_number = excluded.line_number, agent = excluded.agent, campaign = excluded.campaign, \
+    recording_url = excluded.recording_url, cost = excluded.cost, raw = excluded.raw, \
+    hash = excluded.hash, changed_at = ?18 \
+    WHERE calls.hash IS NOT excluded.hash \
+    RETURNING changed_at IS NULL";
+
+const ADVANCE: &str = "INSERT INTO sync_state (profile, filters, newest_started_at, synced_to, \
+    synced_at) VALUES (?1, ?2, ?3, ?4, ?5) \
+    ON CONFLICT (profile, filters) DO UPDATE SET newest_started_at = excluded.newest_started_at, \
+    synced_to = excluded.synced_to, synced_at = excluded.synced_at";
+
+impl Sqlite {
+    /// Opens (creating mode 0600 if missing) and brings the schema up to date.
+    pub fn open(path: &Path) -> Result<Sqlite> {
+        create_private(path)?;
+        let mut conn = Connection::open(path)
+            .with_context(|| format!("cannot open the database {}", path.display()))?;
+        // Two syncs of different profiles take turns at writing.
+        conn.busy_timeout(Duration::from_secs(60))?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .with_context(|| format!("cannot switch {} to WAL", path.display()))?;
+        // NOTE: WAL with synchronous=NORMAL keeps every committed transaction through a killed
+        // process; only a power cut may lose the last one, never leave a half one.
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        migrate(&mut conn, path)?;
+        Ok(Sqlite {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+}
+
+/// Creates the file mode 0600 (before SQLite creates it with the umask's mode).
+fn create_private(path: &Path) -> Result<()> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    match opts.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("cannot create the database {}", path.display())),
+    }
+}
+
+/// The schema version a database holds: 0 when it has none yet.
+fn version(conn: &Connection) -> Result<u32> {
+    let has: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has {
+        return Ok(0);
+    }
+    Ok(conn
+        .query_row("SELECT max(version) FROM schema_version", [], |r| {
+            r.get::<_, Option<u32>>(0)
+        })?
+        .unwrap_or(0))
+}
+
+/// Applies the migrations the database lacks, all in one transaction; refuses a newer schema.
+fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    let latest = MIGRATIONS.len() as u32;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let have = version(&tx)?;
+    if have > latest {
+        return Err(Failure::usage(format!(
+            "{} has schema version {have}; this calls knows versions up to {latest}",
+            path.display()
+        ))
+        .hint("upgrade calls, or sync into another file")
+        .into());
+    }
+    if have == latest {
+        return Ok(());
+    }
+    for (n, (name, sql)) in MIGRATIONS.iter().enumerate().skip(have as usize) {
+        tx.execute_batch(sql)
+            .with_context(|| format!("{}: migration {name} failed", path.display()))?;
+        tx.execute("UPDATE schema_version SET version = ?1", [n as u32 + 1])?;
+    }
+    tx.commit()
+        .with_context(|| format!("{}: cannot commit the schema", path.display()))?;
+    Ok(())
+}
+
+impl Database for Sqlite {
+    fn lock(&mut self, profile: &str) -> Result<Lock> {
+        let mut name = self.path.file_name().unwrap_or_default().to_os_string();
+        name.push(format!(".{}.lock", file_part(profile)));
+        let path = self.path.with_file_name(name);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Lock(Box::new(file))),
+            Err(std::fs::TryLockError::WouldBlock) => Err(Failure::new(
+                Exit::Failed,
+                format!(
+                    "another sync of {profile} into {} is still going (it holds {})",
+                    self.path.display(),
+                    path.display()
+                ),
+            )
+            .hint("let it finish; other profiles can sync into the same database meanwhile")
+            .into()),
+            Err(std::fs::TryLockError::Error(e)) => {
+                Err(e).with_context(|| format!("cannot lock {}", path.display()))
+            }
+        }
+    }
+
+    fn resume(&mut self, profile: &str, filters: &str) -> Result<Option<Resume>> {
+        let row: Option<(Option<String>, String)> = self
+            .conn
+            .query_row(
+                "SELECT newest_started_at, synced_to FROM sync_state WHERE profile = ?1 AND filters = ?2",
+                params![profile, filters],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        row.map(|(newest, upper)| {
+            Ok(Resume {
+                newest: newest.as_deref().map(parse_time).transpose()?,
+                upper: parse_time(&upper)?,
+            })
+        })
+        .transpose()
+    }
+
+    fn upsert(
+        &mut self,
+        profile: &str,
+        batch: &[Row],
+        now: DateTime<Utc>,
+        advance: Option<&Advance>,
+    ) -> Result<Counts> {
+        let now = time(now);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .with_context(|| format!("{}: cannot start a transaction", self.path.display()))?;
+        let mut counts = Counts::default();
+        {
+            let mut stmt = tx.prepare_cached(UPSERT)?;
+            for row in batch {
+                let t = &row.text;
+                let mut rows = stmt.query(params![
+                    profile,
+                    t[col::VENDOR],
+                    t[col::ID],
+                    t[col::STARTED_AT],
+                    t[col::ENDED_AT],
+                    t[col::DIRECTION],
+                    t[col::STATUS],
+                    t[col::VENDOR_STATUS],
+                    row.duration,
+                    row.talk_time,
+                    t[col::CUSTOMER_NUMBER],
+                    t[col::LINE_NUMBER],
+                    t[col::AGENT],
+                    t[col::CAMPAIGN],
+                    row.recording_url,
+                    row.cost,
+                    row.raw,
+                    now,
+                    row.hash,
+                ])?;
+                match rows.next()? {
+                    Some(r) if r.get::<_, bool>(0)? => counts.new += 1,
+                    Some(_) => counts.changed += 1,
+                    None => counts.unchanged += 1,
+                }
+            }
+        }
+        if let Some(a) = advance {
+            tx.execute(
+                ADVANCE,
+                params![profile, a.filters, a.newest.map(time), time(a.upper), now],
+            )?;
+        }
+        tx.commit()
+            .with_context(|| format!("{}: cannot commit", self.path.display()))?;
+        Ok(counts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The files under migrations/sqlite are exactly the list, numbered 1, 2, ... in order.
+    #[test]
+    fn every_migration_file_is_applied_in_order() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        let listed: Vec<&str> = MIGRATIONS.iter().map(|(n, _)| *n).collect();
+        assert_eq!(files, listed);
+        for (i, name) in listed.iter().enumerate() {
+            assert!(name.starts_with(&format!("{:03}_", i + 1)), "{name}");
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! `calls export --follow`: each call printed once, a changed call printed again, whole lines,
+//! SIGTERM ends it with 143.
+
+mod common;
+
+use std::collections::HashMap;
+use std::io::BufRead;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use calls::call::Status;
+use calls::sandbox::Options;
+use calls::vendors::Vendor;
+use common::{run, sandbox, Home};
+use serde_json::Value;
+
+#[test]
+fn follow_prints_new_calls_once_and_changed_calls_again() {
+    // Calls up to now, one about every 78 s: the last 2 h hold about ninety.
+    let sb = sandbox(Options {
+        calls: 100_000,
+        until: None,
+        ..common::options()
+    });
+    let home = Home::with_sandbox(&sb);
+    let mut child = home
+        .calls_std()
+        .args([
+            "export", "--follow", "--from", "2h", "--every", "1s", "-o", "ndjson",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut lines: Vec<Value> = Vec::new();
+    let next = |lines: &mut Vec<Value>, deadline: Instant| -> bool {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) => {
+                lines.push(serde_json::from_str(&line).expect("whole JSON lines"));
+                true
+            }
+            Err(_) => false,
+        }
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while lines.len() < 20 {
+        assert!(next(&mut lines, deadline), "the first window's calls");
+    }
+    // A call of the last hour gets its status corrected at the vendor.
+    let newest = lines
+        .iter()
+        .max_by_key(|l| l["started_at"].as_str().unwrap().to_string())
+        .unwrap()
+        .clone();
+    let started = common::at(newest["started_at"].as_str().unwrap());
+    let seq = sb
+        .world(Vendor::Famulor)
+        .calls
+        .iter()
+        .find(|c| c.started_at == started)
+        .expect("the call in the sandbox")
+        .seq;
+    let was = newest["status"].as_str().unwrap().to_string();
+    sb.update_call(Vendor::Famulor, seq, |c| {
+        c.status = if c.status == Status::Missed {
+            Status::Answered
+        } else {
+            Status::Missed
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !lines
+        .iter()
+        .any(|l| l["id"] == newest["id"] && l["status"].as_str() != Some(&was))
+    {
+        assert!(next(&mut lines, deadline), "the changed call printed again");
+    }
+    home.signal(&child, "-TERM");
+    assert_eq!(child.wait().unwrap().code(), Some(143));
+    while let Ok(line) = rx.recv_timeout(Duration::from_secs(5)) {
+        lines.push(serde_json::from_str(&line).expect("whole JSON lines"));
+    }
+    let mut times: HashMap<String, usize> = HashMap::new();
+    for l in &lines {
+        *times
+            .entry(l["id"].as_str().unwrap().to_string())
+            .or_default() += 1;
+    }
+    let again: Vec<(&String, &usize)> = times.iter().filter(|(_, n)| **n > 1).collect();
+    assert_eq!(
+        again,
+        vec![(&newest["id"].as_str().unwrap().to_string(), &2)],
+        "only the changed call is printed twice"
+    );
+    // Usage: --every without --follow, and a table, are refused.
+    let r = run(home.cmd().args(["export", "--every", "1s"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let r = run(home.cmd().args(["export", "--follow", "-o", "json"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}

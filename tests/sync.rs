@@ -1,0 +1,503 @@
+//! `calls sync` into SQLite, against the in-process sandbox: exact table contents, changes,
+//! several profiles, a failing profile, schema versions, the lock, `kill -9` and `--every`.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::BufRead;
+
+use calls::call::{Call, Status};
+use calls::sandbox::Options;
+use calls::vendors::Vendor;
+use common::{call_json, run, sandbox, truth, wait_for, Home, FROM, TO};
+use rusqlite::Connection;
+use serde_json::{json, Value};
+
+/// The sync arguments over the whole test window.
+fn sync_args<'a>(db: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut v = vec!["sync", db, "--from", FROM, "--to", TO];
+    v.extend_from_slice(extra);
+    v
+}
+
+/// The table's rows of `profile` as the normalized JSON of `call_json`, by id.
+fn table(db: &std::path::Path, profile: &str) -> BTreeMap<String, Value> {
+    let conn = Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT vendor, id, started_at, ended_at, direction, status, vendor_status, duration, \
+             talk_time, customer_number, line_number, agent, campaign, recording_url, cost, raw, \
+             first_seen_at FROM calls WHERE profile = ?1",
+        )
+        .unwrap();
+    let rows = stmt
+        .query_map([profile], |r| {
+            let s = |i: usize| r.get::<_, Option<String>>(i);
+            let n = |i: usize| r.get::<_, Option<i64>>(i);
+            let raw: Option<String> = r.get(15)?;
+            let first_seen: String = r.get(16)?;
+            Ok((
+                json!({
+                    "vendor": s(0)?, "id": s(1)?, "started_at": s(2)?, "ended_at": s(3)?,
+                    "direction": s(4)?, "status": s(5)?, "vendor_status": s(6)?,
+                    "duration": n(7)?, "talk_time": n(8)?, "customer_number": s(9)?,
+                    "line_number": s(10)?, "agent": s(11)?, "campaign": s(12)?,
+                    "recording_url": s(13)?, "cost": s(14)?,
+                }),
+                raw,
+                first_seen,
+            ))
+        })
+        .unwrap();
+    let mut out = BTreeMap::new();
+    for row in rows {
+        let (row, raw, first_seen) = row.unwrap();
+        // Each row complete: its vendor record kept, and when it was first stored.
+        let raw: Value = serde_json::from_str(raw.as_deref().expect("raw is kept")).unwrap();
+        assert!(raw.is_object() && !raw.as_object().unwrap().is_empty());
+        assert!(first_seen.ends_with('Z'), "{first_seen}");
+        let id = row["id"].as_str().unwrap().to_string();
+        assert!(out.insert(id, row).is_none(), "one row per id");
+    }
+    out
+}
+
+fn expected(calls: &[Call]) -> BTreeMap<String, Value> {
+    calls.iter().map(|c| (c.id.clone(), call_json(c))).collect()
+}
+
+fn query(db: &std::path::Path, sql: &str) -> Vec<Vec<Value>> {
+    let conn = Connection::open(db).unwrap();
+    let mut stmt = conn.prepare(sql).unwrap();
+    let n = stmt.column_count();
+    let rows = stmt
+        .query_map([], |r| {
+            (0..n)
+                .map(|i| {
+                    Ok(match r.get_ref(i)? {
+                        rusqlite::types::ValueRef::Null => Value::Null,
+                        rusqlite::types::ValueRef::Integer(v) => json!(v),
+                        rusqlite::types::ValueRef::Text(t) => {
+                            json!(String::from_utf8_lossy(t))
+                        }
+                        other => json!(format!("{other:?}")),
+                    })
+                })
+                .collect()
+        })
+        .unwrap();
+    rows.map(Result::unwrap).collect()
+}
+
+#[test]
+fn a_sync_stores_exactly_the_sandbox_calls() {
+    let sb = sandbox(common::options());
+    let home = Home::with_sandbox(&sb);
+    let r = run(home.cmd().args(sync_args("calls.db", &[])));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let want = truth(&sb, Vendor::Famulor);
+    assert!(want.len() > 100);
+    let db = home.path("calls.db");
+    assert_eq!(table(&db, "famulor"), expected(&want));
+    assert!(
+        r.stderr.contains(&format!(
+            "famulor: {} new, 0 changed, 0 unchanged (",
+            want.len()
+        )),
+        "{}",
+        r.stderr
+    );
+    // Never changed yet; the first status kept beside the status.
+    let changed = query(
+        &db,
+        "SELECT count(*) FROM calls WHERE changed_at IS NOT NULL OR first_status IS NOT status",
+    );
+    assert_eq!(changed, vec![vec![json!(0)]]);
+    assert_eq!(
+        query(&db, "SELECT version FROM schema_version"),
+        vec![vec![json!(2)]]
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&db).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // The config's database is the default DEST; `sqlite:` names a file with any name.
+    let home2 = Home::new();
+    home2.write_config(&format!(
+        "database = \"sqlite:data/x\"\n{}",
+        sb.config_toml()
+    ));
+    std::fs::create_dir(home2.path("data")).unwrap();
+    let mut args = sync_args("", &[]);
+    args.remove(1);
+    let r = run(home2.cmd().args(args));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(table(&home2.path("data/x"), "famulor"), expected(&want));
+}
+
+#[test]
+fn a_second_sync_updates_the_changed_calls_and_writes_nothing_else() {
+    let sb = sandbox(common::options());
+    let home = Home::with_sandbox(&sb);
+    let db = home.path("calls.db");
+    let r = run(home.cmd().args(sync_args("calls.db", &[])));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Every write to a stored row is logged from here on.
+    Connection::open(&db)
+        .unwrap()
+        .execute_batch(
+            "CREATE TABLE writes (id TEXT); \
+             CREATE TRIGGER w AFTER UPDATE ON calls BEGIN INSERT INTO writes VALUES (new.id); END;",
+        )
+        .unwrap();
+    let newest = truth(&sb, Vendor::Famulor)[0].started_at;
+    let week = newest - chrono::Duration::days(7);
+    let mut recent: Vec<(u32, chrono::DateTime<chrono::Utc>)> = sb
+        .world(Vendor::Famulor)
+        .calls
+        .iter()
+        .filter(|c| c.started_at >= week && c.started_at <= newest)
+        .map(|c| (c.seq, c.started_at))
+        .collect();
+    recent.sort_by_key(|(_, t)| std::cmp::Reverse(*t));
+    assert!(recent.len() >= 3, "{recent:?}");
+    let before: BTreeMap<String, Value> = expected(&truth(&sb, Vendor::Famulor));
+    // A status corrected, a longer talk, a recording that arrived later.
+    sb.update_call(Vendor::Famulor, recent[0].0, |c| {
+        c.status = if c.status == Status::Missed {
+            Status::Answered
+        } else {
+            Status::Missed
+        }
+    });
+    sb.update_call(Vendor::Famulor, recent[1].0, |c| c.talk += 30);
+    sb.update_call(Vendor::Famulor, recent[2].0, |c| c.recording = !c.recording);
+    sb.add_calls(
+        Vendor::Famulor,
+        2,
+        newest - chrono::Duration::hours(12),
+        newest,
+    );
+    let after = truth(&sb, Vendor::Famulor);
+    let changed: Vec<String> = expected(&after)
+        .into_iter()
+        .filter(|(id, v)| before.get(id).is_some_and(|b| b != v))
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(
+        changed.len(),
+        3,
+        "the three changes show in the vendor's data"
+    );
+    let new = after.len() - before.len();
+    assert_eq!(new, 2);
+    let in_window = after.iter().filter(|c| c.started_at >= week).count();
+
+    let r = run(home.cmd().args(sync_args("calls.db", &["--revisit", "7d"])));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "famulor: 2 new, 3 changed, {} unchanged (",
+            in_window - 5
+        )),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(table(&db, "famulor"), expected(&after));
+    let mut written: Vec<String> = query(&db, "SELECT id FROM writes")
+        .into_iter()
+        .map(|r| r[0].as_str().unwrap().to_string())
+        .collect();
+    written.sort();
+    assert_eq!(written, changed, "only the changed rows were written");
+    let mut with_changed_at: Vec<String> =
+        query(&db, "SELECT id FROM calls WHERE changed_at IS NOT NULL")
+            .into_iter()
+            .map(|r| r[0].as_str().unwrap().to_string())
+            .collect();
+    with_changed_at.sort();
+    assert_eq!(with_changed_at, changed);
+    // The corrected status is found by the README's query.
+    let status_changed = query(
+        &db,
+        "SELECT id, first_status, status FROM calls WHERE status <> first_status",
+    );
+    assert_eq!(status_changed.len(), 1, "{status_changed:?}");
+
+    // Nothing changed since: a third run writes nothing.
+    let r = run(home.cmd().args(sync_args("calls.db", &["--revisit", "7d"])));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "famulor: 0 new, 0 changed, {in_window} unchanged ("
+        )),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        query(&db, "SELECT count(*) FROM writes"),
+        vec![vec![json!(3)]]
+    );
+    // --full reads the whole window again.
+    let r = run(home.cmd().args(sync_args("calls.db", &["--full"])));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "famulor: 0 new, 0 changed, {} unchanged (",
+            after.len()
+        )),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn several_profiles_each_keep_their_own_rows_and_state() {
+    let sb = sandbox(common::options());
+    let home = Home::with_sandbox(&sb);
+    let db = home.path("calls.db");
+    let r = run(home
+        .cmd()
+        .args(sync_args("calls.db", &["-p", "famulor", "-p", "evolux"])));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for vendor in [Vendor::Famulor, Vendor::Evolux] {
+        let want = truth(&sb, vendor);
+        assert!(!want.is_empty());
+        assert_eq!(table(&db, vendor.id()), expected(&want), "{vendor}");
+        assert!(
+            r.stderr.contains(&format!(
+                "{}: {} new, 0 changed, 0 unchanged (",
+                vendor.id(),
+                want.len()
+            )),
+            "{}",
+            r.stderr
+        );
+    }
+    assert_eq!(
+        query(&db, "SELECT profile FROM sync_state ORDER BY 1"),
+        vec![vec![json!("evolux")], vec![json!("famulor")]]
+    );
+    // Every other command takes one profile.
+    let r = run(home.cmd().args(["-p", "famulor", "-p", "evolux", "list"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("only `calls sync`"), "{}", r.stderr);
+}
+
+#[test]
+fn a_failing_profile_does_not_stop_the_others_and_is_exit_5() {
+    let sb = sandbox(common::options());
+    let home = Home::new();
+    let mut config = sb.config_toml();
+    config.push_str(&format!(
+        "\n[profiles.broken]\nvendor = \"famulor\"\nbase_url = \"{}\"\n",
+        sb.base_url(Vendor::Famulor)
+    ));
+    for (key, _) in calls::sandbox::Sandbox::credentials(Vendor::Famulor) {
+        config.push_str(&format!("{} = \"not-the-token\"\n", key.name()));
+    }
+    home.write_config(&config);
+    let db = home.path("calls.db");
+    let r = run(home.cmd().args(sync_args(
+        "calls.db",
+        &["--retries", "0", "-p", "broken", "-p", "famulor"],
+    )));
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(r.stderr.contains("broken: "), "{}", r.stderr);
+    assert!(!r.stderr.contains("not-the-token"), "{}", r.stderr);
+    let want = truth(&sb, Vendor::Famulor);
+    assert_eq!(table(&db, "famulor"), expected(&want));
+    assert!(table(&db, "broken").is_empty());
+    assert_eq!(
+        query(&db, "SELECT profile FROM sync_state"),
+        vec![vec![json!("famulor")]]
+    );
+}
+
+#[test]
+fn an_older_schema_is_migrated_and_a_newer_one_refused() {
+    let sb = sandbox(common::options());
+    let home = Home::with_sandbox(&sb);
+    let db = home.path("old.db");
+    {
+        let conn = Connection::open(&db).unwrap();
+        conn.execute_batch(include_str!("../migrations/sqlite/001_calls.sql"))
+            .unwrap();
+        conn.execute_batch(
+            "UPDATE schema_version SET version = 1; \
+             INSERT INTO calls (profile, vendor, id, started_at, direction, status, \
+             first_seen_at, hash) VALUES ('kept', 'famulor', '1', '2025-01-01T00:00:00Z', \
+             'inbound', 'missed', '2025-01-02T00:00:00Z', 7);",
+        )
+        .unwrap();
+    }
+    let r = run(home.cmd().args(sync_args("old.db", &[])));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        query(&db, "SELECT version FROM schema_version"),
+        vec![vec![json!(2)]]
+    );
+    assert_eq!(
+        query(
+            &db,
+            "SELECT id, status, first_status FROM calls WHERE profile = 'kept'"
+        ),
+        vec![vec![json!("1"), json!("missed"), json!("missed")]]
+    );
+    assert_eq!(
+        table(&db, "famulor"),
+        expected(&truth(&sb, Vendor::Famulor))
+    );
+
+    let newer = home.path("newer.db");
+    {
+        let conn = Connection::open(&newer).unwrap();
+        conn.execute_batch(include_str!("../migrations/sqlite/001_calls.sql"))
+            .unwrap();
+        conn.execute_batch("UPDATE schema_version SET version = 99")
+            .unwrap();
+    }
+    let r = run(home.cmd().args(sync_args("newer.db", &[])));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("schema version 99"), "{}", r.stderr);
+    assert_eq!(
+        query(&newer, "SELECT count(*) FROM calls"),
+        vec![vec![json!(0)]]
+    );
+}
+
+#[test]
+fn the_same_profile_twice_at_once_is_refused_and_another_runs_beside_it() {
+    let sb = sandbox(Options {
+        calls: 2_000,
+        latency: std::time::Duration::from_millis(300),
+        ..common::options()
+    });
+    let home = Home::with_sandbox(&sb);
+    let mut first = home
+        .calls_std()
+        .args(sync_args("calls.db", &["--concurrency", "1"]))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let lock = home.path("calls.db.famulor.lock");
+    wait_for("the first sync to hold its lock and ask the vendor", || {
+        lock.exists() && !sb.requests().is_empty()
+    });
+    let r = run(home.cmd().args(sync_args("calls.db", &[])));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("another sync of famulor"), "{}", r.stderr);
+    let r = run(home.cmd().args([
+        "sync",
+        "calls.db",
+        "-p",
+        "evolux",
+        "--from",
+        "2025-05-31",
+        "--to",
+        TO,
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("evolux: "), "{}", r.stderr);
+    assert!(
+        first.try_wait().unwrap().is_none(),
+        "the first sync was still running throughout"
+    );
+    home.signal(&first, "-KILL");
+    first.wait().unwrap();
+}
+
+#[test]
+fn syncs_killed_at_random_points_then_run_to_the_end_store_each_call_once_and_complete() {
+    let sb = sandbox(Options {
+        calls: 6_000,
+        latency: std::time::Duration::from_millis(20),
+        ..common::options()
+    });
+    let home = Home::with_sandbox(&sb);
+    let db = home.path("calls.db");
+    let want = expected(&truth(&sb, Vendor::Famulor));
+    assert!(want.len() > 2_000, "more than one batch");
+    let mut seed: u64 = 0x5eed;
+    let mut kills = 0;
+    for _ in 0..5 {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let after = 1 + (seed >> 33) as usize % 50;
+        sb.clear_requests();
+        let mut child = home
+            .calls_std()
+            .args(sync_args("calls.db", &[]))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        wait_for(&format!("{after} requests"), || {
+            sb.requests().len() >= after || child.try_wait().unwrap().is_some()
+        });
+        if child.try_wait().unwrap().is_none() {
+            home.signal(&child, "-KILL");
+            kills += 1;
+        }
+        child.wait().unwrap();
+        // Whatever is stored is stored whole: every row is one of the vendor's calls, exactly.
+        for (id, row) in table(&db, "famulor") {
+            assert_eq!(Some(&row), want.get(&id), "{id}");
+        }
+    }
+    assert!(kills >= 3, "most runs were killed mid-way ({kills})");
+    let r = run(home.cmd().args(sync_args("calls.db", &[])));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(table(&db, "famulor"), want);
+}
+
+/// `--every`: a signal between runs is exit 0, during a run 143 with no state advanced.
+#[test]
+fn sync_every_ends_cleanly_between_runs_and_with_143_during_one() {
+    let sb = sandbox(common::options());
+    let home = Home::with_sandbox(&sb);
+    let db = home.path("calls.db");
+    let mut child = home
+        .calls_std()
+        .args(sync_args("calls.db", &["--every", "1h"]))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    assert!(line.starts_with("famulor: "), "{line}");
+    home.signal(&child, "-TERM");
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    assert_eq!(
+        table(&db, "famulor"),
+        expected(&truth(&sb, Vendor::Famulor))
+    );
+
+    let slow = sandbox(Options {
+        latency: std::time::Duration::from_millis(500),
+        ..common::options()
+    });
+    let home = Home::with_sandbox(&slow);
+    let db = home.path("calls.db");
+    let mut child = home
+        .calls_std()
+        .args(sync_args(
+            "calls.db",
+            &["--every", "1h", "--concurrency", "1"],
+        ))
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for("the run to ask the vendor", || !slow.requests().is_empty());
+    home.signal(&child, "-TERM");
+    assert_eq!(child.wait().unwrap().code(), Some(143));
+    assert_eq!(
+        query(&db, "SELECT count(*) FROM sync_state"),
+        vec![vec![json!(0)]]
+    );
+}

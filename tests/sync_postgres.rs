@@ -1,0 +1,361 @@
+//! `calls sync` into a real PostgreSQL server started for each test (`initdb` and `pg_ctl` into a
+//! temporary folder, a free port on 127.0.0.1; as the `postgres` user when run as root). Without
+//! the binaries the tests are skipped with a reason, except with CI=true, where that fails.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::Command;
+
+use calls::call::Status;
+use calls::sandbox::Options;
+use calls::vendors::Vendor;
+use common::{call_json, run, sandbox, truth, wait_for, Home, FROM, TO};
+use serde_json::Value;
+
+struct Server {
+    dir: tempfile::TempDir,
+    bin: PathBuf,
+    port: u16,
+    root: bool,
+}
+
+/// Where initdb, pg_ctl and psql are: Debian's versioned folder, else on PATH.
+fn pg_bin() -> Option<PathBuf> {
+    let all = |p: &PathBuf| {
+        ["initdb", "pg_ctl", "psql"]
+            .iter()
+            .all(|b| p.join(b).is_file())
+    };
+    let debian = std::fs::read_dir("/usr/lib/postgresql").ok().and_then(|d| {
+        let mut dirs: Vec<PathBuf> = d
+            .filter_map(|e| Some(e.ok()?.path().join("bin")))
+            .filter(all)
+            .collect();
+        dirs.sort();
+        dirs.pop()
+    });
+    debian.or_else(|| {
+        std::env::var_os("PATH").and_then(|paths| std::env::split_paths(&paths).find(|p| all(p)))
+    })
+}
+
+impl Server {
+    fn start() -> Option<Server> {
+        let Some(bin) = pg_bin() else {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "PostgreSQL's initdb and pg_ctl are missing (CI installs them: apt-get install postgresql)"
+            );
+            eprintln!("skipped: PostgreSQL's initdb and pg_ctl are not installed");
+            return None;
+        };
+        let root = Command::new("id")
+            .arg("-u")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+            .unwrap_or(false);
+        let dir = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let s = Server {
+            dir,
+            bin,
+            port,
+            root,
+        };
+        if root {
+            let ok = Command::new("chown")
+                .args(["-R", "postgres"])
+                .arg(s.dir.path())
+                .status()
+                .unwrap();
+            assert!(ok.success());
+        }
+        let data = s.dir.path().join("data");
+        s.pg(
+            "initdb",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-U",
+                "calls",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ],
+        );
+        let opts = format!(
+            "-p {} -h 127.0.0.1 -k {} -F",
+            s.port,
+            s.dir.path().display()
+        );
+        let log = s.dir.path().join("log");
+        s.pg(
+            "pg_ctl",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-l",
+                log.to_str().unwrap(),
+                "-o",
+                &opts,
+                "-w",
+                "start",
+            ],
+        );
+        Some(s)
+    }
+
+    /// Runs a PostgreSQL program, as the postgres user when we are root.
+    fn pg(&self, program: &str, args: &[&str]) -> String {
+        let exe = self.bin.join(program);
+        let mut cmd = if self.root {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(&exe);
+            c
+        } else {
+            Command::new(&exe)
+        };
+        let out = cmd
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{program} {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://calls@127.0.0.1:{}/postgres", self.port)
+    }
+
+    /// One query's rows, a line each.
+    fn psql(&self, sql: &str) -> Vec<String> {
+        self.pg(
+            "psql",
+            &[&self.url(), "-X", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql],
+        )
+        .lines()
+        .map(str::to_string)
+        .collect()
+    }
+
+    /// The table's rows of `profile` as the normalized JSON of `call_json`, by id; each row
+    /// checked complete.
+    fn table(&self, profile: &str) -> BTreeMap<String, Value> {
+        let t =
+            |c: &str| format!("to_char({c} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')");
+        let sql = format!(
+            "SELECT json_build_object('vendor', vendor, 'id', id, 'started_at', {}, \
+             'ended_at', {}, 'direction', direction, 'status', status, \
+             'vendor_status', vendor_status, 'duration', duration, 'talk_time', talk_time, \
+             'customer_number', customer_number, 'line_number', line_number, 'agent', agent, \
+             'campaign', campaign, 'recording_url', recording_url, 'cost', cost::text, \
+             'raw_ok', jsonb_typeof(raw) = 'object' AND raw <> '{{}}'::jsonb, \
+             'seen', first_seen_at IS NOT NULL) FROM calls WHERE profile = '{profile}'",
+            t("started_at"),
+            t("ended_at")
+        );
+        let mut out = BTreeMap::new();
+        for line in self.psql(&sql) {
+            let mut v: Value = serde_json::from_str(&line).unwrap();
+            let m = v.as_object_mut().unwrap();
+            assert_eq!(m.remove("raw_ok"), Some(Value::Bool(true)), "{line}");
+            assert_eq!(m.remove("seen"), Some(Value::Bool(true)), "{line}");
+            let id = m["id"].as_str().unwrap().to_string();
+            assert!(out.insert(id, v).is_none(), "one row per id");
+        }
+        out
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let data = self.dir.path().join("data");
+        let exe = self.bin.join("pg_ctl");
+        let mut cmd = if self.root {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(&exe);
+            c
+        } else {
+            Command::new(&exe)
+        };
+        let _ = cmd
+            .args([
+                "-D",
+                data.to_str().unwrap(),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ])
+            .output();
+    }
+}
+
+fn expected(sb: &calls::sandbox::Sandbox) -> BTreeMap<String, Value> {
+    truth(sb, Vendor::Famulor)
+        .iter()
+        .map(|c| (c.id.clone(), call_json(c)))
+        .collect()
+}
+
+#[test]
+fn postgres_holds_exactly_the_sandbox_calls_and_their_changes() {
+    let Some(pg) = Server::start() else { return };
+    let sb = sandbox(common::options());
+    let home = Home::with_sandbox(&sb);
+    let url = pg.url();
+    let args = ["sync", &url, "--from", FROM, "--to", TO];
+    let r = run(home.cmd().args(args));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let want = expected(&sb);
+    assert!(want.len() > 100);
+    assert_eq!(pg.table("famulor"), want);
+    assert!(
+        r.stderr.contains(&format!(
+            "famulor: {} new, 0 changed, 0 unchanged (",
+            want.len()
+        )),
+        "{}",
+        r.stderr
+    );
+    // The newest call's status corrected: the next run updates it alone.
+    let newest = truth(&sb, Vendor::Famulor)[0].clone();
+    let seq = sb
+        .world(Vendor::Famulor)
+        .calls
+        .iter()
+        .find(|c| c.started_at == newest.started_at)
+        .unwrap()
+        .seq;
+    sb.update_call(Vendor::Famulor, seq, |c| {
+        c.status = if c.status == Status::Missed {
+            Status::Answered
+        } else {
+            Status::Missed
+        }
+    });
+    let r = run(home.cmd().args(args));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("famulor: 0 new, 1 changed, "),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(pg.table("famulor"), expected(&sb));
+    assert_eq!(
+        pg.psql("SELECT id FROM calls WHERE changed_at IS NOT NULL AND status <> first_status"),
+        vec![newest.id.clone()]
+    );
+    let r = run(home.cmd().args(args));
+    assert!(
+        r.stderr.contains("famulor: 0 new, 0 changed, "),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(pg.psql("SELECT version FROM schema_version"), vec!["1"]);
+
+    // A newer schema is refused.
+    pg.psql("UPDATE schema_version SET version = 99");
+    let r = run(home.cmd().args(args));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("schema version 99"), "{}", r.stderr);
+}
+
+#[test]
+fn postgres_syncs_killed_at_random_points_end_exact_and_one_at_a_time() {
+    let Some(pg) = Server::start() else { return };
+    let sb = sandbox(Options {
+        calls: 6_000,
+        latency: std::time::Duration::from_millis(20),
+        ..common::options()
+    });
+    let home = Home::with_sandbox(&sb);
+    let url = pg.url();
+    let args = ["sync", &url, "--from", FROM, "--to", TO];
+    let want = expected(&sb);
+    assert!(want.len() > 2_000, "more than one batch");
+    let mut seed: u64 = 0xbeef;
+    let mut kills = 0;
+    for _ in 0..4 {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let after = 1 + (seed >> 33) as usize % 50;
+        sb.clear_requests();
+        let mut child = home
+            .calls_std()
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        wait_for(&format!("{after} requests"), || {
+            sb.requests().len() >= after || child.try_wait().unwrap().is_some()
+        });
+        if child.try_wait().unwrap().is_none() {
+            home.signal(&child, "-KILL");
+            kills += 1;
+        }
+        child.wait().unwrap();
+        for (id, row) in pg.table("famulor") {
+            assert_eq!(Some(&row), want.get(&id), "{id}");
+        }
+    }
+    assert!(kills >= 2, "most runs were killed mid-way ({kills})");
+    let r = run(home.cmd().args(args));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(pg.table("famulor"), want);
+
+    // Two at once: the second is refused at once; another profile runs beside it.
+    let slow = sandbox(Options {
+        calls: 2_000,
+        latency: std::time::Duration::from_millis(300),
+        ..common::options()
+    });
+    let home = Home::with_sandbox(&slow);
+    let mut first = home
+        .calls_std()
+        .args(args)
+        .arg("--concurrency")
+        .arg("1")
+        .arg("--full")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for("the first sync to ask the vendor", || {
+        !slow.requests().is_empty()
+    });
+    let r = run(home.cmd().args(args));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("another sync of famulor"), "{}", r.stderr);
+    let r = run(home.cmd().args([
+        "sync",
+        &url,
+        "-p",
+        "evolux",
+        "--from",
+        "2025-05-31",
+        "--to",
+        TO,
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        first.try_wait().unwrap().is_none(),
+        "the first was still running"
+    );
+    home.signal(&first, "-KILL");
+    first.wait().unwrap();
+}
