@@ -190,9 +190,9 @@ impl Row {
         );
         put(d.as_deref());
         put(t.as_deref());
-        put(c.recording_url.as_deref());
+        put(c.recording_url.as_deref().map(stable_urls).as_deref());
         put(c.cost.as_deref());
-        put(raw.as_deref());
+        put(raw.as_deref().map(stable_urls).as_deref());
         let digest = h.finalize();
         let hash = i64::from_le_bytes(digest[..8].try_into().expect("8 bytes"));
         Row {
@@ -207,6 +207,52 @@ impl Row {
             hash,
         }
     }
+}
+
+/// Text with every http(s) URL reduced to its path, for the record's hash. NOTE: signed links
+/// (myCRM's `download_url`, Famulor Platform 2.0's hour-long `recording_url`) are signed anew on
+/// every read, and a recording host may move: without this each sync would call every such call
+/// "changed" and rewrite it. A recording that arrives (null → link) or a different file still
+/// changes the hash.
+pub fn stable_urls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("http") {
+        let (before, from) = rest.split_at(at);
+        out.push_str(before);
+        let Some(after_scheme) = from
+            .strip_prefix("https://")
+            .or_else(|| from.strip_prefix("http://"))
+        else {
+            out.push_str("http");
+            rest = &from[4..];
+            continue;
+        };
+        // Authority: up to the path, or the end of the URL.
+        let end_of = |s: &str, stops: &[char]| {
+            s.find(|c: char| stops.contains(&c) || c.is_whitespace())
+                .unwrap_or(s.len())
+        };
+        let path_at = end_of(after_scheme, &['/', '"', '\\', '?', '#']);
+        let tail = &after_scheme[path_at..];
+        let path_len = if tail.starts_with('/') {
+            end_of(tail, &['"', '\\', '?', '#'])
+        } else {
+            0
+        };
+        out.push_str("url:");
+        out.push_str(&tail[..path_len]);
+        // The query and fragment (a signature) go too, up to the end of the URL.
+        let tail = &tail[path_len..];
+        let skip = if tail.starts_with(['?', '#']) {
+            end_of(tail, &['"', '\\'])
+        } else {
+            0
+        };
+        rest = &tail[skip..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A time as stored: RFC 3339 in UTC, to the second, as the machine formats print it.
@@ -258,6 +304,61 @@ mod tests {
             pg.to_string(),
             "postgresql://u:REDACTED@h:5433/db?sslmode=require"
         );
+    }
+
+    #[test]
+    fn urls_count_by_their_path_only() {
+        assert_eq!(
+            stable_urls(r#"{"u":"https://s3.example:443/r/1.mp3?X-Amz-Signature=ab","n":2}"#),
+            r#"{"u":"url:/r/1.mp3","n":2}"#
+        );
+        assert_eq!(stable_urls("http://127.0.0.1:8787"), "url:");
+        assert_eq!(stable_urls("a http b https:/x"), "a http b https:/x");
+        assert_eq!(stable_urls(r#"["http://h/a\"b"]"#), r#"["url:/a\"b"]"#);
+    }
+
+    /// A link signed anew, or served from another host, is no change; a recording that arrives,
+    /// or another file, is.
+    #[test]
+    fn a_re_signed_recording_link_is_not_a_change() {
+        let mut call = crate::call::Call {
+            vendor: crate::types::Vendor::Mycrm,
+            id: "7".into(),
+            started_at: chrono::DateTime::UNIX_EPOCH,
+            ended_at: None,
+            direction: crate::call::Direction::Inbound,
+            status: crate::call::Status::Answered,
+            vendor_status: None,
+            duration: Some(5),
+            talk_time: None,
+            customer_number: None,
+            line_number: None,
+            agent: None,
+            campaign: None,
+            recording_url: None,
+            cost: None,
+            agent_id: None,
+            campaign_id: None,
+            raw: None,
+        };
+        let none = Row::new(&call).hash;
+        let with = |c: &mut crate::call::Call, url: &str| {
+            c.recording_url = Some(url.into());
+            c.raw = Some(serde_json::json!({"recording": {"url": url}}));
+            Row::new(c).hash
+        };
+        let a = with(
+            &mut call,
+            "https://b.s3.example/r/7.mp3?X-Amz-Signature=1&X-Amz-Date=2",
+        );
+        let b = with(
+            &mut call,
+            "https://c.s3.example:8443/r/7.mp3?X-Amz-Signature=9&X-Amz-Date=3",
+        );
+        let other = with(&mut call, "https://b.s3.example/r/8.mp3?X-Amz-Signature=1");
+        assert_eq!(a, b);
+        assert_ne!(a, none);
+        assert_ne!(a, other);
     }
 
     #[test]
