@@ -220,7 +220,7 @@ impl Query {
                 && !call
                     .raw
                     .as_ref()
-                    .is_some_and(|raw| contains_text(raw, text))
+                    .is_some_and(|raw| contains_text(&raw.value(), text))
             {
                 return false;
             }

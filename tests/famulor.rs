@@ -182,7 +182,7 @@ fn show_reads_the_single_call_shape() {
         sb.requests()[0].path,
         format!("/famulor/api/user/calls/{}", want.id)
     );
-    let raw = got.raw.clone().unwrap();
+    let raw = got.raw.clone().unwrap().value();
     assert!(
         raw["created_at"].as_str().unwrap().contains(' '),
         "single call uses the zone-less format"

@@ -42,7 +42,7 @@ pub async fn run(s: &Settings, args: &ShowArgs) -> Result<()> {
                 "\n{} record:\n{}",
                 call.vendor,
                 // JSON escapes C0 controls but not DEL, C1 (CSI) or bidi overrides.
-                crate::term::printable_lines(&serde_json::to_string_pretty(raw)?)
+                crate::term::printable_lines(&serde_json::to_string_pretty(&raw.value())?)
             )?;
         }
     } else {

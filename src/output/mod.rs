@@ -80,7 +80,7 @@ pub fn text(call: &Call, field: Field, zone: Zone, table: bool) -> Option<Cow<'_
         Field::Campaign => call.campaign.as_deref().map(Cow::Borrowed),
         Field::RecordingUrl => call.recording_url.as_deref().map(Cow::Borrowed),
         Field::Cost => call.cost.as_deref().map(Cow::Borrowed),
-        Field::Raw => call.raw.as_ref().map(|r| Cow::Owned(r.to_string())),
+        Field::Raw => call.raw.as_ref().map(|r| Cow::Borrowed(r.get())),
     }
 }
 

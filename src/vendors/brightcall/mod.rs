@@ -319,7 +319,7 @@ fn parse(
                 serde_json::from_str(raw.get()).map_err(|e| reply.not_json("brightcall", e))?;
             let mut call = normalize(w, tz)?;
             if keep_raw {
-                call.raw = Some(serde_json::from_str(raw.get())?);
+                call.raw = Some(crate::call::Raw::new(raw));
             }
             Ok(call)
         })
@@ -336,7 +336,9 @@ fn time(s: &str, tz: Tz) -> Result<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.with_timezone(&Utc));
     }
-    let naive = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
+    let naive = crate::when::plain_stamp(s)
+        .map(Ok)
+        .unwrap_or_else(|| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f"))
         .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f"))
         .with_context(|| format!("brightcall sent an unreadable timestamp '{s}'"))?;
     crate::when::from_local(naive, tz)

@@ -181,7 +181,7 @@ impl Callcap {
 }
 
 fn error_message(reply: &Reply) -> Option<String> {
-    let e: wire::Envelope = serde_json::from_slice(&reply.body).ok()?;
+    let e: wire::ErrorReply = serde_json::from_slice(&reply.body).ok()?;
     e.message.or(e.status)
 }
 
@@ -191,21 +191,22 @@ fn parse(
     asked_tz: Tz,
     keep_raw: bool,
 ) -> Result<(Vec<Call>, Option<wire::Pagination>)> {
-    let env: wire::Envelope<'_> =
-        serde_json::from_slice(&reply.body).map_err(|e| reply.not_json("callcap", e))?;
-    if let Some(status) = env.status.as_deref().filter(|s| *s != "success") {
-        anyhow::bail!(
-            "callcap answered status '{status}': {}",
-            env.message.as_deref().unwrap_or("no message")
-        );
+    // NOTE: without the raw record, one pass over the body reads the typed records; with it,
+    // each record is read twice (its raw tree and its fields).
+    if !keep_raw {
+        let env: wire::Envelope<wire::WireCall> =
+            serde_json::from_slice(&reply.body).map_err(|e| reply.not_json("callcap", e))?;
+        let tz = answer_zone(&env.status, &env.message, &env.search, asked_tz)?;
+        let calls = env
+            .call
+            .into_iter()
+            .map(|w| normalize(w, tz))
+            .collect::<Result<_>>()?;
+        return Ok((calls, env.pagination));
     }
-    // NOTE: times come in the zone the answer names (the one we asked for, or the login's).
-    let tz = match env.search.as_ref().and_then(|s| s.timezone.as_deref()) {
-        Some(name) => {
-            crate::when::parse_tz(name).map_err(|e| anyhow::anyhow!("callcap answered in {e}"))?
-        }
-        None => asked_tz,
-    };
+    let env: wire::RawEnvelope<'_> =
+        serde_json::from_slice(&reply.body).map_err(|e| reply.not_json("callcap", e))?;
+    let tz = answer_zone(&env.status, &env.message, &env.search, asked_tz)?;
     let records = env.calls().map_err(|e| reply.not_json("callcap", e))?;
     let calls = records
         .iter()
@@ -213,13 +214,33 @@ fn parse(
             let w: wire::WireCall =
                 serde_json::from_str(raw.get()).map_err(|e| reply.not_json("callcap", e))?;
             let mut call = normalize(w, tz)?;
-            if keep_raw {
-                call.raw = Some(serde_json::from_str(raw.get())?);
-            }
+            call.raw = Some(crate::call::Raw::new(raw));
             Ok(call)
         })
         .collect::<Result<Vec<_>>>()?;
     Ok((calls, env.pagination))
+}
+
+/// The zone the answer's times are in (the one asked for, or the login's, as it says), after
+/// refusing an answer whose `status` is not `success`.
+fn answer_zone(
+    status: &Option<String>,
+    message: &Option<String>,
+    search: &Option<wire::Search>,
+    asked_tz: Tz,
+) -> Result<Tz> {
+    if let Some(status) = status.as_deref().filter(|s| *s != "success") {
+        anyhow::bail!(
+            "callcap answered status '{status}': {}",
+            message.as_deref().unwrap_or("no message")
+        );
+    }
+    match search.as_ref().and_then(|s| s.timezone.as_deref()) {
+        Some(name) => {
+            crate::when::parse_tz(name).map_err(|e| anyhow::anyhow!("callcap answered in {e}"))
+        }
+        None => Ok(asked_tz),
+    }
 }
 
 fn direction_param(d: Direction) -> Option<&'static str> {
@@ -243,8 +264,11 @@ fn action_param(wanted: &[Status]) -> Option<String> {
 /// A zone-less local time in `tz` to UTC. On the hour that repeats when clocks go back, the
 /// first of the two instants is taken.
 fn local(s: &str, tz: Tz) -> Result<DateTime<Utc>> {
-    let naive = NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%d %H:%M:%S")
-        .or_else(|_| NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M:%S"))
+    let s = s.trim();
+    let naive = crate::when::plain_stamp(s)
+        .map(Ok)
+        .unwrap_or_else(|| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S"))
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
         .with_context(|| format!("callcap sent an unreadable time '{s}'"))?;
     crate::when::from_local(naive, tz)
         .with_context(|| format!("callcap sent '{s}', which does not exist in {tz}"))
@@ -317,6 +341,40 @@ mod tests {
 
     fn fixture(name: &str) -> Reply {
         crate::vendors::fixtures::reply("callcap", name)
+    }
+
+    #[test]
+    fn the_one_pass_and_the_raw_reading_agree_on_every_shape_of_call() {
+        let list = fixture("list.json");
+        let record = {
+            let v: serde_json::Value = serde_json::from_slice(&list.body).unwrap();
+            v["call"][0].clone()
+        };
+        let with_call = |call: serde_json::Value| Reply {
+            body: serde_json::to_vec(&serde_json::json!({
+                "status": "success", "search": {"timezone": "US/Central"}, "call": call
+            }))
+            .unwrap()
+            .into(),
+            ..fixture("list.json")
+        };
+        for (shape, reply, n) in [
+            ("the docs' list", fixture("list.json"), 1),
+            ("one object", with_call(record.clone()), 1),
+            (
+                "two in a list",
+                with_call(serde_json::json!([record, record])),
+                2,
+            ),
+            ("null", with_call(serde_json::Value::Null), 0),
+            ("an empty list", with_call(serde_json::json!([])), 0),
+        ] {
+            let (typed, _) = parse(&reply, Tz::UTC, false).unwrap();
+            let (raw, _) = parse(&reply, Tz::UTC, true).unwrap();
+            assert_eq!(typed.len(), n, "{shape}");
+            let unraw: Vec<Call> = raw.into_iter().map(|c| Call { raw: None, ..c }).collect();
+            assert_eq!(typed, unraw, "{shape}");
+        }
     }
 
     #[test]

@@ -5,10 +5,27 @@ use serde::Deserialize;
 
 use crate::vendors::lenient;
 
-/// `GET /v2/get/calls/` and `GET /v2/get/calls/<call_id>/`. The call records borrow from the
-/// response body: a 1,000-call page is not copied twice more on its way to being parsed.
+/// `GET /v2/get/calls/` and `GET /v2/get/calls/<call_id>/`, its records typed in one pass over
+/// the body (for when the raw record is not wanted).
 #[derive(Debug, Deserialize)]
-pub struct Envelope<'a> {
+#[serde(bound(deserialize = "C: Deserialize<'de>"))]
+pub struct Envelope<C> {
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub pagination: Option<Pagination>,
+    #[serde(default)]
+    pub search: Option<Search>,
+    /// An array in the search; a single object (one call) is tolerated too.
+    #[serde(default = "Vec::new", deserialize_with = "one_or_many")]
+    pub call: Vec<C>,
+}
+
+/// The same answer with each record kept raw (borrowed from the body).
+#[derive(Debug, Deserialize)]
+pub struct RawEnvelope<'a> {
     #[serde(default)]
     pub status: Option<String>,
     #[serde(default)]
@@ -22,15 +39,60 @@ pub struct Envelope<'a> {
     pub call: Option<&'a serde_json::value::RawValue>,
 }
 
-impl<'a> Envelope<'a> {
+impl<'a> RawEnvelope<'a> {
     /// The call records, each still raw.
     pub fn calls(&self) -> serde_json::Result<Vec<&'a serde_json::value::RawValue>> {
         match self.call {
             None => Ok(Vec::new()),
             Some(raw) if raw.get().trim_start().starts_with('[') => serde_json::from_str(raw.get()),
+            Some(raw) if raw.get() == "null" => Ok(Vec::new()),
             Some(raw) => Ok(vec![raw]),
         }
     }
+}
+
+/// An error answer: only its words.
+#[derive(Debug, Deserialize)]
+pub struct ErrorReply {
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+/// `[record, ...]`, one `{record}`, or `null`, without buffering the records.
+fn one_or_many<'de, D, C>(d: D) -> Result<Vec<C>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    C: Deserialize<'de>,
+{
+    struct Visit<C>(std::marker::PhantomData<C>);
+    impl<'de, C: Deserialize<'de>> serde::de::Visitor<'de> for Visit<C> {
+        type Value = Vec<C>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a call or a list of calls")
+        }
+        fn visit_unit<E>(self) -> Result<Vec<C>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E>(self) -> Result<Vec<C>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Vec<C>, D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<C>, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1_000));
+            while let Some(c) = seq.next_element()? {
+                out.push(c);
+            }
+            Ok(out)
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Vec<C>, A::Error> {
+            C::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(|c| vec![c])
+        }
+    }
+    d.deserialize_option(Visit(std::marker::PhantomData))
 }
 
 #[derive(Debug, Deserialize)]

@@ -248,7 +248,7 @@ fn normalize(raw: impl AsRef<RawValue>, keep_raw: bool, reply: &Reply) -> Result
         cost: None,
         agent_id,
         campaign_id,
-        raw: keep_raw.then_some(value),
+        raw: keep_raw.then(|| crate::call::Raw::new(raw)),
     })
 }
 

@@ -272,7 +272,7 @@ fn with_raw(raw: &RawValue, reply: &Reply) -> Result<Call> {
     let wire: wire::WireCall =
         serde_json::from_str(raw.get()).map_err(|e| reply.not_json("famulor", e))?;
     let mut call = normalize(wire)?;
-    call.raw = Some(serde_json::from_str(raw.get()).context("famulor record")?);
+    call.raw = Some(crate::call::Raw::new(raw));
     Ok(call)
 }
 
@@ -310,6 +310,9 @@ fn parse_time(s: &str) -> Result<DateTime<Utc>> {
 fn parse_time_of(field: &str, s: &str) -> Result<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.with_timezone(&Utc));
+    }
+    if let Some(t) = crate::when::plain_stamp(s) {
+        return Ok(t.and_utc());
     }
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f")
         .map(|t| t.and_utc())
@@ -426,7 +429,7 @@ mod tests {
     #[test]
     fn raw_records_keep_every_vendor_field() {
         let calls = parse_list(&fixture("list.json"), true).unwrap().calls;
-        let raw = calls[0].raw.as_ref().unwrap();
+        let raw = calls[0].raw.as_ref().unwrap().value();
         assert_eq!(raw["transcript"][1]["text"], "Hallo?");
         assert_eq!(raw["webhook_response"]["lead_score"], 75);
         assert_eq!(calls[0].id, "123456");
@@ -442,7 +445,7 @@ mod tests {
         // answered_by machine: the assistant reached a mailbox.
         assert_eq!(call.status, Status::Voicemail);
         assert_eq!(call.vendor_status.as_deref(), Some("completed"));
-        let raw = call.raw.unwrap();
+        let raw = call.raw.unwrap().value();
         assert!(raw["transcript"]
             .as_str()
             .unwrap()

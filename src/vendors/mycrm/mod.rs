@@ -438,7 +438,7 @@ fn with_raw(raw: &RawValue, keep_raw: bool, reply: &Reply) -> Result<Call> {
         serde_json::from_str(raw.get()).map_err(|e| reply.not_json("mycrm", e))?;
     let mut call = normalize(w)?;
     if keep_raw {
-        call.raw = Some(serde_json::from_str(raw.get())?);
+        call.raw = Some(crate::call::Raw::new(raw));
     }
     Ok(call)
 }

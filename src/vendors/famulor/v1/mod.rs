@@ -576,7 +576,7 @@ fn with_raw(raw: &RawValue, reply: &Reply) -> Result<Call> {
     let wire: wire::WireCall =
         serde_json::from_str(raw.get()).map_err(|e| reply.not_json("famulor", e))?;
     let mut call = normalize(wire)?;
-    call.raw = Some(serde_json::from_str(raw.get()).context("famulor record")?);
+    call.raw = Some(crate::call::Raw::new(raw));
     Ok(call)
 }
 
@@ -722,7 +722,7 @@ mod tests {
         // A web call has no caller number.
         assert_eq!(listed.calls[0].customer_number, None);
         assert_eq!(listed.calls[0].status, Status::Missed);
-        let raw = listed.calls[0].raw.as_ref().unwrap();
+        let raw = listed.calls[0].raw.as_ref().unwrap().value();
         assert_eq!(raw["sentiment"], "neutral");
     }
 
@@ -738,7 +738,7 @@ mod tests {
             let call = with_raw(&body.data, &reply).unwrap();
             assert_eq!(call.id, "8d0f6f0e-2b7c-4d8e-9a35-0c1b2a3d4e5f", "{name}");
             assert_eq!(call.status, Status::Answered, "{name}");
-            let t = &call.raw.unwrap()["transcript"];
+            let t = &call.raw.unwrap().value()["transcript"];
             let ok = match check {
                 "string" => t.as_str().is_some_and(|s| s.contains("Guten Tag")),
                 "list" => t[1]["content"] == "Guten Tag, ich habe eine Frage.",
