@@ -183,27 +183,32 @@ impl serde::Serialize for Raw {
 /// neither (the common case: no copy beyond the one into the record).
 fn compact(text: &str) -> Option<String> {
     let b = text.as_bytes();
-    let mut in_str = false;
+    // The check runs on every record: strings are crossed with memchr, not byte by byte.
     let mut i = 0;
     let needs = loop {
         let Some(&c) = b.get(i) else { break false };
-        if in_str {
-            match c {
-                b'\\' if b.get(i + 1) == Some(&b'/') => break true,
-                b'\\' => i += 1,
-                b'"' => in_str = false,
-                _ => {}
+        if c == b'"' {
+            i += 1;
+            loop {
+                match memchr::memchr2(b'"', b'\\', &b[i..]) {
+                    None => break,
+                    Some(at) if b[i + at] == b'"' => {
+                        i += at;
+                        break;
+                    }
+                    Some(at) if b.get(i + at + 1) == Some(&b'/') => return Some(compacted(b)),
+                    Some(at) => i += at + 2,
+                }
             }
-        } else if c == b'"' {
-            in_str = true;
         } else if c.is_ascii_whitespace() {
             break true;
         }
         i += 1;
     };
-    if !needs {
-        return None;
-    }
+    needs.then(|| compacted(b))
+}
+
+fn compacted(b: &[u8]) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut in_str = false;
     let mut i = 0;
@@ -236,7 +241,7 @@ fn compact(text: &str) -> Option<String> {
         i += 1;
     }
     // Only ASCII bytes were dropped or replaced, and never inside a multi-byte character.
-    Some(String::from_utf8(out).expect("still UTF-8"))
+    String::from_utf8(out).expect("still UTF-8")
 }
 
 /// The printable fields, in CSV header order, plus `raw`.

@@ -70,13 +70,19 @@ impl Recent {
             Some(page) => {
                 if *page != self.page {
                     *page = self.page;
-                    self.pages.back_mut().expect("a current page").push(id.to_string());
+                    self.pages
+                        .back_mut()
+                        .expect("a current page")
+                        .push(id.to_string());
                 }
                 false
             }
             None => {
                 self.seen.insert(id.to_string(), self.page);
-                self.pages.back_mut().expect("a current page").push(id.to_string());
+                self.pages
+                    .back_mut()
+                    .expect("a current page")
+                    .push(id.to_string());
                 true
             }
         }

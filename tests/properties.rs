@@ -298,3 +298,51 @@ fn when_at_the_ends_of_the_calendar_is_a_time_or_an_error() {
         }
     }
 }
+
+/// JSON values of every kind, nested a few levels, with strings full of escapes and slashes.
+fn json_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        "[ a-z/\\\\\"\n\t\u{e9}\u{1F600}:{},\\[\\]]{0,12}".prop_map(Value::from),
+    ];
+    leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+            prop::collection::btree_map("[a-z /\\\\\"]{0,6}", inner, 0..4)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A raw record, however the vendor spaced and escaped it, is the same JSON on one line.
+    #[test]
+    fn a_raw_record_is_the_vendors_json_on_one_line(v in json_value(), pretty in any::<bool>(), slashes in any::<bool>()) {
+        let mut text = if pretty { serde_json::to_string_pretty(&v).unwrap() } else { v.to_string() };
+        if slashes {
+            // PHP's json_encode writes every `/` as `\/`.
+            text = text.replace('/', "\\/");
+        }
+        let parsed: &serde_json::value::RawValue = serde_json::from_str(&text).unwrap();
+        let raw = calls::call::Raw::new(parsed);
+        prop_assert_eq!(raw.value(), v);
+        prop_assert!(!raw.get().contains('\n'));
+    }
+
+    /// The vendors' fast path for `YYYY-MM-DD HH:MM:SS` reads what strftime reads, or nothing.
+    #[test]
+    fn plain_stamps_agree_with_strftime(s in "[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}") {
+        let want = NaiveDateTime::parse_from_str(&s, "%Y-%m-%d %H:%M:%S")
+            .or_else(|_| NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S"))
+            .ok();
+        let got = when::plain_stamp(&s);
+        prop_assert!(got.is_none() || got == want);
+        if !s.ends_with(":60") {
+            prop_assert_eq!(got, want);
+        }
+    }
+}

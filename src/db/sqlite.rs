@@ -28,21 +28,20 @@ pub struct Sqlite {
     path: PathBuf,
 }
 
-const UPSERT: &str = "INSERT INTO calls (profile, vendor, id, started_at, ended_at, direction, \
+/// What a stored call's hash is: a row unchanged is neither written nor rewritten to find out.
+const HASH: &str = "SELECT hash FROM calls WHERE profile = ?1 AND id = ?2";
+
+const INSERT: &str = "INSERT INTO calls (profile, vendor, id, started_at, ended_at, direction, \
     status, vendor_status, duration, talk_time, customer_number, line_number, agent, campaign, \
     recording_url, cost, raw, first_seen_at, changed_at, hash, first_status) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
-    NULL, ?19, ?7) \
-    ON CONFLICT (profile, id) DO UPDATE SET vendor = excluded.vendor, \
-    started_at = excluded.started_at, ended_at = excluded.ended_at, \
-    direction = excluded.direction, status = excluded.status, \
-    vendor_status = excluded.vendor_status, duration = excluded.duration, \
-    talk_time = excluded.talk_time, customer_number = excluded.customer_number, \
-    line_number = excluded.line_number, agent = excluded.agent, campaign = excluded.campaign, \
-    recording_url = excluded.recording_url, cost = excluded.cost, raw = excluded.raw, \
-    hash = excluded.hash, changed_at = ?18 \
-    WHERE calls.hash IS NOT excluded.hash \
-    RETURNING changed_at IS NULL";
+    NULL, ?19, ?7)";
+
+const UPDATE: &str = "UPDATE calls SET vendor = ?2, started_at = ?4, ended_at = ?5, \
+    direction = ?6, status = ?7, vendor_status = ?8, duration = ?9, talk_time = ?10, \
+    customer_number = ?11, line_number = ?12, agent = ?13, campaign = ?14, \
+    recording_url = ?15, cost = ?16, raw = ?17, changed_at = ?18, hash = ?19 \
+    WHERE profile = ?1 AND id = ?3";
 
 const ADVANCE: &str = "INSERT INTO sync_state (profile, filters, newest_started_at, synced_to, \
     synced_at) VALUES (?1, ?2, ?3, ?4, ?5) \
@@ -187,10 +186,22 @@ impl Database for Sqlite {
             .with_context(|| format!("{}: cannot start a transaction", self.path.display()))?;
         let mut counts = Counts::default();
         {
-            let mut stmt = tx.prepare_cached(UPSERT)?;
+            // NOTE: a lookup by the primary key, then an insert or an update only when needed:
+            // cheaper than an upsert with RETURNING (which also rewrote nothing, but paid for
+            // the conflict path and the returned rows on every call).
+            let mut hash = tx.prepare_cached(HASH)?;
+            let mut insert = tx.prepare_cached(INSERT)?;
+            let mut update = tx.prepare_cached(UPDATE)?;
             for row in batch {
                 let t = &row.text;
-                let mut rows = stmt.query(params![
+                let stored: Option<i64> = hash
+                    .query_row(params![profile, t[col::ID]], |r| r.get(0))
+                    .optional()?;
+                if stored == Some(row.hash) {
+                    counts.unchanged += 1;
+                    continue;
+                }
+                let values = params![
                     profile,
                     t[col::VENDOR],
                     t[col::ID],
@@ -210,11 +221,13 @@ impl Database for Sqlite {
                     row.raw,
                     now,
                     row.hash,
-                ])?;
-                match rows.next()? {
-                    Some(r) if r.get::<_, bool>(0)? => counts.new += 1,
-                    Some(_) => counts.changed += 1,
-                    None => counts.unchanged += 1,
+                ];
+                if stored.is_none() {
+                    insert.execute(values)?;
+                    counts.new += 1;
+                } else {
+                    update.execute(values)?;
+                    counts.changed += 1;
                 }
             }
         }
