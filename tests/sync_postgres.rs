@@ -359,3 +359,106 @@ fn postgres_syncs_killed_at_random_points_end_exact_and_one_at_a_time() {
     home.signal(&first, "-KILL");
     first.wait().unwrap();
 }
+
+/// Several profiles into one PostgreSQL database, each with its own rows and state; a failing
+/// profile does not stop the others (exit 5, named); `--every` ends with 0 between runs and
+/// with 143 during one, leaving no state of the interrupted run.
+#[test]
+fn postgres_takes_several_profiles_a_failing_one_and_every() {
+    let Some(pg) = Server::start() else { return };
+    let sb = sandbox(common::options());
+    let home = Home::new();
+    let mut config = sb.config_toml();
+    config.push_str(&format!(
+        "\n[profiles.broken]\nvendor = \"famulor\"\nbase_url = \"{}\"\n",
+        sb.base_url(Vendor::Famulor)
+    ));
+    for (key, _) in calls::sandbox::Sandbox::credentials(Vendor::Famulor) {
+        config.push_str(&format!("{} = \"not-the-token\"\n", key.name()));
+    }
+    home.write_config(&config);
+    let url = pg.url();
+    let r = run(home.cmd().args([
+        "sync",
+        &url,
+        "--from",
+        FROM,
+        "--to",
+        TO,
+        "--retries",
+        "0",
+        "-p",
+        "famulor",
+        "-p",
+        "broken",
+        "-p",
+        "evolux",
+    ]));
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(r.stderr.contains("broken: "), "{}", r.stderr);
+    assert!(!r.stderr.contains("not-the-token"), "{}", r.stderr);
+    assert!(!r.stderr.contains(&url), "the URL (with its password) is not printed");
+    for vendor in [Vendor::Famulor, Vendor::Evolux] {
+        let want: BTreeMap<String, Value> = truth(&sb, vendor)
+            .iter()
+            .map(|c| (c.id.clone(), call_json(c)))
+            .collect();
+        assert!(!want.is_empty());
+        assert_eq!(pg.table(vendor.id()), want, "{vendor}");
+        assert!(
+            r.stderr.contains(&format!(
+                "{}: {} new, 0 changed, 0 unchanged (",
+                vendor.id(),
+                want.len()
+            )),
+            "{}",
+            r.stderr
+        );
+    }
+    assert!(pg.table("broken").is_empty());
+    assert_eq!(
+        pg.psql("SELECT profile FROM sync_state ORDER BY 1"),
+        vec!["evolux", "famulor"]
+    );
+
+    // --every: a signal between runs ends it with 0.
+    let mut child = home
+        .calls_std()
+        .args(["sync", &url, "--from", FROM, "--to", TO, "-p", "famulor"])
+        .args(["--every", "1h"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
+    assert!(line.starts_with("famulor: 0 new, 0 changed, "), "{line}");
+    home.signal(&child, "-TERM");
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+
+    // ... and during a run with 143, the profile's state untouched.
+    let slow = sandbox(Options {
+        latency: std::time::Duration::from_millis(500),
+        ..common::options()
+    });
+    let home = Home::with_sandbox(&slow);
+    let mut child = home
+        .calls_std()
+        .args(["sync", &url, "--from", FROM, "--to", TO, "-p", "callcap"])
+        .args(["--every", "1h", "--concurrency", "1"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for("the run to ask the vendor", || !slow.requests().is_empty());
+    home.signal(&child, "-TERM");
+    assert_eq!(child.wait().unwrap().code(), Some(143));
+    assert_eq!(
+        pg.psql("SELECT count(*) FROM sync_state WHERE profile = 'callcap'"),
+        vec!["0"]
+    );
+    assert_eq!(
+        pg.psql("SELECT count(*) FROM calls WHERE profile = 'callcap'"),
+        vec!["0"],
+        "one page of 1,000 calls is less than a batch: nothing committed"
+    );
+}
