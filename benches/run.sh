@@ -14,6 +14,8 @@
 #                                against Famulor's (VENDORS="..." picks vendors)
 #   benches/run.sh sync       7. sync 10,000 and 1,000,000 Famulor calls into SQLite: first run
 #                                and a rerun of the whole window with nothing changed (--full)
+#   benches/run.sh sync-pg    8. the same into a throwaway PostgreSQL server (initdb + pg_ctl
+#                                from Debian's packages, as the postgres user when run as root)
 #
 # CALLS_BIN=PATH runs that binary instead of building the release binary.
 set -euo pipefail
@@ -190,6 +192,33 @@ if [[ $which == all || $which == sync ]]; then
       t0=$(seconds)
       /usr/bin/time -v "$bin" --config "$cfg" -p famulor sync "$work/bench.db" --from 2025-01-01 --to 2025-06-01 \
         "${extra[@]}" 2> "$work/time.txt"
+      t1=$(seconds)
+      rss=$(awk -F': ' '/Maximum resident set size/{print $2}' "$work/time.txt")
+      summary=$(grep '^famulor:' "$work/time.txt")
+      python3 -c "n = $n; t = $t1 - $t0; print(f'$pass, {n:,} calls: {t:.2f} s, {n / t:,.0f} calls/s, peak RSS $((rss / 1024)) MB ($summary)')"
+    done
+    stop_sandbox
+  done
+fi
+
+if [[ $which == all || $which == sync-pg ]]; then
+  echo "== 8. sync into PostgreSQL: first run and a rerun with nothing changed (--full), peak RSS"
+  pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [[ -x $pgbin/initdb ]] || pgbin=$(dirname "$(command -v initdb)")
+  as_pg=(); [[ $(id -u) == 0 ]] && as_pg=(runuser -u postgres --)
+  pgdir=$(mktemp -d); chmod 755 "$pgdir"; [[ $(id -u) == 0 ]] && chown postgres "$pgdir"
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  "${as_pg[@]}" "$pgbin/initdb" -D "$pgdir/data" -U calls --auth=trust -E UTF8 > /dev/null
+  "${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -o "-p $port -h 127.0.0.1 -k $pgdir" -w start > /dev/null
+  trap '"${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -m immediate stop > /dev/null 2>&1; kill $(jobs -p) 2>/dev/null || true; rm -rf "$work" "$pgdir"' EXIT
+  for n in 10000 1000000; do
+    sandbox --calls "$n"
+    "$pgbin/psql" -X -q "postgresql://calls@127.0.0.1:$port/postgres" -c 'DROP TABLE IF EXISTS calls, sync_state, schema_version' 2> /dev/null
+    for pass in first rerun; do
+      extra=(); [[ $pass == rerun ]] && extra=(--full)
+      t0=$(seconds)
+      /usr/bin/time -v "$bin" --config "$cfg" -p famulor sync "postgresql://calls@127.0.0.1:$port/postgres" \
+        --from 2025-01-01 --to 2025-06-01 "${extra[@]}" 2> "$work/time.txt"
       t1=$(seconds)
       rss=$(awk -F': ' '/Maximum resident set size/{print $2}' "$work/time.txt")
       summary=$(grep '^famulor:' "$work/time.txt")
