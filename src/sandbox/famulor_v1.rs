@@ -241,7 +241,7 @@ fn render(t: &TruthCall, s: &Shared, single: bool) -> Value {
         "answered_at": answered_at(t).map(|a| stamp(a, t.seq)),
         "ended_at": t.ended_at().map(|e| stamp(e, t.seq)),
         "created_at": stamp(t.started_at, t.seq),
-        "updated_at": stamp(t.ended_at().unwrap_or(t.started_at), t.seq),
+        "updated_at": stamp(t.modified_at, t.seq),
         "duration_sec": duration(t),
         "summary": summary(t),
         "sentiment": sentiment,
@@ -385,7 +385,8 @@ async fn list(
     };
     let mut matching: Vec<&TruthCall> = in_range.iter().rev().filter(keep).collect();
     if by_update {
-        matching.sort_by_key(|t| std::cmp::Reverse(t.ended_at().unwrap_or(t.started_at)));
+        // The time `updated_at` shows: when the call arrived, or changed since.
+        matching.sort_by_key(|t| std::cmp::Reverse(t.modified_at));
     }
     let total = matching.len();
     let cap = s.opts.famulor_v1_cap;
