@@ -213,7 +213,10 @@ fn modified_bound(v: &str, tz: Tz, end: bool) -> Option<DateTime<Utc>> {
     // A local time that DST skips or repeats: its earliest reading.
     let at = tz.from_local_datetime(&local);
     at.earliest()
-        .or_else(|| tz.from_local_datetime(&(local + Duration::hours(1))).earliest())
+        .or_else(|| {
+            tz.from_local_datetime(&(local + Duration::hours(1)))
+                .earliest()
+        })
         .map(|t| t.with_timezone(&Utc))
 }
 
@@ -348,7 +351,8 @@ async fn list(
         .and_then(|v| v.parse::<u32>().ok())
         .filter(|m| *m < 600);
     let term = param(&q, "search_term").map(str::to_lowercase);
-    let modified = |k: &'static str, end: bool| param(&q, k).map(|v| modified_bound(v, tz, end).ok_or(k));
+    let modified =
+        |k: &'static str, end: bool| param(&q, k).map(|v| modified_bound(v, tz, end).ok_or(k));
     let (since, until) = match (
         modified("search_last_modified_start", false),
         modified("search_last_modified_end", true),
