@@ -1,6 +1,7 @@
 //! Callcap as documented: Bearer auth and its 401 body, `search_startdate` strictly before
 //! `search_enddate`, times local to `search_timezone` (default US/Central) without an offset,
-//! `show` up to 1000, `order`, the search filters, and ids with `:` and `_`.
+//! `show` up to 1000, `order`, the search filters (`search_last_modified_start` / `_end` on the
+//! record's modification time included), and ids with `:` and `_`.
 
 use std::sync::Arc;
 

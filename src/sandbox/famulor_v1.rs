@@ -1,6 +1,7 @@
 //! Famulor Platform 2.0 as "Seen in public client code" describes it, on the same calls as the
 //! classic Famulor emulation: `Bearer fam_...`, UUID ids, `limit` (1–200) / `offset`, exact
-//! `from` / `to` date-times on the creation time, newest first, `meta.result_cap_reached` over
+//! `from` / `to` date-times on the creation time, newest first (by `updated_at` with
+//! `sort=updated_at`: when a call arrived or changed since), `meta.result_cap_reached` over
 //! more than `Options::famulor_v1_cap` calls, the single call in `data` with its transcript in
 //! one of three shapes, recording links signed for `Options::signed_link_ttl` and fresh ones
 //! from `/calls/{id}/recording`, removal through `/history/actions` that hides a call (it stays

@@ -1,6 +1,8 @@
 //! The sandbox's ground truth: calls generated deterministically from a seed, vendor-neutral.
 //! Each vendor module renders them in its own wire format and states what a correct client
 //! should make of them (`expected`), so tests compare against this, not against our parser.
+//! A few calls change after they are first served ([`Change`]): the world holds each call as it
+//! stands at its clock (`until`), which [`World::advance`] moves on.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
