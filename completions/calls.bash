@@ -1375,7 +1375,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__sandbox)
-            opts="-p -v -q -h --port --calls --seed --until --latency --fail-rate --token-ttl --recording-faults --rate-limit --rate-limit-silent --short-page --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --help"
+            opts="-p -v -q -h --port --calls --seed --until --latency --fail-rate --token-ttl --recording-faults --change-rate --rate-limit --rate-limit-silent --short-page --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1410,6 +1410,10 @@ _calls() {
                     return 0
                     ;;
                 --recording-faults)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --change-rate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -465,6 +465,7 @@ set edit:completion:arg-completer[calls] = {|@words|
             cand --fail-rate 'Share of API requests that fail (500/503, 429 with Retry-After, cut bodies)'
             cand --token-ttl 'Seconds after which the myCRM API refuses an access token (its answer still says 1800)'
             cand --recording-faults 'Share of recording links that are broken (expired, or a 200 with an error page)'
+            cand --change-rate 'Share of calls that change after they are first served, within 2 h of their start: an in-progress call finishes, a status is corrected, a recording appears'
             cand --rate-limit 'Rate limit per credential, as Famulor documents its own: N requests per window (100/60s, 30/3s), with X-RateLimit-* headers and a 429 whose JSON body says retry_after'
             cand --short-page 'Serve the second page of a listing with a record missing (its counts still say the full page): the first time only, or every time'
             cand -p 'Profile from the config [default: the config''s default_profile]; `sync` takes several'

@@ -435,6 +435,7 @@ complete -c calls -n "__fish_calls_using_subcommand sandbox" -l latency -d 'Mill
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l fail-rate -d 'Share of API requests that fail (500/503, 429 with Retry-After, cut bodies)' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l token-ttl -d 'Seconds after which the myCRM API refuses an access token (its answer still says 1800)' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l recording-faults -d 'Share of recording links that are broken (expired, or a 200 with an error page)' -r
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l change-rate -d 'Share of calls that change after they are first served, within 2 h of their start: an in-progress call finishes, a status is corrected, a recording appears' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l rate-limit -d 'Rate limit per credential, as Famulor documents its own: N requests per window (100/60s, 30/3s), with X-RateLimit-* headers and a 429 whose JSON body says retry_after' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l short-page -d 'Serve the second page of a listing with a record missing (its counts still say the full page): the first time only, or every time' -r -f -a "once\t''
 always\t''"

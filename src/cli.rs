@@ -396,6 +396,10 @@ pub struct SandboxArgs {
     /// Share of recording links that are broken (expired, or a 200 with an error page)
     #[arg(long, value_name = "F", default_value_t = 0.0, value_parser = ranged(limits::SHARE, "(a share)"))]
     pub recording_faults: f64,
+    /// Share of calls that change after they are first served, within 2 h of their start: an
+    /// in-progress call finishes, a status is corrected, a recording appears
+    #[arg(long, value_name = "F", default_value_t = crate::sandbox::CHANGE_RATE, value_parser = ranged(limits::SHARE, "(a share)"))]
+    pub change_rate: f64,
     /// Rate limit per credential, as Famulor documents its own: N requests per window (100/60s,
     /// 30/3s), with X-RateLimit-* headers and a 429 whose JSON body says retry_after
     #[arg(long, value_name = "N/DUR")]

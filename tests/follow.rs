@@ -20,6 +20,8 @@ fn follow_prints_new_calls_once_and_changed_calls_again() {
     let sb = sandbox(Options {
         calls: 100_000,
         until: None,
+        // The one change is the test's: none of the sandbox's own while it runs.
+        change_rate: 0.0,
         ..common::options()
     });
     let home = Home::with_sandbox(&sb);

@@ -107,6 +107,7 @@ async fn serve(args: &crate::cli::SandboxArgs) -> Result<()> {
         fail_rate: args.fail_rate,
         token_ttl: std::time::Duration::from_secs(args.token_ttl),
         recording_faults: args.recording_faults,
+        change_rate: args.change_rate,
         short_page: args.short_page,
         rate_limit: args.rate_limit.map(|l| crate::sandbox::limit::RateLimit {
             headers: !args.rate_limit_silent,

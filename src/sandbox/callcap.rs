@@ -1,6 +1,7 @@
 //! Callcap as documented: Bearer auth and its 401 body, `search_startdate` strictly before
 //! `search_enddate`, times local to `search_timezone` (default US/Central) without an offset,
-//! `show` up to 1000, `order`, the search filters, and ids with `:` and `_`.
+//! `show` up to 1000, `order`, the search filters (`search_last_modified_start` / `_end` on the
+//! record's modification time included), and ids with `:` and `_`.
 
 use std::sync::Arc;
 
@@ -131,7 +132,7 @@ fn render_into(out: &mut String, t: &TruthCall, s: &Shared, tz: Tz, notes: bool)
         ", \"action\": \"{}\", \"start_datetime\": \"{}\", \"last_modified\": \"{}\", \"end_datetime\": ",
         action(t),
         local(t.started_at, tz),
-        local(t.started_at + Duration::seconds(t.duration() as i64 + 60), tz),
+        local(t.modified_at, tz),
     );
     str_or_null(out, t.ended_at().map(|e| local(e, tz)).as_deref());
     let _ = write!(
@@ -186,6 +187,38 @@ fn render_into(out: &mut String, t: &TruthCall, s: &Shared, tz: Tz, notes: bool)
         );
     }
     out.push('}');
+}
+
+/// A `search_last_modified_start` / `_end` as an instant: `yyyy-mm-dd HH:nn` local to `tz`
+/// (seconds taken too). NOTE: the doc says a date alone means midnight for the start and
+/// 23:59:59 for the end; a minute is read the same way, from its first second to its last.
+fn modified_bound(v: &str, tz: Tz, end: bool) -> Option<DateTime<Utc>> {
+    use chrono::{NaiveDateTime, NaiveTime, TimeZone};
+    let v = v.trim();
+    let local = if let Ok(d) = NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+        d.and_time(if end {
+            NaiveTime::from_hms_opt(23, 59, 59)?
+        } else {
+            NaiveTime::MIN
+        })
+    } else if let Ok(t) = NaiveDateTime::parse_from_str(v, "%Y-%m-%d %H:%M:%S") {
+        t
+    } else {
+        let t = NaiveDateTime::parse_from_str(v, "%Y-%m-%d %H:%M").ok()?;
+        if end {
+            t + Duration::seconds(59)
+        } else {
+            t
+        }
+    };
+    // A local time that DST skips or repeats: its earliest reading.
+    let at = tz.from_local_datetime(&local);
+    at.earliest()
+        .or_else(|| {
+            tz.from_local_datetime(&(local + Duration::hours(1)))
+                .earliest()
+        })
+        .map(|t| t.with_timezone(&Utc))
 }
 
 /// `v` as a JSON string onto `out`.
@@ -273,7 +306,7 @@ async fn list(
             "the sandbox emulates search_range=custom only",
         );
     }
-    let today = Utc::now().with_timezone(&tz).date_naive();
+    let today = s.now().with_timezone(&tz).date_naive();
     let date = |k: &str, default: NaiveDate| match param(&q, k) {
         None => Some(default),
         Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d").ok(),
@@ -319,6 +352,20 @@ async fn list(
         .and_then(|v| v.parse::<u32>().ok())
         .filter(|m| *m < 600);
     let term = param(&q, "search_term").map(str::to_lowercase);
+    let modified =
+        |k: &'static str, end: bool| param(&q, k).map(|v| modified_bound(v, tz, end).ok_or(k));
+    let (since, until) = match (
+        modified("search_last_modified_start", false),
+        modified("search_last_modified_end", true),
+    ) {
+        (Some(Err(k)), _) | (_, Some(Err(k))) => {
+            return fail(
+                StatusCode::BAD_REQUEST,
+                &format!("{k} must be yyyy-mm-dd HH:nn"),
+            )
+        }
+        (a, b) => (a.and_then(Result::ok), b.and_then(Result::ok)),
+    };
     let code = |t: &TruthCall| match t.status {
         Status::Answered => "ans",
         Status::Missed => "missed",
@@ -340,6 +387,8 @@ async fn list(
                     || t.customer.to_string().contains(term)
                     || format!("sandbox call {} for", t.seq).contains(term)
             })
+            && since.is_none_or(|since| t.modified_at >= since)
+            && until.is_none_or(|until| t.modified_at <= until)
     };
     let filtered = direction.is_some()
         || !actions.is_empty()
@@ -348,7 +397,9 @@ async fn list(
         || !campaigns.is_empty()
         || min.is_some()
         || max.is_some()
-        || term.is_some();
+        || term.is_some()
+        || since.is_some()
+        || until.is_some();
     let world = s.world(Vendor::Callcap);
     let skip = ((page - 1) * show) as usize;
     let (total, mut items) = super::page_of(

@@ -192,7 +192,7 @@ async fn list(
     if !authorized(&headers) {
         return fail(StatusCode::UNAUTHORIZED, "Invalid token");
     }
-    let today = Utc::now().date_naive().format("%Y-%m-%d").to_string();
+    let today = s.now().date_naive().format("%Y-%m-%d").to_string();
     let (Some(start), Some(end)) = (
         bound(param(&q, "start_date").unwrap_or(&today), false),
         bound(param(&q, "end_date").unwrap_or(&today), true),

@@ -217,10 +217,7 @@ fn render(t: &TruthCall, s: &Shared, single: bool) -> Record<'static> {
         },
         recording_url: recording_url(t, s),
         created_at: created,
-        updated_at: t
-            .ended_at()
-            .unwrap_or(t.started_at)
-            .to_rfc3339_opts(SecondsFormat::Secs, true),
+        updated_at: t.modified_at.to_rfc3339_opts(SecondsFormat::Secs, true),
     }
 }
 

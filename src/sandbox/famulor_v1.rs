@@ -1,6 +1,7 @@
 //! Famulor Platform 2.0 as "Seen in public client code" describes it, on the same calls as the
 //! classic Famulor emulation: `Bearer fam_...`, UUID ids, `limit` (1–200) / `offset`, exact
-//! `from` / `to` date-times on the creation time, newest first, `meta.result_cap_reached` over
+//! `from` / `to` date-times on the creation time, newest first (by `updated_at` with
+//! `sort=updated_at`: when a call arrived or changed since), `meta.result_cap_reached` over
 //! more than `Options::famulor_v1_cap` calls, the single call in `data` with its transcript in
 //! one of three shapes, recording links signed for `Options::signed_link_ttl` and fresh ones
 //! from `/calls/{id}/recording`, removal through `/history/actions` that hides a call (it stays
@@ -241,7 +242,7 @@ fn render(t: &TruthCall, s: &Shared, single: bool) -> Value {
         "answered_at": answered_at(t).map(|a| stamp(a, t.seq)),
         "ended_at": t.ended_at().map(|e| stamp(e, t.seq)),
         "created_at": stamp(t.started_at, t.seq),
-        "updated_at": stamp(t.ended_at().unwrap_or(t.started_at), t.seq),
+        "updated_at": stamp(t.modified_at, t.seq),
         "duration_sec": duration(t),
         "summary": summary(t),
         "sentiment": sentiment,
@@ -385,7 +386,8 @@ async fn list(
     };
     let mut matching: Vec<&TruthCall> = in_range.iter().rev().filter(keep).collect();
     if by_update {
-        matching.sort_by_key(|t| std::cmp::Reverse(t.ended_at().unwrap_or(t.started_at)));
+        // The time `updated_at` shows: when the call arrived, or changed since.
+        matching.sort_by_key(|t| std::cmp::Reverse(t.modified_at));
     }
     let total = matching.len();
     let cap = s.opts.famulor_v1_cap;

@@ -13,7 +13,7 @@ mod mycrm;
 pub mod world;
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
 use std::time::Duration;
 
@@ -60,7 +60,14 @@ pub struct Options {
     pub signed_link_ttl: Duration,
     /// A list page served with a record missing (its counts still say the full page).
     pub short_page: Option<ShortPage>,
+    /// The share of calls that change after they are first served (`--change-rate`): an
+    /// in-progress call finishes, a status is corrected, a recording appears; each within
+    /// [`world::SETTLE`] of the call's start.
+    pub change_rate: f64,
 }
+
+/// The share of calls that change after they are first served, unless told.
+pub const CHANGE_RATE: f64 = 0.05;
 
 /// When the sandbox serves a short page (`--short-page`): the second page of a listing loses
 /// one record, the first time it is served or every time.
@@ -85,6 +92,7 @@ impl Default for Options {
             famulor_v1_cap: 10_000,
             signed_link_ttl: Duration::from_secs(3600),
             short_page: None,
+            change_rate: CHANGE_RATE,
         }
     }
 }
@@ -138,21 +146,28 @@ pub struct Shared {
     pub hidden: Mutex<std::collections::HashSet<u32>>,
     /// The vendors that have served their short page (`--short-page once`).
     shorted: Mutex<Vec<Vendor>>,
+    /// Seconds the tests moved the sandbox's clock on ([`Sandbox::advance_clock`]).
+    clock: AtomicI64,
 }
 
 impl Shared {
-    /// A vendor's calls, as of now: unless `--until` pinned the data, calls keep arriving.
+    /// The sandbox's clock: now, or `--until` when pinned, moved on by the tests.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.opts.until.unwrap_or_else(Utc::now)
+            + chrono::Duration::seconds(self.clock.load(Ordering::Relaxed))
+    }
+
+    /// A vendor's calls, as of the sandbox's clock: unless `--until` pinned the data, calls
+    /// keep arriving and changing.
     pub fn world(&self, vendor: Vendor) -> RwLockReadGuard<'_, World> {
         let i = Vendor::ALL
             .iter()
             .position(|v| *v == vendor)
             .expect("every vendor has a world");
         let read = || self.worlds[i].read().unwrap_or_else(|e| e.into_inner());
-        if self.opts.until.is_none() {
-            let now = Utc::now();
-            if read().due(now) {
-                self.world_mut(vendor).grow(now);
-            }
+        let now = self.now();
+        if read().behind(now) {
+            self.world_mut(vendor).advance(now);
         }
         read()
     }
@@ -265,6 +280,7 @@ impl Sandbox {
                         opts.calls,
                         until,
                         emulation(*v).shape,
+                        opts.change_rate,
                     ))
                 })
                 .collect(),
@@ -272,6 +288,7 @@ impl Sandbox {
             epoch: Utc::now().timestamp(),
             hidden: Mutex::new(Default::default()),
             shorted: Mutex::new(Vec::new()),
+            clock: AtomicI64::new(0),
             api_base: format!("http://{addr}"),
             recordings_base: format!("http://{recordings_addr}"),
             opts,
@@ -431,6 +448,19 @@ impl Sandbox {
         self.shared.world(vendor)
     }
 
+    /// The sandbox's clock (see [`Sandbox::advance_clock`]).
+    pub fn now(&self) -> DateTime<Utc> {
+        self.shared.now()
+    }
+
+    /// Moves the sandbox's clock on by `by` (never back): calls arrive and change as if that
+    /// time had passed, so tests see later data without waiting.
+    pub fn advance_clock(&self, by: chrono::Duration) {
+        self.shared
+            .clock
+            .fetch_add(by.num_seconds().max(0), Ordering::Relaxed);
+    }
+
     /// Adds `n` calls to a vendor's world, started in `[from, to)`: the vendor "receives" calls
     /// between two runs of a test, including late ones dated before the newest.
     pub fn add_calls(&self, vendor: Vendor, n: usize, from: DateTime<Utc>, to: DateTime<Utc>) {
@@ -439,15 +469,13 @@ impl Sandbox {
         world.add(seed, n, from, to, emulation(vendor).shape);
     }
 
-    /// Changes a call in a vendor's world (say, an in-progress call that has now ended).
+    /// Changes a call in a vendor's world (say, an in-progress call that has now ended); its
+    /// record's modification time moves to the sandbox's clock, and a change to come of the
+    /// sandbox's own is dropped.
     pub fn update_call(&self, vendor: Vendor, seq: u32, change: impl FnOnce(&mut TruthCall)) {
-        let mut world = self.shared.world_mut(vendor);
-        let call = world
-            .calls
-            .iter_mut()
-            .find(|c| c.seq == seq)
-            .expect("a call with that seq");
-        change(call);
+        drop(self.world(vendor));
+        let edited = self.shared.world_mut(vendor).edit(seq, change);
+        assert!(edited, "a call with that seq");
     }
 
     /// What a correct client makes of the vendor's calls in `[from, to)`, newest first.

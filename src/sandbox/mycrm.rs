@@ -142,7 +142,7 @@ fn render(t: &TruthCall, s: &Shared, expand: bool) -> Value {
         "imported_id": format!("AE-{}", 6_000_000 + t.seq),
         "imported_from": "propertyfinder",
         "created_at": stamp(t.started_at + chrono::Duration::seconds(t.duration() as i64 + 5)),
-        "updated_at": stamp(t.started_at + chrono::Duration::seconds(t.duration() as i64 + 5)),
+        "updated_at": stamp(t.modified_at),
         "acl_rule": "full",
         "marked_as_seen": t.assigned.seen,
     })
@@ -363,8 +363,10 @@ async fn assign(
         return fail(StatusCode::BAD_REQUEST, "operations are required");
     };
     let ids = id_list(param(&q, "filters[id]"));
+    let now = s.now();
     let mut world = s.world_mut(Vendor::Mycrm);
     for t in world.calls.iter_mut().filter(|t| targets(ids.clone(), t)) {
+        t.modified_at = t.modified_at.max(now);
         for op in &ops {
             let value = op.get("value").and_then(Value::as_u64);
             match op.get("path").and_then(Value::as_str) {

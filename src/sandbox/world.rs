@@ -1,6 +1,8 @@
 //! The sandbox's ground truth: calls generated deterministically from a seed, vendor-neutral.
 //! Each vendor module renders them in its own wire format and states what a correct client
 //! should make of them (`expected`), so tests compare against this, not against our parser.
+//! A few calls change after they are first served ([`Change`]): the world holds each call as it
+//! stands at its clock (`until`), which [`World::advance`] moves on.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -121,6 +123,11 @@ pub struct TruthCall {
     pub cost: u32,
     /// What a myCRM bulk PATCH set on it.
     pub assigned: Assigned,
+    /// When the vendor last wrote the record: when the call arrived (its slot ended), or when
+    /// it changed since (a [`Change`], a test's edit, an assignment). Vendors with a
+    /// modification time (Callcap `last_modified`, Famulor `updated_at`, myCRM `updated_at`)
+    /// show this.
+    pub modified_at: DateTime<Utc>,
 }
 
 /// Assignments made through the sandbox's myCRM `PATCH /calltrackings`.
@@ -172,6 +179,61 @@ impl TruthCall {
     }
 }
 
+/// How long after it started a call may still change: older calls are settled, so that a
+/// re-read of the last day (sync's `--revisit`) sees every change.
+pub const SETTLE: Duration = Duration::hours(2);
+
+/// What changed when a vendor changed a call after first serving it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChangeKind {
+    /// It was served in progress and has ended: its end time and duration (and its recording)
+    /// appear, its status becomes the final one.
+    Finished,
+    /// Its status was corrected: missed to answered, or answered to voicemail.
+    Corrected,
+    /// Its recording appeared (it was served without one).
+    Recording,
+}
+
+/// The fields a change sets.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Fields {
+    status: Status,
+    ring: u32,
+    talk: u32,
+    recording: bool,
+}
+
+impl Fields {
+    fn of(t: &TruthCall) -> Fields {
+        Fields {
+            status: t.status,
+            ring: t.ring,
+            talk: t.talk,
+            recording: t.recording,
+        }
+    }
+    fn set(self, t: &mut TruthCall) {
+        (t.status, t.ring, t.talk, t.recording) =
+            (self.status, self.ring, self.talk, self.recording);
+    }
+}
+
+/// A change the vendor makes to a call after first serving it, at `at`: drawn from the seed
+/// and the call's slot, so every world of a seed makes the same changes at the same times.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// The call's number.
+    pub seq: u32,
+    pub started_at: DateTime<Utc>,
+    /// When the vendor changes the record: after the call arrived, at most [`SETTLE`] after
+    /// it started.
+    pub at: DateTime<Utc>,
+    pub kind: ChangeKind,
+    /// The call's fields from `at` on; before, the world holds what was first served.
+    after: Fields,
+}
+
 /// What a vendor's data may contain.
 pub struct Shape {
     pub directions: &'static [Direction],
@@ -181,8 +243,14 @@ pub struct Shape {
 /// Every call of one vendor, oldest first.
 pub struct World {
     pub calls: Vec<TruthCall>,
+    /// The world's time: calls arrived and changes made up to here.
     pub until: DateTime<Utc>,
     seed: u64,
+    /// The share of calls that change after they are first served.
+    rate: f64,
+    /// Every change of the world's calls, in time order: made (`..made`), then to come.
+    changes: Vec<Change>,
+    made: usize,
     /// Seconds per slot (one call each).
     slot: i64,
     /// The newest slot generated.
@@ -201,7 +269,16 @@ impl World {
     /// `seq`, hence its id). So a call is the same in every world that contains it: a sandbox
     /// started later has the same past plus the calls that have "arrived" since, and
     /// `calls --sandbox export --since-last` can be rehearsed run after run.
-    pub fn generate(seed: u64, n: usize, until: DateTime<Utc>, shape: &'static Shape) -> World {
+    ///
+    /// A share `rate` of the calls change after they arrive ([`Change`]): the world holds each
+    /// as it stands at `until`, and [`World::advance`] makes the changes whose time has come.
+    pub fn generate(
+        seed: u64,
+        n: usize,
+        until: DateTime<Utc>,
+        shape: &'static Shape,
+        rate: f64,
+    ) -> World {
         let span: i64 = 90 * 24 * 3600;
         let slot = (span / n.max(1) as i64).max(1);
         let last = until.timestamp().div_euclid(slot) - 1;
@@ -209,11 +286,15 @@ impl World {
             calls: Vec::with_capacity(n),
             until,
             seed,
+            rate,
+            changes: Vec::new(),
+            made: 0,
             slot,
             last: last - n as i64,
             shape,
         };
         world.fill(last);
+        world.make_changes(until);
         world
     }
 
@@ -222,14 +303,74 @@ impl World {
         now.timestamp().div_euclid(self.slot) - 1 > self.last
     }
 
+    /// True when `advance(now)` would add or change calls.
+    pub fn behind(&self, now: DateTime<Utc>) -> bool {
+        self.due(now) || self.changes.get(self.made).is_some_and(|c| c.at <= now)
+    }
+
     /// Adds the calls of the slots that have ended by `now`: a sandbox that keeps serving sees
     /// calls arrive, as a vendor's API would.
     pub fn grow(&mut self, now: DateTime<Utc>) {
         if self.due(now) {
             self.fill(now.timestamp().div_euclid(self.slot) - 1);
-            self.until = now;
+            self.until = self.until.max(now);
             self.calls.sort_by_key(|c| (c.started_at, c.seq));
         }
+    }
+
+    /// Moves the world to `now`: the calls that have arrived since, and the changes due by
+    /// then. The same as a world generated at `now`.
+    pub fn advance(&mut self, now: DateTime<Utc>) {
+        self.grow(now);
+        self.make_changes(now);
+        self.until = self.until.max(now);
+    }
+
+    /// Every change of the world's calls in time order, made or to come (see [`Change::at`]).
+    pub fn changes(&self) -> &[Change] {
+        &self.changes
+    }
+
+    /// The seconds of one slot: a call arrives when its slot ends.
+    pub fn slot(&self) -> Duration {
+        Duration::seconds(self.slot)
+    }
+
+    /// Makes the changes due by `now`.
+    fn make_changes(&mut self, now: DateTime<Utc>) {
+        while let Some(change) = self.changes.get(self.made).filter(|c| c.at <= now) {
+            let (seq, at, after) = (change.seq, change.at, change.after);
+            // A call deleted since has nothing to change.
+            if let Some(call) = self.find_mut(seq, change.started_at) {
+                after.set(call);
+                call.modified_at = at;
+            }
+            self.made += 1;
+        }
+    }
+
+    /// A call by its number and start, by binary search.
+    fn find_mut(&mut self, seq: u32, started_at: DateTime<Utc>) -> Option<&mut TruthCall> {
+        let from = self.calls.partition_point(|c| c.started_at < started_at);
+        self.calls[from..]
+            .iter_mut()
+            .take_while(|c| c.started_at == started_at)
+            .find(|c| c.seq == seq)
+    }
+
+    /// Changes a call by hand (a test, an assignment): its change to come, if any, is dropped,
+    /// so that it does not undo the edit.
+    pub fn edit(&mut self, seq: u32, edit: impl FnOnce(&mut TruthCall)) -> bool {
+        let now = self.until;
+        let Some(call) = self.calls.iter_mut().find(|c| c.seq == seq) else {
+            return false;
+        };
+        edit(call);
+        call.modified_at = call.modified_at.max(now);
+        let to_come = self.changes.split_off(self.made);
+        self.changes
+            .extend(to_come.into_iter().filter(|c| c.seq != seq));
+        true
     }
 
     /// Generates the calls of slots `self.last + 1 ..= last`.
@@ -257,7 +398,7 @@ impl World {
                 Status::InProgress => (rng.range(2, 10) as u32, rng.range(1, 120) as u32),
                 _ => (0, 0),
             };
-            self.calls.push(TruthCall {
+            let mut call = TruthCall {
                 seq: s as u32,
                 started_at: DateTime::from_timestamp(started, 0).expect("in range"),
                 direction,
@@ -271,9 +412,87 @@ impl World {
                 recording: talk > 0 && rng.chance(0.8),
                 cost: (ring + talk) * 7 + rng.below(50) as u32,
                 assigned: Assigned::default(),
-            });
+                // It arrives when its slot ends.
+                modified_at: DateTime::from_timestamp((s + 1) * self.slot, 0).expect("in range"),
+            };
+            if let Some((change, before)) = self.change_of(&call) {
+                before.set(&mut call);
+                self.changes.push(change);
+            }
+            self.calls.push(call);
         }
         self.last = self.last.max(last);
+        self.changes[self.made..].sort_by_key(|c| (c.at, c.seq));
+    }
+
+    /// Whether and how a call just generated changes after it arrives: for a share `rate` of
+    /// the calls that arrive less than [`SETTLE`] after they started, one change at a time drawn
+    /// between its arrival and then; with the fields first served. Drawn from a generator of
+    /// its own, so the calls end as those of a world without changes.
+    fn change_of(&self, call: &TruthCall) -> Option<(Change, Fields)> {
+        let arrived = call.modified_at;
+        let settled = call.started_at + SETTLE;
+        if self.rate <= 0.0 || arrived >= settled || call.status == Status::InProgress {
+            return None;
+        }
+        let mut rng = Rng::new(
+            self.seed.rotate_left(29) ^ (call.seq as u64).wrapping_mul(0xA24B_AED4_963E_E407),
+        );
+        if !rng.chance(self.rate) {
+            return None;
+        }
+        let after = Fields::of(call);
+        let in_progress = self
+            .shape
+            .statuses
+            .iter()
+            .any(|(s, _)| *s == Status::InProgress);
+        let kinds: Vec<ChangeKind> = [
+            (in_progress, ChangeKind::Finished),
+            (
+                matches!(call.status, Status::Answered | Status::Voicemail),
+                ChangeKind::Corrected,
+            ),
+            (call.recording, ChangeKind::Recording),
+        ]
+        .into_iter()
+        .filter_map(|(can, kind)| can.then_some(kind))
+        .collect();
+        if kinds.is_empty() {
+            return None;
+        }
+        let kind = kinds[rng.below(kinds.len() as u64) as usize];
+        let before = match kind {
+            ChangeKind::Finished => Fields {
+                status: Status::InProgress,
+                talk: 0,
+                recording: false,
+                ..after
+            },
+            ChangeKind::Corrected if after.status == Status::Voicemail => Fields {
+                status: Status::Answered,
+                ..after
+            },
+            ChangeKind::Corrected => Fields {
+                status: Status::Missed,
+                talk: 0,
+                recording: false,
+                ..after
+            },
+            ChangeKind::Recording => Fields {
+                recording: false,
+                ..after
+            },
+        };
+        let window = (settled - arrived).num_seconds() as u64;
+        let change = Change {
+            seq: call.seq,
+            started_at: call.started_at,
+            at: arrived + Duration::seconds(rng.range(1, window) as i64),
+            kind,
+            after,
+        };
+        Some((change, before))
     }
 
     /// Adds `n` calls started in `[from, to)`, numbered apart from the slots' calls (so that
@@ -287,7 +506,8 @@ impl World {
         shape: &'static Shape,
     ) {
         let span = (to - from).num_seconds().max(1);
-        let extra = World::generate(seed, n, from + Duration::seconds(span), shape);
+        // Added calls are served as they are, without changes to come.
+        let extra = World::generate(seed, n, from + Duration::seconds(span), shape, 0.0);
         let first = self
             .calls
             .iter()
@@ -300,6 +520,8 @@ impl World {
             let back = (extra.until - call.started_at).num_seconds() % span;
             call.started_at = from + Duration::seconds(span - 1 - back);
             call.seq = first + k as u32;
+            // Written now, whenever it started.
+            call.modified_at = self.until.max(call.started_at);
             self.calls.push(call);
         }
         self.calls.sort_by_key(|c| (c.started_at, c.seq));
@@ -341,8 +563,8 @@ mod tests {
         let until = DateTime::parse_from_rfc3339("2025-06-01T00:00:00Z")
             .unwrap()
             .with_timezone(&Utc);
-        let a = World::generate(7, 300, until, &SHAPE);
-        let b = World::generate(7, 300, until, &SHAPE);
+        let a = World::generate(7, 300, until, &SHAPE, 0.05);
+        let b = World::generate(7, 300, until, &SHAPE, 0.05);
         assert_eq!(a.calls, b.calls);
         assert!(a
             .calls
@@ -353,7 +575,7 @@ mod tests {
             .iter()
             .all(|c| c.started_at < until && c.started_at >= until - Duration::days(90)));
         assert!(a.calls.iter().any(|c| c.status == Status::Missed));
-        assert_ne!(World::generate(8, 300, until, &SHAPE).calls, a.calls);
+        assert_ne!(World::generate(8, 300, until, &SHAPE, 0.05).calls, a.calls);
     }
 
     /// A world generated a day later has the same past: the calls they share are identical, and
@@ -363,8 +585,8 @@ mod tests {
         let until = DateTime::parse_from_rfc3339("2025-06-01T00:00:00Z")
             .unwrap()
             .with_timezone(&Utc);
-        let a = World::generate(7, 300, until, &SHAPE);
-        let b = World::generate(7, 300, until + Duration::days(1), &SHAPE);
+        let a = World::generate(7, 300, until, &SHAPE, 0.05);
+        let b = World::generate(7, 300, until + Duration::days(1), &SHAPE, 0.05);
         assert_eq!((a.calls.len(), b.calls.len()), (300, 300));
         let shared: Vec<&TruthCall> = a
             .calls
@@ -377,13 +599,93 @@ mod tests {
             b.calls.iter().take(shared.len()).collect::<Vec<_>>()
         );
         // A world that keeps serving grows into the same calls.
-        let mut grown = World::generate(7, 300, until, &SHAPE);
+        let mut grown = World::generate(7, 300, until, &SHAPE, 0.05);
         assert!(!grown.due(until) && grown.due(until + Duration::days(1)));
-        grown.grow(until + Duration::days(1));
+        grown.advance(until + Duration::days(1));
         assert_eq!(grown.calls[grown.calls.len() - 300..], b.calls[..]);
         let newest = a.calls.last().unwrap();
         assert!(b.calls[shared.len()..]
             .iter()
             .all(|c| c.seq > newest.seq && c.started_at > newest.started_at));
+    }
+
+    const LIVE: Shape = Shape {
+        directions: &[Direction::Inbound],
+        statuses: &[
+            (Status::Answered, 5),
+            (Status::Missed, 2),
+            (Status::Voicemail, 2),
+            (Status::InProgress, 1),
+        ],
+    };
+
+    /// A world advanced to a time is the world generated at that time, changes included; each
+    /// change comes after its call arrived and within `SETTLE` of its start.
+    #[test]
+    fn changes_come_from_the_seed_and_the_slots() {
+        let until = DateTime::parse_from_rfc3339("2025-06-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let later = until + Duration::hours(3);
+        // A call every 3 minutes: 40 in the last two hours.
+        let mut moved = World::generate(3, 43_200, until, &LIVE, 1.0);
+        let pending: Vec<Change> = moved
+            .changes()
+            .iter()
+            .filter(|c| c.at > until)
+            .cloned()
+            .collect();
+        let kinds: std::collections::HashSet<ChangeKind> = pending.iter().map(|c| c.kind).collect();
+        assert_eq!(kinds.len(), 3, "every kind to come: {pending:?}");
+        let before: Vec<TruthCall> = moved.calls.clone();
+        moved.advance(later);
+        let fresh = World::generate(3, 43_200, later, &LIVE, 1.0);
+        let from = fresh.calls[0].started_at;
+        assert_eq!(moved.between(from, later), &fresh.calls[..]);
+        let shared: Vec<&Change> = moved
+            .changes()
+            .iter()
+            .filter(|c| c.started_at >= from)
+            .collect();
+        assert_eq!(shared, fresh.changes().iter().collect::<Vec<_>>());
+        // Each change to come was made, at its time, on a call that had arrived before it.
+        for c in &pending {
+            let was = before.iter().find(|t| t.seq == c.seq).unwrap();
+            let now = moved.calls.iter().find(|t| t.seq == c.seq).unwrap();
+            assert!(
+                was.modified_at < c.at && c.at <= c.started_at + SETTLE,
+                "{c:?}"
+            );
+            assert_eq!(now.modified_at, c.at);
+            match c.kind {
+                ChangeKind::Finished => {
+                    assert_eq!((was.status, was.ended_at()), (Status::InProgress, None));
+                    assert!(now.status != Status::InProgress && now.ended_at().is_some());
+                }
+                ChangeKind::Corrected => assert!(matches!(
+                    (was.status, now.status),
+                    (Status::Missed, Status::Answered) | (Status::Answered, Status::Voicemail)
+                )),
+                ChangeKind::Recording => assert!(!was.recording && now.recording),
+            }
+        }
+        // Calls that started over SETTLE before `until` are as they were.
+        let old = before
+            .iter()
+            .filter(|t| t.started_at < until - SETTLE)
+            .collect::<Vec<_>>();
+        assert!(old.len() > 40_000);
+        assert!(old.iter().zip(&moved.calls).all(|(a, b)| *a == b));
+        assert!(moved
+            .changes()
+            .iter()
+            .all(|c| c.at > c.started_at && c.at <= c.started_at + SETTLE));
+        // A few percent at the default rate, none for a rate of zero.
+        let world = World::generate(3, 43_200, until, &LIVE, 0.05);
+        let share = world.changes().len() as f64 / world.calls.len() as f64;
+        assert!((0.03..0.06).contains(&share), "{share}");
+        assert!(World::generate(3, 43_200, until, &LIVE, 0.0)
+            .changes()
+            .is_empty());
     }
 }
