@@ -91,6 +91,8 @@ fn main() {
         path: None,
         raw: false,
         width: None,
+        color: false,
+        header: true,
     };
     let ours = best_of(|| {
         let mut w = CallWriter::new(Vec::with_capacity(8 << 20), &opts, true).unwrap();

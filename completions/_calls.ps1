@@ -31,14 +31,15 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight (pages fetched ahead) [default: the profile''s, else 4]')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N requests per second to the vendor API [default: the profile''s, else no limit]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against an embedded sandbox started in-process (no config or secrets needed)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars (they are also off when stderr is not a terminal)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The most recent matching calls, newest first')
@@ -49,22 +50,22 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('assign', 'assign', [CompletionResultType]::ParameterValue, 'Assign call records to a user, property or lead, or mark them seen (myCRM)')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete call records (Famulor, myCRM): by ids, or every call matching the filters')
             [CompletionResult]::new('vendors', 'vendors', [CompletionResultType]::ParameterValue, 'The vendors and what each supports')
-            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Write, locate, print or check the config file')
-            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Write, locate, print or check the config file; list its profiles')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (profile names are completed from the config)')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Serve the built-in fake vendor APIs on 127.0.0.1')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'calls;list' {
-            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Start (inclusive): YYYY-MM-DD, RFC 3339, today, yesterday, or 30m / 12h / 7d ago [default: 30d]')
-            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'End: a date includes that whole day, a datetime is exclusive [default: now]')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Start (inclusive): YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] (in --tz), an RFC 3339 datetime, now, today, yesterday, or an age: 30m, 12h, 7d, 2w (ago) [default: 30d]')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'End, in the forms of --from: a date includes that whole day, a datetime is exclusive [default: now]')
             [CompletionResult]::new('--direction', '--direction', [CompletionResultType]::ParameterName, 'inbound, outbound, internal or web')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'answered, missed, busy, failed, voicemail, canceled, in-progress, unknown (repeatable, or a,b)')
             [CompletionResult]::new('--number', '--number', [CompletionResultType]::ParameterName, 'The customer''s number; spaces, dashes and + are ignored')
             [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'Agent / assistant id (repeatable)')
             [CompletionResult]::new('--campaign', '--campaign', [CompletionResultType]::ParameterName, 'Campaign id (repeatable)')
-            [CompletionResult]::new('--min-duration', '--min-duration', [CompletionResultType]::ParameterName, 'Only calls lasting at least SECS')
-            [CompletionResult]::new('--max-duration', '--max-duration', [CompletionResultType]::ParameterName, 'Only calls lasting at most SECS')
+            [CompletionResult]::new('--min-duration', '--min-duration', [CompletionResultType]::ParameterName, 'Only calls lasting at least this long: seconds (90), or 2m, 1m30s, 1h')
+            [CompletionResult]::new('--max-duration', '--max-duration', [CompletionResultType]::ParameterName, 'Only calls lasting at most this long: seconds (90), or 2m, 1m30s, 1h')
             [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Free text: the vendor''s search where it has one, else every field of the record')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop after N calls [list default: 25]')
             [CompletionResult]::new('--param', '--param', [CompletionResultType]::ParameterName, 'Raw vendor query parameter, sent as given (repeatable)')
@@ -82,27 +83,29 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight (pages fetched ahead) [default: the profile''s, else 4]')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N requests per second to the vendor API [default: the profile''s, else no limit]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never')
             [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Add the vendor''s original record as `raw` (json, ndjson)')
+            [CompletionResult]::new('--no-header', '--no-header', [CompletionResultType]::ParameterName, 'No header line (csv, tsv)')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against an embedded sandbox started in-process (no config or secrets needed)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars (they are also off when stderr is not a terminal)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'calls;export' {
-            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Start (inclusive): YYYY-MM-DD, RFC 3339, today, yesterday, or 30m / 12h / 7d ago [default: 30d]')
-            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'End: a date includes that whole day, a datetime is exclusive [default: now]')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Start (inclusive): YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] (in --tz), an RFC 3339 datetime, now, today, yesterday, or an age: 30m, 12h, 7d, 2w (ago) [default: 30d]')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'End, in the forms of --from: a date includes that whole day, a datetime is exclusive [default: now]')
             [CompletionResult]::new('--direction', '--direction', [CompletionResultType]::ParameterName, 'inbound, outbound, internal or web')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'answered, missed, busy, failed, voicemail, canceled, in-progress, unknown (repeatable, or a,b)')
             [CompletionResult]::new('--number', '--number', [CompletionResultType]::ParameterName, 'The customer''s number; spaces, dashes and + are ignored')
             [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'Agent / assistant id (repeatable)')
             [CompletionResult]::new('--campaign', '--campaign', [CompletionResultType]::ParameterName, 'Campaign id (repeatable)')
-            [CompletionResult]::new('--min-duration', '--min-duration', [CompletionResultType]::ParameterName, 'Only calls lasting at least SECS')
-            [CompletionResult]::new('--max-duration', '--max-duration', [CompletionResultType]::ParameterName, 'Only calls lasting at most SECS')
+            [CompletionResult]::new('--min-duration', '--min-duration', [CompletionResultType]::ParameterName, 'Only calls lasting at least this long: seconds (90), or 2m, 1m30s, 1h')
+            [CompletionResult]::new('--max-duration', '--max-duration', [CompletionResultType]::ParameterName, 'Only calls lasting at most this long: seconds (90), or 2m, 1m30s, 1h')
             [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Free text: the vendor''s search where it has one, else every field of the record')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop after N calls [list default: 25]')
             [CompletionResult]::new('--param', '--param', [CompletionResultType]::ParameterName, 'Raw vendor query parameter, sent as given (repeatable)')
@@ -124,7 +127,9 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight (pages fetched ahead) [default: the profile''s, else 4]')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N requests per second to the vendor API [default: the profile''s, else no limit]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never')
             [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Add the vendor''s original record as `raw` (json, ndjson)')
+            [CompletionResult]::new('--no-header', '--no-header', [CompletionResultType]::ParameterName, 'No header line (csv, tsv)')
             [CompletionResult]::new('--since-last', '--since-last', [CompletionResultType]::ParameterName, 'Resume after the last successful run of this profile, filter set and destination')
             [CompletionResult]::new('--append', '--append', [CompletionResultType]::ParameterName, 'Append to an existing --output file (no second CSV header; csv and ndjson only)')
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'After the window, keep polling: print each new call, and each changed call again (csv, ndjson; one line each, flushed)')
@@ -134,20 +139,20 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars (they are also off when stderr is not a terminal)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'calls;sync' {
-            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Start (inclusive): YYYY-MM-DD, RFC 3339, today, yesterday, or 30m / 12h / 7d ago [default: 30d]')
-            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'End: a date includes that whole day, a datetime is exclusive [default: now]')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Start (inclusive): YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] (in --tz), an RFC 3339 datetime, now, today, yesterday, or an age: 30m, 12h, 7d, 2w (ago) [default: 30d]')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'End, in the forms of --from: a date includes that whole day, a datetime is exclusive [default: now]')
             [CompletionResult]::new('--direction', '--direction', [CompletionResultType]::ParameterName, 'inbound, outbound, internal or web')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'answered, missed, busy, failed, voicemail, canceled, in-progress, unknown (repeatable, or a,b)')
             [CompletionResult]::new('--number', '--number', [CompletionResultType]::ParameterName, 'The customer''s number; spaces, dashes and + are ignored')
             [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'Agent / assistant id (repeatable)')
             [CompletionResult]::new('--campaign', '--campaign', [CompletionResultType]::ParameterName, 'Campaign id (repeatable)')
-            [CompletionResult]::new('--min-duration', '--min-duration', [CompletionResultType]::ParameterName, 'Only calls lasting at least SECS')
-            [CompletionResult]::new('--max-duration', '--max-duration', [CompletionResultType]::ParameterName, 'Only calls lasting at most SECS')
+            [CompletionResult]::new('--min-duration', '--min-duration', [CompletionResultType]::ParameterName, 'Only calls lasting at least this long: seconds (90), or 2m, 1m30s, 1h')
+            [CompletionResult]::new('--max-duration', '--max-duration', [CompletionResultType]::ParameterName, 'Only calls lasting at most this long: seconds (90), or 2m, 1m30s, 1h')
             [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Free text: the vendor''s search where it has one, else every field of the record')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop after N calls [list default: 25]')
             [CompletionResult]::new('--param', '--param', [CompletionResultType]::ParameterName, 'Raw vendor query parameter, sent as given (repeatable)')
@@ -163,6 +168,7 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight (pages fetched ahead) [default: the profile''s, else 4]')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N requests per second to the vendor API [default: the profile''s, else no limit]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never')
             [CompletionResult]::new('--all-profiles', '--all-profiles', [CompletionResultType]::ParameterName, 'Every profile of the config (with --sandbox: every vendor)')
             [CompletionResult]::new('--full', '--full', [CompletionResultType]::ParameterName, 'Read the whole --from window again, not only what is new')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against an embedded sandbox started in-process (no config or secrets needed)')
@@ -171,8 +177,8 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars (they are also off when stderr is not a terminal)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'calls;show' {
@@ -190,27 +196,29 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight (pages fetched ahead) [default: the profile''s, else 4]')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N requests per second to the vendor API [default: the profile''s, else no limit]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never')
             [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Add the vendor''s original record as `raw` (json, ndjson)')
+            [CompletionResult]::new('--no-header', '--no-header', [CompletionResultType]::ParameterName, 'No header line (csv, tsv)')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against an embedded sandbox started in-process (no config or secrets needed)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars (they are also off when stderr is not a terminal)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'calls;recording' {
-            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Start (inclusive): YYYY-MM-DD, RFC 3339, today, yesterday, or 30m / 12h / 7d ago [default: 30d]')
-            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'End: a date includes that whole day, a datetime is exclusive [default: now]')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Start (inclusive): YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] (in --tz), an RFC 3339 datetime, now, today, yesterday, or an age: 30m, 12h, 7d, 2w (ago) [default: 30d]')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'End, in the forms of --from: a date includes that whole day, a datetime is exclusive [default: now]')
             [CompletionResult]::new('--direction', '--direction', [CompletionResultType]::ParameterName, 'inbound, outbound, internal or web')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'answered, missed, busy, failed, voicemail, canceled, in-progress, unknown (repeatable, or a,b)')
             [CompletionResult]::new('--number', '--number', [CompletionResultType]::ParameterName, 'The customer''s number; spaces, dashes and + are ignored')
             [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'Agent / assistant id (repeatable)')
             [CompletionResult]::new('--campaign', '--campaign', [CompletionResultType]::ParameterName, 'Campaign id (repeatable)')
-            [CompletionResult]::new('--min-duration', '--min-duration', [CompletionResultType]::ParameterName, 'Only calls lasting at least SECS')
-            [CompletionResult]::new('--max-duration', '--max-duration', [CompletionResultType]::ParameterName, 'Only calls lasting at most SECS')
+            [CompletionResult]::new('--min-duration', '--min-duration', [CompletionResultType]::ParameterName, 'Only calls lasting at least this long: seconds (90), or 2m, 1m30s, 1h')
+            [CompletionResult]::new('--max-duration', '--max-duration', [CompletionResultType]::ParameterName, 'Only calls lasting at most this long: seconds (90), or 2m, 1m30s, 1h')
             [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Free text: the vendor''s search where it has one, else every field of the record')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop after N calls [list default: 25]')
             [CompletionResult]::new('--param', '--param', [CompletionResultType]::ParameterName, 'Raw vendor query parameter, sent as given (repeatable)')
@@ -228,6 +236,7 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight (pages fetched ahead) [default: the profile''s, else 4]')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N requests per second to the vendor API [default: the profile''s, else no limit]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never')
             [CompletionResult]::new('--overwrite', '--overwrite', [CompletionResultType]::ParameterName, 'Download again files that are already complete')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against an embedded sandbox started in-process (no config or secrets needed)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
@@ -235,8 +244,8 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars (they are also off when stderr is not a terminal)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'calls;assign' {
@@ -253,6 +262,7 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight (pages fetched ahead) [default: the profile''s, else 4]')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N requests per second to the vendor API [default: the profile''s, else no limit]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never')
             [CompletionResult]::new('--seen', '--seen', [CompletionResultType]::ParameterName, 'Mark as seen')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the requests that would be sent, and send nothing')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against an embedded sandbox started in-process (no config or secrets needed)')
@@ -261,20 +271,20 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars (they are also off when stderr is not a terminal)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'calls;delete' {
-            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Start (inclusive): YYYY-MM-DD, RFC 3339, today, yesterday, or 30m / 12h / 7d ago [default: 30d]')
-            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'End: a date includes that whole day, a datetime is exclusive [default: now]')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Start (inclusive): YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] (in --tz), an RFC 3339 datetime, now, today, yesterday, or an age: 30m, 12h, 7d, 2w (ago) [default: 30d]')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'End, in the forms of --from: a date includes that whole day, a datetime is exclusive [default: now]')
             [CompletionResult]::new('--direction', '--direction', [CompletionResultType]::ParameterName, 'inbound, outbound, internal or web')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'answered, missed, busy, failed, voicemail, canceled, in-progress, unknown (repeatable, or a,b)')
             [CompletionResult]::new('--number', '--number', [CompletionResultType]::ParameterName, 'The customer''s number; spaces, dashes and + are ignored')
             [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'Agent / assistant id (repeatable)')
             [CompletionResult]::new('--campaign', '--campaign', [CompletionResultType]::ParameterName, 'Campaign id (repeatable)')
-            [CompletionResult]::new('--min-duration', '--min-duration', [CompletionResultType]::ParameterName, 'Only calls lasting at least SECS')
-            [CompletionResult]::new('--max-duration', '--max-duration', [CompletionResultType]::ParameterName, 'Only calls lasting at most SECS')
+            [CompletionResult]::new('--min-duration', '--min-duration', [CompletionResultType]::ParameterName, 'Only calls lasting at least this long: seconds (90), or 2m, 1m30s, 1h')
+            [CompletionResult]::new('--max-duration', '--max-duration', [CompletionResultType]::ParameterName, 'Only calls lasting at most this long: seconds (90), or 2m, 1m30s, 1h')
             [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Free text: the vendor''s search where it has one, else every field of the record')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop after N calls [list default: 25]')
             [CompletionResult]::new('--param', '--param', [CompletionResultType]::ParameterName, 'Raw vendor query parameter, sent as given (repeatable)')
@@ -288,6 +298,7 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight (pages fetched ahead) [default: the profile''s, else 4]')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N requests per second to the vendor API [default: the profile''s, else no limit]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the requests that would be sent, and send nothing')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask (required when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask (required when stdin is not a terminal)')
@@ -297,8 +308,8 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars (they are also off when stderr is not a terminal)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'calls;vendors' {
@@ -314,14 +325,15 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight (pages fetched ahead) [default: the profile''s, else 4]')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N requests per second to the vendor API [default: the profile''s, else no limit]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against an embedded sandbox started in-process (no config or secrets needed)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars (they are also off when stderr is not a terminal)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'calls;config' {
@@ -335,17 +347,19 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight (pages fetched ahead) [default: the profile''s, else 4]')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N requests per second to the vendor API [default: the profile''s, else no limit]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against an embedded sandbox started in-process (no config or secrets needed)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars (they are also off when stderr is not a terminal)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented starter config (mode 0600)')
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the config file''s path')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the config with secrets redacted')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the config with secrets redacted (-p NAME: that profile only)')
+            [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List the profiles: vendor, API, and where each secret comes from (never the secret)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate the config and every profile')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -361,6 +375,7 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight (pages fetched ahead) [default: the profile''s, else 4]')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N requests per second to the vendor API [default: the profile''s, else no limit]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing file')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against an embedded sandbox started in-process (no config or secrets needed)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
@@ -368,8 +383,8 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars (they are also off when stderr is not a terminal)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'calls;config;path' {
@@ -383,14 +398,15 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight (pages fetched ahead) [default: the profile''s, else 4]')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N requests per second to the vendor API [default: the profile''s, else no limit]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against an embedded sandbox started in-process (no config or secrets needed)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars (they are also off when stderr is not a terminal)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'calls;config;show' {
@@ -404,14 +420,37 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight (pages fetched ahead) [default: the profile''s, else 4]')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N requests per second to the vendor API [default: the profile''s, else no limit]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against an embedded sandbox started in-process (no config or secrets needed)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars (they are also off when stderr is not a terminal)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'calls;config;profiles' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
+            [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Override the vendor API''s base URL')
+            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'IANA zone for reading dates and printing times [default: the profile''s timezone, else UTC; tables: else the local zone]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds per request')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight (pages fetched ahead) [default: the profile''s, else 4]')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N requests per second to the vendor API [default: the profile''s, else no limit]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against an embedded sandbox started in-process (no config or secrets needed)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars (they are also off when stderr is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'calls;config;check' {
@@ -425,6 +464,7 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight (pages fetched ahead) [default: the profile''s, else 4]')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N requests per second to the vendor API [default: the profile''s, else no limit]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never')
             [CompletionResult]::new('--online', '--online', [CompletionResultType]::ParameterName, 'Also make one cheap authenticated request per profile')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against an embedded sandbox started in-process (no config or secrets needed)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
@@ -432,14 +472,15 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars (they are also off when stderr is not a terminal)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'calls;config;help' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented starter config (mode 0600)')
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the config file''s path')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the config with secrets redacted')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the config with secrets redacted (-p NAME: that profile only)')
+            [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List the profiles: vendor, API, and where each secret comes from (never the secret)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate the config and every profile')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -451,6 +492,9 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             break
         }
         'calls;config;help;show' {
+            break
+        }
+        'calls;config;help;profiles' {
             break
         }
         'calls;config;help;check' {
@@ -470,14 +514,15 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight (pages fetched ahead) [default: the profile''s, else 4]')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N requests per second to the vendor API [default: the profile''s, else no limit]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against an embedded sandbox started in-process (no config or secrets needed)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars (they are also off when stderr is not a terminal)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'calls;sandbox' {
@@ -502,6 +547,7 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight (pages fetched ahead) [default: the profile''s, else 4]')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N requests per second to the vendor API [default: the profile''s, else no limit]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never')
             [CompletionResult]::new('--rate-limit-silent', '--rate-limit-silent', [CompletionResultType]::ParameterName, 'With --rate-limit: send no X-RateLimit-* headers (only the 429''s body says when)')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against an embedded sandbox started in-process (no config or secrets needed)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
@@ -509,8 +555,8 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars (they are also off when stderr is not a terminal)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'calls;help' {
@@ -522,8 +568,8 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('assign', 'assign', [CompletionResultType]::ParameterValue, 'Assign call records to a user, property or lead, or mark them seen (myCRM)')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete call records (Famulor, myCRM): by ids, or every call matching the filters')
             [CompletionResult]::new('vendors', 'vendors', [CompletionResultType]::ParameterValue, 'The vendors and what each supports')
-            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Write, locate, print or check the config file')
-            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Write, locate, print or check the config file; list its profiles')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (profile names are completed from the config)')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Serve the built-in fake vendor APIs on 127.0.0.1')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -555,7 +601,8 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
         'calls;help;config' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented starter config (mode 0600)')
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the config file''s path')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the config with secrets redacted')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the config with secrets redacted (-p NAME: that profile only)')
+            [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List the profiles: vendor, API, and where each secret comes from (never the secret)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate the config and every profile')
             break
         }
@@ -566,6 +613,9 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             break
         }
         'calls;help;config;show' {
+            break
+        }
+        'calls;help;config;profiles' {
             break
         }
         'calls;help;config;check' {

@@ -64,6 +64,9 @@ _calls() {
             calls__subcmd__config,path)
                 cmd="calls__subcmd__config__subcmd__path"
                 ;;
+            calls__subcmd__config,profiles)
+                cmd="calls__subcmd__config__subcmd__profiles"
+                ;;
             calls__subcmd__config,show)
                 cmd="calls__subcmd__config__subcmd__show"
                 ;;
@@ -78,6 +81,9 @@ _calls() {
                 ;;
             calls__subcmd__config__subcmd__help,path)
                 cmd="calls__subcmd__config__subcmd__help__subcmd__path"
+                ;;
+            calls__subcmd__config__subcmd__help,profiles)
+                cmd="calls__subcmd__config__subcmd__help__subcmd__profiles"
                 ;;
             calls__subcmd__config__subcmd__help,show)
                 cmd="calls__subcmd__config__subcmd__help__subcmd__show"
@@ -127,6 +133,9 @@ _calls() {
             calls__subcmd__help__subcmd__config,path)
                 cmd="calls__subcmd__help__subcmd__config__subcmd__path"
                 ;;
+            calls__subcmd__help__subcmd__config,profiles)
+                cmd="calls__subcmd__help__subcmd__config__subcmd__profiles"
+                ;;
             calls__subcmd__help__subcmd__config,show)
                 cmd="calls__subcmd__help__subcmd__config__subcmd__show"
                 ;;
@@ -137,18 +146,18 @@ _calls() {
 
     case "${cmd}" in
         calls)
-            opts="-p -v -q -h -V --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --help --version list export sync show recording assign delete vendors config completions sandbox help"
+            opts="-p -v -q -h -V --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help --version list export sync show recording assign delete vendors config completions sandbox help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --vendor)
@@ -183,6 +192,10 @@ _calls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -191,7 +204,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__assign)
-            opts="-p -v -q -h --user --property --lead --seen --dry-run --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --help"
+            opts="-p -v -q -h --user --property --lead --seen --dry-run --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -210,11 +223,11 @@ _calls() {
                     return 0
                     ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --vendor)
@@ -247,6 +260,10 @@ _calls() {
                     ;;
                 --rate)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -257,18 +274,18 @@ _calls() {
             return 0
             ;;
         calls__subcmd__completions)
-            opts="-p -v -q -h --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --help bash elvish fish powershell zsh"
+            opts="-p -v -q -h --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --vendor)
@@ -301,6 +318,10 @@ _calls() {
                     ;;
                 --rate)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -311,18 +332,18 @@ _calls() {
             return 0
             ;;
         calls__subcmd__config)
-            opts="-p -v -q -h --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --help init path show check help"
+            opts="-p -v -q -h --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help init path show profiles check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --vendor)
@@ -355,6 +376,10 @@ _calls() {
                     ;;
                 --rate)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -365,18 +390,18 @@ _calls() {
             return 0
             ;;
         calls__subcmd__config__subcmd__check)
-            opts="-p -v -q -h --online --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --help"
+            opts="-p -v -q -h --online --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --vendor)
@@ -411,6 +436,10 @@ _calls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -419,7 +448,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__config__subcmd__help)
-            opts="init path show check help"
+            opts="init path show profiles check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -488,6 +517,20 @@ _calls() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        calls__subcmd__config__subcmd__help__subcmd__profiles)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         calls__subcmd__config__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -503,18 +546,18 @@ _calls() {
             return 0
             ;;
         calls__subcmd__config__subcmd__init)
-            opts="-p -v -q -h --force --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --help"
+            opts="-p -v -q -h --force --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --vendor)
@@ -547,6 +590,10 @@ _calls() {
                     ;;
                 --rate)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -557,18 +604,18 @@ _calls() {
             return 0
             ;;
         calls__subcmd__config__subcmd__path)
-            opts="-p -v -q -h --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --help"
+            opts="-p -v -q -h --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --vendor)
@@ -601,6 +648,68 @@ _calls() {
                     ;;
                 --rate)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        calls__subcmd__config__subcmd__profiles)
+            opts="-p -v -q -h --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
+                    return 0
+                    ;;
+                --vendor)
+                    COMPREPLY=($(compgen -W "famulor evolux callcap brightcall mycrm" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tz)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -611,18 +720,18 @@ _calls() {
             return 0
             ;;
         calls__subcmd__config__subcmd__show)
-            opts="-p -v -q -h --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --help"
+            opts="-p -v -q -h --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --vendor)
@@ -657,6 +766,10 @@ _calls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -665,7 +778,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__delete)
-            opts="-y -p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --dry-run --yes --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --help"
+            opts="-y -p -v -q -h --dry-run --yes --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -680,11 +793,11 @@ _calls() {
                     return 0
                     ;;
                 --direction)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "inbound outbound internal web" -- "${cur}"))
                     return 0
                     ;;
                 --status)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "answered missed busy failed voicemail canceled in-progress unknown" -- "${cur}"))
                     return 0
                     ;;
                 --number)
@@ -720,11 +833,11 @@ _calls() {
                     return 0
                     ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --vendor)
@@ -759,6 +872,10 @@ _calls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -767,7 +884,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__export)
-            opts="-o -p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --format --fields --output --raw --since-last --state --lookback --append --follow --every --revisit --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --help"
+            opts="-o -p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --format --fields --output --raw --no-header --since-last --state --lookback --append --follow --every --revisit --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -782,11 +899,11 @@ _calls() {
                     return 0
                     ;;
                 --direction)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "inbound outbound internal web" -- "${cur}"))
                     return 0
                     ;;
                 --status)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "answered missed busy failed voicemail canceled in-progress unknown" -- "${cur}"))
                     return 0
                     ;;
                 --number)
@@ -822,15 +939,15 @@ _calls() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv json ndjson" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table csv json ndjson" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
                     return 0
                     ;;
                 --fields)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "vendor id started_at ended_at direction status vendor_status duration talk_time customer_number line_number agent campaign recording_url cost raw" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -854,11 +971,11 @@ _calls() {
                     return 0
                     ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --vendor)
@@ -891,6 +1008,10 @@ _calls() {
                     ;;
                 --rate)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -943,7 +1064,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__help__subcmd__config)
-            opts="init path show check"
+            opts="init path show profiles check"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -985,6 +1106,20 @@ _calls() {
             return 0
             ;;
         calls__subcmd__help__subcmd__config__subcmd__path)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        calls__subcmd__help__subcmd__config__subcmd__profiles)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1139,7 +1274,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__list)
-            opts="-o -p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --format --fields --output --raw --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --help"
+            opts="-o -p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --format --fields --output --raw --no-header --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1154,11 +1289,11 @@ _calls() {
                     return 0
                     ;;
                 --direction)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "inbound outbound internal web" -- "${cur}"))
                     return 0
                     ;;
                 --status)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "answered missed busy failed voicemail canceled in-progress unknown" -- "${cur}"))
                     return 0
                     ;;
                 --number)
@@ -1194,15 +1329,15 @@ _calls() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv json ndjson" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table csv json ndjson" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
                     return 0
                     ;;
                 --fields)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "vendor id started_at ended_at direction status vendor_status duration talk_time customer_number line_number agent campaign recording_url cost raw" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -1210,11 +1345,11 @@ _calls() {
                     return 0
                     ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --vendor)
@@ -1249,6 +1384,10 @@ _calls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1257,7 +1396,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__recording)
-            opts="-p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --dir --name --output --overwrite --manifest --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --help"
+            opts="-p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --dir --name --output --overwrite --manifest --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1272,11 +1411,11 @@ _calls() {
                     return 0
                     ;;
                 --direction)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "inbound outbound internal web" -- "${cur}"))
                     return 0
                     ;;
                 --status)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "answered missed busy failed voicemail canceled in-progress unknown" -- "${cur}"))
                     return 0
                     ;;
                 --number)
@@ -1328,11 +1467,11 @@ _calls() {
                     return 0
                     ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --vendor)
@@ -1367,6 +1506,10 @@ _calls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1375,7 +1518,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__sandbox)
-            opts="-p -v -q -h --port --calls --seed --until --latency --fail-rate --token-ttl --recording-faults --change-rate --rate-limit --rate-limit-silent --short-page --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --help"
+            opts="-p -v -q -h --port --calls --seed --until --latency --fail-rate --token-ttl --recording-faults --change-rate --rate-limit --rate-limit-silent --short-page --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1426,11 +1569,11 @@ _calls() {
                     return 0
                     ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --vendor)
@@ -1463,6 +1606,10 @@ _calls() {
                     ;;
                 --rate)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1473,22 +1620,22 @@ _calls() {
             return 0
             ;;
         calls__subcmd__show)
-            opts="-o -p -v -q -h --format --fields --output --raw --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --help"
+            opts="-o -p -v -q -h --format --fields --output --raw --no-header --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "table csv json ndjson" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table csv json ndjson" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
                     return 0
                     ;;
                 --fields)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "vendor id started_at ended_at direction status vendor_status duration talk_time customer_number line_number agent campaign recording_url cost raw" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -1496,11 +1643,11 @@ _calls() {
                     return 0
                     ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --vendor)
@@ -1535,6 +1682,10 @@ _calls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1543,7 +1694,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__sync)
-            opts="-p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --all-profiles --revisit --full --every --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --help"
+            opts="-p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --all-profiles --revisit --full --every --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1558,11 +1709,11 @@ _calls() {
                     return 0
                     ;;
                 --direction)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "inbound outbound internal web" -- "${cur}"))
                     return 0
                     ;;
                 --status)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "answered missed busy failed voicemail canceled in-progress unknown" -- "${cur}"))
                     return 0
                     ;;
                 --number)
@@ -1606,11 +1757,11 @@ _calls() {
                     return 0
                     ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --vendor)
@@ -1643,6 +1794,10 @@ _calls() {
                     ;;
                 --rate)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1653,26 +1808,26 @@ _calls() {
             return 0
             ;;
         calls__subcmd__vendors)
-            opts="-o -p -v -q -h --format --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --help"
+            opts="-o -p -v -q -h --format --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "table csv json ndjson" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table csv json ndjson" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
                     return 0
                     ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --vendor)
@@ -1705,6 +1860,10 @@ _calls() {
                     ;;
                 --rate)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -41,6 +41,9 @@ impl Direction {
         Direction::Unknown,
     ];
 
+    /// What `--direction` takes (every direction but `unknown`), for completions.
+    pub const FILTERS: &'static [&'static str] = &["inbound", "outbound", "internal", "web"];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Direction::Inbound => "inbound",
@@ -62,6 +65,18 @@ impl Status {
         Status::Canceled,
         Status::InProgress,
         Status::Unknown,
+    ];
+
+    /// Every status's name, for completions.
+    pub const NAMES: &'static [&'static str] = &[
+        "answered",
+        "missed",
+        "busy",
+        "failed",
+        "voicemail",
+        "canceled",
+        "in-progress",
+        "unknown",
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -285,6 +300,26 @@ impl Field {
         Field::Cost,
     ];
 
+    /// Every field's name, `raw` last, for completions.
+    pub const NAMES: &'static [&'static str] = &[
+        "vendor",
+        "id",
+        "started_at",
+        "ended_at",
+        "direction",
+        "status",
+        "vendor_status",
+        "duration",
+        "talk_time",
+        "customer_number",
+        "line_number",
+        "agent",
+        "campaign",
+        "recording_url",
+        "cost",
+        "raw",
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Field::Vendor => "vendor",
@@ -306,22 +341,33 @@ impl Field {
         }
     }
 
-    /// Parses `--fields a,b,c`, rejecting unknown and repeated names.
+    /// Parses `--fields a,b,c`, rejecting unknown and repeated names: every unknown name is
+    /// reported at once, each with the nearest known one.
     pub fn parse_list(list: &str) -> Result<Vec<Field>, String> {
+        let known = || Field::NORMALIZED.into_iter().chain([Field::Raw]);
         let mut out = Vec::new();
+        let mut unknown = Vec::new();
         for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            let field = Field::NORMALIZED
-                .into_iter()
-                .chain([Field::Raw])
-                .find(|f| f.name() == name)
-                .ok_or_else(|| {
-                    let names: Vec<&str> = Field::NORMALIZED.iter().map(|f| f.name()).collect();
-                    format!("unknown field '{name}' (fields: {}, raw)", names.join(", "))
-                })?;
+            let Some(field) = known().find(|f| f.name() == name) else {
+                unknown.push(format!(
+                    "'{name}'{}",
+                    crate::suggest::did_you_mean(name, known().map(Field::name))
+                ));
+                continue;
+            };
             if out.contains(&field) {
                 return Err(format!("field '{name}' is listed twice"));
             }
             out.push(field);
+        }
+        if !unknown.is_empty() {
+            let names: Vec<&str> = known().map(Field::name).collect();
+            return Err(format!(
+                "unknown field{} {} (fields: {})",
+                if unknown.len() == 1 { "" } else { "s" },
+                unknown.join(", "),
+                names.join(", ")
+            ));
         }
         if out.is_empty() {
             return Err("--fields needs at least one field name".into());
@@ -339,6 +385,25 @@ pub fn phone_digits(number: &str) -> String {
 /// number).
 pub fn plus_seconds(t: DateTime<Utc>, secs: i64) -> Option<DateTime<Utc>> {
     t.checked_add_signed(chrono::TimeDelta::try_seconds(secs)?)
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::*;
+
+    #[test]
+    fn the_completion_lists_are_the_names() {
+        let statuses: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(statuses, Status::NAMES);
+        let directions: Vec<&str> = Direction::ALL[..4].iter().map(|d| d.as_str()).collect();
+        assert_eq!(directions, Direction::FILTERS);
+        let fields: Vec<&str> = Field::NORMALIZED
+            .iter()
+            .chain([&Field::Raw])
+            .map(|f| f.name())
+            .collect();
+        assert_eq!(fields, Field::NAMES);
+    }
 }
 
 #[cfg(test)]

@@ -2,15 +2,19 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::builder::{PossibleValue, TypedValueParser};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::output::Format;
 use crate::types::limits;
 use crate::types::Vendor;
 
+/// `calls --version`: with the commit and its date when built from git (see build.rs).
+const LONG_VERSION: &str = env!("CALLS_LONG_VERSION");
+
 /// Call history from Famulor, Evolux, Callcap, Brightcall and myCRM into files, pipes and databases.
 #[derive(Debug, Parser)]
-#[command(name = "calls", version, about, max_term_width = 100)]
+#[command(name = "calls", version, long_version = LONG_VERSION, about, max_term_width = 100)]
 #[command(after_help = "Try it without an account:  calls --sandbox --vendor famulor list")]
 pub struct Cli {
     #[command(flatten)]
@@ -19,7 +23,9 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The flags every command takes: shown last in each command's help, under their own heading.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Profile from the config [default: the config's default_profile]; `sync` takes several
     #[arg(
@@ -97,36 +103,124 @@ pub struct Global {
     #[arg(long, global = true, value_name = "N",
           value_parser = ranged(limits::RATE, "requests per second"))]
     pub rate: Option<f64>,
+    /// Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set),
+    /// always, never
+    #[arg(long, global = true, value_name = "WHEN", value_enum, default_value_t = crate::term::ColorChoice::Auto)]
+    pub color: crate::term::ColorChoice,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// The most recent matching calls, newest first
+    #[command(after_long_help = examples::LIST)]
     List(ListArgs),
     /// Every matching call, all pages, streamed: for files, pipes and cron
+    #[command(after_long_help = examples::EXPORT)]
     Export(ExportArgs),
     /// Keep a database (SQLite) up to date: new calls inserted, changed calls updated
+    #[command(after_long_help = examples::SYNC)]
     Sync(SyncArgs),
     /// One call in full (transcript, evaluation, all vendor fields)
+    #[command(after_long_help = examples::SHOW)]
     Show(ShowArgs),
     /// Download recordings: of the given ids, or of every matching call
+    #[command(after_long_help = examples::RECORDING)]
     Recording(RecordingArgs),
     /// Assign call records to a user, property or lead, or mark them seen (myCRM)
+    #[command(after_long_help = examples::ASSIGN)]
     Assign(AssignArgs),
     /// Delete call records (Famulor, myCRM): by ids, or every call matching the filters
+    #[command(after_long_help = examples::DELETE)]
     Delete(DeleteArgs),
     /// The vendors and what each supports
+    #[command(after_long_help = examples::VENDORS)]
     Vendors(VendorsArgs),
-    /// Write, locate, print or check the config file
-    #[command(subcommand)]
+    /// Write, locate, print or check the config file; list its profiles
+    #[command(subcommand, after_long_help = examples::CONFIG)]
     Config(ConfigCommand),
-    /// Print a shell completion script
+    /// Print a shell completion script (profile names are completed from the config)
+    #[command(after_long_help = examples::COMPLETIONS)]
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
     /// Serve the built-in fake vendor APIs on 127.0.0.1
+    #[command(after_long_help = examples::SANDBOX)]
     Sandbox(SandboxArgs),
+}
+
+/// The recipes each command's long help (`calls help CMD`, `calls CMD --help`) ends with.
+mod examples {
+    pub const LIST: &str = "\
+Examples:
+  calls list                                   the 25 newest calls of the last 30 days
+  calls list --from today --status missed      today's missed calls
+  calls list --from 2w --fields id,started_at,customer_number -o csv
+  calls --sandbox list                         try it without an account";
+
+    pub const EXPORT: &str = "\
+Examples:
+  calls export --from 2025-01-01 --to 2025-03-31 --output q1.csv
+      every call of the first quarter, as CSV (written whole, or not at all)
+  calls export --from 7d -o ndjson | jq -r 'select(.status == \"missed\") | .customer_number'
+      the numbers that called and missed, for a script
+  calls -p sales export --since-last --append --output /data/calls.csv
+      from cron: only what is new since the last successful run, appended
+  calls export --follow --status missed
+      keep printing missed calls as they come in (tail -f for calls)";
+
+    pub const SYNC: &str = "\
+Examples:
+  calls sync calls.db                          the last 30 days into SQLite, then only changes
+  calls sync calls.db --all-profiles --every 15m
+  calls sync postgres://calls@db/calls -p sales -p support";
+
+    pub const SHOW: &str = "\
+Examples:
+  calls show 1042                              one call: fields, transcript, evaluation
+  calls show 1042 -o json | jq .raw            the vendor's own record";
+
+    pub const RECORDING: &str = "\
+Examples:
+  calls recording 1042 1043                    two calls' recordings into the current folder
+  calls recording --from 7d --dir rec/ --manifest rec/manifest.csv
+  calls recording --status answered --name '{date}/{id}.{ext}' --dir rec/
+  calls recording 1042 --output - | mpv -      listen without saving";
+
+    pub const ASSIGN: &str = "\
+Examples:
+  calls -p pf assign 1042 1043 --user 7 --dry-run   the requests, sent nowhere
+  calls -p pf assign 1042 --lead 99 --seen";
+
+    pub const DELETE: &str = "\
+Examples:
+  calls delete 1042 1043                       asks first, on a terminal
+  calls delete --to 2024-12-31 --status missed --dry-run
+  calls delete --to 2024-12-31 --status missed --yes   from a script";
+
+    pub const VENDORS: &str = "\
+Examples:
+  calls vendors                                what each vendor supports
+  calls vendors -o json | jq -r '.[] | select(.operations | index(\"delete\")) | .vendor'";
+
+    pub const CONFIG: &str = "\
+Examples:
+  calls config init                            a commented starter config (mode 0600)
+  calls config profiles                        profiles, vendors and where each secret comes from
+  calls config show -p sales                   one profile, secrets redacted
+  calls config check --online                  one cheap authenticated request per profile";
+
+    pub const COMPLETIONS: &str = "\
+Examples:
+  calls completions bash > ~/.local/share/bash-completion/completions/calls
+  calls completions zsh > ~/.zfunc/_calls
+  calls completions fish > ~/.config/fish/completions/calls.fish";
+
+    pub const SANDBOX: &str = "\
+Examples:
+  calls sandbox > sandbox.toml                 serve, and save the config it prints
+  calls --config sandbox.toml -p callcap list  (in another terminal)
+  calls sandbox --port 0 --fail-rate 0.1       any free port, one request in ten fails";
 }
 
 #[derive(Debug, Args)]
@@ -210,17 +304,19 @@ pub struct SyncArgs {
 #[derive(Debug, Default, Clone, Args, PartialEq)]
 #[command(next_help_heading = "Filters")]
 pub struct FilterArgs {
-    /// Start (inclusive): YYYY-MM-DD, RFC 3339, today, yesterday, or 30m / 12h / 7d ago [default: 30d]
+    /// Start (inclusive): YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] (in --tz), an RFC 3339 datetime,
+    /// now, today, yesterday, or an age: 30m, 12h, 7d, 2w (ago) [default: 30d]
     #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     pub from: Option<String>,
-    /// End: a date includes that whole day, a datetime is exclusive [default: now]
+    /// End, in the forms of --from: a date includes that whole day, a datetime is exclusive
+    /// [default: now]
     #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     pub to: Option<String>,
     /// inbound, outbound, internal or web
-    #[arg(long, value_name = "D")]
+    #[arg(long, value_name = "D", value_parser = Hinted(crate::call::Direction::FILTERS), hide_possible_values = true)]
     pub direction: Option<String>,
     /// answered, missed, busy, failed, voicemail, canceled, in-progress, unknown (repeatable, or a,b)
-    #[arg(long, value_name = "S", value_delimiter = ',')]
+    #[arg(long, value_name = "S", value_delimiter = ',', value_parser = Hinted(crate::call::Status::NAMES), hide_possible_values = true)]
     pub status: Vec<String>,
     /// The customer's number; spaces, dashes and + are ignored
     #[arg(long, value_name = "PHONE")]
@@ -231,13 +327,11 @@ pub struct FilterArgs {
     /// Campaign id (repeatable)
     #[arg(long, value_name = "ID")]
     pub campaign: Vec<String>,
-    /// Only calls lasting at least SECS
-    #[arg(long, value_name = "SECS",
-          value_parser = clap::value_parser!(i64).range(0..=limits::CALL_SECONDS))]
+    /// Only calls lasting at least this long: seconds (90), or 2m, 1m30s, 1h
+    #[arg(long, value_name = "SECS", value_parser = call_seconds)]
     pub min_duration: Option<i64>,
-    /// Only calls lasting at most SECS
-    #[arg(long, value_name = "SECS",
-          value_parser = clap::value_parser!(i64).range(0..=limits::CALL_SECONDS))]
+    /// Only calls lasting at most this long: seconds (90), or 2m, 1m30s, 1h
+    #[arg(long, value_name = "SECS", value_parser = call_seconds)]
     pub max_duration: Option<i64>,
     /// Free text: the vendor's search where it has one, else every field of the record
     #[arg(long, value_name = "TEXT")]
@@ -254,10 +348,10 @@ pub struct FilterArgs {
 #[command(next_help_heading = "Output")]
 pub struct OutputArgs {
     /// Output format [default: table on a terminal, else ndjson]
-    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
+    #[arg(short = 'o', long, value_name = "FORMAT", value_parser = FormatParser)]
     pub format: Option<Format>,
     /// Pick and order fields, e.g. id,started_at,status (all formats)
-    #[arg(long, value_name = "A,B,C")]
+    #[arg(long, value_name = "A,B,C", value_parser = Hinted(crate::call::Field::NAMES), hide_possible_values = true)]
     pub fields: Option<String>,
     /// Write to FILE atomically (replaced only when complete)
     #[arg(long, value_name = "FILE")]
@@ -265,6 +359,9 @@ pub struct OutputArgs {
     /// Add the vendor's original record as `raw` (json, ndjson)
     #[arg(long)]
     pub raw: bool,
+    /// No header line (csv, tsv)
+    #[arg(long)]
+    pub no_header: bool,
 }
 
 #[derive(Debug, Args)]
@@ -322,14 +419,15 @@ pub struct AssignArgs {
 pub struct DeleteArgs {
     /// Call ids [default: every call matching the filters, listed first]
     pub ids: Vec<String>,
-    #[command(flatten)]
-    pub filters: FilterArgs,
+    // NOTE: before the filters: fields after a flattened group would take its heading.
     /// Print the requests that would be sent, and send nothing
     #[arg(long)]
     pub dry_run: bool,
     /// Do not ask (required when stdin is not a terminal)
     #[arg(short, long)]
     pub yes: bool,
+    #[command(flatten)]
+    pub filters: FilterArgs,
 }
 
 #[derive(Debug, Args)]
@@ -343,7 +441,7 @@ pub struct ShowArgs {
 #[derive(Debug, Args)]
 pub struct VendorsArgs {
     /// Output format [default: table on a terminal, else json]
-    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
+    #[arg(short = 'o', long, value_name = "FORMAT", value_parser = FormatParser)]
     pub format: Option<Format>,
 }
 
@@ -357,8 +455,10 @@ pub enum ConfigCommand {
     },
     /// Print the config file's path
     Path,
-    /// Print the config with secrets redacted
+    /// Print the config with secrets redacted (-p NAME: that profile only)
     Show,
+    /// List the profiles: vendor, API, and where each secret comes from (never the secret)
+    Profiles,
     /// Validate the config and every profile
     Check {
         /// Also make one cheap authenticated request per profile
@@ -411,6 +511,83 @@ pub struct SandboxArgs {
     /// page): the first time only, or every time
     #[arg(long, value_name = "WHEN")]
     pub short_page: Option<crate::sandbox::ShortPage>,
+}
+
+/// `--min-duration` / `--max-duration`: seconds, or `2m`, `1m30s`.
+fn call_seconds(text: &str) -> Result<i64, String> {
+    crate::when::parse_seconds(text, limits::CALL_SECONDS)
+}
+
+/// A free-text flag whose usual values the completion scripts offer (`--status`, `--fields`);
+/// the value itself is checked later, by `resolve`, with a message naming the flag.
+#[derive(Clone)]
+struct Hinted(&'static [&'static str]);
+
+impl TypedValueParser for Hinted {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(self.0.iter().map(|v| PossibleValue::new(*v))))
+    }
+}
+
+/// `-o FORMAT`, where a file name (`-o calls.csv`) gets "did you mean --output calls.csv?".
+#[derive(Clone)]
+struct FormatParser;
+
+impl TypedValueParser for FormatParser {
+    type Value = Format;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Format, clap::Error> {
+        use clap::error::{ContextKind, ContextValue};
+        clap::builder::EnumValueParser::<Format>::new()
+            .parse_ref(cmd, arg, value)
+            .map_err(|mut e| {
+                let text = value.to_string_lossy();
+                let names: Vec<String> = Format::value_variants()
+                    .iter()
+                    .filter_map(|f| f.to_possible_value())
+                    .map(|v| v.get_name().to_string())
+                    .collect();
+                let suggestion = if text.contains(['.', '/']) {
+                    Some(format!("did you mean --output {text}?"))
+                } else if e.get(ContextKind::SuggestedValue).is_none() {
+                    crate::suggest::nearest(&text, names.iter().map(String::as_str))
+                        .map(|f| format!("did you mean -o {f}?"))
+                } else {
+                    None
+                };
+                if let Some(s) = suggestion {
+                    e.insert(
+                        ContextKind::Suggested,
+                        ContextValue::StyledStrs(vec![s.into()]),
+                    );
+                }
+                e
+            })
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            Format::value_variants()
+                .iter()
+                .filter_map(|f| f.to_possible_value()),
+        ))
+    }
 }
 
 /// A parser for a decimal flag within `range`, inclusive: the message says the range.

@@ -136,6 +136,20 @@ impl SecretSource {
     }
 }
 
+impl SecretSource {
+    /// Where the secret comes from, in a few words, for `calls config profiles`: a variable's
+    /// name, never its value, and never a command's text (it may hold a secret itself).
+    pub fn origin(&self, key: SecretKey) -> String {
+        match self {
+            SecretSource::CallsEnv(var) => format!("env {var} (wins over the file)"),
+            SecretSource::Inline { .. } => "config file".into(),
+            SecretSource::Env { var, .. } => format!("env {var}"),
+            SecretSource::Command { .. } => format!("{}_command", key.name()),
+            SecretSource::Sandbox(_) => "sandbox".into(),
+        }
+    }
+}
+
 /// The profile a command runs with, settled from config, flags and environment.
 #[derive(Debug, Clone)]
 pub struct Profile {
@@ -469,7 +483,10 @@ pub fn parse(text: &str, path: &Path) -> Result<ConfigFile> {
     toml::from_str::<ConfigFile>(text).map_err(|e| {
         let start = e.span().map(|s| s.start.min(text.len()));
         let line = start.map(|s| text[..s].matches('\n').count() + 1);
-        let message = without_values(e.message().trim()).replace('\n', " ");
+        let unknown = nearest_key(e.message().trim());
+        let named = unknown.is_some();
+        let message =
+            unknown.unwrap_or_else(|| without_values(e.message().trim()).replace('\n', " "));
         // The key of the line the error points at, so a bad value is named by its key alone.
         let key = start
             .and_then(|s| text[s..].lines().next().zip(text[..s].rsplit('\n').next()))
@@ -478,7 +495,7 @@ pub fn parse(text: &str, path: &Path) -> Result<ConfigFile> {
                     .split_once('=')
                     .map(|(k, _)| k.trim().to_string())
             })
-            .filter(|k| !k.is_empty() && !k.starts_with('['))
+            .filter(|k| !named && !k.is_empty() && !k.starts_with('['))
             .map(|k| format!(" `{k}`:"))
             .unwrap_or_default();
         let at = line.map(|l| format!(" line {l}")).unwrap_or_default();
@@ -486,6 +503,19 @@ pub fn parse(text: &str, path: &Path) -> Result<ConfigFile> {
             .hint("fix the config, or see `calls config init` / config.example.toml for every key")
             .into()
     })
+}
+
+/// serde's "unknown field `tokn`, expected one of `vendor`, ... (19 keys)" as "unknown key
+/// `tokn` (did you mean token?)": the nearest key rather than all of them.
+fn nearest_key(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (key, rest) = rest.split_once('`')?;
+    let known: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    let hint = match crate::suggest::nearest(key, known.iter().copied()) {
+        Some(k) => format!(" (did you mean {k}?)"),
+        None => String::new(),
+    };
+    Some(format!("unknown key `{key}`{hint}"))
 }
 
 /// A TOML error message without the offending value: "invalid type: integer `1234...`,
@@ -512,11 +542,11 @@ fn warn_if_readable_by_others(path: &Path) {
     use std::os::unix::fs::PermissionsExt;
     if let Ok(meta) = std::fs::metadata(path) {
         if meta.permissions().mode() & 0o077 != 0 {
-            eprintln!(
-                "warning: {} is readable by group or others; it may hold secrets: chmod 600 {}",
+            crate::term::warn(&format!(
+                "{} is readable by group or others; it may hold secrets: chmod 600 {}",
                 path.display(),
                 path.display()
-            );
+            ));
         }
     }
 }
@@ -524,12 +554,24 @@ fn warn_if_readable_by_others(path: &Path) {
 #[cfg(not(unix))]
 fn warn_if_readable_by_others(_path: &Path) {}
 
-/// The config with inline secrets replaced, for `calls config show`.
-pub fn redacted(cfg: &ConfigFile) -> String {
-    let mut copy = ConfigFile {
-        default_profile: cfg.default_profile.clone(),
-        database: cfg.database.as_deref().map(crate::redact::url_password),
-        profiles: cfg.profiles.clone(),
+/// The config with inline secrets replaced, for `calls config show`; with `only`, that profile
+/// alone.
+pub fn redacted(cfg: &ConfigFile, only: Option<&str>) -> String {
+    let mut copy = match only {
+        None => ConfigFile {
+            default_profile: cfg.default_profile.clone(),
+            database: cfg.database.as_deref().map(crate::redact::url_password),
+            profiles: cfg.profiles.clone(),
+        },
+        Some(name) => ConfigFile {
+            profiles: cfg
+                .profiles
+                .iter()
+                .filter(|(n, _)| n.as_str() == name)
+                .map(|(n, p)| (n.clone(), p.clone()))
+                .collect(),
+            ..ConfigFile::default()
+        },
     };
     for p in copy.profiles.values_mut() {
         p.redact_inline();
@@ -559,7 +601,21 @@ mod tests {
     fn unknown_keys_are_named_with_their_line() {
         let text = "[profiles.a]\nvendor = \"famulor\"\ntokn = \"x\"\n";
         let msg = format!("{:#}", parse(text, Path::new("c.toml")).unwrap_err());
-        assert!(msg.contains("line 3") && msg.contains("tokn"), "{msg}");
+        assert_eq!(
+            msg,
+            "c.toml line 3: unknown key `tokn` (did you mean token?)"
+        );
+        let text = "[profiles.a]\nvendor = \"famulor\"\nzzzzzz = 1\n";
+        let msg = format!("{:#}", parse(text, Path::new("c.toml")).unwrap_err());
+        assert_eq!(msg, "c.toml line 3: unknown key `zzzzzz`");
+        let msg = format!(
+            "{:#}",
+            parse("default_profil = \"a\"\n", Path::new("c.toml")).unwrap_err()
+        );
+        assert_eq!(
+            msg,
+            "c.toml line 1: unknown key `default_profil` (did you mean default_profile?)"
+        );
     }
 
     #[test]
@@ -585,7 +641,7 @@ mod tests {
             Path::new("c"),
         )
         .unwrap();
-        let shown = redacted(&cfg);
+        let shown = redacted(&cfg, None);
         assert!(
             !shown.contains("s3cr3t-value") && shown.contains("<redacted>"),
             "{shown}"

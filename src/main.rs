@@ -43,7 +43,15 @@ use calls::error::{classify, is_broken_pipe, Failure};
 use calls::redact;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(result) = calls::commands::hidden(&args) {
+        return match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => report(e),
+        };
+    }
+    let cli = Cli::parse_from(args);
+    calls::term::set_color(cli.global.color);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -101,7 +109,11 @@ fn report(err: anyhow::Error) -> ExitCode {
     let (exit, hint) = classify(&err);
     // A vendor's error message is printed: never its escape sequences.
     let message = redact::scrub(&format!("{err:#}"));
-    eprintln!("error: {}", calls::term::printable(&message));
+    eprintln!(
+        "{} {}",
+        calls::term::label("error:", calls::term::Paint::BoldRed),
+        calls::term::printable(&message)
+    );
     if let Some(hint) = hint {
         eprintln!("  hint: {}", calls::term::printable(&redact::scrub(hint)));
     }

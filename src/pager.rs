@@ -37,6 +37,8 @@ pub struct Stats {
     pub calls: u64,
     pub pages: u64,
     pub duplicates: u64,
+    /// The vendor's count of calls in the window, from the last page that told it.
+    pub total: Option<u64>,
 }
 
 /// Ids of the last few pages: a call pushed on by new arrivals is seen twice within that span,
@@ -136,6 +138,7 @@ impl Pager<'_> {
         let newest_first = self.backend.vendor().traits().newest_first;
         let mut take = |page: Page, stats: &mut Stats, book: &mut Book| -> Result<Flow> {
             stats.pages += 1;
+            stats.total = page.total_calls.or(stats.total);
             let all_older =
                 !page.calls.is_empty() && page.calls.iter().all(|c| c.started_at < self.query.from);
             // Every call of the page is registered before any is handed on, so that what

@@ -94,6 +94,12 @@ impl Plan {
             .is_none_or(|(_, a)| *a != Applied::Vendor)
     }
 
+    /// True when the vendor applies every filter exactly, so that its count of calls is the
+    /// count of matching calls.
+    pub fn vendor_counts_exactly(&self) -> bool {
+        self.entries.iter().all(|(_, a)| *a == Applied::Vendor)
+    }
+
     /// One line for `-v`: `filters: --from/--to vendor+client, --status client`.
     pub fn describe(&self) -> String {
         let parts: Vec<String> = self

@@ -687,13 +687,19 @@ pub fn verdict(outcomes: &[Outcome]) -> (String, Option<Failure>) {
         .filter(|o| o.status == Status::Failed)
         .map(|o| o.id.as_str())
         .collect();
-    let line = format!(
-        "downloaded {} ({}), skipped {} already complete, without recording {}, failed {}",
-        count(Status::Downloaded),
-        crate::http::human_bytes(bytes),
-        count(Status::Skipped),
-        count(Status::NoRecording),
-        failed.len()
+    let n = |n: usize| crate::term::thousands(n as u64);
+    let line = crate::term::join_wrapped(
+        &[
+            format!(
+                "downloaded {} ({})",
+                n(count(Status::Downloaded)),
+                crate::http::human_bytes(bytes)
+            ),
+            format!("skipped {} complete", n(count(Status::Skipped))),
+            format!("without recording {}", n(count(Status::NoRecording))),
+            format!("failed {}", n(failed.len())),
+        ],
+        crate::term::SUMMARY_WIDTH,
     );
     if failed.is_empty() {
         return (line, None);
@@ -749,6 +755,43 @@ pub fn write_manifest(path: &Path, outcomes: &[Outcome]) -> Result<()> {
 mod tests {
     use super::*;
     use crate::call::{Direction, Status as CallStatus};
+
+    /// The summary keeps to 80 columns however large the counts (issue 11: it wrapped).
+    #[test]
+    fn the_summary_fits_80_columns() {
+        let outcome = |i: usize, status: Status| Outcome {
+            id: i.to_string(),
+            path: None,
+            bytes: 1_000_000,
+            sha256: None,
+            status,
+            error: None,
+        };
+        let small: Vec<Outcome> = (0..9)
+            .map(|i| outcome(i, Status::Downloaded))
+            .chain((0..10).map(|i| outcome(i, Status::NoRecording)))
+            .chain([outcome(99, Status::Failed)])
+            .collect();
+        assert_eq!(
+            verdict(&small).0,
+            "downloaded 9 (9.0 MB), skipped 0 complete, without recording 10, failed 1"
+        );
+        let large: Vec<Outcome> = [
+            Status::Downloaded,
+            Status::Skipped,
+            Status::NoRecording,
+            Status::Failed,
+        ]
+        .into_iter()
+        .flat_map(|s| (0..12_345).map(move |i| outcome(i, s)))
+        .collect();
+        let (line, _) = verdict(&large);
+        assert_eq!(
+            line,
+            "downloaded 12,345 (12.35 GB), skipped 12,345 complete, without recording 12,345,\n  failed 12,345"
+        );
+        assert!(line.lines().all(|l| l.chars().count() <= 80), "{line}");
+    }
 
     fn call(id: &str, agent: &str) -> Call {
         Call {

@@ -112,6 +112,11 @@ pub fn profile_named(
         (None, Some(vendor), _) => Profile::from_env(vendor),
         (None, None, Some(cfg)) => match (&cfg.default_profile, cfg.profiles.len()) {
             (Some(name), _) => named(name, cfg, &path).map_err(|e| e.context("default_profile"))?,
+            (None, 0) => {
+                return Err(Failure::usage(format!("{} has no profiles", path.display()))
+                    .hint("add a [profiles.NAME] table with a vendor (see config.example.toml), or pass --vendor ID")
+                    .into())
+            }
             (None, 1) => {
                 let (name, p) = cfg.profiles.iter().next().expect("one profile");
                 Profile::from_config(name, p, &path)?
@@ -312,6 +317,7 @@ pub fn output(o: &OutputArgs, tz: Option<Tz>) -> Result<OutputOptions> {
         .and_then(|e| e.to_str())
         .and_then(|e| match e.to_ascii_lowercase().as_str() {
             "csv" => Some(Format::Csv),
+            "tsv" => Some(Format::Tsv),
             "json" => Some(Format::Json),
             "ndjson" | "jsonl" => Some(Format::Ndjson),
             _ => None,
@@ -326,6 +332,9 @@ pub fn output(o: &OutputArgs, tz: Option<Tz>) -> Result<OutputOptions> {
             });
     if o.raw && !matches!(format, Format::Json | Format::Ndjson) {
         return usage("--raw works with -o json and -o ndjson");
+    }
+    if o.no_header && !matches!(format, Format::Csv | Format::Tsv) {
+        return usage("--no-header works with -o csv and -o tsv");
     }
     let mut fields = match &o.fields {
         Some(list) => {
@@ -353,6 +362,11 @@ pub fn output(o: &OutputArgs, tz: Option<Tz>) -> Result<OutputOptions> {
             None
         },
         path: o.output.clone().filter(|p| p.as_os_str() != "-"),
+        // Colour only where a person reads it: a table on stdout.
+        color: format == Format::Table
+            && o.output.as_ref().is_none_or(|p| p.as_os_str() == "-")
+            && term::colors(),
+        header: !o.no_header,
         raw: fields.contains(&Field::Raw),
         fields,
     })

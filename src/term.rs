@@ -1,5 +1,5 @@
-//! Terminal detection (in one place, with an override for tests) and stderr logging that
-//! does not tear the progress bar.
+//! Terminal detection (in one place, with an override for tests), the colour decision, and
+//! stderr logging that does not tear the progress bar.
 
 use std::io::IsTerminal;
 use std::sync::{Mutex, OnceLock};
@@ -55,7 +55,11 @@ pub fn set_bar(bar: Option<ProgressBar>) {
 
 /// Prints one line to stderr, above the progress bar if one is showing.
 pub fn log(line: &str) {
-    let line = printable_lines(line);
+    emit(&printable_lines(line));
+}
+
+/// Prints a line already made printable (it may hold our own colour sequences).
+fn emit(line: &str) {
     let slot = bar_slot().lock().unwrap_or_else(|e| e.into_inner());
     match slot.as_ref() {
         Some(bar) if !bar.is_hidden() => bar.suspend(|| eprintln!("{line}")),
@@ -93,7 +97,127 @@ pub fn note(message: &str) {
 
 /// A warning on stderr (shown even with `-q`, like errors).
 pub fn warn(message: &str) {
-    log(&format!("warning: {message}"));
+    emit(&format!(
+        "{} {}",
+        label("warning:", Paint::Yellow),
+        printable_lines(message)
+    ));
+}
+
+/// `error: MESSAGE` on stderr, for an error that does not end the run (`sync --every`).
+pub fn error(message: &str) {
+    emit(&format!(
+        "{} {}",
+        label("error:", Paint::BoldRed),
+        printable_lines(message)
+    ));
+}
+
+/// `--color WHEN`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal, unless NO_COLOR is set (or TERM=dumb).
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// 0: not set yet (auto), else `ColorChoice as u8 + 1`.
+static COLOR: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// Settles `--color` for the run (once, at the start).
+pub fn set_color(choice: ColorChoice) {
+    COLOR.store(choice as u8 + 1, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn color_choice() -> ColorChoice {
+    match COLOR.load(std::sync::atomic::Ordering::Relaxed) {
+        2 => ColorChoice::Always,
+        3 => ColorChoice::Never,
+        _ => ColorChoice::Auto,
+    }
+}
+
+/// The one colour decision, for a stream that is (or is not) a terminal: `--color always` and
+/// `never` decide; `auto` colours a terminal unless `NO_COLOR` is set (to anything but empty,
+/// as no-color.org says) or `TERM=dumb`.
+fn color_for(tty: bool) -> bool {
+    match color_choice() {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+            tty && !no_color && !dumb
+        }
+    }
+}
+
+/// Whether stdout gets colour (table headers and statuses); machine formats never do.
+pub fn colors() -> bool {
+    color_for(stdout_is_tty())
+}
+
+/// Whether stderr gets colour (`error:`, `warning:`).
+pub fn stderr_colors() -> bool {
+    color_for(stderr_is_tty())
+}
+
+/// The few styles calls uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paint {
+    Bold,
+    Red,
+    Green,
+    Yellow,
+    /// Red and bold: `error:`.
+    BoldRed,
+}
+
+impl Paint {
+    fn sgr(self) -> &'static str {
+        match self {
+            Paint::Bold => "1",
+            Paint::Red => "31",
+            Paint::Green => "32",
+            Paint::Yellow => "1;33",
+            Paint::BoldRed => "1;31",
+        }
+    }
+}
+
+/// `text` in `paint` (an SGR sequence around it), for a stream that takes colour.
+pub fn paint(text: &str, paint: Paint) -> String {
+    format!("\x1b[{}m{text}\x1b[0m", paint.sgr())
+}
+
+/// Columns a line takes on a terminal: its characters, less the colour sequences (`ESC [ ... m`)
+/// calls writes.
+pub fn visible_width(line: &str) -> usize {
+    let mut width = 0;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' && chars.peek() == Some(&'[') {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            width += 1;
+        }
+    }
+    width
+}
+
+/// A stderr label (`error:`, `warning:`), coloured when stderr takes colour.
+pub fn label(text: &str, style: Paint) -> String {
+    if stderr_colors() {
+        paint(text, style)
+    } else {
+        text.to_string()
+    }
 }
 
 /// Text fit for a terminal: control characters (ESC, BEL, CR, backspace, C1 controls) and the
@@ -177,9 +301,60 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// The width a summary line on stderr keeps to: the narrowest usual terminal.
+pub const SUMMARY_WIDTH: usize = 80;
+
+/// `parts` joined by ", ", broken (and indented by two) where a line would pass `width`.
+pub fn join_wrapped(parts: &[String], width: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for (i, part) in parts.iter().enumerate() {
+        let len = part.chars().count();
+        if i > 0 {
+            if line + 2 + len + 1 > width {
+                out.push_str(",\n  ");
+                line = 2;
+            } else {
+                out.push_str(", ");
+                line += 2;
+            }
+        }
+        out.push_str(part);
+        line += len;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colour_sequences_take_no_width() {
+        assert_eq!(visible_width("abc"), 3);
+        assert_eq!(visible_width(&paint("missed", Paint::Red)), 6);
+        assert_eq!(visible_width("\x1b[1mID\x1b[0m  x"), 5);
+    }
+
+    #[test]
+    fn summaries_wrap_before_the_width() {
+        let parts: Vec<String> = ["downloaded 12,345 (123.4 MB)", "skipped 12,345 complete"]
+            .into_iter()
+            .chain(["without recording 12,345", "failed 12,345"])
+            .map(String::from)
+            .collect();
+        assert_eq!(
+            join_wrapped(&parts, 80),
+            "downloaded 12,345 (123.4 MB), skipped 12,345 complete, without recording 12,345,\n  failed 12,345"
+        );
+        assert_eq!(
+            join_wrapped(&parts[..2], 80),
+            "downloaded 12,345 (123.4 MB), skipped 12,345 complete"
+        );
+        for line in join_wrapped(&parts, 30).lines() {
+            assert!(line.chars().count() <= 30, "{line}");
+        }
+    }
 
     #[test]
     fn thousands() {

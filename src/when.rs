@@ -1,4 +1,5 @@
-//! `--from` / `--to` words (`2024-05-01`, RFC 3339, `today`, `3h`) read in a time zone.
+//! `--from` / `--to` words (`2024-05-01`, RFC 3339, `today`, `3h`, `2w`) read in a time zone,
+//! and call lengths (`90`, `1m30s`) for `--min-duration` / `--max-duration`.
 
 use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -54,7 +55,7 @@ pub fn parse(word: &str, tz: Tz, now: DateTime<Utc>, end: End) -> Result<DateTim
         }
     }
     Err(format!(
-        "cannot read '{w}' as a time: use YYYY-MM-DD, an RFC 3339 datetime (2024-05-01T14:00:00+02:00), today, yesterday, or 30m / 12h / 7d ago"
+        "cannot read '{w}' as a time: use YYYY-MM-DD, YYYY-MM-DD HH:MM, an RFC 3339 datetime (2024-05-01T14:00:00+02:00), now, today, yesterday, or 30m / 12h / 7d / 2w ago"
     ))
 }
 
@@ -73,16 +74,68 @@ fn plausible(word: &str, year: i32) -> Result<(), String> {
     }
 }
 
-/// A duration word (`10m`, `2h`, `1d`) for flags such as `--lookback`.
+/// A duration word (`10m`, `2h`, `1d`, `2w`) for flags such as `--lookback`.
 pub fn parse_duration(word: &str) -> Result<Duration, String> {
     parse_ago(&word.trim().to_ascii_lowercase()).unwrap_or_else(|| {
         Err(format!(
-            "cannot read '{word}' as a duration: use 30m, 2h or 1d"
+            "cannot read '{word}' as a duration: use 30m, 2h, 1d or 2w"
         ))
     })
 }
 
-/// `15m`, `12h`, `7d`: `None` when the word is not of that shape.
+/// A call length in seconds: `90`, `90s`, `2m`, `1m30s`, `1h5m`, at most `max`.
+pub fn parse_seconds(word: &str, max: i64) -> Result<i64, String> {
+    let w = word.trim().to_ascii_lowercase();
+    let bad =
+        || format!("cannot read '{word}' as a length of call: give seconds (90), or 2m, 1m30s, 1h");
+    if w.is_empty() {
+        return Err(bad());
+    }
+    let mut total: i64 = 0;
+    let mut digits = String::new();
+    let mut units_seen = String::new();
+    for c in w.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        let unit = match c {
+            'h' => 3600,
+            'm' => 60,
+            's' => 1,
+            _ => return Err(bad()),
+        };
+        // Each unit once, largest first: `1m30s`, not `30s1m` or `1m1m`.
+        if digits.is_empty()
+            || units_seen.contains(c)
+            || units_seen.chars().any(|u| "hms".find(u) > "hms".find(c))
+        {
+            return Err(bad());
+        }
+        units_seen.push(c);
+        let n: i64 = digits.parse().map_err(|_| bad())?;
+        total = n
+            .checked_mul(unit)
+            .and_then(|v| total.checked_add(v))
+            .ok_or_else(bad)?;
+        digits.clear();
+    }
+    if !digits.is_empty() {
+        // Bare digits: seconds, alone or after minutes (`1m30` is not accepted: say `1m30s`).
+        if !units_seen.is_empty() {
+            return Err(bad());
+        }
+        total = digits.parse().map_err(|_| bad())?;
+    }
+    if !(0..=max).contains(&total) {
+        return Err(format!(
+            "'{word}' is {total} seconds: expected 0 to {max} seconds"
+        ));
+    }
+    Ok(total)
+}
+
+/// `15m`, `12h`, `7d`, `2w`: `None` when the word is not of that shape.
 fn parse_ago(w: &str) -> Option<Result<Duration, String>> {
     let unit = w.chars().last()?;
     let digits = &w[..w.len() - unit.len_utf8()];
@@ -97,6 +150,7 @@ fn parse_ago(w: &str) -> Option<Result<Duration, String>> {
         'm' => Some(Ok(Duration::minutes(n))),
         'h' => Some(Ok(Duration::hours(n))),
         'd' => Some(Ok(Duration::days(n))),
+        'w' => Some(Ok(Duration::weeks(n))),
         _ => None,
     }
 }
@@ -235,7 +289,38 @@ mod tests {
             parse("7d", Tz::UTC, now(), End::From).unwrap(),
             at("2024-03-03T15:30:00Z")
         );
+        assert_eq!(
+            parse("2w", Tz::UTC, now(), End::From).unwrap(),
+            at("2024-02-25T15:30:00Z")
+        );
         assert_eq!(parse("now", Tz::UTC, now(), End::To).unwrap(), now());
+    }
+
+    #[test]
+    fn call_lengths_in_seconds_or_with_units() {
+        for (word, secs) in [
+            ("90", 90),
+            ("0", 0),
+            ("90s", 90),
+            ("2m", 120),
+            ("1m30s", 90),
+            ("1h", 3600),
+            ("1h5m", 3900),
+            (" 1M30S ", 90),
+        ] {
+            assert_eq!(parse_seconds(word, 100_000), Ok(secs), "{word}");
+        }
+        for bad in ["", "1m30", "30s1m", "1m1m", "m", "-5", "1.5m", "2 m", "1d"] {
+            let err = parse_seconds(bad, 100_000).unwrap_err();
+            assert!(
+                err.contains("give seconds (90), or 2m, 1m30s"),
+                "{bad}: {err}"
+            );
+        }
+        assert_eq!(
+            parse_seconds("2h", 3600).unwrap_err(),
+            "'2h' is 7200 seconds: expected 0 to 3600 seconds"
+        );
     }
 
     #[test]
@@ -257,7 +342,7 @@ mod tests {
 
     #[test]
     fn bad_words_say_what_is_accepted() {
-        for bad in ["2024-13-01", "last tuesday", "5w", "", "1d2"] {
+        for bad in ["2024-13-01", "last tuesday", "5y", "", "1d2"] {
             let err = parse(bad, Tz::UTC, now(), End::From).unwrap_err();
             assert!(err.contains("YYYY-MM-DD"), "{bad}: {err}");
         }

@@ -563,6 +563,32 @@ fn terminal_escapes_from_a_vendor_are_neutralised() {
             assert!(!both.contains(bad), "{args:?} printed {bad:?}: {both:?}");
         }
         assert!(both.contains("\\u{1b}]0;pwned"), "{args:?}: {both}");
+        // In colour, the only escapes are calls' own colour sequences (ESC [ digits;... m).
+        let colored = run(home
+            .cmd()
+            .env_remove("NO_COLOR")
+            .env("CALLS_ASSUME_TTY", "1")
+            .env("COLUMNS", "200")
+            .args(args));
+        let both = format!("{}{}", colored.stdout, colored.stderr);
+        // (`show` prints its fields plain; its error, and the table, are in colour.)
+        if args != ["show", "7"] {
+            assert!(both.contains("\u{1b}[1"), "{args:?} is in colour: {both:?}");
+        }
+        let mut rest = both.as_str();
+        while let Some(at) = rest.find('\u{1b}') {
+            let sgr = &rest[at + 1..];
+            let end = sgr.find('m').expect("an SGR sequence ends in m");
+            assert!(
+                sgr.starts_with('[')
+                    && sgr[1..end].bytes().all(|b| b.is_ascii_digit() || b == b';'),
+                "{args:?} printed a foreign escape: {both:?}"
+            );
+            rest = &sgr[end..];
+        }
+        for bad in ['\u{7}', '\u{9b}', '\u{202e}'] {
+            assert!(!both.contains(bad), "{args:?} printed {bad:?}: {both:?}");
+        }
     }
 }
 

@@ -52,11 +52,124 @@ pub async fn run(global: &Global, cmd: &ConfigCommand) -> Result<()> {
         }
         ConfigCommand::Show => {
             let cfg = load_existing(&path)?;
-            crate::term::out_line(config::redacted(&cfg).trim_end())?;
+            let only = resolve::one_profile(global)?;
+            if let Some(name) = only {
+                known_profile(&cfg, name, &path)?;
+            }
+            crate::term::out_line(config::redacted(&cfg, only).trim_end())?;
             Ok(())
         }
+        ConfigCommand::Profiles => profiles(&path),
         ConfigCommand::Check { online } => check(global, &path, *online).await,
     }
+}
+
+/// `-p NAME` names a profile of the config, else a usage error with the nearest name.
+fn known_profile(cfg: &config::ConfigFile, name: &str, path: &std::path::Path) -> Result<()> {
+    if cfg.profiles.contains_key(name) {
+        return Ok(());
+    }
+    let names: Vec<&str> = cfg.profiles.keys().map(String::as_str).collect();
+    let hint = match crate::suggest::nearest(name, names.iter().copied()) {
+        Some(near) => format!("did you mean {near}?"),
+        None if names.is_empty() => "the config has no profiles yet".into(),
+        None => format!("profiles: {}", names.join(", ")),
+    };
+    Err(Failure::usage(format!(
+        "unknown profile '{}' in {}",
+        crate::term::printable(name),
+        path.display()
+    ))
+    .hint(hint)
+    .into())
+}
+
+/// `calls config profiles`: one line per profile with its vendor, API and where each secret
+/// comes from; the default marked `*`. Never a secret, a variable's value or a command.
+fn profiles(path: &std::path::Path) -> Result<()> {
+    let cfg = load_existing(path)?;
+    if cfg.profiles.is_empty() {
+        return Err(
+            Failure::usage(format!("{} has no profiles", path.display()))
+                .hint("add a [profiles.NAME] table with a vendor (see `calls config init`)")
+                .into(),
+        );
+    }
+    let mut rows = vec![[
+        "PROFILE".to_string(),
+        "VENDOR".into(),
+        "API".into(),
+        "SECRETS".into(),
+    ]];
+    for (name, p) in &cfg.profiles {
+        let default = if cfg.default_profile.as_deref() == Some(name.as_str()) {
+            " *"
+        } else {
+            ""
+        };
+        let shown = format!("{}{default}", crate::term::printable(name));
+        let row = match Profile::from_config(name, p, path) {
+            Ok(profile) => {
+                let api = profile
+                    .api
+                    .clone()
+                    .or_else(|| profile.vendor.traits().apis.first().map(|a| a.to_string()))
+                    .unwrap_or_else(|| "-".into());
+                // The secrets this vendor reads (a CALLS_* variable set for another vendor's
+                // key is not this profile's).
+                let auth = profile.vendor.traits().auth_secret;
+                let reads = |key: config::SecretKey| {
+                    key == auth
+                        || (profile.vendor == crate::types::Vendor::Mycrm
+                            && key != config::SecretKey::api_key)
+                };
+                let secrets: Vec<String> = profile
+                    .secrets
+                    .iter()
+                    .filter(|(key, _)| reads(*key))
+                    .map(|(key, source)| format!("{}: {}", key.name(), source.origin(*key)))
+                    .collect();
+                let secrets = if secrets.is_empty() {
+                    "none configured".to_string()
+                } else {
+                    secrets.join(", ")
+                };
+                [
+                    shown,
+                    profile.vendor.id().to_string(),
+                    crate::term::printable(&api).into_owned(),
+                    secrets,
+                ]
+            }
+            Err(e) => [
+                shown,
+                p.vendor.map_or("-", |v| v.id()).to_string(),
+                "-".into(),
+                format!(
+                    "error: {} (calls config check)",
+                    crate::term::printable(&crate::redact::scrub(&e.to_string()))
+                ),
+            ],
+        };
+        rows.push(row);
+    }
+    let widths: Vec<usize> = (0..3)
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    for row in &rows {
+        let line = format!(
+            "{:w0$}  {:w1$}  {:w2$}  {}",
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2]
+        );
+        crate::term::out_line(line.trim_end())?;
+    }
+    Ok(())
 }
 
 fn load_existing(path: &std::path::Path) -> Result<config::ConfigFile> {

@@ -131,6 +131,9 @@ pub async fn run(
         }
         None => target.commit()?,
     }
+    if let Some(line) = more_than_shown(&out, &query, &plan, &stats, summary || s.quiet) {
+        term::log(&line);
+    }
     if summary && !s.quiet {
         let secs = started.elapsed().as_secs_f64();
         let to = out
@@ -159,6 +162,34 @@ pub async fn run(
         ));
     }
     Ok(())
+}
+
+/// `list` on a terminal, cut short by `--limit` where the vendor said how many calls the window
+/// holds: `25 of 4,211 calls (use --limit or export)`; `~` where the vendor's count is taken
+/// before filters it applies only roughly or not at all. `None` elsewhere (`export`, `-q`, a
+/// file or pipe).
+fn more_than_shown(
+    out: &OutputOptions,
+    query: &Query,
+    plan: &crate::query::Plan,
+    stats: &crate::pager::Stats,
+    silent: bool,
+) -> Option<String> {
+    let total = stats.total?;
+    let cut = query.limit.is_some_and(|l| stats.calls >= l);
+    if silent || !cut || total <= stats.calls || out.format != Format::Table || out.path.is_some() {
+        return None;
+    }
+    let about = if plan.vendor_counts_exactly() {
+        ""
+    } else {
+        "~"
+    };
+    Some(format!(
+        "{} of {about}{} (use --limit or export)",
+        thousands(stats.calls),
+        n_calls(total)
+    ))
 }
 
 /// Writes calls, skipping those a previous run already exported.

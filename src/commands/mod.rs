@@ -2,6 +2,7 @@
 
 pub use sync::idle;
 
+mod completions;
 mod config;
 mod destructive;
 mod follow;
@@ -71,12 +72,71 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Vendors(args) => vendors::run(args),
         Command::Config(cmd) => config::run(global, cmd).await,
         Command::Completions { shell } => {
-            let mut out = std::io::stdout();
-            clap_complete::generate(*shell, &mut Cli::command(), "calls", &mut out);
+            crate::term::out_line(completions::script(*shell).trim_end())?;
             Ok(())
         }
         Command::Sandbox(args) => serve(args).await,
     }
+}
+
+/// The words the completion scripts and scripts/completions.sh use, kept out of clap so that
+/// no completion offers them: `calls __complete profiles` (the config's profile names, one a
+/// line) and `calls __man [--list | COMMAND]` (the man pages, roff). `None` for any other
+/// command line.
+pub fn hidden(args: &[std::ffi::OsString]) -> Option<Result<()>> {
+    let words: Vec<&str> = args
+        .iter()
+        .skip(1)
+        .map(|a| a.to_str())
+        .collect::<Option<_>>()?;
+    match words.as_slice() {
+        ["__complete", "profiles"] => {
+            // The config `--config` would default to: CALLS_CONFIG, else the OS config dir.
+            let path = std::env::var_os("CALLS_CONFIG")
+                .filter(|p| !p.is_empty())
+                .map(std::path::PathBuf::from)
+                .or_else(crate::config::default_path);
+            Some(
+                completions::profiles(path.as_deref())
+                    .iter()
+                    .try_for_each(|name| crate::term::out_line(name).map_err(Into::into)),
+            )
+        }
+        ["__man", rest @ ..] if rest.len() <= 1 => Some(man(rest.first().copied())),
+        _ => None,
+    }
+}
+
+/// `calls __man`: calls(1); `--list`: the commands that have a page; `COMMAND`: calls-COMMAND(1).
+fn man(which: Option<&str>) -> Result<()> {
+    use std::io::Write;
+    // The plain version: the pages must not change with every commit.
+    let mut cmd = Cli::command().long_version(None::<&str>);
+    cmd.build();
+    let cmd = match which {
+        Some("--list") => {
+            for sub in cmd
+                .get_subcommands()
+                .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+            {
+                crate::term::out_line(sub.get_name())?;
+            }
+            return Ok(());
+        }
+        None => cmd,
+        // Built, a subcommand's display name is already `calls-NAME`.
+        Some(name) => cmd
+            .find_subcommand(name)
+            .ok_or_else(|| crate::error::Failure::usage(format!("no command '{name}'")))?
+            .clone()
+            .version(env!("CARGO_PKG_VERSION")),
+    };
+    let mut page = Vec::new();
+    clap_mangen::Man::new(cmd).render(&mut page)?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(&page)?;
+    out.flush()?;
+    Ok(())
 }
 
 /// `calls sandbox`: serve until Ctrl-C.
@@ -115,7 +175,24 @@ async fn serve(args: &crate::cli::SandboxArgs) -> Result<()> {
         }),
         ..sandbox::Options::default()
     })
-    .await?;
+    .await
+    .map_err(|e| {
+        let in_use = e.chain().any(|c| {
+            c.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::AddrInUse)
+        });
+        if in_use {
+            let message = format!("{e:#}");
+            crate::error::Failure::new(crate::error::Exit::Failed, message)
+                .hint(format!(
+                    "another program (perhaps another `calls sandbox`) uses port {}: pass --port N for another, or --port 0 for any free one",
+                    args.port
+                ))
+                .into()
+        } else {
+            e
+        }
+    })?;
     crate::term::out_line(&format!(
         "# calls sandbox: APIs on http://{}, recordings on http://{} ({} calls per vendor, seed {})",
         sb.addr, sb.recordings_addr, args.calls, args.seed

@@ -113,10 +113,7 @@ pub async fn run(global: &Global, args: &SyncArgs, sandbox: Option<&Sandbox>) ->
             if code == Exit::Usage {
                 return Err(e);
             }
-            term::log(&format!(
-                "error: {}",
-                term::printable(&crate::redact::scrub(&format!("{e:#}")))
-            ));
+            term::error(&crate::redact::scrub(&format!("{e:#}")));
         }
         IDLE.store(true, Ordering::SeqCst);
         tokio::time::sleep(every.to_std().unwrap_or(std::time::Duration::from_secs(1))).await;

@@ -1,4 +1,4 @@
-//! Writers: table, CSV, JSON and NDJSON, each taking calls one at a time over any `W: Write`,
+//! Writers: table, CSV, TSV, JSON and NDJSON, each taking calls one at a time over any `W: Write`,
 //! and the targets they write to (stdout, a file replaced atomically on success, a FIFO or device
 //! written directly, or a file appended to: `append`).
 
@@ -22,6 +22,9 @@ pub use table::TableWriter;
 pub enum Format {
     Table,
     Csv,
+    /// Tab-separated, the CSV columns; a tab, line break or backslash in a value as `\t`, `\n`,
+    /// `\r`, `\\`.
+    Tsv,
     Json,
     Ndjson,
 }
@@ -44,6 +47,10 @@ pub struct OutputOptions {
     pub raw: bool,
     /// Table wrap width (`None`: no wrapping).
     pub width: Option<u16>,
+    /// A table in colour (stdout on a terminal, `--color`).
+    pub color: bool,
+    /// CSV and TSV start with a header line (`--no-header`: none).
+    pub header: bool,
 }
 
 impl OutputOptions {
@@ -171,6 +178,12 @@ pub enum CallWriter<W: Write> {
         zone: Zone,
         header: bool,
     },
+    Tsv {
+        out: W,
+        fields: Vec<Field>,
+        zone: Zone,
+        header: bool,
+    },
     Json {
         out: W,
         fields: Vec<Field>,
@@ -188,10 +201,17 @@ impl<W: Write> CallWriter<W> {
     /// A writer; `header` is false when appending CSV to a file that already has one.
     pub fn new(out: W, opts: &OutputOptions, header: bool) -> Result<Self> {
         let fields = opts.fields.clone();
+        let header = header && opts.header;
         Ok(match opts.format {
-            Format::Table => {
-                CallWriter::Table(TableWriter::new(out, fields, opts.zone, opts.width))
-            }
+            Format::Table => CallWriter::Table(
+                TableWriter::new(out, fields, opts.zone, opts.width).colored(opts.color),
+            ),
+            Format::Tsv => CallWriter::Tsv {
+                out,
+                fields,
+                zone: opts.zone,
+                header,
+            },
             Format::Csv => CallWriter::Csv {
                 out: csv::WriterBuilder::new()
                     .has_headers(false)
@@ -248,6 +268,39 @@ impl<W: Write> CallWriter<W> {
                 }
                 w.write_record(None::<&[u8]>)?;
             }
+            CallWriter::Tsv {
+                out,
+                fields,
+                zone,
+                header,
+            } => {
+                if std::mem::take(header) {
+                    tsv_header(out, fields)?;
+                }
+                for (i, &f) in fields.iter().enumerate() {
+                    if i > 0 {
+                        out.write_all(b"\t")?;
+                    }
+                    match f {
+                        Field::Duration | Field::TalkTime => {
+                            let v = if f == Field::Duration {
+                                call.duration
+                            } else {
+                                call.talk_time
+                            };
+                            if let Some(v) = v {
+                                out.write_all(itoa::Buffer::new().format(v).as_bytes())?;
+                            }
+                        }
+                        _ => {
+                            if let Some(v) = text(call, f, *zone, false) {
+                                tsv_value(out, &v)?;
+                            }
+                        }
+                    }
+                }
+                out.write_all(b"\n")?;
+            }
             CallWriter::Json {
                 out,
                 fields,
@@ -285,7 +338,9 @@ impl<W: Write> CallWriter<W> {
         match self {
             CallWriter::Table(t) => t.flush()?,
             CallWriter::Csv { out, .. } => out.flush()?,
-            CallWriter::Json { out, .. } | CallWriter::Ndjson { out, .. } => out.flush()?,
+            CallWriter::Json { out, .. }
+            | CallWriter::Ndjson { out, .. }
+            | CallWriter::Tsv { out, .. } => out.flush()?,
         }
         Ok(())
     }
@@ -305,6 +360,17 @@ impl<W: Write> CallWriter<W> {
                 }
                 out.into_inner().map_err(|e| e.into_error())?
             }
+            CallWriter::Tsv {
+                mut out,
+                fields,
+                header,
+                ..
+            } => {
+                if header {
+                    tsv_header(&mut out, &fields)?;
+                }
+                out
+            }
             CallWriter::Json { mut out, first, .. } => {
                 out.write_all(if first { b"[]\n" } else { b"\n]\n" })?;
                 out
@@ -312,6 +378,32 @@ impl<W: Write> CallWriter<W> {
             CallWriter::Ndjson { out, .. } => out,
         })
     }
+}
+
+/// The TSV header: the field names, tab-separated.
+fn tsv_header(out: &mut impl Write, fields: &[Field]) -> io::Result<()> {
+    let names: Vec<&str> = fields.iter().map(|f| f.name()).collect();
+    out.write_all(names.join("\t").as_bytes())?;
+    out.write_all(b"\n")
+}
+
+/// A TSV value: a tab, line break or backslash would break the columns or rows, so they are
+/// written as `\t`, `\n`, `\r` and `\\` (the convention of PostgreSQL's text COPY).
+fn tsv_value(out: &mut impl Write, value: &str) -> io::Result<()> {
+    if !value.contains(['\t', '\n', '\r', '\\']) {
+        return out.write_all(value.as_bytes());
+    }
+    let mut escaped = String::with_capacity(value.len() + 4);
+    for c in value.chars() {
+        match c {
+            '\t' => escaped.push_str("\\t"),
+            '\n' => escaped.push_str("\\n"),
+            '\r' => escaped.push_str("\\r"),
+            '\\' => escaped.push_str("\\\\"),
+            c => escaped.push(c),
+        }
+    }
+    out.write_all(escaped.as_bytes())
 }
 
 impl<W: Write> crate::pager::Sink for CallWriter<W> {
@@ -487,8 +579,10 @@ impl Target {
                 let tmp = tmp
                     .into_inner()
                     .map_err(|e| e.into_error())
-                    .context("cannot write the output")?;
-                tmp.as_file().sync_all().context("cannot sync the output")?;
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                tmp.as_file()
+                    .sync_all()
+                    .with_context(|| format!("cannot write {}", path.display()))?;
                 if let Ok(meta) = std::fs::metadata(&path) {
                     // Replacing a file keeps its permissions; a new one is private (0600).
                     let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
@@ -536,7 +630,19 @@ pub fn temp_file(dir: &Path, target: &Path) -> Result<tempfile::NamedTempFile> {
         .prefix(&format!(".{name}.{}.", std::process::id()))
         .suffix(".tmp")
         .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))
+        // NOTE: tempfile's error names the temporary file (`at path /x/.a.csv.123.Ab3xYz.tmp`),
+        // a name the user never gave: say the target and the system's reason only.
+        .map_err(|e| match e.raw_os_error() {
+            Some(code) => io::Error::from_raw_os_error(code),
+            None => io::Error::new(e.kind(), e.kind().to_string()),
+        })
+        .with_context(|| {
+            format!(
+                "cannot write {}: cannot create a file in {}",
+                target.display(),
+                dir.display()
+            )
+        })
 }
 
 /// When this process started, roughly: temporary files younger than this are never stale.

@@ -23,6 +23,8 @@ pub struct TableWriter<W: Write> {
     printed: bool,
     /// The columns shown, settled by the first block.
     columns: Option<Vec<usize>>,
+    /// Bold header, coloured statuses (stdout on a terminal, `--color`).
+    color: bool,
 }
 
 impl<W: Write> TableWriter<W> {
@@ -35,7 +37,14 @@ impl<W: Write> TableWriter<W> {
             rows: Vec::new(),
             printed: false,
             columns: None,
+            color: false,
         }
+    }
+
+    /// With a bold header and statuses in colour (missed red, answered green).
+    pub fn colored(mut self, color: bool) -> Self {
+        self.color = color;
+        self
     }
 
     pub fn push(&mut self, call: &Call) {
@@ -149,12 +158,29 @@ impl<W: Write> TableWriter<W> {
     fn render(&self, columns: &[usize], rows: &[Vec<String>]) -> Vec<String> {
         let mut table = Table::new();
         table.load_preset(comfy_table::presets::NOTHING);
+        let paint = |cell: comfy_table::Cell, attr: Option<comfy_table::Attribute>, fg| {
+            let cell = match attr {
+                Some(a) => cell.add_attribute(a),
+                None => cell,
+            };
+            match fg {
+                Some(c) => cell.fg(c),
+                None => cell,
+            }
+        };
+        if self.color {
+            table.enforce_styling();
+            table.style_text_only();
+        }
         if !self.printed {
-            table.set_header(
-                columns
-                    .iter()
-                    .map(|&i| self.fields[i].name().to_uppercase().replace('_', " ")),
-            );
+            table.set_header(columns.iter().map(|&i| {
+                let cell =
+                    comfy_table::Cell::new(self.fields[i].name().to_uppercase().replace('_', " "));
+                match self.color {
+                    true => paint(cell, Some(comfy_table::Attribute::Bold), None),
+                    false => cell,
+                }
+            }));
         }
         match self.width {
             Some(w) => {
@@ -166,10 +192,18 @@ impl<W: Write> TableWriter<W> {
                 table.set_content_arrangement(ContentArrangement::Disabled);
             }
         }
-        table.add_rows(
-            rows.iter()
-                .map(|row| columns.iter().map(|&i| row[i].as_str()).collect::<Vec<_>>()),
-        );
+        table.add_rows(rows.iter().map(|row| {
+            columns
+                .iter()
+                .map(|&i| {
+                    let cell = comfy_table::Cell::new(&row[i]);
+                    match self.fields[i] {
+                        Field::Status if self.color => paint(cell, None, status_color(&row[i])),
+                        _ => cell,
+                    }
+                })
+                .collect::<Vec<_>>()
+        }));
         // Times, ids and numbers stay whole and names wrap when space is short. On a terminal
         // too narrow for that, times and numbers wrap too, but the id (the thing to copy) stays
         // whole while it can; narrower still, every column wraps.
@@ -185,7 +219,7 @@ impl<W: Write> TableWriter<W> {
             self.width.is_some_and(|w| {
                 lines
                     .iter()
-                    .any(|l| l.trim_end().chars().count() > w as usize)
+                    .any(|l| crate::term::visible_width(l.trim_end()) > w as usize)
             })
         };
         let mut lines: Vec<String> = table.lines().collect();
@@ -204,6 +238,15 @@ impl<W: Write> TableWriter<W> {
             lines = table.lines().collect();
         }
         lines
+    }
+}
+
+/// The colour of a status in a table: missed red, answered green, the rest plain.
+fn status_color(status: &str) -> Option<comfy_table::Color> {
+    match status {
+        "missed" => Some(comfy_table::Color::Red),
+        "answered" => Some(comfy_table::Color::Green),
+        _ => None,
     }
 }
 
