@@ -397,7 +397,10 @@ fn postgres_takes_several_profiles_a_failing_one_and_every() {
     assert_eq!(r.code, 5, "{}", r.stderr);
     assert!(r.stderr.contains("broken: "), "{}", r.stderr);
     assert!(!r.stderr.contains("not-the-token"), "{}", r.stderr);
-    assert!(!r.stderr.contains(&url), "the URL (with its password) is not printed");
+    assert!(
+        !r.stderr.contains(&url),
+        "the URL (with its password) is not printed"
+    );
     for vendor in [Vendor::Famulor, Vendor::Evolux] {
         let want: BTreeMap<String, Value> = truth(&sb, vendor)
             .iter()

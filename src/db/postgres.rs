@@ -280,30 +280,10 @@ impl Database for Postgres {
             .filter(|r| seen.insert(r.text[col::ID].as_deref()))
             .collect();
         rows.reverse();
-        let text =
-            |i: usize| -> Vec<Option<&str>> { rows.iter().map(|r| r.text[i].as_deref()).collect() };
-        let started: Vec<DateTime<Utc>> = rows.iter().map(|r| r.started_at).collect();
-        let ended: Vec<Option<DateTime<Utc>>> = rows.iter().map(|r| r.ended_at).collect();
-        let duration: Vec<Option<i64>> = rows.iter().map(|r| r.duration).collect();
-        let talk: Vec<Option<i64>> = rows.iter().map(|r| r.talk_time).collect();
-        let recording: Vec<Option<&str>> =
-            rows.iter().map(|r| r.recording_url.as_deref()).collect();
-        let cost: Vec<Option<&str>> = rows.iter().map(|r| r.cost.as_deref()).collect();
-        let raw: Vec<Option<&str>> = rows.iter().map(|r| r.raw.as_deref()).collect();
-        let hash: Vec<i64> = rows.iter().map(|r| r.hash).collect();
-        let (vendor, id, direction, status, vendor_status) = (
-            text(col::VENDOR),
-            text(col::ID),
-            text(col::DIRECTION),
-            text(col::STATUS),
-            text(col::VENDOR_STATUS),
-        );
-        let (customer, line, agent, campaign) = (
-            text(col::CUSTOMER_NUMBER),
-            text(col::LINE_NUMBER),
-            text(col::AGENT),
-            text(col::CAMPAIGN),
-        );
+        let ids: Vec<&str> = rows
+            .iter()
+            .filter_map(|r| r.text[col::ID].as_deref())
+            .collect();
         let shown = self.shown.clone();
         let client = self.client.clone();
         let total = batch.len() as u64;
@@ -311,35 +291,30 @@ impl Database for Postgres {
             // The lock guard shares the client; a transaction needs it alone, so BEGIN by hand.
             client.batch_execute("BEGIN").await?;
             let result = async {
-                let returned = client
-                    .query(
-                        UPSERT,
-                        &[
-                            &profile,
-                            &now,
-                            &vendor,
-                            &id,
-                            &started,
-                            &ended,
-                            &direction,
-                            &status,
-                            &vendor_status,
-                            &duration,
-                            &talk,
-                            &customer,
-                            &line,
-                            &agent,
-                            &campaign,
-                            &recording,
-                            &cost,
-                            &raw,
-                            &hash,
-                        ],
-                    )
+                // NOTE: the stored hashes first, so that unchanged rows are not even sent: an
+                // upsert that skips them still parsed each one's raw JSON into jsonb first.
+                let stored: std::collections::HashMap<String, i64> = client
+                    .query(HASHES, &[&profile, &ids])
                     .await
-                    .with_context(|| format!("{shown}: the upsert failed"))?;
-                let new = returned.iter().filter(|r| r.get::<_, bool>(0)).count() as u64;
-                let changed = returned.len() as u64 - new;
+                    .with_context(|| format!("{shown}: cannot read the stored hashes"))?
+                    .iter()
+                    .map(|r| (r.get(0), r.get(1)))
+                    .collect();
+                let todo: Vec<&Row> = rows
+                    .iter()
+                    .copied()
+                    .filter(|r| {
+                        let id = r.text[col::ID].as_deref().unwrap_or_default();
+                        stored.get(id) != Some(&r.hash)
+                    })
+                    .collect();
+                let (new, changed) = if todo.is_empty() {
+                    (0, 0)
+                } else {
+                    upsert_rows(&client, profile, now, &todo)
+                        .await
+                        .with_context(|| format!("{shown}: the upsert failed"))?
+                };
                 if let Some(a) = advance {
                     client
                         .execute(ADVANCE, &[&profile, &a.filters, &a.newest, &a.upper, &now])
@@ -362,6 +337,56 @@ impl Database for Postgres {
             result
         })
     }
+}
+
+const HASHES: &str = "SELECT id, hash FROM calls WHERE profile = $1 AND id = ANY($2::text[])";
+
+/// One multi-row upsert of `rows` (each id once): how many were new and how many changed.
+async fn upsert_rows(
+    client: &Client,
+    profile: &str,
+    now: DateTime<Utc>,
+    rows: &[&Row],
+) -> Result<(u64, u64), tokio_postgres::Error> {
+    use super::col;
+    let text =
+        |i: usize| -> Vec<Option<&str>> { rows.iter().map(|r| r.text[i].as_deref()).collect() };
+    let started: Vec<DateTime<Utc>> = rows.iter().map(|r| r.started_at).collect();
+    let ended: Vec<Option<DateTime<Utc>>> = rows.iter().map(|r| r.ended_at).collect();
+    let duration: Vec<Option<i64>> = rows.iter().map(|r| r.duration).collect();
+    let talk: Vec<Option<i64>> = rows.iter().map(|r| r.talk_time).collect();
+    let recording: Vec<Option<&str>> = rows.iter().map(|r| r.recording_url.as_deref()).collect();
+    let cost: Vec<Option<&str>> = rows.iter().map(|r| r.cost.as_deref()).collect();
+    let raw: Vec<Option<&str>> = rows.iter().map(|r| r.raw.as_deref()).collect();
+    let hash: Vec<i64> = rows.iter().map(|r| r.hash).collect();
+    let returned = client
+        .query(
+            UPSERT,
+            &[
+                &profile,
+                &now,
+                &text(col::VENDOR),
+                &text(col::ID),
+                &started,
+                &ended,
+                &text(col::DIRECTION),
+                &text(col::STATUS),
+                &text(col::VENDOR_STATUS),
+                &duration,
+                &talk,
+                &text(col::CUSTOMER_NUMBER),
+                &text(col::LINE_NUMBER),
+                &text(col::AGENT),
+                &text(col::CAMPAIGN),
+                &recording,
+                &cost,
+                &raw,
+                &hash,
+            ],
+        )
+        .await?;
+    let new = returned.iter().filter(|r| r.get::<_, bool>(0)).count() as u64;
+    Ok((new, returned.len() as u64 - new))
 }
 
 #[cfg(test)]
