@@ -127,9 +127,9 @@ impl Home {
 
     /// Any program a test starts (`sh`, `script`, `kill`, the `calls` binary), from an empty
     /// environment: PATH, HOME and the XDG folders of this HOME, `CALLS_ASSUME_TTY=0`, the
-    /// working directory here, and nothing else unless the test adds it. Nothing of the
-    /// developer's own setup (`CALLS_CONFIG`, `CALLS_PROFILE`, `CALLS_BASE_URL`, `TZ`,
-    /// `COLUMNS`, ...) reaches a child.
+    /// working directory here, `TZ=UTC` (the local zone dates are read in without `--tz`), and
+    /// nothing else unless the test adds it. Nothing of the developer's own setup
+    /// (`CALLS_CONFIG`, `CALLS_PROFILE`, `CALLS_BASE_URL`, `TZ`, `COLUMNS`, ...) reaches a child.
     pub fn std_cmd(&self, program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
         let mut cmd = std::process::Command::new(program);
         cmd.env_clear()
@@ -143,6 +143,7 @@ impl Home {
             .env("XDG_CACHE_HOME", self.path(".cache"))
             .env("XDG_STATE_HOME", self.path(".local/state"))
             .env("CALLS_ASSUME_TTY", "0")
+            .env("TZ", "UTC")
             .current_dir(self.dir.path());
         cmd
     }
