@@ -76,9 +76,80 @@ pub fn classify(err: &anyhow::Error) -> (Exit, Option<&str>) {
 
 /// True when the error is a closed stdout (`calls export | head`): a normal, silent exit 0.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
-    })
+    err.chain()
+        .any(|cause| io_kind(cause) == Some(std::io::ErrorKind::BrokenPipe))
+}
+
+/// The kind of the I/O error `cause` is or carries. NOTE: the writers' own errors do not show
+/// it as a `source()`: `csv::Error` has none, and `serde_json::Error` gives the I/O error's
+/// source rather than the error itself. A write that fills the buffer in the middle of a page
+/// (a Callcap page of 1,000 calls is larger than the 64 KiB buffer) fails inside them, and an
+/// `export | head` then ended with `error: Broken pipe`.
+fn io_kind(cause: &(dyn std::error::Error + 'static)) -> Option<std::io::ErrorKind> {
+    if let Some(e) = cause.downcast_ref::<std::io::Error>() {
+        // An I/O error may wrap a writer's error that carries the real kind.
+        return match e.get_ref() {
+            Some(inner) if e.kind() == std::io::ErrorKind::Other => {
+                io_kind(inner).or(Some(e.kind()))
+            }
+            _ => Some(e.kind()),
+        };
+    }
+    if let Some(e) = cause.downcast_ref::<serde_json::Error>() {
+        return e.io_error_kind();
+    }
+    if let Some(e) = cause.downcast_ref::<csv::Error>() {
+        return match e.kind() {
+            csv::ErrorKind::Io(e) => Some(e.kind()),
+            _ => None,
+        };
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{self, Write};
+
+    /// A writer whose reader has gone, as stdout after `| head`.
+    struct Closed;
+    impl Write for Closed {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::ErrorKind::BrokenPipe.into())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Err(io::ErrorKind::BrokenPipe.into())
+        }
+    }
+
+    /// Every writer's own error for a closed pipe is seen as one, however it is wrapped.
+    #[test]
+    fn a_closed_pipe_is_recognized_through_every_writer() {
+        let json = serde_json::to_writer(Closed, &[1, 2, 3]).unwrap_err();
+        let mut w = csv::Writer::from_writer(Closed);
+        w.write_record(["a"]).unwrap();
+        let csv = w.flush().map_err(csv::Error::from).unwrap_err();
+        let mut w = csv::WriterBuilder::new()
+            .buffer_capacity(1)
+            .from_writer(Closed);
+        let csv_record = w.write_record(["a", "b"]).unwrap_err();
+        for err in [
+            anyhow::Error::new(json),
+            anyhow::Error::new(csv),
+            anyhow::Error::new(csv_record).context("writing the output"),
+            anyhow::Error::new(io::Error::from(io::ErrorKind::BrokenPipe)),
+            anyhow::Error::new(io::Error::other(
+                serde_json::to_writer(Closed, &1).unwrap_err(),
+            )),
+        ] {
+            assert!(is_broken_pipe(&err), "{err:#}");
+        }
+        let other = serde_json::from_str::<u8>("x").unwrap_err();
+        assert!(!is_broken_pipe(&anyhow::Error::new(other)));
+        assert!(!is_broken_pipe(&anyhow::anyhow!("Broken pipe")));
+        assert!(!is_broken_pipe(&anyhow::Error::new(io::Error::from(
+            io::ErrorKind::PermissionDenied
+        ))));
+    }
 }

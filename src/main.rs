@@ -106,6 +106,8 @@ fn report(err: anyhow::Error) -> ExitCode {
     if is_broken_pipe(&err) {
         return ExitCode::SUCCESS;
     }
+    // The error on a line of its own, not after a progress bar.
+    calls::term::clear_bar();
     let (exit, hint) = classify(&err);
     // A vendor's error message is printed: never its escape sequences.
     let message = redact::scrub(&format!("{err:#}"));

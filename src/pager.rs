@@ -128,9 +128,7 @@ impl Pager<'_> {
     /// (exit 1) when fewer calls arrived than the vendor said it would send for the pages read
     /// (SPEC "Completeness"); the sink has then had calls, but the caller commits nothing.
     pub async fn run(&self, sink: &mut impl Sink) -> Result<Stats> {
-        let started = Instant::now();
-        let bar = self.progress.then(new_bar);
-        crate::term::set_bar(bar.clone());
+        let mut progress = Progress::new(self.progress, self.query.limit);
         let mut stats = Stats::default();
         let mut recent = Recent::new(self.ahead_window() + 2);
         let mut book = Book::new(u64::from(self.query.page_size));
@@ -178,19 +176,7 @@ impl Pager<'_> {
             }
             recent.next_page();
             sink.page_done()?;
-            if let Some(bar) = &bar {
-                if let Some(total) = page.total_pages {
-                    bar.set_length(total.max(stats.pages));
-                }
-                bar.set_position(stats.pages);
-                let rate = stats.calls as f64 / started.elapsed().as_secs_f64().max(0.001);
-                // The vendor's total counts what its coarser filters let through: an estimate.
-                let of = page
-                    .total_calls
-                    .map(|t| format!(" of ~{t}"))
-                    .unwrap_or_default();
-                bar.set_message(format!("{} calls{of}, {rate:.0}/s", stats.calls));
-            }
+            progress.update(stats, page.total_pages, page.total_calls);
             // NOTE: a newest-first listing has nothing in the window after a page that is
             // entirely older than --from.
             Ok(if newest_first && all_older {
@@ -259,10 +245,7 @@ impl Pager<'_> {
                 break;
             }
         }
-        if let Some(bar) = bar {
-            bar.finish_and_clear();
-        }
-        crate::term::set_bar(None);
+        drop(progress);
         book.verdict(self.backend.vendor(), stats.pages)?;
         Ok(stats)
     }
@@ -582,16 +565,139 @@ fn repeating(vendor: crate::types::Vendor, page: u64, q: &Query) -> anyhow::Erro
     .into()
 }
 
-fn new_bar() -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} pages {pos}/{len} {msg} [{elapsed_precise}, eta {eta}]",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-    );
-    bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    bar
+/// The progress line on stderr: a bar when the end is known (the `--limit`, else the vendor's
+/// page count, else its total), otherwise the count and rate so far. Cleared however the
+/// listing ends (see [`crate::term::Shown`]).
+struct Progress {
+    bar: Option<ProgressBar>,
+    _shown: crate::term::Shown,
+    limit: Option<u64>,
+    started: Instant,
+    kind: Option<Kind>,
+    /// Drawn on stderr yet.
+    drawn: bool,
+}
+
+/// What the progress line measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Calls, up to `--limit` (or the vendor's total when that is smaller).
+    Limit,
+    /// Pages, of the page count the vendor tells.
+    Pages,
+    /// Calls, of the total the vendor tells (no page count).
+    Calls,
+    /// No end known: counts and rate.
+    Open,
+}
+
+/// The line's state after a page: what it measures, where it is, how far it goes, and its
+/// message. NOTE: the vendor's total counts what its coarser filters let through, so it is
+/// shown as an estimate (`~`); with `--limit` the run ends at the limit, not at the total.
+fn progress_state(
+    calls: u64,
+    pages: u64,
+    total_pages: Option<u64>,
+    total_calls: Option<u64>,
+    limit: Option<u64>,
+    rate: f64,
+) -> (Kind, u64, Option<u64>, String) {
+    use crate::term::thousands;
+    let rate = format!("{}/s", thousands(rate.round() as u64));
+    match (limit, total_pages, total_calls) {
+        (Some(l), _, t) => (
+            Kind::Limit,
+            calls,
+            Some(t.map_or(l, |t| t.min(l))),
+            format!("calls, {rate}"),
+        ),
+        (None, Some(p), t) => {
+            let of = t
+                .map(|t| format!(" of ~{}", thousands(t)))
+                .unwrap_or_default();
+            (
+                Kind::Pages,
+                pages,
+                Some(p.max(pages)),
+                format!("pages, {} calls{of}, {rate}", thousands(calls)),
+            )
+        }
+        (None, None, Some(t)) => (
+            Kind::Calls,
+            calls,
+            Some(t.max(calls)),
+            format!("calls, {rate}"),
+        ),
+        (None, None, None) => (
+            Kind::Open,
+            calls,
+            None,
+            format!(
+                "{} calls, {} pages, {rate}",
+                thousands(calls),
+                thousands(pages)
+            ),
+        ),
+    }
+}
+
+impl Progress {
+    fn new(on: bool, limit: Option<u64>) -> Progress {
+        // NOTE: drawn only once the run has lasted a second: a bar drawn at once would sit on
+        // the terminal between the lines `| head` prints from its own process, where clearing
+        // it can no longer reach it.
+        let bar = on.then(|| ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden()));
+        Progress {
+            _shown: crate::term::show_bar(bar.clone()),
+            bar,
+            limit,
+            started: Instant::now(),
+            kind: None,
+            drawn: false,
+        }
+    }
+
+    fn update(&mut self, stats: &Stats, total_pages: Option<u64>, total_calls: Option<u64>) {
+        let Some(bar) = &self.bar else {
+            return;
+        };
+        let rate = stats.calls as f64 / self.started.elapsed().as_secs_f64().max(0.001);
+        let (kind, pos, len, msg) = progress_state(
+            stats.calls,
+            stats.pages,
+            total_pages,
+            total_calls,
+            self.limit,
+            rate,
+        );
+        if self.kind != Some(kind) {
+            self.kind = Some(kind);
+            bar.set_style(match kind {
+                Kind::Open => open_style(),
+                _ => ProgressStyle::with_template(
+                    "{spinner} [{bar:24}] {pos}/{len} {msg} [{elapsed}, eta {eta}]",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            });
+        }
+        match len {
+            Some(len) => bar.set_length(len),
+            None => bar.unset_length(),
+        }
+        bar.set_position(pos);
+        bar.set_message(msg);
+        if !self.drawn && self.started.elapsed() >= std::time::Duration::from_secs(1) {
+            self.drawn = true;
+            bar.set_draw_target(crate::term::bar_target());
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        }
+    }
+}
+
+fn open_style() -> ProgressStyle {
+    ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+        .unwrap_or_else(|_| ProgressStyle::default_spinner())
 }
 
 #[cfg(test)]
@@ -621,6 +727,62 @@ mod tests {
         }
         assert!(r.first_time("b"));
         assert!(r.seen.len() <= 2 && r.pages.len() <= 3);
+    }
+
+    /// A bar only where the end is known: the limit when there is one (never the vendor's page
+    /// count of the whole window), the page count, the total; counts and rate otherwise.
+    #[test]
+    fn progress_shows_the_end_it_knows() {
+        let st = |calls, pages, tp, tc, limit| progress_state(calls, pages, tp, tc, limit, 1234.4);
+        // `list --limit 300` over a window of 71,148 calls in 712 pages.
+        assert_eq!(
+            st(100, 1, Some(712), Some(71148), Some(300)),
+            (Kind::Limit, 100, Some(300), "calls, 1,234/s".to_string())
+        );
+        assert_eq!(
+            st(20, 1, Some(1), Some(20), Some(300)),
+            (Kind::Limit, 20, Some(20), "calls, 1,234/s".to_string())
+        );
+        assert_eq!(
+            st(500, 5, Some(712), Some(71148), None),
+            (
+                Kind::Pages,
+                5,
+                Some(712),
+                "pages, 500 calls of ~71,148, 1,234/s".to_string()
+            )
+        );
+        // Evolux and myCRM tell no page count: not `pages 780/780` far from done.
+        assert_eq!(
+            st(78000, 780, None, Some(250000), None),
+            (
+                Kind::Calls,
+                78000,
+                Some(250000),
+                "calls, 1,234/s".to_string()
+            )
+        );
+        assert_eq!(
+            st(78000, 780, None, None, None),
+            (
+                Kind::Open,
+                78000,
+                None,
+                "78,000 calls, 780 pages, 1,234/s".to_string()
+            )
+        );
+    }
+
+    /// However the listing ends (here: the sink fails, as a closed stdout does), the bar is
+    /// finished and cleared, and no longer registered for log lines.
+    #[test]
+    fn the_bar_is_cleared_when_the_listing_stops_early() {
+        let progress = Progress::new(true, Some(3));
+        let bar = progress.bar.clone().unwrap();
+        assert!(!bar.is_finished());
+        drop(progress);
+        assert!(bar.is_finished());
+        crate::term::log("a line after the bar");
     }
 
     /// Pages finishing in a scrambled order come out in order, with never more than

@@ -13,7 +13,8 @@ pub struct Query {
     pub from: DateTime<Utc>,
     /// Exclusive end, pinned when the command started.
     pub to: DateTime<Utc>,
-    /// The zone the user reads dates in (`--tz`, else the profile's `timezone`, else UTC).
+    /// The zone the user reads dates in (`--tz`, else the profile's `timezone`, else the local
+    /// zone): the one a table prints in.
     pub tz: Tz,
     pub direction: Option<Direction>,
     pub statuses: Vec<Status>,

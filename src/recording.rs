@@ -10,7 +10,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use chrono_tz::Tz;
 use futures_util::stream::{self, StreamExt};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::call::Call;
 use crate::error::Failure;
@@ -363,8 +363,7 @@ pub async fn download_all(
         .with_context(|| format!("cannot open {}", opts.dir.display()))?;
     let auth = Arc::new(backend.auth_headers().await?);
     let bar = opts.progress.then(|| {
-        let bar =
-            ProgressBar::with_draw_target(Some(jobs.len() as u64), ProgressDrawTarget::stderr());
+        let bar = ProgressBar::with_draw_target(Some(jobs.len() as u64), crate::term::bar_target());
         bar.set_style(
             ProgressStyle::with_template(
                 "{spinner} recordings {pos}/{len} {msg} [{elapsed_precise}, eta {eta}]",
@@ -373,7 +372,7 @@ pub async fn download_all(
         );
         bar
     });
-    crate::term::set_bar(bar.clone());
+    let shown = crate::term::show_bar(bar.clone());
     let bytes = std::sync::atomic::AtomicU64::new(0);
     let root = &root;
     let mut outcomes: Vec<(usize, Outcome)> = stream::iter(jobs.into_iter().enumerate())
@@ -401,10 +400,7 @@ pub async fn download_all(
         .buffer_unordered(opts.concurrency.max(1))
         .collect()
         .await;
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    crate::term::set_bar(None);
+    drop(shown);
     outcomes.sort_by_key(|(i, _)| *i);
     Ok(outcomes.into_iter().map(|(_, o)| o).collect())
 }
@@ -463,6 +459,28 @@ async fn one(
         Err(e) => outcome.error = Some(crate::redact::scrub(&format!("{e:#}"))),
     }
     outcome
+}
+
+/// `--manifest FILE` inside `--dir DIR`: FILE's path below DIR (`rec/logs/m.csv` with `--dir
+/// rec`: `logs/m.csv`), whose folders calls may make as it makes DIR's; `None` when FILE lies
+/// elsewhere or its path goes through `..`.
+pub fn below_dir(dir: &Path, file: &Path) -> Option<PathBuf> {
+    let dir = std::path::absolute(dir).ok()?;
+    let file = std::path::absolute(file).ok()?;
+    let rel = file.strip_prefix(&dir).ok()?;
+    rel.components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)))
+        .then(|| rel.to_path_buf())
+        .filter(|rel| !rel.as_os_str().is_empty())
+}
+
+/// Makes the folders of `rel`'s file below `dir` by the rules downloads follow: nothing is
+/// made in a folder that resolves outside `dir` (a symlink planted there).
+pub async fn make_folders(dir: &Path, rel: &Path) -> Result<()> {
+    let root = tokio::fs::canonicalize(dir)
+        .await
+        .with_context(|| format!("cannot open {}", dir.display()))?;
+    folder(&root, rel, true).await.map(|_| ())
 }
 
 /// The real folder of `rel`'s file: each folder below the (canonical) `root` in turn, made if

@@ -200,7 +200,8 @@ pub fn query(
     default_limit: Option<u64>,
     keep_raw: bool,
 ) -> Result<Query> {
-    let tz = s.tz.unwrap_or(Tz::UTC);
+    // One zone per run: dates are read in the zone a table prints in.
+    let tz = s.tz.unwrap_or_else(when::local_zone);
     let when = |word: &Option<String>, flag: &str, end: End| -> Result<Option<DateTime<Utc>>> {
         word.as_deref()
             .map(|w| {
@@ -310,26 +311,25 @@ pub fn query(
 /// Output settings: the format defaults to a table on a terminal, else NDJSON (or what the
 /// `--output` file's extension says).
 pub fn output(o: &OutputArgs, tz: Option<Tz>) -> Result<OutputOptions> {
-    let from_ext = o
-        .output
-        .as_deref()
-        .and_then(|p| p.extension())
-        .and_then(|e| e.to_str())
-        .and_then(|e| match e.to_ascii_lowercase().as_str() {
-            "csv" => Some(Format::Csv),
-            "tsv" => Some(Format::Tsv),
-            "json" => Some(Format::Json),
-            "ndjson" | "jsonl" => Some(Format::Ndjson),
-            _ => None,
-        });
-    let format =
-        o.format
-            .or(from_ext)
-            .unwrap_or(if o.output.is_none() && crate::term::stdout_is_tty() {
-                Format::Table
-            } else {
-                Format::Ndjson
-            });
+    // NOTE: a file name whose extension names no format (`calls.tsv`, `x.xlsx`, `calls`) once
+    // got NDJSON silently; SPEC "Output": exit 2 without `-o`.
+    let format = match (o.format, o.output.as_deref()) {
+        (Some(f), _) => f,
+        (None, Some(path)) if path.as_os_str() != "-" => {
+            Format::from_extension(path).ok_or_else(|| {
+                let what = match path.extension() {
+                    Some(ext) => format!("its extension .{} names no format", ext.to_string_lossy()),
+                    None => "it has no extension to pick a format".to_string(),
+                };
+                Failure::usage(format!("--output {}: {what}", path.display())).hint(format!(
+                    "the extension picks {}; for any other name pass -o FORMAT (-o csv, -o ndjson, ...)",
+                    Format::extensions_described()
+                ))
+            })?
+        }
+        (None, _) if o.output.is_none() && crate::term::stdout_is_tty() => Format::Table,
+        (None, _) => Format::Ndjson,
+    };
     if o.raw && !matches!(format, Format::Json | Format::Ndjson) {
         return usage("--raw works with -o json and -o ndjson");
     }
@@ -353,7 +353,7 @@ pub fn output(o: &OutputArgs, tz: Option<Tz>) -> Result<OutputOptions> {
         format,
         zone: match (tz, format) {
             (Some(tz), _) => Zone::Tz(tz),
-            (None, Format::Table) => Zone::Local,
+            (None, Format::Table) => Zone::Tz(when::local_zone()),
             (None, _) => Zone::Tz(Tz::UTC),
         },
         width: if format == Format::Table {

@@ -28,15 +28,19 @@ pub fn stdin_is_tty() -> bool {
     std::io::stdin().is_terminal()
 }
 
-/// The width tables wrap to: `COLUMNS` if set, else the terminal's, else none.
+/// The width tables wrap to: `COLUMNS` if set, else the terminal's, else none. A width of 0
+/// (what `script -qc` and some serial consoles report) is unknown too, as when piped: wrapping
+/// to it would put one character on a line.
 pub fn width() -> Option<u16> {
-    if let Some(cols) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
-        return Some(cols);
-    }
-    if std::io::stdout().is_terminal() {
-        return crossterm_width();
-    }
-    None
+    let cols = match std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok())
+    {
+        Some(cols) => Some(cols),
+        None if std::io::stdout().is_terminal() => crossterm_width(),
+        None => None,
+    };
+    cols.filter(|&c| c > 0)
 }
 
 fn crossterm_width() -> Option<u16> {
@@ -51,6 +55,109 @@ fn bar_slot() -> &'static Mutex<Option<ProgressBar>> {
 /// Registers the progress bar that `log` must print around (`None` when it is done).
 pub fn set_bar(bar: Option<ProgressBar>) {
     *bar_slot().lock().unwrap_or_else(|e| e.into_inner()) = bar;
+}
+
+/// Where progress bars draw: stderr, as a terminal a few columns narrower than it is. NOTE: a
+/// bar line as wide as the terminal wraps when the terminal echoes `^C` after it, and clearing
+/// the bar then clears the new line only, leaving the bar above `error: interrupted`.
+pub fn bar_target() -> indicatif::ProgressDrawTarget {
+    indicatif::ProgressDrawTarget::term_like(Box::new(BarTerm))
+}
+
+#[derive(Debug)]
+struct BarTerm;
+
+impl BarTerm {
+    fn put(&self, s: &str) -> std::io::Result<()> {
+        use std::io::Write;
+        std::io::stderr().lock().write_all(s.as_bytes())
+    }
+}
+
+impl indicatif::TermLike for BarTerm {
+    fn width(&self) -> u16 {
+        stderr_width().unwrap_or(80).saturating_sub(4).max(20)
+    }
+    fn move_cursor_up(&self, n: usize) -> std::io::Result<()> {
+        if n == 0 {
+            return Ok(());
+        }
+        self.put(&format!("\x1b[{n}A"))
+    }
+    fn move_cursor_down(&self, n: usize) -> std::io::Result<()> {
+        if n == 0 {
+            return Ok(());
+        }
+        self.put(&format!("\x1b[{n}B"))
+    }
+    fn move_cursor_right(&self, n: usize) -> std::io::Result<()> {
+        if n == 0 {
+            return Ok(());
+        }
+        self.put(&format!("\x1b[{n}C"))
+    }
+    fn move_cursor_left(&self, n: usize) -> std::io::Result<()> {
+        if n == 0 {
+            return Ok(());
+        }
+        self.put(&format!("\x1b[{n}D"))
+    }
+    fn write_line(&self, s: &str) -> std::io::Result<()> {
+        self.put(&format!("{s}\n"))
+    }
+    fn write_str(&self, s: &str) -> std::io::Result<()> {
+        self.put(s)
+    }
+    fn clear_line(&self) -> std::io::Result<()> {
+        self.put("\r\x1b[2K")
+    }
+    fn flush(&self) -> std::io::Result<()> {
+        use std::io::Write;
+        std::io::stderr().flush()
+    }
+}
+
+/// The width of the terminal stderr is on (0 counts as unknown).
+fn stderr_width() -> Option<u16> {
+    #[cfg(unix)]
+    {
+        // SAFETY: TIOCGWINSZ fills the winsize it is given, and nothing else.
+        let mut size: libc::winsize = unsafe { std::mem::zeroed() };
+        let ok = unsafe { libc::ioctl(libc::STDERR_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
+        (ok && size.ws_col > 0).then_some(size.ws_col)
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}
+
+/// A progress bar shown for as long as this lives: registered for [`log`], and cleared from
+/// the terminal when dropped, however the work ends (done, an error such as a closed stdout
+/// after `| head`, or Ctrl-C dropping the command), so no bar line is left behind and an
+/// `error: ...` starts on a line of its own.
+pub struct Shown(Option<ProgressBar>);
+
+/// Shows `bar` (if any) until the returned guard is dropped.
+pub fn show_bar(bar: Option<ProgressBar>) -> Shown {
+    set_bar(bar.clone());
+    Shown(bar)
+}
+
+impl Drop for Shown {
+    fn drop(&mut self) {
+        if let Some(bar) = self.0.take() {
+            bar.finish_and_clear();
+        }
+        set_bar(None);
+    }
+}
+
+/// Clears a bar still registered (before the final `error: ...`).
+pub fn clear_bar() {
+    if let Some(bar) = bar_slot().lock().unwrap_or_else(|e| e.into_inner()).take() {
+        bar.finish_and_clear();
+    }
 }
 
 /// Prints one line to stderr, above the progress bar if one is showing.

@@ -199,6 +199,52 @@ pub fn parse_tz(name: &str) -> Result<Tz, String> {
     })
 }
 
+/// The local zone, for a run given no `--tz` and no profile `timezone`: `TZ` (an IANA name,
+/// `:Name`, or a path into a zoneinfo folder; empty means UTC), else the system's
+/// (`/etc/localtime`'s link into the zoneinfo folder, else `/etc/timezone`), else UTC. A `TZ`
+/// that names no IANA zone (a POSIX rule such as `JST-9`) is warned about once, and UTC used.
+pub fn local_zone() -> Tz {
+    static LOCAL: std::sync::OnceLock<Tz> = std::sync::OnceLock::new();
+    *LOCAL.get_or_init(|| {
+        if let Some(tz) = std::env::var_os("TZ") {
+            let tz = tz.to_string_lossy().into_owned();
+            return match zone_named(&tz) {
+                Some(z) => z,
+                None if tz.trim().is_empty() => Tz::UTC,
+                None => {
+                    crate::term::warn(&format!(
+                        "TZ={tz} is not an IANA time zone name: times are in UTC (set TZ=Europe/Berlin, or pass --tz)"
+                    ));
+                    Tz::UTC
+                }
+            };
+        }
+        std::fs::read_link("/etc/localtime")
+            .ok()
+            .and_then(|p| zone_named(&p.to_string_lossy()))
+            .or_else(|| {
+                std::fs::read_to_string("/etc/timezone")
+                    .ok()
+                    .and_then(|s| zone_named(&s))
+            })
+            .unwrap_or(Tz::UTC)
+    })
+}
+
+/// `Asia/Tokyo`, `:Asia/Tokyo`, `/usr/share/zoneinfo/Asia/Tokyo` (or `posix/Asia/Tokyo` in it).
+fn zone_named(name: &str) -> Option<Tz> {
+    let name = name.trim().trim_start_matches(':');
+    let name = match name.rfind("zoneinfo/") {
+        Some(at) => &name[at + "zoneinfo/".len()..],
+        None => name,
+    };
+    let name = name
+        .strip_prefix("posix/")
+        .or_else(|| name.strip_prefix("right/"))
+        .unwrap_or(name);
+    name.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -347,5 +393,15 @@ mod tests {
             assert!(err.contains("YYYY-MM-DD"), "{bad}: {err}");
         }
         assert!(parse_tz("Mars/Olympus").unwrap_err().contains("IANA"));
+        let tokyo: Tz = "Asia/Tokyo".parse().unwrap();
+        for name in [
+            "Asia/Tokyo",
+            ":Asia/Tokyo",
+            "/usr/share/zoneinfo/Asia/Tokyo",
+            "../usr/share/zoneinfo/posix/Asia/Tokyo\n",
+        ] {
+            assert_eq!(super::zone_named(name), Some(tokyo), "{name}");
+        }
+        assert_eq!(super::zone_named("JST-9"), None);
     }
 }

@@ -73,8 +73,9 @@ fn table_is_exact_text() {
     ]))
     .env("COLUMNS", "120"));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    // Times as Berlin's clocks showed them (UTC+2 in May).
+    // Times as Berlin's clocks showed them (UTC+2 in May), and the table says so.
     let want = concat!(
+        "times in Europe/Berlin\n",
         " ID      STARTED AT           DIRECTION  STATUS     DURATION  CUSTOMER NUMBER  AGENT         CAMPAIGN\n",
         " 189954  2025-05-31 22:01:31  web        answered   6:12      +4915111805473   João Silva    Neukundenakquise Q1\n",
         " 189953  2025-05-31 12:29:37  inbound    failed     0:00      +4915124450257   Night Line    -\n",
@@ -662,9 +663,10 @@ fn show_prints_one_call_in_full() {
     assert!(r.stdout.contains("famulor record:\n{"), "{}", r.stdout);
 
     let r = run(home.cmd().args(["show", "999"]));
-    assert_eq!(r.code, 1);
+    assert_eq!(r.code, 2, "bad input, not a transient failure");
     assert!(
-        r.stderr.contains("famulor has no call with id '999'"),
+        r.stderr
+            .contains("not found: famulor has no call with id '999'"),
         "{}",
         r.stderr
     );

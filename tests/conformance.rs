@@ -241,9 +241,11 @@ fn every_format_fields_and_limit_on_every_vendor() {
         );
         assert_eq!(r.code, 0, "{vendor}");
         let rows: Vec<&str> = r.stdout.lines().collect();
-        assert_eq!(rows.len(), 4, "{vendor}: {}", r.stdout);
+        // The zone line, the header and three rows.
+        assert_eq!(rows.len(), 5, "{vendor}: {}", r.stdout);
+        assert_eq!(rows[0], "times in UTC", "{vendor}");
         assert!(
-            rows[1].trim_start().starts_with(&truth[0].id),
+            rows[2].trim_start().starts_with(&truth[0].id),
             "{vendor}: {}",
             r.stdout
         );

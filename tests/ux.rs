@@ -1,8 +1,14 @@
-//! What a new user meets first: help, messages, colour, completions, the man page, `list`'s
-//! footer, TSV and `--no-header`, and the config's profiles (issue 11, items 13–19).
+//! What a new user meets first (issue 11): one time zone per run, tables that keep their layout
+//! and never break a token, a closed pipe on every vendor, a 0-column terminal, `--output`
+//! names without a format, the manifest's folder, `show`'s conversation and unknown ids.
 
 mod common;
 
+use std::collections::BTreeSet;
+use std::io::BufRead;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono_tz::Tz;
 use common::*;
 
 use calls::vendors::Vendor;
@@ -11,674 +17,483 @@ fn window(cmd: &mut assert_cmd::Command) -> &mut assert_cmd::Command {
     cmd.args(["--from", FROM, "--to", TO])
 }
 
-/// The headings of a help text, in order (`Options:`, `Filters:`, ...).
-fn headings(help: &str) -> Vec<&str> {
-    help.lines()
-        .filter(|l| {
-            l.ends_with(':')
-                && l.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-                && !l.starts_with("Usage")
-        })
-        .collect()
+/// A table as a terminal of `cols` columns gets it.
+fn terminal(cmd: &mut assert_cmd::Command, cols: &str) -> Run {
+    run(cmd.env("CALLS_ASSUME_TTY", "1").env("COLUMNS", cols))
 }
 
-/// The long options listed under `heading` in a help text.
-fn options_under<'a>(help: &'a str, heading: &str) -> Vec<&'a str> {
-    help.lines()
-        .skip_while(|l| *l != heading)
-        .skip(1)
-        .take_while(|l| l.is_empty() || l.starts_with(' '))
-        .filter_map(|l| l.trim_start().split("--").nth(1))
-        .map(|rest| rest.split([' ', ',', '[', '.']).next().unwrap_or(rest))
-        .filter(|name| !name.is_empty())
-        .collect()
-}
-
-// ---- 13: help ------------------------------------------------------------------------------
-
-#[test]
-fn own_options_come_first_and_the_globals_last_under_their_heading() {
-    let home = Home::new();
-    let help = |args: &[&str]| {
-        let r = run(home.cmd().args(args));
-        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
-        r.stdout
-    };
-    let export = help(&["export", "--help"]);
-    assert_eq!(
-        headings(&export),
-        [
-            "Options:",
-            "Filters:",
-            "Output:",
-            "Incremental (cron):",
-            "Follow:",
-            "Global options:",
-            "Examples:"
-        ]
-    );
-    let globals = [
-        "profile",
-        "vendor",
-        "config",
-        "base-url",
-        "sandbox",
-        "tz",
-        "verbose",
-        "quiet",
-        "no-progress",
-        "timeout",
-        "retries",
-        "concurrency",
-        "rate",
-        "color",
-    ];
-    assert_eq!(options_under(&export, "Global options:"), globals);
-    assert_eq!(options_under(&export, "Options:"), ["help"]);
-    assert_eq!(
-        headings(&help(&["list", "-h"])),
-        ["Options:", "Filters:", "Output:", "Global options:"]
-    );
-
-    let delete = help(&["delete", "--help"]);
-    assert_eq!(
-        headings(&delete),
-        [
-            "Arguments:",
-            "Options:",
-            "Filters:",
-            "Global options:",
-            "Examples:"
-        ]
-    );
-    assert_eq!(
-        options_under(&delete, "Options:"),
-        ["dry-run", "yes", "help"]
-    );
-    assert!(!options_under(&delete, "Filters:").contains(&"dry-run"));
-
-    let assign = help(&["assign", "--help"]);
-    assert_eq!(
-        options_under(&assign, "Options:"),
-        ["user", "property", "lead", "seen", "dry-run", "help"]
-    );
-    assert_eq!(options_under(&assign, "Global options:"), globals);
-    let sandbox = help(&["sandbox", "--help"]);
-    let own = options_under(&sandbox, "Options:");
-    assert_eq!(own.first(), Some(&"port"));
-    assert!(
-        !own.contains(&"profile") && !own.contains(&"timeout"),
-        "{own:?}"
-    );
-    assert_eq!(options_under(&sandbox, "Global options:"), globals);
-    // The top level lists the globals under the same heading.
-    assert_eq!(
-        options_under(&help(&["--help"]), "Global options:"),
-        globals
-    );
-}
-
-#[test]
-fn long_help_ends_with_real_recipes_and_from_names_every_form() {
-    let home = Home::new();
-    let r = run(home.cmd().args(["help", "export"]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let examples: Vec<&str> = r
-        .stdout
-        .split("\nExamples:\n")
-        .nth(1)
-        .expect("examples")
+/// The ids of a table's rows (its first column), below the zone line and the header.
+fn table_ids(table: &str) -> Vec<String> {
+    table
         .lines()
-        .filter(|l| l.starts_with("  calls "))
-        .collect();
-    assert_eq!(
-        examples,
-        [
-            "  calls export --from 2025-01-01 --to 2025-03-31 --output q1.csv",
-            "  calls export --from 7d -o ndjson | jq -r 'select(.status == \"missed\") | .customer_number'",
-            "  calls -p sales export --since-last --append --output /data/calls.csv",
-            "  calls export --follow --status missed",
-        ]
-    );
-    // Each recipe parses as written (up to a pipe).
-    for recipe in &examples {
-        let words: Vec<&str> = recipe
-            .split('|')
-            .next()
-            .unwrap()
-            .split_whitespace()
-            .skip(1)
-            .chain(["--help"])
-            .collect();
-        let r = run(home.cmd().args(&words));
-        assert_eq!(r.code, 0, "{recipe}: {}", r.stderr);
-    }
-    for command in [
+        .skip(2)
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .collect()
+}
+
+fn ids(calls: &[calls::call::Call]) -> BTreeSet<String> {
+    calls.iter().map(|c| c.id.clone()).collect()
+}
+
+fn midnight(tz: Tz, day: chrono::NaiveDate) -> DateTime<Utc> {
+    tz.from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap())
+        .single()
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// Item 1: with no --tz and no profile zone, TZ decides both the days `--from`/`--to` read and
+/// the times a table prints, and the table says which zone; machine formats stay UTC.
+#[test]
+fn one_zone_reads_the_dates_and_prints_the_table() {
+    let tokyo: Tz = "Asia/Tokyo".parse().unwrap();
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    let day = chrono::NaiveDate::from_ymd_opt(2025, 5, 31).unwrap();
+    let want = ids(&sb.expected(
+        Vendor::Famulor,
+        midnight(tokyo, day),
+        midnight(tokyo, day.succ_opt().unwrap()),
+    ));
+    assert!(want.len() > 2, "{want:?}");
+    let args = [
         "list",
-        "sync",
-        "show",
-        "recording",
-        "assign",
-        "delete",
-        "vendors",
-        "config",
-        "completions",
-        "sandbox",
-    ] {
-        let r = run(home.cmd().args(["help", command]));
+        "--from",
+        "2025-05-31",
+        "--to",
+        "2025-05-31",
+        "--limit",
+        "1000",
+    ];
+    let r = terminal(
+        home.cmd()
+            .env("TZ", "Asia/Tokyo")
+            .args(args)
+            .args(["--fields", "id,started_at"]),
+        "120",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines[..2], ["times in Asia/Tokyo", " ID      STARTED AT"]);
+    assert!(
+        lines[2..].iter().all(|l| l.contains(" 2025-05-31 ")),
+        "every row is of the day asked for, as the table shows it: {}",
+        r.stdout
+    );
+    assert_eq!(
+        table_ids(&r.stdout).into_iter().collect::<BTreeSet<_>>(),
+        want
+    );
+    // Machine formats: RFC 3339 in UTC, the same calls.
+    let r = run(home
+        .cmd()
+        .env("TZ", "Asia/Tokyo")
+        .args(args)
+        .args(["-o", "json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let got: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap();
+    assert!(got
+        .iter()
+        .all(|c| c["started_at"].as_str().unwrap().ends_with('Z')));
+    let got: BTreeSet<String> = got
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(got, want);
+}
+
+/// Item 1, as the issue met it: in Tokyo, `list --from today` holds exactly the calls the table
+/// shows as today (and `yesterday` the whole previous day).
+#[test]
+fn from_today_is_today_as_the_table_shows_it() {
+    let tokyo: Tz = "Asia/Tokyo".parse().unwrap();
+    let sb = sandbox(calls::sandbox::Options {
+        calls: 3000,
+        until: None,
+        ..options()
+    });
+    let home = Home::with_sandbox(&sb);
+    for (word, back) in [("yesterday", 1), ("today", 0)] {
+        // A run that straddles midnight in Tokyo is run again.
+        let (r, day) = loop {
+            let before = Utc::now().with_timezone(&tokyo).date_naive();
+            let r = terminal(
+                home.cmd().env("TZ", "Asia/Tokyo").args([
+                    "list",
+                    "--from",
+                    word,
+                    "--to",
+                    if back == 1 { word } else { "now" },
+                    "--limit",
+                    "5000",
+                    "--fields",
+                    "id,started_at",
+                ]),
+                "120",
+            );
+            if Utc::now().with_timezone(&tokyo).date_naive() == before {
+                break (r, before - Duration::days(back));
+            }
+        };
+        assert_eq!(r.code, 0, "{word}: {}", r.stderr);
+        let want = ids(&sb.expected(
+            Vendor::Famulor,
+            midnight(tokyo, day),
+            midnight(tokyo, day.succ_opt().unwrap()).min(Utc::now()),
+        ));
+        if back == 1 {
+            assert!(want.len() > 5, "a whole day of calls: {want:?}");
+        }
+        let shown = day.format(" %Y-%m-%d ").to_string();
         assert!(
-            r.stdout.contains("\nExamples:\n  calls "),
-            "{command}: {}",
+            r.stdout.lines().skip(2).all(|l| l.contains(&shown)),
+            "{word}: {}",
             r.stdout
         );
-    }
-    // The short help stays short.
-    let short = run(home.cmd().args(["export", "-h"]));
-    assert!(!short.stdout.contains("Examples:"), "{}", short.stdout);
-
-    let from = run(home.cmd().args(["list", "--help"])).stdout;
-    let from: String = from
-        .split("--from <WHEN>")
-        .nth(1)
-        .unwrap()
-        .split("--to <WHEN>")
-        .next()
-        .unwrap()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    for form in [
-        "YYYY-MM-DD,",
-        "YYYY-MM-DD HH:MM[:SS]",
-        "RFC 3339",
-        "now,",
-        "today,",
-        "yesterday,",
-        "30m, 12h, 7d, 2w",
-    ] {
-        assert!(from.contains(form), "{form}: {from}");
+        let got: BTreeSet<String> = table_ids(&r.stdout).into_iter().collect();
+        assert_eq!(got, want, "{word}");
     }
 }
 
-// ---- 14: messages --------------------------------------------------------------------------
-
+/// Item 2: `export | head -3` on every vendor, in every streaming format, whatever the page size
+/// (Callcap's pages of 1,000 outgrow the output buffer in the middle of a page): exit 0, silent.
 #[test]
-fn durations_take_seconds_or_units_and_say_seconds_otherwise() {
-    let sb = sandbox(options());
+fn a_closed_pipe_is_a_silent_success_on_every_vendor_and_format() {
+    let sb = sandbox(calls::sandbox::Options {
+        calls: 3000,
+        ..options()
+    });
     let home = Home::with_sandbox(&sb);
-    let ids = |min: &str| {
-        let r = run(window(home.cmd().args([
-            "export",
-            "-o",
-            "csv",
-            "--fields",
-            "id,duration",
-            "--min-duration",
-            min,
-            "--max-duration",
-            "2m",
-        ])));
-        assert_eq!(r.code, 0, "{min}: {}", r.stderr);
-        r.stdout
-    };
-    let want: String = std::iter::once("id,duration\n".to_string())
-        .chain(
-            truth(&sb, Vendor::Famulor)
-                .iter()
-                .filter(|c| c.duration.is_some_and(|d| (90..=120).contains(&d)))
-                .map(|c| format!("{},{}\n", c.id, c.duration.unwrap())),
-        )
-        .collect();
-    assert!(want.lines().count() > 2, "{want}");
-    assert_eq!(ids("90"), want);
-    assert_eq!(ids("1m30s"), want);
-    assert_eq!(ids("90s"), want);
-    for flag in ["--min-duration", "--max-duration"] {
-        let r = run(home.cmd().args(["list", flag, "1.5m"]));
-        assert_eq!(r.code, 2);
-        assert!(
-            r.stderr.contains(&format!(
-                "invalid value '1.5m' for '{flag} <SECS>': cannot read '1.5m' as a length of call: give seconds (90), or 2m, 1m30s, 1h"
-            )),
-            "{}",
-            r.stderr
-        );
-    }
-}
-
-#[test]
-fn a_file_name_after_o_suggests_output_and_unknown_fields_are_all_named() {
-    let home = Home::new();
-    let r = run(home.cmd().args(["--sandbox", "list", "-o", "calls.csv"]));
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr
-            .starts_with("error: invalid value 'calls.csv' for '--format <FORMAT>'"),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        r.stderr.contains("tip: did you mean --output calls.csv?"),
-        "{}",
-        r.stderr
-    );
-    let r = run(home.cmd().args(["vendors", "-o", "out/v.json"]));
-    assert!(
-        r.stderr.contains("tip: did you mean --output out/v.json?"),
-        "{}",
-        r.stderr
-    );
-
-    let r = run(home
-        .cmd()
-        .args(["--sandbox", "list", "--fields", "id,foo,stauts,agnet"]));
-    assert_eq!(r.code, 2);
-    let first = r.stderr.lines().next().unwrap();
-    assert!(
-        first.starts_with(
-            "error: --fields: unknown fields 'foo', 'stauts' (did you mean status?), 'agnet' (did you mean agent?) (fields: vendor, id,"
-        ),
-        "{first}"
-    );
-}
-
-#[test]
-fn config_messages_suggest_the_key_and_say_no_profiles() {
-    let home = Home::new();
-    let path = home.write_config("[profiles.a]\nvendor = \"famulor\"\ntoekn_env = \"X\"\n");
-    let r = run(home.cmd().args(["list"]));
-    assert_eq!(r.code, 2);
-    assert_eq!(
-        r.stderr.lines().next().unwrap(),
-        format!(
-            "error: {} line 3: unknown key `toekn_env` (did you mean token_env?)",
-            path.display()
-        )
-    );
-    assert!(!r.stderr.contains("expected one of"), "{}", r.stderr);
-
-    home.write_config("");
-    let r = run(home.cmd().args(["list"]));
-    assert_eq!(r.code, 2);
-    assert_eq!(
-        r.stderr.lines().next().unwrap(),
-        format!("error: {} has no profiles", path.display())
-    );
-    assert!(!r.stderr.contains("default_profile"), "{}", r.stderr);
-}
-
-#[test]
-fn a_port_in_use_gets_a_hint() {
-    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = taken.local_addr().unwrap().port().to_string();
-    let home = Home::new();
-    let r = run(home.cmd().args(["sandbox", "--port", &port]));
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(
-        r.stderr
-            .starts_with(&format!("error: cannot listen on 127.0.0.1:{port}")),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        r.stderr.contains(&format!(
-            "hint: another program (perhaps another `calls sandbox`) uses port {port}: pass --port N for another, or --port 0 for any free one"
-        )),
-        "{}",
-        r.stderr
-    );
-}
-
-#[cfg(target_os = "linux")]
-#[test]
-fn an_output_that_cannot_be_created_is_named_not_its_temporary_file() {
-    let home = Home::new();
-    let r = run(home
-        .cmd()
-        .args(["--sandbox", "list", "--output", "/proc/x.csv"]));
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    let first = r.stderr.lines().next().unwrap();
-    assert!(
-        first.starts_with("error: cannot write /proc/x.csv: cannot create a file in /proc: "),
-        "{first}"
-    );
-    assert!(!r.stderr.contains(".tmp"), "{}", r.stderr);
-}
-
-// ---- 15: colour ----------------------------------------------------------------------------
-
-/// Our own colour sequences removed.
-fn plain(text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(at) = rest.find('\u{1b}') {
-        out.push_str(&rest[..at]);
-        let end = rest[at..].find('m').unwrap();
-        rest = &rest[at + end + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
-#[test]
-fn colour_on_a_terminal_only() {
-    let sb = sandbox(options());
-    let home = Home::with_sandbox(&sb);
-    let list = |color: Option<&str>, no_color: bool, tty: bool, extra: &[&str]| {
-        let mut cmd = home.cmd();
-        window(
-            cmd.args(["list", "--limit", "6", "--tz", "UTC"])
-                .args(extra),
-        )
-        .env("CALLS_ASSUME_TTY", if tty { "1" } else { "0" })
-        .env("COLUMNS", "120");
-        if !no_color {
-            cmd.env_remove("NO_COLOR");
-        }
-        if let Some(c) = color {
-            cmd.args(["--color", c]);
-        }
-        run(&mut cmd)
-    };
-    let colored = list(None, false, true, &[]);
-    assert_eq!(colored.code, 0, "{}", colored.stderr);
-    let uncolored = list(None, true, true, &[]);
-    assert!(!uncolored.stdout.contains('\u{1b}'));
-    assert_eq!(plain(&colored.stdout), uncolored.stdout);
-    let header = colored.stdout.lines().next().unwrap();
-    assert!(
-        header.starts_with(" \u{1b}[1mID\u{1b}[0m") && header.contains("\u{1b}[1mSTATUS\u{1b}[0m"),
-        "{header:?}"
-    );
-    let calls = &truth(&sb, Vendor::Famulor)[..6];
-    for (line, call) in colored.stdout.lines().skip(1).zip(calls) {
-        let status = call.status.as_str();
-        let want = match status {
-            "missed" => format!("\u{1b}[38;5;9m{status}\u{1b}[39m"),
-            "answered" => format!("\u{1b}[38;5;10m{status}\u{1b}[39m"),
-            _ => format!("  {status}  "),
-        };
-        assert!(line.contains(&want), "{status}: {line:?}");
-    }
-    assert!(
-        calls.iter().any(|c| c.status.as_str() == "answered"),
-        "the sample has an answered call"
-    );
-    assert_eq!(
-        list(Some("never"), false, true, &[]).stdout,
-        uncolored.stdout
-    );
-    // Piped, or a machine format: never, whatever --color says for the table.
-    assert!(!list(None, false, false, &["-o", "table"])
-        .stdout
-        .contains('\u{1b}'));
-    for format in ["csv", "json", "ndjson", "tsv"] {
-        let r = list(Some("always"), false, true, &["-o", format]);
-        assert_eq!(r.code, 0, "{}", r.stderr);
-        assert!(!r.stdout.contains('\u{1b}'), "{format}: {}", r.stdout);
-    }
-    assert!(list(Some("always"), true, false, &["-o", "table"])
-        .stdout
-        .contains("\u{1b}[1mID"));
-
-    // error: in colour on a terminal's stderr; not when NO_COLOR is set or stderr is a pipe.
-    let bad = |no_color: bool, tty: &str| {
-        let mut cmd = home.cmd();
-        cmd.args(["--sandbox", "list", "--status", "happy"])
-            .env("CALLS_ASSUME_TTY", tty);
-        if !no_color {
-            cmd.env_remove("NO_COLOR");
-        }
-        run(&mut cmd).stderr
-    };
-    assert!(
-        bad(false, "1").starts_with("\u{1b}[1;31merror:\u{1b}[0m --status: "),
-        "{:?}",
-        bad(false, "1")
-    );
-    assert!(bad(true, "1").starts_with("error: --status: "));
-    assert!(bad(false, "0").starts_with("error: --status: "));
-}
-
-// ---- 16: man page and version ------------------------------------------------------------
-
-#[test]
-fn version_names_the_commit_when_built_from_git() {
-    let home = Home::new();
-    let version = env!("CARGO_PKG_VERSION");
-    let short = run(home.cmd().arg("-V"));
-    assert_eq!(short.stdout, format!("calls {version}\n"));
-    let long = run(home.cmd().arg("--version")).stdout;
-    let rest = long
-        .strip_prefix(&format!("calls {version}"))
-        .unwrap_or_else(|| panic!("{long}"));
-    let git = std::process::Command::new("git")
-        .args([
-            "-C",
-            env!("CARGO_MANIFEST_DIR"),
-            "log",
-            "-1",
-            "--format=%h %cs",
-        ])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8(o.stdout).unwrap().trim().to_string());
-    match git {
-        // (A commit made since the build is picked up by the next build: build.rs reruns.)
-        Some(commit) => assert_eq!(rest, format!(" ({commit})\n")),
-        None => assert_eq!(rest, "\n"),
-    }
-}
-
-// ---- 17: completions -----------------------------------------------------------------------
-
-#[test]
-fn completions_offer_values_and_the_configs_profiles() {
-    let home = Home::new();
-    let bash = run(home.cmd().args(["completions", "bash"])).stdout;
-    // The `--status` case of the `list` command offers the statuses, `--direction` the
-    // directions, `--fields` the fields; `-p` asks calls for the profiles.
-    let case = |flag: &str| -> Vec<String> {
-        let mut out = Vec::new();
-        let mut lines = bash.lines();
-        while let Some(l) = lines.next() {
-            if l.trim() == format!("{flag})") {
-                out.push(lines.next().unwrap().trim().to_string());
+    for vendor in Vendor::ALL {
+        for format in ["csv", "ndjson", "json"] {
+            let mut child = home
+                .calls_std()
+                .args(["-p", vendor.id(), "export", "-o", format])
+                .args(["--from", FROM, "--to", TO])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+            for _ in 0..3 {
+                assert!(lines.next().unwrap().is_ok(), "{vendor} {format}");
             }
+            drop(lines);
+            let out = child.wait_with_output().unwrap();
+            assert_eq!(
+                (
+                    out.status.code(),
+                    String::from_utf8_lossy(&out.stderr).as_ref()
+                ),
+                (Some(0), ""),
+                "{vendor} {format}"
+            );
         }
-        out
-    };
-    let statuses = "COMPREPLY=($(compgen -W \"answered missed busy failed voicemail canceled in-progress unknown\" -- \"${cur}\"))";
-    assert!(
-        case("--status").iter().all(|l| l == statuses),
-        "{:?}",
-        case("--status")
+    }
+}
+
+/// Item 3: a table of more than 1,000 rows (printed a block at a time) keeps the first block's
+/// layout to its last row.
+#[test]
+fn a_long_table_keeps_one_layout() {
+    let sb = sandbox(calls::sandbox::Options {
+        calls: 1500,
+        ..options()
+    });
+    let home = Home::with_sandbox(&sb);
+    let r = terminal(
+        window(home.cmd().args(["export", "-o", "table", "--tz", "UTC"])),
+        "120",
     );
-    assert_eq!(
-        case("--status").len(),
-        5,
-        "list export sync recording delete"
-    );
-    assert!(case("--direction")
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    // A row's first line starts with its id; names wrapped onto more lines do not.
+    let rows: Vec<&str> = lines[2..]
         .iter()
-        .all(|l| l == "COMPREPLY=($(compgen -W \"inbound outbound internal web\" -- \"${cur}\"))"));
-    assert!(case("--fields").iter().all(|l| l
-        .starts_with("COMPREPLY=($(compgen -W \"vendor id started_at ended_at direction status")));
-    let profiles =
-        "COMPREPLY=($(compgen -W \"$(calls __complete profiles 2>/dev/null)\" -- \"${cur}\"))";
-    assert!(!case("--profile").is_empty());
-    assert!(
-        case("--profile").iter().all(|l| l == profiles),
-        "{:?}",
-        case("--profile")
-    );
-    assert!(case("-p").iter().all(|l| l == profiles));
-    assert!(!bash.contains("__complete ") || !bash.contains(" __complete help"));
-    let zsh = run(home.cmd().args(["completions", "zsh"])).stdout;
-    assert!(zsh.contains(":NAME:_calls_profiles'") && zsh.contains("_calls_profiles() {"));
-    let fish = run(home.cmd().args(["completions", "fish"])).stdout;
-    assert!(fish.contains("-s p -l profile -d 'Profile from the config"));
-    assert!(fish.contains("-r -f -a \"(calls __complete profiles 2>/dev/null)\""));
-
-    // The completer itself: the config's profile names, and nothing (no error) without one.
-    let none = run(home.cmd().args(["__complete", "profiles"]));
-    assert_eq!(
-        (none.code, none.stdout.as_str(), none.stderr.as_str()),
-        (0, "", "")
-    );
-    home.write_config(
-        "default_profile = \"sales\"\n[profiles.sales]\nvendor = \"famulor\"\n[profiles.pf]\nvendor = \"mycrm\"\n",
-    );
-    let r = run(home.cmd().args(["__complete", "profiles"]));
-    assert_eq!((r.code, r.stdout.as_str()), (0, "pf\nsales\n"));
-    let other = home.path("other.toml");
-    std::fs::write(&other, "[profiles.night]\nvendor = \"evolux\"\n").unwrap();
-    let r = run(home
-        .cmd()
-        .args(["__complete", "profiles"])
-        .env("CALLS_CONFIG", &other));
-    assert_eq!(r.stdout, "night\n");
+        .copied()
+        .filter(|l| l.as_bytes().get(1).is_some_and(u8::is_ascii_digit))
+        .collect();
+    assert_eq!(rows.len(), 1500);
+    let header = lines[1];
+    // Every row's columns start under their headers.
+    let starts: Vec<usize> = ["STARTED", "DIRECTION", "STATUS", "DURATION", "CUSTOMER"]
+        .iter()
+        .map(|h| header.find(h).unwrap())
+        .collect();
+    for line in &rows {
+        for &at in &starts {
+            assert!(
+                line[..at].ends_with("  ") && !line[at..].starts_with(' '),
+                "misaligned at {at}:\n{header}\n{line}"
+            );
+        }
+    }
+    assert_eq!(lines[..4], FIRST_LINES);
+    assert_eq!(rows[rows.len() - 1], LAST_ROW);
 }
 
-// ---- 18: list's footer, 2w, --no-header, tsv -----------------------------------------------
+const FIRST_LINES: [&str; 4] = ["times in UTC", " ID      STARTED AT           DIRECTION  STATUS       DURATION  CUSTOMER        AGENT              CAMPAIGN", "                                                                NUMBER", " 437332  2025-05-31 23:17:35  outbound   in-progress  -         +4915169454798  Sales Assistant    Winback 2025"];
+const LAST_ROW: &str = " 435833  2025-03-03 00:39:27  web        in-progress  -         +4915187066444  Support Assistant  Webinar";
 
+/// Item 6: a terminal that reports 0 columns is one of unknown width (as when piped), not one
+/// character a line.
 #[test]
-fn list_on_a_terminal_says_how_many_more_there_are() {
+fn a_terminal_of_zero_columns_has_no_width_limit() {
     let sb = sandbox(options());
     let home = Home::with_sandbox(&sb);
-    let list = |tty: &str, extra: &[&str]| {
-        run(
-            window(home.cmd().args(["list", "--limit", "3"]).args(extra))
-                .env("CALLS_ASSUME_TTY", tty)
-                .env("COLUMNS", "120"),
-        )
+    let args = ["list", "--limit", "3", "--tz", "UTC"];
+    let zero = terminal(window(home.cmd().args(args)), "0");
+    assert_eq!(zero.code, 0, "{}", zero.stderr);
+    let unlimited = run(window(home.cmd().args(args).args(["-o", "table"])));
+    assert_eq!(zero.stdout, unlimited.stdout);
+    assert_eq!(zero.stdout, ZERO_COLUMNS);
+}
+
+const ZERO_COLUMNS: &str = "times in UTC\n ID      STARTED AT           DIRECTION  STATUS     DURATION  CUSTOMER NUMBER  AGENT         CAMPAIGN\n 189954  2025-05-31 20:01:31  web        answered   6:12      +4915111805473   João Silva    Neukundenakquise Q1\n 189953  2025-05-31 10:29:37  inbound    failed     0:00      +4915124450257   Night Line    -\n 189952  2025-05-31 08:58:51  outbound   voicemail  1:01      +4915172849061   Anna Schmidt  Webinar ../../follow-up\n";
+
+/// Item 7: `--fields` tables wrap names at spaces and never split a time, id or number; what
+/// cannot fit is cut with an ellipsis.
+#[test]
+fn picked_columns_never_break_a_token() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    for (cols, want) in [("80", PICKED_80), ("60", PICKED_60)] {
+        let r = terminal(
+            window(home.cmd().args([
+                "list",
+                "--limit",
+                "3",
+                "--tz",
+                "UTC",
+                "--fields",
+                "id,started_at,ended_at,status,vendor_status,duration,agent,campaign,cost",
+            ])),
+            cols,
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stdout
+                .lines()
+                .all(|l| l.chars().count() <= cols.parse().unwrap()),
+            "{}",
+            r.stdout
+        );
+        assert_eq!(r.stdout, want, "{cols} columns");
+    }
+}
+
+const PICKED_80: &str = "times in UTC\n ID      STARTED AT  ENDED AT    STATUS     VEN…  DUR…  AGENT  CAMP…  COST\n                                            STA…\n 189954  2025-05-31  2025-05-31  answered   end…  6:12  João   Neuk…  0.26290000\n         20:01:31    20:07:43                           Silva  Q1\n 189953  2025-05-31  2025-05-31  failed     fai…  0:00  Night  -      0.00290000\n         10:29:37    10:29:37                           Line\n 189952  2025-05-31  2025-05-31  voicemail  com…  1:01  Anna   Webi…  0.04370000\n         08:58:51    08:59:52                           Schm…  ../.…\n";
+const PICKED_60: &str = "times in UTC\n ID      START…  ENDED    STATUS   V…  DUR…  A…  C…  COST\n         AT      AT                S…\n 189954  2025-…  2025-0…  answer…  e…  6:12  J…  N…  0.2629…\n         20:01…  20:07:…                     S…  Q1\n 189953  2025-…  2025-0…  failed   f…  0:00  N…  -   0.0029…\n         10:29…  10:29:…                     L…\n 189952  2025-…  2025-0…  voicem…  c…  1:01  A…  W…  0.0437…\n         08:58…  08:59:…                     S…  .…\n";
+
+/// Item 11: Callcap's 36-character ids are shortened on a terminal so that the other columns
+/// fit; `--fields id` gives the whole id.
+#[test]
+fn callcap_tables_fit_80_and_120_columns() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    for (cols, want) in [("120", CALLCAP_120), ("80", CALLCAP_80)] {
+        let r = terminal(
+            window(
+                home.cmd()
+                    .args(["-p", "callcap", "list", "--limit", "4", "--tz", "UTC"]),
+            ),
+            cols,
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_eq!(r.stdout, want, "{cols} columns");
+    }
+    let r = terminal(
+        window(
+            home.cmd()
+                .args(["-p", "callcap", "list", "--limit", "1", "--fields", "id"]),
+        ),
+        "80",
+    );
+    let whole = &truth(&sb, Vendor::Callcap)[0].id;
+    assert!(whole.len() > 30, "{whole}");
+    assert_eq!(r.stdout, format!(" ID\n {whole}\n"));
+}
+
+const CALLCAP_120: &str = "times in UTC\n ID                STARTED AT           DIRECTION  STATUS    DURATION  CUSTOMER       AGENT            CAMPAIGN\n                                                                       NUMBER\n 987654_89954_05…  2025-05-31 19:42:11  inbound    answered  8:12      151-4576-3822  Sales Assistant  Webinar\n                                                                                                       ../../follow-up\n 987654_89953_05…  2025-05-31 11:11:52  inbound    missed    0:35      151-2429-0432  Night Line       Main line\n 987654_89952_05…  2025-05-31 06:36:49  outbound   answered  14:41     151-8163-3238  Anna Schmidt     Neukundenakquise\n                                                                                                       Q1\n 987654_89951_05…  2025-05-31 00:51:29  inbound    answered  0:55      151-6099-6541  Night Line       Webinar\n                                                                                                       ../../follow-up\n";
+const CALLCAP_80: &str = "times in UTC\n ID                           STARTED AT           DIRECTION  STATUS    DURATION\n 987654_89954_05_31_2025_14…  2025-05-31 19:42:11  inbound    answered  8:12\n 987654_89953_05_31_2025_06…  2025-05-31 11:11:52  inbound    missed    0:35\n 987654_89952_05_31_2025_01…  2025-05-31 06:36:49  outbound   answered  14:41\n 987654_89951_05_30_2025_19…  2025-05-31 00:51:29  inbound    answered  0:55\n";
+
+/// Item 8: the README's `--dir rec/ --manifest rec/manifest.csv` in a new folder, and a
+/// manifest in a new folder below --dir; a folder that leads out of --dir is still refused.
+#[test]
+fn the_manifest_folder_inside_dir_is_made() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    let recording = |dir: &str, manifest: &str| {
+        run(home.cmd().args([
+            "recording",
+            "--from",
+            "2025-05-30",
+            "--to",
+            TO,
+            "--dir",
+            dir,
+            "--manifest",
+            manifest,
+        ]))
     };
-    let r = list("1", &[]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(r.stdout.lines().count(), 4);
-    assert_eq!(r.stderr, "3 of ~400 calls (use --limit or export)\n");
-    // Not in a pipe, not for another format, not with -q, not when the limit was not reached.
-    assert_eq!(
-        list("0", &["-o", "table"]).stderr,
-        "3 of ~400 calls (use --limit or export)\n"
+    let want = sb.expected(Vendor::Famulor, at("2025-05-30T00:00:00Z"), at(UNTIL));
+    for (dir, manifest) in [("rec/", "rec/manifest.csv"), ("r2", "r2/logs/day/m.csv")] {
+        let r = recording(dir, manifest);
+        assert_eq!(r.code, 0, "{manifest}: {}", r.stderr);
+        let text = std::fs::read_to_string(home.path(manifest)).unwrap();
+        let mut rows = text.lines();
+        assert_eq!(rows.next(), Some("id,path,bytes,sha256,status"));
+        assert_eq!(rows.count(), want.len(), "{manifest}: one row a call");
+    }
+    // A folder elsewhere must exist, as before.
+    let r = recording("r3", "elsewhere/m.csv");
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("there is no folder elsewhere"),
+        "{}",
+        r.stderr
     );
-    assert_eq!(list("1", &["-o", "csv"]).stderr, "");
-    assert_eq!(list("0", &[]).stderr, "");
-    assert_eq!(list("1", &["-q"]).stderr, "");
-    let all = run(window(home.cmd().args(["list", "--limit", "1000"]))
-        .env("CALLS_ASSUME_TTY", "1")
-        .env("COLUMNS", "120"));
-    assert_eq!((all.code, all.stderr.as_str()), (0, ""));
+    // A symlink in --dir that leads out of it: nothing is made through it.
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::create_dir(home.path("r4")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), home.path("r4/out")).unwrap();
+    let r = recording("r4", "r4/out/new/m.csv");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("outside --dir"), "{}", r.stderr);
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
 }
 
+/// Item 9: an --output name whose extension names no format is exit 2 without -o, saying what
+/// the extension can pick; nothing is written.
 #[test]
-fn weeks_no_header_and_tsv() {
+fn an_output_name_without_a_format_needs_dash_o() {
     let sb = sandbox(options());
     let home = Home::with_sandbox(&sb);
-    let r = run(home
-        .cmd()
-        .args(["--sandbox", "list", "--from", "2w", "--limit", "1"]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-
-    let csv = |extra: &[&str]| {
+    for (name, why) in [
+        ("calls.xls", "calls.xls: its extension .xls names no format"),
+        ("x.xlsx", "x.xlsx: its extension .xlsx names no format"),
+        ("calls", "calls: it has no extension to pick a format"),
+    ] {
+        let r = run(window(home.cmd().args(["export", "--output", name])));
+        assert_eq!(r.code, 2, "{name}: {}", r.stderr);
+        assert_eq!(
+            r.stderr,
+            format!(
+                "error: --output {why}\n  hint: the extension picks csv (.csv), tsv (.tsv), json (.json), ndjson (.ndjson, .jsonl); for any other name pass -o FORMAT (-o csv, -o ndjson, ...)\n"
+            )
+        );
+        assert!(!home.path(name).exists());
         let r = run(window(
             home.cmd()
-                .args(["export", "-q", "--fields", "id,status,agent"])
-                .args(extra),
+                .args(["export", "-q", "--output", name, "-o", "csv"]),
         ));
-        assert_eq!(r.code, 0, "{}", r.stderr);
-        r.stdout
-    };
-    let with = csv(&["-o", "csv"]);
-    assert!(with.starts_with("id,status,agent\n"));
-    assert_eq!(
-        csv(&["-o", "csv", "--no-header"]),
-        with["id,status,agent\n".len()..]
-    );
-    let tsv = csv(&["-o", "tsv"]);
-    let want: String = with.lines().map(|l| l.replace(',', "\t") + "\n").collect();
-    assert!(!with.contains('"'), "plain values");
-    assert_eq!(tsv, want);
-    assert_eq!(
-        csv(&["-o", "tsv", "--no-header"]),
-        want["id\tstatus\tagent\n".len()..]
-    );
-    // The file's extension says tsv.
-    let r = run(window(home.cmd().args([
-        "export",
-        "-q",
-        "--fields",
-        "id,status,agent",
-        "--output",
-        "c.tsv",
-    ])));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(std::fs::read_to_string(home.path("c.tsv")).unwrap(), want);
-    let r = run(home
-        .cmd()
-        .args(["--sandbox", "list", "-o", "json", "--no-header"]));
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr
-            .contains("--no-header works with -o csv and -o tsv"),
-        "{}",
-        r.stderr
-    );
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        let text = std::fs::read_to_string(home.path(name)).unwrap();
+        assert!(text.starts_with("vendor,id,started_at,"), "{text}");
+    }
 }
 
-// ---- 19: config show -p, config profiles ---------------------------------------------------
-
+/// Item 10: on a terminal a Famulor transcript reads as `speaker: text` lines and the
+/// evaluation as a small table, in each transcript shape both APIs send; JSON keeps both as
+/// they came.
 #[test]
-fn config_show_one_profile_and_list_profiles_with_their_secrets_sources() {
-    let home = Home::new();
-    home.write_config(concat!(
-        "default_profile = \"sales\"\n",
-        "database = \"sqlite:calls.db\"\n",
-        "[profiles.sales]\nvendor = \"famulor\"\ntoken = \"inline-secret-123\"\n",
-        "[profiles.pf]\nvendor = \"mycrm\"\nclient_id_env = \"PF_ID\"\nclient_secret_command = \"echo cmd-secret-456\"\n",
-        "[profiles.v3]\nvendor = \"brightcall\"\napi = \"v3\"\napi_key_env = \"BC_KEY\"\n",
-        "[profiles.none]\nvendor = \"callcap\"\n",
-    ));
-    let r = run(home.cmd().args(["config", "show", "-p", "sales"]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(
-        r.stdout,
-        "[profiles.sales]\nvendor = \"famulor\"\ntoken = \"<redacted>\"\n"
-    );
-    let r = run(home.cmd().args(["config", "show", "-p", "sale"]));
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains("unknown profile 'sale'")
-            && r.stderr.contains("hint: did you mean sales?"),
-        "{}",
-        r.stderr
-    );
+fn show_renders_the_conversation() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    for (profile, vendor_api) in [("famulor", None), ("famulor-v1", Some("v1"))] {
+        let calls = match vendor_api {
+            Some(api) => {
+                sb.expected_api(Vendor::Famulor, api, at("2025-03-01T00:00:00Z"), at(UNTIL))
+            }
+            None => truth(&sb, Vendor::Famulor),
+        };
+        let (mut shown, mut shapes) = (0, BTreeSet::new());
+        for call in calls.iter().take(12) {
+            let json = run(home
+                .cmd()
+                .args(["-p", profile, "show", &call.id, "-o", "json"]));
+            assert_eq!(json.code, 0, "{}", json.stderr);
+            let record: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+            let t = &record["raw"]["transcript"];
+            assert!(!t.is_null(), "{profile}: {record}");
+            let spoken: Vec<String> = match t {
+                serde_json::Value::String(s) => s.lines().map(str::to_string).collect(),
+                other => {
+                    let items = other.get("items").unwrap_or(other);
+                    items
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|l| {
+                            format!(
+                                "{}: {}",
+                                l["role"].as_str().unwrap(),
+                                l["content"].as_str().unwrap()
+                            )
+                        })
+                        .collect()
+                }
+            };
+            if spoken.is_empty() {
+                // A call nobody spoke on.
+                continue;
+            }
+            shown += 1;
+            shapes.insert(match t {
+                serde_json::Value::String(_) => "string",
+                serde_json::Value::Array(_) => "list",
+                _ => "items",
+            });
+            let r = run(home.cmd().args([
+                "-p", profile, "show", &call.id, "-o", "table", "--tz", "UTC",
+            ]));
+            assert_eq!(r.code, 0, "{}", r.stderr);
+            let mut want = String::from("\ntranscript:\n");
+            for line in &spoken {
+                want.push_str(&format!("  {line}\n"));
+            }
+            assert!(r.stdout.contains(&want), "{profile}: {}", r.stdout);
+            assert!(!r.stdout.contains("\\n"), "{profile}: {}", r.stdout);
+            assert!(!r.stdout.contains("\"transcript\""), "{}", r.stdout);
+            if vendor_api.is_none() {
+                let e = &record["raw"]["evaluation"];
+                let want = format!(
+                    "\nevaluation:\n  status   {}\n  summary  {}\n",
+                    e["status"],
+                    e["summary"].as_str().unwrap()
+                );
+                assert!(r.stdout.contains(&want), "{}", r.stdout);
+            }
+        }
+        assert!(shown >= 3, "{profile}: {shown}");
+        let want: BTreeSet<&str> = match vendor_api {
+            Some(_) => ["string", "list", "items"].into(),
+            None => ["string"].into(),
+        };
+        assert_eq!(shapes, want, "{profile}");
+    }
+}
 
-    let r = run(home
-        .cmd()
-        .args(["config", "profiles"])
-        .env("CALLS_API_KEY", "from-env-789"));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(
-        r.stdout,
-        concat!(
-            "PROFILE  VENDOR      API      SECRETS\n",
-            "none     callcap     v2       none configured\n",
-            "pf       mycrm       v2       client_id: env PF_ID, client_secret: client_secret_command\n",
-            "sales *  famulor     classic  token: config file\n",
-            "v3       brightcall  v3       api_key: env CALLS_API_KEY (wins over the file)\n",
-        )
-    );
-    for secret in [
-        "inline-secret-123",
-        "cmd-secret-456",
-        "echo",
-        "from-env-789",
+/// Item 12: an id the vendor does not know is exit 2, `not found`, on every vendor with `show`.
+#[test]
+fn an_unknown_id_is_not_found_on_every_vendor() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    for (profile, id) in [
+        ("famulor", "999"),
+        ("famulor-v1", "00000000-0000-4000-8000-000000000999"),
+        ("callcap", "999"),
+        ("brightcall", "1746057600.99999"),
+        ("brightcall-v3", "1746057600.99999"),
+        ("mycrm", "999"),
     ] {
-        assert!(
-            !r.stdout.contains(secret) && !r.stderr.contains(secret),
-            "{secret}"
+        let r = run(home.cmd().args(["-p", profile, "show", id]));
+        assert_eq!(r.code, 2, "{profile}: {}", r.stderr);
+        let vendor = profile.split('-').next().unwrap();
+        assert_eq!(
+            r.stderr,
+            format!("error: not found: {vendor} has no call with id '{id}'\n  hint: check the id with `calls list`\n"),
+            "{profile}"
         );
     }
 }

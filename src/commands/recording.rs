@@ -44,8 +44,16 @@ pub async fn run(s: &Settings, args: &RecordingArgs) -> Result<()> {
         .into());
     }
     let ids = s.profile.ids(&args.ids)?;
+    // A manifest inside --dir gets its folders as the recordings do (`--dir rec --manifest
+    // rec/logs/m.csv` in a new folder); one elsewhere must have its folder already.
+    let manifest_below = args
+        .manifest
+        .as_deref()
+        .and_then(|m| recording::below_dir(&args.dir, m));
     if let Some(manifest) = &args.manifest {
-        crate::output::writable("--manifest", manifest)?;
+        if manifest_below.is_none() || manifest.exists() {
+            crate::output::writable("--manifest", manifest)?;
+        }
     }
     let backend = Arc::new(Backend::new(&s.profile, Http::new(s.http.clone())?)?);
 
@@ -120,6 +128,9 @@ pub async fn run(s: &Settings, args: &RecordingArgs) -> Result<()> {
     }
     let mut outcomes = recording::download_all(backend, calls, &opts).await?;
     outcomes.extend(lookups);
+    if let Some(rel) = &manifest_below {
+        recording::make_folders(&args.dir, rel).await?;
+    }
     if let Some(path) = &args.manifest {
         recording::write_manifest(path, &outcomes)?;
     }

@@ -29,11 +29,63 @@ pub enum Format {
     Ndjson,
 }
 
-/// How times are printed: machine formats use `--tz` or UTC; tables `--tz` or the local zone.
+impl Format {
+    /// The file extensions that pick a format for `--output FILE` without `-o`: the one table
+    /// of them (lower case; matched case-insensitively).
+    pub const EXTENSIONS: &'static [(&'static str, Format)] = &[
+        ("csv", Format::Csv),
+        ("tsv", Format::Tsv),
+        ("json", Format::Json),
+        ("ndjson", Format::Ndjson),
+        ("jsonl", Format::Ndjson),
+    ];
+
+    /// The format `path`'s extension names, if any.
+    pub fn from_extension(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Self::EXTENSIONS
+            .iter()
+            .find(|(e, _)| *e == ext)
+            .map(|&(_, f)| f)
+    }
+
+    /// The name `-o` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Csv => "csv",
+            Format::Tsv => "tsv",
+            Format::Json => "json",
+            Format::Ndjson => "ndjson",
+        }
+    }
+
+    /// `csv (.csv), json (.json), ndjson (.ndjson, .jsonl)`: what an extension can pick.
+    pub fn extensions_described() -> String {
+        let mut parts: Vec<(Format, Vec<&str>)> = Vec::new();
+        for &(ext, f) in Self::EXTENSIONS {
+            match parts.iter_mut().find(|(g, _)| *g == f) {
+                Some((_, exts)) => exts.push(ext),
+                None => parts.push((f, vec![ext])),
+            }
+        }
+        parts
+            .iter()
+            .map(|(f, exts)| {
+                let exts: Vec<String> = exts.iter().map(|e| format!(".{e}")).collect();
+                format!("{} ({})", f.name(), exts.join(", "))
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// How times are printed: machine formats in `--tz` (or the profile's), else UTC; tables in the
+/// run's one zone (`--tz`, else the profile's, else the local zone: `when::local_zone`), the
+/// zone its dates are read in too.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Zone {
     Tz(Tz),
-    Local,
 }
 
 /// Output settings, resolved once from flags, terminal and profile.
@@ -101,14 +153,7 @@ pub fn time(t: DateTime<Utc>, zone: Zone, table: bool) -> String {
         (Zone::Tz(tz), false) => t
             .with_timezone(&tz)
             .to_rfc3339_opts(SecondsFormat::Secs, true),
-        (Zone::Local, false) => t
-            .with_timezone(&chrono::Local)
-            .to_rfc3339_opts(SecondsFormat::Secs, true),
         (Zone::Tz(tz), true) => t.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S").to_string(),
-        (Zone::Local, true) => t
-            .with_timezone(&chrono::Local)
-            .format("%Y-%m-%d %H:%M:%S")
-            .to_string(),
     }
 }
 

@@ -624,11 +624,15 @@ pub fn merge_params(
     ours
 }
 
-/// The error for an id the vendor does not know.
+/// The error for an id the vendor does not know: bad input (exit 2, SPEC "Exit codes"), not
+/// the transient failure (exit 1) a cron job would retry.
 pub fn not_found(vendor: Vendor, id: &str) -> anyhow::Error {
-    Failure::new(Exit::Failed, format!("{vendor} has no call with id '{id}'"))
-        .hint("check the id with `calls list`")
-        .into()
+    Failure::new(
+        Exit::Usage,
+        format!("not found: {vendor} has no call with id '{id}'"),
+    )
+    .hint("check the id with `calls list`")
+    .into()
 }
 
 /// For the vendors' contract tests: a fixture from `fixtures/<vendor>/` as a 200 reply.

@@ -128,9 +128,10 @@ impl Home {
     /// Any program a test starts (`sh`, `script`, `kill`, the `calls` binary), from an empty
     /// environment: PATH, HOME and the XDG folders of this HOME, `CALLS_ASSUME_TTY=0`,
     /// `NO_COLOR=1` (so that a table forced onto a "terminal" is exact text; a colour test
-    /// removes it), the working directory here, and nothing else unless the test adds it. Nothing of the
-    /// developer's own setup (`CALLS_CONFIG`, `CALLS_PROFILE`, `CALLS_BASE_URL`, `TZ`,
-    /// `COLUMNS`, ...) reaches a child.
+    /// removes it), `TZ=UTC` (the local zone dates are read in without `--tz`), the working
+    /// directory here, and nothing else unless the test adds it. Nothing of the developer's own
+    /// setup (`CALLS_CONFIG`, `CALLS_PROFILE`, `CALLS_BASE_URL`, `TZ`, `COLUMNS`, ...) reaches a
+    /// child.
     pub fn std_cmd(&self, program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
         let mut cmd = std::process::Command::new(program);
         cmd.env_clear()
@@ -145,6 +146,7 @@ impl Home {
             .env("XDG_STATE_HOME", self.path(".local/state"))
             .env("CALLS_ASSUME_TTY", "0")
             .env("NO_COLOR", "1")
+            .env("TZ", "UTC")
             .current_dir(self.dir.path());
         cmd
     }
