@@ -215,7 +215,13 @@ pub struct StatsArgs {
     pub filters: FilterArgs,
     /// Group by day, week, month, hour, weekday, agent, campaign, line, direction or status;
     /// given twice, groups nest (--by agent --by day) [default: one total row]
-    #[arg(long, value_enum, value_name = "G", value_delimiter = ',', help_heading = "Stats")]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "G",
+        value_delimiter = ',',
+        help_heading = "Stats"
+    )]
     pub by: Vec<crate::stats::By>,
     /// Output format [default: table (with a chart) on a terminal, else ndjson]
     #[arg(

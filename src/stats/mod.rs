@@ -154,9 +154,9 @@ impl By {
                 By::Month => d.format("%Y-%m").to_string(),
                 _ => d.format("%Y-%m-%d").to_string(),
             }),
-            Key::Number(n) if self == By::Weekday => Some(
-                ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][*n as usize % 7].to_string(),
-            ),
+            Key::Number(n) if self == By::Weekday => {
+                Some(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][*n as usize % 7].to_string())
+            }
             Key::Number(n) => Some(n.to_string()),
             Key::Text(t) => t.clone(),
         }
@@ -342,7 +342,9 @@ impl Tally {
     pub fn rows(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Row> {
         let zero = Counts::default();
         let counts = |keys: &[Key]| self.groups.get(keys).unwrap_or(&zero).clone();
-        let values: Vec<Vec<Key>> = (0..self.by.len()).map(|d| self.values(d, from, to)).collect();
+        let values: Vec<Vec<Key>> = (0..self.by.len())
+            .map(|d| self.values(d, from, to))
+            .collect();
         match (self.by.as_slice(), values.as_slice()) {
             ([], _) => vec![Row {
                 keys: Vec::new(),
@@ -605,7 +607,13 @@ mod tests {
         let rows = t.rows(at("2025-04-30T22:00:00Z"), at("2025-05-05T22:00:00Z"));
         assert_eq!(
             names(By::Day, &rows, 0),
-            ["2025-05-01", "2025-05-02", "2025-05-03", "2025-05-04", "2025-05-05"]
+            [
+                "2025-05-01",
+                "2025-05-02",
+                "2025-05-03",
+                "2025-05-04",
+                "2025-05-05"
+            ]
         );
         let calls: Vec<u64> = rows.iter().map(|r| r.counts.calls).collect();
         assert_eq!(calls, [0, 1, 0, 1, 0]);
@@ -624,7 +632,10 @@ mod tests {
         assert_eq!(rows[1].counts.calls, 1);
         let t = Tally::new(&[By::Month], Tz::UTC);
         let rows = t.rows(at("2024-11-30T00:00:00Z"), at("2025-02-01T00:00:00Z"));
-        assert_eq!(names(By::Month, &rows, 0), ["2024-11", "2024-12", "2025-01"]);
+        assert_eq!(
+            names(By::Month, &rows, 0),
+            ["2024-11", "2024-12", "2025-01"]
+        );
         let t = Tally::new(&[By::Hour], Tz::UTC);
         let rows = t.rows(at("2025-01-01T10:30:00Z"), at("2025-01-01T12:10:00Z"));
         assert_eq!(names(By::Hour, &rows, 0), ["10", "11", "12"]);
@@ -643,7 +654,12 @@ mod tests {
     #[test]
     fn other_groups_go_by_calls_then_name_null_last() {
         let mut t = Tally::new(&[By::Agent], Tz::UTC);
-        for (agent, n) in [(Some("Bea"), 1), (None, 2), (Some("Al"), 2), (Some("Cy"), 3)] {
+        for (agent, n) in [
+            (Some("Bea"), 1),
+            (None, 2),
+            (Some("Al"), 2),
+            (Some("Cy"), 3),
+        ] {
             for _ in 0..n {
                 t.add(&call("2025-05-01T10:00:00Z", Status::Answered, agent, 60));
             }
@@ -655,9 +671,24 @@ mod tests {
     #[test]
     fn two_groups_nest() {
         let mut t = Tally::new(&[By::Agent, By::Day], Tz::UTC);
-        t.add(&call("2025-05-01T10:00:00Z", Status::Answered, Some("Al"), 60));
-        t.add(&call("2025-05-03T10:00:00Z", Status::Missed, Some("Al"), 60));
-        t.add(&call("2025-05-03T11:00:00Z", Status::Missed, Some("Bea"), 60));
+        t.add(&call(
+            "2025-05-01T10:00:00Z",
+            Status::Answered,
+            Some("Al"),
+            60,
+        ));
+        t.add(&call(
+            "2025-05-03T10:00:00Z",
+            Status::Missed,
+            Some("Al"),
+            60,
+        ));
+        t.add(&call(
+            "2025-05-03T11:00:00Z",
+            Status::Missed,
+            Some("Bea"),
+            60,
+        ));
         let rows = t.rows(at("2025-05-01T00:00:00Z"), at("2025-05-04T00:00:00Z"));
         let got: Vec<(String, String, u64)> = rows
             .iter()
@@ -685,9 +716,24 @@ mod tests {
 
         // Day first: every agent under every day, in the order of their calls over the run.
         let mut t = Tally::new(&[By::Day, By::Agent], Tz::UTC);
-        t.add(&call("2025-05-01T10:00:00Z", Status::Answered, Some("Bea"), 60));
-        t.add(&call("2025-05-02T10:00:00Z", Status::Answered, Some("Al"), 60));
-        t.add(&call("2025-05-02T11:00:00Z", Status::Answered, Some("Al"), 60));
+        t.add(&call(
+            "2025-05-01T10:00:00Z",
+            Status::Answered,
+            Some("Bea"),
+            60,
+        ));
+        t.add(&call(
+            "2025-05-02T10:00:00Z",
+            Status::Answered,
+            Some("Al"),
+            60,
+        ));
+        t.add(&call(
+            "2025-05-02T11:00:00Z",
+            Status::Answered,
+            Some("Al"),
+            60,
+        ));
         let rows = t.rows(at("2025-05-01T00:00:00Z"), at("2025-05-03T00:00:00Z"));
         assert_eq!(names(By::Agent, &rows, 1), ["Al", "Bea", "Al", "Bea"]);
         let calls: Vec<u64> = rows.iter().map(|r| r.counts.calls).collect();
@@ -704,17 +750,17 @@ mod tests {
             t.add(&call("2025-05-01T10:00:00Z", status, Some(agent), 60));
         }
         let rows = t.rows(at("2025-05-01T00:00:00Z"), at("2025-05-02T00:00:00Z"));
-        assert_eq!(names(By::Status, &rows, 1), ["answered", "missed", "missed"]);
+        assert_eq!(
+            names(By::Status, &rows, 1),
+            ["answered", "missed", "missed"]
+        );
         assert_eq!(names(By::Agent, &rows, 0), ["Al", "Al", "Bea"]);
     }
 
     #[test]
     fn by_takes_two_distinct_groups() {
         assert!(By::check(&[By::Agent, By::Day]).is_ok());
-        for bad in [
-            &[By::Agent, By::Day, By::Hour][..],
-            &[By::Day, By::Day],
-        ] {
+        for bad in [&[By::Agent, By::Day, By::Hour][..], &[By::Day, By::Day]] {
             let err = By::check(bad).unwrap_err();
             assert_eq!(
                 crate::error::classify(&err).0,

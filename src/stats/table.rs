@@ -11,7 +11,7 @@ const GLYPHS: [char; 3] = ['█', '▓', '░'];
 const COLOURS: [&str; 3] = ["\x1b[32m", "\x1b[31m", "\x1b[90m"];
 const RESET: &str = "\x1b[0m";
 /// The chart gets at least this many cells before columns are left out for it.
-const MIN_CHART: usize = 10;
+const MIN_CHART: usize = 20;
 /// The legend in the chart's header, the longest that fits: words and the gap between them.
 const LEGENDS: [([&str; 3], &str); 4] = [
     (["answered", "missed", "other"], "  "),
@@ -149,7 +149,11 @@ pub fn table(
                 })
                 .collect();
             if with_total {
-                cells.push(if d == 0 { "total".into() } else { String::new() });
+                cells.push(if d == 0 {
+                    "total".into()
+                } else {
+                    String::new()
+                });
             }
             Column {
                 header: header(*b),
@@ -186,17 +190,23 @@ pub fn table(
         1 + widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1)
     };
     let fits = |keys: &[Column], numbers: &[Column]| used(keys, numbers) + 2 + MIN_CHART <= width;
-    let empty: Vec<&'static str> = numbers
+    let empty = |name: &&str| {
+        numbers
+            .iter()
+            .any(|c| c.header == *name && c.cells.iter().all(|v| v == "-"))
+    };
+    let order: Vec<&str> = LEAST_NEEDED
         .iter()
-        .filter(|c| c.cells.iter().all(|v| v == "-"))
-        .map(|c| c.header)
+        .filter(|n| empty(n))
+        .chain(LEAST_NEEDED.iter().filter(|n| !empty(n)))
+        .copied()
         .collect();
     let mut left_out = Vec::new();
-    for name in empty.iter().chain(LEAST_NEEDED.iter().filter(|n| !empty.contains(n))) {
+    for name in order {
         if fits(&keys, &numbers) {
             break;
         }
-        if let Some(c) = numbers.iter_mut().find(|c| c.header == *name && c.shown) {
+        if let Some(c) = numbers.iter_mut().find(|c| c.header == name && c.shown) {
             c.shown = false;
             left_out.push(c.header);
         }
@@ -399,14 +409,15 @@ mod tests {
             ]
         );
         let (narrow, left_out) = table(&[By::Agent], &rows, &total, 50, false);
-        assert_eq!(left_out, ["TALK", "AVG TALK", "AVG DUR", "MAX DUR", "RATE"]);
+        // No durations here: those columns go first, least needed first.
+        assert_eq!(left_out, ["MAX DUR", "AVG TALK", "TALK", "AVG DUR", "RATE"]);
         assert_eq!(
             narrow,
             [
-                " AGENT         CALLS  ANSWERED  MISSED",
-                " Anna Schmidt      8         6       2  ████████▓▓",
-                " Webinar ../…      2         1       1  ██▓",
-                " total            10         7       3",
+                " AGENT   CALLS  ANSWERED  MISSED",
+                " Anna …      8         6       2  ████████████▓▓▓▓",
+                " Webin…      2         1       1  ██▓▓",
+                " total      10         7       3",
             ],
         );
     }
