@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --quiet
-bin=target/debug/calls
+bin=${CARGO_TARGET_DIR:-target}/debug/calls
 "$bin" completions bash > completions/calls.bash
 "$bin" completions zsh > completions/_calls
 "$bin" completions fish > completions/calls.fish

@@ -371,7 +371,7 @@ impl Tally {
                         // `inner` is in the order of the whole run: a stable sort by this
                         // group's calls keeps it for ties.
                         group.retain(|r| self.groups.contains_key(&r.keys));
-                        group.sort_by(|x, y| y.counts.calls.cmp(&x.counts.calls));
+                        group.sort_by_key(|r| std::cmp::Reverse(r.counts.calls));
                     }
                     rows.extend(group);
                 }
