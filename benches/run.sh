@@ -16,6 +16,8 @@
 #                                and a rerun of the whole window with nothing changed (--full)
 #   benches/run.sh sync-pg    8. the same into a throwaway PostgreSQL server (initdb + pg_ctl
 #                                from Debian's packages, as the postgres user when run as root)
+#   benches/run.sh stats      9. stats over 10,000 and 1,000,000 Callcap calls (--by agent --by
+#                                day, CSV): time and peak RSS, flat in the number of calls
 #
 # CALLS_BIN=PATH runs that binary instead of building the release binary.
 set -euo pipefail
@@ -224,6 +226,21 @@ if [[ $which == all || $which == sync-pg ]]; then
       summary=$(grep '^famulor:' "$work/time.txt")
       python3 -c "n = $n; t = $t1 - $t0; print(f'$pass, {n:,} calls: {t:.2f} s, {n / t:,.0f} calls/s, peak RSS $((rss / 1024)) MB ($summary)')"
     done
+    stop_sandbox
+  done
+fi
+
+if [[ $which == all || $which == stats ]]; then
+  echo "== 9. stats --by agent --by day over 10,000 and 1,000,000 Callcap calls: time and peak RSS"
+  for n in 10000 1000000; do
+    sandbox --calls "$n"
+    t0=$(seconds)
+    /usr/bin/time -v "$bin" --config "$cfg" -p callcap stats --from 2025-01-01 --to 2025-06-01 \
+      --by agent --by day -o csv > "$work/stats.csv" 2> "$work/time.txt"
+    t1=$(seconds)
+    rss=$(awk -F': ' '/Maximum resident set size/{print $2}' "$work/time.txt")
+    counted=$(grep -o 'counted [0-9,]* calls' "$work/time.txt")
+    python3 -c "n = $n; t = $t1 - $t0; print(f'{n:,} calls: {t:.2f} s, {n / t:,.0f} calls/s, peak RSS $((rss / 1024)) MB, $(($(wc -l < "$work/stats.csv") - 1)) rows ($counted)')"
     stop_sandbox
   done
 fi

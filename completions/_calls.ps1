@@ -45,6 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The most recent matching calls, newest first')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Every matching call, all pages, streamed: for files, pipes and cron')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Keep a database (SQLite) up to date: new calls inserted, changed calls updated')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Counts, answer rate and talk time per day, hour, agent, campaign, ... with a bar chart')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One call in full (transcript, evaluation, all vendor fields)')
             [CompletionResult]::new('recording', 'recording', [CompletionResultType]::ParameterValue, 'Download recordings: of the given ids, or of every matching call')
             [CompletionResult]::new('assign', 'assign', [CompletionResultType]::ParameterValue, 'Assign call records to a user, property or lead, or mark them seen (myCRM)')
@@ -171,6 +172,43 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never')
             [CompletionResult]::new('--all-profiles', '--all-profiles', [CompletionResultType]::ParameterName, 'Every profile of the config (with --sandbox: every vendor)')
             [CompletionResult]::new('--full', '--full', [CompletionResultType]::ParameterName, 'Read the whole --from window again, not only what is new')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against an embedded sandbox started in-process (no config or secrets needed)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary; errors only')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars (they are also off when stderr is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'calls;stats' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Start (inclusive): YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] (in --tz), an RFC 3339 datetime, now, today, yesterday, or an age: 30m, 12h, 7d, 2w (ago) [default: 30d]')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'End, in the forms of --from: a date includes that whole day, a datetime is exclusive [default: now]')
+            [CompletionResult]::new('--direction', '--direction', [CompletionResultType]::ParameterName, 'inbound, outbound, internal or web')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'answered, missed, busy, failed, voicemail, canceled, in-progress, unknown (repeatable, or a,b)')
+            [CompletionResult]::new('--number', '--number', [CompletionResultType]::ParameterName, 'The customer''s number; spaces, dashes and + are ignored')
+            [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'Agent / assistant id (repeatable)')
+            [CompletionResult]::new('--campaign', '--campaign', [CompletionResultType]::ParameterName, 'Campaign id (repeatable)')
+            [CompletionResult]::new('--min-duration', '--min-duration', [CompletionResultType]::ParameterName, 'Only calls lasting at least this long: seconds (90), or 2m, 1m30s, 1h')
+            [CompletionResult]::new('--max-duration', '--max-duration', [CompletionResultType]::ParameterName, 'Only calls lasting at most this long: seconds (90), or 2m, 1m30s, 1h')
+            [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Free text: the vendor''s search where it has one, else every field of the record')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop after N calls [list default: 25]')
+            [CompletionResult]::new('--param', '--param', [CompletionResultType]::ParameterName, 'Raw vendor query parameter, sent as given (repeatable)')
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Group by day, week, month, hour, weekday, agent, campaign, line, direction or status; given twice, groups nest (--by agent --by day) [default: one total row]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table (with a chart) on a terminal, else ndjson]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table (with a chart) on a terminal, else ndjson]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')
+            [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]')
+            [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'Override the vendor API''s base URL')
+            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'IANA zone for reading dates and printing times [default: the profile''s timezone, else UTC; tables: else the local zone]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds per request')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Requests in flight (pages fetched ahead) [default: the profile''s, else 4]')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N requests per second to the vendor API [default: the profile''s, else no limit]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against an embedded sandbox started in-process (no config or secrets needed)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers')
@@ -563,6 +601,7 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The most recent matching calls, newest first')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Every matching call, all pages, streamed: for files, pipes and cron')
             [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Keep a database (SQLite) up to date: new calls inserted, changed calls updated')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Counts, answer rate and talk time per day, hour, agent, campaign, ... with a bar chart')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One call in full (transcript, evaluation, all vendor fields)')
             [CompletionResult]::new('recording', 'recording', [CompletionResultType]::ParameterValue, 'Download recordings: of the given ids, or of every matching call')
             [CompletionResult]::new('assign', 'assign', [CompletionResultType]::ParameterValue, 'Assign call records to a user, property or lead, or mark them seen (myCRM)')
@@ -581,6 +620,9 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             break
         }
         'calls;help;sync' {
+            break
+        }
+        'calls;help;stats' {
             break
         }
         'calls;help;show' {

@@ -46,6 +46,9 @@ _calls() {
             calls,show)
                 cmd="calls__subcmd__show"
                 ;;
+            calls,stats)
+                cmd="calls__subcmd__stats"
+                ;;
             calls,sync)
                 cmd="calls__subcmd__sync"
                 ;;
@@ -118,6 +121,9 @@ _calls() {
             calls__subcmd__help,show)
                 cmd="calls__subcmd__help__subcmd__show"
                 ;;
+            calls__subcmd__help,stats)
+                cmd="calls__subcmd__help__subcmd__stats"
+                ;;
             calls__subcmd__help,sync)
                 cmd="calls__subcmd__help__subcmd__sync"
                 ;;
@@ -146,7 +152,7 @@ _calls() {
 
     case "${cmd}" in
         calls)
-            opts="-p -v -q -h -V --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help --version list export sync show recording assign delete vendors config completions sandbox help"
+            opts="-p -v -q -h -V --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help --version list export sync stats show recording assign delete vendors config completions sandbox help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1022,7 +1028,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__help)
-            opts="list export sync show recording assign delete vendors config completions sandbox help"
+            opts="list export sync stats show recording assign delete vendors config completions sandbox help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1232,6 +1238,20 @@ _calls() {
             return 0
             ;;
         calls__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        calls__subcmd__help__subcmd__stats)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1640,6 +1660,124 @@ _calls() {
                     ;;
                 --output)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -W "$(calls __complete profiles 2>/dev/null)" -- "${cur}"))
+                    return 0
+                    ;;
+                --vendor)
+                    COMPREPLY=($(compgen -W "famulor evolux callcap brightcall mycrm" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tz)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        calls__subcmd__stats)
+            opts="-o -p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --by --format --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --direction)
+                    COMPREPLY=($(compgen -W "inbound outbound internal web" -- "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -W "answered missed busy failed voicemail canceled in-progress unknown" -- "${cur}"))
+                    return 0
+                    ;;
+                --number)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --campaign)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --search)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --param)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --by)
+                    COMPREPLY=($(compgen -W "day week month hour weekday agent campaign line direction status" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
                     return 0
                     ;;
                 --profile)

@@ -42,6 +42,7 @@ set edit:completion:arg-completer[calls] = {|@words|
             cand list 'The most recent matching calls, newest first'
             cand export 'Every matching call, all pages, streamed: for files, pipes and cron'
             cand sync 'Keep a database (SQLite) up to date: new calls inserted, changed calls updated'
+            cand stats 'Counts, answer rate and talk time per day, hour, agent, campaign, ... with a bar chart'
             cand show 'One call in full (transcript, evaluation, all vendor fields)'
             cand recording 'Download recordings: of the given ids, or of every matching call'
             cand assign 'Assign call records to a user, property or lead, or mark them seen (myCRM)'
@@ -165,6 +166,42 @@ set edit:completion:arg-completer[calls] = {|@words|
             cand --color 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never'
             cand --all-profiles 'Every profile of the config (with --sandbox: every vendor)'
             cand --full 'Read the whole --from window again, not only what is new'
+            cand --sandbox 'Run against an embedded sandbox started in-process (no config or secrets needed)'
+            cand -v 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
+            cand --verbose 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
+            cand -q 'No progress, no summary; errors only'
+            cand --quiet 'No progress, no summary; errors only'
+            cand --no-progress 'No progress bars (they are also off when stderr is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'calls;stats'= {
+            cand --from 'Start (inclusive): YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] (in --tz), an RFC 3339 datetime, now, today, yesterday, or an age: 30m, 12h, 7d, 2w (ago) [default: 30d]'
+            cand --to 'End, in the forms of --from: a date includes that whole day, a datetime is exclusive [default: now]'
+            cand --direction 'inbound, outbound, internal or web'
+            cand --status 'answered, missed, busy, failed, voicemail, canceled, in-progress, unknown (repeatable, or a,b)'
+            cand --number 'The customer''s number; spaces, dashes and + are ignored'
+            cand --agent 'Agent / assistant id (repeatable)'
+            cand --campaign 'Campaign id (repeatable)'
+            cand --min-duration 'Only calls lasting at least this long: seconds (90), or 2m, 1m30s, 1h'
+            cand --max-duration 'Only calls lasting at most this long: seconds (90), or 2m, 1m30s, 1h'
+            cand --search 'Free text: the vendor''s search where it has one, else every field of the record'
+            cand --limit 'Stop after N calls [list default: 25]'
+            cand --param 'Raw vendor query parameter, sent as given (repeatable)'
+            cand --by 'Group by day, week, month, hour, weekday, agent, campaign, line, direction or status; given twice, groups nest (--by agent --by day) [default: one total row]'
+            cand -o 'Output format [default: table (with a chart) on a terminal, else ndjson]'
+            cand --format 'Output format [default: table (with a chart) on a terminal, else ndjson]'
+            cand -p 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
+            cand --profile 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
+            cand --vendor 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends'
+            cand --config 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]'
+            cand --base-url 'Override the vendor API''s base URL'
+            cand --tz 'IANA zone for reading dates and printing times [default: the profile''s timezone, else UTC; tables: else the local zone]'
+            cand --timeout 'Seconds per request'
+            cand --retries 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)'
+            cand --concurrency 'Requests in flight (pages fetched ahead) [default: the profile''s, else 4]'
+            cand --rate 'At most N requests per second to the vendor API [default: the profile''s, else no limit]'
+            cand --color 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never'
             cand --sandbox 'Run against an embedded sandbox started in-process (no config or secrets needed)'
             cand -v 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
             cand --verbose 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
@@ -536,6 +573,7 @@ set edit:completion:arg-completer[calls] = {|@words|
             cand list 'The most recent matching calls, newest first'
             cand export 'Every matching call, all pages, streamed: for files, pipes and cron'
             cand sync 'Keep a database (SQLite) up to date: new calls inserted, changed calls updated'
+            cand stats 'Counts, answer rate and talk time per day, hour, agent, campaign, ... with a bar chart'
             cand show 'One call in full (transcript, evaluation, all vendor fields)'
             cand recording 'Download recordings: of the given ids, or of every matching call'
             cand assign 'Assign call records to a user, property or lead, or mark them seen (myCRM)'
@@ -551,6 +589,8 @@ set edit:completion:arg-completer[calls] = {|@words|
         &'calls;help;export'= {
         }
         &'calls;help;sync'= {
+        }
+        &'calls;help;stats'= {
         }
         &'calls;help;show'= {
         }

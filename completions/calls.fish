@@ -49,6 +49,7 @@ complete -c calls -n "__fish_calls_needs_command" -s V -l version -d 'Print vers
 complete -c calls -n "__fish_calls_needs_command" -f -a "list" -d 'The most recent matching calls, newest first'
 complete -c calls -n "__fish_calls_needs_command" -f -a "export" -d 'Every matching call, all pages, streamed: for files, pipes and cron'
 complete -c calls -n "__fish_calls_needs_command" -f -a "sync" -d 'Keep a database (SQLite) up to date: new calls inserted, changed calls updated'
+complete -c calls -n "__fish_calls_needs_command" -f -a "stats" -d 'Counts, answer rate and talk time per day, hour, agent, campaign, ... with a bar chart'
 complete -c calls -n "__fish_calls_needs_command" -f -a "show" -d 'One call in full (transcript, evaluation, all vendor fields)'
 complete -c calls -n "__fish_calls_needs_command" -f -a "recording" -d 'Download recordings: of the given ids, or of every matching call'
 complete -c calls -n "__fish_calls_needs_command" -f -a "assign" -d 'Assign call records to a user, property or lead, or mark them seen (myCRM)'
@@ -246,6 +247,64 @@ complete -c calls -n "__fish_calls_using_subcommand sync" -s v -l verbose -d 'Lo
 complete -c calls -n "__fish_calls_using_subcommand sync" -s q -l quiet -d 'No progress, no summary; errors only'
 complete -c calls -n "__fish_calls_using_subcommand sync" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
 complete -c calls -n "__fish_calls_using_subcommand sync" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c calls -n "__fish_calls_using_subcommand stats" -l from -d 'Start (inclusive): YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] (in --tz), an RFC 3339 datetime, now, today, yesterday, or an age: 30m, 12h, 7d, 2w (ago) [default: 30d]' -r
+complete -c calls -n "__fish_calls_using_subcommand stats" -l to -d 'End, in the forms of --from: a date includes that whole day, a datetime is exclusive [default: now]' -r
+complete -c calls -n "__fish_calls_using_subcommand stats" -l direction -d 'inbound, outbound, internal or web' -r -f -a "inbound\t''
+outbound\t''
+internal\t''
+web\t''"
+complete -c calls -n "__fish_calls_using_subcommand stats" -l status -d 'answered, missed, busy, failed, voicemail, canceled, in-progress, unknown (repeatable, or a,b)' -r -f -a "answered\t''
+missed\t''
+busy\t''
+failed\t''
+voicemail\t''
+canceled\t''
+in-progress\t''
+unknown\t''"
+complete -c calls -n "__fish_calls_using_subcommand stats" -l number -d 'The customer\'s number; spaces, dashes and + are ignored' -r
+complete -c calls -n "__fish_calls_using_subcommand stats" -l agent -d 'Agent / assistant id (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand stats" -l campaign -d 'Campaign id (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand stats" -l min-duration -d 'Only calls lasting at least this long: seconds (90), or 2m, 1m30s, 1h' -r
+complete -c calls -n "__fish_calls_using_subcommand stats" -l max-duration -d 'Only calls lasting at most this long: seconds (90), or 2m, 1m30s, 1h' -r
+complete -c calls -n "__fish_calls_using_subcommand stats" -l search -d 'Free text: the vendor\'s search where it has one, else every field of the record' -r
+complete -c calls -n "__fish_calls_using_subcommand stats" -l limit -d 'Stop after N calls [list default: 25]' -r
+complete -c calls -n "__fish_calls_using_subcommand stats" -l param -d 'Raw vendor query parameter, sent as given (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand stats" -l by -d 'Group by day, week, month, hour, weekday, agent, campaign, line, direction or status; given twice, groups nest (--by agent --by day) [default: one total row]' -r -f -a "day\t''
+week\t''
+month\t''
+hour\t''
+weekday\t''
+agent\t''
+campaign\t''
+line\t''
+direction\t''
+status\t''"
+complete -c calls -n "__fish_calls_using_subcommand stats" -s o -l format -d 'Output format [default: table (with a chart) on a terminal, else ndjson]' -r -f -a "table\t''
+csv\t''
+tsv\t'Tab-separated, the CSV columns; a tab, line break or backslash in a value as `\\t`, `\\n`, `\\r`, `\\\\`'
+json\t''
+ndjson\t''"
+complete -c calls -n "__fish_calls_using_subcommand stats" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r -f -a "(calls __complete profiles 2>/dev/null)"
+complete -c calls -n "__fish_calls_using_subcommand stats" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
+evolux\t''
+callcap\t''
+brightcall\t''
+mycrm\t''"
+complete -c calls -n "__fish_calls_using_subcommand stats" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
+complete -c calls -n "__fish_calls_using_subcommand stats" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand stats" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand stats" -l timeout -d 'Seconds per request' -r
+complete -c calls -n "__fish_calls_using_subcommand stats" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
+complete -c calls -n "__fish_calls_using_subcommand stats" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
+complete -c calls -n "__fish_calls_using_subcommand stats" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand stats" -l color -d 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set (or TERM=dumb)'
+always\t''
+never\t''"
+complete -c calls -n "__fish_calls_using_subcommand stats" -l sandbox -d 'Run against an embedded sandbox started in-process (no config or secrets needed)'
+complete -c calls -n "__fish_calls_using_subcommand stats" -s v -l verbose -d 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
+complete -c calls -n "__fish_calls_using_subcommand stats" -s q -l quiet -d 'No progress, no summary; errors only'
+complete -c calls -n "__fish_calls_using_subcommand stats" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
+complete -c calls -n "__fish_calls_using_subcommand stats" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c calls -n "__fish_calls_using_subcommand show" -s o -l format -d 'Output format [default: table on a terminal, else ndjson]' -r -f -a "table\t''
 csv\t''
 tsv\t'Tab-separated, the CSV columns; a tab, line break or backslash in a value as `\\t`, `\\n`, `\\r`, `\\\\`'
@@ -631,18 +690,19 @@ complete -c calls -n "__fish_calls_using_subcommand sandbox" -s v -l verbose -d 
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -s q -l quiet -d 'No progress, no summary; errors only'
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync show recording assign delete vendors config completions sandbox help" -f -a "list" -d 'The most recent matching calls, newest first'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync show recording assign delete vendors config completions sandbox help" -f -a "export" -d 'Every matching call, all pages, streamed: for files, pipes and cron'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync show recording assign delete vendors config completions sandbox help" -f -a "sync" -d 'Keep a database (SQLite) up to date: new calls inserted, changed calls updated'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync show recording assign delete vendors config completions sandbox help" -f -a "show" -d 'One call in full (transcript, evaluation, all vendor fields)'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync show recording assign delete vendors config completions sandbox help" -f -a "recording" -d 'Download recordings: of the given ids, or of every matching call'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync show recording assign delete vendors config completions sandbox help" -f -a "assign" -d 'Assign call records to a user, property or lead, or mark them seen (myCRM)'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync show recording assign delete vendors config completions sandbox help" -f -a "delete" -d 'Delete call records (Famulor, myCRM): by ids, or every call matching the filters'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync show recording assign delete vendors config completions sandbox help" -f -a "vendors" -d 'The vendors and what each supports'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync show recording assign delete vendors config completions sandbox help" -f -a "config" -d 'Write, locate, print or check the config file; list its profiles'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync show recording assign delete vendors config completions sandbox help" -f -a "completions" -d 'Print a shell completion script (profile names are completed from the config)'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync show recording assign delete vendors config completions sandbox help" -f -a "sandbox" -d 'Serve the built-in fake vendor APIs on 127.0.0.1'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync show recording assign delete vendors config completions sandbox help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync stats show recording assign delete vendors config completions sandbox help" -f -a "list" -d 'The most recent matching calls, newest first'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync stats show recording assign delete vendors config completions sandbox help" -f -a "export" -d 'Every matching call, all pages, streamed: for files, pipes and cron'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync stats show recording assign delete vendors config completions sandbox help" -f -a "sync" -d 'Keep a database (SQLite) up to date: new calls inserted, changed calls updated'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync stats show recording assign delete vendors config completions sandbox help" -f -a "stats" -d 'Counts, answer rate and talk time per day, hour, agent, campaign, ... with a bar chart'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync stats show recording assign delete vendors config completions sandbox help" -f -a "show" -d 'One call in full (transcript, evaluation, all vendor fields)'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync stats show recording assign delete vendors config completions sandbox help" -f -a "recording" -d 'Download recordings: of the given ids, or of every matching call'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync stats show recording assign delete vendors config completions sandbox help" -f -a "assign" -d 'Assign call records to a user, property or lead, or mark them seen (myCRM)'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync stats show recording assign delete vendors config completions sandbox help" -f -a "delete" -d 'Delete call records (Famulor, myCRM): by ids, or every call matching the filters'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync stats show recording assign delete vendors config completions sandbox help" -f -a "vendors" -d 'The vendors and what each supports'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync stats show recording assign delete vendors config completions sandbox help" -f -a "config" -d 'Write, locate, print or check the config file; list its profiles'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync stats show recording assign delete vendors config completions sandbox help" -f -a "completions" -d 'Print a shell completion script (profile names are completed from the config)'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync stats show recording assign delete vendors config completions sandbox help" -f -a "sandbox" -d 'Serve the built-in fake vendor APIs on 127.0.0.1'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync stats show recording assign delete vendors config completions sandbox help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c calls -n "__fish_calls_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Write a commented starter config (mode 0600)'
 complete -c calls -n "__fish_calls_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file\'s path'
 complete -c calls -n "__fish_calls_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the config with secrets redacted (-p NAME: that profile only)'

@@ -120,6 +120,8 @@ pub enum Command {
     /// Keep a database (SQLite) up to date: new calls inserted, changed calls updated
     #[command(after_long_help = examples::SYNC)]
     Sync(SyncArgs),
+    /// Counts, answer rate and talk time per day, hour, agent, campaign, ... with a bar chart
+    Stats(StatsArgs),
     /// One call in full (transcript, evaluation, all vendor fields)
     #[command(after_long_help = examples::SHOW)]
     Show(ShowArgs),
@@ -299,6 +301,31 @@ pub struct SyncArgs {
     /// Keep running: one sync every DURATION (SIGTERM or Ctrl-C between runs exits 0)
     #[arg(long, value_name = "DURATION", help_heading = "Sync")]
     pub every: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Group by day, week, month, hour, weekday, agent, campaign, line, direction or status;
+    /// given twice, groups nest (--by agent --by day) [default: one total row]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "G",
+        value_delimiter = ',',
+        help_heading = "Stats"
+    )]
+    pub by: Vec<crate::stats::By>,
+    /// Output format [default: table (with a chart) on a terminal, else ndjson]
+    #[arg(
+        short = 'o',
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        help_heading = "Output"
+    )]
+    pub format: Option<Format>,
 }
 
 #[derive(Debug, Default, Clone, Args, PartialEq)]

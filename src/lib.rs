@@ -18,6 +18,7 @@ pub mod redact;
 pub mod resolve;
 pub mod sandbox;
 pub mod state;
+pub mod stats;
 pub mod suggest;
 pub mod term;
 pub mod types;

@@ -432,6 +432,16 @@ pub fn join_wrapped(parts: &[String], width: usize) -> String {
     out
 }
 
+/// Seconds as people read a duration: `42s`, `4m 07s`, `12h 05m`.
+pub fn duration(secs: u64) -> String {
+    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
+    match (h, m) {
+        (0, 0) => format!("{s}s"),
+        (0, _) => format!("{m}m {s:02}s"),
+        _ => format!("{h}h {m:02}m"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -471,6 +481,15 @@ mod tests {
         assert_eq!(super::thousands(1234567), "1,234,567");
         assert_eq!(super::n_calls(1), "1 call");
         assert_eq!(super::n_calls(2000), "2,000 calls");
+    }
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(duration(0), "0s");
+        assert_eq!(duration(59), "59s");
+        assert_eq!(duration(247), "4m 07s");
+        assert_eq!(duration(3600), "1h 00m");
+        assert_eq!(duration(450_000), "125h 00m");
     }
 
     #[test]

@@ -499,8 +499,8 @@ fn completions_offer_values_and_the_configs_profiles() {
     );
     assert_eq!(
         case("--status").len(),
-        5,
-        "list export sync recording delete"
+        6,
+        "list export sync recording delete stats"
     );
     assert!(case("--direction")
         .iter()

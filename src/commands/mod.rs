@@ -9,6 +9,7 @@ mod follow;
 pub(crate) mod listing;
 mod recording;
 mod show;
+mod stats;
 pub mod sync;
 mod vendors;
 
@@ -29,6 +30,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::List(_)
             | Command::Export(_)
             | Command::Sync(_)
+            | Command::Stats(_)
             | Command::Show(_)
             | Command::Recording(_)
             | Command::Assign(_)
@@ -53,6 +55,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             listing::run(&s, &args.list, &args.cron, None, true).await
         }
         Command::Sync(args) => sync::run(global, args, embedded.as_ref()).await,
+        Command::Stats(args) => stats::run(&settings()?, args).await,
         Command::Show(args) => {
             let s = settings()?;
             show::run(&s, args).await

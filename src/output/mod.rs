@@ -434,7 +434,7 @@ fn tsv_header(out: &mut impl Write, fields: &[Field]) -> io::Result<()> {
 
 /// A TSV value: a tab, line break or backslash would break the columns or rows, so they are
 /// written as `\t`, `\n`, `\r` and `\\` (the convention of PostgreSQL's text COPY).
-fn tsv_value(out: &mut impl Write, value: &str) -> io::Result<()> {
+pub(crate) fn tsv_value(out: &mut impl Write, value: &str) -> io::Result<()> {
     if !value.contains(['\t', '\n', '\r', '\\']) {
         return out.write_all(value.as_bytes());
     }

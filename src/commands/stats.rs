@@ -1,0 +1,86 @@
+//! `calls stats`: every matching call through the pager into per-group counters, then one table
+//! (with a bar chart) or the numbers as CSV / JSON / NDJSON.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Result;
+
+use crate::cli::StatsArgs;
+use crate::http::Http;
+use crate::output::{self, Format};
+use crate::pager::Pager;
+use crate::resolve::{self, Settings};
+use crate::stats::{self, By, Tally};
+use crate::term;
+use crate::vendors::Backend;
+
+pub async fn run(s: &Settings, args: &StatsArgs) -> Result<()> {
+    let by = By::check(&args.by)?;
+    let query = resolve::query(&args.filters, s, None, false)?;
+    let format = args.format.unwrap_or(if term::stdout_is_tty() {
+        Format::Table
+    } else {
+        Format::Ndjson
+    });
+    let backend = Backend::new(&s.profile, Http::new(s.http.clone())?)?;
+    let plan = backend.plan(&query)?;
+    if s.http.verbose > 0 {
+        let z = output::Zone::Tz(query.tz);
+        term::log(&format!(
+            "{}: {} .. {} ({}); {}",
+            backend.vendor(),
+            output::time(query.from, z, false),
+            output::time(query.to, z, false),
+            query.tz,
+            plan.describe()
+        ));
+        term::log(&stats::source(backend.vendor()));
+    }
+    let started = Instant::now();
+    // Groups of time are read in the zone the query's dates were read in.
+    let mut tally = Tally::new(&by, query.tz);
+    let pager = Pager {
+        backend: Arc::new(backend),
+        query: Arc::new(query.clone()),
+        plan: &plan,
+        concurrency: s.concurrency,
+        progress: s.progress,
+    };
+    pager.run(&mut tally).await?;
+    let rows = tally.rows(query.from, query.to);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match format {
+        Format::Table => {
+            let width = term::width().filter(|w| *w > 0).unwrap_or(80) as usize;
+            let (lines, left_out) = stats::table(&by, &rows, tally.total(), width, term::colors());
+            if !left_out.is_empty() {
+                term::note(&format!(
+                    "left out {} to fit {width} columns (a wider terminal or -o csv shows them)",
+                    left_out.join(", ").to_lowercase()
+                ));
+            }
+            for line in lines {
+                writeln!(out, "{line}")?;
+            }
+            out.flush()?;
+        }
+        Format::Csv => stats::write_csv(&mut out, &by, &rows)?,
+        Format::Tsv => stats::write_tsv(&mut out, &by, &rows)?,
+        Format::Json => stats::write_json(&mut out, &by, &rows)?,
+        Format::Ndjson => stats::write_ndjson(&mut out, &by, &rows)?,
+    }
+    if !s.quiet {
+        let groups = match by.len() {
+            0 => String::new(),
+            _ => format!(", {} rows", term::thousands(rows.len() as u64)),
+        };
+        term::log(&format!(
+            "counted {}{groups} in {:.1} s",
+            term::n_calls(tally.total().calls),
+            started.elapsed().as_secs_f64()
+        ));
+    }
+    Ok(())
+}
