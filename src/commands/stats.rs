@@ -57,7 +57,7 @@ pub async fn run(s: &Settings, args: &StatsArgs) -> Result<()> {
             let (lines, left_out) = stats::table(&by, &rows, tally.total(), width, term::colors());
             if !left_out.is_empty() {
                 term::note(&format!(
-                    "left out {} to fit {width} columns (a wider terminal or -o csv shows them)",
+                    "left out {} to fit {width} columns\n  (a wider terminal or -o csv shows them)",
                     left_out.join(", ").to_lowercase()
                 ));
             }

@@ -187,7 +187,7 @@ impl<W: Write> TableWriter<W> {
         };
         if !left_out.is_empty() {
             crate::term::note(&format!(
-                "left out {} to fit {} columns (a wider terminal, --fields or -o csv shows them)",
+                "left out {} to fit {} columns\n  (a wider terminal, --fields or -o csv shows them)",
                 left_out.join(", "),
                 self.width.unwrap_or(0)
             ));
