@@ -23,6 +23,9 @@ pub const MIGRATIONS: &[(&str, &str)] = &[(
 
 pub struct Postgres {
     client: Arc<Client>,
+    /// The upsert and the hash lookup, prepared once per connection (not parsed and planned
+    /// again for every batch).
+    statements: Option<(tokio_postgres::Statement, tokio_postgres::Statement)>,
     /// The URL with its password redacted, for messages.
     shown: String,
 }
@@ -90,6 +93,7 @@ impl Postgres {
         })?;
         let mut db = Postgres {
             client: Arc::new(client),
+            statements: None,
             shown,
         };
         db.migrate()?;
@@ -287,6 +291,16 @@ impl Database for Postgres {
         let shown = self.shown.clone();
         let client = self.client.clone();
         let total = batch.len() as u64;
+        if self.statements.is_none() {
+            let prepared = wait(async {
+                let upsert = client.prepare(UPSERT).await?;
+                let hashes = client.prepare(HASHES).await?;
+                anyhow::Ok((upsert, hashes))
+            })
+            .with_context(|| format!("{shown}: cannot prepare the upsert"))?;
+            self.statements = Some(prepared);
+        }
+        let (upsert, hashes) = self.statements.clone().expect("prepared above");
         wait(async move {
             // The lock guard shares the client; a transaction needs it alone, so BEGIN by hand.
             client.batch_execute("BEGIN").await?;
@@ -294,7 +308,7 @@ impl Database for Postgres {
                 // NOTE: the stored hashes first, so that unchanged rows are not even sent: an
                 // upsert that skips them still parsed each one's raw JSON into jsonb first.
                 let stored: std::collections::HashMap<String, i64> = client
-                    .query(HASHES, &[&profile, &ids])
+                    .query(&hashes, &[&profile, &ids])
                     .await
                     .with_context(|| format!("{shown}: cannot read the stored hashes"))?
                     .iter()
@@ -311,7 +325,7 @@ impl Database for Postgres {
                 let (new, changed) = if todo.is_empty() {
                     (0, 0)
                 } else {
-                    upsert_rows(&client, profile, now, &todo)
+                    upsert_rows(&client, &upsert, profile, now, &todo)
                         .await
                         .with_context(|| format!("{shown}: the upsert failed"))?
                 };
@@ -344,6 +358,7 @@ const HASHES: &str = "SELECT id, hash FROM calls WHERE profile = $1 AND id = ANY
 /// One multi-row upsert of `rows` (each id once): how many were new and how many changed.
 async fn upsert_rows(
     client: &Client,
+    upsert: &tokio_postgres::Statement,
     profile: &str,
     now: DateTime<Utc>,
     rows: &[&Row],
@@ -361,7 +376,7 @@ async fn upsert_rows(
     let hash: Vec<i64> = rows.iter().map(|r| r.hash).collect();
     let returned = client
         .query(
-            UPSERT,
+            upsert,
             &[
                 &profile,
                 &now,
