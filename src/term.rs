@@ -278,6 +278,8 @@ pub enum Paint {
     Red,
     Green,
     Yellow,
+    /// The "other" shade of the stats chart.
+    Grey,
     /// Red and bold: `error:`.
     BoldRed,
 }
@@ -289,6 +291,7 @@ impl Paint {
             Paint::Red => "31",
             Paint::Green => "32",
             Paint::Yellow => "1;33",
+            Paint::Grey => "90",
             Paint::BoldRed => "1;31",
         }
     }

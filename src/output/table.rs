@@ -9,6 +9,7 @@ use anyhow::Result;
 
 use super::{text, Zone};
 use crate::call::{Call, Field};
+use crate::term::{paint, Paint};
 
 /// Rows printed together. The first block settles the columns and their widths; only it has
 /// the header. A `list` (25 rows by default) is one block.
@@ -137,13 +138,13 @@ impl<W: Write> TableWriter<W> {
             .zip(layout.widths.iter().zip(&layout.content))
             .map(|(cell, (&w, &seen))| fit_cell(cell, w, !header && w >= seen, cut))
             .collect();
-        let styles: Vec<Option<&str>> = layout
+        let styles: Vec<Option<Paint>> = layout
             .columns
             .iter()
             .zip(cells)
             .map(|(&i, cell)| match (self.color, header, self.fields[i]) {
                 (false, _, _) => None,
-                (true, true, _) => Some("\x1b[1m"),
+                (true, true, _) => Some(Paint::Bold),
                 (true, false, Field::Status) => status_color(cell),
                 _ => None,
             })
@@ -300,7 +301,7 @@ impl<W: Write> TableWriter<W> {
 
 /// The lines of a row whose cells are already fitted: each column starts where the layout
 /// puts it (a space either side of every column), or a space after an overflowing cell.
-fn compose(parts: &[Vec<String>], widths: &[usize], styles: &[Option<&str>]) -> Vec<String> {
+fn compose(parts: &[Vec<String>], widths: &[usize], styles: &[Option<Paint>]) -> Vec<String> {
     let height = parts.iter().map(Vec::len).max().unwrap_or(1);
     (0..height)
         .map(|n| {
@@ -311,11 +312,7 @@ fn compose(parts: &[Vec<String>], widths: &[usize], styles: &[Option<&str>]) -> 
                 let pad = if len < start { start - len } else { 1 };
                 line.extend(std::iter::repeat_n(' ', pad));
                 match styles.get(k).copied().flatten() {
-                    Some(style) if !piece.is_empty() => {
-                        line.push_str(style);
-                        line.push_str(piece);
-                        line.push_str("\x1b[0m");
-                    }
+                    Some(style) if !piece.is_empty() => line.push_str(&paint(piece, style)),
                     _ => line.push_str(piece),
                 }
                 len += pad + piece.chars().count();
@@ -381,10 +378,10 @@ fn fit_cell(text: &str, w: usize, value: bool, cut: bool) -> Vec<String> {
 }
 
 /// The colour of a status in a table: missed red, answered green, the rest plain.
-fn status_color(status: &str) -> Option<&'static str> {
+fn status_color(status: &str) -> Option<Paint> {
     match status {
-        "missed" => Some("\x1b[31m"),
-        "answered" => Some("\x1b[32m"),
+        "missed" => Some(Paint::Red),
+        "answered" => Some(Paint::Green),
         _ => None,
     }
 }

@@ -3,13 +3,12 @@
 //! shades, coloured when colour is on).
 
 use super::{By, Counts, Key, Row};
-use crate::term::{duration, printable, thousands};
+use crate::term::{duration, printable, thousands, Paint};
 
 /// The chart's glyphs: answered, missed, other.
 const GLYPHS: [char; 3] = ['█', '▓', '░'];
 /// Their colours when colour is on: green, red, grey.
-const COLOURS: [&str; 3] = ["\x1b[32m", "\x1b[31m", "\x1b[90m"];
-const RESET: &str = "\x1b[0m";
+const COLOURS: [Paint; 3] = [Paint::Green, Paint::Red, Paint::Grey];
 /// The chart gets at least this many cells before columns are left out for it.
 const MIN_CHART: usize = 20;
 /// The legend in the chart's header, the longest that fits: words and the gap between them.
@@ -297,9 +296,7 @@ fn paint(cells: [usize; 3], colour: bool) -> String {
         }
         let glyphs: String = std::iter::repeat_n(GLYPHS[i], n).collect();
         if colour {
-            out.push_str(COLOURS[i]);
-            out.push_str(&glyphs);
-            out.push_str(RESET);
+            out.push_str(&crate::term::paint(&glyphs, COLOURS[i]));
         } else {
             out.push_str(&glyphs);
         }
@@ -320,7 +317,10 @@ fn legend(chart: usize, colour: bool) -> String {
                 .iter()
                 .enumerate()
                 .map(|(i, w)| match colour {
-                    true => format!("{}{}{RESET} {w}", COLOURS[i], GLYPHS[i]),
+                    true => format!(
+                        "{} {w}",
+                        crate::term::paint(&GLYPHS[i].to_string(), COLOURS[i])
+                    ),
                     false => format!("{} {w}", GLYPHS[i]),
                 })
                 .collect::<Vec<_>>()
