@@ -565,3 +565,63 @@ fn bad_by_is_a_usage_error() {
         sb.requests().len()
     );
 }
+
+/// A window too long for its groups of time (every period is a row, empty ones too) is refused
+/// before any request, for each time group; the same window by a longer period, or a window
+/// at the limit, is counted.
+#[test]
+fn a_window_with_too_many_periods_is_refused_before_any_request() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    for (by, from, to) in [
+        ("day", "1900-01-01", "9999-12-31"),
+        ("day", "1900-01-01", "2025-06-01"),
+        ("week", "1900-01-01", "9999-12-31"),
+        ("month", "1900-01-01", "9999-12-31"),
+    ] {
+        let r = run(home.cmd().args([
+            "stats", "--by", "agent", "--by", by, "--from", from, "--to", to, "-o", "csv",
+        ]));
+        assert_eq!(r.code, 2, "--by {by} {from}..{to}: {}", r.stderr);
+        assert!(
+            r.stderr
+                .contains(&format!("--by {by}: the window holds about")),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(r.stdout, "");
+    }
+    assert!(sb.requests().is_empty(), "refused before any request");
+    // 10,000 days is the limit: 1998-01-15 through 2025-06-01 is 10,000 days, a day more is not.
+    let days = |from: &str| {
+        run(home.cmd().args([
+            "stats",
+            "--by",
+            "day",
+            "--from",
+            from,
+            "--to",
+            "2025-06-01",
+            "-o",
+            "csv",
+            "--tz",
+            "UTC",
+        ]))
+    };
+    let r = days("1998-01-15");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.lines().count(), 1 + 10_000);
+    assert_eq!(days("1998-01-14").code, 2);
+    let r = run(home.cmd().args([
+        "stats",
+        "--by",
+        "month",
+        "--from",
+        "1900-01-01",
+        "--to",
+        "2025-06-01",
+        "-o",
+        "csv",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}

@@ -19,6 +19,7 @@ use crate::vendors::Backend;
 pub async fn run(s: &Settings, args: &StatsArgs) -> Result<()> {
     let by = By::check(&args.by)?;
     let query = resolve::query(&args.filters, s, None, false)?;
+    By::check_window(&by, query.from, query.to, query.tz)?;
     let format = args.format.unwrap_or(if term::stdout_is_tty() {
         Format::Table
     } else {

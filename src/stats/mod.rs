@@ -75,6 +75,43 @@ impl By {
         Ok(by.to_vec())
     }
 
+    /// Refuses a window whose groups of time would be too many to list: every period of the
+    /// window is a row (empty ones as zero), so `--by day` from 1900 to 9999 would be millions
+    /// of rows held at once. Checked before any request.
+    pub fn check_window(by: &[By], from: DateTime<Utc>, to: DateTime<Utc>, tz: Tz) -> Result<()> {
+        if from >= to {
+            return Ok(());
+        }
+        // The first and last day as `covered` lists them.
+        let first = from.with_timezone(&tz).date_naive();
+        let last = (to - Duration::nanoseconds(1))
+            .with_timezone(&tz)
+            .date_naive();
+        for b in by {
+            let (a, z) = (b.period(first), b.period(last));
+            let periods = match b {
+                By::Day => (z - a).num_days() + 1,
+                By::Week => (z - a).num_days() / 7 + 1,
+                By::Month => {
+                    let months = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
+                    months(z) - months(a) + 1
+                }
+                _ => continue,
+            } as u64;
+            if periods > MAX_PERIODS {
+                return Err(Failure::usage(format!(
+                    "--by {}: the window holds about {} of them, more than the {} stats lists",
+                    b.name(),
+                    crate::term::thousands(periods),
+                    crate::term::thousands(MAX_PERIODS)
+                ))
+                .hint("narrow --from / --to, or group by a longer period (--by week, --by month)")
+                .into());
+            }
+        }
+        Ok(())
+    }
+
     /// The group `call` falls in, its time read in `tz`.
     fn key(self, call: &Call, tz: Tz) -> Key {
         let local = || call.started_at.with_timezone(&tz);
@@ -408,6 +445,9 @@ fn by_name(a: &Key, b: &Key) -> std::cmp::Ordering {
         _ => a.cmp(b),
     }
 }
+
+/// The most periods (days, weeks or months) one `--by` of time may list: 27 years of days.
+pub const MAX_PERIODS: u64 = 10_000;
 
 impl crate::pager::Sink for Tally {
     fn call(&mut self, call: &Call) -> Result<()> {
