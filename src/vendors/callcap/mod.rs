@@ -378,6 +378,27 @@ mod tests {
     }
 
     #[test]
+    fn a_call_block_of_another_type_is_an_error_either_way_never_a_panic() {
+        for call in [
+            serde_json::json!("x"),
+            serde_json::json!(5),
+            serde_json::json!([5]),
+            serde_json::json!([{"call_id": "a"}]),
+            serde_json::json!({"call_id": 7, "start_datetime": "2025-01-01 00:00:00"}),
+            serde_json::json!([{"call_id": "a", "start_datetime": "yesterday"}]),
+        ] {
+            let reply = Reply {
+                body: serde_json::to_vec(&serde_json::json!({"status": "success", "call": call}))
+                    .unwrap()
+                    .into(),
+                ..fixture("list.json")
+            };
+            assert!(parse(&reply, Tz::UTC, false).is_err(), "{call}");
+            assert!(parse(&reply, Tz::UTC, true).is_err(), "{call}");
+        }
+    }
+
+    #[test]
     fn the_docs_example_normalizes() {
         let (calls, pagination) = parse(&fixture("list.json"), Tz::UTC, false).unwrap();
         assert_eq!(pagination.unwrap().last_page, Some(1));
