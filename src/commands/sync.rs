@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use crate::call::Call;
 use crate::cli::{Global, SyncArgs};
-use crate::db::{self, Advance, Counts, Database, Dest};
+use crate::db::{self, Advance, Dest, Writer};
 use crate::error::{classify, usage, Exit, Failure};
 use crate::http::Http;
 use crate::pager::{Pager, Sink};
@@ -95,22 +95,19 @@ pub async fn run(global: &Global, args: &SyncArgs, sandbox: Option<&Sandbox>) ->
         }
         names
     };
-    let mut database = dest.open()?;
+    // NOTE: the database lives on its own thread for the whole command; a signal drops this
+    // future and with it the writer, and nothing waits for the thread (see db/writer.rs).
+    let database = Writer::open(&dest).await?;
     loop {
-        let result = round(
-            global,
-            args,
-            sandbox,
-            &names,
-            &dest,
-            &mut *database,
-            revisit,
-        )
-        .await;
-        let Some(every) = every else { return result };
+        let result = round(global, args, sandbox, &names, &dest, &database, revisit).await;
+        let Some(every) = every else {
+            database.close().await;
+            return result;
+        };
         if let Err(e) = result {
             let (code, _) = classify(&e);
             if code == Exit::Usage {
+                database.close().await;
                 return Err(e);
             }
             term::error(&crate::redact::scrub(&format!("{e:#}")));
@@ -128,7 +125,7 @@ async fn round(
     sandbox: Option<&Sandbox>,
     names: &[Option<String>],
     dest: &Dest,
-    database: &mut dyn Database,
+    database: &Writer,
     revisit: chrono::Duration,
 ) -> Result<()> {
     let mut failed: Vec<(String, anyhow::Error)> = Vec::new();
@@ -185,12 +182,13 @@ async fn round(
     .into())
 }
 
-/// Syncs one profile.
+/// Syncs one profile: its lock taken on the database's thread, and released there before the
+/// summary is printed, however the run ends.
 async fn one(
     s: &Settings,
     args: &SyncArgs,
     dest: &Dest,
-    database: &mut dyn Database,
+    database: &Writer,
     revisit: chrono::Duration,
 ) -> Result<()> {
     // The profile column: the profile's name; the vendor id with --vendor or --sandbox.
@@ -199,13 +197,60 @@ async fn one(
         .name
         .clone()
         .unwrap_or_else(|| s.profile.vendor.id().to_string());
-    let mut query = resolve::query(&args.filters, s, None, true)?;
+    let query = resolve::query(&args.filters, s, None, true)?;
     let filters = super::listing::filter_set(s, &query);
-    let _lock = database.lock(&profile)?;
+    let started = Instant::now();
+    database.begin(&profile, Utc::now()).await?;
+    let (store, upper) =
+        match read(s, args, dest, database, &profile, &filters, query, revisit).await {
+            Ok(read) => read,
+            Err(e) => {
+                // A batch that failed is the cause (the sink only saw that it did); else the
+                // vendor's error, or ours.
+                database.release().await?;
+                return Err(e);
+            }
+        };
+    let newest = store.newest;
+    let counts = database
+        .finish(
+            store.batch,
+            Advance {
+                filters,
+                newest,
+                upper,
+            },
+        )
+        .await?;
+    if !s.quiet {
+        term::log(&format!(
+            "{profile}: {} new, {} changed, {} unchanged ({:.1} s)",
+            thousands(counts.new),
+            thousands(counts.changed),
+            thousands(counts.unchanged),
+            started.elapsed().as_secs_f64()
+        ));
+    }
+    Ok(())
+}
+
+/// Reads the profile's window, handing full batches to the database's thread: the sink with
+/// the last calls (less than a batch) and the window's end, for [`Writer::finish`].
+#[allow(clippy::too_many_arguments)]
+async fn read(
+    s: &Settings,
+    args: &SyncArgs,
+    dest: &Dest,
+    database: &Writer,
+    profile: &str,
+    filters: &str,
+    mut query: crate::query::Query,
+    revisit: chrono::Duration,
+) -> Result<(Store, DateTime<Utc>)> {
     let previous = if args.full {
         None
     } else {
-        database.resume(&profile, &filters)?
+        database.resume(filters).await?
     };
     if let Some(prev) = &previous {
         let resume = prev.newest.unwrap_or(prev.upper) - revisit;
@@ -215,16 +260,11 @@ async fn one(
             resume
         };
     }
-    let started = Instant::now();
-    let now = Utc::now();
     let backend = Backend::new(&s.profile, Http::new(s.http.clone())?)?;
     let mut store = Store {
-        db: database,
-        profile: &profile,
+        batches: database.batches(),
         batch: Vec::with_capacity(db::BATCH),
-        counts: Counts::default(),
         newest: previous.as_ref().and_then(|p| p.newest),
-        now,
     };
     if query.from < query.to {
         let plan = backend.plan(&query)?;
@@ -251,47 +291,18 @@ async fn one(
         };
         pager.run(&mut store).await?;
     }
-    let newest = store.newest;
-    let counts = store.flush(Some(&Advance {
-        filters: &filters,
-        newest,
-        upper: query.to,
-    }))?;
-    if !s.quiet {
-        term::log(&format!(
-            "{profile}: {} new, {} changed, {} unchanged ({:.1} s)",
-            thousands(counts.new),
-            thousands(counts.changed),
-            thousands(counts.unchanged),
-            started.elapsed().as_secs_f64()
-        ));
-    }
-    Ok(())
+    Ok((store, query.to))
 }
 
-/// The pager's sink: calls gathered into batches, each written in its own transaction.
-struct Store<'a> {
-    db: &'a mut dyn Database,
-    profile: &'a str,
+/// The pager's sink: calls gathered into batches, each handed to the database's thread, which
+/// writes it in its own transaction while the next ones are fetched.
+struct Store {
+    batches: db::writer::Batches,
     batch: Vec<db::Row>,
-    counts: Counts,
     newest: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
 }
 
-impl Store<'_> {
-    /// Writes the batch; with `advance` (the last one), the state too. Returns the run's counts.
-    fn flush(&mut self, advance: Option<&Advance>) -> Result<Counts> {
-        let counts = self
-            .db
-            .upsert(self.profile, &self.batch, self.now, advance)?;
-        self.counts.add(counts);
-        self.batch.clear();
-        Ok(self.counts)
-    }
-}
-
-impl Sink for Store<'_> {
+impl Sink for Store {
     fn call(&mut self, call: &Call) -> Result<()> {
         self.newest = Some(
             self.newest
@@ -299,7 +310,8 @@ impl Sink for Store<'_> {
         );
         self.batch.push(db::Row::new(call));
         if self.batch.len() >= db::BATCH {
-            self.flush(None)?;
+            let full = std::mem::replace(&mut self.batch, Vec::with_capacity(db::BATCH));
+            self.batches.send(full)?;
         }
         Ok(())
     }
