@@ -198,7 +198,20 @@ impl Row {
         put(t.as_deref());
         put(c.recording_url.as_deref().map(stable_urls).as_deref());
         put(c.cost.as_deref());
-        put(raw.as_deref().map(stable_urls).as_deref());
+        // The raw record (1 KB or more) hashed piece by piece: the same bytes as
+        // `stable_urls(raw)`, without making that copy.
+        match raw.as_deref() {
+            Some(r) => {
+                let mut pieces: Vec<&str> = Vec::new();
+                stable_pieces(r, |p| pieces.push(p));
+                h.update([1u8]);
+                h.update((pieces.iter().map(|p| p.len()).sum::<usize>() as u64).to_le_bytes());
+                for p in pieces {
+                    h.update(p.as_bytes());
+                }
+            }
+            None => h.update([0u8]),
+        }
         let digest = h.finalize();
         let hash = i64::from_le_bytes(digest[..8].try_into().expect("8 bytes"));
         Row {
@@ -215,6 +228,76 @@ impl Row {
     }
 }
 
+impl Row {
+    /// The vendor's call id.
+    pub fn id(&self) -> &str {
+        self.text[col::ID].as_deref().unwrap_or_default()
+    }
+}
+
+/// A row to write, as [`plan`] decides.
+pub struct Write<'a> {
+    /// The call as last seen in the batch.
+    pub row: &'a Row,
+    /// Not stored yet: inserted (else updated, `changed_at` set).
+    pub new: bool,
+    /// For a new row: its status as first seen in the batch.
+    pub first_status: Option<&'a str>,
+    /// Changed: against the stored row, or (a new row) a later copy in the same batch differed
+    /// from the one before it; `changed_at` is set.
+    pub changed: bool,
+}
+
+/// What a batch writes, and its counts, as if its calls were upserted one after another: a
+/// call served twice counts twice (the second copy unchanged, or changed when it differs) and is
+/// written once, as last seen; a call whose last copy is as stored is not written. `stored` is
+/// each stored id's hash.
+pub fn plan<'a>(
+    batch: &'a [Row],
+    stored: &std::collections::HashMap<String, i64>,
+) -> (Vec<Write<'a>>, Counts) {
+    let mut counts = Counts::default();
+    // Per id: its place in `order`, the stored hash, the first and the last copy, changed.
+    let mut seen: std::collections::HashMap<&str, usize> =
+        std::collections::HashMap::with_capacity(batch.len());
+    let mut order: Vec<(Option<i64>, &Row, &Row, bool)> = Vec::with_capacity(batch.len());
+    for row in batch {
+        match seen.get(row.id()) {
+            None => {
+                let was = stored.get(row.id()).copied();
+                match was {
+                    None => counts.new += 1,
+                    Some(h) if h == row.hash => counts.unchanged += 1,
+                    Some(_) => counts.changed += 1,
+                }
+                seen.insert(row.id(), order.len());
+                order.push((was, row, row, was.is_some_and(|h| h != row.hash)));
+            }
+            Some(&at) => {
+                let entry = &mut order[at];
+                if entry.2.hash == row.hash {
+                    counts.unchanged += 1;
+                } else {
+                    counts.changed += 1;
+                    entry.3 = true;
+                }
+                entry.2 = row;
+            }
+        }
+    }
+    let writes = order
+        .into_iter()
+        .filter(|(was, _, last, _)| *was != Some(last.hash))
+        .map(|(was, first, last, changed)| Write {
+            row: last,
+            new: was.is_none(),
+            first_status: first.text[col::STATUS].as_deref(),
+            changed,
+        })
+        .collect();
+    (writes, counts)
+}
+
 /// Text with every http(s) URL reduced to its path, for the record's hash. NOTE: signed links
 /// (myCRM's `download_url`, Famulor Platform 2.0's hour-long `recording_url`) are signed anew on
 /// every read, and a recording host may move: without this each sync would call every such call
@@ -222,15 +305,23 @@ impl Row {
 /// changes the hash.
 pub fn stable_urls(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    stable_pieces(text, |p| out.push_str(p));
+    out
+}
+
+/// [`stable_urls`] as the pieces it joins, in order.
+fn stable_pieces<'a>(text: &'a str, mut piece: impl FnMut(&'a str)) {
+    static HTTP: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("http"));
     let mut rest = text;
-    while let Some(at) = rest.find("http") {
+    while let Some(at) = HTTP.find(rest.as_bytes()) {
         let (before, from) = rest.split_at(at);
-        out.push_str(before);
+        piece(before);
         let Some(after_scheme) = from
             .strip_prefix("https://")
             .or_else(|| from.strip_prefix("http://"))
         else {
-            out.push_str("http");
+            piece("http");
             rest = &from[4..];
             continue;
         };
@@ -246,8 +337,8 @@ pub fn stable_urls(text: &str) -> String {
         } else {
             0
         };
-        out.push_str("url:");
-        out.push_str(&tail[..path_len]);
+        piece("url:");
+        piece(&tail[..path_len]);
         // The query and fragment (a signature) go too, up to the end of the URL.
         let tail = &tail[path_len..];
         let skip = if tail.starts_with(['?', '#']) {
@@ -257,8 +348,7 @@ pub fn stable_urls(text: &str) -> String {
         };
         rest = &tail[skip..];
     }
-    out.push_str(rest);
-    out
+    piece(rest);
 }
 
 /// A time as stored: RFC 3339 in UTC, to the second, as the machine formats print it.
@@ -355,6 +445,35 @@ mod tests {
             ));
             Row::new(c).hash
         };
+        // The raw record is hashed as `stable_urls` makes it, piece by piece: stored hashes of
+        // earlier versions still match.
+        let reference = |c: &crate::call::Call| {
+            let row = Row::new(c);
+            let mut h = Sha256::new();
+            let mut put = |v: Option<&str>| match v {
+                Some(v) => {
+                    h.update([1u8]);
+                    h.update((v.len() as u64).to_le_bytes());
+                    h.update(v.as_bytes());
+                }
+                None => h.update([0u8]),
+            };
+            for t in &row.text {
+                put(t.as_deref());
+            }
+            put(c.duration.map(|d| d.to_string()).as_deref());
+            put(c.talk_time.map(|d| d.to_string()).as_deref());
+            put(c.recording_url.as_deref().map(stable_urls).as_deref());
+            put(c.cost.as_deref());
+            put(row.raw.as_deref().map(stable_urls).as_deref());
+            i64::from_le_bytes(h.finalize()[..8].try_into().unwrap())
+        };
+        assert_eq!(Row::new(&call).hash, reference(&call));
+        with(
+            &mut call,
+            "https://b.s3.example/r/7.mp3?X-Amz-Signature=1 http://x https:/y",
+        );
+        assert_eq!(Row::new(&call).hash, reference(&call));
         let a = with(
             &mut call,
             "https://b.s3.example/r/7.mp3?X-Amz-Signature=1&X-Amz-Date=2",
@@ -367,6 +486,62 @@ mod tests {
         assert_eq!(a, b);
         assert_ne!(a, none);
         assert_ne!(a, other);
+    }
+
+    /// A call served twice in a batch counts twice, as if upserted one copy after the other,
+    /// and is written once, as last seen.
+    #[test]
+    fn a_batch_counts_each_copy_and_writes_each_call_once() {
+        let row = |id: &str, hash: i64, status: &str| Row {
+            text: std::array::from_fn(|i| match i {
+                col::ID => Some(id.to_string()),
+                col::STATUS => Some(status.to_string()),
+                _ => None,
+            }),
+            started_at: chrono::DateTime::UNIX_EPOCH,
+            ended_at: None,
+            duration: None,
+            talk_time: None,
+            recording_url: None,
+            cost: None,
+            raw: None,
+            hash,
+        };
+        let batch = [
+            row("new", 1, "in-progress"),
+            row("same", 2, "missed"),
+            row("new", 3, "answered"),
+            row("changed", 5, "missed"),
+            row("twice", 6, "missed"),
+            row("twice", 6, "missed"),
+            row("back", 8, "missed"),
+            row("back", 7, "missed"),
+        ];
+        let stored: std::collections::HashMap<String, i64> =
+            [("same", 2), ("changed", 4), ("twice", 6), ("back", 7)]
+                .into_iter()
+                .map(|(id, h)| (id.to_string(), h))
+                .collect();
+        let (writes, counts) = plan(&batch, &stored);
+        assert_eq!(
+            counts,
+            Counts {
+                new: 1,
+                changed: 4,
+                unchanged: 3
+            }
+        );
+        let shown: Vec<(&str, i64, bool, Option<&str>, bool)> = writes
+            .iter()
+            .map(|w| (w.row.id(), w.row.hash, w.new, w.first_status, w.changed))
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                ("new", 3, true, Some("in-progress"), true),
+                ("changed", 5, false, Some("missed"), true),
+            ]
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! PostgreSQL, a real server: `tokio-postgres` with TLS through rustls (no OpenSSL), one
-//! multi-row upsert per batch (`unnest` of one array per column), `pg_try_advisory_lock` per
-//! profile.
+//! PostgreSQL, a real server: `tokio-postgres` with TLS through rustls (no OpenSSL); per batch,
+//! the stored hashes looked up, then the new and changed rows sent by binary COPY into a
+//! temporary table and merged into `calls` by one `INSERT ... SELECT ... ON CONFLICT`;
+//! `pg_try_advisory_lock` per profile.
 //!
 //! NOTE: the `Database` trait is synchronous; the client is async. A `Postgres` lives on the
 //! database's own thread (`writer.rs`) with a current-thread runtime of its own, which owns the
@@ -8,6 +9,8 @@
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
+use tokio_postgres::binary_copy::BinaryCopyInWriter;
+use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::Client;
 
 use super::{Advance, Counts, Database, Resume, Row};
@@ -28,34 +31,12 @@ pub struct Postgres {
     shown: String,
     /// The advisory lock's key while a profile's run holds it.
     held: Option<String>,
+    /// Whether the next batch looks up the stored hashes first (see `upsert`).
+    lookup: bool,
     /// Runs the client's futures and, while it does, the connection's (dropped after the
     /// client, which ends the session).
     rt: tokio::runtime::Runtime,
 }
-
-const UPSERT: &str = "INSERT INTO calls (profile, vendor, id, started_at, ended_at, direction, \
-    status, vendor_status, duration, talk_time, customer_number, line_number, agent, campaign, \
-    recording_url, cost, raw, first_seen_at, changed_at, hash, first_status) \
-    SELECT $1, u.vendor, u.id, u.started_at, u.ended_at, u.direction, u.status, \
-    u.vendor_status, u.duration, u.talk_time, u.customer_number, u.line_number, u.agent, \
-    u.campaign, u.recording_url, \
-    CASE WHEN u.cost ~ '^-?[0-9]+(\\.[0-9]+)?$' THEN u.cost::numeric END, u.raw::jsonb, $2, \
-    NULL, u.hash, u.status \
-    FROM unnest($3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::text[], \
-    $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::text[], \
-    $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::bigint[]) \
-    AS u(vendor, id, started_at, ended_at, direction, status, vendor_status, duration, \
-    talk_time, customer_number, line_number, agent, campaign, recording_url, cost, raw, hash) \
-    ON CONFLICT (profile, id) DO UPDATE SET vendor = excluded.vendor, \
-    started_at = excluded.started_at, ended_at = excluded.ended_at, \
-    direction = excluded.direction, status = excluded.status, \
-    vendor_status = excluded.vendor_status, duration = excluded.duration, \
-    talk_time = excluded.talk_time, customer_number = excluded.customer_number, \
-    line_number = excluded.line_number, agent = excluded.agent, campaign = excluded.campaign, \
-    recording_url = excluded.recording_url, cost = excluded.cost, raw = excluded.raw, \
-    hash = excluded.hash, changed_at = $2 \
-    WHERE calls.hash IS DISTINCT FROM excluded.hash \
-    RETURNING calls.changed_at IS NULL";
 
 const ADVANCE: &str = "INSERT INTO sync_state (profile, filters, newest_started_at, synced_to, \
     synced_at) VALUES ($1, $2, $3, $4, $5) \
@@ -98,6 +79,7 @@ impl Postgres {
             statements: None,
             shown,
             held: None,
+            lookup: true,
             rt,
         };
         db.migrate()?;
@@ -272,68 +254,95 @@ impl Database for Postgres {
         now: DateTime<Utc>,
         advance: Option<&Advance>,
     ) -> Result<Counts> {
-        // NOTE: one statement cannot touch a row twice (`ON CONFLICT ... cannot affect row a
-        // second time`): a call the vendor served twice in one batch is written once, as last seen.
-        use super::col;
-        let mut seen = std::collections::HashSet::new();
-        let mut rows: Vec<&Row> = batch
-            .iter()
-            .rev()
-            .filter(|r| seen.insert(r.text[col::ID].as_deref()))
-            .collect();
-        rows.reverse();
-        let ids: Vec<&str> = rows
-            .iter()
-            .filter_map(|r| r.text[col::ID].as_deref())
-            .collect();
+        if self.statements.is_none() {
+            let Postgres { client, rt, .. } = self;
+            let prepared = rt
+                .block_on(async {
+                    client.batch_execute(STAGE).await?;
+                    let merge = client.prepare(MERGE).await?;
+                    let hashes = client.prepare(HASHES).await?;
+                    anyhow::Ok((merge, hashes))
+                })
+                .with_context(|| format!("{}: cannot prepare the upsert", self.shown))?;
+            self.statements = Some(prepared);
+        }
+        // NOTE: while batches find nothing stored (a first run), the next one skips the lookup
+        // and is copied straight in; a conflict (a call stored after all) rolls it back, and it
+        // is written again after a lookup.
+        if !self.lookup {
+            match self.write(profile, batch, now, advance, false) {
+                Ok(counts) => return Ok(counts),
+                Err(e) if conflict(&e) => {
+                    crate::term::debug(&format!(
+                        "{profile}: a batch copied without a lookup held stored calls; \
+                         written again after one"
+                    ));
+                    self.lookup = true;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        self.write(profile, batch, now, advance, true)
+    }
+}
+
+/// A unique violation: the batch held a call that was stored after all.
+fn conflict(e: &anyhow::Error) -> bool {
+    e.chain()
+        .filter_map(|c| c.downcast_ref::<tokio_postgres::Error>())
+        .any(|e| e.code() == Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION))
+}
+
+impl Postgres {
+    /// One batch in one transaction: with `lookup`, the stored hashes read first; the new rows
+    /// copied straight into `calls`, the changed ones staged and merged.
+    fn write(
+        &mut self,
+        profile: &str,
+        batch: &[Row],
+        now: DateTime<Utc>,
+        advance: Option<&Advance>,
+        lookup: bool,
+    ) -> Result<Counts> {
         let Postgres {
             client,
             statements,
             shown,
             rt,
+            lookup: next_lookup,
             ..
         } = self;
-        let shown = &*shown;
-        let client = &*client;
-        let total = batch.len() as u64;
-        if statements.is_none() {
-            let prepared = rt
-                .block_on(async {
-                    let upsert = client.prepare(UPSERT).await?;
-                    let hashes = client.prepare(HASHES).await?;
-                    anyhow::Ok((upsert, hashes))
-                })
-                .with_context(|| format!("{shown}: cannot prepare the upsert"))?;
-            *statements = Some(prepared);
-        }
-        let (upsert, hashes) = statements.as_ref().expect("prepared above");
+        let (shown, client) = (&*shown, &*client);
+        let (merge, hashes) = statements.as_ref().expect("prepared first");
         rt.block_on(async move {
             client.batch_execute("BEGIN").await?;
             let result = async {
                 // NOTE: the stored hashes first, so that unchanged rows are not even sent: an
                 // upsert that skips them still parsed each one's raw JSON into jsonb first.
-                let stored: std::collections::HashMap<String, i64> = client
-                    .query(hashes, &[&profile, &ids])
-                    .await
-                    .with_context(|| format!("{shown}: cannot read the stored hashes"))?
-                    .iter()
-                    .map(|r| (r.get(0), r.get(1)))
-                    .collect();
-                let todo: Vec<&Row> = rows
-                    .iter()
-                    .copied()
-                    .filter(|r| {
-                        let id = r.text[col::ID].as_deref().unwrap_or_default();
-                        stored.get(id) != Some(&r.hash)
-                    })
-                    .collect();
-                let (new, changed) = if todo.is_empty() {
-                    (0, 0)
-                } else {
-                    upsert_rows(client, upsert, profile, now, &todo)
+                let stored: std::collections::HashMap<String, i64> = if lookup {
+                    let ids: Vec<&str> = batch.iter().map(Row::id).collect();
+                    client
+                        .query(hashes, &[&profile, &ids])
                         .await
-                        .with_context(|| format!("{shown}: the upsert failed"))?
+                        .with_context(|| format!("{shown}: cannot read the stored hashes"))?
+                        .iter()
+                        .map(|r| (r.get(0), r.get(1)))
+                        .collect()
+                } else {
+                    std::collections::HashMap::new()
                 };
+                let (writes, counts) = super::plan(batch, &stored);
+                let (new, changed): (Vec<_>, Vec<_>) = writes.into_iter().partition(|w| w.new);
+                if !new.is_empty() {
+                    insert(client, profile, now, &new)
+                        .await
+                        .with_context(|| format!("{shown}: cannot insert the new calls"))?;
+                }
+                if !changed.is_empty() {
+                    stage(client, merge, profile, now, &changed)
+                        .await
+                        .with_context(|| format!("{shown}: cannot update the changed calls"))?;
+                }
                 if let Some(a) = advance {
                     client
                         .execute(ADVANCE, &[&profile, &a.filters, &a.newest, &a.upper, &now])
@@ -343,11 +352,8 @@ impl Database for Postgres {
                     .batch_execute("COMMIT")
                     .await
                     .with_context(|| format!("{shown}: cannot commit"))?;
-                anyhow::Ok(Counts {
-                    new,
-                    changed,
-                    unchanged: total - new - changed,
-                })
+                *next_lookup = !stored.is_empty() || counts.new < batch.len() as u64;
+                anyhow::Ok(counts)
             }
             .await;
             if result.is_err() {
@@ -358,60 +364,309 @@ impl Database for Postgres {
     }
 }
 
-const HASHES: &str = "SELECT id, hash FROM calls WHERE profile = $1 AND id = ANY($2::text[])";
+/// New calls, copied straight into `calls` (binary COPY: no statement per row, the server's
+/// multi-row insert).
+const INSERT: &str = "COPY calls (profile, vendor, id, started_at, ended_at, direction, status, \
+    vendor_status, duration, talk_time, customer_number, line_number, agent, campaign, \
+    recording_url, cost, raw, first_seen_at, changed_at, hash, first_status) \
+    FROM STDIN (FORMAT binary)";
 
-/// One multi-row upsert of `rows` (each id once): how many were new and how many changed.
-async fn upsert_rows(
+/// The column types of [`INSERT`], in its order.
+const INSERT_TYPES: [Type; 21] = [
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TIMESTAMPTZ,
+    Type::TIMESTAMPTZ,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT,
+    Type::INT8,
+    Type::INT8,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT,
+    Type::NUMERIC,
+    Type::JSONB,
+    Type::TIMESTAMPTZ,
+    Type::TIMESTAMPTZ,
+    Type::INT8,
+    Type::TEXT,
+];
+
+/// Copies the new rows (each id once) into `calls`.
+async fn insert(
     client: &Client,
-    upsert: &tokio_postgres::Statement,
     profile: &str,
     now: DateTime<Utc>,
-    rows: &[&Row],
-) -> Result<(u64, u64), tokio_postgres::Error> {
+    rows: &[super::Write<'_>],
+) -> Result<(), tokio_postgres::Error> {
     use super::col;
-    let text =
-        |i: usize| -> Vec<Option<&str>> { rows.iter().map(|r| r.text[i].as_deref()).collect() };
-    let started: Vec<DateTime<Utc>> = rows.iter().map(|r| r.started_at).collect();
-    let ended: Vec<Option<DateTime<Utc>>> = rows.iter().map(|r| r.ended_at).collect();
-    let duration: Vec<Option<i64>> = rows.iter().map(|r| r.duration).collect();
-    let talk: Vec<Option<i64>> = rows.iter().map(|r| r.talk_time).collect();
-    let recording: Vec<Option<&str>> = rows.iter().map(|r| r.recording_url.as_deref()).collect();
-    let cost: Vec<Option<&str>> = rows.iter().map(|r| r.cost.as_deref()).collect();
-    let raw: Vec<Option<&str>> = rows.iter().map(|r| r.raw.as_deref()).collect();
-    let hash: Vec<i64> = rows.iter().map(|r| r.hash).collect();
-    let returned = client
-        .query(
-            upsert,
-            &[
-                &profile,
-                &now,
-                &text(col::VENDOR),
-                &text(col::ID),
-                &started,
-                &ended,
-                &text(col::DIRECTION),
-                &text(col::STATUS),
-                &text(col::VENDOR_STATUS),
-                &duration,
-                &talk,
-                &text(col::CUSTOMER_NUMBER),
-                &text(col::LINE_NUMBER),
-                &text(col::AGENT),
-                &text(col::CAMPAIGN),
-                &recording,
-                &cost,
-                &raw,
-                &hash,
-            ],
-        )
-        .await?;
-    let new = returned.iter().filter(|r| r.get::<_, bool>(0)).count() as u64;
-    Ok((new, returned.len() as u64 - new))
+    let sink = client.copy_in(INSERT).await?;
+    let writer = BinaryCopyInWriter::new(sink, &INSERT_TYPES);
+    let mut writer = std::pin::pin!(writer);
+    for w in rows {
+        let (r, t) = (w.row, &w.row.text);
+        let cost = r.cost.as_deref().and_then(Numeric::parse);
+        let raw = r.raw.as_deref().map(Jsonb);
+        let changed_at = w.changed.then_some(now);
+        let values: [&(dyn ToSql + Sync); 21] = [
+            &profile,
+            &t[col::VENDOR],
+            &t[col::ID],
+            &r.started_at,
+            &r.ended_at,
+            &t[col::DIRECTION],
+            &t[col::STATUS],
+            &t[col::VENDOR_STATUS],
+            &r.duration,
+            &r.talk_time,
+            &t[col::CUSTOMER_NUMBER],
+            &t[col::LINE_NUMBER],
+            &t[col::AGENT],
+            &t[col::CAMPAIGN],
+            &r.recording_url,
+            &cost,
+            &raw,
+            &now,
+            &changed_at,
+            &r.hash,
+            &w.first_status,
+        ];
+        writer.as_mut().write(&values).await?;
+    }
+    writer.finish().await?;
+    Ok(())
+}
+
+/// A JSON text sent as `jsonb` (its binary form: version 1, then the text).
+#[derive(Debug)]
+struct Jsonb<'a>(&'a str);
+
+impl ToSql for Jsonb<'_> {
+    fn to_sql(
+        &self,
+        _: &Type,
+        out: &mut bytes::BytesMut,
+    ) -> Result<tokio_postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        out.extend_from_slice(&[1]);
+        out.extend_from_slice(self.0.as_bytes());
+        Ok(tokio_postgres::types::IsNull::No)
+    }
+    fn accepts(ty: &Type) -> bool {
+        *ty == Type::JSONB
+    }
+    tokio_postgres::types::to_sql_checked!();
+}
+
+/// A plain decimal (`-12.50`) sent as `numeric`, in PostgreSQL's binary form (base-10000
+/// digits); other text is no plain decimal, and stored as NULL, as the schema says.
+#[derive(Debug, PartialEq)]
+struct Numeric {
+    negative: bool,
+    /// The first digit's weight: 10000^weight.
+    weight: i16,
+    /// Decimal places, as written.
+    scale: u16,
+    digits: Vec<i16>,
+}
+
+impl Numeric {
+    fn parse(text: &str) -> Option<Numeric> {
+        let (negative, rest) = match text.strip_prefix('-') {
+            Some(r) => (true, r),
+            None => (false, text),
+        };
+        let (int, frac) = match rest.split_once('.') {
+            Some((i, f)) if !f.is_empty() => (i, f),
+            Some(_) => return None,
+            None => (rest, ""),
+        };
+        let plain = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        // NOTE: numeric's limits: 131,072 digits before the point, 16,383 after.
+        if int.is_empty() || !plain(int) || !plain(frac) || int.len() > 1_000 || frac.len() > 1_000
+        {
+            return None;
+        }
+        // Groups of four digits each side of the point: the integer part padded on the left,
+        // the fraction on the right.
+        let int = int.trim_start_matches('0');
+        let int = "0".repeat((4 - int.len() % 4) % 4) + int;
+        let frac_padded = frac.to_string() + &"0".repeat((4 - frac.len() % 4) % 4);
+        let groups = |s: &str| -> Vec<i16> {
+            s.as_bytes()
+                .chunks(4)
+                .map(|c| c.iter().fold(0i16, |n, d| n * 10 + i16::from(d - b'0')))
+                .collect()
+        };
+        let mut digits = groups(&int);
+        let mut weight = digits.len() as i16 - 1;
+        digits.extend(groups(&frac_padded));
+        let zeros = digits.iter().take_while(|d| **d == 0).count();
+        digits.drain(..zeros);
+        weight -= zeros as i16;
+        while digits.last() == Some(&0) {
+            digits.pop();
+        }
+        if digits.is_empty() {
+            weight = 0;
+        }
+        Some(Numeric {
+            negative: negative && !digits.is_empty(),
+            weight,
+            scale: frac.len() as u16,
+            digits,
+        })
+    }
+}
+
+impl ToSql for Numeric {
+    fn to_sql(
+        &self,
+        _: &Type,
+        out: &mut bytes::BytesMut,
+    ) -> Result<tokio_postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        let mut put = |v: u16| out.extend_from_slice(&v.to_be_bytes());
+        put(self.digits.len() as u16);
+        put(self.weight as u16);
+        put(if self.negative { 0x4000 } else { 0 });
+        put(self.scale);
+        for d in &self.digits {
+            put(*d as u16);
+        }
+        Ok(tokio_postgres::types::IsNull::No)
+    }
+    fn accepts(ty: &Type) -> bool {
+        *ty == Type::NUMERIC
+    }
+    tokio_postgres::types::to_sql_checked!();
+}
+
+const HASHES: &str = "SELECT id, hash FROM calls WHERE profile = $1 AND id = ANY($2::text[])";
+
+/// Changed rows, sent by binary COPY into a temporary table of the session (emptied at each
+/// commit), then merged into `calls` by one statement.
+const STAGE: &str = "CREATE TEMP TABLE IF NOT EXISTS calls_in (vendor text, id text, \
+    started_at timestamptz, ended_at timestamptz, direction text, status text, \
+    vendor_status text, duration bigint, talk_time bigint, customer_number text, \
+    line_number text, agent text, campaign text, recording_url text, cost text, raw text, \
+    hash bigint, first_status text, changed boolean) ON COMMIT DELETE ROWS";
+
+const COPY: &str = "COPY calls_in (vendor, id, started_at, ended_at, direction, status, \
+    vendor_status, duration, talk_time, customer_number, line_number, agent, campaign, \
+    recording_url, cost, raw, hash, first_status, changed) FROM STDIN (FORMAT binary)";
+
+/// The staged rows into `calls`: changed ones updated (the `WHERE` keeps an unchanged row
+/// unwritten all the same), new ones inserted.
+const MERGE: &str = "INSERT INTO calls (profile, vendor, id, started_at, ended_at, direction, \
+    status, vendor_status, duration, talk_time, customer_number, line_number, agent, campaign, \
+    recording_url, cost, raw, first_seen_at, changed_at, hash, first_status) \
+    SELECT $1, vendor, id, started_at, ended_at, direction, status, vendor_status, duration, \
+    talk_time, customer_number, line_number, agent, campaign, recording_url, \
+    CASE WHEN cost ~ '^-?[0-9]+(\\.[0-9]+)?$' THEN cost::numeric END, raw::jsonb, \
+    $2::timestamptz, CASE WHEN changed THEN $2::timestamptz END, hash, first_status \
+    FROM calls_in \
+    ON CONFLICT (profile, id) DO UPDATE SET vendor = excluded.vendor, \
+    started_at = excluded.started_at, ended_at = excluded.ended_at, \
+    direction = excluded.direction, status = excluded.status, \
+    vendor_status = excluded.vendor_status, duration = excluded.duration, \
+    talk_time = excluded.talk_time, customer_number = excluded.customer_number, \
+    line_number = excluded.line_number, agent = excluded.agent, campaign = excluded.campaign, \
+    recording_url = excluded.recording_url, cost = excluded.cost, raw = excluded.raw, \
+    hash = excluded.hash, changed_at = $2::timestamptz \
+    WHERE calls.hash IS DISTINCT FROM excluded.hash";
+
+/// The column types of [`COPY`], in its order.
+const TYPES: [Type; 19] = [
+    Type::TEXT,
+    Type::TEXT,
+    Type::TIMESTAMPTZ,
+    Type::TIMESTAMPTZ,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT,
+    Type::INT8,
+    Type::INT8,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT,
+    Type::INT8,
+    Type::TEXT,
+    Type::BOOL,
+];
+
+/// Stages `writes` (each id once) by binary COPY and merges them into `calls`.
+async fn stage(
+    client: &Client,
+    merge: &tokio_postgres::Statement,
+    profile: &str,
+    now: DateTime<Utc>,
+    writes: &[super::Write<'_>],
+) -> Result<(), tokio_postgres::Error> {
+    use super::col;
+    let sink = client.copy_in(COPY).await?;
+    let writer = BinaryCopyInWriter::new(sink, &TYPES);
+    let mut writer = std::pin::pin!(writer);
+    for w in writes {
+        let (r, t) = (w.row, &w.row.text);
+        let changed = w.new && w.changed;
+        let values: [&(dyn ToSql + Sync); 19] = [
+            &t[col::VENDOR],
+            &t[col::ID],
+            &r.started_at,
+            &r.ended_at,
+            &t[col::DIRECTION],
+            &t[col::STATUS],
+            &t[col::VENDOR_STATUS],
+            &r.duration,
+            &r.talk_time,
+            &t[col::CUSTOMER_NUMBER],
+            &t[col::LINE_NUMBER],
+            &t[col::AGENT],
+            &t[col::CAMPAIGN],
+            &r.recording_url,
+            &r.cost,
+            &r.raw,
+            &r.hash,
+            &w.first_status,
+            &changed,
+        ];
+        writer.as_mut().write(&values).await?;
+    }
+    writer.finish().await?;
+    client.execute(merge, &[&profile, &now]).await?;
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Plain decimals in numeric's binary form (base 10,000); anything else is no number.
+    #[test]
+    fn plain_decimals_become_numerics() {
+        let n = |t: &str| Numeric::parse(t).map(|n| (n.negative, n.weight, n.scale, n.digits));
+        assert_eq!(n("12.50"), Some((false, 0, 2, vec![12, 5000])));
+        assert_eq!(n("-0.001"), Some((true, -1, 3, vec![10])));
+        assert_eq!(n("10000"), Some((false, 1, 0, vec![1])));
+        assert_eq!(
+            n("123456789.12345"),
+            Some((false, 2, 5, vec![1, 2345, 6789, 1234, 5000]))
+        );
+        assert_eq!(n("-0.00"), Some((false, 0, 2, vec![])));
+        assert_eq!(n("007"), Some((false, 0, 0, vec![7])));
+        for no in [
+            "", "-", "1.", ".5", "1e3", "1,5", " 1", "+1", "0x10", "1.2.3",
+        ] {
+            assert_eq!(n(no), None, "{no:?}");
+        }
+    }
 
     #[test]
     fn pgpass_lines_split_on_unescaped_colons() {
