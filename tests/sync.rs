@@ -664,3 +664,62 @@ fn counts_stay_exact_when_stored_calls_come_after_new_ones() {
     );
     assert_eq!(table(&db, "famulor"), want);
 }
+
+/// A database that does not take the batches (another writer holds its lock) fills the queue
+/// and holds the sink in its wait: SIGTERM ends the run all the same, at once (143), with
+/// nothing written, instead of after SQLite's 60 s of waiting for the lock.
+#[test]
+fn sigterm_ends_a_sync_whose_database_does_not_answer() {
+    let sb = sandbox(Options {
+        calls: 12_000,
+        ..common::options()
+    });
+    let home = Home::with_sandbox(&sb);
+    let db = home.path("calls.db");
+    let r = run(home.cmd().args([
+        "sync", "calls.db", "-p", "callcap", "--from", TO, "--to", TO,
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    sb.clear_requests();
+    let mut child = home
+        .calls_std()
+        .args(sync_args("calls.db", &["--concurrency", "1"]))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Once it reads (its schema checked, less than a batch read), another writer takes the lock.
+    wait_for("the sync to read", || {
+        !sb.requests().is_empty() || child.try_wait().unwrap().is_some()
+    });
+    let other = Connection::open(&db).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    // 8,000 calls read: three batches handed over and a fourth full, none written.
+    wait_for("the sync to read 8,000 calls", || {
+        sb.requests().len() >= 80 || child.try_wait().unwrap().is_some()
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    let asked = sb.requests().len();
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        sb.requests().len() < 110 && sb.requests().len() <= asked + 5,
+        "reading stopped while the database took nothing ({asked}, then {})",
+        sb.requests().len()
+    );
+    let signalled = std::time::Instant::now();
+    home.signal(&child, "-TERM");
+    let code = wait_exit(
+        &mut child,
+        "a sync signalled while its database waits",
+        HANG,
+    )
+    .code();
+    assert_eq!(code, Some(143));
+    assert!(
+        signalled.elapsed() < Duration::from_secs(10),
+        "ended {:?} after the signal",
+        signalled.elapsed()
+    );
+    other.execute_batch("ROLLBACK").unwrap();
+    assert!(table(&db, "famulor").is_empty());
+}

@@ -74,6 +74,8 @@ struct Shared {
 struct Queue {
     batches: usize,
     ended: bool,
+    /// SIGTERM or Ctrl-C arrived: the sink waits no more (`main.rs` ends the command).
+    interrupted: bool,
 }
 
 impl Shared {
@@ -86,6 +88,8 @@ impl Shared {
 pub struct Writer {
     tx: mpsc::UnboundedSender<Request>,
     shared: Arc<Shared>,
+    /// The task that stops the sink's wait on a signal.
+    watch: tokio::task::AbortHandle,
 }
 
 /// The sink's side of the channel: full batches, sent without a reply.
@@ -123,7 +127,17 @@ impl Writer {
             })
             .context("cannot start the database thread")?;
         opened.await.map_err(|_| stopped())??;
-        Ok(Writer { tx, shared })
+        // NOTE: a database that does not answer (a lock held elsewhere, a server that stalls)
+        // holds the sink in its wait for room, on the thread that would see the signal: this
+        // task sees it instead and ends the wait, so that `main.rs` can end the run.
+        let theirs = shared.clone();
+        let watch = tokio::spawn(async move {
+            signalled().await;
+            theirs.queue().interrupted = true;
+            theirs.taken.notify_all();
+        })
+        .abort_handle();
+        Ok(Writer { tx, shared, watch })
     }
 
     async fn ask<T>(&self, request: Request, answer: oneshot::Receiver<Result<T>>) -> Result<T> {
@@ -197,6 +211,7 @@ impl Drop for Writer {
     /// Only a flag: the thread skips what is queued and ends by itself; nothing waits for it.
     fn drop(&mut self) {
         self.shared.gone.store(true, Ordering::SeqCst);
+        self.watch.abort();
     }
 }
 
@@ -211,28 +226,47 @@ impl Batches {
         }
         let room = || {
             let mut queue = self.shared.queue();
-            while queue.batches >= QUEUED && !queue.ended {
+            while queue.batches >= QUEUED && !queue.ended && !queue.interrupted {
                 queue = self
                     .shared
                     .taken
                     .wait(queue)
                     .unwrap_or_else(|e| e.into_inner());
             }
+            if queue.ended {
+                return Err(stopped());
+            }
+            if queue.interrupted {
+                anyhow::bail!("interrupted");
+            }
             queue.batches += 1;
-            !queue.ended
+            Ok(())
         };
         let full = self.shared.queue().batches >= QUEUED;
-        let open = match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
             Ok(tokio::runtime::RuntimeFlavor::MultiThread) if full => {
                 tokio::task::block_in_place(room)
             }
             _ => room(),
-        };
-        if !open {
-            return Err(stopped());
-        }
+        }?;
         self.tx.send(Request::Batch(rows)).map_err(|_| stopped())
     }
+}
+
+/// SIGTERM or Ctrl-C (as `main.rs` listens for them).
+async fn signalled() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// Tells the sink that the thread has ended, however it ends (a panic too): it waits no more.
