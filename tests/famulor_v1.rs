@@ -36,6 +36,7 @@ fn query() -> Query {
         params: vec![],
         page_size: 200,
         keep_raw: false,
+        modified_since: None,
     }
 }
 
@@ -185,6 +186,7 @@ fn filters_map_to_platform_2_parameters_and_the_rest_runs_on_the_client() {
     let q = Query {
         search: Some("Rechnung".into()),
         keep_raw: true,
+        modified_since: None,
         ..query()
     };
     sb.clear_requests();

@@ -115,7 +115,7 @@ fn a_sync_stores_exactly_the_sandbox_calls() {
     assert_eq!(changed, vec![vec![json!(0)]]);
     assert_eq!(
         query(&db, "SELECT version FROM schema_version"),
-        vec![vec![json!(2)]]
+        vec![vec![json!(3)]]
     );
     #[cfg(unix)]
     {
@@ -329,7 +329,9 @@ fn an_older_schema_is_migrated_and_a_newer_one_refused() {
             "UPDATE schema_version SET version = 1; \
              INSERT INTO calls (profile, vendor, id, started_at, direction, status, \
              first_seen_at, hash) VALUES ('kept', 'famulor', '1', '2025-01-01T00:00:00Z', \
-             'inbound', 'missed', '2025-01-02T00:00:00Z', 7);",
+             'inbound', 'missed', '2025-01-02T00:00:00Z', 7); \
+             INSERT INTO sync_state (profile, filters, newest_started_at, synced_to, synced_at) \
+             VALUES ('kept', 'x', NULL, '2025-01-02T00:00:00Z', '2025-01-02T00:00:00Z');",
         )
         .unwrap();
     }
@@ -337,7 +339,7 @@ fn an_older_schema_is_migrated_and_a_newer_one_refused() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         query(&db, "SELECT version FROM schema_version"),
-        vec![vec![json!(2)]]
+        vec![vec![json!(3)]]
     );
     assert_eq!(
         query(
@@ -345,6 +347,14 @@ fn an_older_schema_is_migrated_and_a_newer_one_refused() {
             "SELECT id, status, first_status FROM calls WHERE profile = 'kept'"
         ),
         vec![vec![json!("1"), json!("missed"), json!("missed")]]
+    );
+    // The state kept, with no modification time yet (its next run revisits once).
+    assert_eq!(
+        query(
+            &db,
+            "SELECT profile, newest_modified_at FROM sync_state WHERE profile = 'kept'"
+        ),
+        vec![vec![json!("kept"), Value::Null]]
     );
     assert_eq!(
         table(&db, "famulor"),
@@ -500,4 +510,107 @@ fn sync_every_ends_cleanly_between_runs_and_with_143_during_one() {
         query(&db, "SELECT count(*) FROM sync_state"),
         vec![vec![json!(0)]]
     );
+}
+
+/// Where the API lists by modification time (Callcap `search_last_modified_start`, Famulor
+/// Platform 2.0 `sort=updated_at`), a later run reads the calls started since and what was
+/// modified since, not a revisit window: a call changed weeks after it started is caught with
+/// `--revisit 1m`, and the run reads a handful of calls, not the window.
+#[test]
+fn by_modification_time_a_later_sync_reads_what_changed_and_ends_exact() {
+    for (profile, vendor, marker) in [
+        ("callcap", Vendor::Callcap, "search_last_modified_start="),
+        ("famulor-v1", Vendor::Famulor, "sort=updated_at"),
+    ] {
+        let sb = sandbox(Options {
+            calls: 2_000,
+            ..common::options()
+        });
+        let home = Home::with_sandbox(&sb);
+        let db = home.path("calls.db");
+        let sync = |extra: &[&str]| {
+            let mut args = vec!["-p", profile, "-v"];
+            args.extend(sync_args("calls.db", extra));
+            run(home.cmd().args(args))
+        };
+        let r = sync(&[]);
+        assert_eq!(r.code, 0, "{profile}: {}", r.stderr);
+        assert!(
+            !r.stderr.contains(marker),
+            "{profile}: a first run reads the window"
+        );
+        let stored = table(&db, profile).len();
+        assert!(stored > 1_000, "{profile}: {stored}");
+
+        // A recent call and one from weeks before the newest change; two calls arrive.
+        let mut calls: Vec<(u32, chrono::DateTime<chrono::Utc>)> = sb
+            .world(vendor)
+            .calls
+            .iter()
+            .map(|c| (c.seq, c.started_at))
+            .collect();
+        calls.sort_by_key(|(_, t)| std::cmp::Reverse(*t));
+        let newest = calls[0].1;
+        let old = calls
+            .iter()
+            .find(|(_, t)| *t < newest - chrono::Duration::days(20))
+            .unwrap()
+            .0;
+        sb.update_call(vendor, calls[1].0, |c| c.recording = !c.recording);
+        sb.update_call(vendor, old, |c| {
+            c.status = if c.status == Status::Missed {
+                Status::Answered
+            } else {
+                Status::Missed
+            }
+        });
+        sb.add_calls(vendor, 2, newest - chrono::Duration::hours(1), newest);
+
+        let r = sync(&["--revisit", "1m"]);
+        assert_eq!(r.code, 0, "{profile}: {}", r.stderr);
+        assert!(r.stderr.contains(marker), "{profile}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("(started since the last run)")
+                && r.stderr.contains("(modified since the last run)"),
+            "{profile}: {}",
+            r.stderr
+        );
+        let summary = r
+            .stderr
+            .lines()
+            .find(|l| l.contains(" new, "))
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            summary.contains(": 2 new, 2 changed, "),
+            "{profile}: {summary}"
+        );
+        let unchanged: usize = summary
+            .split(" changed, ")
+            .nth(1)
+            .and_then(|s| s.split(' ').next())
+            .and_then(|n| n.replace(',', "").parse().ok())
+            .unwrap();
+        // Famulor reads whole pages of 200 by modification time; Callcap only what changed.
+        assert!(
+            unchanged <= 200,
+            "{profile}: read {unchanged} unchanged calls"
+        );
+
+        // The same as a fresh read of everything.
+        let fresh = home.path("fresh.db");
+        let r = run(home.cmd().args([
+            "-p",
+            profile,
+            "sync",
+            fresh.to_str().unwrap(),
+            "--from",
+            FROM,
+            "--to",
+            TO,
+        ]));
+        assert_eq!(r.code, 0, "{profile}: {}", r.stderr);
+        assert_eq!(table(&db, profile), table(&fresh, profile), "{profile}");
+        assert_eq!(table(&db, profile).len(), stored + 2, "{profile}");
+    }
 }

@@ -20,6 +20,7 @@ use crate::term;
 use crate::term::thousands;
 use crate::types::Vendor;
 use crate::vendors::Backend;
+use crate::window;
 
 /// A `--every` interval: `30s`, or what `when::parse_duration` reads (30m, 2h, 1d).
 pub(crate) fn interval(flag: &str, word: &str) -> Result<chrono::Duration> {
@@ -199,7 +200,7 @@ async fn one(
         .name
         .clone()
         .unwrap_or_else(|| s.profile.vendor.id().to_string());
-    let mut query = resolve::query(&args.filters, s, None, true)?;
+    let query = resolve::query(&args.filters, s, None, true)?;
     let filters = super::listing::filter_set(s, &query);
     let _lock = database.lock(&profile)?;
     let previous = if args.full {
@@ -207,56 +208,70 @@ async fn one(
     } else {
         database.resume(&profile, &filters)?
     };
-    if let Some(prev) = &previous {
-        let resume = prev.newest.unwrap_or(prev.upper) - revisit;
-        query.from = if args.filters.from.is_some() {
-            query.from.max(resume)
-        } else {
-            resume
-        };
-    }
+    let last = previous.as_ref().map(|p| window::Mark {
+        newest: p.newest,
+        upper: Some(p.upper),
+        newest_modified: p.newest_modified,
+    });
     let started = Instant::now();
     let now = Utc::now();
-    let backend = Backend::new(&s.profile, Http::new(s.http.clone())?)?;
+    let http = Http::new(s.http.clone())?;
+    let backend = Arc::new(Backend::new(&s.profile, http.clone())?);
+    let reads = window::reads(
+        &query,
+        last.as_ref(),
+        revisit,
+        args.filters.from.is_some(),
+        backend.traits().lists_by_modification,
+        previous.as_ref().and_then(|p| p.oldest),
+    );
     let mut store = Store {
         db: database,
         profile: &profile,
         batch: Vec::with_capacity(db::BATCH),
         counts: Counts::default(),
-        newest: previous.as_ref().and_then(|p| p.newest),
+        newest: last.as_ref().and_then(|l| l.newest),
+        newest_modified: last.as_ref().and_then(|l| l.newest_modified),
         now,
     };
-    if query.from < query.to {
-        let plan = backend.plan(&query)?;
+    for read in reads.iter().filter(|r| r.query.from < r.query.to) {
+        let plan = backend.plan(&read.query)?;
         if s.http.verbose > 0 {
-            let z = crate::output::Zone::Tz(query.tz);
+            let z = crate::output::Zone::Tz(read.query.tz);
+            let since = read
+                .query
+                .modified_since
+                .map(|m| format!(", modified since {}", crate::output::time(m, z, false)))
+                .unwrap_or_default();
             term::log(&format!(
-                "{profile}: {} .. {} into {dest} ({}); {}",
-                crate::output::time(query.from, z, false),
-                crate::output::time(query.to, z, false),
-                if previous.is_some() {
-                    "resuming"
-                } else {
-                    "first run"
-                },
+                "{profile}: {} .. {}{since} into {dest} ({}); {}",
+                crate::output::time(read.query.from, z, false),
+                crate::output::time(read.query.to, z, false),
+                read.kind.describe(),
                 plan.describe()
             ));
         }
         let pager = Pager {
-            backend: Arc::new(backend),
-            query: Arc::new(query.clone()),
+            backend: backend.clone(),
+            query: Arc::new(read.query.clone()),
             plan: &plan,
             concurrency: s.concurrency,
             progress: s.progress,
         };
         pager.run(&mut store).await?;
     }
-    let newest = store.newest;
+    let (newest, newest_modified) = (store.newest, store.newest_modified);
     let counts = store.flush(Some(&Advance {
         filters: &filters,
         newest,
         upper: query.to,
+        newest_modified,
     }))?;
+    if s.http.verbose > 0 {
+        let n = http.requests();
+        let plural = if n == 1 { "" } else { "s" };
+        term::log(&format!("{profile}: {} request{plural}", thousands(n)));
+    }
     if !s.quiet {
         term::log(&format!(
             "{profile}: {} new, {} changed, {} unchanged ({:.1} s)",
@@ -276,6 +291,8 @@ struct Store<'a> {
     batch: Vec<db::Row>,
     counts: Counts,
     newest: Option<DateTime<Utc>>,
+    /// The newest modification time the vendor gave, where it gives one.
+    newest_modified: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 }
 
@@ -297,6 +314,11 @@ impl Sink for Store<'_> {
             self.newest
                 .map_or(call.started_at, |n| n.max(call.started_at)),
         );
+        // NOTE: never past our own clock: a vendor's time in the future (a clock ahead, an
+        // absurd value) would make the next runs skip every change until then.
+        if let Some(m) = call.modified_at.map(|m| m.min(self.now)) {
+            self.newest_modified = Some(self.newest_modified.map_or(m, |n| n.max(m)));
+        }
         self.batch.push(db::Row::new(call));
         if self.batch.len() >= db::BATCH {
             self.flush(None)?;
