@@ -147,6 +147,22 @@ fn cursor(slice: usize, offset: u64) -> PageRef {
     PageRef::Url(format!("famulor-v1:{slice}:{offset}"))
 }
 
+/// The next page by modification time: its offset, and the last modification time read so far
+/// (the order is checked across pages).
+fn modified_cursor(offset: u64, before: Option<DateTime<Utc>>) -> PageRef {
+    let micros = before.map_or(String::new(), |t| t.timestamp_micros().to_string());
+    PageRef::Url(format!("famulor-v1-modified:{offset}:{micros}"))
+}
+
+fn parse_modified_cursor(s: &str) -> Option<(u64, Option<DateTime<Utc>>)> {
+    let (offset, micros) = s.strip_prefix("famulor-v1-modified:")?.split_once(':')?;
+    let before = match micros {
+        "" => None,
+        m => Some(DateTime::from_timestamp_micros(m.parse().ok()?)?),
+    };
+    Some((offset.parse().ok()?, before))
+}
+
 fn parse_cursor(s: &str) -> Option<(usize, u64)> {
     let mut parts = s.strip_prefix("famulor-v1:")?.split(':');
     Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
@@ -421,21 +437,29 @@ impl FamulorV1 {
     /// NOTE: the window is not split (its order would be lost): the few calls modified since
     /// a recent run are far under the result cap; reaching it before `since` is an error.
     async fn modified_page(&self, q: &Query, since: DateTime<Utc>, at: &PageRef) -> Result<Page> {
-        let offset = match at {
-            PageRef::Number(1) => 0,
-            PageRef::Url(c) => match parse_cursor(c) {
-                Some((0, offset)) => offset,
-                _ => anyhow::bail!("not a famulor page cursor"),
-            },
+        let (offset, mut before) = match at {
+            PageRef::Number(1) => (0, None),
+            PageRef::Url(c) => parse_modified_cursor(c).context("not a famulor page cursor")?,
             PageRef::Number(n) => anyhow::bail!("famulor has no page {n} by modification time"),
         };
         let limit = Self::limit(q);
         let listed = self.list(q, q.from, q.to, limit, offset).await?;
+        // NOTE: reading stops at the first call modified before `since`, which is only right
+        // when the list really is in `updated_at` order: an API that ignored `sort` would have
+        // the rest of the changes on pages never read.
+        for m in listed.calls.iter().filter_map(|c| c.modified_at) {
+            if before.is_some_and(|b| m > b) {
+                return Err(Failure::new(
+                    Exit::Failed,
+                    "famulor did not list the calls by updated_at (sort=updated_at), so the calls modified since the last run cannot be found that way",
+                )
+                .hint("run `calls sync --full` to read the whole window; report it if it keeps happening")
+                .into());
+            }
+            before = Some(m);
+        }
         // Unknown counts as modified: reading on is never wrong.
-        let past = listed
-            .calls
-            .iter()
-            .any(|c| c.modified_at.is_some_and(|m| m < since));
+        let past = before.is_some_and(|m| m < since);
         let full = listed.calls.len() as u64 >= limit;
         if listed.capped && !past && !full {
             return Err(Failure::new(
@@ -450,7 +474,7 @@ impl FamulorV1 {
         }
         // NOTE: no totals: they count the whole window, not what was modified since.
         Ok(Page {
-            next: (full && !past).then(|| cursor(0, offset + limit)),
+            next: (full && !past).then(|| modified_cursor(offset + limit, before)),
             calls: listed.calls,
             ..Page::default()
         })
