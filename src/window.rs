@@ -1,5 +1,6 @@
 //! The incremental window, one piece for `export --since-last`, `sync` and `export --follow`:
-//! what a run reads, given where the last one left off.
+//! what a run reads, given where the last one left off, and which state it resumes from (the
+//! filter set a state is kept for).
 //!
 //! A run that re-reads the last `--revisit` (or `--lookback`) catches calls that changed
 //! since, but reads each call again and again (an hourly sync with a 24 h window reads each about
@@ -129,6 +130,40 @@ pub fn reads(
             }]
         }
     }
+}
+
+/// Profile, vendor, API and filters (not `--from` / `--to`, which are the window): what
+/// `export --since-last` and `sync` keep a state for.
+pub fn filter_set(s: &crate::resolve::Settings, q: &Query) -> String {
+    let sorted = |v: &[String]| {
+        let mut v = v.to_vec();
+        v.sort();
+        v.join(",")
+    };
+    let mut statuses: Vec<&str> = q.statuses.iter().map(|s| s.as_str()).collect();
+    statuses.sort();
+    let mut params: Vec<String> = q.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    params.sort();
+    format!(
+        "profile={} vendor={} base_url={} direction={} status={} number={} agent={} campaign={} duration={:?}..{:?} search={} param={}",
+        s.profile.name.as_deref().unwrap_or("-"),
+        s.profile.vendor,
+        // The embedded sandbox listens on a new port each run; its data stays the same.
+        if s.profile.sandbox {
+            "sandbox"
+        } else {
+            s.profile.base_url.as_deref().unwrap_or("-")
+        },
+        q.direction.map_or("-", |d| d.as_str()),
+        statuses.join(","),
+        q.number.as_deref().unwrap_or("-"),
+        sorted(&q.agents),
+        sorted(&q.campaigns),
+        q.min_duration,
+        q.max_duration,
+        q.search.as_deref().unwrap_or("-"),
+        params.join("&"),
+    )
 }
 
 #[cfg(test)]

@@ -201,7 +201,7 @@ async fn one(
         .clone()
         .unwrap_or_else(|| s.profile.vendor.id().to_string());
     let query = resolve::query(&args.filters, s, None, true)?;
-    let filters = super::listing::filter_set(s, &query);
+    let filters = window::filter_set(s, &query);
     let _lock = database.lock(&profile)?;
     let previous = if args.full {
         None
