@@ -4,12 +4,15 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::BufRead;
+use std::time::Duration;
 
 use calls::call::{Call, Status};
 use calls::sandbox::Options;
 use calls::vendors::Vendor;
-use common::{call_json, run, sandbox, truth, wait_for, Home, FROM, TO};
+use common::{
+    call_json, run_bounded as run, sandbox, stderr_lines, truth, wait_exit, wait_for, Home, FROM,
+    HANG, TO,
+};
 use rusqlite::Connection;
 use serde_json::{json, Value};
 
@@ -417,7 +420,7 @@ fn the_same_profile_twice_at_once_is_refused_and_another_runs_beside_it() {
         "the first sync was still running throughout"
     );
     home.signal(&first, "-KILL");
-    first.wait().unwrap();
+    wait_exit(&mut first, "the first sync, killed", HANG);
 }
 
 #[test]
@@ -453,7 +456,7 @@ fn syncs_killed_at_random_points_then_run_to_the_end_store_each_call_once_and_co
             home.signal(&child, "-KILL");
             kills += 1;
         }
-        child.wait().unwrap();
+        wait_exit(&mut child, "a sync killed at a random point", HANG);
         // Whatever is stored is stored whole: every row is one of the vendor's calls, exactly.
         for (id, row) in table(&db, "famulor") {
             assert_eq!(Some(&row), want.get(&id), "{id}");
@@ -477,12 +480,15 @@ fn sync_every_ends_cleanly_between_runs_and_with_143_during_one() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    stderr.read_line(&mut line).unwrap();
+    let line = stderr_lines(&mut child)
+        .recv_timeout(HANG)
+        .expect("the summary");
     assert!(line.starts_with("famulor: "), "{line}");
     home.signal(&child, "-TERM");
-    assert_eq!(child.wait().unwrap().code(), Some(0));
+    assert_eq!(
+        wait_exit(&mut child, "sync --every, signalled idle", HANG).code(),
+        Some(0)
+    );
     assert_eq!(
         table(&db, "famulor"),
         expected(&truth(&sb, Vendor::Famulor))
@@ -505,7 +511,10 @@ fn sync_every_ends_cleanly_between_runs_and_with_143_during_one() {
         .unwrap();
     wait_for("the run to ask the vendor", || !slow.requests().is_empty());
     home.signal(&child, "-TERM");
-    assert_eq!(child.wait().unwrap().code(), Some(143));
+    assert_eq!(
+        wait_exit(&mut child, "sync --every, signalled during a run", HANG).code(),
+        Some(143)
+    );
     assert_eq!(
         query(&db, "SELECT count(*) FROM sync_state"),
         vec![vec![json!(0)]]
@@ -613,4 +622,122 @@ fn by_modification_time_a_later_sync_reads_what_changed_and_ends_exact() {
         assert_eq!(table(&db, profile), table(&fresh, profile), "{profile}");
         assert_eq!(table(&db, profile).len(), stored + 2, "{profile}");
     }
+}
+
+/// SIGTERM to `sync --every 1h` at the moment a profile's summary appears, or a few ms after,
+/// again and again: the run ends at once, with 0 (between runs) or 143 (during the next
+/// profile's run), never hangs; what is stored is whole, and no lock is left held.
+#[test]
+fn sync_every_signalled_as_each_summary_appears_ends_at_once() {
+    let sb = sandbox(common::options());
+    let home = Home::with_sandbox(&sb);
+    let profiles = [Vendor::Famulor, Vendor::Evolux];
+    let want: Vec<BTreeMap<String, Value>> =
+        profiles.iter().map(|v| expected(&truth(&sb, *v))).collect();
+    let mut codes = Vec::new();
+    let signals = [0, 1, 2, 3, 4, 6, 9, 14]
+        .into_iter()
+        .flat_map(|delay| [(1, delay), (2, delay)]);
+    for (i, (summary, delay)) in signals.enumerate() {
+        // Four runs to a database: first runs and reruns both.
+        let name = format!("every{}.db", i / 4);
+        let mut child = home
+            .calls_std()
+            .args(sync_args(
+                &name,
+                &["-p", "famulor", "-p", "evolux", "--every", "1h"],
+            ))
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let lines = stderr_lines(&mut child);
+        let mut seen = 0;
+        while seen < summary {
+            let line = lines.recv_timeout(HANG).unwrap_or_else(|_| {
+                let _ = child.kill();
+                panic!("run {i}: summary {} never came", seen + 1)
+            });
+            if line.contains(" new, ") {
+                seen += 1;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(delay));
+        home.signal(&child, "-TERM");
+        let what = format!("run {i}: SIGTERM {delay} ms after summary {summary}");
+        let code = wait_exit(&mut child, &what, Duration::from_secs(30)).code();
+        assert!(matches!(code, Some(0 | 143)), "{what}: exit {code:?}");
+        codes.push(code);
+        let db = home.path(&name);
+        for (n, (vendor, want)) in profiles.iter().zip(&want).enumerate() {
+            let got = table(&db, vendor.id());
+            if n < summary {
+                assert_eq!(&got, want, "{what}: {vendor} was committed");
+            } else {
+                for (id, row) in got {
+                    assert_eq!(Some(&row), want.get(&id), "{what}: {vendor} {id}");
+                }
+            }
+        }
+    }
+    // Every lock was released with its process: the same profiles sync again at once.
+    let r = run(home
+        .cmd()
+        .args(sync_args("every0.db", &["-p", "famulor", "-p", "evolux"])));
+    assert_eq!(r.code, 0, "{codes:?} {}", r.stderr);
+}
+
+/// A batch the database refuses (here a trigger) stops that profile's run with the database's
+/// own error, written on the database's thread while the pager went on: the profile keeps its
+/// state, its lock is released, and the next profile syncs.
+#[test]
+fn a_batch_the_database_refuses_fails_that_profile_with_its_error() {
+    let sb = sandbox(Options {
+        calls: 6_000,
+        ..common::options()
+    });
+    let home = Home::with_sandbox(&sb);
+    let db = home.path("calls.db");
+    // The schema, made by a small sync of another profile.
+    let r = run(home.cmd().args([
+        "sync", "calls.db", "-p", "callcap", "--from", TO, "--to", TO,
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(truth(&sb, Vendor::Famulor).len() > 4_000, "several batches");
+    // The second batch fails.
+    Connection::open(&db)
+        .unwrap()
+        .execute_batch(
+            "CREATE TABLE n (k INTEGER); INSERT INTO n VALUES (0); \
+             CREATE TRIGGER boom BEFORE INSERT ON calls WHEN new.profile = 'famulor' BEGIN \
+             UPDATE n SET k = k + 1; \
+             SELECT RAISE(ABORT, 'boom: no room') WHERE (SELECT k FROM n) > 2500; END;",
+        )
+        .unwrap();
+    let r = run(home
+        .cmd()
+        .args(sync_args("calls.db", &["-p", "famulor", "-p", "evolux"])));
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(r.stderr.contains("famulor: "), "{}", r.stderr);
+    assert!(r.stderr.contains("boom: no room"), "{}", r.stderr);
+    assert!(!r.stderr.contains("stopped taking"), "{}", r.stderr);
+    assert_eq!(table(&db, "evolux"), expected(&truth(&sb, Vendor::Evolux)));
+    assert_eq!(
+        query(&db, "SELECT profile FROM sync_state ORDER BY 1"),
+        vec![vec![json!("callcap")], vec![json!("evolux")]]
+    );
+    // The first batch stands, whole; the lock is free again.
+    assert_eq!(
+        query(&db, "SELECT count(*) FROM calls WHERE profile = 'famulor'"),
+        vec![vec![json!(2_000)]]
+    );
+    Connection::open(&db)
+        .unwrap()
+        .execute_batch("DROP TRIGGER boom")
+        .unwrap();
+    let r = run(home.cmd().args(sync_args("calls.db", &["-p", "famulor"])));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        table(&db, "famulor"),
+        expected(&truth(&sb, Vendor::Famulor))
+    );
 }

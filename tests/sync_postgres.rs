@@ -11,7 +11,10 @@ use std::process::Command;
 use calls::call::Status;
 use calls::sandbox::Options;
 use calls::vendors::Vendor;
-use common::{call_json, run, sandbox, truth, wait_for, Home, FROM, TO};
+use common::{
+    call_json, run_bounded as run, sandbox, stderr_lines, truth, wait_exit, wait_for, Home, FROM,
+    HANG, TO,
+};
 use serde_json::Value;
 
 struct Server {
@@ -365,7 +368,7 @@ fn postgres_syncs_killed_at_random_points_end_exact_and_one_at_a_time() {
             home.signal(&child, "-KILL");
             kills += 1;
         }
-        child.wait().unwrap();
+        wait_exit(&mut child, "a sync killed at a random point", HANG);
         for (id, row) in pg.table("famulor") {
             assert_eq!(Some(&row), want.get(&id), "{id}");
         }
@@ -414,7 +417,7 @@ fn postgres_syncs_killed_at_random_points_end_exact_and_one_at_a_time() {
         "the first was still running"
     );
     home.signal(&first, "-KILL");
-    first.wait().unwrap();
+    wait_exit(&mut first, "the first sync, killed", HANG);
 }
 
 /// Several profiles into one PostgreSQL database, each with its own rows and state; a failing
@@ -489,12 +492,15 @@ fn postgres_takes_several_profiles_a_failing_one_and_every() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
+    let line = stderr_lines(&mut child)
+        .recv_timeout(HANG)
+        .expect("the summary");
     assert!(line.starts_with("famulor: 0 new, 0 changed, "), "{line}");
     home.signal(&child, "-TERM");
-    assert_eq!(child.wait().unwrap().code(), Some(0));
+    assert_eq!(
+        wait_exit(&mut child, "sync --every, signalled idle", HANG).code(),
+        Some(0)
+    );
 
     // ... and during a run with 143, the profile's state untouched.
     let slow = sandbox(Options {
@@ -511,7 +517,10 @@ fn postgres_takes_several_profiles_a_failing_one_and_every() {
         .unwrap();
     wait_for("the run to ask the vendor", || !slow.requests().is_empty());
     home.signal(&child, "-TERM");
-    assert_eq!(child.wait().unwrap().code(), Some(143));
+    assert_eq!(
+        wait_exit(&mut child, "sync --every, signalled during a run", HANG).code(),
+        Some(143)
+    );
     assert_eq!(
         pg.psql("SELECT count(*) FROM sync_state WHERE profile = 'callcap'"),
         vec!["0"]
@@ -521,4 +530,79 @@ fn postgres_takes_several_profiles_a_failing_one_and_every() {
         vec!["0"],
         "one page of 1,000 calls is less than a batch: nothing committed"
     );
+}
+
+/// SIGTERM to `sync --every 1h` at the moment a profile's summary appears, or a few ms after,
+/// again and again: the run ends at once, with 0 (between runs) or 143 (during the next
+/// profile's run), never hangs (it once did: the advisory lock's release ran a nested
+/// `block_on` that swallowed the signal's wakeup); what is stored is whole, and the server
+/// holds no lock of a run that ended.
+#[test]
+fn postgres_sync_every_signalled_as_each_summary_appears_ends_at_once() {
+    let Some(pg) = Server::start() else { return };
+    let sb = sandbox(common::options());
+    let home = Home::with_sandbox(&sb);
+    let url = pg.url();
+    let profiles = [Vendor::Famulor, Vendor::Evolux];
+    let want: Vec<BTreeMap<String, Value>> = profiles
+        .iter()
+        .map(|v| {
+            truth(&sb, *v)
+                .iter()
+                .map(|c| (c.id.clone(), call_json(c)))
+                .collect()
+        })
+        .collect();
+    let mut codes = Vec::new();
+    let signals = [0, 1, 2, 3, 4, 6, 9, 14]
+        .into_iter()
+        .flat_map(|delay| [(1, delay), (2, delay)]);
+    for (i, (summary, delay)) in signals.enumerate() {
+        // Some runs start on an empty table: first runs and reruns both.
+        if i % 6 == 5 {
+            pg.psql("DELETE FROM calls; DELETE FROM sync_state");
+        }
+        let mut child = home
+            .calls_std()
+            .args(["sync", &url, "--from", FROM, "--to", TO])
+            .args(["-p", "famulor", "-p", "evolux", "--every", "1h"])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let lines = stderr_lines(&mut child);
+        let mut seen = 0;
+        while seen < summary {
+            let line = lines.recv_timeout(HANG).unwrap_or_else(|_| {
+                let _ = child.kill();
+                panic!("run {i}: summary {} never came", seen + 1)
+            });
+            if line.contains(" new, ") {
+                seen += 1;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        home.signal(&child, "-TERM");
+        let what = format!("run {i}: SIGTERM {delay} ms after summary {summary}");
+        let code = wait_exit(&mut child, &what, std::time::Duration::from_secs(30)).code();
+        assert!(matches!(code, Some(0 | 143)), "{what}: exit {code:?}");
+        codes.push(code);
+        for (n, (vendor, want)) in profiles.iter().zip(&want).enumerate() {
+            let got = pg.table(vendor.id());
+            if n < summary {
+                assert_eq!(&got, want, "{what}: {vendor} was committed");
+            } else {
+                for (id, row) in got {
+                    assert_eq!(Some(&row), want.get(&id), "{what}: {vendor} {id}");
+                }
+            }
+        }
+        // The session ended with the process, and its advisory locks with it.
+        wait_for("the server to release the ended run's locks", || {
+            pg.psql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'") == ["0"]
+        });
+    }
+    let r = run(home.cmd().args([
+        "sync", &url, "--from", FROM, "--to", TO, "-p", "famulor", "-p", "evolux",
+    ]));
+    assert_eq!(r.code, 0, "{codes:?} {}", r.stderr);
 }

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use crate::call::Call;
 use crate::cli::{Global, SyncArgs};
-use crate::db::{self, Advance, Counts, Database, Dest};
+use crate::db::{self, Advance, Dest, Writer};
 use crate::error::{classify, usage, Exit, Failure};
 use crate::http::Http;
 use crate::pager::{Pager, Sink};
@@ -96,22 +96,19 @@ pub async fn run(global: &Global, args: &SyncArgs, sandbox: Option<&Sandbox>) ->
         }
         names
     };
-    let mut database = dest.open()?;
+    // NOTE: the database lives on its own thread for the whole command; a signal drops this
+    // future and with it the writer, and nothing waits for the thread (see db/writer.rs).
+    let database = Writer::open(&dest).await?;
     loop {
-        let result = round(
-            global,
-            args,
-            sandbox,
-            &names,
-            &dest,
-            &mut *database,
-            revisit,
-        )
-        .await;
-        let Some(every) = every else { return result };
+        let result = round(global, args, sandbox, &names, &dest, &database, revisit).await;
+        let Some(every) = every else {
+            database.close().await;
+            return result;
+        };
         if let Err(e) = result {
             let (code, _) = classify(&e);
             if code == Exit::Usage {
+                database.close().await;
                 return Err(e);
             }
             term::error(&crate::redact::scrub(&format!("{e:#}")));
@@ -129,7 +126,7 @@ async fn round(
     sandbox: Option<&Sandbox>,
     names: &[Option<String>],
     dest: &Dest,
-    database: &mut dyn Database,
+    database: &Writer,
     revisit: chrono::Duration,
 ) -> Result<()> {
     let mut failed: Vec<(String, anyhow::Error)> = Vec::new();
@@ -186,12 +183,13 @@ async fn round(
     .into())
 }
 
-/// Syncs one profile.
+/// Syncs one profile: its lock taken on the database's thread, and released there before the
+/// summary is printed, however the run ends.
 async fn one(
     s: &Settings,
     args: &SyncArgs,
     dest: &Dest,
-    database: &mut dyn Database,
+    database: &Writer,
     revisit: chrono::Duration,
 ) -> Result<()> {
     // The profile column: the profile's name; the vendor id with --vendor or --sandbox.
@@ -202,23 +200,80 @@ async fn one(
         .unwrap_or_else(|| s.profile.vendor.id().to_string());
     let query = resolve::query(&args.filters, s, None, true)?;
     let filters = window::filter_set(s, &query);
-    let _lock = database.lock(&profile)?;
+    let started = Instant::now();
+    let now = Utc::now();
+    database.begin(&profile, now).await?;
+    let http = Http::new(s.http.clone())?;
+    let store = match read(
+        s, args, dest, database, &profile, &filters, &query, revisit, &http, now,
+    )
+    .await
+    {
+        Ok(store) => store,
+        Err(e) => {
+            // A batch that failed is the cause (the sink only saw that it did); else the
+            // vendor's error, or ours.
+            database.release().await?;
+            return Err(e);
+        }
+    };
+    let (newest, newest_modified) = (store.newest, store.newest_modified);
+    let counts = database
+        .finish(
+            store.batch,
+            Advance {
+                filters,
+                newest,
+                upper: query.to,
+                newest_modified,
+            },
+        )
+        .await?;
+    if s.http.verbose > 0 {
+        let n = http.requests();
+        let plural = if n == 1 { "" } else { "s" };
+        term::log(&format!("{profile}: {} request{plural}", thousands(n)));
+    }
+    if !s.quiet {
+        term::log(&format!(
+            "{profile}: {} new, {} changed, {} unchanged ({:.1} s)",
+            thousands(counts.new),
+            thousands(counts.changed),
+            thousands(counts.unchanged),
+            started.elapsed().as_secs_f64()
+        ));
+    }
+    Ok(())
+}
+
+/// Reads what `window::reads` says of the profile's window, handing full batches to the
+/// database's thread: the sink with the last calls (less than a batch), for [`Writer::finish`].
+#[allow(clippy::too_many_arguments)]
+async fn read(
+    s: &Settings,
+    args: &SyncArgs,
+    dest: &Dest,
+    database: &Writer,
+    profile: &str,
+    filters: &str,
+    query: &crate::query::Query,
+    revisit: chrono::Duration,
+    http: &Http,
+    now: DateTime<Utc>,
+) -> Result<Store> {
     let previous = if args.full {
         None
     } else {
-        database.resume(&profile, &filters)?
+        database.resume(filters).await?
     };
     let last = previous.as_ref().map(|p| window::Mark {
         newest: p.newest,
         upper: Some(p.upper),
         newest_modified: p.newest_modified,
     });
-    let started = Instant::now();
-    let now = Utc::now();
-    let http = Http::new(s.http.clone())?;
     let backend = Arc::new(Backend::new(&s.profile, http.clone())?);
     let reads = window::reads(
-        &query,
+        query,
         last.as_ref(),
         revisit,
         args.filters.from.is_some(),
@@ -226,10 +281,8 @@ async fn one(
         previous.as_ref().and_then(|p| p.oldest),
     );
     let mut store = Store {
-        db: database,
-        profile: &profile,
+        batches: database.batches(),
         batch: Vec::with_capacity(db::BATCH),
-        counts: Counts::default(),
         newest: last.as_ref().and_then(|l| l.newest),
         newest_modified: last.as_ref().and_then(|l| l.newest_modified),
         now,
@@ -260,55 +313,21 @@ async fn one(
         };
         pager.run(&mut store).await?;
     }
-    let (newest, newest_modified) = (store.newest, store.newest_modified);
-    let counts = store.flush(Some(&Advance {
-        filters: &filters,
-        newest,
-        upper: query.to,
-        newest_modified,
-    }))?;
-    if s.http.verbose > 0 {
-        let n = http.requests();
-        let plural = if n == 1 { "" } else { "s" };
-        term::log(&format!("{profile}: {} request{plural}", thousands(n)));
-    }
-    if !s.quiet {
-        term::log(&format!(
-            "{profile}: {} new, {} changed, {} unchanged ({:.1} s)",
-            thousands(counts.new),
-            thousands(counts.changed),
-            thousands(counts.unchanged),
-            started.elapsed().as_secs_f64()
-        ));
-    }
-    Ok(())
+    Ok(store)
 }
 
-/// The pager's sink: calls gathered into batches, each written in its own transaction.
-struct Store<'a> {
-    db: &'a mut dyn Database,
-    profile: &'a str,
+/// The pager's sink: calls gathered into batches, each handed to the database's thread, which
+/// writes it in its own transaction while the next ones are fetched.
+struct Store {
+    batches: db::writer::Batches,
     batch: Vec<db::Row>,
-    counts: Counts,
     newest: Option<DateTime<Utc>>,
     /// The newest modification time the vendor gave, where it gives one.
     newest_modified: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 }
 
-impl Store<'_> {
-    /// Writes the batch; with `advance` (the last one), the state too. Returns the run's counts.
-    fn flush(&mut self, advance: Option<&Advance>) -> Result<Counts> {
-        let counts = self
-            .db
-            .upsert(self.profile, &self.batch, self.now, advance)?;
-        self.counts.add(counts);
-        self.batch.clear();
-        Ok(self.counts)
-    }
-}
-
-impl Sink for Store<'_> {
+impl Sink for Store {
     fn call(&mut self, call: &Call) -> Result<()> {
         self.newest = Some(
             self.newest
@@ -321,7 +340,8 @@ impl Sink for Store<'_> {
         }
         self.batch.push(db::Row::new(call));
         if self.batch.len() >= db::BATCH {
-            self.flush(None)?;
+            let full = std::mem::replace(&mut self.batch, Vec::with_capacity(db::BATCH));
+            self.batches.send(full)?;
         }
         Ok(())
     }

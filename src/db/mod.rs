@@ -1,9 +1,13 @@
 //! Databases `calls sync` keeps up to date: one small trait, one module per destination (like
-//! the writers of `output/`). Schema and migrations are numbered `.sql` files under
-//! `migrations/<destination>/`, applied in order; the schema version lives in the database.
+//! the writers of `output/`), and one thread that owns the open database (`writer.rs`). Schema
+//! and migrations are numbered `.sql` files under `migrations/<destination>/`, applied in order;
+//! the schema version lives in the database.
 
 pub mod postgres;
 pub mod sqlite;
+pub mod writer;
+
+pub use writer::Writer;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -54,6 +58,8 @@ impl Dest {
         .into())
     }
 
+    /// Opens the database, blocking: only ever called on the database's own thread
+    /// ([`Writer::open`]).
     pub fn open(&self) -> Result<Box<dyn Database>> {
         match self {
             Dest::Sqlite(path) => Ok(Box::new(sqlite::Sqlite::open(path)?)),
@@ -72,10 +78,6 @@ impl fmt::Display for Dest {
     }
 }
 
-/// A profile's place in the database: held for the run, released when dropped (or when the
-/// process ends, however it ends).
-pub struct Lock(#[allow(dead_code)] Box<dyn Send>);
-
 /// Where the last complete run of a profile and filter set left off.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resume {
@@ -89,8 +91,8 @@ pub struct Resume {
 
 /// The state a run leaves, written in the transaction of its last batch.
 #[derive(Debug, Clone)]
-pub struct Advance<'a> {
-    pub filters: &'a str,
+pub struct Advance {
+    pub filters: String,
     pub newest: Option<DateTime<Utc>>,
     pub upper: DateTime<Utc>,
     pub newest_modified: Option<DateTime<Utc>>,
@@ -112,10 +114,14 @@ impl Counts {
     }
 }
 
-/// One destination. Opening it creates or migrates the schema.
+/// One destination. Opening it creates or migrates the schema. NOTE: every method blocks; they
+/// run on the database's own thread ([`Writer`]), never on the command's runtime.
 pub trait Database {
-    /// Takes the profile's lock; another run holding it is exit 1, at once.
-    fn lock(&mut self, profile: &str) -> Result<Lock>;
+    /// Takes the profile's lock, held until [`Database::unlock`] (or until the process ends,
+    /// however it ends); another run holding it is exit 1, at once.
+    fn lock(&mut self, profile: &str) -> Result<()>;
+    /// Releases the profile's lock.
+    fn unlock(&mut self, profile: &str) -> Result<()>;
     /// The state the last complete run of `profile` with `filters` left, if any.
     fn resume(&mut self, profile: &str, filters: &str) -> Result<Option<Resume>>;
     /// Writes a batch in one transaction: new calls inserted, changed ones updated, unchanged

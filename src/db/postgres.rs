@@ -2,17 +2,15 @@
 //! multi-row upsert per batch (`unnest` of one array per column), `pg_try_advisory_lock` per
 //! profile.
 //!
-//! NOTE: the `Database` trait is synchronous (the pager's sink is); the client is async, so
-//! each call runs on the command's runtime through `block_in_place`, which needs the
-//! multi-threaded runtime `main.rs` starts.
-
-use std::sync::Arc;
+//! NOTE: the `Database` trait is synchronous; the client is async. A `Postgres` lives on the
+//! database's own thread (`writer.rs`) with a current-thread runtime of its own, which owns the
+//! client and its connection: each call is `block_on` of that runtime, never of the command's.
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use tokio_postgres::Client;
 
-use super::{Advance, Counts, Database, Lock, Resume, Row};
+use super::{Advance, Counts, Database, Resume, Row};
 use crate::error::{Exit, Failure};
 
 /// The migrations, in order: `migrations/postgres/NNN_*.sql`.
@@ -28,12 +26,17 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
 ];
 
 pub struct Postgres {
-    client: Arc<Client>,
+    client: Client,
     /// The upsert and the hash lookup, prepared once per connection (not parsed and planned
     /// again for every batch).
     statements: Option<(tokio_postgres::Statement, tokio_postgres::Statement)>,
     /// The URL with its password redacted, for messages.
     shown: String,
+    /// The advisory lock's key while a profile's run holds it.
+    held: Option<String>,
+    /// Runs the client's futures and, while it does, the connection's (dropped after the
+    /// client, which ends the session).
+    rt: tokio::runtime::Runtime,
 }
 
 const UPSERT: &str = "INSERT INTO calls (profile, vendor, id, started_at, ended_at, direction, \
@@ -66,11 +69,6 @@ const ADVANCE: &str = "INSERT INTO sync_state (profile, filters, newest_started_
     synced_to = excluded.synced_to, synced_at = excluded.synced_at, \
     newest_modified_at = excluded.newest_modified_at";
 
-/// Runs a future of the client on the command's runtime, from synchronous code.
-fn wait<F: std::future::Future>(f: F) -> F::Output {
-    tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(f))
-}
-
 impl Postgres {
     /// Connects (password from the URL, else `PGPASSWORD`, else `~/.pgpass`; `sslmode`
     /// honoured, TLS through rustls) and brings the schema up to date.
@@ -87,7 +85,11 @@ impl Postgres {
                 config.password(p);
             }
         }
-        let client = wait(async {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("cannot start the database's runtime")?;
+        let client = rt.block_on(async {
             let tls = tls()?;
             let (client, connection) = config
                 .connect(tls)
@@ -99,9 +101,11 @@ impl Postgres {
             anyhow::Ok(client)
         })?;
         let mut db = Postgres {
-            client: Arc::new(client),
+            client,
             statements: None,
             shown,
+            held: None,
+            rt,
         };
         db.migrate()?;
         Ok(db)
@@ -109,9 +113,10 @@ impl Postgres {
 
     fn migrate(&mut self) -> Result<()> {
         let latest = MIGRATIONS.len() as i32;
-        let shown = self.shown.clone();
-        let client = Arc::get_mut(&mut self.client).expect("no lock taken yet");
-        wait(async {
+        let Postgres {
+            client, shown, rt, ..
+        } = self;
+        rt.block_on(async {
             let tx = client.transaction().await?;
             // One migrator at a time.
             tx.execute("SELECT pg_advisory_xact_lock(7263550021)", &[])
@@ -151,7 +156,7 @@ impl Postgres {
 
 /// rustls with the web's root certificates.
 fn tls() -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
     let roots = rustls::RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };
@@ -217,35 +222,17 @@ fn split_pgpass(line: &str) -> Vec<String> {
     fields
 }
 
-/// Releases the profile's advisory lock when the run ends (the session's end releases it too).
-struct Advisory {
-    client: Arc<Client>,
-    key: String,
-}
-
-impl Drop for Advisory {
-    fn drop(&mut self) {
-        let (client, key) = (self.client.clone(), self.key.clone());
-        let _ = wait(async move {
-            client
-                .execute(
-                    "SELECT pg_advisory_unlock(hashtextextended($1, 0))",
-                    &[&key],
-                )
-                .await
-        });
-    }
-}
-
 impl Database for Postgres {
-    fn lock(&mut self, profile: &str) -> Result<Lock> {
+    fn lock(&mut self, profile: &str) -> Result<()> {
         let key = format!("calls sync {profile}");
-        let got: bool = wait(self.client.query_one(
-            "SELECT pg_try_advisory_lock(hashtextextended($1, 0))",
-            &[&key],
-        ))
-        .with_context(|| format!("{}: cannot take a lock", self.shown))?
-        .get(0);
+        let got: bool = self
+            .rt
+            .block_on(self.client.query_one(
+                "SELECT pg_try_advisory_lock(hashtextextended($1, 0))",
+                &[&key],
+            ))
+            .with_context(|| format!("{}: cannot take a lock", self.shown))?
+            .get(0);
         if !got {
             return Err(Failure::new(
                 Exit::Failed,
@@ -257,14 +244,25 @@ impl Database for Postgres {
             .hint("let it finish; other profiles can sync into the same database meanwhile")
             .into());
         }
-        Ok(Lock(Box::new(Advisory {
-            client: self.client.clone(),
-            key,
-        })))
+        self.held = Some(key);
+        Ok(())
+    }
+
+    fn unlock(&mut self, _profile: &str) -> Result<()> {
+        let Some(key) = self.held.take() else {
+            return Ok(());
+        };
+        self.rt
+            .block_on(self.client.execute(
+                "SELECT pg_advisory_unlock(hashtextextended($1, 0))",
+                &[&key],
+            ))
+            .with_context(|| format!("{}: cannot release the lock", self.shown))?;
+        Ok(())
     }
 
     fn resume(&mut self, profile: &str, filters: &str) -> Result<Option<Resume>> {
-        let row = wait(self.client.query_opt(
+        let row = self.rt.block_on(self.client.query_opt(
             "SELECT newest_started_at, synced_to, newest_modified_at, \
              (SELECT min(started_at) FROM calls WHERE profile = $1) \
              FROM sync_state WHERE profile = $1 AND filters = $2",
@@ -299,27 +297,34 @@ impl Database for Postgres {
             .iter()
             .filter_map(|r| r.text[col::ID].as_deref())
             .collect();
-        let shown = self.shown.clone();
-        let client = self.client.clone();
+        let Postgres {
+            client,
+            statements,
+            shown,
+            rt,
+            ..
+        } = self;
+        let shown = &*shown;
+        let client = &*client;
         let total = batch.len() as u64;
-        if self.statements.is_none() {
-            let prepared = wait(async {
-                let upsert = client.prepare(UPSERT).await?;
-                let hashes = client.prepare(HASHES).await?;
-                anyhow::Ok((upsert, hashes))
-            })
-            .with_context(|| format!("{shown}: cannot prepare the upsert"))?;
-            self.statements = Some(prepared);
+        if statements.is_none() {
+            let prepared = rt
+                .block_on(async {
+                    let upsert = client.prepare(UPSERT).await?;
+                    let hashes = client.prepare(HASHES).await?;
+                    anyhow::Ok((upsert, hashes))
+                })
+                .with_context(|| format!("{shown}: cannot prepare the upsert"))?;
+            *statements = Some(prepared);
         }
-        let (upsert, hashes) = self.statements.clone().expect("prepared above");
-        wait(async move {
-            // The lock guard shares the client; a transaction needs it alone, so BEGIN by hand.
+        let (upsert, hashes) = statements.as_ref().expect("prepared above");
+        rt.block_on(async move {
             client.batch_execute("BEGIN").await?;
             let result = async {
                 // NOTE: the stored hashes first, so that unchanged rows are not even sent: an
                 // upsert that skips them still parsed each one's raw JSON into jsonb first.
                 let stored: std::collections::HashMap<String, i64> = client
-                    .query(&hashes, &[&profile, &ids])
+                    .query(hashes, &[&profile, &ids])
                     .await
                     .with_context(|| format!("{shown}: cannot read the stored hashes"))?
                     .iter()
@@ -336,7 +341,7 @@ impl Database for Postgres {
                 let (new, changed) = if todo.is_empty() {
                     (0, 0)
                 } else {
-                    upsert_rows(&client, &upsert, profile, now, &todo)
+                    upsert_rows(client, upsert, profile, now, &todo)
                         .await
                         .with_context(|| format!("{shown}: the upsert failed"))?
                 };

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use super::{col, file_part, parse_time, time, Advance, Counts, Database, Lock, Resume, Row};
+use super::{col, file_part, parse_time, time, Advance, Counts, Database, Resume, Row};
 use crate::error::{Exit, Failure};
 
 /// The migrations, in order: `migrations/sqlite/NNN_*.sql`; schema version N after the Nth.
@@ -30,6 +30,8 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
 pub struct Sqlite {
     conn: Connection,
     path: PathBuf,
+    /// The lock file of the profile being synced, locked while it is open.
+    held: Option<std::fs::File>,
 }
 
 /// What a stored call's hash is: a row unchanged is neither written nor rewritten to find out.
@@ -70,6 +72,7 @@ impl Sqlite {
         Ok(Sqlite {
             conn,
             path: path.to_path_buf(),
+            held: None,
         })
     }
 }
@@ -131,7 +134,7 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
 }
 
 impl Database for Sqlite {
-    fn lock(&mut self, profile: &str) -> Result<Lock> {
+    fn lock(&mut self, profile: &str) -> Result<()> {
         let mut name = self.path.file_name().unwrap_or_default().to_os_string();
         name.push(format!(".{}.lock", file_part(profile)));
         let path = self.path.with_file_name(name);
@@ -142,7 +145,10 @@ impl Database for Sqlite {
             .open(&path)
             .with_context(|| format!("cannot open the lock file {}", path.display()))?;
         match file.try_lock() {
-            Ok(()) => Ok(Lock(Box::new(file))),
+            Ok(()) => {
+                self.held = Some(file);
+                Ok(())
+            }
             Err(std::fs::TryLockError::WouldBlock) => Err(Failure::new(
                 Exit::Failed,
                 format!(
@@ -157,6 +163,12 @@ impl Database for Sqlite {
                 Err(e).with_context(|| format!("cannot lock {}", path.display()))
             }
         }
+    }
+
+    /// Closing the lock file releases its lock (the file stays, for the next run).
+    fn unlock(&mut self, _profile: &str) -> Result<()> {
+        self.held = None;
+        Ok(())
     }
 
     fn resume(&mut self, profile: &str, filters: &str) -> Result<Option<Resume>> {

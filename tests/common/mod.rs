@@ -228,3 +228,58 @@ pub fn call_json(c: &Call) -> serde_json::Value {
         "cost": c.cost,
     })
 }
+
+/// How long a test lets a `calls` child run before it calls it a hang.
+pub const HANG: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// [`run`] with a deadline ([`HANG`]): a child still running then is killed and the test fails,
+/// instead of hanging CI.
+pub fn run_bounded(cmd: &mut assert_cmd::Command) -> Run {
+    let out = cmd
+        .timeout(HANG)
+        .output()
+        .unwrap_or_else(|e| panic!("calls did not end within {HANG:?} (a hang?): {e}"));
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+/// Waits for a child to exit, for up to `limit`: polls `try_wait`, and past the deadline kills
+/// it and fails naming `what`, so that a hang fails the test instead of hanging CI.
+pub fn wait_exit(
+    child: &mut std::process::Child,
+    what: &str,
+    limit: std::time::Duration,
+) -> std::process::ExitStatus {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if std::time::Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what}: still running after {limit:?}, a hang: killed");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+/// A child's stderr, line by line, read on a thread of its own so that a test can wait for a
+/// line with a deadline (`recv_timeout`) instead of blocking on a child that hangs.
+pub fn stderr_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+    let stderr = child.stderr.take().expect("stderr piped");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
