@@ -741,3 +741,92 @@ fn a_batch_the_database_refuses_fails_that_profile_with_its_error() {
         expected(&truth(&sb, Vendor::Famulor))
     );
 }
+
+/// A later run reading by modification time, killed at random points (`kill -9`) while calls
+/// changed and arrived meanwhile: whatever is stored is whole, and a run to the end leaves the
+/// table a fresh read would (a killed run never advances the modification time it resumes from).
+#[test]
+fn later_syncs_by_modification_time_killed_at_random_points_end_exact() {
+    let sb = sandbox(Options {
+        calls: 3_000,
+        latency: std::time::Duration::from_millis(20),
+        ..common::options()
+    });
+    let home = Home::new();
+    // Pages of 5: a later run is many requests, to be killed between.
+    home.write_config(&sb.config_toml().replace(
+        "[profiles.famulor-v1]\n",
+        "[profiles.famulor-v1]\npage_size = 5\n",
+    ));
+    fn sync(db: &str) -> Vec<&str> {
+        let mut args = vec!["-p", "famulor-v1"];
+        args.extend(sync_args(db, &[]));
+        args
+    }
+    let r = run(home.cmd().args(sync("calls.db")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut calls: Vec<(u32, chrono::DateTime<chrono::Utc>)> = sb
+        .world(Vendor::Famulor)
+        .calls
+        .iter()
+        .map(|c| (c.seq, c.started_at))
+        .collect();
+    calls.sort_by_key(|(_, t)| std::cmp::Reverse(*t));
+    let newest = calls[0].1;
+    for (i, (seq, _)) in calls.iter().step_by(97).take(20).enumerate() {
+        sb.update_call(Vendor::Famulor, *seq, |c| {
+            if i % 2 == 0 {
+                c.recording = !c.recording
+            } else {
+                c.talk += 7
+            }
+        });
+    }
+    sb.add_calls(
+        Vendor::Famulor,
+        5,
+        newest - chrono::Duration::hours(2),
+        newest,
+    );
+    let db = home.path("calls.db");
+    let before = table(&db, "famulor-v1");
+    let mut seed: u64 = 0xc0ffee;
+    let mut kills = 0;
+    for _ in 0..5 {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let after = 1 + (seed >> 33) as usize % 5;
+        sb.clear_requests();
+        let mut child = home
+            .calls_std()
+            .args(sync("calls.db"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        wait_for(&format!("{after} requests"), || {
+            sb.requests().len() >= after || child.try_wait().unwrap().is_some()
+        });
+        if child.try_wait().unwrap().is_none() {
+            home.signal(&child, "-KILL");
+            kills += 1;
+        }
+        wait_exit(&mut child, "a sync killed at a random point", HANG);
+        // Every row whole: as it was, or as the vendor has it now.
+        let now = table(&db, "famulor-v1");
+        assert!(now.len() >= before.len());
+        for (id, row) in &now {
+            assert!(row.is_object() && row["id"] == id.as_str(), "{id}");
+        }
+    }
+    assert!(kills >= 3, "most runs were killed mid-way ({kills})");
+    let r = run(home.cmd().args(sync("calls.db")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(home.cmd().args(sync("fresh.db")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        table(&db, "famulor-v1"),
+        table(&home.path("fresh.db"), "famulor-v1")
+    );
+}
