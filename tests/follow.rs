@@ -14,6 +14,44 @@ use calls::vendors::Vendor;
 use common::{run, sandbox, Home};
 use serde_json::Value;
 
+/// The child's stdout, a line at a time, read on a thread.
+fn lines_of(child: &mut std::process::Child) -> mpsc::Receiver<String> {
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// The next line, whole JSON, by `deadline`; false when none came.
+fn next_line(rx: &mpsc::Receiver<String>, lines: &mut Vec<Value>, deadline: Instant) -> bool {
+    let left = deadline.saturating_duration_since(Instant::now());
+    match rx.recv_timeout(left) {
+        Ok(line) => {
+            lines.push(serde_json::from_str(&line).expect("whole JSON lines"));
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// How many times each id was printed, for those printed more than once.
+fn printed_twice(lines: &[Value]) -> Vec<(String, usize)> {
+    let mut times: HashMap<String, usize> = HashMap::new();
+    for l in lines {
+        *times
+            .entry(l["id"].as_str().unwrap().to_string())
+            .or_default() += 1;
+    }
+    times.into_iter().filter(|(_, n)| *n > 1).collect()
+}
+
 #[test]
 fn follow_prints_new_calls_once_and_changed_calls_again() {
     // Calls up to now, one about every 78 s: the last 2 h hold about ninety.
@@ -34,27 +72,9 @@ fn follow_prints_new_calls_once_and_changed_calls_again() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let rx = lines_of(&mut child);
     let mut lines: Vec<Value> = Vec::new();
-    let next = |lines: &mut Vec<Value>, deadline: Instant| -> bool {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match rx.recv_timeout(left) {
-            Ok(line) => {
-                lines.push(serde_json::from_str(&line).expect("whole JSON lines"));
-                true
-            }
-            Err(_) => false,
-        }
-    };
+    let next = |lines: &mut Vec<Value>, deadline: Instant| next_line(&rx, lines, deadline);
     let deadline = Instant::now() + Duration::from_secs(20);
     while lines.len() < 20 {
         assert!(next(&mut lines, deadline), "the first window's calls");
@@ -93,16 +113,9 @@ fn follow_prints_new_calls_once_and_changed_calls_again() {
     while let Ok(line) = rx.recv_timeout(Duration::from_secs(5)) {
         lines.push(serde_json::from_str(&line).expect("whole JSON lines"));
     }
-    let mut times: HashMap<String, usize> = HashMap::new();
-    for l in &lines {
-        *times
-            .entry(l["id"].as_str().unwrap().to_string())
-            .or_default() += 1;
-    }
-    let again: Vec<(&String, &usize)> = times.iter().filter(|(_, n)| **n > 1).collect();
     assert_eq!(
-        again,
-        vec![(&newest["id"].as_str().unwrap().to_string(), &2)],
+        printed_twice(&lines),
+        vec![(newest["id"].as_str().unwrap().to_string(), 2)],
         "only the changed call is printed twice"
     );
     // Usage: --every without --follow, and a table, are refused.
@@ -133,27 +146,9 @@ fn follow_by_modification_time_prints_an_old_call_that_changed() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let rx = lines_of(&mut child);
     let mut lines: Vec<Value> = Vec::new();
-    let next = |lines: &mut Vec<Value>, deadline: Instant| -> bool {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match rx.recv_timeout(left) {
-            Ok(line) => {
-                lines.push(serde_json::from_str(&line).expect("whole JSON lines"));
-                true
-            }
-            Err(_) => false,
-        }
-    };
+    let next = |lines: &mut Vec<Value>, deadline: Instant| next_line(&rx, lines, deadline);
     let now = chrono::Utc::now();
     let window = sb
         .world(Vendor::Callcap)
@@ -199,16 +194,9 @@ fn follow_by_modification_time_prints_an_old_call_that_changed() {
     while next(&mut lines, settle) {}
     home.signal(&child, "-TERM");
     assert_eq!(child.wait().unwrap().code(), Some(143));
-    let mut times: HashMap<String, usize> = HashMap::new();
-    for l in &lines {
-        *times
-            .entry(l["id"].as_str().unwrap().to_string())
-            .or_default() += 1;
-    }
-    let again: Vec<(&String, &usize)> = times.iter().filter(|(_, n)| **n > 1).collect();
     assert_eq!(
-        again,
-        vec![(&old["id"].as_str().unwrap().to_string(), &2)],
+        printed_twice(&lines),
+        vec![(old["id"].as_str().unwrap().to_string(), 2)],
         "only the changed call is printed twice"
     );
 }

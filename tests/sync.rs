@@ -437,26 +437,13 @@ fn syncs_killed_at_random_points_then_run_to_the_end_store_each_call_once_and_co
     let mut seed: u64 = 0x5eed;
     let mut kills = 0;
     for _ in 0..5 {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let after = 1 + (seed >> 33) as usize % 50;
-        sb.clear_requests();
-        let mut child = home
-            .calls_std()
-            .args(sync_args("calls.db", &[]))
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        wait_for(&format!("{after} requests"), || {
-            sb.requests().len() >= after || child.try_wait().unwrap().is_some()
-        });
-        if child.try_wait().unwrap().is_none() {
-            home.signal(&child, "-KILL");
-            kills += 1;
-        }
-        wait_exit(&mut child, "a sync killed at a random point", HANG);
+        kills += usize::from(kill_at_random(
+            &home,
+            &sb,
+            &sync_args("calls.db", &[]),
+            &mut seed,
+            50,
+        ));
         // Whatever is stored is stored whole: every row is one of the vendor's calls, exactly.
         for (id, row) in table(&db, "famulor") {
             assert_eq!(Some(&row), want.get(&id), "{id}");
@@ -466,6 +453,38 @@ fn syncs_killed_at_random_points_then_run_to_the_end_store_each_call_once_and_co
     let r = run(home.cmd().args(sync_args("calls.db", &[])));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(table(&db, "famulor"), want);
+}
+
+/// Starts `calls ARGS` and `kill -9`s it after a seeded number of requests (1 to `most`), unless
+/// it ended first: whether it was killed.
+fn kill_at_random(
+    home: &Home,
+    sb: &calls::sandbox::Sandbox,
+    args: &[&str],
+    seed: &mut u64,
+    most: usize,
+) -> bool {
+    *seed = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let after = 1 + (*seed >> 33) as usize % most;
+    sb.clear_requests();
+    let mut child = home
+        .calls_std()
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for(&format!("{after} requests"), || {
+        sb.requests().len() >= after || child.try_wait().unwrap().is_some()
+    });
+    let killed = child.try_wait().unwrap().is_none();
+    if killed {
+        home.signal(&child, "-KILL");
+    }
+    wait_exit(&mut child, "a sync killed at a random point", HANG);
+    killed
 }
 
 /// `--every`: a signal between runs is exit 0, during a run 143 with no state advanced.
@@ -793,26 +812,7 @@ fn later_syncs_by_modification_time_killed_at_random_points_end_exact() {
     let mut seed: u64 = 0xc0ffee;
     let mut kills = 0;
     for _ in 0..5 {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let after = 1 + (seed >> 33) as usize % 5;
-        sb.clear_requests();
-        let mut child = home
-            .calls_std()
-            .args(sync("calls.db"))
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        wait_for(&format!("{after} requests"), || {
-            sb.requests().len() >= after || child.try_wait().unwrap().is_some()
-        });
-        if child.try_wait().unwrap().is_none() {
-            home.signal(&child, "-KILL");
-            kills += 1;
-        }
-        wait_exit(&mut child, "a sync killed at a random point", HANG);
+        kills += usize::from(kill_at_random(&home, &sb, &sync("calls.db"), &mut seed, 5));
         // Every row whole: as it was, or as the vendor has it now.
         let now = table(&db, "famulor-v1");
         assert!(now.len() >= before.len());
