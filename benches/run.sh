@@ -18,6 +18,8 @@
 #                                from Debian's packages, as the postgres user when run as root)
 #   benches/run.sh stats      9. stats over 10,000 and 1,000,000 Callcap calls (--by agent --by
 #                                day, CSV): time and peak RSS, flat in the number of calls
+#   benches/run.sh requests  10. requests per hourly sync per API: 2,000 calls a day, 5 % changing,
+#                                24 hourly runs (cargo bench --bench requests; CALLS_BIN is used)
 #
 # CALLS_BIN=PATH runs that binary instead of building the release binary.
 set -euo pipefail
@@ -228,6 +230,11 @@ if [[ $which == all || $which == sync-pg ]]; then
     done
     stop_sandbox
   done
+fi
+
+if [[ $which == all || $which == requests ]]; then
+  echo "== 10. requests per hourly sync, per API (by modification time where the API can)"
+  CALLS_BIN=$bin cargo bench --quiet --bench requests
 fi
 
 if [[ $which == all || $which == stats ]]; then

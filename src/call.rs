@@ -145,6 +145,9 @@ pub struct Call {
     /// the vendor's record carries them.
     pub agent_id: Option<String>,
     pub campaign_id: Option<String>,
+    /// Not printed: when the vendor last changed the record (Callcap `last_modified`, Famulor
+    /// Platform 2.0 `updated_at`), where its API can list by it; `sync` resumes from the newest.
+    pub modified_at: Option<DateTime<Utc>>,
     /// The vendor's original record, kept only when `--raw`, `show`, `--search` or `sync` needs
     /// it.
     pub raw: Option<Raw>,

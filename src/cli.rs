@@ -253,7 +253,8 @@ pub struct FollowArgs {
     /// How often --follow polls [default: 30s]
     #[arg(long, value_name = "DURATION", requires = "follow")]
     pub every: Option<String>,
-    /// How far back --follow looks for changed calls [default: 2h]
+    /// How far back --follow looks for changed calls [default: 2h] (Callcap and Famulor
+    /// Platform 2.0 see changes to older calls too)
     #[arg(long, value_name = "DURATION", requires = "follow")]
     pub revisit: Option<String>,
 }
@@ -287,7 +288,8 @@ pub struct SyncArgs {
     #[arg(long, help_heading = "Sync")]
     pub all_profiles: bool,
     /// How far before the newest call already stored the next run starts, for calls that
-    /// change late: 30m, 2h, 1d
+    /// change late: 30m, 2h, 1d (not for APIs that list by modification time: Callcap and
+    /// Famulor Platform 2.0 read what changed since, however old)
     #[arg(
         long,
         value_name = "DURATION",

@@ -164,6 +164,8 @@ pub struct Http {
     pacer: Option<Arc<crate::pace::Bucket>>,
     /// The vendor's rate-limit signals, shared by every request of the run.
     signals: Arc<crate::pace::Signals>,
+    /// API requests sent (each attempt), by this client and its clones.
+    sent: Arc<AtomicU64>,
 }
 
 /// Why one attempt did not produce a final answer: worth another try (with the vendor's
@@ -210,11 +212,17 @@ impl Http {
             opts,
             pacer,
             signals: Arc::default(),
+            sent: Arc::default(),
         })
     }
 
     pub fn options(&self) -> &HttpOptions {
         &self.opts
+    }
+
+    /// API requests sent so far (each attempt, retries included), by this client and its clones.
+    pub fn requests(&self) -> u64 {
+        self.sent.load(Ordering::Relaxed)
     }
 
     /// Starts a request; finish it with [`Http::send`].
@@ -251,6 +259,7 @@ impl Http {
                 }
             }
             let started = Instant::now();
+            self.sent.fetch_add(1, Ordering::Relaxed);
             let outcome = self.attempt(req).await;
             drop(slot);
             let (why, retry_after) = match outcome {

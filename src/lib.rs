@@ -24,3 +24,4 @@ pub mod term;
 pub mod types;
 pub mod vendors;
 pub mod when;
+pub mod window;

@@ -24,7 +24,9 @@
 //!
 //! `calls sync` hands the pager's calls to `db/` instead (one module per database behind one
 //! trait, migrations under `migrations/`); `calls stats` to `stats::Tally`, one counter per group
-//! (the table with its chart and the machine formats in `stats/`). Beside the listing path: `state.rs` (`export --since-last`), `recording.rs` (safe names,
+//! (the table with its chart and the machine formats in `stats/`). `window.rs` is the incremental
+//! window all three of `export --since-last` (its state file in `state.rs`), `sync` and `export
+//! --follow` resume by. Beside the listing path: `recording.rs` (safe names,
 //! downloads through `Http::download`, which alone decides where credentials go), and `gate.rs`,
 //! the one gate `assign` and `delete` pass before a backend sends their planned requests.
 //!

@@ -32,6 +32,10 @@ pub struct Query {
     pub page_size: u32,
     /// Keep the vendor's original record on each call (`--raw`, `--search` on the client).
     pub keep_raw: bool,
+    /// Only calls the vendor modified at or after this instant (a later `sync`), on the APIs
+    /// that list by modification time ([`crate::vendors::Traits::lists_by_modification`]); the
+    /// window still bounds their start.
+    pub modified_since: Option<DateTime<Utc>>,
 }
 
 /// One user-facing filter, for the "which filters ran where" plan.
@@ -139,6 +143,7 @@ impl Query {
             params: Vec::new(),
             page_size,
             keep_raw: false,
+            modified_since: None,
         }
     }
 

@@ -832,6 +832,7 @@ mod tests {
             cost: None,
             agent_id: None,
             campaign_id: None,
+            modified_at: None,
             raw: None,
         }
     }

@@ -305,6 +305,7 @@ pub fn query(
         params,
         page_size,
         keep_raw: keep_raw || f.search.is_some(),
+        modified_since: None,
     })
 }
 

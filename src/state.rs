@@ -124,19 +124,13 @@ impl Run {
     pub fn window(&mut self, q: &mut Query, explicit_from: bool) {
         self.upper = Some(q.to);
         let Some(prev) = &self.previous else { return };
-        let Some(last) = prev.newest.or(prev.upper) else {
-            return;
+        let last = crate::window::Mark {
+            newest: prev.newest,
+            upper: prev.upper,
+            newest_modified: None,
         };
-        let resume = prev
-            .pending
-            .iter()
-            .map(|(_, t)| *t)
-            .fold(last - self.lookback, |a, b| a.min(b));
-        q.from = if explicit_from {
-            q.from.max(resume)
-        } else {
-            resume
-        };
+        let reach = prev.pending.iter().map(|(_, t)| *t).min();
+        crate::window::resume(q, &last, self.lookback, explicit_from, reach);
         self.skip = prev
             .recent
             .iter()

@@ -26,6 +26,7 @@ fn query() -> Query {
         params: vec![],
         page_size: 10,
         keep_raw: false,
+        modified_since: None,
     }
 }
 

@@ -36,6 +36,7 @@ fn query() -> Query {
         params: vec![],
         page_size: 200,
         keep_raw: false,
+        modified_since: None,
     }
 }
 
@@ -185,6 +186,7 @@ fn filters_map_to_platform_2_parameters_and_the_rest_runs_on_the_client() {
     let q = Query {
         search: Some("Rechnung".into()),
         keep_raw: true,
+        modified_since: None,
         ..query()
     };
     sb.clear_requests();
@@ -682,4 +684,88 @@ fn an_online_config_check_is_one_request_even_over_the_cap() {
     let reqs = list_requests(&sb);
     assert_eq!(reqs.len(), 1, "{reqs:?}");
     assert_eq!(reqs[0].param("limit"), Some("1"));
+}
+
+/// `sync` stops reading by modification time at the first call modified before the last run:
+/// right only when the API really lists by `updated_at`. One that ignores `sort` (here: creation
+/// order, a change on the first page and one on the second) is exit 1, not a run that misses
+/// the second change and advances its state.
+#[test]
+fn a_listing_not_in_updated_at_order_is_exit_1_not_a_missed_change() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let t0 = at("2025-05-20T12:00:00Z");
+    let changed = Arc::new(AtomicBool::new(false));
+    let later = changed.clone();
+    let api = Hostile::start(move |seen, _| {
+        let param = |k: &str| {
+            seen.uri
+                .split(['?', '&'])
+                .find_map(|p| p.strip_prefix(&format!("{k}=")))
+                .and_then(|v| v.parse::<usize>().ok())
+        };
+        let (limit, offset) = (param("limit").unwrap_or(50), param("offset").unwrap_or(0));
+        let data: Vec<serde_json::Value> = (0..450usize)
+            .skip(offset)
+            .take(limit)
+            .map(|i| {
+                let created = t0 - chrono::Duration::minutes(i as i64);
+                let modified = if later.load(Ordering::SeqCst) && (i == 5 || i == 300) {
+                    t0 + chrono::Duration::hours(1)
+                } else {
+                    created + chrono::Duration::seconds(30)
+                };
+                let stamp = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+                serde_json::json!({
+                    "id": format!("00000000-0000-4000-8000-{i:012}"),
+                    "direction": "inbound",
+                    "status": if later.load(Ordering::SeqCst) && (i == 5 || i == 300) { "failed" } else { "completed" },
+                    "started_at": stamp(created),
+                    "created_at": stamp(created),
+                    "updated_at": stamp(modified),
+                })
+            })
+            .collect();
+        // `sort` is ignored: always creation order, newest first.
+        hostile::json(
+            &serde_json::json!({"data": data, "meta": {"pagination": {"total": 450, "limit": limit, "offset": offset}}}),
+        )
+    });
+    let home = Home::new();
+    home.write_config(&format!(
+        "[profiles.h]\nvendor = \"famulor\"\napi = \"v1\"\nbase_url = \"{}\"\ntoken = \"fam_x\"\n",
+        api.base
+    ));
+    let sync = || {
+        run(home.cmd().args([
+            "-p",
+            "h",
+            "sync",
+            "calls.db",
+            "--from",
+            "2025-05-01",
+            "--to",
+            "2025-05-21",
+        ]))
+    };
+    let r = sync();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("h: 450 new, "), "{}", r.stderr);
+    changed.store(true, Ordering::SeqCst);
+    let r = sync();
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("did not list the calls by updated_at"),
+        "{}",
+        r.stderr
+    );
+    let sorted = api
+        .seen()
+        .iter()
+        .filter(|s| s.uri.contains("sort=updated_at"))
+        .count();
+    assert_eq!(
+        sorted, 1,
+        "the check is on the first page read by modification time"
+    );
 }

@@ -14,6 +14,44 @@ use calls::vendors::Vendor;
 use common::{run, sandbox, Home};
 use serde_json::Value;
 
+/// The child's stdout, a line at a time, read on a thread.
+fn lines_of(child: &mut std::process::Child) -> mpsc::Receiver<String> {
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// The next line, whole JSON, by `deadline`; false when none came.
+fn next_line(rx: &mpsc::Receiver<String>, lines: &mut Vec<Value>, deadline: Instant) -> bool {
+    let left = deadline.saturating_duration_since(Instant::now());
+    match rx.recv_timeout(left) {
+        Ok(line) => {
+            lines.push(serde_json::from_str(&line).expect("whole JSON lines"));
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// How many times each id was printed, for those printed more than once.
+fn printed_twice(lines: &[Value]) -> Vec<(String, usize)> {
+    let mut times: HashMap<String, usize> = HashMap::new();
+    for l in lines {
+        *times
+            .entry(l["id"].as_str().unwrap().to_string())
+            .or_default() += 1;
+    }
+    times.into_iter().filter(|(_, n)| *n > 1).collect()
+}
+
 #[test]
 fn follow_prints_new_calls_once_and_changed_calls_again() {
     // Calls up to now, one about every 78 s: the last 2 h hold about ninety.
@@ -34,27 +72,9 @@ fn follow_prints_new_calls_once_and_changed_calls_again() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let rx = lines_of(&mut child);
     let mut lines: Vec<Value> = Vec::new();
-    let next = |lines: &mut Vec<Value>, deadline: Instant| -> bool {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match rx.recv_timeout(left) {
-            Ok(line) => {
-                lines.push(serde_json::from_str(&line).expect("whole JSON lines"));
-                true
-            }
-            Err(_) => false,
-        }
-    };
+    let next = |lines: &mut Vec<Value>, deadline: Instant| next_line(&rx, lines, deadline);
     let deadline = Instant::now() + Duration::from_secs(20);
     while lines.len() < 20 {
         assert!(next(&mut lines, deadline), "the first window's calls");
@@ -93,16 +113,9 @@ fn follow_prints_new_calls_once_and_changed_calls_again() {
     while let Ok(line) = rx.recv_timeout(Duration::from_secs(5)) {
         lines.push(serde_json::from_str(&line).expect("whole JSON lines"));
     }
-    let mut times: HashMap<String, usize> = HashMap::new();
-    for l in &lines {
-        *times
-            .entry(l["id"].as_str().unwrap().to_string())
-            .or_default() += 1;
-    }
-    let again: Vec<(&String, &usize)> = times.iter().filter(|(_, n)| **n > 1).collect();
     assert_eq!(
-        again,
-        vec![(&newest["id"].as_str().unwrap().to_string(), &2)],
+        printed_twice(&lines),
+        vec![(newest["id"].as_str().unwrap().to_string(), 2)],
         "only the changed call is printed twice"
     );
     // Usage: --every without --follow, and a table, are refused.
@@ -110,4 +123,80 @@ fn follow_prints_new_calls_once_and_changed_calls_again() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     let r = run(home.cmd().args(["export", "--follow", "-o", "json"]));
     assert_eq!(r.code, 2, "{}", r.stderr);
+}
+
+/// Where the API lists by modification time (Callcap), a poll reads the calls modified since the
+/// last one, however old: a call from weeks ago corrected at the vendor is printed again, which a
+/// poll of the last `--revisit` (2 h) would never see; nothing else is printed twice.
+#[test]
+fn follow_by_modification_time_prints_an_old_call_that_changed() {
+    let sb = sandbox(Options {
+        calls: 20_000,
+        until: None,
+        change_rate: 0.0,
+        ..common::options()
+    });
+    let home = Home::with_sandbox(&sb);
+    let mut child = home
+        .calls_std()
+        .args([
+            "-p", "callcap", "export", "--follow", "--from", "30d", "--every", "1s", "-o", "ndjson",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let rx = lines_of(&mut child);
+    let mut lines: Vec<Value> = Vec::new();
+    let next = |lines: &mut Vec<Value>, deadline: Instant| next_line(&rx, lines, deadline);
+    let now = chrono::Utc::now();
+    let window = sb
+        .world(Vendor::Callcap)
+        .between(now - chrono::Duration::days(29), now)
+        .len();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while lines.len() < window {
+        assert!(next(&mut lines, deadline), "the first window's calls");
+    }
+    let old = lines
+        .iter()
+        .find(|l| common::at(l["started_at"].as_str().unwrap()) < now - chrono::Duration::days(20))
+        .expect("a call from weeks ago")
+        .clone();
+    let started = common::at(old["started_at"].as_str().unwrap());
+    let seq = sb
+        .world(Vendor::Callcap)
+        .calls
+        .iter()
+        .find(|c| c.started_at == started)
+        .expect("the call in the sandbox")
+        .seq;
+    let was = old["status"].as_str().unwrap().to_string();
+    sb.update_call(Vendor::Callcap, seq, |c| {
+        c.status = if c.status == Status::Missed {
+            Status::Answered
+        } else {
+            Status::Missed
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !lines
+        .iter()
+        .any(|l| l["id"] == old["id"] && l["status"].as_str() != Some(&was))
+    {
+        assert!(
+            next(&mut lines, deadline),
+            "the old changed call printed again"
+        );
+    }
+    // A few more polls: nothing else comes twice.
+    let settle = Instant::now() + Duration::from_secs(3);
+    while next(&mut lines, settle) {}
+    home.signal(&child, "-TERM");
+    assert_eq!(child.wait().unwrap().code(), Some(143));
+    assert_eq!(
+        printed_twice(&lines),
+        vec![(old["id"].as_str().unwrap().to_string(), 2)],
+        "only the changed call is printed twice"
+    );
 }

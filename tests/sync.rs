@@ -118,7 +118,7 @@ fn a_sync_stores_exactly_the_sandbox_calls() {
     assert_eq!(changed, vec![vec![json!(0)]]);
     assert_eq!(
         query(&db, "SELECT version FROM schema_version"),
-        vec![vec![json!(2)]]
+        vec![vec![json!(3)]]
     );
     // A new file has 16 KB pages (a row is about 2 KB).
     assert_eq!(query(&db, "PRAGMA page_size"), vec![vec![json!(16_384)]]);
@@ -334,7 +334,9 @@ fn an_older_schema_is_migrated_and_a_newer_one_refused() {
             "UPDATE schema_version SET version = 1; \
              INSERT INTO calls (profile, vendor, id, started_at, direction, status, \
              first_seen_at, hash) VALUES ('kept', 'famulor', '1', '2025-01-01T00:00:00Z', \
-             'inbound', 'missed', '2025-01-02T00:00:00Z', 7);",
+             'inbound', 'missed', '2025-01-02T00:00:00Z', 7); \
+             INSERT INTO sync_state (profile, filters, newest_started_at, synced_to, synced_at) \
+             VALUES ('kept', 'x', NULL, '2025-01-02T00:00:00Z', '2025-01-02T00:00:00Z');",
         )
         .unwrap();
     }
@@ -342,7 +344,7 @@ fn an_older_schema_is_migrated_and_a_newer_one_refused() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         query(&db, "SELECT version FROM schema_version"),
-        vec![vec![json!(2)]]
+        vec![vec![json!(3)]]
     );
     assert_eq!(
         query(
@@ -350,6 +352,14 @@ fn an_older_schema_is_migrated_and_a_newer_one_refused() {
             "SELECT id, status, first_status FROM calls WHERE profile = 'kept'"
         ),
         vec![vec![json!("1"), json!("missed"), json!("missed")]]
+    );
+    // The state kept, with no modification time yet (its next run revisits once).
+    assert_eq!(
+        query(
+            &db,
+            "SELECT profile, newest_modified_at FROM sync_state WHERE profile = 'kept'"
+        ),
+        vec![vec![json!("kept"), Value::Null]]
     );
     assert_eq!(
         table(&db, "famulor"),
@@ -429,26 +439,13 @@ fn syncs_killed_at_random_points_then_run_to_the_end_store_each_call_once_and_co
     let mut seed: u64 = 0x5eed;
     let mut kills = 0;
     for _ in 0..5 {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let after = 1 + (seed >> 33) as usize % 50;
-        sb.clear_requests();
-        let mut child = home
-            .calls_std()
-            .args(sync_args("calls.db", &[]))
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        wait_for(&format!("{after} requests"), || {
-            sb.requests().len() >= after || child.try_wait().unwrap().is_some()
-        });
-        if child.try_wait().unwrap().is_none() {
-            home.signal(&child, "-KILL");
-            kills += 1;
-        }
-        wait_exit(&mut child, "a sync killed at a random point", HANG);
+        kills += usize::from(kill_at_random(
+            &home,
+            &sb,
+            &sync_args("calls.db", &[]),
+            &mut seed,
+            50,
+        ));
         // Whatever is stored is stored whole: every row is one of the vendor's calls, exactly.
         for (id, row) in table(&db, "famulor") {
             assert_eq!(Some(&row), want.get(&id), "{id}");
@@ -458,6 +455,38 @@ fn syncs_killed_at_random_points_then_run_to_the_end_store_each_call_once_and_co
     let r = run(home.cmd().args(sync_args("calls.db", &[])));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(table(&db, "famulor"), want);
+}
+
+/// Starts `calls ARGS` and `kill -9`s it after a seeded number of requests (1 to `most`), unless
+/// it ended first: whether it was killed.
+fn kill_at_random(
+    home: &Home,
+    sb: &calls::sandbox::Sandbox,
+    args: &[&str],
+    seed: &mut u64,
+    most: usize,
+) -> bool {
+    *seed = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let after = 1 + (*seed >> 33) as usize % most;
+    sb.clear_requests();
+    let mut child = home
+        .calls_std()
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for(&format!("{after} requests"), || {
+        sb.requests().len() >= after || child.try_wait().unwrap().is_some()
+    });
+    let killed = child.try_wait().unwrap().is_none();
+    if killed {
+        home.signal(&child, "-KILL");
+    }
+    wait_exit(&mut child, "a sync killed at a random point", HANG);
+    killed
 }
 
 /// `--every`: a signal between runs is exit 0, during a run 143 with no state advanced.
@@ -511,6 +540,109 @@ fn sync_every_ends_cleanly_between_runs_and_with_143_during_one() {
         query(&db, "SELECT count(*) FROM sync_state"),
         vec![vec![json!(0)]]
     );
+}
+
+/// Where the API lists by modification time (Callcap `search_last_modified_start`, Famulor
+/// Platform 2.0 `sort=updated_at`), a later run reads the calls started since and what was
+/// modified since, not a revisit window: a call changed weeks after it started is caught with
+/// `--revisit 1m`, and the run reads a handful of calls, not the window.
+#[test]
+fn by_modification_time_a_later_sync_reads_what_changed_and_ends_exact() {
+    for (profile, vendor, marker) in [
+        ("callcap", Vendor::Callcap, "search_last_modified_start="),
+        ("famulor-v1", Vendor::Famulor, "sort=updated_at"),
+    ] {
+        let sb = sandbox(Options {
+            calls: 2_000,
+            ..common::options()
+        });
+        let home = Home::with_sandbox(&sb);
+        let db = home.path("calls.db");
+        let sync = |extra: &[&str]| {
+            let mut args = vec!["-p", profile, "-v"];
+            args.extend(sync_args("calls.db", extra));
+            run(home.cmd().args(args))
+        };
+        let r = sync(&[]);
+        assert_eq!(r.code, 0, "{profile}: {}", r.stderr);
+        assert!(
+            !r.stderr.contains(marker),
+            "{profile}: a first run reads the window"
+        );
+        let stored = table(&db, profile).len();
+        assert!(stored > 1_000, "{profile}: {stored}");
+
+        // A recent call and one from weeks before the newest change; two calls arrive.
+        let mut calls: Vec<(u32, chrono::DateTime<chrono::Utc>)> = sb
+            .world(vendor)
+            .calls
+            .iter()
+            .map(|c| (c.seq, c.started_at))
+            .collect();
+        calls.sort_by_key(|(_, t)| std::cmp::Reverse(*t));
+        let newest = calls[0].1;
+        let old = calls
+            .iter()
+            .find(|(_, t)| *t < newest - chrono::Duration::days(20))
+            .unwrap()
+            .0;
+        sb.update_call(vendor, calls[1].0, |c| c.recording = !c.recording);
+        sb.update_call(vendor, old, |c| {
+            c.status = if c.status == Status::Missed {
+                Status::Answered
+            } else {
+                Status::Missed
+            }
+        });
+        sb.add_calls(vendor, 2, newest - chrono::Duration::hours(1), newest);
+
+        let r = sync(&["--revisit", "1m"]);
+        assert_eq!(r.code, 0, "{profile}: {}", r.stderr);
+        assert!(r.stderr.contains(marker), "{profile}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("(started since the last run)")
+                && r.stderr.contains("(modified since the last run)"),
+            "{profile}: {}",
+            r.stderr
+        );
+        let summary = r
+            .stderr
+            .lines()
+            .find(|l| l.contains(" new, "))
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            summary.contains(": 2 new, 2 changed, "),
+            "{profile}: {summary}"
+        );
+        let unchanged: usize = summary
+            .split(" changed, ")
+            .nth(1)
+            .and_then(|s| s.split(' ').next())
+            .and_then(|n| n.replace(',', "").parse().ok())
+            .unwrap();
+        // Famulor reads whole pages of 200 by modification time; Callcap only what changed.
+        assert!(
+            unchanged <= 200,
+            "{profile}: read {unchanged} unchanged calls"
+        );
+
+        // The same as a fresh read of everything.
+        let fresh = home.path("fresh.db");
+        let r = run(home.cmd().args([
+            "-p",
+            profile,
+            "sync",
+            fresh.to_str().unwrap(),
+            "--from",
+            FROM,
+            "--to",
+            TO,
+        ]));
+        assert_eq!(r.code, 0, "{profile}: {}", r.stderr);
+        assert_eq!(table(&db, profile), table(&fresh, profile), "{profile}");
+        assert_eq!(table(&db, profile).len(), stored + 2, "{profile}");
+    }
 }
 
 /// SIGTERM to `sync --every 1h` at the moment a profile's summary appears, or a few ms after,
@@ -722,4 +854,74 @@ fn sigterm_ends_a_sync_whose_database_does_not_answer() {
     );
     other.execute_batch("ROLLBACK").unwrap();
     assert!(table(&db, "famulor").is_empty());
+}
+
+/// A later run reading by modification time, killed at random points (`kill -9`) while calls
+/// changed and arrived meanwhile: whatever is stored is whole, and a run to the end leaves the
+/// table a fresh read would (a killed run never advances the modification time it resumes from).
+#[test]
+fn later_syncs_by_modification_time_killed_at_random_points_end_exact() {
+    let sb = sandbox(Options {
+        calls: 3_000,
+        latency: std::time::Duration::from_millis(20),
+        ..common::options()
+    });
+    let home = Home::new();
+    // Pages of 5: a later run is many requests, to be killed between.
+    home.write_config(&sb.config_toml().replace(
+        "[profiles.famulor-v1]\n",
+        "[profiles.famulor-v1]\npage_size = 5\n",
+    ));
+    fn sync(db: &str) -> Vec<&str> {
+        let mut args = vec!["-p", "famulor-v1"];
+        args.extend(sync_args(db, &[]));
+        args
+    }
+    let r = run(home.cmd().args(sync("calls.db")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut calls: Vec<(u32, chrono::DateTime<chrono::Utc>)> = sb
+        .world(Vendor::Famulor)
+        .calls
+        .iter()
+        .map(|c| (c.seq, c.started_at))
+        .collect();
+    calls.sort_by_key(|(_, t)| std::cmp::Reverse(*t));
+    let newest = calls[0].1;
+    for (i, (seq, _)) in calls.iter().step_by(97).take(20).enumerate() {
+        sb.update_call(Vendor::Famulor, *seq, |c| {
+            if i % 2 == 0 {
+                c.recording = !c.recording
+            } else {
+                c.talk += 7
+            }
+        });
+    }
+    sb.add_calls(
+        Vendor::Famulor,
+        5,
+        newest - chrono::Duration::hours(2),
+        newest,
+    );
+    let db = home.path("calls.db");
+    let before = table(&db, "famulor-v1");
+    let mut seed: u64 = 0xc0ffee;
+    let mut kills = 0;
+    for _ in 0..5 {
+        kills += usize::from(kill_at_random(&home, &sb, &sync("calls.db"), &mut seed, 5));
+        // Every row whole: as it was, or as the vendor has it now.
+        let now = table(&db, "famulor-v1");
+        assert!(now.len() >= before.len());
+        for (id, row) in &now {
+            assert!(row.is_object() && row["id"] == id.as_str(), "{id}");
+        }
+    }
+    assert!(kills >= 3, "most runs were killed mid-way ({kills})");
+    let r = run(home.cmd().args(sync("calls.db")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(home.cmd().args(sync("fresh.db")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        table(&db, "famulor-v1"),
+        table(&home.path("fresh.db"), "famulor-v1")
+    );
 }

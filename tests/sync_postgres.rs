@@ -267,7 +267,64 @@ fn postgres_holds_exactly_the_sandbox_calls_and_their_changes() {
         "{}",
         r.stderr
     );
-    assert_eq!(pg.psql("SELECT version FROM schema_version"), vec!["1"]);
+    assert_eq!(pg.psql("SELECT version FROM schema_version"), vec!["2"]);
+
+    // Schema 1 (before the modification time was kept) is migrated, its state kept.
+    pg.psql("ALTER TABLE sync_state DROP COLUMN newest_modified_at; UPDATE schema_version SET version = 1");
+    let r = run(home.cmd().args(args));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("famulor: 0 new, 0 changed, "),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(pg.psql("SELECT version FROM schema_version"), vec!["2"]);
+    assert_eq!(
+        pg.psql("SELECT count(*) FROM sync_state WHERE newest_modified_at IS NULL"),
+        vec!["1"]
+    );
+
+    // Callcap lists by modification time: a call changed weeks before the newest is caught by
+    // a later run that reads only what changed, whatever --revisit says.
+    let callcap = [
+        "-p", "callcap", "-v", "sync", &url, "--from", FROM, "--to", TO,
+    ];
+    let r = run(home.cmd().args(callcap));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let calls = truth(&sb, Vendor::Callcap);
+    let old = calls
+        .iter()
+        .find(|c| c.started_at < calls[0].started_at - chrono::Duration::days(20))
+        .unwrap()
+        .clone();
+    let seq = sb
+        .world(Vendor::Callcap)
+        .calls
+        .iter()
+        .find(|c| c.started_at == old.started_at)
+        .unwrap()
+        .seq;
+    sb.update_call(Vendor::Callcap, seq, |c| c.recording = !c.recording);
+    let r = run(home.cmd().args(callcap).args(["--revisit", "1m"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("search_last_modified_start="),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("callcap: 0 new, 1 changed, "),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        pg.psql("SELECT id FROM calls WHERE profile = 'callcap' AND changed_at IS NOT NULL"),
+        vec![old.id.clone()]
+    );
+    assert_eq!(
+        pg.psql("SELECT count(*) FROM sync_state WHERE profile = 'callcap' AND newest_modified_at IS NOT NULL"),
+        vec!["1"]
+    );
 
     // A newer schema is refused.
     pg.psql("UPDATE schema_version SET version = 99");

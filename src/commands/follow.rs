@@ -1,6 +1,7 @@
-//! `calls export --follow`: the window, then a poll every `--every` of the last `--revisit`,
-//! printing each new call once and each call again when it changed; memory bounded by what
-//! started within the revisit window.
+//! `calls export --follow`: the window, then a poll every `--every` of what `window::reads` says
+//! (the calls started since minus `--revisit`; where the API lists by modification time, those
+//! started since and those modified since), printing each new call once and each call again when
+//! it changed; memory bounded by what the next poll reads again.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -17,6 +18,7 @@ use crate::output::{CallWriter, Format, Target};
 use crate::pager::{Pager, Sink};
 use crate::resolve::{self, Settings};
 use crate::vendors::Backend;
+use crate::window;
 
 pub async fn run(s: &Settings, args: &ExportArgs) -> Result<()> {
     let out = resolve::output(&args.list.output, s.tz)?;
@@ -45,49 +47,109 @@ pub async fn run(s: &Settings, args: &ExportArgs) -> Result<()> {
     let revisit = parse("--revisit", args.follow.revisit.as_deref().unwrap_or("2h"))?;
     let mut query = resolve::query(&args.list.filters, s, None, out.raw)?;
     let backend = Arc::new(Backend::new(&s.profile, Http::new(s.http.clone())?)?);
+    let by_modification = backend.traits().lists_by_modification;
+    let first_from = query.from;
     let mut sink = Follow {
         writer: CallWriter::new(Target::open(out.path.as_deref())?, &out, true)?,
         seen: HashMap::new(),
-        floor: query.to - revisit,
+        floor: query.from,
+        newest_modified: None,
     };
+    // NOTE: polls resume from the last poll's end (this machine's clock), not from the newest
+    // call: what the next poll reads again by start is known before this one reads, so what is
+    // remembered is bounded by it.
+    let back = revisit.max(window::OVERLAP);
+    let mut last: Option<window::Mark> = None;
     loop {
-        let plan = backend.plan(&query)?;
-        let pager = Pager {
-            backend: backend.clone(),
-            query: Arc::new(query.clone()),
-            plan: &plan,
-            concurrency: s.concurrency,
-            progress: false,
-        };
-        pager.run(&mut sink).await?;
+        let reads = window::reads(
+            &query,
+            last.as_ref(),
+            revisit,
+            true,
+            by_modification,
+            Some(first_from),
+        );
+        // Calls started before this are not read again by the next poll (unless modified).
+        sink.floor = query.to - back;
+        for read in reads.iter().filter(|r| r.query.from < r.query.to) {
+            let plan = backend.plan(&read.query)?;
+            let pager = Pager {
+                backend: backend.clone(),
+                query: Arc::new(read.query.clone()),
+                plan: &plan,
+                concurrency: s.concurrency,
+                progress: false,
+            };
+            pager.run(&mut sink).await?;
+        }
         sink.writer.flush()?;
+        let (floor, modified_floor) = (sink.floor, sink.modified_floor());
+        sink.seen.retain(|_, seen| seen.kept(floor, modified_floor));
+        last = Some(window::Mark {
+            newest: None,
+            upper: Some(query.to),
+            newest_modified: sink.newest_modified,
+        });
         tokio::time::sleep(every.to_std().unwrap_or(std::time::Duration::from_secs(1))).await;
-        let now = Utc::now();
-        // The next window: the last --revisit, but never before the first window's start.
-        query.from = (now - revisit).max(query.from);
-        query.to = now;
-        sink.floor = query.from;
-        sink.seen.retain(|_, (started, _)| *started >= query.from);
+        query.to = Utc::now();
+    }
+}
+
+/// A call printed: what is needed to know whether a later read shows it changed.
+struct Seen {
+    started_at: DateTime<Utc>,
+    modified_at: Option<DateTime<Utc>>,
+    hash: i64,
+}
+
+impl Seen {
+    /// Still read again by the next poll: started since `floor`, or modified since
+    /// `modified_floor`.
+    fn kept(&self, floor: DateTime<Utc>, modified_floor: Option<DateTime<Utc>>) -> bool {
+        self.started_at >= floor
+            || self
+                .modified_at
+                .zip(modified_floor)
+                .is_some_and(|(m, f)| m >= f)
     }
 }
 
 /// Prints a call the first time and again whenever its record changed.
 struct Follow<W: std::io::Write> {
     writer: CallWriter<W>,
-    /// Calls started within the revisit window: their start and a hash of what was printed.
-    seen: HashMap<String, (DateTime<Utc>, i64)>,
-    /// Calls older than this are printed but not remembered (they are not read again).
+    /// The calls the next poll reads again, and a hash of what was printed: memory bounded by
+    /// the calls started within the revisit window (or, by modification time, since the newest
+    /// start minus `window::OVERLAP`), and those modified within the overlap.
+    seen: HashMap<String, Seen>,
     floor: DateTime<Utc>,
+    /// The newest modification time the vendor gave, where it gives one.
+    newest_modified: Option<DateTime<Utc>>,
+}
+
+impl<W: std::io::Write> Follow<W> {
+    /// Calls modified since this are read again by the next poll (by modification time).
+    fn modified_floor(&self) -> Option<DateTime<Utc>> {
+        self.newest_modified.map(|m| m - window::OVERLAP)
+    }
 }
 
 impl<W: std::io::Write> Sink for Follow<W> {
     fn call(&mut self, call: &Call) -> Result<()> {
+        // Never past our own clock (see `sync`).
+        if let Some(m) = call.modified_at.map(|m| m.min(Utc::now())) {
+            self.newest_modified = Some(self.newest_modified.map_or(m, |n| n.max(m)));
+        }
         let hash = Row::new(call).hash;
-        if self.seen.get(&call.id).is_some_and(|(_, h)| *h == hash) {
+        if self.seen.get(&call.id).is_some_and(|s| s.hash == hash) {
             return Ok(());
         }
-        if call.started_at >= self.floor {
-            self.seen.insert(call.id.clone(), (call.started_at, hash));
+        let seen = Seen {
+            started_at: call.started_at,
+            modified_at: call.modified_at,
+            hash,
+        };
+        if seen.kept(self.floor, self.modified_floor()) {
+            self.seen.insert(call.id.clone(), seen);
         }
         self.writer.write(call)?;
         // One line at a time reaches the reader (`| while read`), whole.

@@ -235,39 +235,5 @@ fn job(s: &Settings, q: &Query, out: &OutputOptions) -> String {
                 .to_string()
         })
         .unwrap_or_else(|| "stdout".into());
-    format!("{} output={dest}", filter_set(s, q))
-}
-
-/// Profile, vendor, API and filters (not `--from` / `--to`, which are the window): what
-/// `export --since-last` and `sync` keep a state for.
-pub(crate) fn filter_set(s: &Settings, q: &Query) -> String {
-    let sorted = |v: &[String]| {
-        let mut v = v.to_vec();
-        v.sort();
-        v.join(",")
-    };
-    let mut statuses: Vec<&str> = q.statuses.iter().map(|s| s.as_str()).collect();
-    statuses.sort();
-    let mut params: Vec<String> = q.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    params.sort();
-    format!(
-        "profile={} vendor={} base_url={} direction={} status={} number={} agent={} campaign={} duration={:?}..{:?} search={} param={}",
-        s.profile.name.as_deref().unwrap_or("-"),
-        s.profile.vendor,
-        // The embedded sandbox listens on a new port each run; its data stays the same.
-        if s.profile.sandbox {
-            "sandbox"
-        } else {
-            s.profile.base_url.as_deref().unwrap_or("-")
-        },
-        q.direction.map_or("-", |d| d.as_str()),
-        statuses.join(","),
-        q.number.as_deref().unwrap_or("-"),
-        sorted(&q.agents),
-        sorted(&q.campaigns),
-        q.min_duration,
-        q.max_duration,
-        q.search.as_deref().unwrap_or("-"),
-        params.join("&"),
-    )
+    format!("{} output={dest}", crate::window::filter_set(s, q))
 }

@@ -20,6 +20,7 @@ use crate::term;
 use crate::term::thousands;
 use crate::types::Vendor;
 use crate::vendors::Backend;
+use crate::window;
 
 /// A `--every` interval: `30s`, or what `when::parse_duration` reads (30m, 2h, 1d).
 pub(crate) fn interval(flag: &str, word: &str) -> Result<chrono::Duration> {
@@ -198,30 +199,41 @@ async fn one(
         .clone()
         .unwrap_or_else(|| s.profile.vendor.id().to_string());
     let query = resolve::query(&args.filters, s, None, true)?;
-    let filters = super::listing::filter_set(s, &query);
+    let filters = window::filter_set(s, &query);
     let started = Instant::now();
-    database.begin(&profile, Utc::now()).await?;
-    let (store, upper) =
-        match read(s, args, dest, database, &profile, &filters, query, revisit).await {
-            Ok(read) => read,
-            Err(e) => {
-                // A batch that failed is the cause (the sink only saw that it did); else the
-                // vendor's error, or ours.
-                database.release().await?;
-                return Err(e);
-            }
-        };
-    let newest = store.newest;
+    let now = Utc::now();
+    database.begin(&profile, now).await?;
+    let http = Http::new(s.http.clone())?;
+    let store = match read(
+        s, args, dest, database, &profile, &filters, &query, revisit, &http, now,
+    )
+    .await
+    {
+        Ok(store) => store,
+        Err(e) => {
+            // A batch that failed is the cause (the sink only saw that it did); else the
+            // vendor's error, or ours.
+            database.release().await?;
+            return Err(e);
+        }
+    };
+    let (newest, newest_modified) = (store.newest, store.newest_modified);
     let counts = database
         .finish(
             store.batch,
             Advance {
                 filters,
                 newest,
-                upper,
+                upper: query.to,
+                newest_modified,
             },
         )
         .await?;
+    if s.http.verbose > 0 {
+        let n = http.requests();
+        let plural = if n == 1 { "" } else { "s" };
+        term::log(&format!("{profile}: {} request{plural}", thousands(n)));
+    }
     if !s.quiet {
         term::log(&format!(
             "{profile}: {} new, {} changed, {} unchanged ({:.1} s)",
@@ -234,8 +246,8 @@ async fn one(
     Ok(())
 }
 
-/// Reads the profile's window, handing full batches to the database's thread: the sink with
-/// the last calls (less than a batch) and the window's end, for [`Writer::finish`].
+/// Reads what `window::reads` says of the profile's window, handing full batches to the
+/// database's thread: the sink with the last calls (less than a batch), for [`Writer::finish`].
 #[allow(clippy::too_many_arguments)]
 async fn read(
     s: &Settings,
@@ -244,54 +256,64 @@ async fn read(
     database: &Writer,
     profile: &str,
     filters: &str,
-    mut query: crate::query::Query,
+    query: &crate::query::Query,
     revisit: chrono::Duration,
-) -> Result<(Store, DateTime<Utc>)> {
+    http: &Http,
+    now: DateTime<Utc>,
+) -> Result<Store> {
     let previous = if args.full {
         None
     } else {
         database.resume(filters).await?
     };
-    if let Some(prev) = &previous {
-        let resume = prev.newest.unwrap_or(prev.upper) - revisit;
-        query.from = if args.filters.from.is_some() {
-            query.from.max(resume)
-        } else {
-            resume
-        };
-    }
-    let backend = Backend::new(&s.profile, Http::new(s.http.clone())?)?;
+    let last = previous.as_ref().map(|p| window::Mark {
+        newest: p.newest,
+        upper: Some(p.upper),
+        newest_modified: p.newest_modified,
+    });
+    let backend = Arc::new(Backend::new(&s.profile, http.clone())?);
+    let reads = window::reads(
+        query,
+        last.as_ref(),
+        revisit,
+        args.filters.from.is_some(),
+        backend.traits().lists_by_modification,
+        previous.as_ref().and_then(|p| p.oldest),
+    );
     let mut store = Store {
         batches: database.batches(),
         batch: Vec::with_capacity(db::BATCH),
-        newest: previous.as_ref().and_then(|p| p.newest),
+        newest: last.as_ref().and_then(|l| l.newest),
+        newest_modified: last.as_ref().and_then(|l| l.newest_modified),
+        now,
     };
-    if query.from < query.to {
-        let plan = backend.plan(&query)?;
+    for read in reads.iter().filter(|r| r.query.from < r.query.to) {
+        let plan = backend.plan(&read.query)?;
         if s.http.verbose > 0 {
-            let z = crate::output::Zone::Tz(query.tz);
+            let z = crate::output::Zone::Tz(read.query.tz);
+            let since = read
+                .query
+                .modified_since
+                .map(|m| format!(", modified since {}", crate::output::time(m, z, false)))
+                .unwrap_or_default();
             term::log(&format!(
-                "{profile}: {} .. {} into {dest} ({}); {}",
-                crate::output::time(query.from, z, false),
-                crate::output::time(query.to, z, false),
-                if previous.is_some() {
-                    "resuming"
-                } else {
-                    "first run"
-                },
+                "{profile}: {} .. {}{since} into {dest} ({}); {}",
+                crate::output::time(read.query.from, z, false),
+                crate::output::time(read.query.to, z, false),
+                read.kind.describe(),
                 plan.describe()
             ));
         }
         let pager = Pager {
-            backend: Arc::new(backend),
-            query: Arc::new(query.clone()),
+            backend: backend.clone(),
+            query: Arc::new(read.query.clone()),
             plan: &plan,
             concurrency: s.concurrency,
             progress: s.progress,
         };
         pager.run(&mut store).await?;
     }
-    Ok((store, query.to))
+    Ok(store)
 }
 
 /// The pager's sink: calls gathered into batches, each handed to the database's thread, which
@@ -300,6 +322,9 @@ struct Store {
     batches: db::writer::Batches,
     batch: Vec<db::Row>,
     newest: Option<DateTime<Utc>>,
+    /// The newest modification time the vendor gave, where it gives one.
+    newest_modified: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
 }
 
 impl Sink for Store {
@@ -308,6 +333,11 @@ impl Sink for Store {
             self.newest
                 .map_or(call.started_at, |n| n.max(call.started_at)),
         );
+        // NOTE: never past our own clock: a vendor's time in the future (a clock ahead, an
+        // absurd value) would make the next runs skip every change until then.
+        if let Some(m) = call.modified_at.map(|m| m.min(self.now)) {
+            self.newest_modified = Some(self.newest_modified.map_or(m, |n| n.max(m)));
+        }
         self.batch.push(db::Row::new(call));
         if self.batch.len() >= db::BATCH {
             let full = std::mem::replace(&mut self.batch, Vec::with_capacity(db::BATCH));

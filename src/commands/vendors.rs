@@ -79,7 +79,8 @@ pub fn run(args: &VendorsArgs) -> Result<()> {
                     .collect();
                 json!({"product": t.product, "operations": ops,
                        "max_page_size": t.max_page_size, "auth": t.auth,
-                       "base_url": t.default_base_url})
+                       "base_url": t.default_base_url,
+                       "lists_by_modification": t.lists_by_modification})
             };
             // One object per vendor with its default API's facts at the top (as before), and
             // every API it has under `apis`.

@@ -83,6 +83,10 @@ impl fmt::Display for Dest {
 pub struct Resume {
     pub newest: Option<DateTime<Utc>>,
     pub upper: DateTime<Utc>,
+    /// The newest modification time among the calls it read, where the vendor gives one.
+    pub newest_modified: Option<DateTime<Utc>>,
+    /// The oldest `started_at` stored for the profile (whatever the filters).
+    pub oldest: Option<DateTime<Utc>>,
 }
 
 /// The state a run leaves, written in the transaction of its last batch.
@@ -91,6 +95,7 @@ pub struct Advance {
     pub filters: String,
     pub newest: Option<DateTime<Utc>>,
     pub upper: DateTime<Utc>,
+    pub newest_modified: Option<DateTime<Utc>>,
 }
 
 /// What upserts did.
@@ -435,6 +440,7 @@ mod tests {
             cost: None,
             agent_id: None,
             campaign_id: None,
+            modified_at: None,
             raw: None,
         };
         let none = Row::new(&call).hash;

@@ -17,10 +17,16 @@ use super::{Advance, Counts, Database, Resume, Row};
 use crate::error::{Exit, Failure};
 
 /// The migrations, in order: `migrations/postgres/NNN_*.sql`.
-pub const MIGRATIONS: &[(&str, &str)] = &[(
-    "001_calls.sql",
-    include_str!("../../migrations/postgres/001_calls.sql"),
-)];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "001_calls.sql",
+        include_str!("../../migrations/postgres/001_calls.sql"),
+    ),
+    (
+        "002_newest_modified.sql",
+        include_str!("../../migrations/postgres/002_newest_modified.sql"),
+    ),
+];
 
 pub struct Postgres {
     client: Client,
@@ -39,9 +45,10 @@ pub struct Postgres {
 }
 
 const ADVANCE: &str = "INSERT INTO sync_state (profile, filters, newest_started_at, synced_to, \
-    synced_at) VALUES ($1, $2, $3, $4, $5) \
+    synced_at, newest_modified_at) VALUES ($1, $2, $3, $4, $5, $6) \
     ON CONFLICT (profile, filters) DO UPDATE SET newest_started_at = excluded.newest_started_at, \
-    synced_to = excluded.synced_to, synced_at = excluded.synced_at";
+    synced_to = excluded.synced_to, synced_at = excluded.synced_at, \
+    newest_modified_at = excluded.newest_modified_at";
 
 impl Postgres {
     /// Connects (password from the URL, else `PGPASSWORD`, else `~/.pgpass`; `sslmode`
@@ -238,12 +245,16 @@ impl Database for Postgres {
 
     fn resume(&mut self, profile: &str, filters: &str) -> Result<Option<Resume>> {
         let row = self.rt.block_on(self.client.query_opt(
-            "SELECT newest_started_at, synced_to FROM sync_state WHERE profile = $1 AND filters = $2",
+            "SELECT newest_started_at, synced_to, newest_modified_at, \
+             (SELECT min(started_at) FROM calls WHERE profile = $1) \
+             FROM sync_state WHERE profile = $1 AND filters = $2",
             &[&profile, &filters],
         ))?;
         Ok(row.map(|r| Resume {
             newest: r.get(0),
             upper: r.get(1),
+            newest_modified: r.get(2),
+            oldest: r.get(3),
         }))
     }
 
@@ -345,7 +356,17 @@ impl Postgres {
                 }
                 if let Some(a) = advance {
                     client
-                        .execute(ADVANCE, &[&profile, &a.filters, &a.newest, &a.upper, &now])
+                        .execute(
+                            ADVANCE,
+                            &[
+                                &profile,
+                                &a.filters,
+                                &a.newest,
+                                &a.upper,
+                                &now,
+                                &a.newest_modified,
+                            ],
+                        )
                         .await?;
                 }
                 client

@@ -21,6 +21,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "002_first_status.sql",
         include_str!("../../migrations/sqlite/002_first_status.sql"),
     ),
+    (
+        "003_newest_modified.sql",
+        include_str!("../../migrations/sqlite/003_newest_modified.sql"),
+    ),
 ];
 
 pub struct Sqlite {
@@ -46,9 +50,10 @@ const UPDATE: &str = "UPDATE calls SET vendor = ?2, started_at = ?4, ended_at = 
     WHERE profile = ?1 AND id = ?3";
 
 const ADVANCE: &str = "INSERT INTO sync_state (profile, filters, newest_started_at, synced_to, \
-    synced_at) VALUES (?1, ?2, ?3, ?4, ?5) \
+    synced_at, newest_modified_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
     ON CONFLICT (profile, filters) DO UPDATE SET newest_started_at = excluded.newest_started_at, \
-    synced_to = excluded.synced_to, synced_at = excluded.synced_at";
+    synced_to = excluded.synced_to, synced_at = excluded.synced_at, \
+    newest_modified_at = excluded.newest_modified_at";
 
 impl Sqlite {
     /// Opens (creating mode 0600 if missing) and brings the schema up to date.
@@ -172,18 +177,24 @@ impl Database for Sqlite {
     }
 
     fn resume(&mut self, profile: &str, filters: &str) -> Result<Option<Resume>> {
-        let row: Option<(Option<String>, String)> = self
+        type Stored = (Option<String>, String, Option<String>, Option<String>);
+        let row: Option<Stored> = self
             .conn
             .query_row(
-                "SELECT newest_started_at, synced_to FROM sync_state WHERE profile = ?1 AND filters = ?2",
+                "SELECT newest_started_at, synced_to, newest_modified_at, \
+                 (SELECT min(started_at) FROM calls WHERE profile = ?1) \
+                 FROM sync_state WHERE profile = ?1 AND filters = ?2",
                 params![profile, filters],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?;
-        row.map(|(newest, upper)| {
+        let time = |t: Option<String>| t.as_deref().map(parse_time).transpose();
+        row.map(|(newest, upper, modified, oldest)| {
             Ok(Resume {
-                newest: newest.as_deref().map(parse_time).transpose()?,
+                newest: time(newest)?,
                 upper: parse_time(&upper)?,
+                newest_modified: time(modified)?,
+                oldest: time(oldest)?,
             })
         })
         .transpose()
@@ -251,7 +262,14 @@ impl Database for Sqlite {
         if let Some(a) = advance {
             tx.execute(
                 ADVANCE,
-                params![profile, a.filters, a.newest.map(time), time(a.upper), now],
+                params![
+                    profile,
+                    a.filters,
+                    a.newest.map(time),
+                    time(a.upper),
+                    now,
+                    a.newest_modified.map(time)
+                ],
             )?;
         }
         tx.commit()

@@ -175,6 +175,7 @@ pub fn expected(t: &TruthCall, s: &Shared) -> Call {
         cost: None,
         agent_id: Some(t.agent().id.to_string()),
         campaign_id: t.campaign().map(|c| c.id.to_string()),
+        modified_at: None,
         raw: None,
     }
 }

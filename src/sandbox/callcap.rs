@@ -264,6 +264,8 @@ pub fn expected(t: &TruthCall, s: &Shared) -> Call {
         cost: None,
         agent_id: Some(agent.id.to_string()),
         campaign_id: Some(campaign_id.to_string()),
+        // `last_modified` is to the second.
+        modified_at: DateTime::from_timestamp(t.modified_at.timestamp(), 0),
         raw: None,
     }
 }

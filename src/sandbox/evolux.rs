@@ -154,6 +154,7 @@ pub fn expected(t: &TruthCall, s: &Shared) -> Call {
         cost: None,
         agent_id: Some(agent.id.to_string()),
         campaign_id: Some(campaign_id),
+        modified_at: None,
         raw: None,
     }
 }

@@ -241,6 +241,7 @@ pub fn expected(t: &TruthCall, s: &Shared) -> Call {
         cost: Some(t.cost_decimal(8)),
         agent_id: None,
         campaign_id: None,
+        modified_at: None,
         raw: None,
     }
 }

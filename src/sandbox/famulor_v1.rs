@@ -284,6 +284,7 @@ pub fn expected(t: &TruthCall, s: &Shared) -> Call {
         cost: None,
         agent_id: Some(assistant(t)),
         campaign_id: campaign(t),
+        modified_at: Some(t.modified_at),
         raw: None,
     }
 }

@@ -171,6 +171,7 @@ pub fn expected(t: &TruthCall, s: &Shared) -> Call {
         cost: None,
         agent_id: Some(user(t).to_string()),
         campaign_id: property(t).map(|p| p.to_string()),
+        modified_at: None,
         raw: None,
     }
 }

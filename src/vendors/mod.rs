@@ -108,6 +108,9 @@ pub struct Traits {
     /// The documented rate limit as (requests a second, burst): the default `rate` against
     /// the vendor's own host.
     pub documented_rate: Option<(f64, u32)>,
+    /// The API lists by modification time ([`crate::query::Query::modified_since`]), and its
+    /// records say when they were last modified ([`crate::call::Call::modified_at`]).
+    pub lists_by_modification: bool,
 }
 
 impl Vendor {
@@ -456,6 +459,12 @@ impl Backend {
 
     /// Which filters the vendor applies; an error if the query cannot be expressed.
     pub fn plan(&self, q: &Query) -> Result<Plan> {
+        if q.modified_since.is_some() && !self.traits().lists_by_modification {
+            anyhow::bail!(
+                "{} cannot list calls by modification time",
+                self.traits().product
+            );
+        }
         each!(self, b => b.plan(q))
     }
 

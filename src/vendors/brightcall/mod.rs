@@ -32,6 +32,7 @@ pub const TRAITS: Traits = Traits {
     id_example: "1795261527.499",
     apis: &["v1", "v3"],
     documented_rate: None,
+    lists_by_modification: false,
 };
 
 /// Which of Brightcall's APIs a profile talks to.
@@ -397,6 +398,7 @@ fn normalize(w: wire::WireCall, tz: Tz) -> Result<Call> {
         cost: None,
         agent_id: w.user_id,
         campaign_id: w.project_id,
+        modified_at: None,
         raw: None,
     })
 }
@@ -443,6 +445,7 @@ mod tests {
             cost: None,
             agent_id: Some("3051".into()),
             campaign_id: Some("42".into()),
+            modified_at: None,
             raw: None,
         };
         assert_eq!(calls[0], first);
@@ -492,6 +495,7 @@ mod tests {
             cost: None,
             agent_id: Some("4410".into()),
             campaign_id: Some("77".into()),
+            modified_at: None,
             raw: None,
         };
         assert_eq!(calls[0], first);

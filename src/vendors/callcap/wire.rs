@@ -125,6 +125,9 @@ pub struct WireCall {
     pub start_datetime: String,
     #[serde(default)]
     pub end_datetime: Option<String>,
+    /// When the record last changed: local time in `search.timezone`, no offset, like the others.
+    #[serde(default)]
+    pub last_modified: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_secs")]
     pub duration: Option<i64>,
     #[serde(default)]

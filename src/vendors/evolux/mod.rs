@@ -30,6 +30,7 @@ pub const TRAITS: Traits = Traits {
     id_example: "48000499",
     apis: &["v1"],
     documented_rate: None,
+    lists_by_modification: false,
 };
 
 const LIST: &str = "api/v1/dialer/calls_history";
@@ -248,6 +249,7 @@ fn normalize(raw: impl AsRef<RawValue>, keep_raw: bool, reply: &Reply) -> Result
         cost: None,
         agent_id,
         campaign_id,
+        modified_at: None,
         raw: keep_raw.then(|| crate::call::Raw::new(raw)),
     })
 }
@@ -298,6 +300,7 @@ mod tests {
             cost: None,
             agent_id: Some("149".into()),
             campaign_id: Some("376".into()),
+            modified_at: None,
             raw: None,
         };
         assert_eq!(calls[0], first);

@@ -32,6 +32,7 @@ pub const TRAITS: Traits = Traits {
     // vendor's docs repository): a bucket of 5 refilled at 1.5 a second keeps both, for any
     // 10 s (5 + 15 = 20) and any minute (5 + 90 = 95).
     documented_rate: Some((1.5, 5)),
+    lists_by_modification: false,
 };
 
 const LIST: &str = "api/user/calls";
@@ -359,6 +360,7 @@ fn normalize(w: wire::WireCall) -> Result<Call> {
         cost: w.total_cost,
         agent_id: None,
         campaign_id: None,
+        modified_at: None,
         raw: None,
     })
 }
@@ -400,6 +402,7 @@ mod tests {
                 cost: Some("0.12000000".into()),
                 agent_id: None,
                 campaign_id: None,
+                modified_at: None,
                 raw: None,
             },
             Call {
@@ -420,6 +423,7 @@ mod tests {
                 cost: Some("0.08000000".into()),
                 agent_id: None,
                 campaign_id: None,
+                modified_at: None,
                 raw: None,
             },
         ];

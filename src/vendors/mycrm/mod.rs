@@ -39,6 +39,7 @@ pub const TRAITS: Traits = Traits {
     id_example: "2933498",
     apis: &["v2"],
     documented_rate: None,
+    lists_by_modification: false,
 };
 
 pub const DEFAULT_TOKEN_URL: &str = "https://auth.propertyfinder.com/auth/oauth/v1/token";
@@ -504,6 +505,7 @@ fn normalize(w: wire::WireCall) -> Result<Call> {
         cost: None,
         agent_id: user.and_then(|u| u.0),
         campaign_id: property.and_then(|p| p.0),
+        modified_at: None,
         raw: None,
     })
 }
@@ -545,6 +547,7 @@ mod tests {
             cost: None,
             agent_id: Some("41876".into()),
             campaign_id: None,
+            modified_at: None,
             raw: None,
         };
         assert_eq!(calls[0], first);

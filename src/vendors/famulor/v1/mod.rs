@@ -37,6 +37,7 @@ pub const TRAITS: Traits = Traits {
     apis: super::TRAITS.apis,
     // NOTE: Platform 2.0's limits are not documented: its headers, if any, pace the run.
     documented_rate: None,
+    lists_by_modification: true,
 };
 
 const LIST: &str = "api/v1/calls";
@@ -146,6 +147,22 @@ fn cursor(slice: usize, offset: u64) -> PageRef {
     PageRef::Url(format!("famulor-v1:{slice}:{offset}"))
 }
 
+/// The next page by modification time: its offset, and the last modification time read so far
+/// (the order is checked across pages).
+fn modified_cursor(offset: u64, before: Option<DateTime<Utc>>) -> PageRef {
+    let micros = before.map_or(String::new(), |t| t.timestamp_micros().to_string());
+    PageRef::Url(format!("famulor-v1-modified:{offset}:{micros}"))
+}
+
+fn parse_modified_cursor(s: &str) -> Option<(u64, Option<DateTime<Utc>>)> {
+    let (offset, micros) = s.strip_prefix("famulor-v1-modified:")?.split_once(':')?;
+    let before = match micros {
+        "" => None,
+        m => Some(DateTime::from_timestamp_micros(m.parse().ok()?)?),
+    };
+    Some((offset.parse().ok()?, before))
+}
+
 fn parse_cursor(s: &str) -> Option<(usize, u64)> {
     let mut parts = s.strip_prefix("famulor-v1:")?.split(':');
     Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
@@ -217,6 +234,9 @@ impl FamulorV1 {
         }
         if let Some(text) = &q.search {
             params.push(("q".into(), text.clone()));
+        }
+        if q.modified_since.is_some() {
+            params.push(("sort".into(), "updated_at".into()));
         }
         crate::vendors::merge_params(params, &q.params)
     }
@@ -347,6 +367,9 @@ impl FamulorV1 {
     }
 
     pub async fn page(&self, q: &Query, at: &PageRef) -> Result<Page> {
+        if let Some(since) = q.modified_since {
+            return self.modified_page(q, since, at).await;
+        }
         let layout = self.layout(q).await?;
         let (slice, offset) = match at {
             PageRef::Number(n) => match layout.locate(*n) {
@@ -406,6 +429,54 @@ impl FamulorV1 {
             total_calls: if sliced { None } else { total_calls },
             per_page: (!sliced).then_some(layout.limit),
             items,
+        })
+    }
+
+    /// A page of the calls modified since `since`: `sort=updated_at` lists the last modified
+    /// first, so the pages are read one after the other until one reaches back past `since`.
+    /// NOTE: the window is not split (its order would be lost): the few calls modified since
+    /// a recent run are far under the result cap; reaching it before `since` is an error.
+    async fn modified_page(&self, q: &Query, since: DateTime<Utc>, at: &PageRef) -> Result<Page> {
+        let (offset, mut before) = match at {
+            PageRef::Number(1) => (0, None),
+            PageRef::Url(c) => parse_modified_cursor(c).context("not a famulor page cursor")?,
+            PageRef::Number(n) => anyhow::bail!("famulor has no page {n} by modification time"),
+        };
+        let limit = Self::limit(q);
+        let listed = self.list(q, q.from, q.to, limit, offset).await?;
+        // NOTE: reading stops at the first call modified before `since`, which is only right
+        // when the list really is in `updated_at` order: an API that ignored `sort` would have
+        // the rest of the changes on pages never read.
+        for m in listed.calls.iter().filter_map(|c| c.modified_at) {
+            if before.is_some_and(|b| m > b) {
+                return Err(Failure::new(
+                    Exit::Failed,
+                    "famulor did not list the calls by updated_at (sort=updated_at), so the calls modified since the last run cannot be found that way",
+                )
+                .hint("run `calls sync --full` to read the whole window; report it if it keeps happening")
+                .into());
+            }
+            before = Some(m);
+        }
+        // Unknown counts as modified: reading on is never wrong.
+        let past = before.is_some_and(|m| m < since);
+        let full = listed.calls.len() as u64 >= limit;
+        if listed.capped && !past && !full {
+            return Err(Failure::new(
+                Exit::Failed,
+                format!(
+                    "famulor reached its result cap listing the calls modified since {}: more changed than it pages through",
+                    stamp(since)
+                ),
+            )
+            .hint("run `calls sync --full` once: it reads the whole window again")
+            .into());
+        }
+        // NOTE: no totals: they count the whole window, not what was modified since.
+        Ok(Page {
+            next: (full && !past).then(|| modified_cursor(offset + limit, before)),
+            calls: listed.calls,
+            ..Page::default()
         })
     }
 
@@ -645,6 +716,7 @@ fn normalize(w: wire::WireCall) -> Result<Call> {
         cost: None,
         agent_id: w.assistant_id,
         campaign_id: w.campaign_id,
+        modified_at: opt_time("updated_at", w.updated_at.as_deref()),
         raw: None,
     })
 }
@@ -685,6 +757,7 @@ mod tests {
                 cost: None,
                 agent_id: Some("b1a2c3d4-0000-4000-8000-000000000011".into()),
                 campaign_id: Some("c0ffee00-0000-4000-8000-000000000376".into()),
+                modified_at: Some(at("2025-05-20T09:18:50+02:00")),
                 raw: None,
             },
             Call {
@@ -706,6 +779,7 @@ mod tests {
                 cost: None,
                 agent_id: Some("b1a2c3d4-0000-4000-8000-000000000012".into()),
                 campaign_id: None,
+                modified_at: Some(at("2025-05-20T07:00:00.000001+00:00")),
                 raw: None,
             },
         ];

@@ -38,7 +38,7 @@ pub struct ShowResponse<T> {
 
 /// One call. Only the fields calls normalizes are typed; `transcript` (a string, a
 /// `[{role, content}]` list or `{items: [...]}`), `summary`, `sentiment`, `success`, `lead_id`,
-/// `phone_number_id` and `updated_at` stay in the raw record.
+/// `phone_number_id` stay in the raw record.
 #[derive(Debug, Deserialize)]
 pub struct WireCall {
     #[serde(deserialize_with = "lenient::id")]
@@ -67,6 +67,9 @@ pub struct WireCall {
     pub ended_at: Option<String>,
     #[serde(default)]
     pub created_at: Option<String>,
+    /// When the call last changed (what `sort=updated_at` orders by).
+    #[serde(default)]
+    pub updated_at: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_secs")]
     pub duration_sec: Option<i64>,
     /// Signed, valid for about an hour.
