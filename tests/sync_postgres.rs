@@ -646,3 +646,46 @@ fn postgres_counts_stay_exact_when_stored_calls_come_after_new_ones() {
     );
     assert_eq!(pg.table("famulor"), want);
 }
+
+/// A role with rights on the tables alone (no TEMP on the database, no superuser) syncs new and
+/// changed calls: COPY needs only INSERT, and no temporary table is made.
+#[test]
+fn postgres_syncs_as_a_role_with_table_rights_only() {
+    let Some(pg) = Server::start() else { return };
+    let sb = sandbox(common::options());
+    let home = Home::with_sandbox(&sb);
+    let url = pg.url();
+    let r = run(home.cmd().args(["sync", &url, "--from", FROM, "--to", TO]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    pg.psql(
+        "CREATE ROLE plain LOGIN; REVOKE TEMP ON DATABASE postgres FROM PUBLIC; \
+         GRANT SELECT, INSERT, UPDATE ON calls, sync_state TO plain; \
+         GRANT SELECT ON schema_version TO plain",
+    );
+    let newest = truth(&sb, Vendor::Famulor)[0].clone();
+    let seq = sb
+        .world(Vendor::Famulor)
+        .calls
+        .iter()
+        .find(|c| c.started_at == newest.started_at)
+        .unwrap()
+        .seq;
+    sb.update_call(Vendor::Famulor, seq, |c| c.talk += 30);
+    sb.add_calls(
+        Vendor::Famulor,
+        2,
+        newest.started_at - chrono::Duration::hours(12),
+        newest.started_at,
+    );
+    let plain = url.replace("calls@", "plain@");
+    let r = run(home
+        .cmd()
+        .args(["sync", &plain, "--from", FROM, "--to", TO, "-p", "famulor"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("famulor: 2 new, 1 changed, "),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(pg.table("famulor"), expected(&sb));
+}

@@ -1,7 +1,7 @@
 //! PostgreSQL, a real server: `tokio-postgres` with TLS through rustls (no OpenSSL); per batch,
-//! the stored hashes looked up, then the new and changed rows sent by binary COPY into a
-//! temporary table and merged into `calls` by one `INSERT ... SELECT ... ON CONFLICT`;
-//! `pg_try_advisory_lock` per profile.
+//! the stored hashes looked up, then the new rows sent by binary COPY straight into `calls` and
+//! the changed ones updated by one `UPDATE ... FROM unnest(...)`; `pg_try_advisory_lock` per
+//! profile.
 //!
 //! NOTE: the `Database` trait is synchronous; the client is async. A `Postgres` lives on the
 //! database's own thread (`writer.rs`) with a current-thread runtime of its own, which owns the
@@ -30,7 +30,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
 
 pub struct Postgres {
     client: Client,
-    /// The upsert and the hash lookup, prepared once per connection (not parsed and planned
+    /// The update and the hash lookup, prepared once per connection (not parsed and planned
     /// again for every batch).
     statements: Option<(tokio_postgres::Statement, tokio_postgres::Statement)>,
     /// The URL with its password redacted, for messages.
@@ -269,10 +269,9 @@ impl Database for Postgres {
             let Postgres { client, rt, .. } = self;
             let prepared = rt
                 .block_on(async {
-                    client.batch_execute(STAGE).await?;
-                    let merge = client.prepare(MERGE).await?;
+                    let update = client.prepare(UPDATE).await?;
                     let hashes = client.prepare(HASHES).await?;
-                    anyhow::Ok((merge, hashes))
+                    anyhow::Ok((update, hashes))
                 })
                 .with_context(|| format!("{}: cannot prepare the upsert", self.shown))?;
             self.statements = Some(prepared);
@@ -306,7 +305,7 @@ fn conflict(e: &anyhow::Error) -> bool {
 
 impl Postgres {
     /// One batch in one transaction: with `lookup`, the stored hashes read first; the new rows
-    /// copied straight into `calls`, the changed ones staged and merged.
+    /// copied straight into `calls`, the changed ones updated.
     fn write(
         &mut self,
         profile: &str,
@@ -324,7 +323,7 @@ impl Postgres {
             ..
         } = self;
         let (shown, client) = (&*shown, &*client);
-        let (merge, hashes) = statements.as_ref().expect("prepared first");
+        let (updates, hashes) = statements.as_ref().expect("prepared first");
         rt.block_on(async move {
             client.batch_execute("BEGIN").await?;
             let result = async {
@@ -350,7 +349,7 @@ impl Postgres {
                         .with_context(|| format!("{shown}: cannot insert the new calls"))?;
                 }
                 if !changed.is_empty() {
-                    stage(client, merge, profile, now, &changed)
+                    update(client, updates, profile, now, &changed)
                         .await
                         .with_context(|| format!("{shown}: cannot update the changed calls"))?;
                 }
@@ -567,101 +566,69 @@ impl ToSql for Numeric {
 
 const HASHES: &str = "SELECT id, hash FROM calls WHERE profile = $1 AND id = ANY($2::text[])";
 
-/// Changed rows, sent by binary COPY into a temporary table of the session (emptied at each
-/// commit), then merged into `calls` by one statement.
-const STAGE: &str = "CREATE TEMP TABLE IF NOT EXISTS calls_in (vendor text, id text, \
-    started_at timestamptz, ended_at timestamptz, direction text, status text, \
-    vendor_status text, duration bigint, talk_time bigint, customer_number text, \
-    line_number text, agent text, campaign text, recording_url text, cost text, raw text, \
-    hash bigint, first_status text, changed boolean) ON COMMIT DELETE ROWS";
+/// Changed rows (each stored, each id once) updated by one statement, from one array per column:
+/// no temporary table (which needs the TEMP privilege some databases do not grant); the `WHERE`
+/// keeps a row that is as stored unwritten all the same.
+const UPDATE: &str = "UPDATE calls SET vendor = u.vendor, started_at = u.started_at, \
+    ended_at = u.ended_at, direction = u.direction, status = u.status, \
+    vendor_status = u.vendor_status, duration = u.duration, talk_time = u.talk_time, \
+    customer_number = u.customer_number, line_number = u.line_number, agent = u.agent, \
+    campaign = u.campaign, recording_url = u.recording_url, \
+    cost = CASE WHEN u.cost ~ '^-?[0-9]+(\\.[0-9]+)?$' THEN u.cost::numeric END, \
+    raw = u.raw::jsonb, hash = u.hash, changed_at = $2 \
+    FROM unnest($3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::text[], \
+    $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::text[], \
+    $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::bigint[]) \
+    AS u(vendor, id, started_at, ended_at, direction, status, vendor_status, duration, \
+    talk_time, customer_number, line_number, agent, campaign, recording_url, cost, raw, hash) \
+    WHERE calls.profile = $1 AND calls.id = u.id AND calls.hash IS DISTINCT FROM u.hash";
 
-const COPY: &str = "COPY calls_in (vendor, id, started_at, ended_at, direction, status, \
-    vendor_status, duration, talk_time, customer_number, line_number, agent, campaign, \
-    recording_url, cost, raw, hash, first_status, changed) FROM STDIN (FORMAT binary)";
-
-/// The staged rows into `calls`: changed ones updated (the `WHERE` keeps an unchanged row
-/// unwritten all the same), new ones inserted.
-const MERGE: &str = "INSERT INTO calls (profile, vendor, id, started_at, ended_at, direction, \
-    status, vendor_status, duration, talk_time, customer_number, line_number, agent, campaign, \
-    recording_url, cost, raw, first_seen_at, changed_at, hash, first_status) \
-    SELECT $1, vendor, id, started_at, ended_at, direction, status, vendor_status, duration, \
-    talk_time, customer_number, line_number, agent, campaign, recording_url, \
-    CASE WHEN cost ~ '^-?[0-9]+(\\.[0-9]+)?$' THEN cost::numeric END, raw::jsonb, \
-    $2::timestamptz, CASE WHEN changed THEN $2::timestamptz END, hash, first_status \
-    FROM calls_in \
-    ON CONFLICT (profile, id) DO UPDATE SET vendor = excluded.vendor, \
-    started_at = excluded.started_at, ended_at = excluded.ended_at, \
-    direction = excluded.direction, status = excluded.status, \
-    vendor_status = excluded.vendor_status, duration = excluded.duration, \
-    talk_time = excluded.talk_time, customer_number = excluded.customer_number, \
-    line_number = excluded.line_number, agent = excluded.agent, campaign = excluded.campaign, \
-    recording_url = excluded.recording_url, cost = excluded.cost, raw = excluded.raw, \
-    hash = excluded.hash, changed_at = $2::timestamptz \
-    WHERE calls.hash IS DISTINCT FROM excluded.hash";
-
-/// The column types of [`COPY`], in its order.
-const TYPES: [Type; 19] = [
-    Type::TEXT,
-    Type::TEXT,
-    Type::TIMESTAMPTZ,
-    Type::TIMESTAMPTZ,
-    Type::TEXT,
-    Type::TEXT,
-    Type::TEXT,
-    Type::INT8,
-    Type::INT8,
-    Type::TEXT,
-    Type::TEXT,
-    Type::TEXT,
-    Type::TEXT,
-    Type::TEXT,
-    Type::TEXT,
-    Type::TEXT,
-    Type::INT8,
-    Type::TEXT,
-    Type::BOOL,
-];
-
-/// Stages `writes` (each id once) by binary COPY and merges them into `calls`.
-async fn stage(
+/// Updates the changed rows.
+async fn update(
     client: &Client,
-    merge: &tokio_postgres::Statement,
+    update: &tokio_postgres::Statement,
     profile: &str,
     now: DateTime<Utc>,
     writes: &[super::Write<'_>],
 ) -> Result<(), tokio_postgres::Error> {
     use super::col;
-    let sink = client.copy_in(COPY).await?;
-    let writer = BinaryCopyInWriter::new(sink, &TYPES);
-    let mut writer = std::pin::pin!(writer);
-    for w in writes {
-        let (r, t) = (w.row, &w.row.text);
-        let changed = w.new && w.changed;
-        let values: [&(dyn ToSql + Sync); 19] = [
-            &t[col::VENDOR],
-            &t[col::ID],
-            &r.started_at,
-            &r.ended_at,
-            &t[col::DIRECTION],
-            &t[col::STATUS],
-            &t[col::VENDOR_STATUS],
-            &r.duration,
-            &r.talk_time,
-            &t[col::CUSTOMER_NUMBER],
-            &t[col::LINE_NUMBER],
-            &t[col::AGENT],
-            &t[col::CAMPAIGN],
-            &r.recording_url,
-            &r.cost,
-            &r.raw,
-            &r.hash,
-            &w.first_status,
-            &changed,
-        ];
-        writer.as_mut().write(&values).await?;
-    }
-    writer.finish().await?;
-    client.execute(merge, &[&profile, &now]).await?;
+    let rows: Vec<&Row> = writes.iter().map(|w| w.row).collect();
+    let text =
+        |i: usize| -> Vec<Option<&str>> { rows.iter().map(|r| r.text[i].as_deref()).collect() };
+    let started: Vec<DateTime<Utc>> = rows.iter().map(|r| r.started_at).collect();
+    let ended: Vec<Option<DateTime<Utc>>> = rows.iter().map(|r| r.ended_at).collect();
+    let duration: Vec<Option<i64>> = rows.iter().map(|r| r.duration).collect();
+    let talk: Vec<Option<i64>> = rows.iter().map(|r| r.talk_time).collect();
+    let recording: Vec<Option<&str>> = rows.iter().map(|r| r.recording_url.as_deref()).collect();
+    let cost: Vec<Option<&str>> = rows.iter().map(|r| r.cost.as_deref()).collect();
+    let raw: Vec<Option<&str>> = rows.iter().map(|r| r.raw.as_deref()).collect();
+    let hash: Vec<i64> = rows.iter().map(|r| r.hash).collect();
+    client
+        .execute(
+            update,
+            &[
+                &profile,
+                &now,
+                &text(col::VENDOR),
+                &text(col::ID),
+                &started,
+                &ended,
+                &text(col::DIRECTION),
+                &text(col::STATUS),
+                &text(col::VENDOR_STATUS),
+                &duration,
+                &talk,
+                &text(col::CUSTOMER_NUMBER),
+                &text(col::LINE_NUMBER),
+                &text(col::AGENT),
+                &text(col::CAMPAIGN),
+                &recording,
+                &cost,
+                &raw,
+                &hash,
+            ],
+        )
+        .await?;
     Ok(())
 }
 
