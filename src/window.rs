@@ -58,6 +58,20 @@ impl Kind {
     }
 }
 
+/// The newest modification time seen, `call`'s included. NOTE: never past `now` (this
+/// machine's clock): a vendor's time in the future (a clock ahead, an absurd value) would make
+/// the next runs skip every change until then.
+pub fn newest_modified(
+    newest: Option<DateTime<Utc>>,
+    call: &crate::call::Call,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    match call.modified_at.map(|m| m.min(now)) {
+        Some(m) => Some(newest.map_or(m, |n| n.max(m))),
+        None => newest,
+    }
+}
+
 /// Narrows `q` to what is new since `last`: from its newest call (else its upper bound) minus
 /// `back`, reaching further back to `reach` (a call held back as still in progress); never before
 /// an explicit `--from` (the default `--from` never cuts a resumed window short).

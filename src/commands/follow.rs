@@ -135,10 +135,7 @@ impl<W: std::io::Write> Follow<W> {
 
 impl<W: std::io::Write> Sink for Follow<W> {
     fn call(&mut self, call: &Call) -> Result<()> {
-        // Never past our own clock (see `sync`).
-        if let Some(m) = call.modified_at.map(|m| m.min(Utc::now())) {
-            self.newest_modified = Some(self.newest_modified.map_or(m, |n| n.max(m)));
-        }
+        self.newest_modified = window::newest_modified(self.newest_modified, call, Utc::now());
         let hash = Row::new(call).hash;
         if self.seen.get(&call.id).is_some_and(|s| s.hash == hash) {
             return Ok(());

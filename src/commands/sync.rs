@@ -333,11 +333,7 @@ impl Sink for Store {
             self.newest
                 .map_or(call.started_at, |n| n.max(call.started_at)),
         );
-        // NOTE: never past our own clock: a vendor's time in the future (a clock ahead, an
-        // absurd value) would make the next runs skip every change until then.
-        if let Some(m) = call.modified_at.map(|m| m.min(self.now)) {
-            self.newest_modified = Some(self.newest_modified.map_or(m, |n| n.max(m)));
-        }
+        self.newest_modified = window::newest_modified(self.newest_modified, call, self.now);
         self.batch.push(db::Row::new(call));
         if self.batch.len() >= db::BATCH {
             let full = std::mem::replace(&mut self.batch, Vec::with_capacity(db::BATCH));
