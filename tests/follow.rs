@@ -52,6 +52,27 @@ fn printed_twice(lines: &[Value]) -> Vec<(String, usize)> {
     times.into_iter().filter(|(_, n)| *n > 1).collect()
 }
 
+/// Corrects the status of the printed call `line` at the vendor (missed <-> answered): the
+/// status it was printed with.
+fn correct_status(sb: &calls::sandbox::Sandbox, vendor: Vendor, line: &Value) -> String {
+    let started = common::at(line["started_at"].as_str().unwrap());
+    let seq = sb
+        .world(vendor)
+        .calls
+        .iter()
+        .find(|c| c.started_at == started)
+        .expect("the call in the sandbox")
+        .seq;
+    sb.update_call(vendor, seq, |c| {
+        c.status = if c.status == Status::Missed {
+            Status::Answered
+        } else {
+            Status::Missed
+        }
+    });
+    line["status"].as_str().unwrap().to_string()
+}
+
 #[test]
 fn follow_prints_new_calls_once_and_changed_calls_again() {
     // Calls up to now, one about every 78 s: the last 2 h hold about ninety.
@@ -85,22 +106,7 @@ fn follow_prints_new_calls_once_and_changed_calls_again() {
         .max_by_key(|l| l["started_at"].as_str().unwrap().to_string())
         .unwrap()
         .clone();
-    let started = common::at(newest["started_at"].as_str().unwrap());
-    let seq = sb
-        .world(Vendor::Famulor)
-        .calls
-        .iter()
-        .find(|c| c.started_at == started)
-        .expect("the call in the sandbox")
-        .seq;
-    let was = newest["status"].as_str().unwrap().to_string();
-    sb.update_call(Vendor::Famulor, seq, |c| {
-        c.status = if c.status == Status::Missed {
-            Status::Answered
-        } else {
-            Status::Missed
-        }
-    });
+    let was = correct_status(&sb, Vendor::Famulor, &newest);
     let deadline = Instant::now() + Duration::from_secs(20);
     while !lines
         .iter()
@@ -163,22 +169,7 @@ fn follow_by_modification_time_prints_an_old_call_that_changed() {
         .find(|l| common::at(l["started_at"].as_str().unwrap()) < now - chrono::Duration::days(20))
         .expect("a call from weeks ago")
         .clone();
-    let started = common::at(old["started_at"].as_str().unwrap());
-    let seq = sb
-        .world(Vendor::Callcap)
-        .calls
-        .iter()
-        .find(|c| c.started_at == started)
-        .expect("the call in the sandbox")
-        .seq;
-    let was = old["status"].as_str().unwrap().to_string();
-    sb.update_call(Vendor::Callcap, seq, |c| {
-        c.status = if c.status == Status::Missed {
-            Status::Answered
-        } else {
-            Status::Missed
-        }
-    });
+    let was = correct_status(&sb, Vendor::Callcap, &old);
     let deadline = Instant::now() + Duration::from_secs(20);
     while !lines
         .iter()
