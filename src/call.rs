@@ -185,6 +185,13 @@ impl Raw {
     }
 }
 
+/// The record's text, without a copy.
+impl From<Raw> for String {
+    fn from(raw: Raw) -> String {
+        Box::<str>::from(raw.0).into_string()
+    }
+}
+
 impl PartialEq for Raw {
     fn eq(&self, other: &Raw) -> bool {
         self.get() == other.get()

@@ -51,7 +51,8 @@ pub struct Reply {
 
 impl Reply {
     /// The body as `T`, or an error that says what came instead (an HTML page, a cut body).
-    pub fn json<T: serde::de::DeserializeOwned>(&self, vendor: &str) -> Result<T> {
+    /// `T` may borrow from the body (`&RawValue` records: no copy of each).
+    pub fn json<'a, T: serde::Deserialize<'a>>(&'a self, vendor: &str) -> Result<T> {
         serde_json::from_slice(&self.body).map_err(|e| self.not_json(vendor, e))
     }
 

@@ -17,7 +17,8 @@ use crate::vendors::{Backend, Page, PageRef};
 
 /// Where the pager delivers calls: a writer, a counter, a test's vector.
 pub trait Sink {
-    fn call(&mut self, call: &Call) -> Result<()>;
+    /// The call is the sink's: one that keeps it moves it (a database row takes its strings).
+    fn call(&mut self, call: Call) -> Result<()>;
     /// After each page: a chance to flush so pipes see calls as they come.
     fn page_done(&mut self) -> Result<()> {
         Ok(())
@@ -25,8 +26,8 @@ pub trait Sink {
 }
 
 impl Sink for Vec<Call> {
-    fn call(&mut self, call: &Call) -> Result<()> {
-        self.push(call.clone());
+    fn call(&mut self, call: Call) -> Result<()> {
+        self.push(call);
         Ok(())
     }
 }
@@ -159,12 +160,12 @@ impl Pager<'_> {
             } else {
                 stale = 0;
             }
-            for (call, first) in page.calls.iter().zip(first) {
+            for (call, first) in page.calls.into_iter().zip(first) {
                 if !first {
                     stats.duplicates += 1;
                     continue;
                 }
-                if !self.query.matches(call, self.plan) {
+                if !self.query.matches(&call, self.plan) {
                     continue;
                 }
                 sink.call(call)?;

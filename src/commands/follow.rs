@@ -134,9 +134,9 @@ impl<W: std::io::Write> Follow<W> {
 }
 
 impl<W: std::io::Write> Sink for Follow<W> {
-    fn call(&mut self, call: &Call) -> Result<()> {
-        self.newest_modified = window::newest_modified(self.newest_modified, call, Utc::now());
-        let hash = Row::new(call).hash;
+    fn call(&mut self, call: Call) -> Result<()> {
+        self.newest_modified = window::newest_modified(self.newest_modified, &call, Utc::now());
+        let hash = Row::new(call.clone()).hash;
         if self.seen.get(&call.id).is_some_and(|s| s.hash == hash) {
             return Ok(());
         }
@@ -148,7 +148,7 @@ impl<W: std::io::Write> Sink for Follow<W> {
         if seen.kept(self.floor, self.modified_floor()) {
             self.seen.insert(call.id.clone(), seen);
         }
-        self.writer.write(call)?;
+        self.writer.write(&call)?;
         // One line at a time reaches the reader (`| while read`), whole.
         self.writer.flush()
     }

@@ -201,7 +201,7 @@ struct Export<'a, W: std::io::Write> {
 }
 
 impl<W: std::io::Write> Sink for Export<'_, W> {
-    fn call(&mut self, call: &Call) -> Result<()> {
+    fn call(&mut self, call: Call) -> Result<()> {
         if let Some(run) = self.incremental.as_deref_mut() {
             if run.seen(&call.id) {
                 self.skipped += 1;
@@ -216,7 +216,7 @@ impl<W: std::io::Write> Sink for Export<'_, W> {
             }
             run.exported(&call.id, call.started_at);
         }
-        self.writer.write(call)
+        self.writer.write(&call)
     }
     fn page_done(&mut self) -> Result<()> {
         self.writer.flush()

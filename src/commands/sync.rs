@@ -328,12 +328,12 @@ struct Store {
 }
 
 impl Sink for Store {
-    fn call(&mut self, call: &Call) -> Result<()> {
+    fn call(&mut self, call: Call) -> Result<()> {
         self.newest = Some(
             self.newest
                 .map_or(call.started_at, |n| n.max(call.started_at)),
         );
-        self.newest_modified = window::newest_modified(self.newest_modified, call, self.now);
+        self.newest_modified = window::newest_modified(self.newest_modified, &call, self.now);
         self.batch.push(db::Row::new(call));
         if self.batch.len() >= db::BATCH {
             let full = std::mem::replace(&mut self.batch, Vec::with_capacity(db::BATCH));

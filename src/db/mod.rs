@@ -166,21 +166,38 @@ pub mod col {
 }
 
 impl Row {
-    pub fn new(c: &Call) -> Row {
+    /// The call's columns, its strings moved (not copied) into the row.
+    pub fn new(c: Call) -> Row {
         let text = [
             Some(c.vendor.id().to_string()),
-            Some(c.id.clone()),
+            Some(c.id),
             Some(time(c.started_at)),
             c.ended_at.map(time),
             Some(c.direction.as_str().to_string()),
             Some(c.status.as_str().to_string()),
-            c.vendor_status.clone(),
-            c.customer_number.clone(),
-            c.line_number.clone(),
-            c.agent.clone(),
-            c.campaign.clone(),
+            c.vendor_status,
+            c.customer_number,
+            c.line_number,
+            c.agent,
+            c.campaign,
         ];
-        let raw = c.raw.as_ref().map(|r| r.get().to_string());
+        let mut row = Row {
+            text,
+            started_at: c.started_at,
+            ended_at: c.ended_at,
+            duration: c.duration,
+            talk_time: c.talk_time,
+            recording_url: c.recording_url,
+            cost: c.cost,
+            raw: c.raw.map(String::from),
+            hash: 0,
+        };
+        row.hash = row.digest();
+        row
+    }
+
+    /// The hash of the stored columns from `vendor` to `raw`.
+    fn digest(&self) -> i64 {
         // NOTE: every field goes into the hash with its presence, so that a value moving from
         // one field to the next, or from null to "", is a change.
         let mut h = Sha256::new();
@@ -192,20 +209,17 @@ impl Row {
             }
             None => h.update([0u8]),
         };
-        for t in &text {
+        for t in &self.text {
             put(t.as_deref());
         }
-        let (d, t) = (
-            c.duration.map(|d| d.to_string()),
-            c.talk_time.map(|t| t.to_string()),
-        );
-        put(d.as_deref());
-        put(t.as_deref());
-        put(c.recording_url.as_deref().map(stable_urls).as_deref());
-        put(c.cost.as_deref());
+        let (mut d, mut t) = (itoa::Buffer::new(), itoa::Buffer::new());
+        put(self.duration.map(|v| d.format(v)));
+        put(self.talk_time.map(|v| t.format(v)));
+        put(self.recording_url.as_deref().map(stable_urls).as_deref());
+        put(self.cost.as_deref());
         // The raw record (1 KB or more) hashed piece by piece: the same bytes as
         // `stable_urls(raw)`, without making that copy.
-        match raw.as_deref() {
+        match self.raw.as_deref() {
             Some(r) => {
                 let mut pieces: Vec<&str> = Vec::new();
                 stable_pieces(r, |p| pieces.push(p));
@@ -218,18 +232,7 @@ impl Row {
             None => h.update([0u8]),
         }
         let digest = h.finalize();
-        let hash = i64::from_le_bytes(digest[..8].try_into().expect("8 bytes"));
-        Row {
-            text,
-            started_at: c.started_at,
-            ended_at: c.ended_at,
-            duration: c.duration,
-            talk_time: c.talk_time,
-            recording_url: c.recording_url.clone(),
-            cost: c.cost.clone(),
-            raw,
-            hash,
-        }
+        i64::from_le_bytes(digest[..8].try_into().expect("8 bytes"))
     }
 }
 
@@ -443,18 +446,18 @@ mod tests {
             modified_at: None,
             raw: None,
         };
-        let none = Row::new(&call).hash;
+        let none = Row::new(call.clone()).hash;
         let with = |c: &mut crate::call::Call, url: &str| {
             c.recording_url = Some(url.into());
             c.raw = Some(crate::call::Raw::from_value(
                 &serde_json::json!({"recording": {"url": url}}),
             ));
-            Row::new(c).hash
+            Row::new(c.clone()).hash
         };
         // The raw record is hashed as `stable_urls` makes it, piece by piece: stored hashes of
         // earlier versions still match.
         let reference = |c: &crate::call::Call| {
-            let row = Row::new(c);
+            let row = Row::new(c.clone());
             let mut h = Sha256::new();
             let mut put = |v: Option<&str>| match v {
                 Some(v) => {
@@ -474,12 +477,12 @@ mod tests {
             put(row.raw.as_deref().map(stable_urls).as_deref());
             i64::from_le_bytes(h.finalize()[..8].try_into().unwrap())
         };
-        assert_eq!(Row::new(&call).hash, reference(&call));
+        assert_eq!(Row::new(call.clone()).hash, reference(&call));
         with(
             &mut call,
             "https://b.s3.example/r/7.mp3?X-Amz-Signature=1 http://x https:/y",
         );
-        assert_eq!(Row::new(&call).hash, reference(&call));
+        assert_eq!(Row::new(call.clone()).hash, reference(&call));
         let a = with(
             &mut call,
             "https://b.s3.example/r/7.mp3?X-Amz-Signature=1&X-Amz-Date=2",

@@ -452,8 +452,8 @@ pub(crate) fn tsv_value(out: &mut impl Write, value: &str) -> io::Result<()> {
 }
 
 impl<W: Write> crate::pager::Sink for CallWriter<W> {
-    fn call(&mut self, call: &Call) -> Result<()> {
-        self.write(call)
+    fn call(&mut self, call: Call) -> Result<()> {
+        self.write(&call)
     }
     fn page_done(&mut self) -> Result<()> {
         self.flush()

@@ -450,8 +450,8 @@ fn by_name(a: &Key, b: &Key) -> std::cmp::Ordering {
 pub const MAX_PERIODS: u64 = 10_000;
 
 impl crate::pager::Sink for Tally {
-    fn call(&mut self, call: &Call) -> Result<()> {
-        self.add(call);
+    fn call(&mut self, call: Call) -> Result<()> {
+        self.add(&call);
         Ok(())
     }
 }

@@ -213,15 +213,16 @@ impl Famulor {
     }
 }
 
-/// The normalized calls of one list page's body (the CPU benchmark's entry point).
-pub fn parse_page(body: bytes::Bytes) -> Result<Vec<Call>> {
+/// The normalized calls of one list page's body, with their raw records if asked (the
+/// benchmarks' entry point).
+pub fn parse_page(body: bytes::Bytes, keep_raw: bool) -> Result<Vec<Call>> {
     let reply = Reply {
         status: reqwest::StatusCode::OK,
         headers: Default::default(),
         body,
         shown_url: String::new(),
     };
-    parse_list(&reply, false).map(|list| list.calls)
+    parse_list(&reply, keep_raw).map(|list| list.calls)
 }
 
 /// A list page as the vendor stated it.
@@ -235,7 +236,7 @@ struct List {
 /// A list page: the normalized calls (with raw records if asked) and the paginator's numbers.
 fn parse_list(reply: &Reply, keep_raw: bool) -> Result<List> {
     if keep_raw {
-        let list: wire::ListResponse<Box<RawValue>> = reply.json("famulor")?;
+        let list: wire::ListResponse<&RawValue> = reply.json("famulor")?;
         let calls = list
             .data
             .iter()

@@ -617,7 +617,7 @@ fn error_message(reply: &Reply) -> Option<String> {
 
 fn parse_list(reply: &Reply, keep_raw: bool) -> Result<Listed> {
     let (calls, meta) = if keep_raw {
-        let list: wire::ListResponse<Box<RawValue>> = reply.json("famulor")?;
+        let list: wire::ListResponse<&RawValue> = reply.json("famulor")?;
         let calls = list
             .data
             .iter()
