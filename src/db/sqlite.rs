@@ -2,6 +2,7 @@
 //! batch; a lock file beside it per profile.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -32,6 +33,9 @@ pub struct Sqlite {
     path: PathBuf,
     /// The lock file of the profile being synced, locked while it is open.
     held: Option<std::fs::File>,
+    /// Copies the WAL into the database file while the next batches are written. Dropped
+    /// after `conn` (fields drop in order): its connection, the last one, folds in what is left.
+    _checkpoints: Checkpointer,
 }
 
 /// What a stored call's hash is: a row unchanged is neither written nor rewritten to find out.
@@ -74,11 +78,104 @@ impl Sqlite {
         // process; only a power cut may lose the last one, never leave a half one.
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         migrate(&mut conn, path)?;
+        let checkpoints = Checkpointer::start(&mut conn, path)?;
         Ok(Sqlite {
             conn,
             path: path.to_path_buf(),
             held: None,
+            _checkpoints: checkpoints,
         })
+    }
+}
+
+/// The WAL's size at which the checkpointer thread is woken.
+const CHECKPOINT_AT: i64 = 16 << 20;
+/// The WAL's size at which the writer checkpoints itself, when the checkpointer has fallen
+/// behind: what bounds the WAL (SQLite restarts it at the next write once it is all copied).
+const CHECKPOINT_BY_WRITER_AT: i64 = 64 << 20;
+
+/// NOTE: SQLite's own automatic checkpoint runs inside the commit that crosses its threshold:
+/// the writer copies the WAL into the database file and waits for both `fsync`s, and the
+/// next batch waits with it (a first sync onto a disk spent a quarter of its time there:
+/// 19 s for 1,000,000 calls, 13 s on tmpfs). A second connection on a thread of its own runs
+/// the checkpoints instead, PASSIVE (never waiting for readers or the writer); durability is
+/// the same, as the checkpoint is the same.
+struct Checkpointer {
+    wake: Arc<(Mutex<Wake>, Condvar)>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+#[derive(Default)]
+struct Wake {
+    pending: bool,
+    stop: bool,
+}
+
+impl Checkpointer {
+    fn start(writer: &mut Connection, path: &Path) -> Result<Checkpointer> {
+        let page: i64 = writer.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        let own = Connection::open(path)
+            .with_context(|| format!("cannot open the database {}", path.display()))?;
+        // A connection finds the WAL at its first read; until then it checkpoints nothing.
+        own.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })?;
+        let wake: Arc<(Mutex<Wake>, Condvar)> = Arc::default();
+        let theirs = wake.clone();
+        let thread = std::thread::Builder::new()
+            .name("calls-db-checkpoint".into())
+            .spawn(move || checkpoints(own, &theirs))
+            .context("cannot start the checkpoint thread")?;
+        let hook = wake.clone();
+        // Replaces SQLite's automatic checkpoint (the hook is how that one is installed).
+        writer.wal_hook(Some(move |wal: &mut rusqlite::hooks::Wal, pages: i32| {
+            let size = i64::from(pages) * page;
+            if size >= CHECKPOINT_BY_WRITER_AT {
+                // Busy (the checkpointer is at it) or not: the commit stands either way.
+                let _ = wal.checkpoint_v2(rusqlite::wal::CheckpointMode::PASSIVE);
+            } else if size >= CHECKPOINT_AT {
+                let (lock, cond) = &*hook;
+                lock.lock().unwrap_or_else(|e| e.into_inner()).pending = true;
+                cond.notify_one();
+            }
+            Ok(())
+        }))?;
+        Ok(Checkpointer {
+            wake,
+            thread: Some(thread),
+        })
+    }
+}
+
+fn checkpoints(conn: Connection, wake: &(Mutex<Wake>, Condvar)) {
+    let (lock, cond) = wake;
+    loop {
+        {
+            let mut w = lock.lock().unwrap_or_else(|e| e.into_inner());
+            while !w.pending && !w.stop {
+                w = cond.wait(w).unwrap_or_else(|e| e.into_inner());
+            }
+            if w.stop {
+                return;
+            }
+            w.pending = false;
+        }
+        // A failed checkpoint loses nothing (the WAL keeps the pages); the writer's own
+        // checkpoint, or the next, takes them.
+        let _ = conn.wal_checkpoint_v2(Some("main"), rusqlite::wal::CheckpointMode::PASSIVE);
+    }
+}
+
+impl Drop for Checkpointer {
+    /// Waits for a checkpoint under way (its fsyncs; nothing waits on this thread but the
+    /// database's own).
+    fn drop(&mut self) {
+        let (lock, cond) = &*self.wake;
+        lock.lock().unwrap_or_else(|e| e.into_inner()).stop = true;
+        cond.notify_one();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
     }
 }
 
@@ -281,6 +378,63 @@ impl Database for Sqlite {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn row(id: usize, raw: &str) -> Row {
+        Row::new(crate::call::Call {
+            vendor: crate::types::Vendor::Famulor,
+            id: id.to_string(),
+            started_at: chrono::DateTime::UNIX_EPOCH + chrono::Duration::seconds(id as i64),
+            ended_at: None,
+            direction: crate::call::Direction::Inbound,
+            status: crate::call::Status::Answered,
+            vendor_status: None,
+            duration: Some(5),
+            talk_time: None,
+            customer_number: None,
+            line_number: None,
+            agent: None,
+            campaign: None,
+            recording_url: None,
+            cost: None,
+            agent_id: None,
+            campaign_id: None,
+            modified_at: None,
+            raw: Some(crate::call::Raw::from_value(
+                &serde_json::json!({ "t": raw }),
+            )),
+        })
+    }
+
+    /// The checkpoint thread folds the WAL into the file while the connection is still open
+    /// (SQLite's own checkpoint is off, and the writer's starts only at 64 MB): a checkpointer
+    /// that checkpoints nothing (a connection that never read finds no WAL) fails this.
+    #[test]
+    fn the_wal_is_checkpointed_while_batches_are_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.db");
+        let mut db = Sqlite::open(&path).unwrap();
+        let text = "x".repeat(4_000);
+        let now = Utc::now();
+        // 24 MB of rows, over CHECKPOINT_AT, under CHECKPOINT_BY_WRITER_AT.
+        for b in 0..6 {
+            let batch: Vec<Row> = (0..1_000).map(|i| row(b * 1_000 + i, &text)).collect();
+            db.upsert("p", &batch, now, None).unwrap();
+        }
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while std::fs::metadata(&path).unwrap().len() < (CHECKPOINT_AT as u64) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the file did not grow: nothing was checkpointed"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        drop(db);
+        let conn = Connection::open(&path).unwrap();
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM calls", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 6_000);
+    }
 
     /// The files under migrations/sqlite are exactly the list, numbered 1, 2, ... in order.
     #[test]
