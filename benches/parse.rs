@@ -97,7 +97,7 @@ fn main() {
     let ours = best_of(|| {
         let mut w = CallWriter::new(Vec::with_capacity(8 << 20), &opts, true).unwrap();
         for page in &pages {
-            for call in calls::vendors::famulor::parse_page(page.clone()).unwrap() {
+            for call in calls::vendors::famulor::parse_page(page.clone(), false).unwrap() {
                 w.write(&call).unwrap();
             }
         }
