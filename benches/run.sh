@@ -18,6 +18,9 @@
 #                                from Debian's packages, as the postgres user when run as root)
 #   benches/run.sh stats      9. stats over 10,000 and 1,000,000 Callcap calls (--by agent --by
 #                                day, CSV): time and peak RSS, flat in the number of calls
+#   benches/run.sh db        11. the database side alone: 1,000,000 rows as sync makes them into
+#                                the writer's thread, no vendor (cargo bench --bench db); into
+#                                SQLite here, into PostgreSQL in 8
 #   benches/run.sh requests  10. requests per hourly sync per API: 2,000 calls a day, 5 % changing,
 #                                24 hourly runs (cargo bench --bench requests; CALLS_BIN is used)
 #
@@ -230,6 +233,14 @@ if [[ $which == all || $which == sync-pg ]]; then
     done
     stop_sandbox
   done
+  echo "-- the database side alone (cargo bench --bench db), PostgreSQL"
+  "$pgbin/psql" -X -q "postgresql://calls@127.0.0.1:$port/postgres" -c 'DROP TABLE IF EXISTS calls, sync_state, schema_version' 2> /dev/null
+  CALLS_BENCH_DEST="postgresql://calls@127.0.0.1:$port/postgres" cargo bench --quiet --bench db 2>&1 | grep -v '^$'
+fi
+
+if [[ $which == all || $which == db ]]; then
+  echo "== 11. the database side alone, SQLite: 1,000,000 rows into the writer's thread, no vendor"
+  cargo bench --quiet --bench db 2>&1 | grep -v '^$'
 fi
 
 if [[ $which == all || $which == requests ]]; then

@@ -267,10 +267,20 @@ fn postgres_holds_exactly_the_sandbox_calls_and_their_changes() {
         "{}",
         r.stderr
     );
-    assert_eq!(pg.psql("SELECT version FROM schema_version"), vec!["2"]);
+    assert_eq!(pg.psql("SELECT version FROM schema_version"), vec!["3"]);
+    let collations = "SELECT coalesce(collation_name, 'default') FROM information_schema.columns \
+        WHERE table_name = 'calls' AND column_name IN ('profile', 'id') ORDER BY column_name";
+    assert_eq!(pg.psql(collations), vec!["C", "C"]);
 
-    // Schema 1 (before the modification time was kept) is migrated, its state kept.
-    pg.psql("ALTER TABLE sync_state DROP COLUMN newest_modified_at; UPDATE schema_version SET version = 1");
+    // Schema 1 (before the modification time was kept, ids in the locale's order) is migrated,
+    // its rows and state kept.
+    pg.psql(
+        "ALTER TABLE sync_state DROP COLUMN newest_modified_at; \
+         ALTER TABLE calls ALTER COLUMN profile TYPE text COLLATE \"default\", \
+             ALTER COLUMN id TYPE text COLLATE \"default\"; \
+         UPDATE schema_version SET version = 1",
+    );
+    assert_eq!(pg.psql(collations), vec!["default", "default"]);
     let r = run(home.cmd().args(args));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
@@ -278,7 +288,9 @@ fn postgres_holds_exactly_the_sandbox_calls_and_their_changes() {
         "{}",
         r.stderr
     );
-    assert_eq!(pg.psql("SELECT version FROM schema_version"), vec!["2"]);
+    assert_eq!(pg.psql("SELECT version FROM schema_version"), vec!["3"]);
+    assert_eq!(pg.psql(collations), vec!["C", "C"]);
+    assert_eq!(pg.table("famulor"), expected(&sb));
     assert_eq!(
         pg.psql("SELECT count(*) FROM sync_state WHERE newest_modified_at IS NULL"),
         vec!["1"]

@@ -26,6 +26,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "002_newest_modified.sql",
         include_str!("../../migrations/postgres/002_newest_modified.sql"),
     ),
+    (
+        "003_ids_in_byte_order.sql",
+        include_str!("../../migrations/postgres/003_ids_in_byte_order.sql"),
+    ),
 ];
 
 pub struct Postgres {

@@ -33,8 +33,6 @@ pub struct Sqlite {
     path: PathBuf,
     /// The lock file of the profile being synced, locked while it is open.
     held: Option<std::fs::File>,
-    /// The last call upserted was new: the next is inserted first, looked up only if stored.
-    inserting: bool,
     /// Copies the WAL into the database file while the next batches are written. Dropped
     /// after `conn` (fields drop in order): its connection, the last one, folds in what is left.
     _checkpoints: Checkpointer,
@@ -47,7 +45,7 @@ const INSERT: &str = "INSERT INTO calls (profile, vendor, id, started_at, ended_
     status, vendor_status, duration, talk_time, customer_number, line_number, agent, campaign, \
     recording_url, cost, raw, first_seen_at, changed_at, hash, first_status) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
-    NULL, ?19, ?7) ON CONFLICT (profile, id) DO NOTHING";
+    NULL, ?19, ?7)";
 
 const UPDATE: &str = "UPDATE calls SET vendor = ?2, started_at = ?4, ended_at = ?5, \
     direction = ?6, status = ?7, vendor_status = ?8, duration = ?9, talk_time = ?10, \
@@ -85,7 +83,6 @@ impl Sqlite {
             conn,
             path: path.to_path_buf(),
             held: None,
-            inserting: false,
             _checkpoints: checkpoints,
         })
     }
@@ -317,14 +314,18 @@ impl Database for Sqlite {
             // NOTE: a lookup by the primary key, then an insert or an update only when needed:
             // cheaper than an upsert with RETURNING (which also rewrote nothing, but paid for
             // the conflict path and the returned rows on every call).
-            // NOTE: a lookup by the primary key first costs a new call one more search of the
-            // index; an insert first costs a stored call a failed insert. Which comes first
-            // follows the call before: a first sync inserts, a rerun looks up.
             let mut hash = tx.prepare_cached(HASH)?;
             let mut insert = tx.prepare_cached(INSERT)?;
             let mut update = tx.prepare_cached(UPDATE)?;
             for row in batch {
                 let t = &row.text;
+                let stored: Option<i64> = hash
+                    .query_row(params![profile, t[col::ID]], |r| r.get(0))
+                    .optional()?;
+                if stored == Some(row.hash) {
+                    counts.unchanged += 1;
+                    continue;
+                }
                 let values = params![
                     profile,
                     t[col::VENDOR],
@@ -346,17 +347,7 @@ impl Database for Sqlite {
                     now,
                     row.hash,
                 ];
-                if self.inserting && insert.execute(values)? == 1 {
-                    counts.new += 1;
-                    continue;
-                }
-                let stored: Option<i64> = hash
-                    .query_row(params![profile, t[col::ID]], |r| r.get(0))
-                    .optional()?;
-                self.inserting = stored.is_none();
-                if stored == Some(row.hash) {
-                    counts.unchanged += 1;
-                } else if stored.is_none() {
+                if stored.is_none() {
                     insert.execute(values)?;
                     counts.new += 1;
                 } else {
@@ -414,9 +405,8 @@ mod tests {
         })
     }
 
-    /// Whichever comes first for a call, the insert or the lookup, the counts and the rows are
-    /// those of upserting each copy in turn: a call twice in a batch, changed in between; new
-    /// calls after stored ones and stored after new.
+    /// The counts and the rows are those of upserting each copy in turn: a call twice in a
+    /// batch, changed in between; new calls after stored ones and stored after new.
     #[test]
     fn counts_and_rows_as_if_each_copy_were_upserted_in_turn() {
         let dir = tempfile::tempdir().unwrap();
