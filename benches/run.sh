@@ -18,11 +18,11 @@
 #                                from Debian's packages, as the postgres user when run as root)
 #   benches/run.sh stats      9. stats over 10,000 and 1,000,000 Callcap calls (--by agent --by
 #                                day, CSV): time and peak RSS, flat in the number of calls
+#   benches/run.sh requests  10. requests per hourly sync per API: 2,000 calls a day, 5 % changing,
+#                                24 hourly runs (cargo bench --bench requests; CALLS_BIN is used)
 #   benches/run.sh db        11. the database side alone: 1,000,000 rows as sync makes them into
 #                                the writer's thread, no vendor (cargo bench --bench db); into
 #                                SQLite here, into PostgreSQL in 8
-#   benches/run.sh requests  10. requests per hourly sync per API: 2,000 calls a day, 5 % changing,
-#                                24 hourly runs (cargo bench --bench requests; CALLS_BIN is used)
 #
 # CALLS_BIN=PATH runs that binary instead of building the release binary.
 set -euo pipefail
