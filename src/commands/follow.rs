@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 
 use crate::call::Call;
 use crate::cli::ExportArgs;
-use crate::db::Row;
+use crate::db;
 use crate::error::{usage, Failure};
 use crate::http::Http;
 use crate::output::{CallWriter, Format, Target};
@@ -136,7 +136,7 @@ impl<W: std::io::Write> Follow<W> {
 impl<W: std::io::Write> Sink for Follow<W> {
     fn call(&mut self, call: Call) -> Result<()> {
         self.newest_modified = window::newest_modified(self.newest_modified, &call, Utc::now());
-        let hash = Row::new(call.clone()).hash;
+        let hash = db::hash(&call);
         if self.seen.get(&call.id).is_some_and(|s| s.hash == hash) {
             return Ok(());
         }

@@ -198,42 +198,88 @@ impl Row {
 
     /// The hash of the stored columns from `vendor` to `raw`.
     fn digest(&self) -> i64 {
-        // NOTE: every field goes into the hash with its presence, so that a value moving from
-        // one field to the next, or from null to "", is a change.
-        let mut h = Sha256::new();
-        let mut put = |v: Option<&str>| match v {
-            Some(v) => {
-                h.update([1u8]);
-                h.update((v.len() as u64).to_le_bytes());
-                h.update(v.as_bytes());
-            }
-            None => h.update([0u8]),
-        };
-        for t in &self.text {
-            put(t.as_deref());
-        }
-        let (mut d, mut t) = (itoa::Buffer::new(), itoa::Buffer::new());
-        put(self.duration.map(|v| d.format(v)));
-        put(self.talk_time.map(|v| t.format(v)));
-        put(self.recording_url.as_deref().map(stable_urls).as_deref());
-        put(self.cost.as_deref());
-        // The raw record (1 KB or more) hashed piece by piece: the same bytes as
-        // `stable_urls(raw)`, without making that copy.
-        match self.raw.as_deref() {
-            Some(r) => {
-                let mut pieces: Vec<&str> = Vec::new();
-                stable_pieces(r, |p| pieces.push(p));
-                h.update([1u8]);
-                h.update((pieces.iter().map(|p| p.len()).sum::<usize>() as u64).to_le_bytes());
-                for p in pieces {
-                    h.update(p.as_bytes());
-                }
-            }
-            None => h.update([0u8]),
-        }
-        let digest = h.finalize();
-        i64::from_le_bytes(digest[..8].try_into().expect("8 bytes"))
+        digest(Fields {
+            text: self.text.each_ref().map(Option::as_deref),
+            duration: self.duration,
+            talk_time: self.talk_time,
+            recording_url: self.recording_url.as_deref(),
+            cost: self.cost.as_deref(),
+            raw: self.raw.as_deref(),
+        })
     }
+}
+
+/// A call's [`Row::hash`] without making its row (`--follow`, which prints the call after).
+pub fn hash(c: &Call) -> i64 {
+    let (started, ended) = (time(c.started_at), c.ended_at.map(time));
+    digest(Fields {
+        text: [
+            Some(c.vendor.id()),
+            Some(&c.id),
+            Some(&started),
+            ended.as_deref(),
+            Some(c.direction.as_str()),
+            Some(c.status.as_str()),
+            c.vendor_status.as_deref(),
+            c.customer_number.as_deref(),
+            c.line_number.as_deref(),
+            c.agent.as_deref(),
+            c.campaign.as_deref(),
+        ],
+        duration: c.duration,
+        talk_time: c.talk_time,
+        recording_url: c.recording_url.as_deref(),
+        cost: c.cost.as_deref(),
+        raw: c.raw.as_ref().map(|r| r.get()),
+    })
+}
+
+/// What goes into a row's hash, borrowed.
+struct Fields<'a> {
+    text: [Option<&'a str>; 11],
+    duration: Option<i64>,
+    talk_time: Option<i64>,
+    recording_url: Option<&'a str>,
+    cost: Option<&'a str>,
+    raw: Option<&'a str>,
+}
+
+fn digest(f: Fields<'_>) -> i64 {
+    // NOTE: every field goes into the hash with its presence, so that a value moving from one
+    // field to the next, or from null to "", is a change.
+    let mut h = Sha256::new();
+    let mut put = |v: Option<&str>| match v {
+        Some(v) => {
+            h.update([1u8]);
+            h.update((v.len() as u64).to_le_bytes());
+            h.update(v.as_bytes());
+        }
+        None => h.update([0u8]),
+    };
+    for t in f.text {
+        put(t);
+    }
+    let (mut d, mut t) = (itoa::Buffer::new(), itoa::Buffer::new());
+    put(f.duration.map(|v| d.format(v)));
+    put(f.talk_time.map(|v| t.format(v)));
+    put(f.recording_url.map(stable_urls).as_deref());
+    put(f.cost);
+    // The raw record (1 KB or more) hashed piece by piece: the same bytes as
+    // `stable_urls(raw)`, without making that copy.
+    match f.raw {
+        Some(r) => {
+            let mut pieces: Vec<&str> = Vec::new();
+            stable_pieces(r, |p| pieces.push(p));
+            h.update([1u8]);
+            h.update((pieces.iter().map(|p| p.len()).sum::<usize>() as u64).to_le_bytes());
+            for p in pieces {
+                h.update(p.as_bytes());
+            }
+        }
+        None => h.update([0u8]),
+    }
+    let digest = h.finalize();
+    i64::from_le_bytes(digest[..8].try_into().expect("8 bytes"))
 }
 
 impl Row {
@@ -478,11 +524,13 @@ mod tests {
             i64::from_le_bytes(h.finalize()[..8].try_into().unwrap())
         };
         assert_eq!(Row::new(call.clone()).hash, reference(&call));
+        assert_eq!(hash(&call), reference(&call));
         with(
             &mut call,
             "https://b.s3.example/r/7.mp3?X-Amz-Signature=1 http://x https:/y",
         );
         assert_eq!(Row::new(call.clone()).hash, reference(&call));
+        assert_eq!(hash(&call), reference(&call));
         let a = with(
             &mut call,
             "https://b.s3.example/r/7.mp3?X-Amz-Signature=1&X-Amz-Date=2",
@@ -495,6 +543,24 @@ mod tests {
         assert_eq!(a, b);
         assert_ne!(a, none);
         assert_ne!(a, other);
+        // With every field set, the hash of a call is its row's.
+        call.ended_at = Some(call.started_at + chrono::Duration::seconds(70));
+        call.talk_time = Some(60);
+        call.cost = Some("0.25".into());
+        for (i, f) in [
+            &mut call.vendor_status,
+            &mut call.customer_number,
+            &mut call.line_number,
+            &mut call.agent,
+            &mut call.campaign,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            *f = Some(format!("v{i}"));
+        }
+        assert_eq!(hash(&call), Row::new(call.clone()).hash);
+        assert_ne!(hash(&call), other);
     }
 
     /// A call served twice in a batch counts twice, as if upserted one copy after the other,
