@@ -153,6 +153,35 @@ pub struct Call {
     pub raw: Option<Raw>,
 }
 
+#[cfg(test)]
+impl Call {
+    /// An answered inbound call with nothing else known: tests set what they need on top
+    /// (`Call { agent: .., ..Call::bare(..) }`).
+    pub fn bare(vendor: Vendor, id: &str, started_at: DateTime<Utc>) -> Call {
+        Call {
+            vendor,
+            id: id.to_string(),
+            started_at,
+            ended_at: None,
+            direction: Direction::Inbound,
+            status: Status::Answered,
+            vendor_status: None,
+            duration: None,
+            talk_time: None,
+            customer_number: None,
+            line_number: None,
+            agent: None,
+            campaign: None,
+            recording_url: None,
+            cost: None,
+            agent_id: None,
+            campaign_id: None,
+            modified_at: None,
+            raw: None,
+        }
+    }
+}
+
 /// A vendor's record as its JSON text, on one line: kept as text, not as a tree, because most
 /// uses print or store it as it came (sync stores a million of them), and building and dropping
 /// a tree per call was most of a sync's CPU. Whitespace between tokens is dropped (so that an

@@ -381,27 +381,15 @@ mod tests {
 
     fn row(id: usize, raw: &str) -> Row {
         Row::new(crate::call::Call {
-            vendor: crate::types::Vendor::Famulor,
-            id: id.to_string(),
-            started_at: chrono::DateTime::UNIX_EPOCH + chrono::Duration::seconds(id as i64),
-            ended_at: None,
-            direction: crate::call::Direction::Inbound,
-            status: crate::call::Status::Answered,
-            vendor_status: None,
             duration: Some(5),
-            talk_time: None,
-            customer_number: None,
-            line_number: None,
-            agent: None,
-            campaign: None,
-            recording_url: None,
-            cost: None,
-            agent_id: None,
-            campaign_id: None,
-            modified_at: None,
             raw: Some(crate::call::Raw::from_value(
                 &serde_json::json!({ "t": raw }),
             )),
+            ..crate::call::Call::bare(
+                crate::types::Vendor::Famulor,
+                &id.to_string(),
+                chrono::DateTime::UNIX_EPOCH + chrono::Duration::seconds(id as i64),
+            )
         })
     }
 

@@ -406,22 +406,12 @@ fn free_text(field: Field) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::call::{Direction, Status};
     use crate::types::Vendor;
 
     fn call(n: usize) -> Call {
         Call {
-            vendor: Vendor::Famulor,
-            id: n.to_string(),
-            started_at: chrono::DateTime::from_timestamp(1_700_000_000 + n as i64 * 60, 0).unwrap(),
-            ended_at: None,
-            direction: Direction::Inbound,
-            status: Status::Answered,
-            vendor_status: None,
             duration: Some(n as i64 % 600),
-            talk_time: None,
             customer_number: Some("+4930123".into()),
-            line_number: None,
             agent: Some(
                 if n.is_multiple_of(7) {
                     "Anna Schmidt"
@@ -430,13 +420,11 @@ mod tests {
                 }
                 .into(),
             ),
-            campaign: None,
-            recording_url: None,
-            cost: None,
-            agent_id: None,
-            campaign_id: None,
-            modified_at: None,
-            raw: None,
+            ..Call::bare(
+                Vendor::Famulor,
+                &n.to_string(),
+                chrono::DateTime::from_timestamp(1_700_000_000 + n as i64 * 60, 0).unwrap(),
+            )
         }
     }
 

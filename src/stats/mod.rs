@@ -585,7 +585,6 @@ pub fn source(vendor: crate::types::Vendor) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::call::Direction;
     use crate::types::Vendor;
 
     fn at(s: &str) -> DateTime<Utc> {
@@ -594,29 +593,15 @@ mod tests {
 
     fn call(started: &str, status: Status, agent: Option<&str>, duration: i64) -> Call {
         Call {
-            vendor: Vendor::Mycrm,
-            id: started.into(),
-            started_at: at(started),
-            ended_at: None,
-            direction: Direction::Inbound,
             status,
-            vendor_status: None,
             duration: Some(duration),
             talk_time: Some(if status == Status::Answered {
                 duration - 5
             } else {
                 0
             }),
-            customer_number: None,
-            line_number: None,
             agent: agent.map(Into::into),
-            campaign: None,
-            recording_url: None,
-            cost: None,
-            agent_id: None,
-            campaign_id: None,
-            modified_at: None,
-            raw: None,
+            ..Call::bare(Vendor::Mycrm, started, at(started))
         }
     }
 
