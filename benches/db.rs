@@ -14,13 +14,13 @@
 //! The calls are 10,000 distinct sandbox records (100 pages), each used again under new ids
 //! and start times, newest first as Famulor lists them.
 
+mod common;
+
 use std::time::Instant;
 
 use calls::call::Call;
 use calls::db::writer::Writer;
 use calls::db::{Advance, Dest, Row, BATCH};
-use calls::sandbox::{Options, Sandbox};
-use calls::vendors::Vendor;
 
 const PAGES: usize = 100;
 
@@ -41,7 +41,7 @@ fn main() {
     let dest = std::env::var("CALLS_BENCH_DEST")
         .unwrap_or_else(|_| tmp.path().join("bench.db").display().to_string());
     let shown = calls::redact::url_password(&dest);
-    let templates = rt.block_on(templates());
+    let templates = templates();
     let raw: usize = templates
         .iter()
         .map(|c| c.raw.as_ref().map_or(0, |r| r.get().len()))
@@ -99,36 +99,9 @@ async fn run(writer: &Writer, templates: &[Call], n: usize) -> calls::db::Counts
 }
 
 /// 10,000 normalized Famulor calls with their raw records, from the sandbox.
-async fn templates() -> Vec<Call> {
-    let until = chrono::DateTime::parse_from_rfc3339("2025-06-01T00:00:00Z")
-        .unwrap()
-        .with_timezone(&chrono::Utc);
-    let sb = Sandbox::start(Options {
-        calls: PAGES * 100,
-        seed: 3,
-        until: Some(until),
-        ..Options::default()
-    })
-    .await
-    .unwrap();
-    let client = reqwest::Client::new();
-    let mut calls = Vec::new();
-    for page in 1..=PAGES {
-        let url = format!(
-            "{}/api/user/calls?per_page=100&page={page}",
-            sb.base_url(Vendor::Famulor)
-        );
-        let body = client
-            .get(url)
-            .bearer_auth(Sandbox::credentials(Vendor::Famulor)[0].1)
-            .header("accept", "application/json")
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
-        calls.extend(calls::vendors::famulor::parse_page(body, true).unwrap());
-    }
-    calls
+fn templates() -> Vec<Call> {
+    common::famulor_pages(PAGES)
+        .into_iter()
+        .flat_map(|body| calls::vendors::famulor::parse_page(body, true).unwrap())
+        .collect()
 }

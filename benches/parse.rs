@@ -4,13 +4,12 @@
 //! `cargo bench --bench parse` (or `benches/run.sh`, which runs every benchmark). Pages come
 //! from the sandbox, fetched once before any timing.
 
+mod common;
+
 use std::time::Instant;
 
-use bytes::Bytes;
 use calls::call::Field;
 use calls::output::{CallWriter, Format, OutputOptions, Zone};
-use calls::sandbox::{Options, Sandbox};
-use calls::vendors::Vendor;
 use serde::Deserialize;
 
 const PAGES: usize = 200;
@@ -40,43 +39,7 @@ struct BarePage {
 }
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let pages: Vec<Bytes> = rt.block_on(async {
-        let until = chrono::DateTime::parse_from_rfc3339("2025-06-01T00:00:00Z")
-            .unwrap()
-            .with_timezone(&chrono::Utc);
-        let sb = Sandbox::start(Options {
-            calls: PAGES * 100,
-            seed: 3,
-            until: Some(until),
-            ..Options::default()
-        })
-        .await
-        .unwrap();
-        let client = reqwest::Client::new();
-        let mut pages = Vec::new();
-        for page in 1..=PAGES {
-            let url = format!(
-                "{}/api/user/calls?per_page=100&page={page}",
-                sb.base_url(Vendor::Famulor)
-            );
-            let body = client
-                .get(url)
-                .bearer_auth(Sandbox::credentials(Vendor::Famulor)[0].1)
-                .header("accept", "application/json")
-                .send()
-                .await
-                .unwrap()
-                .bytes()
-                .await
-                .unwrap();
-            pages.push(body);
-        }
-        pages
-    });
+    let pages = common::famulor_pages(PAGES);
     let calls: usize = PAGES * 100;
     let bytes: usize = pages.iter().map(|p| p.len()).sum();
     println!(
