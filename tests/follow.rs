@@ -56,13 +56,7 @@ fn printed_twice(lines: &[Value]) -> Vec<(String, usize)> {
 /// status it was printed with.
 fn correct_status(sb: &calls::sandbox::Sandbox, vendor: Vendor, line: &Value) -> String {
     let started = common::at(line["started_at"].as_str().unwrap());
-    let seq = sb
-        .world(vendor)
-        .calls
-        .iter()
-        .find(|c| c.started_at == started)
-        .expect("the call in the sandbox")
-        .seq;
+    let seq = common::seq_at(sb, vendor, started);
     sb.update_call(vendor, seq, |c| {
         c.status = if c.status == Status::Missed {
             Status::Answered

@@ -652,54 +652,27 @@ fn by_modification_time_a_later_sync_reads_what_changed_and_ends_exact() {
 fn sync_every_signalled_as_each_summary_appears_ends_at_once() {
     let sb = sandbox(common::options());
     let home = Home::with_sandbox(&sb);
-    let profiles = [Vendor::Famulor, Vendor::Evolux];
-    let want: Vec<BTreeMap<String, Value>> =
-        profiles.iter().map(|v| expected(&truth(&sb, *v))).collect();
-    let mut codes = Vec::new();
-    let signals = [0, 1, 2, 3, 4, 6, 9, 14]
+    let want: Vec<(Vendor, common::Rows)> = [Vendor::Famulor, Vendor::Evolux]
         .into_iter()
-        .flat_map(|delay| [(1, delay), (2, delay)]);
-    for (i, (summary, delay)) in signals.enumerate() {
-        // Four runs to a database: first runs and reruns both.
-        let name = format!("every{}.db", i / 4);
-        let mut child = home
-            .calls_std()
-            .args(sync_args(
-                &name,
+        .map(|v| (v, expected(&truth(&sb, v))))
+        .collect();
+    // Four runs to a database: first runs and reruns both.
+    let name = |i: usize| format!("every{}.db", i / 4);
+    let codes = common::sigterm_at_each_summary(
+        &home,
+        &want,
+        |i| {
+            let mut cmd = home.calls_std();
+            cmd.args(sync_args(
+                &name(i),
                 &["-p", "famulor", "-p", "evolux", "--every", "1h"],
             ))
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let lines = stderr_lines(&mut child);
-        let mut seen = 0;
-        while seen < summary {
-            let line = lines.recv_timeout(HANG).unwrap_or_else(|_| {
-                let _ = child.kill();
-                panic!("run {i}: summary {} never came", seen + 1)
-            });
-            if line.contains(" new, ") {
-                seen += 1;
-            }
-        }
-        std::thread::sleep(Duration::from_millis(delay));
-        home.signal(&child, "-TERM");
-        let what = format!("run {i}: SIGTERM {delay} ms after summary {summary}");
-        let code = wait_exit(&mut child, &what, Duration::from_secs(30)).code();
-        assert!(matches!(code, Some(0 | 143)), "{what}: exit {code:?}");
-        codes.push(code);
-        let db = home.path(&name);
-        for (n, (vendor, want)) in profiles.iter().zip(&want).enumerate() {
-            let got = table(&db, vendor.id());
-            if n < summary {
-                assert_eq!(&got, want, "{what}: {vendor} was committed");
-            } else {
-                for (id, row) in got {
-                    assert_eq!(Some(&row), want.get(&id), "{what}: {vendor} {id}");
-                }
-            }
-        }
-    }
+            .stderr(std::process::Stdio::piped());
+            cmd
+        },
+        |i, vendor| table(&home.path(&name(i)), vendor.id()),
+        |_| {},
+    );
     // Every lock was released with its process: the same profiles sync again at once.
     let r = run(home
         .cmd()

@@ -235,13 +235,7 @@ fn postgres_holds_exactly_the_sandbox_calls_and_their_changes() {
     );
     // The newest call's status corrected: the next run updates it alone.
     let newest = truth(&sb, Vendor::Famulor)[0].clone();
-    let seq = sb
-        .world(Vendor::Famulor)
-        .calls
-        .iter()
-        .find(|c| c.started_at == newest.started_at)
-        .unwrap()
-        .seq;
+    let seq = common::seq_at(&sb, Vendor::Famulor, newest.started_at);
     sb.update_call(Vendor::Famulor, seq, |c| {
         c.status = if c.status == Status::Missed {
             Status::Answered
@@ -309,13 +303,7 @@ fn postgres_holds_exactly_the_sandbox_calls_and_their_changes() {
         .find(|c| c.started_at < calls[0].started_at - chrono::Duration::days(20))
         .unwrap()
         .clone();
-    let seq = sb
-        .world(Vendor::Callcap)
-        .calls
-        .iter()
-        .find(|c| c.started_at == old.started_at)
-        .unwrap()
-        .seq;
+    let seq = common::seq_at(&sb, Vendor::Callcap, old.started_at);
     sb.update_call(Vendor::Callcap, seq, |c| c.recording = !c.recording);
     let r = run(home.cmd().args(callcap).args(["--revisit", "1m"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -555,64 +543,38 @@ fn postgres_sync_every_signalled_as_each_summary_appears_ends_at_once() {
     let sb = sandbox(common::options());
     let home = Home::with_sandbox(&sb);
     let url = pg.url();
-    let profiles = [Vendor::Famulor, Vendor::Evolux];
-    let want: Vec<BTreeMap<String, Value>> = profiles
-        .iter()
+    let want: Vec<(Vendor, common::Rows)> = [Vendor::Famulor, Vendor::Evolux]
+        .into_iter()
         .map(|v| {
-            truth(&sb, *v)
+            let rows = truth(&sb, v)
                 .iter()
                 .map(|c| (c.id.clone(), call_json(c)))
-                .collect()
+                .collect();
+            (v, rows)
         })
         .collect();
-    let mut codes = Vec::new();
-    let signals = [0, 1, 2, 3, 4, 6, 9, 14]
-        .into_iter()
-        .flat_map(|delay| [(1, delay), (2, delay)]);
-    for (i, (summary, delay)) in signals.enumerate() {
-        // Some runs start on an empty table: first runs and reruns both.
-        if i % 6 == 5 {
-            pg.psql("DELETE FROM calls; DELETE FROM sync_state");
-        }
-        let mut child = home
-            .calls_std()
-            .args(["sync", &url, "--from", FROM, "--to", TO])
-            .args(["-p", "famulor", "-p", "evolux", "--every", "1h"])
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let lines = stderr_lines(&mut child);
-        let mut seen = 0;
-        while seen < summary {
-            let line = lines.recv_timeout(HANG).unwrap_or_else(|_| {
-                let _ = child.kill();
-                panic!("run {i}: summary {} never came", seen + 1)
-            });
-            if line.contains(" new, ") {
-                seen += 1;
+    let codes = common::sigterm_at_each_summary(
+        &home,
+        &want,
+        |i| {
+            // Some runs start on an empty table: first runs and reruns both.
+            if i % 6 == 5 {
+                pg.psql("DELETE FROM calls; DELETE FROM sync_state");
             }
-        }
-        std::thread::sleep(std::time::Duration::from_millis(delay));
-        home.signal(&child, "-TERM");
-        let what = format!("run {i}: SIGTERM {delay} ms after summary {summary}");
-        let code = wait_exit(&mut child, &what, std::time::Duration::from_secs(30)).code();
-        assert!(matches!(code, Some(0 | 143)), "{what}: exit {code:?}");
-        codes.push(code);
-        for (n, (vendor, want)) in profiles.iter().zip(&want).enumerate() {
-            let got = pg.table(vendor.id());
-            if n < summary {
-                assert_eq!(&got, want, "{what}: {vendor} was committed");
-            } else {
-                for (id, row) in got {
-                    assert_eq!(Some(&row), want.get(&id), "{what}: {vendor} {id}");
-                }
-            }
-        }
+            let mut cmd = home.calls_std();
+            cmd.args(["sync", &url, "--from", FROM, "--to", TO])
+                .args(["-p", "famulor", "-p", "evolux", "--every", "1h"])
+                .stderr(std::process::Stdio::piped());
+            cmd
+        },
+        |_, vendor| pg.table(vendor.id()),
         // The session ended with the process, and its advisory locks with it.
-        wait_for("the server to release the ended run's locks", || {
-            pg.psql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'") == ["0"]
-        });
-    }
+        |_| {
+            wait_for("the server to release the ended run's locks", || {
+                pg.psql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'") == ["0"]
+            })
+        },
+    );
     let r = run(home.cmd().args([
         "sync", &url, "--from", FROM, "--to", TO, "-p", "famulor", "-p", "evolux",
     ]));
@@ -675,13 +637,7 @@ fn postgres_syncs_as_a_role_with_table_rights_only() {
          GRANT SELECT ON schema_version TO plain",
     );
     let newest = truth(&sb, Vendor::Famulor)[0].clone();
-    let seq = sb
-        .world(Vendor::Famulor)
-        .calls
-        .iter()
-        .find(|c| c.started_at == newest.started_at)
-        .unwrap()
-        .seq;
+    let seq = common::seq_at(&sb, Vendor::Famulor, newest.started_at);
     sb.update_call(Vendor::Famulor, seq, |c| c.talk += 30);
     sb.add_calls(
         Vendor::Famulor,

@@ -283,3 +283,67 @@ pub fn stderr_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receive
     });
     rx
 }
+
+/// A profile's stored rows by id, as [`call_json`] makes them.
+pub type Rows = std::collections::BTreeMap<String, serde_json::Value>;
+
+/// The sandbox's sequence number of `vendor`'s call that started at `started_at` (what
+/// `Sandbox::update_call` takes).
+pub fn seq_at(sb: &Sandbox, vendor: Vendor, started_at: DateTime<Utc>) -> u32 {
+    sb.world(vendor)
+        .calls
+        .iter()
+        .find(|c| c.started_at == started_at)
+        .expect("a call of the sandbox")
+        .seq
+}
+
+/// SIGTERM to a `sync --every 1h` of `want`'s profiles at the moment its Nth profile summary
+/// appears, or a few ms after, 16 times (`spawn(i)` starts run i, stderr piped; `stored(i,
+/// profile)` reads what run i left; `after(i)` runs after it): each run ends at once, with 0
+/// (between runs) or 143 (during the next profile's), never hangs; a profile whose summary came
+/// is stored whole, the others hold only whole rows. The exit codes, in order.
+pub fn sigterm_at_each_summary(
+    home: &Home,
+    want: &[(Vendor, Rows)],
+    mut spawn: impl FnMut(usize) -> std::process::Command,
+    stored: impl Fn(usize, Vendor) -> Rows,
+    mut after: impl FnMut(usize),
+) -> Vec<Option<i32>> {
+    let mut codes = Vec::new();
+    let signals = [0, 1, 2, 3, 4, 6, 9, 14]
+        .into_iter()
+        .flat_map(|delay| [(1, delay), (2, delay)]);
+    for (i, (summary, delay)) in signals.enumerate() {
+        let mut child = spawn(i).spawn().unwrap();
+        let lines = stderr_lines(&mut child);
+        let mut seen = 0;
+        while seen < summary {
+            let line = lines.recv_timeout(HANG).unwrap_or_else(|_| {
+                let _ = child.kill();
+                panic!("run {i}: summary {} never came", seen + 1)
+            });
+            if line.contains(" new, ") {
+                seen += 1;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        home.signal(&child, "-TERM");
+        let what = format!("run {i}: SIGTERM {delay} ms after summary {summary}");
+        let code = wait_exit(&mut child, &what, std::time::Duration::from_secs(30)).code();
+        assert!(matches!(code, Some(0 | 143)), "{what}: exit {code:?}");
+        codes.push(code);
+        for (n, (vendor, want)) in want.iter().enumerate() {
+            let got = stored(i, *vendor);
+            if n < summary {
+                assert_eq!(&got, want, "{what}: {vendor} was committed");
+            } else {
+                for (id, row) in got {
+                    assert_eq!(Some(&row), want.get(&id), "{what}: {vendor} {id}");
+                }
+            }
+        }
+        after(i);
+    }
+    codes
+}
