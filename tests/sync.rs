@@ -898,3 +898,50 @@ fn later_syncs_by_modification_time_killed_at_random_points_end_exact() {
         table(&home.path("fresh.db"), "famulor-v1")
     );
 }
+
+/// A disk that fills up mid-sync (here the file size limit, `ulimit -f`, with SIGXFSZ ignored
+/// so that writes fail instead): exit 1 naming the database, the committed batches whole, the
+/// state not advanced, the lock released; once there is room, a rerun ends exact. Checkpoints
+/// run on a thread of their own and also hit the limit: they must not lose or corrupt a page.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_stops_the_sync_and_a_rerun_ends_exact() {
+    use std::os::unix::process::CommandExt;
+    let sb = sandbox(Options {
+        calls: 8_000,
+        ..common::options()
+    });
+    let home = Home::with_sandbox(&sb);
+    let db = home.path("calls.db");
+    let want = expected(&truth(&sb, Vendor::Famulor));
+    let mut cmd = home.calls_std();
+    cmd.args(sync_args("calls.db", &[]));
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: 3 << 20,
+                rlim_max: 3 << 20,
+            };
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("calls.db"), "{stderr}");
+    let stored = table(&db, "famulor");
+    assert!(stored.len() < want.len(), "the limit stopped it mid-way");
+    for (id, row) in &stored {
+        assert_eq!(Some(row), want.get(id), "{id}");
+    }
+    assert_eq!(query(&db, "SELECT count(*) FROM sync_state"), [[json!(0)]]);
+    assert_eq!(query(&db, "PRAGMA integrity_check"), [[json!("ok")]]);
+    let r = run(home.cmd().args(sync_args("calls.db", &[])));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(table(&db, "famulor"), want);
+}

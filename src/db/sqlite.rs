@@ -310,6 +310,7 @@ impl Database for Sqlite {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .with_context(|| format!("{}: cannot start a transaction", self.path.display()))?;
         let mut counts = Counts::default();
+        let shown = self.path.display();
         {
             // NOTE: a lookup by the primary key, then an insert or an update only when needed:
             // cheaper than an upsert with RETURNING (which also rewrote nothing, but paid for
@@ -321,7 +322,8 @@ impl Database for Sqlite {
                 let t = &row.text;
                 let stored: Option<i64> = hash
                     .query_row(params![profile, t[col::ID]], |r| r.get(0))
-                    .optional()?;
+                    .optional()
+                    .with_context(|| format!("{shown}: cannot read the stored hashes"))?;
                 if stored == Some(row.hash) {
                     counts.unchanged += 1;
                     continue;
@@ -348,10 +350,14 @@ impl Database for Sqlite {
                     row.hash,
                 ];
                 if stored.is_none() {
-                    insert.execute(values)?;
+                    insert
+                        .execute(values)
+                        .with_context(|| format!("{shown}: cannot insert the new calls"))?;
                     counts.new += 1;
                 } else {
-                    update.execute(values)?;
+                    update
+                        .execute(values)
+                        .with_context(|| format!("{shown}: cannot update the changed calls"))?;
                     counts.changed += 1;
                 }
             }
@@ -367,10 +373,11 @@ impl Database for Sqlite {
                     now,
                     a.newest_modified.map(time)
                 ],
-            )?;
+            )
+            .with_context(|| format!("{shown}: cannot advance the state"))?;
         }
         tx.commit()
-            .with_context(|| format!("{}: cannot commit", self.path.display()))?;
+            .with_context(|| format!("{shown}: cannot commit"))?;
         Ok(counts)
     }
 }
