@@ -432,8 +432,8 @@ async fn insert(
     let writer = BinaryCopyInWriter::new(sink, &INSERT_TYPES);
     let mut writer = std::pin::pin!(writer);
     for w in rows {
-        let (r, t) = (w.row, &w.row.text);
-        let cost = r.cost.as_deref().and_then(Numeric::parse);
+        let (r, t) = (w.row, w.row.columns());
+        let cost = t[col::COST].and_then(Numeric::parse);
         let raw = r.raw.as_deref().map(Jsonb);
         let changed_at = w.changed.then_some(now);
         let values: [&(dyn ToSql + Sync); 21] = [
@@ -451,7 +451,7 @@ async fn insert(
             &t[col::LINE_NUMBER],
             &t[col::AGENT],
             &t[col::CAMPAIGN],
-            &r.recording_url,
+            &t[col::RECORDING_URL],
             &cost,
             &raw,
             &now,
@@ -597,14 +597,12 @@ async fn update(
 ) -> Result<(), tokio_postgres::Error> {
     use super::col;
     let rows: Vec<&Row> = writes.iter().map(|w| w.row).collect();
-    let text =
-        |i: usize| -> Vec<Option<&str>> { rows.iter().map(|r| r.text[i].as_deref()).collect() };
+    let text = |i: usize| -> Vec<Option<&str>> { rows.iter().map(|r| r.get(i)).collect() };
     let started: Vec<DateTime<Utc>> = rows.iter().map(|r| r.started_at).collect();
     let ended: Vec<Option<DateTime<Utc>>> = rows.iter().map(|r| r.ended_at).collect();
     let duration: Vec<Option<i64>> = rows.iter().map(|r| r.duration).collect();
     let talk: Vec<Option<i64>> = rows.iter().map(|r| r.talk_time).collect();
-    let recording: Vec<Option<&str>> = rows.iter().map(|r| r.recording_url.as_deref()).collect();
-    let cost: Vec<Option<&str>> = rows.iter().map(|r| r.cost.as_deref()).collect();
+    let (recording, cost) = (text(col::RECORDING_URL), text(col::COST));
     let raw: Vec<Option<&str>> = rows.iter().map(|r| r.raw.as_deref()).collect();
     let hash: Vec<i64> = rows.iter().map(|r| r.hash).collect();
     client
