@@ -737,8 +737,8 @@ fn a_batch_the_database_refuses_fails_that_profile_with_its_error() {
 }
 
 /// Calls stored by an earlier run of an older window come late in a first run of the whole
-/// window, after batches of new calls only (which insert first): they are counted unchanged,
-/// not written twice, and the rest is new.
+/// window, after batches of new calls only (which skip the lookup and meet them at the primary
+/// key): they are counted unchanged, not written twice, and the rest is new.
 #[test]
 fn counts_stay_exact_when_stored_calls_come_after_new_ones() {
     let sb = sandbox(Options {
@@ -756,8 +756,16 @@ fn counts_stay_exact_when_stored_calls_come_after_new_ones() {
         .unwrap();
     let want = expected(&truth(&sb, Vendor::Famulor));
     assert!(older > 0 && want.len() as u64 - older > 4_000, "{older}");
-    let r = run(home.cmd().args(sync_args("calls.db", &["--full"])));
+    let r = run(home
+        .cmd()
+        .arg("-v")
+        .args(sync_args("calls.db", &["--full"])));
     assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("held stored calls; written again"),
+        "the conflict path ran: {}",
+        r.stderr
+    );
     assert!(
         r.stderr.contains(&format!(
             "famulor: {} new, 0 changed, {} unchanged (",

@@ -621,6 +621,61 @@ fn postgres_counts_stay_exact_when_stored_calls_come_after_new_ones() {
     assert_eq!(pg.table("famulor"), want);
 }
 
+/// A part of a batch the server refuses (a trigger, on whichever session writes past the
+/// 2,500th call) fails that profile with the server's own error, and the next profile syncs:
+/// the first batch stands whole, the state is not advanced, and once the trigger is gone a rerun
+/// ends exact. The trigger's counter row is a lock both sessions take in turn: one waits for the
+/// other's transaction, which never waits for it, so the run does not hang.
+#[test]
+fn postgres_a_batch_the_server_refuses_fails_that_profile_with_its_error() {
+    let Some(pg) = Server::start() else { return };
+    let sb = sandbox(Options {
+        calls: 6_000,
+        ..common::options()
+    });
+    let home = Home::with_sandbox(&sb);
+    let url = pg.url();
+    let r = run(home
+        .cmd()
+        .args(["sync", &url, "-p", "callcap", "--from", TO, "--to", TO]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let want = expected(&sb);
+    assert!(want.len() > 4_000, "several batches");
+    pg.psql(
+        "CREATE TABLE n (k integer); INSERT INTO n VALUES (0); \
+         CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+         UPDATE n SET k = k + 1; \
+         IF (SELECT k FROM n) > 2500 THEN RAISE EXCEPTION 'boom: no room'; END IF; \
+         RETURN NEW; END $$; \
+         CREATE TRIGGER boom BEFORE INSERT ON calls FOR EACH ROW \
+         WHEN (NEW.profile = 'famulor') EXECUTE FUNCTION boom();",
+    );
+    let r = run(home.cmd().args([
+        "sync", &url, "-p", "famulor", "-p", "evolux", "--from", FROM, "--to", TO,
+    ]));
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(r.stderr.contains("famulor: "), "{}", r.stderr);
+    assert!(r.stderr.contains("boom: no room"), "{}", r.stderr);
+    let evolux: BTreeMap<String, Value> = truth(&sb, Vendor::Evolux)
+        .iter()
+        .map(|c| (c.id.clone(), call_json(c)))
+        .collect();
+    assert_eq!(pg.table("evolux"), evolux);
+    assert_eq!(
+        pg.psql("SELECT profile FROM sync_state ORDER BY 1"),
+        ["callcap", "evolux"]
+    );
+    let stored = pg.table("famulor");
+    assert_eq!(stored.len(), 2_000, "the first batch, whole");
+    for (id, row) in &stored {
+        assert_eq!(Some(row), want.get(id), "{id}");
+    }
+    pg.psql("DROP TRIGGER boom ON calls");
+    let r = run(home.cmd().args(["sync", &url, "--from", FROM, "--to", TO]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(pg.table("famulor"), want);
+}
+
 /// A role with rights on the tables alone (no TEMP on the database, no superuser) syncs new and
 /// changed calls: COPY needs only INSERT, and no temporary table is made.
 #[test]

@@ -348,7 +348,7 @@ pub struct Write<'a> {
 /// written once, as last seen; a call whose last copy is as stored is not written. `stored` is
 /// each stored id's hash.
 pub fn plan<'a>(
-    batch: &'a [Row],
+    batch: &[&'a Row],
     stored: &std::collections::HashMap<String, i64>,
 ) -> (Vec<Write<'a>>, Counts) {
     let mut counts = Counts::default();
@@ -356,7 +356,7 @@ pub fn plan<'a>(
     let mut seen: std::collections::HashMap<&str, usize> =
         std::collections::HashMap::with_capacity(batch.len());
     let mut order: Vec<(Option<i64>, &Row, &Row, bool)> = Vec::with_capacity(batch.len());
-    for row in batch {
+    for &row in batch {
         match seen.get(row.id()) {
             None => {
                 let was = stored.get(row.id()).copied();
@@ -620,7 +620,7 @@ mod tests {
                 .into_iter()
                 .map(|(id, h)| (id.to_string(), h))
                 .collect();
-        let (writes, counts) = plan(&batch, &stored);
+        let (writes, counts) = plan(&batch.iter().collect::<Vec<_>>(), &stored);
         assert_eq!(
             counts,
             Counts {

@@ -1,7 +1,7 @@
 //! PostgreSQL, a real server: `tokio-postgres` with TLS through rustls (no OpenSSL); per batch,
 //! the stored hashes looked up, then the new rows sent by binary COPY straight into `calls` and
-//! the changed ones updated by one `UPDATE ... FROM unnest(...)`; `pg_try_advisory_lock` per
-//! profile.
+//! the changed ones updated by one `UPDATE ... FROM unnest(...)`, through two connections at once
+//! (each call through the one its id picks); `pg_try_advisory_lock` per profile.
 //!
 //! NOTE: the `Database` trait is synchronous; the client is async. A `Postgres` lives on the
 //! database's own thread (`writer.rs`) with a current-thread runtime of its own, which owns the
@@ -32,20 +32,36 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The connections a sync writes through. NOTE: the server parses every raw record into
+/// `jsonb` and updates two indexes per new call, on one core per connection: one connection
+/// took 22,000 calls a second and left the machine's second core idle; two took 44,000 (the
+/// database side alone, 2 cores). More would load a shared server for a cron job's sake.
+const SESSIONS: usize = 2;
+
 pub struct Postgres {
-    client: Client,
-    /// The update and the hash lookup, prepared once per connection (not parsed and planned
-    /// again for every batch).
-    statements: Option<(tokio_postgres::Statement, tokio_postgres::Statement)>,
+    /// The first holds the profile's lock and reads and writes its state; a batch is written
+    /// through all of them at once, each call through the one its id picks (see
+    /// [`Database::upsert`]).
+    sessions: Vec<Session>,
     /// The URL with its password redacted, for messages.
     shown: String,
     /// The advisory lock's key while a profile's run holds it.
     held: Option<String>,
-    /// Whether the next batch looks up the stored hashes first (see `upsert`).
-    lookup: bool,
-    /// Runs the client's futures and, while it does, the connection's (dropped after the
-    /// client, which ends the session).
+    /// Runs the clients' futures and, while it does, the connections' (dropped after the
+    /// clients, which ends the sessions).
     rt: tokio::runtime::Runtime,
+}
+
+/// One connection and what it keeps between batches.
+struct Session {
+    client: Client,
+    /// The update and the hash lookup, prepared once per connection (not parsed and planned
+    /// again for every batch).
+    statements: Option<(tokio_postgres::Statement, tokio_postgres::Statement)>,
+    /// Whether its next batch looks up the stored hashes first (see [`Session::stage`]).
+    lookup: bool,
+    /// A transaction is open (staged, not yet committed).
+    open: bool,
 }
 
 const ADVANCE: &str = "INSERT INTO sync_state (profile, filters, newest_started_at, synced_to, \
@@ -74,23 +90,34 @@ impl Postgres {
             .enable_all()
             .build()
             .context("cannot start the database's runtime")?;
-        let client = rt.block_on(async {
+        let clients = rt.block_on(async {
             let tls = tls()?;
-            let (client, connection) = config
-                .connect(tls)
-                .await
-                .with_context(|| format!("cannot connect to {shown}"))?;
-            tokio::spawn(async move {
-                let _ = connection.await;
-            });
-            anyhow::Ok(client)
+            let mut clients = Vec::with_capacity(SESSIONS);
+            for _ in 0..SESSIONS {
+                let (client, connection) = config
+                    .connect(tls.clone())
+                    .await
+                    .with_context(|| format!("cannot connect to {shown}"))?;
+                tokio::spawn(async move {
+                    let _ = connection.await;
+                });
+                clients.push(client);
+            }
+            anyhow::Ok(clients)
         })?;
+        let sessions = clients
+            .into_iter()
+            .map(|client| Session {
+                client,
+                statements: None,
+                lookup: true,
+                open: false,
+            })
+            .collect();
         let mut db = Postgres {
-            client,
-            statements: None,
+            sessions,
             shown,
             held: None,
-            lookup: true,
             rt,
         };
         db.migrate()?;
@@ -100,10 +127,13 @@ impl Postgres {
     fn migrate(&mut self) -> Result<()> {
         let latest = MIGRATIONS.len() as i32;
         let Postgres {
-            client, shown, rt, ..
+            sessions,
+            shown,
+            rt,
+            ..
         } = self;
         rt.block_on(async {
-            let tx = client.transaction().await?;
+            let tx = sessions[0].client.transaction().await?;
             // One migrator at a time.
             tx.execute("SELECT pg_advisory_xact_lock(7263550021)", &[])
                 .await?;
@@ -213,7 +243,7 @@ impl Database for Postgres {
         let key = format!("calls sync {profile}");
         let got: bool = self
             .rt
-            .block_on(self.client.query_one(
+            .block_on(self.sessions[0].client.query_one(
                 "SELECT pg_try_advisory_lock(hashtextextended($1, 0))",
                 &[&key],
             ))
@@ -239,7 +269,7 @@ impl Database for Postgres {
             return Ok(());
         };
         self.rt
-            .block_on(self.client.execute(
+            .block_on(self.sessions[0].client.execute(
                 "SELECT pg_advisory_unlock(hashtextextended($1, 0))",
                 &[&key],
             ))
@@ -248,7 +278,7 @@ impl Database for Postgres {
     }
 
     fn resume(&mut self, profile: &str, filters: &str) -> Result<Option<Resume>> {
-        let row = self.rt.block_on(self.client.query_opt(
+        let row = self.rt.block_on(self.sessions[0].client.query_opt(
             "SELECT newest_started_at, synced_to, newest_modified_at, \
              (SELECT min(started_at) FROM calls WHERE profile = $1) \
              FROM sync_state WHERE profile = $1 AND filters = $2",
@@ -269,35 +299,65 @@ impl Database for Postgres {
         now: DateTime<Utc>,
         advance: Option<&Advance>,
     ) -> Result<Counts> {
-        if self.statements.is_none() {
-            let Postgres { client, rt, .. } = self;
-            let prepared = rt
-                .block_on(async {
-                    let update = client.prepare(UPDATE).await?;
-                    let hashes = client.prepare(HASHES).await?;
-                    anyhow::Ok((update, hashes))
-                })
-                .with_context(|| format!("{}: cannot prepare the upsert", self.shown))?;
-            self.statements = Some(prepared);
+        let n = self.sessions.len();
+        let mut parts: Vec<Vec<&Row>> = vec![Vec::new(); n];
+        for row in batch {
+            parts[session_of(row.id(), n)].push(row);
         }
-        // NOTE: while batches find nothing stored (a first run), the next one skips the lookup
-        // and is copied straight in; a conflict (a call stored after all) rolls it back, and it
-        // is written again after a lookup.
-        if !self.lookup {
-            match self.write(profile, batch, now, advance, false) {
-                Ok(counts) => return Ok(counts),
-                Err(e) if conflict(&e) => {
-                    crate::term::debug(&format!(
-                        "{profile}: a batch copied without a lookup held stored calls; \
-                         written again after one"
-                    ));
-                    self.lookup = true;
+        let Postgres {
+            sessions,
+            shown,
+            rt,
+            ..
+        } = self;
+        let shown = &*shown;
+        let part = Part {
+            profile,
+            now,
+            shown,
+            durable: advance.is_some(),
+        };
+        // NOTE: each session commits its own part, and none waits for another with a
+        // transaction open, so that a lock one part waits for (a trigger of the user's, say)
+        // is always released: the parts at once, but in the run's last batch the first part
+        // after the others, with the state. The state is advanced only once every call of the
+        // run is stored; a part that fails leaves the others' whole rows, found again by the
+        // next run, which starts where the state says.
+        let (first, others) = sessions.split_first_mut().expect("a session");
+        let (mine, theirs) = parts.split_first().expect("a part");
+        rt.block_on(async {
+            let others = futures_util::future::join_all(
+                others
+                    .iter_mut()
+                    .zip(theirs)
+                    .map(|(s, rows)| s.transaction(&part, rows, None)),
+            );
+            let (mine, theirs) = match advance {
+                Some(a) => {
+                    let theirs = others.await.into_iter().collect::<Result<Vec<_>>>()?;
+                    (first.transaction(&part, mine, Some(a)).await, theirs)
                 }
-                Err(e) => return Err(e),
+                None => {
+                    let (mine, theirs) = tokio::join!(first.transaction(&part, mine, None), others);
+                    (mine, theirs.into_iter().collect::<Result<Vec<_>>>()?)
+                }
+            };
+            let mut counts = mine?;
+            for c in theirs {
+                counts.add(c);
             }
-        }
-        self.write(profile, batch, now, advance, true)
+            Ok(counts)
+        })
     }
+}
+
+/// The session that writes a call: the same for every copy of it, so that its copies are
+/// written in the order they came (FNV-1a of the id).
+fn session_of(id: &str, sessions: usize) -> usize {
+    let h = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    (h % sessions as u64) as usize
 }
 
 /// A unique violation: the batch held a call that was stored after all.
@@ -307,84 +367,169 @@ fn conflict(e: &anyhow::Error) -> bool {
         .any(|e| e.code() == Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION))
 }
 
-impl Postgres {
-    /// One batch in one transaction: with `lookup`, the stored hashes read first; the new rows
-    /// copied straight into `calls`, the changed ones updated.
-    fn write(
+/// What each session's part of a batch is written with.
+struct Part<'a> {
+    profile: &'a str,
+    now: DateTime<Utc>,
+    shown: &'a str,
+    /// The run's last batch, with its state: committed only once on disk. NOTE: the batches
+    /// before it commit without waiting for the server's WAL flush (`synchronous_commit =
+    /// off`; an fsync each, two sessions, 500 batches a million calls). A server that crashes
+    /// loses at most the last of those, never half of one, and never a call the state counts
+    /// as stored: the state's commit comes after theirs in the WAL and waits for its flush.
+    durable: bool,
+}
+
+impl Session {
+    /// Its part of a batch in one transaction, with `advance` the profile's state too.
+    async fn transaction(
         &mut self,
-        profile: &str,
-        batch: &[Row],
-        now: DateTime<Utc>,
+        part: &Part<'_>,
+        rows: &[&Row],
         advance: Option<&Advance>,
-        lookup: bool,
     ) -> Result<Counts> {
-        let Postgres {
+        let counts = self.stage(part, rows).await?;
+        let done = async {
+            if let Some(a) = advance {
+                let p = part;
+                self.client
+                    .execute(
+                        ADVANCE,
+                        &[
+                            &p.profile,
+                            &a.filters,
+                            &a.newest,
+                            &a.upper,
+                            &p.now,
+                            &a.newest_modified,
+                        ],
+                    )
+                    .await
+                    .with_context(|| format!("{}: cannot advance the state", p.shown))?;
+            }
+            self.commit(part.shown).await
+        }
+        .await;
+        if done.is_err() {
+            self.rollback().await;
+        }
+        done.map(|()| counts)
+    }
+
+    /// Writes its part of a batch in a transaction left open (for [`Session::commit`]).
+    /// NOTE: while its batches find nothing stored (a first run), the next one skips the lookup
+    /// and is copied straight in; a conflict (a call stored after all) rolls it back, and it is
+    /// written again after a lookup.
+    async fn stage(&mut self, part: &Part<'_>, rows: &[&Row]) -> Result<Counts> {
+        let Part { profile, shown, .. } = *part;
+        if rows.is_empty() {
+            return Ok(Counts::default());
+        }
+        if self.statements.is_none() {
+            let prepared = async {
+                let update = self.client.prepare(UPDATE).await?;
+                let hashes = self.client.prepare(HASHES).await?;
+                anyhow::Ok((update, hashes))
+            }
+            .await
+            .with_context(|| format!("{shown}: cannot prepare the upsert"))?;
+            self.statements = Some(prepared);
+        }
+        if !self.lookup {
+            match self.write(part, rows, false).await {
+                Ok(counts) => return Ok(counts),
+                Err(e) if conflict(&e) => {
+                    self.rollback().await;
+                    crate::term::debug(&format!(
+                        "{profile}: a batch copied without a lookup held stored calls; \
+                         written again after one"
+                    ));
+                    self.lookup = true;
+                }
+                Err(e) => {
+                    self.rollback().await;
+                    return Err(e);
+                }
+            }
+        }
+        let written = self.write(part, rows, true).await;
+        if written.is_err() {
+            self.rollback().await;
+        }
+        written
+    }
+
+    /// One part of a batch in a transaction left open: with `lookup`, the stored hashes read
+    /// first; the new rows copied straight into `calls`, the changed ones updated.
+    async fn write(&mut self, part: &Part<'_>, rows: &[&Row], lookup: bool) -> Result<Counts> {
+        let Part {
+            profile,
+            now,
+            shown,
+            durable,
+        } = *part;
+        let Session {
             client,
             statements,
-            shown,
-            rt,
             lookup: next_lookup,
-            ..
+            open,
         } = self;
-        let (shown, client) = (&*shown, &*client);
         let (updates, hashes) = statements.as_ref().expect("prepared first");
-        rt.block_on(async move {
-            client.batch_execute("BEGIN").await?;
-            let result = async {
-                // NOTE: the stored hashes first, so that unchanged rows are not even sent: an
-                // upsert that skips them still parsed each one's raw JSON into jsonb first.
-                let stored: std::collections::HashMap<String, i64> = if lookup {
-                    let ids: Vec<&str> = batch.iter().map(Row::id).collect();
-                    client
-                        .query(hashes, &[&profile, &ids])
-                        .await
-                        .with_context(|| format!("{shown}: cannot read the stored hashes"))?
-                        .iter()
-                        .map(|r| (r.get(0), r.get(1)))
-                        .collect()
-                } else {
-                    std::collections::HashMap::new()
-                };
-                let (writes, counts) = super::plan(batch, &stored);
-                let (new, changed): (Vec<_>, Vec<_>) = writes.into_iter().partition(|w| w.new);
-                if !new.is_empty() {
-                    insert(client, profile, now, &new)
-                        .await
-                        .with_context(|| format!("{shown}: cannot insert the new calls"))?;
-                }
-                if !changed.is_empty() {
-                    update(client, updates, profile, now, &changed)
-                        .await
-                        .with_context(|| format!("{shown}: cannot update the changed calls"))?;
-                }
-                if let Some(a) = advance {
-                    client
-                        .execute(
-                            ADVANCE,
-                            &[
-                                &profile,
-                                &a.filters,
-                                &a.newest,
-                                &a.upper,
-                                &now,
-                                &a.newest_modified,
-                            ],
-                        )
-                        .await?;
-                }
-                client
-                    .batch_execute("COMMIT")
-                    .await
-                    .with_context(|| format!("{shown}: cannot commit"))?;
-                *next_lookup = !stored.is_empty() || counts.new < batch.len() as u64;
-                anyhow::Ok(counts)
-            }
-            .await;
-            if result.is_err() {
-                let _ = client.batch_execute("ROLLBACK").await;
-            }
-            result
-        })
+        client
+            .batch_execute(if durable {
+                "BEGIN"
+            } else {
+                "BEGIN; SET LOCAL synchronous_commit = off"
+            })
+            .await?;
+        *open = true;
+        // NOTE: the stored hashes first, so that unchanged rows are not even sent: an upsert
+        // that skips them still parsed each one's raw JSON into jsonb first.
+        let stored: std::collections::HashMap<String, i64> = if lookup {
+            let ids: Vec<&str> = rows.iter().map(|r| r.id()).collect();
+            client
+                .query(hashes, &[&profile, &ids])
+                .await
+                .with_context(|| format!("{shown}: cannot read the stored hashes"))?
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect()
+        } else {
+            std::collections::HashMap::new()
+        };
+        let (writes, counts) = super::plan(rows, &stored);
+        let (new, changed): (Vec<_>, Vec<_>) = writes.into_iter().partition(|w| w.new);
+        if !new.is_empty() {
+            insert(client, profile, now, &new)
+                .await
+                .with_context(|| format!("{shown}: cannot insert the new calls"))?;
+        }
+        if !changed.is_empty() {
+            update(client, updates, profile, now, &changed)
+                .await
+                .with_context(|| format!("{shown}: cannot update the changed calls"))?;
+        }
+        *next_lookup = !stored.is_empty() || counts.new < rows.len() as u64;
+        Ok(counts)
+    }
+
+    /// Commits what [`Session::stage`] wrote, if it wrote anything.
+    async fn commit(&mut self, shown: &str) -> Result<()> {
+        if std::mem::take(&mut self.open) {
+            self.client
+                .batch_execute("COMMIT")
+                .await
+                .with_context(|| format!("{shown}: cannot commit"))?;
+        }
+        Ok(())
+    }
+
+    /// Rolls back a transaction left open. NOTE: a session whose rollback fails is a lost
+    /// connection, whose transaction the server rolls back itself.
+    async fn rollback(&mut self) {
+        if std::mem::take(&mut self.open) {
+            let _ = self.client.batch_execute("ROLLBACK").await;
+        }
     }
 }
 
