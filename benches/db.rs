@@ -2,7 +2,7 @@
 //! takes, with no vendor, no HTTP and no parsing in the way.
 //!
 //! `cargo bench --bench db` (or `benches/run.sh db`). Rows are made the way sync makes them
-//! (`db::Row::new` on a normalized Famulor call with its raw record, on this thread) and handed
+//! (`Batches::row` on a normalized Famulor call with its raw record, on this thread) and handed
 //! to `db::writer::Writer` (its own thread), in sync's batches: a first run (every call new)
 //! and a rerun of the same calls (every call unchanged, nothing written).
 //!
@@ -20,7 +20,7 @@ use std::time::Instant;
 
 use calls::call::Call;
 use calls::db::writer::Writer;
-use calls::db::{Advance, Dest, Row, BATCH};
+use calls::db::{Advance, Dest, BATCH};
 
 const PAGES: usize = 100;
 
@@ -76,13 +76,13 @@ async fn run(writer: &Writer, templates: &[Call], n: usize) -> calls::db::Counts
         .unwrap()
         .with_timezone(&chrono::Utc);
     writer.begin("bench", chrono::Utc::now()).await.unwrap();
-    let batches = writer.batches();
+    let mut batches = writer.batches();
     let mut batch = Vec::with_capacity(BATCH);
     for k in 0..n {
         let mut call = templates[k % templates.len()].clone();
         call.id = (n - k).to_string();
         call.started_at = base - chrono::Duration::seconds(k as i64 * 13);
-        batch.push(Row::new(call));
+        batch.push(batches.row(call));
         if batch.len() >= BATCH {
             batches
                 .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))

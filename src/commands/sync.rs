@@ -334,7 +334,7 @@ impl Sink for Store {
                 .map_or(call.started_at, |n| n.max(call.started_at)),
         );
         self.newest_modified = window::newest_modified(self.newest_modified, &call, self.now);
-        self.batch.push(db::Row::new(call));
+        self.batch.push(self.batches.row(call));
         if self.batch.len() >= db::BATCH {
             let full = std::mem::replace(&mut self.batch, Vec::with_capacity(db::BATCH));
             self.batches.send(full)?;

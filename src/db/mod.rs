@@ -175,7 +175,6 @@ pub mod col {
 impl Row {
     /// The call's columns; the raw record moved (not copied) into the row.
     pub fn new(c: Call) -> Row {
-        let (started, ended) = (time(c.started_at), c.ended_at.map(time));
         let mut row = Row {
             text: String::new(),
             spans: [None; col::COUNT],
@@ -183,10 +182,22 @@ impl Row {
             ended_at: c.ended_at,
             duration: c.duration,
             talk_time: c.talk_time,
-            raw: c.raw.map(String::from),
+            raw: None,
             hash: 0,
         };
-        row.pack([
+        row.refill(c);
+        row
+    }
+
+    /// The row made again for another call, its text's room kept.
+    pub fn refill(&mut self, c: Call) {
+        let (started, ended) = (time(c.started_at), c.ended_at.map(time));
+        self.started_at = c.started_at;
+        self.ended_at = c.ended_at;
+        self.duration = c.duration;
+        self.talk_time = c.talk_time;
+        self.raw = c.raw.map(String::from);
+        self.pack([
             Some(c.vendor.id()),
             Some(&c.id),
             Some(&started),
@@ -201,8 +212,7 @@ impl Row {
             c.recording_url.as_deref(),
             c.cost.as_deref(),
         ]);
-        row.hash = row.digest();
-        row
+        self.hash = self.digest();
     }
 
     /// A text column of [`col`].
@@ -217,14 +227,15 @@ impl Row {
 
     /// Stores the text columns in one string.
     fn pack(&mut self, columns: [Option<&str>; col::COUNT]) {
-        let mut text = String::with_capacity(columns.iter().flatten().map(|c| c.len()).sum());
+        let text = &mut self.text;
+        text.clear();
+        text.reserve(columns.iter().flatten().map(|c| c.len()).sum());
         for (span, c) in self.spans.iter_mut().zip(columns) {
             *span = c.map(|c| {
                 text.push_str(c);
                 (text.len() - c.len(), text.len())
             });
         }
-        self.text = text;
     }
 
     /// The row with one text column set, and hashed again.
@@ -589,6 +600,29 @@ mod tests {
         }
         assert_eq!(hash(&call), Row::new(call.clone()).hash);
         assert_ne!(hash(&call), other);
+        // A row filled again (as sync reuses the rows of written batches) is its new call's
+        // row, whatever the call before it held: every field set, then none, then every again.
+        let bare = crate::call::Call::bare(
+            crate::types::Vendor::Famulor,
+            "8",
+            chrono::DateTime::UNIX_EPOCH + chrono::Duration::seconds(9),
+        );
+        let mut row = Row::new(call.clone());
+        for c in [&bare, &call, &bare] {
+            let fresh = Row::new(c.clone());
+            row.refill(c.clone());
+            assert_eq!(row.columns(), fresh.columns());
+            assert_eq!(
+                (row.started_at, row.ended_at, row.duration, row.talk_time),
+                (
+                    fresh.started_at,
+                    fresh.ended_at,
+                    fresh.duration,
+                    fresh.talk_time
+                )
+            );
+            assert_eq!((&row.raw, row.hash), (&fresh.raw, fresh.hash));
+        }
     }
 
     /// A call served twice in a batch counts twice, as if upserted one copy after the other,
