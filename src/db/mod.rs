@@ -196,22 +196,8 @@ impl Row {
         self.ended_at = c.ended_at;
         self.duration = c.duration;
         self.talk_time = c.talk_time;
+        self.pack(columns(&c, &started, ended.as_deref()));
         self.raw = c.raw.map(String::from);
-        self.pack([
-            Some(c.vendor.id()),
-            Some(&c.id),
-            Some(&started),
-            ended.as_deref(),
-            Some(c.direction.as_str()),
-            Some(c.status.as_str()),
-            c.vendor_status.as_deref(),
-            c.customer_number.as_deref(),
-            c.line_number.as_deref(),
-            c.agent.as_deref(),
-            c.campaign.as_deref(),
-            c.recording_url.as_deref(),
-            c.cost.as_deref(),
-        ]);
         self.hash = self.digest();
     }
 
@@ -264,26 +250,38 @@ impl Row {
 /// A call's [`Row::hash`] without making its row (`--follow`, which prints the call after).
 pub fn hash(c: &Call) -> i64 {
     let (started, ended) = (time(c.started_at), c.ended_at.map(time));
+    let text = columns(c, &started, ended.as_deref());
     digest(Fields {
-        text: [
-            Some(c.vendor.id()),
-            Some(&c.id),
-            Some(&started),
-            ended.as_deref(),
-            Some(c.direction.as_str()),
-            Some(c.status.as_str()),
-            c.vendor_status.as_deref(),
-            c.customer_number.as_deref(),
-            c.line_number.as_deref(),
-            c.agent.as_deref(),
-            c.campaign.as_deref(),
-        ],
+        text: std::array::from_fn(|i| text[i]),
         duration: c.duration,
         talk_time: c.talk_time,
-        recording_url: c.recording_url.as_deref(),
-        cost: c.cost.as_deref(),
+        recording_url: text[col::RECORDING_URL],
+        cost: text[col::COST],
         raw: c.raw.as_ref().map(|r| r.get()),
     })
+}
+
+/// A call's text columns, in [`col`]'s order, with its times as stored.
+fn columns<'a>(
+    c: &'a Call,
+    started: &'a str,
+    ended: Option<&'a str>,
+) -> [Option<&'a str>; col::COUNT] {
+    [
+        Some(c.vendor.id()),
+        Some(&c.id),
+        Some(started),
+        ended,
+        Some(c.direction.as_str()),
+        Some(c.status.as_str()),
+        c.vendor_status.as_deref(),
+        c.customer_number.as_deref(),
+        c.line_number.as_deref(),
+        c.agent.as_deref(),
+        c.campaign.as_deref(),
+        c.recording_url.as_deref(),
+        c.cost.as_deref(),
+    ]
 }
 
 /// What goes into a row's hash, borrowed.
