@@ -240,6 +240,11 @@ fn split_pgpass(line: &str) -> Vec<String> {
 
 impl Database for Postgres {
     fn lock(&mut self, profile: &str) -> Result<()> {
+        // A run starts by looking up: what the last run (maybe of another profile) found says
+        // nothing of this one.
+        for s in &mut self.sessions {
+            s.lookup = true;
+        }
         let key = format!("calls sync {profile}");
         let got: bool = self
             .rt
@@ -391,21 +396,20 @@ impl Session {
         let counts = self.stage(part, rows).await?;
         let done = async {
             if let Some(a) = advance {
-                let p = part;
                 self.client
                     .execute(
                         ADVANCE,
                         &[
-                            &p.profile,
+                            &part.profile,
                             &a.filters,
                             &a.newest,
                             &a.upper,
-                            &p.now,
+                            &part.now,
                             &a.newest_modified,
                         ],
                     )
                     .await
-                    .with_context(|| format!("{}: cannot advance the state", p.shown))?;
+                    .with_context(|| format!("{}: cannot advance the state", part.shown))?;
             }
             self.commit(part.shown).await
         }

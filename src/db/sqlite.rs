@@ -240,6 +240,9 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
 
 impl Database for Sqlite {
     fn lock(&mut self, profile: &str) -> Result<()> {
+        // A run starts by looking up: what the last run (maybe of another profile) found says
+        // nothing of this one.
+        self.lookup = true;
         let mut name = self.path.file_name().unwrap_or_default().to_os_string();
         name.push(format!(".{}.lock", file_part(profile)));
         let path = self.path.with_file_name(name);
