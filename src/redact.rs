@@ -112,8 +112,43 @@ pub fn url(url: &url::Url) -> String {
 pub fn url_password(dest: &str) -> String {
     match url::Url::parse(dest) {
         Ok(u) if u.has_host() => url(&u),
+        _ if dest.contains("://") => scrub(&by_hand(dest)),
         _ => scrub(dest),
     }
+}
+
+/// A URL that `url` reads without a host or not at all (PostgreSQL's `postgres://me:pw@/db`,
+/// or several hosts, `h1:5432,h2:5433`), redacted by hand: the password of its user info and
+/// the values of sensitive parameters.
+fn by_hand(dest: &str) -> String {
+    let start = dest.find("://").map_or(0, |i| i + 3);
+    let end = dest[start..]
+        .find(['/', '?', '#'])
+        .map_or(dest.len(), |e| start + e);
+    let mut out = match dest[start..end].rfind('@').map(|a| start + a) {
+        Some(at) => match dest[start..at].find(':').map(|c| start + c) {
+            Some(colon) => format!("{}REDACTED{}", &dest[..=colon], &dest[at..]),
+            None => dest.to_string(),
+        },
+        None => dest.to_string(),
+    };
+    if let Some(q) = out.find('?') {
+        let (query, fragment) = match out[q + 1..].split_once('#') {
+            Some((query, fragment)) => (query, format!("#{fragment}")),
+            None => (&out[q + 1..], String::new()),
+        };
+        let pairs: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((k, _)) if SENSITIVE_PARAMS.iter().any(|s| k.eq_ignore_ascii_case(s)) => {
+                    format!("{k}=REDACTED")
+                }
+                _ => pair.to_string(),
+            })
+            .collect();
+        out = format!("{}{}{fragment}", &out[..=q], pairs.join("&"));
+    }
+    out
 }
 
 /// Removes from `url` every parameter that carries one of our credentials: a credential name
@@ -173,6 +208,42 @@ mod tests {
             "bearer *** rejected"
         );
         assert_eq!(header("Authorization", "Bearer x"), "REDACTED");
+    }
+
+    /// Every form of a database URL with a password shows it redacted, those `url` cannot read
+    /// included (no host, several hosts); the rest of the URL stays.
+    #[test]
+    fn database_urls_never_show_their_password() {
+        for (dest, shown) in [
+            (
+                "postgres://me:hunter2@db.example:5433/calls?sslmode=require",
+                "postgres://me:REDACTED@db.example:5433/calls?sslmode=require",
+            ),
+            (
+                "postgresql://me:hunter2@/calls",
+                "postgresql://me:REDACTED@/calls",
+            ),
+            (
+                "postgres://me:hunter2@h1:5432,h2:5433/calls",
+                "postgres://me:REDACTED@h1:5432,h2:5433/calls",
+            ),
+            (
+                "postgres://me@h1,h2/calls?password=hunter2&sslmode=require#x",
+                "postgres://me@h1,h2/calls?password=REDACTED&sslmode=require#x",
+            ),
+            (
+                "postgres:///calls?PassWord=hunter2",
+                "postgres:///calls?PassWord=REDACTED",
+            ),
+            (
+                "postgres://me:hun@ter2@/calls",
+                "postgres://me:REDACTED@/calls",
+            ),
+            ("postgres://me@/calls", "postgres://me@/calls"),
+            ("calls.db", "calls.db"),
+        ] {
+            assert_eq!(url_password(dest), shown, "{dest}");
+        }
     }
 
     #[test]

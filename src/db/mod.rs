@@ -50,11 +50,17 @@ impl Dest {
         {
             return Ok(Dest::Sqlite(PathBuf::from(text)));
         }
-        Err(Failure::usage(format!(
-            "cannot tell which database {} is",
-            crate::redact::url_password(text)
-        ))
-        .hint("pass sqlite:PATH, or a path ending in .db, .sqlite or .sqlite3")
+        let what = if text.trim().is_empty() {
+            "an empty DEST names no database".to_string()
+        } else {
+            format!(
+                "cannot tell which database '{}' is",
+                crate::redact::url_password(text)
+            )
+        };
+        Err(Failure::usage(what).hint(
+            "pass sqlite:PATH, a path ending in .db, .sqlite or .sqlite3, or postgres://USER@HOST/DB",
+        )
         .into())
     }
 
@@ -495,8 +501,16 @@ mod tests {
             Dest::parse("a.SQLITE3").unwrap(),
             Dest::Sqlite("a.SQLITE3".into())
         );
-        let err = Dest::parse("calls.txt").unwrap_err();
-        assert_eq!(crate::error::classify(&err).0, crate::error::Exit::Usage);
+        for bad in ["calls.txt", "", "   ", "x.db/"] {
+            let err = Dest::parse(bad).unwrap_err();
+            assert_eq!(crate::error::classify(&err).0, crate::error::Exit::Usage);
+            let said = format!("{err:#}");
+            assert!(
+                said.contains(&format!("'{bad}'"))
+                    || (bad.trim().is_empty() && said.contains("empty")),
+                "{bad:?}: {said}"
+            );
+        }
         let err = Dest::parse("mysql://u:hunter2@h/db").unwrap_err();
         assert!(!format!("{err:#}").contains("hunter2"), "{err:#}");
         let pg = Dest::parse("postgresql://u:hunter2@h:5433/db?sslmode=require").unwrap();

@@ -79,6 +79,11 @@ impl Postgres {
             Failure::usage(format!("{shown}: not a PostgreSQL URL: {e}"))
                 .hint("postgres://USER@HOST:PORT/DATABASE?sslmode=require")
         })?;
+        if config.get_hosts().is_empty() {
+            return Err(Failure::usage(format!("{shown}: names no host"))
+                .hint("postgres://USER@HOST:PORT/DATABASE?sslmode=require")
+                .into());
+        }
         if config.get_password().is_none() {
             if let Some(p) = std::env::var_os("PGPASSWORD").filter(|p| !p.is_empty()) {
                 config.password(p.to_string_lossy().as_bytes());
@@ -788,6 +793,29 @@ mod tests {
     use super::*;
 
     /// Plain decimals in numeric's binary form (base 10,000); anything else is no number.
+    /// A URL that cannot name a server is the user's to mend (exit 2), said before any
+    /// connection is tried.
+    #[test]
+    fn a_url_without_a_host_is_a_usage_error() {
+        for url in [
+            "postgres://",
+            "postgresql://me:hunter2@/db",
+            "postgres://?sslmode=require",
+        ] {
+            let err = Postgres::open(url).err().expect(url);
+            assert_eq!(
+                crate::error::classify(&err).0,
+                Exit::Usage,
+                "{url}: {err:#}"
+            );
+            assert!(
+                format!("{err:#}").contains("names no host"),
+                "{url}: {err:#}"
+            );
+            assert!(!format!("{err:#}").contains("hunter2"), "{err:#}");
+        }
+    }
+
     #[test]
     fn plain_decimals_become_numerics() {
         let n = |t: &str| Numeric::parse(t).map(|n| (n.negative, n.weight, n.scale, n.digits));
