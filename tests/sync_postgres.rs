@@ -676,6 +676,71 @@ fn postgres_a_batch_the_server_refuses_fails_that_profile_with_its_error() {
     assert_eq!(pg.table("famulor"), want);
 }
 
+/// A connection the server ends mid-run (each of the two a sync writes through, in turn) fails
+/// the run with the database and the step named, not a bare "connection closed": the state is
+/// not advanced, every stored row is whole, and a rerun ends exact.
+#[test]
+fn postgres_a_connection_lost_mid_run_fails_it_and_a_rerun_ends_exact() {
+    let Some(pg) = Server::start() else { return };
+    let sb = sandbox(Options {
+        calls: 6_000,
+        latency: std::time::Duration::from_millis(50),
+        ..common::options()
+    });
+    let home = Home::with_sandbox(&sb);
+    let url = pg.url();
+    let args = [
+        "sync",
+        &url,
+        "--from",
+        FROM,
+        "--to",
+        TO,
+        "--concurrency",
+        "1",
+    ];
+    let want = expected(&sb);
+    for holder in [false, true] {
+        pg.psql("DROP TABLE IF EXISTS calls, sync_state, schema_version");
+        let mut child = home
+            .calls_std()
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        wait_for("the first batch", || {
+            pg.psql("SELECT to_regclass('calls') IS NOT NULL")[0] == "t"
+                && pg.psql("SELECT count(*) >= 2000 FROM calls")[0] == "t"
+        });
+        assert!(child.try_wait().unwrap().is_none(), "still running");
+        // The session holding the profile's advisory lock, or the other one.
+        let which = if holder { "IN" } else { "NOT IN" };
+        let ended = pg.psql(&format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = 'postgres' AND backend_type = 'client backend' \
+             AND pid <> pg_backend_pid() \
+             AND pid {which} (SELECT pid FROM pg_locks WHERE locktype = 'advisory')"
+        ));
+        assert_eq!(ended, ["t"], "one session ended");
+        let status = wait_exit(&mut child, "a sync whose connection was ended", HANG);
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+        assert!(!status.success(), "{stderr}");
+        assert!(
+            stderr.contains(&format!("127.0.0.1:{}/postgres: cannot", pg.port)),
+            "the database and the step: {stderr}"
+        );
+        assert_eq!(pg.psql("SELECT count(*) FROM sync_state"), ["0"]);
+        for (id, row) in pg.table("famulor") {
+            assert_eq!(Some(&row), want.get(&id), "{id}");
+        }
+        let r = run(home.cmd().args(args));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_eq!(pg.table("famulor"), want);
+    }
+}
+
 /// A role with rights on the tables alone (no TEMP on the database, no superuser) syncs new and
 /// changed calls: COPY needs only INSERT, and no temporary table is made.
 #[test]

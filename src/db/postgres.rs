@@ -172,6 +172,10 @@ impl Postgres {
                 .with_context(|| format!("{shown}: cannot commit the schema"))?;
             anyhow::Ok(())
         })
+        .map_err(|e| match e.downcast_ref::<Failure>() {
+            Some(_) => e,
+            None => e.context(format!("{shown}: cannot bring the schema up to date")),
+        })
     }
 }
 
@@ -288,12 +292,15 @@ impl Database for Postgres {
     }
 
     fn resume(&mut self, profile: &str, filters: &str) -> Result<Option<Resume>> {
-        let row = self.rt.block_on(self.sessions[0].client.query_opt(
-            "SELECT newest_started_at, synced_to, newest_modified_at, \
+        let row = self
+            .rt
+            .block_on(self.sessions[0].client.query_opt(
+                "SELECT newest_started_at, synced_to, newest_modified_at, \
              (SELECT min(started_at) FROM calls WHERE profile = $1) \
              FROM sync_state WHERE profile = $1 AND filters = $2",
-            &[&profile, &filters],
-        ))?;
+                &[&profile, &filters],
+            ))
+            .with_context(|| format!("{}: cannot read the state", self.shown))?;
         Ok(row.map(|r| Resume {
             newest: r.get(0),
             upper: r.get(1),
@@ -490,7 +497,8 @@ impl Session {
             } else {
                 "BEGIN; SET LOCAL synchronous_commit = off"
             })
-            .await?;
+            .await
+            .with_context(|| format!("{shown}: cannot start a transaction"))?;
         *open = true;
         // NOTE: the stored hashes first, so that unchanged rows are not even sent: an upsert
         // that skips them still parsed each one's raw JSON into jsonb first.
