@@ -94,6 +94,7 @@ async fn run(writer: &Writer, templates: &[Call], n: usize) -> calls::db::Counts
         newest: Some(base),
         upper: base,
         newest_modified: None,
+        covered_from: base,
     };
     writer.finish(batch, advance).await.unwrap()
 }

@@ -1538,7 +1538,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__sandbox)
-            opts="-p -v -q -h --port --calls --seed --until --latency --fail-rate --token-ttl --recording-faults --change-rate --rate-limit --rate-limit-silent --short-page --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
+            opts="-p -v -q -h --port --calls --seed --until --latency --fail-rate --token-ttl --recording-faults --change-rate --rate-limit --rate-limit-silent --short-page --order --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1586,6 +1586,10 @@ _calls() {
                     ;;
                 --short-page)
                     COMPREPLY=($(compgen -W "once always" -- "${cur}"))
+                    return 0
+                    ;;
+                --order)
+                    COMPREPLY=($(compgen -W "oldest-first newest-first shuffled" -- "${cur}"))
                     return 0
                     ;;
                 --profile)

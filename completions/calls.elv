@@ -548,6 +548,7 @@ set edit:completion:arg-completer[calls] = {|@words|
             cand --change-rate 'Share of calls that change after they are first served, within 2 h of their start: an in-progress call finishes, a status is corrected, a recording appears'
             cand --rate-limit 'Rate limit per credential, as Famulor documents its own: N requests per window (100/60s, 30/3s), with X-RateLimit-* headers and a 429 whose JSON body says retry_after'
             cand --short-page 'Serve the second page of a listing with a record missing (its counts still say the full page): the first time only, or every time'
+            cand --order 'Serve listings in this order whatever the client asks: oldest-first, newest-first, or shuffled (a vendor that ignores `sort`)'
             cand -p 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
             cand --profile 'Profile from the config [default: the config''s default_profile]; `sync` takes several'
             cand --vendor 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends'

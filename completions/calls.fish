@@ -668,6 +668,9 @@ complete -c calls -n "__fish_calls_using_subcommand sandbox" -l change-rate -d '
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l rate-limit -d 'Rate limit per credential, as Famulor documents its own: N requests per window (100/60s, 30/3s), with X-RateLimit-* headers and a 429 whose JSON body says retry_after' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l short-page -d 'Serve the second page of a listing with a record missing (its counts still say the full page): the first time only, or every time' -r -f -a "once\t''
 always\t''"
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l order -d 'Serve listings in this order whatever the client asks: oldest-first, newest-first, or shuffled (a vendor that ignores `sort`)' -r -f -a "oldest-first\t''
+newest-first\t''
+shuffled\t''"
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r -f -a "(calls __complete profiles 2>/dev/null)"
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
 evolux\t''

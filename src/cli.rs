@@ -540,6 +540,10 @@ pub struct SandboxArgs {
     /// page): the first time only, or every time
     #[arg(long, value_name = "WHEN")]
     pub short_page: Option<crate::sandbox::ShortPage>,
+    /// Serve listings in this order whatever the client asks: oldest-first, newest-first, or
+    /// shuffled (a vendor that ignores `sort`)
+    #[arg(long, value_name = "ORDER")]
+    pub order: Option<crate::sandbox::Order>,
 }
 
 /// `--min-duration` / `--max-duration`: seconds, or `2m`, `1m30s`.

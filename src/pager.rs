@@ -135,9 +135,14 @@ impl Pager<'_> {
         let mut book = Book::new(u64::from(self.query.page_size));
         let mut stale = 0u32;
         let newest_first = self.backend.vendor().traits().newest_first;
+        // NOTE: the vendor's order is checked, not trusted: a listing that was not newest first
+        // on every page so far (sorted oldest first, or in no order) is read to its last page,
+        // and the vendor's total then counts the whole window.
+        let mut order = Order::default();
         let mut take = |page: Page, stats: &mut Stats, book: &mut Book| -> Result<Flow> {
             stats.pages += 1;
             stats.total = page.total_calls.or(stats.total);
+            order.check(&page, stats.pages, self.backend.vendor(), newest_first);
             let all_older =
                 !page.calls.is_empty() && page.calls.iter().all(|c| c.started_at < self.query.from);
             // Every call of the page is registered before any is handed on, so that what
@@ -163,6 +168,7 @@ impl Pager<'_> {
             for (call, first) in page.calls.into_iter().zip(first) {
                 if !first {
                     stats.duplicates += 1;
+                    book.repeated(&call.id, stats.pages);
                     continue;
                 }
                 if !self.query.matches(&call, self.plan) {
@@ -180,7 +186,7 @@ impl Pager<'_> {
             progress.update(stats, page.total_pages, page.total_calls);
             // NOTE: a newest-first listing has nothing in the window after a page that is
             // entirely older than --from.
-            Ok(if newest_first && all_older {
+            Ok(if newest_first && order.newest_first && all_older {
                 Flow::Done
             } else {
                 Flow::More
@@ -307,6 +313,39 @@ impl Pager<'_> {
     }
 }
 
+/// Whether the listing has come newest first so far: every call started at or before the one
+/// listed before it, across pages.
+struct Order {
+    newest_first: bool,
+    last: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl Default for Order {
+    fn default() -> Self {
+        Order {
+            newest_first: true,
+            last: None,
+        }
+    }
+}
+
+impl Order {
+    fn check(&mut self, page: &Page, n: u64, vendor: crate::types::Vendor, expected: bool) {
+        for c in &page.calls {
+            if self.newest_first && self.last.is_some_and(|last| c.started_at > last) {
+                self.newest_first = false;
+                if expected {
+                    crate::term::debug(&format!(
+                        "{vendor}: page {n} is not newest first (call {} started after the one listed before it): reading every page",
+                        crate::term::printable(&c.id)
+                    ));
+                }
+            }
+            self.last = Some(c.started_at);
+        }
+    }
+}
+
 /// What the vendor said it would send and what arrived: the completeness check (SPEC
 /// "Completeness").
 struct Book {
@@ -324,6 +363,9 @@ struct Book {
     totals: Option<(u64, u64)>,
     /// Pages still short when read again: (page, calls held, calls the vendor's numbers say).
     short: Vec<(u64, u64, u64)>,
+    /// Calls served again (the id, the page it came again on), the first few; and how many.
+    repeats: Vec<(String, u64)>,
+    repeated: u64,
 }
 
 impl Book {
@@ -335,6 +377,17 @@ impl Book {
             expected: 0,
             totals: None,
             short: Vec::new(),
+            repeats: Vec::new(),
+            repeated: 0,
+        }
+    }
+
+    /// A call served a second time: pages shifted by calls arriving, or the vendor listing one
+    /// call twice (said when the numbers do not add up).
+    fn repeated(&mut self, id: &str, page: u64) {
+        self.repeated += 1;
+        if self.repeats.len() < 3 {
+            self.repeats.push((id.to_string(), page));
         }
     }
 
@@ -471,6 +524,28 @@ impl Book {
                 }
             )
         };
+        // NOTE: with a total that did not move, a call served twice took the place of another
+        // one: the vendor lists that call twice, or its pages skipped one. Say which.
+        if self.repeated > 0 && drift == 0 && self.short.is_empty() {
+            let ids: Vec<String> = self
+                .repeats
+                .iter()
+                .map(|(id, page)| format!("{} (again on page {page})", crate::term::printable(id)))
+                .collect();
+            let more = self.repeated.saturating_sub(self.repeats.len() as u64);
+            return Err(crate::error::Failure::new(
+                crate::error::Exit::Failed,
+                format!(
+                    "{said}, {} arrived: it served {} twice: {}{}",
+                    thousands(self.arrived),
+                    crate::term::n_calls(self.repeated),
+                    ids.join(", "),
+                    if more > 0 { format!(" and {more} more") } else { String::new() }
+                ),
+            )
+            .hint("its total did not move, so each repeat stood where another call should have been; nothing was committed. If it repeats, the vendor lists those calls twice: `calls show ID` shows them; report it to the vendor, or leave them out with --from / --to")
+            .into());
+        }
         Err(crate::error::Failure::new(
             crate::error::Exit::Failed,
             format!("{said}, {} arrived{detail}", thousands(self.arrived)),

@@ -85,17 +85,25 @@ pub struct Run {
 }
 
 impl Run {
-    /// Loads the state at `path` (none yet: a first run).
-    pub fn open(path: PathBuf, job: String, lookback: Duration) -> Result<Run> {
+    /// Loads the state at `path` (none yet: a first run). A state written by another job is
+    /// refused (exit 2): its window and its skipped ids are that job's, and reusing them would
+    /// skip calls of this one. `legacy` is this job's key as states were keyed before
+    /// [`crate::window::FilterSet`]; a state under it is this job's too.
+    pub fn open(path: PathBuf, job: String, legacy: &str, lookback: Duration) -> Result<Run> {
         let lock = lock(&path)?;
-        let mut previous = match std::fs::read(&path) {
-            Ok(bytes) => Some(serde_json::from_slice::<State>(&bytes).map_err(|e| {
-                Failure::new(crate::error::Exit::Failed, format!("the state file {} is damaged: {e}", path.display()))
-                    .hint("move it away to start over from --from (calls already exported may then be exported again)")
-            })?),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(e).with_context(|| format!("cannot read the state file {}", path.display())),
-        };
+        let mut previous = read(&path)?;
+        if let Some(p) = previous.as_ref() {
+            if p.job != job && p.job != legacy {
+                return Err(Failure::usage(format!(
+                    "the state file {} belongs to another job\n  it was written by: {}\n  this job is:       {}",
+                    path.display(),
+                    p.job,
+                    job
+                ))
+                .hint("give each job its own --state FILE (or leave --state out: each job then gets its own)")
+                .into());
+            }
+        }
         let interrupted = previous.as_mut().and_then(|p| p.appending.take());
         let previous = previous.filter(|p| p.upper.is_some());
         let (newest, recent) = previous
@@ -243,6 +251,12 @@ impl Run {
             self.recent.dedup();
         }
         let (output_len, output_tail) = output.map_or((None, None), |m| (Some(m.len), m.tail));
+        // NOTE: a run with an older --to never moves the stored position back.
+        let upper = self
+            .previous
+            .as_ref()
+            .and_then(|p| p.upper)
+            .map_or(upper, |p| p.max(upper));
         let state = State {
             version: 1,
             job: std::mem::take(&mut self.job),
@@ -261,6 +275,52 @@ impl Run {
             )
         })
     }
+}
+
+/// The state at `path`, `None` when there is none yet.
+fn read(path: &Path) -> Result<Option<State>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(serde_json::from_slice::<State>(&bytes).map_err(|e| {
+            Failure::new(crate::error::Exit::Failed, format!("the state file {} is damaged: {e}", path.display()))
+                .hint("move it away to start over from --from (calls already exported may then be exported again)")
+        })?)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("cannot read the state file {}", path.display())),
+    }
+}
+
+/// Carries a job's state over from where an earlier `calls` kept it (`legacy`, its file under
+/// the old key) to `path`, once: when `path` has none and the old file is this job's. Its staged
+/// output (`.out`) moves with it, so an interrupted append is still repaired.
+pub fn adopt(path: &Path, legacy: &Path, legacy_job: &str) -> Result<()> {
+    if path == legacy || path.exists() || !legacy.exists() {
+        return Ok(());
+    }
+    let _held = lock(legacy)?;
+    let Some(old) = read(legacy)? else {
+        return Ok(());
+    };
+    if old.job != legacy_job {
+        return Ok(());
+    }
+    let spool = beside(legacy, ".out");
+    if spool.exists() {
+        std::fs::rename(&spool, beside(path, ".out"))
+            .with_context(|| format!("cannot move {}", spool.display()))?;
+    }
+    std::fs::rename(legacy, path).with_context(|| {
+        format!(
+            "cannot move the state {} to {}",
+            legacy.display(),
+            path.display()
+        )
+    })?;
+    crate::term::debug(&format!(
+        "state: carried over {} to {}",
+        legacy.display(),
+        path.display()
+    ));
+    Ok(())
 }
 
 /// `<state><suffix>`
@@ -360,7 +420,7 @@ mod tests {
     fn the_next_window_starts_a_lookback_before_the_newest_call() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.json");
-        let mut run = Run::open(path.clone(), "job".into(), Duration::minutes(10)).unwrap();
+        let mut run = Run::open(path.clone(), "job".into(), "", Duration::minutes(10)).unwrap();
         for (id, t) in [
             ("a", "2025-01-01T10:00:00Z"),
             ("b", "2025-01-01T09:55:00Z"),
@@ -371,7 +431,7 @@ mod tests {
         run.save(at("2025-01-01T10:30:00Z"), None).unwrap();
 
         let mut q = Query::everything(chrono_tz::Tz::UTC, 10);
-        let mut next = Run::open(path, "job".into(), Duration::minutes(10)).unwrap();
+        let mut next = Run::open(path, "job".into(), "", Duration::minutes(10)).unwrap();
         next.window(&mut q, false);
         assert_eq!(q.from, at("2025-01-01T09:50:00Z"));
         assert!(next.seen("a") && next.seen("b") && !next.seen("c"));
@@ -401,7 +461,7 @@ mod tests {
         let path = dir.path().join("s.json");
         let mut q = Query::everything(chrono_tz::Tz::UTC, 10);
         q.to = at("2025-01-01T10:30:00Z");
-        let mut run = Run::open(path.clone(), "job".into(), Duration::minutes(10)).unwrap();
+        let mut run = Run::open(path.clone(), "job".into(), "", Duration::minutes(10)).unwrap();
         run.window(&mut q, false);
         for (id, t) in [
             ("a", "2025-01-01T10:00:00Z"),
@@ -417,7 +477,7 @@ mod tests {
         assert_eq!(run.held(), 1);
         run.save(q.to, None).unwrap();
 
-        let mut next = Run::open(path, "job".into(), Duration::minutes(10)).unwrap();
+        let mut next = Run::open(path, "job".into(), "", Duration::minutes(10)).unwrap();
         let mut q2 = Query::everything(chrono_tz::Tz::UTC, 10);
         next.window(&mut q2, false);
         assert_eq!(q2.from, at("2025-01-01T09:20:00Z"));
@@ -429,14 +489,14 @@ mod tests {
     fn a_run_without_calls_resumes_from_the_last_upper_bound() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.json");
-        Run::open(path.clone(), "j".into(), Duration::minutes(10))
+        Run::open(path.clone(), "j".into(), "", Duration::minutes(10))
             .unwrap()
             .save(
                 at("2025-01-01T10:30:00Z"),
                 Some(Mark { len: 7, tail: None }),
             )
             .unwrap();
-        let mut next = Run::open(path, "j".into(), Duration::minutes(10)).unwrap();
+        let mut next = Run::open(path, "j".into(), "", Duration::minutes(10)).unwrap();
         let mut q = Query::everything(chrono_tz::Tz::UTC, 10);
         next.window(&mut q, false);
         assert_eq!(q.from, at("2025-01-01T10:20:00Z"));
@@ -448,7 +508,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.json");
         std::fs::write(&path, "{not json").unwrap();
-        let err = Run::open(path, "j".into(), Duration::minutes(10)).unwrap_err();
+        let err = Run::open(path, "j".into(), "", Duration::minutes(10)).unwrap_err();
         assert!(format!("{err:#}").contains("is damaged"), "{err:#}");
     }
 
@@ -456,14 +516,93 @@ mod tests {
     fn one_run_of_a_job_at_a_time() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.json");
-        let first = Run::open(path.clone(), "j".into(), Duration::minutes(10)).unwrap();
-        let err = Run::open(path.clone(), "j".into(), Duration::minutes(10)).unwrap_err();
+        let first = Run::open(path.clone(), "j".into(), "", Duration::minutes(10)).unwrap();
+        let err = Run::open(path.clone(), "j".into(), "", Duration::minutes(10)).unwrap_err();
         assert!(
             format!("{err:#}").starts_with("another run of this export is still going"),
             "{err:#}"
         );
         drop(first);
-        Run::open(path, "j".into(), Duration::minutes(10)).unwrap();
+        Run::open(path, "j".into(), "", Duration::minutes(10)).unwrap();
+    }
+
+    #[test]
+    fn a_state_of_another_job_is_refused_and_one_under_the_old_key_taken() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        let first = Run::open(path.clone(), "old key".into(), "", Duration::minutes(10)).unwrap();
+        first.save(at("2025-01-01T10:30:00Z"), None).unwrap();
+        let err = Run::open(
+            path.clone(),
+            "new key".into(),
+            "other",
+            Duration::minutes(10),
+        )
+        .unwrap_err();
+        let (code, _) = crate::error::classify(&err);
+        assert_eq!(code, crate::error::Exit::Usage);
+        assert!(
+            format!("{err:#}").contains("it was written by: old key\n  this job is:       new key"),
+            "{err:#}"
+        );
+        // This job's key as it was before: the state is its own, and is saved under the new one.
+        let run = Run::open(
+            path.clone(),
+            "new key".into(),
+            "old key",
+            Duration::minutes(10),
+        )
+        .unwrap();
+        assert_eq!(
+            run.previous.as_ref().unwrap().upper,
+            Some(at("2025-01-01T10:30:00Z"))
+        );
+        // An older --to never moves the stored position back.
+        run.save(at("2025-01-01T08:00:00Z"), None).unwrap();
+        let saved: State = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        assert_eq!(
+            (saved.job.as_str(), saved.upper),
+            ("new key", Some(at("2025-01-01T10:30:00Z")))
+        );
+    }
+
+    #[test]
+    fn a_state_under_the_old_key_is_carried_over_once_with_its_staged_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let (old, new) = (dir.path().join("old.json"), dir.path().join("new.json"));
+        Run::open(old.clone(), "legacy".into(), "", Duration::minutes(10))
+            .unwrap()
+            .save(at("2025-01-01T10:30:00Z"), None)
+            .unwrap();
+        std::fs::write(beside(&old, ".out"), "staged").unwrap();
+        // Another job's old state is left alone.
+        adopt(&new, &old, "someone else").unwrap();
+        assert!(old.exists() && !new.exists());
+        adopt(&new, &old, "legacy").unwrap();
+        assert!(!old.exists() && new.exists());
+        assert_eq!(
+            std::fs::read_to_string(beside(&new, ".out")).unwrap(),
+            "staged"
+        );
+        let run = Run::open(
+            new.clone(),
+            "current".into(),
+            "legacy",
+            Duration::minutes(10),
+        )
+        .unwrap();
+        assert_eq!(
+            run.previous.as_ref().unwrap().upper,
+            Some(at("2025-01-01T10:30:00Z"))
+        );
+        drop(run);
+        // Once there is a state under the new key, an old one is never taken over it.
+        Run::open(old.clone(), "legacy".into(), "", Duration::minutes(10))
+            .unwrap()
+            .save(at("2024-01-01T00:00:00Z"), None)
+            .unwrap();
+        adopt(&new, &old, "legacy").unwrap();
+        assert!(old.exists());
     }
 
     #[test]

@@ -45,6 +45,9 @@ pub enum Kind {
     Started,
     /// Of the older part of the window, the calls the vendor modified since the last run.
     Modified,
+    /// The part of the window older than anything these runs have read (a `--from` that
+    /// reaches further back than before): read whole.
+    Older,
 }
 
 impl Kind {
@@ -54,6 +57,7 @@ impl Kind {
             Kind::Revisit => "started since the last run, minus the revisit window",
             Kind::Started => "started since the last run",
             Kind::Modified => "modified since the last run",
+            Kind::Older => "older than any run read before",
         }
     }
 }
@@ -97,7 +101,9 @@ pub fn resume(
 /// run, or `--full`). Where the API lists by modification time and the last run saw the vendor's
 /// times: the calls started since (minus [`OVERLAP`]), then those started from `oldest` (the
 /// oldest call stored) up to there and modified since (minus [`OVERLAP`]). Else: the calls
-/// started since, minus `revisit`.
+/// started since, minus `revisit`. And where `q` reaches back past `covered_from` (where the
+/// window earlier runs read completely begins), that older part whole: nothing of a window is
+/// skipped because a later run asked for more of it.
 pub fn reads(
     q: &Query,
     last: Option<&Mark>,
@@ -105,6 +111,7 @@ pub fn reads(
     explicit_from: bool,
     by_modification: bool,
     oldest: Option<DateTime<Utc>>,
+    covered_from: Option<DateTime<Utc>>,
 ) -> Vec<Read> {
     let Some(last) = last else {
         return vec![Read {
@@ -112,6 +119,54 @@ pub fn reads(
             kind: Kind::Window,
         }];
     };
+    let mut reads = recent_reads(q, last, revisit, explicit_from, by_modification, oldest);
+    if let Some(covered) = covered_from.filter(|c| q.from < *c) {
+        let mut older = q.clone();
+        older.to = covered.min(q.to);
+        reads.push(Read {
+            query: older,
+            kind: Kind::Older,
+        });
+    }
+    reads
+}
+
+/// Where the window read completely begins and ends after a run: what earlier runs covered
+/// (`before`), joined with what this run read whole, `[from, to)`. NOTE: one interval, never a
+/// set of them: a read that does not touch the earlier one (a `--from` past everything read
+/// before) replaces it when it is newer, so the gap between them counts as never read, and a
+/// later run that reaches back reads it.
+pub fn cover(
+    before: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> (DateTime<Utc>, DateTime<Utc>) {
+    match before {
+        None => (from, to),
+        Some((b_from, b_to)) if from <= b_to && to >= b_from => (from.min(b_from), to.max(b_to)),
+        Some((_, b_to)) if to > b_to => (from, to),
+        Some(before) => before,
+    }
+}
+
+/// Where this run's reads read the window whole from: the earliest start of a read that is not
+/// by modification time (those read only what changed).
+pub fn read_whole_from(reads: &[Read]) -> Option<DateTime<Utc>> {
+    reads
+        .iter()
+        .filter(|r| r.kind != Kind::Modified && r.query.from < r.query.to)
+        .map(|r| r.query.from)
+        .min()
+}
+
+fn recent_reads(
+    q: &Query,
+    last: &Mark,
+    revisit: Duration,
+    explicit_from: bool,
+    by_modification: bool,
+    oldest: Option<DateTime<Utc>>,
+) -> Vec<Read> {
     let mut started = q.clone();
     match (by_modification, last.newest_modified, oldest) {
         (true, Some(modified), Some(oldest)) => {
@@ -146,9 +201,100 @@ pub fn reads(
     }
 }
 
-/// Profile, vendor, API and filters (not `--from` / `--to`, which are the window): what
-/// `export --since-last` and `sync` keep a state for.
+/// What selects a job's calls, in one canonical form: the profile, its vendor, API and host,
+/// and the filter set (not `--from` / `--to`, which are the window). What `export --since-last`
+/// and `sync` keep a state for, and print when two jobs are confused.
+///
+/// NOTE: every list is sorted and de-duplicated, and every value is kept whole as a JSON
+/// string, so two spellings of one set (`--agent 1 --agent 2`, `--agent 2 --agent 1 --agent 1`)
+/// give one key, and two sets that select different calls never do (`--agent 1,2` is the one
+/// value `1,2`; `--param 'a=1&b=2'` is one parameter). The text is JSON, readable in
+/// `sync_state.filters` and in a state file's `job`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FilterSet {
+    pub profile: String,
+    pub vendor: String,
+    pub api: String,
+    pub base_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub status: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub agent: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub campaign: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_duration: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_duration: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<String>,
+    /// `--param KEY=VALUE`, sorted; a parameter given twice is sent twice, so it stays twice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub param: Vec<(String, String)>,
+}
+
+impl FilterSet {
+    pub fn of(profile: &crate::config::Profile, q: &Query) -> FilterSet {
+        let set = |v: &[String]| {
+            let mut v = v.to_vec();
+            v.sort();
+            v.dedup();
+            v
+        };
+        let mut status: Vec<String> = q.statuses.iter().map(|s| s.as_str().to_string()).collect();
+        status.sort();
+        status.dedup();
+        let mut param = q.params.clone();
+        param.sort();
+        FilterSet {
+            profile: profile.name.clone().unwrap_or_else(|| "-".into()),
+            vendor: profile.vendor.id().to_string(),
+            // The default API by its name: a profile that spells out `api = "classic"` is the
+            // same job as one that leaves it out.
+            api: crate::vendors::api_name(
+                profile.vendor,
+                profile.api.as_deref(),
+                profile.base_url.as_deref(),
+            )
+            .to_string(),
+            // The embedded sandbox listens on a new port each run; its data stays the same.
+            base_url: if profile.sandbox {
+                "sandbox".into()
+            } else {
+                profile.base_url.clone().unwrap_or_else(|| "-".into())
+            },
+            direction: q.direction.map(|d| d.as_str().to_string()),
+            status,
+            number: q.number.clone(),
+            agent: set(&q.agents),
+            campaign: set(&q.campaigns),
+            min_duration: q.min_duration,
+            max_duration: q.max_duration,
+            search: q.search.clone(),
+            param,
+        }
+    }
+
+    /// The key a state is stored under: the set as one line of JSON.
+    pub fn key(&self) -> String {
+        serde_json::to_string(self).expect("a filter set is plain data")
+    }
+}
+
+/// The key of [`FilterSet::of`].
 pub fn filter_set(s: &crate::resolve::Settings, q: &Query) -> String {
+    FilterSet::of(&s.profile, q).key()
+}
+
+/// The key states were kept under before [`FilterSet`]: found once, so that an existing
+/// `export --since-last` job goes on where it left off instead of exporting its window again.
+/// NOTE: this form joined values with `,` and `&`, so some different jobs shared it; it is
+/// read only to carry a state over, never written.
+pub fn legacy_filter_set(s: &crate::resolve::Settings, q: &Query) -> String {
     let sorted = |v: &[String]| {
         let mut v = v.to_vec();
         v.sort();
@@ -162,7 +308,6 @@ pub fn filter_set(s: &crate::resolve::Settings, q: &Query) -> String {
         "profile={} vendor={} base_url={} direction={} status={} number={} agent={} campaign={} duration={:?}..{:?} search={} param={}",
         s.profile.name.as_deref().unwrap_or("-"),
         s.profile.vendor,
-        // The embedded sandbox listens on a new port each run; its data stays the same.
         if s.profile.sandbox {
             "sandbox"
         } else {
@@ -203,10 +348,159 @@ mod tests {
         }
     }
 
+    mod filter_sets {
+        use super::super::FilterSet;
+        use crate::call::Status;
+        use crate::config::Profile;
+        use crate::query::Query;
+        use crate::types::Vendor;
+        use proptest::prelude::*;
+        use std::collections::BTreeSet;
+
+        /// Values with the characters that joined forms confused: `,` `&` `=` and blanks.
+        fn value() -> impl Strategy<Value = String> {
+            proptest::string::string_regex("[a1,&= ]{1,4}").unwrap()
+        }
+
+        /// A filter set as the user may spell it: lists in any order, with repeats.
+        #[derive(Debug, Clone)]
+        struct Spelled {
+            agents: Vec<String>,
+            campaigns: Vec<String>,
+            statuses: Vec<Status>,
+            params: Vec<(String, String)>,
+            search: Option<String>,
+            api: Option<&'static str>,
+        }
+
+        fn spelled() -> impl Strategy<Value = Spelled> {
+            (
+                proptest::collection::vec(value(), 0..4),
+                proptest::collection::vec(value(), 0..3),
+                proptest::collection::vec(
+                    proptest::sample::select(vec![Status::Answered, Status::Missed, Status::Busy]),
+                    0..3,
+                ),
+                proptest::collection::vec((value(), value()), 0..3),
+                proptest::option::of(value()),
+                proptest::sample::select(vec![None, Some("classic"), Some("v1")]),
+            )
+                .prop_map(|(agents, campaigns, statuses, params, search, api)| {
+                    Spelled {
+                        agents,
+                        campaigns,
+                        statuses,
+                        params,
+                        search,
+                        api,
+                    }
+                })
+        }
+
+        fn key(s: &Spelled) -> String {
+            let mut q = Query::everything(chrono_tz::UTC, 50);
+            q.agents = s.agents.clone();
+            q.campaigns = s.campaigns.clone();
+            q.statuses = s.statuses.clone();
+            q.params = s.params.clone();
+            q.search = s.search.clone();
+            let mut p = Profile::from_env(Vendor::Famulor);
+            p.name = Some("sales".into());
+            p.api = s.api.map(str::to_string);
+            FilterSet::of(&p, &q).key()
+        }
+
+        /// What selects the calls, independently of how the key is made: sets where the order
+        /// and repeats do not matter, the parameters as sent (a repeat is sent twice), the API
+        /// by its name (none is the default, classic).
+        fn meaning(
+            s: &Spelled,
+        ) -> (
+            BTreeSet<String>,
+            BTreeSet<String>,
+            BTreeSet<&'static str>,
+            Vec<(String, String)>,
+            Option<String>,
+            &'static str,
+        ) {
+            let mut params = s.params.clone();
+            params.sort();
+            (
+                s.agents.iter().cloned().collect(),
+                s.campaigns.iter().cloned().collect(),
+                s.statuses.iter().map(|s| s.as_str()).collect(),
+                params,
+                s.search.clone(),
+                s.api.unwrap_or("classic"),
+            )
+        }
+
+        proptest! {
+            /// Two spellings of one set (reordered, repeated) share one key.
+            #[test]
+            fn two_spellings_of_one_set_share_a_key(s in spelled(), seed in any::<u64>()) {
+                let mut other = s.clone();
+                let turn = |v: &mut Vec<String>| {
+                    if !v.is_empty() {
+                        let i = (seed as usize) % v.len();
+                        v.push(v[i].clone());
+                        v.rotate_left(i);
+                    }
+                };
+                turn(&mut other.agents);
+                turn(&mut other.campaigns);
+                other.statuses.reverse();
+                if let Some(first) = other.statuses.first().copied() {
+                    other.statuses.push(first);
+                }
+                other.params.reverse();
+                prop_assert_eq!(key(&s), key(&other));
+            }
+
+            /// Two sets that select different calls never share a key, and two that select the
+            /// same calls always do.
+            #[test]
+            fn keys_are_equal_exactly_when_the_sets_are(a in spelled(), b in spelled()) {
+                prop_assert_eq!(key(&a) == key(&b), meaning(&a) == meaning(&b));
+            }
+        }
+
+        #[test]
+        fn the_joined_forms_that_collided_get_keys_of_their_own() {
+            let one = |agents: &[&str], params: &[(&str, &str)]| Spelled {
+                agents: agents.iter().map(|a| a.to_string()).collect(),
+                campaigns: vec![],
+                statuses: vec![],
+                params: params
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+                search: None,
+                api: None,
+            };
+            assert_ne!(key(&one(&["12,14"], &[])), key(&one(&["12", "14"], &[])));
+            assert_ne!(
+                key(&one(&[], &[("a", "1&b=2")])),
+                key(&one(&[], &[("a", "1"), ("b", "2")]))
+            );
+            let classic = one(&[], &[]);
+            let v1 = Spelled {
+                api: Some("v1"),
+                ..classic.clone()
+            };
+            assert_ne!(key(&classic), key(&v1));
+            // Readable by a person, in sync_state.filters and a state file's job.
+            assert_eq!(
+                key(&one(&["14", "12", "12"], &[])),
+                r#"{"profile":"sales","vendor":"famulor","api":"classic","base_url":"-","agent":["12","14"]}"#
+            );
+        }
+    }
+
     #[test]
     fn a_first_run_reads_the_whole_window() {
         let q = query();
-        let got = super::reads(&q, None, Duration::hours(24), false, true, None);
+        let got = super::reads(&q, None, Duration::hours(24), false, true, None, None);
         assert_eq!(
             got,
             vec![Read {
@@ -228,6 +522,7 @@ mod tests {
                 false,
                 by_modification,
                 Some(t("2025-05-01T00:00:00Z")),
+                None,
             );
             assert_eq!(got.len(), 1);
             assert_eq!(got[0].kind, Kind::Revisit);
@@ -248,6 +543,7 @@ mod tests {
             false,
             true,
             Some(t("2025-04-01T00:00:00Z")),
+            None,
         );
         assert_eq!(got.len(), 2);
         let (started, modified) = (&got[0].query, &got[1].query);
@@ -271,6 +567,7 @@ mod tests {
             true,
             true,
             Some(t("2025-04-01T00:00:00Z")),
+            None,
         );
         assert_eq!(got[1].query.from, q.from);
         // Everything stored is newer than the explicit --from's end: no older part to read.
@@ -283,9 +580,45 @@ mod tests {
             true,
             true,
             Some(t("2025-04-01T00:00:00Z")),
+            None,
         );
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].query.from, late.from);
+    }
+
+    /// A window that reaches further back than any run read reads that part whole; the stored
+    /// window only grows, and a read that does not touch it (a --from past everything read)
+    /// replaces it, so the gap counts as never read.
+    #[test]
+    fn an_older_from_reads_the_older_part_and_the_covered_window_never_shrinks() {
+        let q = query();
+        let last = mark("2025-06-01T10:30:00Z", None);
+        let got = super::reads(
+            &q,
+            Some(&last),
+            Duration::hours(24),
+            true,
+            false,
+            None,
+            Some(t("2025-05-20T00:00:00Z")),
+        );
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[1].kind, Kind::Older);
+        assert_eq!(got[1].query.from, q.from);
+        assert_eq!(got[1].query.to, t("2025-05-20T00:00:00Z"));
+        assert_eq!(read_whole_from(&got), Some(q.from));
+
+        let (a, b) = (t("2025-05-01T00:00:00Z"), t("2025-05-10T00:00:00Z"));
+        let (c, d) = (t("2025-05-20T00:00:00Z"), t("2025-06-01T00:00:00Z"));
+        // Overlapping or touching: joined.
+        assert_eq!(cover(Some((a, c)), b, d), (a, d));
+        assert_eq!(cover(Some((b, c)), c, d), (b, d));
+        // An older window inside or before: never shrinks, never moves back.
+        assert_eq!(cover(Some((a, d)), b, c), (a, d));
+        assert_eq!(cover(Some((c, d)), a, b), (c, d));
+        // A newer window past a gap replaces it: the gap is read when a run reaches back.
+        assert_eq!(cover(Some((a, b)), c, d), (c, d));
+        assert_eq!(cover(None, b, c), (b, c));
     }
 
     #[test]

@@ -346,3 +346,162 @@ fn evolux_pages_counted_from_zero_are_all_read() {
     pages.sort();
     assert_eq!(pages, [None, Some("1".into()), Some("2".into())]);
 }
+
+/// Every profile the sandbox serves, second APIs included, with what a correct client makes of
+/// its calls in `[from, to)`, newest first.
+fn profiles_and_truth(
+    sb: &calls::sandbox::Sandbox,
+    from: &str,
+    to: &str,
+) -> Vec<(&'static str, Vec<serde_json::Value>)> {
+    let (from, to) = (at(from), at(to));
+    let json = |calls: Vec<calls::call::Call>| calls.iter().map(call_json).collect::<Vec<_>>();
+    vec![
+        ("famulor", json(sb.expected(Vendor::Famulor, from, to))),
+        (
+            "famulor-v1",
+            json(sb.expected_api(Vendor::Famulor, "v1", from, to)),
+        ),
+        ("evolux", json(sb.expected(Vendor::Evolux, from, to))),
+        ("callcap", json(sb.expected(Vendor::Callcap, from, to))),
+        (
+            "brightcall",
+            json(sb.expected(Vendor::Brightcall, from, to)),
+        ),
+        (
+            "brightcall-v3",
+            json(sb.expected(Vendor::Brightcall, from, to)),
+        ),
+        ("mycrm", json(sb.expected(Vendor::Mycrm, from, to))),
+    ]
+}
+
+fn by_id(mut calls: Vec<serde_json::Value>) -> Vec<serde_json::Value> {
+    calls.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+    calls
+}
+
+/// The newest-first early stop checks the vendor's order instead of trusting it: a vendor that
+/// answers oldest first, or in no order at all, whatever `sort` asked, is read to its last page
+/// and the export is exact (it used to end after page 1: 0 of 130 calls, exit 0). Every
+/// profile, second APIs included, for a window that starts in the middle of a day (the vendors'
+/// date filters are by day, so the first pages hold calls older than --from), with pages of 5
+/// calls and pages fetched ahead or one at a time.
+#[test]
+fn a_vendor_ignoring_the_newest_first_order_is_read_to_the_end_on_every_vendor() {
+    use calls::sandbox::Order;
+    let (from, to) = ("2025-05-10T18:30:00Z", "2025-05-24T07:00:00Z");
+    for order in [Order::OldestFirst, Order::Shuffled, Order::NewestFirst] {
+        let sb = sandbox(Options {
+            order: Some(order),
+            ..options()
+        });
+        let home = Home::new();
+        home.write_config(&paged_config(&sb, 5));
+        for (profile, want) in profiles_and_truth(&sb, from, to) {
+            assert!(want.len() > 40, "{profile}: several pages in the window");
+            for concurrency in ["1", "4"] {
+                let r = run(home
+                    .cmd()
+                    .args(["-p", profile, "--concurrency", concurrency, "-v"])
+                    .args(["export", "-o", "json", "--from", from, "--to", to]));
+                assert_eq!(r.code, 0, "{profile} {order:?}: {}", r.stderr);
+                let got: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap();
+                assert_eq!(
+                    got.len(),
+                    want.len(),
+                    "{profile} {order:?} --concurrency {concurrency}: {}",
+                    r.stderr
+                );
+                assert!(
+                    by_id(got) == by_id(want.clone()),
+                    "{profile} {order:?}: not exact"
+                );
+                if order != Order::NewestFirst && profile != "evolux" {
+                    assert!(
+                        r.stderr.contains("is not newest first"),
+                        "{profile} {order:?}: -v says why every page is read: {}",
+                        r.stderr
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Two records with one id, the vendor's total unchanged: the run fails, and says what
+/// happened (which id came twice, on which page) instead of "run it again later". On a page of
+/// its own and across pages.
+#[test]
+fn a_call_served_twice_with_the_total_unchanged_is_named() {
+    let fixture: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/famulor/list.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    // (ids on page 1, ids on page 2)
+    for (one, two) in [(vec![7, 7], vec![]), (vec![8, 7], vec![7, 6])] {
+        let pages = if two.is_empty() { 1 } else { 2 };
+        let total = one.len() + two.len();
+        let (one2, two2, template) = (one.clone(), two.clone(), fixture["data"][0].clone());
+        let vendor = Hostile::start(move |seen, _| {
+            let page: u64 = url::form_urlencoded::parse(
+                seen.uri.split_once('?').map_or("", |q| q.1).as_bytes(),
+            )
+            .find(|(k, _)| k == "page")
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(1);
+            let none = Vec::new();
+            let ids = match page {
+                1 => &one2,
+                2 => &two2,
+                _ => &none,
+            };
+            let data: Vec<serde_json::Value> = ids
+                .iter()
+                .map(|id| {
+                    let mut c = template.clone();
+                    c["id"] = serde_json::json!(id);
+                    c
+                })
+                .collect();
+            hostile::json(&serde_json::json!({
+                "data": data, "current_page": page, "per_page": 2,
+                "total": total, "last_page": pages,
+            }))
+        });
+        let home = Home::new();
+        let r = run(home
+            .cmd()
+            .env("CALLS_TOKEN", "docs-token")
+            .args([
+                "-v",
+                "--vendor",
+                "famulor",
+                "--base-url",
+                &vendor.base,
+                "export",
+            ])
+            .args(["--from", "2024-01-01", "--to", "2024-02-01", "-o", "csv"])
+            .args(["--output", "calls.csv"]));
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        let again = if pages == 1 { 1 } else { 2 };
+        assert!(
+            r.stderr.contains(&format!(
+                "error: famulor reported {total} calls in the window, {} arrived: it served 1 call twice: 7 (again on page {again})",
+                total - 1
+            )),
+            "{}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains("the vendor lists those calls twice"),
+            "{}",
+            r.stderr
+        );
+        assert!(!home.path("calls.csv").exists());
+    }
+}

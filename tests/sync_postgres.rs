@@ -261,7 +261,10 @@ fn postgres_holds_exactly_the_sandbox_calls_and_their_changes() {
         "{}",
         r.stderr
     );
-    assert_eq!(pg.psql("SELECT version FROM schema_version"), vec!["3"]);
+    assert_eq!(
+        pg.psql("SELECT version FROM schema_version"),
+        vec![calls::db::postgres::MIGRATIONS.len().to_string()]
+    );
     let collations = "SELECT coalesce(collation_name, 'default') FROM information_schema.columns \
         WHERE table_name = 'calls' AND column_name IN ('profile', 'id') ORDER BY column_name";
     assert_eq!(pg.psql(collations), vec!["C", "C"]);
@@ -282,7 +285,10 @@ fn postgres_holds_exactly_the_sandbox_calls_and_their_changes() {
         "{}",
         r.stderr
     );
-    assert_eq!(pg.psql("SELECT version FROM schema_version"), vec!["3"]);
+    assert_eq!(
+        pg.psql("SELECT version FROM schema_version"),
+        vec![calls::db::postgres::MIGRATIONS.len().to_string()]
+    );
     assert_eq!(pg.psql(collations), vec!["C", "C"]);
     assert_eq!(pg.table("famulor"), expected(&sb));
     assert_eq!(
@@ -776,4 +782,48 @@ fn postgres_syncs_as_a_role_with_table_rights_only() {
         r.stderr
     );
     assert_eq!(pg.table("famulor"), expected(&sb));
+}
+
+/// The same as SQLite's (tests/job_state.rs): a later `--from` that reaches further back reads
+/// that older part, an older window never moves the stored position back, and the state says
+/// which filter set it is for as readable JSON.
+#[test]
+fn postgres_a_widened_window_reads_its_older_part_and_never_moves_back() {
+    let Some(pg) = Server::start() else { return };
+    let sb = sandbox(common::options());
+    let home = Home::with_sandbox(&sb);
+    let url = pg.url();
+    let all = truth(&sb, Vendor::Famulor);
+    let count = |from: &str, to: &str| {
+        let (from, to) = (common::at(from), common::at(to));
+        all.iter()
+            .filter(|c| c.started_at >= from && c.started_at < to)
+            .count()
+            .to_string()
+    };
+    let end = "2025-06-01T00:00:00Z";
+    for (from, to) in [
+        ("2025-05-20T00:00:00Z", end),
+        ("2025-05-01T00:00:00Z", end),
+        ("2025-03-10T00:00:00Z", "2025-03-20T00:00:00Z"),
+    ] {
+        let r = run(home.cmd().args(["sync", &url, "--from", from, "--to", to]));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let stored = pg.psql("SELECT count(*) FROM calls")[0].clone();
+    let want: usize = count("2025-05-01T00:00:00Z", end).parse::<usize>().unwrap()
+        + count("2025-03-10T00:00:00Z", "2025-03-20T00:00:00Z")
+            .parse::<usize>()
+            .unwrap();
+    assert_eq!(stored, want.to_string());
+    assert_eq!(
+        pg.psql(
+            "SELECT filters, to_char(synced_from AT TIME ZONE 'UTC', 'YYYY-MM-DD'), \
+             to_char(synced_to AT TIME ZONE 'UTC', 'YYYY-MM-DD') FROM sync_state"
+        ),
+        vec![format!(
+            r#"{{"profile":"famulor","vendor":"famulor","api":"classic","base_url":"{}"}}|2025-05-01|2025-06-01"#,
+            sb.base_url(Vendor::Famulor)
+        )]
+    );
 }

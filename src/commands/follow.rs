@@ -68,6 +68,7 @@ pub async fn run(s: &Settings, args: &ExportArgs) -> Result<()> {
             true,
             by_modification,
             Some(first_from),
+            None,
         );
         // Calls started before this are not read again by the next poll (unless modified).
         sink.floor = query.to - back;

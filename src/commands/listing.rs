@@ -37,17 +37,19 @@ pub async fn run(
         return usage("--since-last cannot be combined with --limit: every call of the window must be exported");
     }
     let mut incremental = if cron.since_last {
-        let job = job(s, &query, &out);
+        let (job, legacy) = job(s, &query, &out);
+        let profile = s.profile.name.as_deref().unwrap_or(s.profile.vendor.id());
         let path = match &cron.state {
             Some(p) => p.clone(),
-            None => state::default_path(
-                s.profile.name.as_deref().unwrap_or(s.profile.vendor.id()),
-                &job,
-            )?,
+            None => {
+                let path = state::default_path(profile, &job)?;
+                state::adopt(&path, &state::default_path(profile, &legacy)?, &legacy)?;
+                path
+            }
         };
         let lookback = crate::when::parse_duration(&cron.lookback)
             .map_err(|e| Failure::usage(format!("--lookback: {e}")))?;
-        let mut run = state::Run::open(path, job, lookback)?;
+        let mut run = state::Run::open(path, job, &legacy, lookback)?;
         run.window(&mut query, args.filters.from.is_some());
         Some(run)
     } else {
@@ -223,8 +225,9 @@ impl<W: std::io::Write> Sink for Export<'_, W> {
     }
 }
 
-/// What identifies an incremental job: profile, vendor, API, filters and destination.
-fn job(s: &Settings, q: &Query, out: &OutputOptions) -> String {
+/// What identifies an incremental job: profile, vendor, API, filters and destination; and the
+/// same as states were keyed before (`window::legacy_filter_set`).
+fn job(s: &Settings, q: &Query, out: &OutputOptions) -> (String, String) {
     let dest = out
         .path
         .as_ref()
@@ -235,5 +238,8 @@ fn job(s: &Settings, q: &Query, out: &OutputOptions) -> String {
                 .to_string()
         })
         .unwrap_or_else(|| "stdout".into());
-    format!("{} output={dest}", crate::window::filter_set(s, q))
+    (
+        format!("{} output={dest}", crate::window::filter_set(s, q)),
+        format!("{} output={dest}", crate::window::legacy_filter_set(s, q)),
+    )
 }

@@ -172,6 +172,7 @@ async fn serve(args: &crate::cli::SandboxArgs) -> Result<()> {
         recording_faults: args.recording_faults,
         change_rate: args.change_rate,
         short_page: args.short_page,
+        order: args.order,
         rate_limit: args.rate_limit.map(|l| crate::sandbox::limit::RateLimit {
             headers: !args.rate_limit_silent,
             ..l

@@ -217,15 +217,24 @@ async fn one(
             return Err(e);
         }
     };
-    let (newest, newest_modified) = (store.newest, store.newest_modified);
+    // NOTE: the stored position never moves back: a run of an older window (`--from ...
+    // --to ...`, `--full`) keeps what later ones reached.
+    let previous = store.previous.as_ref();
+    let newest = store.newest.max(previous.and_then(|p| p.newest));
+    let newest_modified = store
+        .newest_modified
+        .max(previous.and_then(|p| p.newest_modified));
+    let before = previous.map(|p| (covered_from(p), p.upper));
+    let (covered_from, upper) = window::cover(before, store.read_from, query.to);
     let counts = database
         .finish(
             store.batch,
             Advance {
                 filters,
                 newest,
-                upper: query.to,
+                upper,
                 newest_modified,
+                covered_from,
             },
         )
         .await?;
@@ -261,16 +270,15 @@ async fn read(
     http: &Http,
     now: DateTime<Utc>,
 ) -> Result<Store> {
-    let previous = if args.full {
-        None
-    } else {
-        database.resume(filters).await?
-    };
-    let last = previous.as_ref().map(|p| window::Mark {
-        newest: p.newest,
-        upper: Some(p.upper),
-        newest_modified: p.newest_modified,
-    });
+    let previous = database.resume(filters).await?;
+    let last = previous
+        .as_ref()
+        .filter(|_| !args.full)
+        .map(|p| window::Mark {
+            newest: p.newest,
+            upper: Some(p.upper),
+            newest_modified: p.newest_modified,
+        });
     let backend = Arc::new(Backend::new(&s.profile, http.clone())?);
     let reads = window::reads(
         query,
@@ -279,6 +287,7 @@ async fn read(
         args.filters.from.is_some(),
         backend.traits().lists_by_modification,
         previous.as_ref().and_then(|p| p.oldest),
+        previous.as_ref().map(covered_from),
     );
     let mut store = Store {
         batches: database.batches(),
@@ -286,6 +295,8 @@ async fn read(
         newest: last.as_ref().and_then(|l| l.newest),
         newest_modified: last.as_ref().and_then(|l| l.newest_modified),
         now,
+        read_from: window::read_whole_from(&reads).unwrap_or(query.to),
+        previous: previous.clone(),
     };
     for read in reads.iter().filter(|r| r.query.from < r.query.to) {
         let plan = backend.plan(&read.query)?;
@@ -316,9 +327,20 @@ async fn read(
     Ok(store)
 }
 
+/// Where the window a job's earlier runs read completely begins. NOTE: a state written before
+/// `calls` kept it says nothing: the oldest call stored stands in (else its window's end, so
+/// the whole of a later window counts as never read).
+fn covered_from(p: &db::Resume) -> DateTime<Utc> {
+    p.covered_from.or(p.oldest).unwrap_or(p.upper)
+}
+
 /// The pager's sink: calls gathered into batches, each handed to the database's thread, which
 /// writes it in its own transaction while the next ones are fetched.
 struct Store {
+    /// Where this run reads the window whole from.
+    read_from: DateTime<Utc>,
+    /// The state the run started from (also with `--full`).
+    previous: Option<db::Resume>,
     batches: db::writer::Batches,
     batch: Vec<db::Row>,
     newest: Option<DateTime<Utc>>,

@@ -93,6 +93,9 @@ pub struct Resume {
     pub newest_modified: Option<DateTime<Utc>>,
     /// The oldest `started_at` stored for the profile (whatever the filters).
     pub oldest: Option<DateTime<Utc>>,
+    /// Where the window these runs have read completely begins (`None`: a state written before
+    /// it was kept).
+    pub covered_from: Option<DateTime<Utc>>,
 }
 
 /// The state a run leaves, written in the transaction of its last batch.
@@ -102,6 +105,8 @@ pub struct Advance {
     pub newest: Option<DateTime<Utc>>,
     pub upper: DateTime<Utc>,
     pub newest_modified: Option<DateTime<Utc>>,
+    /// Where the window read completely now begins ([`Resume::covered_from`]).
+    pub covered_from: DateTime<Utc>,
 }
 
 /// What upserts did.

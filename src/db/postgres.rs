@@ -30,6 +30,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "003_ids_in_byte_order.sql",
         include_str!("../../migrations/postgres/003_ids_in_byte_order.sql"),
     ),
+    (
+        "004_synced_from.sql",
+        include_str!("../../migrations/postgres/004_synced_from.sql"),
+    ),
 ];
 
 /// The connections a sync writes through. NOTE: the server parses every raw record into
@@ -65,10 +69,10 @@ struct Session {
 }
 
 const ADVANCE: &str = "INSERT INTO sync_state (profile, filters, newest_started_at, synced_to, \
-    synced_at, newest_modified_at) VALUES ($1, $2, $3, $4, $5, $6) \
+    synced_at, newest_modified_at, synced_from) VALUES ($1, $2, $3, $4, $5, $6, $7) \
     ON CONFLICT (profile, filters) DO UPDATE SET newest_started_at = excluded.newest_started_at, \
     synced_to = excluded.synced_to, synced_at = excluded.synced_at, \
-    newest_modified_at = excluded.newest_modified_at";
+    newest_modified_at = excluded.newest_modified_at, synced_from = excluded.synced_from";
 
 impl Postgres {
     /// Connects (password from the URL, else `PGPASSWORD`, else `~/.pgpass`; `sslmode`
@@ -296,7 +300,7 @@ impl Database for Postgres {
             .rt
             .block_on(self.sessions[0].client.query_opt(
                 "SELECT newest_started_at, synced_to, newest_modified_at, \
-             (SELECT min(started_at) FROM calls WHERE profile = $1) \
+             (SELECT min(started_at) FROM calls WHERE profile = $1), synced_from \
              FROM sync_state WHERE profile = $1 AND filters = $2",
                 &[&profile, &filters],
             ))
@@ -306,6 +310,7 @@ impl Database for Postgres {
             upper: r.get(1),
             newest_modified: r.get(2),
             oldest: r.get(3),
+            covered_from: r.get(4),
         }))
     }
 
@@ -418,6 +423,7 @@ impl Session {
                             &a.upper,
                             &part.now,
                             &a.newest_modified,
+                            &a.covered_from,
                         ],
                     )
                     .await

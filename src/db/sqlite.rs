@@ -26,6 +26,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "003_newest_modified.sql",
         include_str!("../../migrations/sqlite/003_newest_modified.sql"),
     ),
+    (
+        "004_synced_from.sql",
+        include_str!("../../migrations/sqlite/004_synced_from.sql"),
+    ),
 ];
 
 pub struct Sqlite {
@@ -56,10 +60,10 @@ const UPDATE: &str = "UPDATE calls SET vendor = ?2, started_at = ?4, ended_at = 
     WHERE profile = ?1 AND id = ?3";
 
 const ADVANCE: &str = "INSERT INTO sync_state (profile, filters, newest_started_at, synced_to, \
-    synced_at, newest_modified_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+    synced_at, newest_modified_at, synced_from) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
     ON CONFLICT (profile, filters) DO UPDATE SET newest_started_at = excluded.newest_started_at, \
     synced_to = excluded.synced_to, synced_at = excluded.synced_at, \
-    newest_modified_at = excluded.newest_modified_at";
+    newest_modified_at = excluded.newest_modified_at, synced_from = excluded.synced_from";
 
 impl Sqlite {
     /// Opens (creating mode 0600 if missing) and brings the schema up to date.
@@ -280,24 +284,31 @@ impl Database for Sqlite {
     }
 
     fn resume(&mut self, profile: &str, filters: &str) -> Result<Option<Resume>> {
-        type Stored = (Option<String>, String, Option<String>, Option<String>);
+        type Stored = (
+            Option<String>,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
         let row: Option<Stored> = self
             .conn
             .query_row(
                 "SELECT newest_started_at, synced_to, newest_modified_at, \
-                 (SELECT min(started_at) FROM calls WHERE profile = ?1) \
+                 (SELECT min(started_at) FROM calls WHERE profile = ?1), synced_from \
                  FROM sync_state WHERE profile = ?1 AND filters = ?2",
                 params![profile, filters],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )
             .optional()?;
         let time = |t: Option<String>| t.as_deref().map(parse_time).transpose();
-        row.map(|(newest, upper, modified, oldest)| {
+        row.map(|(newest, upper, modified, oldest, covered_from)| {
             Ok(Resume {
                 newest: time(newest)?,
                 upper: parse_time(&upper)?,
                 newest_modified: time(modified)?,
                 oldest: time(oldest)?,
+                covered_from: time(covered_from)?,
             })
         })
         .transpose()
@@ -426,7 +437,8 @@ impl Sqlite {
                     a.newest.map(time),
                     time(a.upper),
                     now,
-                    a.newest_modified.map(time)
+                    a.newest_modified.map(time),
+                    time(a.covered_from)
                 ],
             )
             .with_context(|| format!("{shown}: cannot advance the state"))?;

@@ -371,7 +371,7 @@ fn select(
         || search.is_some();
     let world = s.world(Vendor::Brightcall);
     let skip = ((page - 1) * per_page) as usize;
-    let (total, mut items) = super::page_of(
+    let (total, mut items) = s.page_of(
         world.days(first, last, tz),
         filtered.then_some(&keep as &dyn Fn(&TruthCall) -> bool),
         body.get("sortDirection").and_then(Value::as_str) == Some("ASC"),

@@ -404,7 +404,7 @@ async fn list(
         || until.is_some();
     let world = s.world(Vendor::Callcap);
     let skip = ((page - 1) * show) as usize;
-    let (total, mut items) = super::page_of(
+    let (total, mut items) = s.page_of(
         world.days(first, last, tz),
         filtered.then_some(&keep as &dyn Fn(&TruthCall) -> bool),
         param(&q, "order") == Some("oldest"),

@@ -246,7 +246,7 @@ async fn list(
     // `end` is inclusive.
     let window = world.between(start, end + Duration::nanoseconds(1));
     let skip = ((page - 1) * limit) as usize;
-    let (total, mut items) = super::page_of(
+    let (total, mut items) = s.page_of(
         window,
         filtered.then_some(&keep as &dyn Fn(&TruthCall) -> bool),
         false,

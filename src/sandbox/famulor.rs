@@ -364,7 +364,7 @@ async fn list(
         || assistant.is_some()
         || campaign.is_some();
     let skip = ((page - 1) * per_page) as usize;
-    let (total, mut items) = super::page_of(
+    let (total, mut items) = s.page_of(
         in_range,
         filtered.then_some(&keep as &dyn Fn(&TruthCall) -> bool),
         false,

@@ -390,6 +390,7 @@ async fn list(
         // The time `updated_at` shows: when the call arrived, or changed since.
         matching.sort_by_key(|t| std::cmp::Reverse(t.modified_at));
     }
+    s.reorder(&mut matching);
     let total = matching.len();
     let cap = s.opts.famulor_v1_cap;
     // NOTE: past its cap the vendor pages no further; it says so, with the full total.

@@ -64,6 +64,18 @@ pub struct Options {
     /// in-progress call finishes, a status is corrected, a recording appears; each within
     /// [`world::SETTLE`] of the call's start.
     pub change_rate: f64,
+    /// The order listings come in whatever the client asked (`--order`): a vendor that ignores
+    /// `sort`, or sorts by something else. `None`: as asked (each vendor's default).
+    pub order: Option<Order>,
+}
+
+/// `--order`: listings served oldest first, or in an order of no meaning (the same on every
+/// request, so pages do not overlap), whatever the request asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Order {
+    OldestFirst,
+    NewestFirst,
+    Shuffled,
 }
 
 /// The share of calls that change after they are first served, unless told.
@@ -93,6 +105,7 @@ impl Default for Options {
             signed_link_ttl: Duration::from_secs(3600),
             short_page: None,
             change_rate: CHANGE_RATE,
+            order: None,
         }
     }
 }
@@ -196,6 +209,45 @@ impl Shared {
         }
         shorted.push(vendor);
         items.remove(items.len() / 2);
+    }
+
+    /// One page of a listing: the calls of `window` that `keep`, in the order asked for
+    /// (`oldest_first`) unless `--order` says otherwise; with the number of calls listed.
+    pub fn page_of<'a>(
+        &self,
+        window: &'a [TruthCall],
+        keep: Option<&dyn Fn(&TruthCall) -> bool>,
+        oldest_first: bool,
+        skip: usize,
+        take: usize,
+    ) -> (usize, Vec<&'a TruthCall>) {
+        match self.opts.order {
+            None => page_of(window, keep, oldest_first, skip, take),
+            Some(Order::OldestFirst) => page_of(window, keep, true, skip, take),
+            Some(Order::NewestFirst) => page_of(window, keep, false, skip, take),
+            Some(Order::Shuffled) => {
+                let mut all: Vec<&TruthCall> = window
+                    .iter()
+                    .filter(|t| keep.is_none_or(|k| k(t)))
+                    .collect();
+                let order = |t: &TruthCall| shuffled(t.seq);
+                all.sort_by_key(|t| order(t));
+                let total = all.len();
+                (total, all.into_iter().skip(skip).take(take).collect())
+            }
+        }
+    }
+
+    /// A listing of the second API's own making reordered as `--order` says.
+    pub fn reorder(&self, calls: &mut [&TruthCall]) {
+        match self.opts.order {
+            None => {}
+            Some(Order::OldestFirst) => calls.sort_by_key(|t| (t.started_at, t.seq)),
+            Some(Order::NewestFirst) => {
+                calls.sort_by_key(|t| std::cmp::Reverse((t.started_at, t.seq)))
+            }
+            Some(Order::Shuffled) => calls.sort_by_key(|t| shuffled(t.seq)),
+        }
     }
 
     /// The next number of the sandbox's request counter (fresh tokens, fault rolls).
@@ -713,7 +765,14 @@ pub fn wav(seed: u64, samples: u32) -> Vec<u8> {
 /// One page of a listing: the total and the calls `skip..skip + take`, newest first unless
 /// `oldest_first`. `window` comes from a binary search ([`World::between`]); only a filtered
 /// listing looks at every call of it, so paging through a large world stays linear.
-pub fn page_of<'a>(
+/// A call's place in a `--order shuffled` listing: a fixed permutation of its `seq`.
+fn shuffled(seq: u32) -> u64 {
+    (u64::from(seq) ^ 0x9e37_79b9)
+        .wrapping_mul(0xff51_afd7_ed55_8ccd)
+        .rotate_left(29)
+}
+
+fn page_of<'a>(
     window: &'a [TruthCall],
     keep: Option<&dyn Fn(&TruthCall) -> bool>,
     oldest_first: bool,

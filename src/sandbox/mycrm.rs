@@ -289,7 +289,7 @@ async fn list(
         ),
     };
     let skip = ((page - 1) * per_page) as usize;
-    let (total, mut items) = super::page_of(
+    let (total, mut items) = s.page_of(
         window,
         filtered.then_some(&keep as &dyn Fn(&TruthCall) -> bool),
         !param(&q, "sort_order").is_some_and(|o| o.eq_ignore_ascii_case("DESC")),

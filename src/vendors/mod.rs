@@ -167,6 +167,20 @@ pub fn api_traits(vendor: Vendor, api: Option<&str>, base_url: Option<&str>) -> 
     }
 }
 
+/// The name of the API a profile uses (its `api`, else what its base URL's host says, else the
+/// vendor's first): part of what identifies a job's state, since two APIs of one vendor list
+/// different records.
+pub fn api_name(vendor: Vendor, api: Option<&str>, base_url: Option<&str>) -> &'static str {
+    match vendor {
+        Vendor::Famulor if famulor::v1::selected(api, base_url) => "v1",
+        Vendor::Brightcall => match brightcall::Api::of(api, base_url) {
+            brightcall::Api::V1 => "v1",
+            brightcall::Api::V3 => "v3",
+        },
+        _ => vendor.traits().apis[0],
+    }
+}
+
 impl Profile {
     /// The traits of the API this profile uses (its `api`, else what its base URL's host says).
     pub fn traits(&self) -> Traits {
