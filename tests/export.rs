@@ -386,7 +386,10 @@ fn state_is_per_filter_set_and_can_be_named() {
             .started_at
             .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
     );
-    assert!(saved["job"].as_str().unwrap().contains("profile=famulor"));
+    assert!(saved["job"]
+        .as_str()
+        .unwrap()
+        .starts_with(r#"{"profile":"famulor","vendor":"famulor","api":"classic""#));
 }
 
 /// The crontab line of the README, run as cron would (sh, no stdin, HOME and PATH only), twice

@@ -273,6 +273,7 @@ fn postgres_holds_exactly_the_sandbox_calls_and_their_changes() {
     // its rows and state kept.
     pg.psql(
         "ALTER TABLE sync_state DROP COLUMN newest_modified_at; \
+         ALTER TABLE sync_state DROP COLUMN synced_from; \
          ALTER TABLE calls ALTER COLUMN profile TYPE text COLLATE \"default\", \
              ALTER COLUMN id TYPE text COLLATE \"default\"; \
          UPDATE schema_version SET version = 1",
