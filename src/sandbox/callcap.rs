@@ -274,6 +274,20 @@ fn fail(status: StatusCode, message: &str) -> Response {
     super::json(status, json!({"status": "error", "message": message}))
 }
 
+/// The request's `search_timezone`, else the login's zone, US/Central as the vendor's default:
+/// every time in the answer is local to it, without an offset.
+fn zone(q: &[(String, String)]) -> Result<Tz, Response> {
+    param(q, "search_timezone")
+        .unwrap_or("US/Central")
+        .parse::<Tz>()
+        .map_err(|_| {
+            fail(
+                StatusCode::BAD_REQUEST,
+                "search_timezone is not a known timezone",
+            )
+        })
+}
+
 fn authorized(headers: &HeaderMap) -> bool {
     headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(&format!("Bearer {TOKEN}"))
 }
@@ -293,14 +307,9 @@ async fn list(
     if !authorized(&headers) {
         return unauthorized();
     }
-    let Ok(tz) = param(&q, "search_timezone")
-        .unwrap_or("US/Central")
-        .parse::<Tz>()
-    else {
-        return fail(
-            StatusCode::BAD_REQUEST,
-            "search_timezone is not a known timezone",
-        );
+    let tz = match zone(&q) {
+        Ok(tz) => tz,
+        Err(r) => return r,
     };
     if param(&q, "search_range").is_some_and(|r| r != "custom") {
         return fail(
@@ -441,7 +450,10 @@ async fn show(
     if !authorized(&headers) {
         return unauthorized();
     }
-    let tz = chrono_tz::US::Central;
+    let tz = match zone(&q) {
+        Ok(tz) => tz,
+        Err(r) => return r,
+    };
     let world = s.world(Vendor::Callcap);
     match world.calls.iter().find(|t| id(t) == call_id) {
         Some(t) => super::json(

@@ -4,7 +4,7 @@
 
 mod wire;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono::{DateTime, SecondsFormat, Utc};
 use reqwest::Method;
 use serde::Deserialize;
@@ -42,6 +42,8 @@ pub struct Evolux {
     /// The vendor's number for its first page, read from its first answer (`current_url` of a
     /// request without `page`): the pager's page k is the vendor's `first + k - 1`.
     first: std::sync::OnceLock<u64>,
+    /// The zone of times without an offset (`vendor_timezone`, default UTC).
+    zone: chrono_tz::Tz,
 }
 
 impl Evolux {
@@ -52,6 +54,7 @@ impl Evolux {
             conn,
             token,
             first: std::sync::OnceLock::new(),
+            zone: profile.vendor_zone(),
         })
     }
 
@@ -133,7 +136,7 @@ impl Evolux {
         let calls = list
             .data
             .into_iter()
-            .map(|raw| normalize(raw, q.keep_raw, &reply))
+            .map(|raw| normalize(raw, q.keep_raw, &reply, self.zone))
             .collect::<Result<Vec<_>>>()?;
         let p = list.pagination;
         let number = |url: &Option<String>| url.as_deref().and_then(|u| self.page_number(u));
@@ -206,20 +209,26 @@ fn error_message(reply: &Reply) -> Option<String> {
         .and_then(|e| e.meta.message)
 }
 
-fn time(s: &str) -> Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .with_context(|| format!("evolux sent an unreadable time '{s}'"))
-}
-
-fn normalize(raw: impl AsRef<RawValue>, keep_raw: bool, reply: &Reply) -> Result<Call> {
+fn normalize(
+    raw: impl AsRef<RawValue>,
+    keep_raw: bool,
+    reply: &Reply,
+    zone: chrono_tz::Tz,
+) -> Result<Call> {
     let raw = raw.as_ref();
     let not_json = |e| reply.not_json("evolux", e);
     let value: serde_json::Value = serde_json::from_str(raw.get()).map_err(not_json)?;
     let w = wire::WireCall::deserialize(&value).map_err(not_json)?;
     let wire::Id { id } = serde_json::from_str(raw.get()).map_err(not_json)?;
-    let started_at = time(&w.start_time)?;
-    let ended_at = w.end_time.as_deref().map(time).transpose()?;
+    // NOTE: `+00:00` and `+00` both appear in the vendor's examples (vendor-docs/README.md).
+    let time = |field: &str, s: &str| super::time::read(Vendor::Evolux, field, s, zone);
+    let started_at = time("start_time", &w.start_time)?;
+    let ended_at = w
+        .end_time
+        .as_deref()
+        .filter(|e| !e.trim().is_empty())
+        .map(|e| time("end_time", e))
+        .transpose()?;
     let answered = w.answer_time.as_deref().is_some_and(|a| !a.is_empty());
     let (agent_id, agent) = named(w.agent);
     let (campaign_id, campaign) = named(w.campaign);
@@ -228,6 +237,8 @@ fn normalize(raw: impl AsRef<RawValue>, keep_raw: bool, reply: &Reply) -> Result
         id,
         started_at,
         ended_at,
+        // NOTE: an end before the start (the vendor's 2020 example) is no length, not a
+        // negative one: `duration` below is null then.
         // NOTE: the dialer's history holds the calls it placed for campaigns (assumed outbound).
         direction: Direction::Outbound,
         // NOTE: contact_status success = answered; anything without an answer_time is missed.
@@ -241,7 +252,10 @@ fn normalize(raw: impl AsRef<RawValue>, keep_raw: bool, reply: &Reply) -> Result
             .map(|e| (e - started_at).num_seconds())
             .filter(|d| (0..=crate::vendors::lenient::MAX_CALL_SECONDS).contains(d)),
         talk_time: w.talking_duration,
-        customer_number: w.subscriber.and_then(|s| s.number),
+        customer_number: w
+            .subscriber
+            .and_then(|s| s.number)
+            .filter(|n| !n.trim().is_empty()),
         line_number: None,
         agent: agent.or_else(|| agent_id.clone()),
         campaign: campaign.or_else(|| campaign_id.clone()),
@@ -277,7 +291,7 @@ mod tests {
         let calls: Vec<Call> = list
             .data
             .into_iter()
-            .map(|r| normalize(r, false, &reply).unwrap())
+            .map(|r| normalize(r, false, &reply, chrono_tz::Tz::UTC).unwrap())
             .collect();
         let first = Call {
             vendor: Vendor::Evolux,

@@ -4,8 +4,9 @@
 pub mod v1;
 mod wire;
 
-use anyhow::{Context, Result};
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use anyhow::Result;
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
 use reqwest::Method;
 use serde_json::value::RawValue;
 
@@ -56,13 +57,19 @@ const STATUSES: &[(&str, Status)] = &[
 pub struct Famulor {
     pub(super) conn: Conn,
     token: Secret,
+    /// The zone of times without an offset (`vendor_timezone`, default UTC).
+    zone: Tz,
 }
 
 impl Famulor {
     pub fn new(conn: Conn, profile: &Profile) -> Result<Self> {
         let token = profile.secret(SecretKey::token)?;
         crate::redact::register(&token);
-        Ok(Famulor { conn, token })
+        Ok(Famulor {
+            conn,
+            token,
+            zone: profile.vendor_zone(),
+        })
     }
 
     pub fn plan(&self, q: &Query) -> Result<Plan> {
@@ -144,7 +151,7 @@ impl Famulor {
             .unwrap_or(u64::from(q.page_size));
         let reply = self.get(LIST, &params).await?;
         self.conn.check(&reply, error_message)?;
-        let list = parse_list(&reply, q.keep_raw)?;
+        let list = parse_list(&reply, q.keep_raw, self.zone, &self.conn.auth_hint)?;
         let (calls, last_page, total) = (list.calls, list.last_page, list.total);
         // NOTE: paged by the vendor's own per_page and last_page, not by the size asked for:
         // the docs' own example answers per_page 15 whatever was asked.
@@ -208,8 +215,9 @@ impl Famulor {
             return Err(not_found(Vendor::Famulor, id));
         }
         self.conn.check(&reply, error_message)?;
+        refused(&reply, &self.conn.auth_hint)?;
         let raw: Box<RawValue> = reply.json("famulor")?;
-        with_raw(&raw, &reply)
+        with_raw(&raw, &reply, self.zone)
     }
 }
 
@@ -222,7 +230,7 @@ pub fn parse_page(body: bytes::Bytes, keep_raw: bool) -> Result<Vec<Call>> {
         body,
         shown_url: String::new(),
     };
-    parse_list(&reply, keep_raw).map(|list| list.calls)
+    parse_list(&reply, keep_raw, Tz::UTC, "").map(|list| list.calls)
 }
 
 /// A list page as the vendor stated it.
@@ -234,13 +242,19 @@ struct List {
 }
 
 /// A list page: the normalized calls (with raw records if asked) and the paginator's numbers.
-fn parse_list(reply: &Reply, keep_raw: bool) -> Result<List> {
+/// `auth_hint` names the credentials, for a body that says they were refused.
+fn parse_list(reply: &Reply, keep_raw: bool, zone: Tz, auth_hint: &str) -> Result<List> {
+    // An error body has no paginator, or (if it has) says `success: false`.
+    let refused = |e: anyhow::Error| refused(reply, auth_hint).err().unwrap_or(e);
     if keep_raw {
-        let list: wire::ListResponse<&RawValue> = reply.json("famulor")?;
+        let list: wire::ListResponse<&RawValue> = reply.json("famulor").map_err(refused)?;
+        if list.success == Some(false) {
+            return Err(refused(anyhow::anyhow!("famulor answered success=false")));
+        }
         let calls = list
             .data
             .iter()
-            .map(|raw| with_raw(raw, reply))
+            .map(|raw| with_raw(raw, reply, zone))
             .collect::<Result<Vec<_>>>()?;
         Ok(List {
             calls,
@@ -249,11 +263,14 @@ fn parse_list(reply: &Reply, keep_raw: bool) -> Result<List> {
             per_page: list.per_page.map(|p| p as u64),
         })
     } else {
-        let list: wire::ListResponse<wire::WireCall> = reply.json("famulor")?;
+        let list: wire::ListResponse<wire::WireCall> = reply.json("famulor").map_err(refused)?;
+        if list.success == Some(false) {
+            return Err(refused(anyhow::anyhow!("famulor answered success=false")));
+        }
         let calls = list
             .data
             .into_iter()
-            .map(normalize)
+            .map(|w| normalize(w, zone))
             .collect::<Result<Vec<_>>>()?;
         Ok(List {
             calls,
@@ -264,16 +281,88 @@ fn parse_list(reply: &Reply, keep_raw: bool) -> Result<List> {
     }
 }
 
+/// The vendor's message in an error body: Laravel's `{"message"}`, or `{"error": ...}` where
+/// `error` is a string or an object (its `message`, else its JSON).
 fn error_message(reply: &Reply) -> Option<String> {
-    serde_json::from_slice::<wire::ErrorBody>(&reply.body)
-        .ok()
-        .map(|e| e.message)
+    let e = serde_json::from_slice::<wire::ErrorBody>(&reply.body).ok()?;
+    let error = e.error.and_then(|v| match v {
+        serde_json::Value::String(s) => Some(s),
+        serde_json::Value::Null => None,
+        serde_json::Value::Object(ref o) => o
+            .get("message")
+            .and_then(|m| m.as_str())
+            .map(str::to_string)
+            .or_else(|| Some(v.to_string())),
+        other => Some(other.to_string()),
+    });
+    let said: Vec<String> = [error, e.message]
+        .into_iter()
+        .flatten()
+        .filter(|m| !m.trim().is_empty())
+        .collect();
+    let mut said = said.join(": ");
+    if let Some(code) = e.error_code.filter(|c| !c.is_null()) {
+        let code = code.as_str().map_or_else(|| code.to_string(), str::to_string);
+        said = if said.is_empty() {
+            format!("error_code {code}")
+        } else {
+            format!("{said} (error_code {code})")
+        };
+    }
+    (!said.is_empty()).then_some(said)
 }
 
-fn with_raw(raw: &RawValue, reply: &Reply) -> Result<Call> {
+/// NOTE: some Famulor endpoints answer an error with HTTP 200 and `{"success": false, "error":
+/// ..., "error_code": ...}` (vendor-docs/README.md, round 2, from client code). Such a body is
+/// the vendor's error, never an empty page taken for the end of the listing: exit 3 when it
+/// says the credentials were refused, else exit 1, with the vendor's message.
+fn refused(reply: &Reply, auth_hint: &str) -> Result<()> {
+    let Ok(flag) = serde_json::from_slice::<wire::SuccessFlag>(&reply.body) else {
+        return Ok(());
+    };
+    if flag.success != Some(false) {
+        return Ok(());
+    }
+    let said = error_message(reply).unwrap_or_else(|| "no message".into());
+    let said = crate::redact::scrub(&said);
+    let lower = said.to_ascii_lowercase();
+    // NOTE: the words of Famulor's own auth errors (`Invalid API key`, `Insufficient
+    // permissions`, a missing header: vendor-docs/README.md) and the usual codes.
+    let auth = [
+        "unauthori",
+        "unauthenticated",
+        "api key",
+        "api_key",
+        "token",
+        "forbidden",
+        "permission",
+    ]
+    .iter()
+    .any(|w| lower.contains(w));
+    let failure = if auth {
+        crate::error::Failure::new(
+            crate::error::Exit::Auth,
+            format!("famulor rejected the credentials (HTTP 200 with success=false): {said}"),
+        )
+        .hint(if auth_hint.is_empty() {
+            "check the profile's token".to_string()
+        } else {
+            auth_hint.to_string()
+        })
+    } else {
+        crate::error::Failure::new(
+            crate::error::Exit::Failed,
+            format!("famulor answered an error (HTTP 200 with success=false): {said}"),
+        )
+        .hint(format!("request: {}", reply.shown_url))
+    };
+    Err(failure.into())
+}
+
+fn with_raw(raw: &RawValue, reply: &Reply, zone: Tz) -> Result<Call> {
     let wire: wire::WireCall =
         serde_json::from_str(raw.get()).map_err(|e| reply.not_json("famulor", e))?;
-    let mut call = normalize(wire)?;
+    let mut call = normalize(wire, zone)?;
     call.raw = Some(crate::call::Raw::new(raw));
     Ok(call)
 }
@@ -303,26 +392,15 @@ fn number_param(typed: &str) -> Option<String> {
     (typed.trim_start().starts_with('+') && digits.len() >= 6).then(|| format!("+{digits}"))
 }
 
-/// Both formats seen in Famulor's own examples: RFC 3339, or `YYYY-MM-DD HH:MM:SS` in UTC.
-fn parse_time(s: &str) -> Result<DateTime<Utc>> {
-    parse_time_of("created_at", s)
+/// One of the vendor's time fields, named in the error. NOTE: Famulor's own examples write
+/// `2024-01-15T10:30:00Z` and `2025-08-04 14:30:00`, without a zone and without saying which
+/// (vendor-docs/README.md: "assume UTC"): `zone` is the profile's `vendor_timezone`, else UTC.
+fn parse_time_of(field: &str, s: &str, zone: Tz) -> Result<DateTime<Utc>> {
+    super::time::read(Vendor::Famulor, field, s, zone)
 }
 
-/// [`parse_time`] for any of the vendor's time fields, named in the error.
-fn parse_time_of(field: &str, s: &str) -> Result<DateTime<Utc>> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    if let Some(t) = crate::when::plain_stamp(s) {
-        return Ok(t.and_utc());
-    }
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f")
-        .map(|t| t.and_utc())
-        .with_context(|| format!("famulor sent an unreadable {field} '{s}'"))
-}
-
-fn normalize(w: wire::WireCall) -> Result<Call> {
-    let started_at = parse_time(&w.created_at)?;
+fn normalize(w: wire::WireCall, zone: Tz) -> Result<Call> {
+    let started_at = parse_time_of("created_at", &w.created_at, zone)?;
     let vendor_status = w.status;
     let mut status = vendor_status
         .as_deref()
@@ -378,7 +456,7 @@ mod tests {
 
     #[test]
     fn the_docs_list_example_normalizes() {
-        let list = parse_list(&fixture("list.json"), false).unwrap();
+        let list = parse_list(&fixture("list.json"), false, Tz::UTC, "").unwrap();
         assert_eq!(
             (list.last_page, list.total, list.per_page),
             (4, Some(52), Some(15))
@@ -433,7 +511,7 @@ mod tests {
 
     #[test]
     fn raw_records_keep_every_vendor_field() {
-        let calls = parse_list(&fixture("list.json"), true).unwrap().calls;
+        let calls = parse_list(&fixture("list.json"), true, Tz::UTC, "").unwrap().calls;
         let raw = calls[0].raw.as_ref().unwrap().value();
         assert_eq!(raw["transcript"][1]["text"], "Hallo?");
         assert_eq!(raw["webhook_response"]["lead_score"], 75);
@@ -443,7 +521,7 @@ mod tests {
     #[test]
     fn the_single_call_shape_normalizes() {
         let raw: Box<RawValue> = fixture("show.json").json("famulor").unwrap();
-        let call = with_raw(&raw, &fixture("show.json")).unwrap();
+        let call = with_raw(&raw, &fixture("show.json"), Tz::UTC).unwrap();
         assert_eq!(call.id, "123458");
         assert_eq!(call.started_at, at("2025-08-04T14:30:00Z"));
         assert_eq!(call.ended_at, Some(at("2025-08-04T14:31:35Z")));
@@ -474,6 +552,10 @@ mod tests {
         assert_eq!(status_param(&[Status::Voicemail]), None);
         assert_eq!(status_param(&[Status::Missed, Status::Busy]), None);
         assert_eq!(status_param(&[Status::Canceled]), None);
+    }
+
+    fn parse_time(s: &str) -> Result<DateTime<Utc>> {
+        parse_time_of("created_at", s, Tz::UTC)
     }
 
     #[test]
