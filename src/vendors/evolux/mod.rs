@@ -4,7 +4,7 @@
 
 mod wire;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
 use reqwest::Method;
 use serde::Deserialize;
@@ -132,12 +132,20 @@ impl Evolux {
             .send(req.header("token", self.token.expose()))
             .await?;
         self.conn.check(&reply, error_message)?;
-        let list: wire::ListResponse = reply.json("evolux")?;
+        // NOTE: the vendor's own published examples are not JSON (`"uuid": ,`, a doubled
+        // comma, a cut-off body: vendor-docs/README.md): such an answer is the vendor's error,
+        // said with the page it came on, and the run fails (exit 1) before anything is kept.
+        let which = || match ordinal {
+            Some(k) => format!("reading evolux's page {k}"),
+            None => "reading evolux's next page".to_string(),
+        };
+        let list: wire::ListResponse = reply.json("evolux").with_context(which)?;
         let calls = list
             .data
             .into_iter()
             .map(|raw| normalize(raw, q.keep_raw, &reply, self.zone))
-            .collect::<Result<Vec<_>>>()?;
+            .collect::<Result<Vec<_>>>()
+            .with_context(which)?;
         let p = list.pagination;
         let number = |url: &Option<String>| url.as_deref().and_then(|u| self.page_number(u));
         let current = number(&p.current_url);
@@ -322,6 +330,77 @@ mod tests {
         assert_eq!(calls[1].duration, Some(35));
         assert_eq!(calls[1].talk_time, Some(13));
         assert_eq!(calls[1].customer_number.as_deref(), Some("84999999999"));
+    }
+
+    /// The 2020 revision of the vendor's example (repaired into JSON, see the fixtures'
+    /// README): `+00` offsets, an end before the start, an empty number, int durations.
+    #[test]
+    fn the_2020_example_reads_its_offsets_without_minutes() {
+        let reply = fixture("history-2020.json");
+        let list: wire::ListResponse = reply.json("evolux").unwrap();
+        let calls: Vec<Call> = list
+            .data
+            .into_iter()
+            .map(|r| normalize(r, true, &reply, chrono_tz::Tz::UTC).unwrap())
+            .collect();
+        let want = Call {
+            vendor: Vendor::Evolux,
+            id: "1".into(),
+            started_at: at("2020-01-11T23:00:00Z"),
+            // As the vendor wrote it: 23 hours before the start.
+            ended_at: Some(at("2020-01-11T00:01:00Z")),
+            direction: Direction::Outbound,
+            status: Status::Answered,
+            vendor_status: Some("hangup cause".into()),
+            // An end before the start is no length: never a negative duration.
+            duration: None,
+            talk_time: Some(400),
+            // `"number": ""` is no number.
+            customer_number: None,
+            line_number: None,
+            agent: Some("Agent name".into()),
+            campaign: Some("Capaign 1".into()),
+            recording_url: None,
+            cost: None,
+            agent_id: Some("1".into()),
+            campaign_id: Some("1".into()),
+            modified_at: None,
+            raw: None,
+        };
+        assert_eq!(calls.len(), 1);
+        let raw = calls[0].raw.as_ref().unwrap().value();
+        assert_eq!(raw["billable_duration"], 400);
+        assert_eq!(raw["outcome"], "Não Interessado");
+        assert_eq!(
+            Call {
+                raw: None,
+                ..calls[0].clone()
+            },
+            want
+        );
+        // The 2021 example's `billable_duration` is a float, kept as sent.
+        let reply = fixture("list.json");
+        let list: wire::ListResponse = reply.json("evolux").unwrap();
+        let first = normalize(&list.data[0], true, &reply, chrono_tz::Tz::UTC).unwrap();
+        assert_eq!(first.raw.unwrap().value()["billable_duration"], 41.0);
+    }
+
+    /// The published examples that are not JSON are errors that name the vendor, never a
+    /// page read as empty.
+    #[test]
+    fn the_examples_that_are_not_json_are_errors() {
+        for name in [
+            "history-2020-as-published.txt",
+            "history-2021-excerpt-as-published.txt",
+            "studio-as-published.txt",
+        ] {
+            let reply = fixture(name);
+            let e = reply.json::<wire::ListResponse>("evolux").unwrap_err();
+            assert!(
+                format!("{e:#}").contains("evolux sent a response calls cannot read"),
+                "{name}: {e:#}"
+            );
+        }
     }
 
     #[test]

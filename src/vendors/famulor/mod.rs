@@ -536,12 +536,121 @@ mod tests {
         assert_eq!(raw["evaluation"]["status"], true);
     }
 
+    /// The German docs' list: no `next_page_url`, `links`, `from` or `to`, costs as numbers.
+    #[test]
+    fn the_german_docs_list_reads_without_next_page_url() {
+        let list = parse_list(&fixture("list-de.json"), true, Tz::UTC, "").unwrap();
+        assert_eq!(
+            (list.last_page, list.total, list.per_page),
+            (1, Some(2), Some(15))
+        );
+        let got: Vec<_> = list
+            .calls
+            .iter()
+            .map(|c| {
+                (
+                    c.id.as_str(),
+                    c.started_at,
+                    c.ended_at,
+                    c.status,
+                    c.cost.as_deref(),
+                    c.recording_url.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "123456",
+                    at("2024-01-15T10:30:00Z"),
+                    Some(at("2024-01-15T10:33:00Z")),
+                    Status::Answered,
+                    Some("0.12"),
+                    Some("https://recordings.famulor.de/call-123456.mp3"),
+                ),
+                (
+                    "123457",
+                    at("2024-01-15T14:20:00Z"),
+                    Some(at("2024-01-15T14:22:00Z")),
+                    Status::Answered,
+                    Some("0.08"),
+                    None,
+                ),
+            ]
+        );
+        let raw = list.calls[1].raw.as_ref().unwrap().value();
+        assert_eq!(raw["webhook_response"], serde_json::Value::Null);
+        assert_eq!(raw["transcript"][0]["sender"], "human");
+    }
+
+    /// Both revisions of the single-call example: costs as numbers and as decimal strings,
+    /// `transcript` a string, `evaluation` an object, `variables` an object or `[]`, a zoneless
+    /// `created_at` in UTC (or the profile's `vendor_timezone`).
+    #[test]
+    fn both_revisions_of_the_single_call_example_read() {
+        let read = |name: &str, zone: Tz| {
+            let reply = fixture(name);
+            let raw: Box<RawValue> = reply.json("famulor").unwrap();
+            with_raw(&raw, &reply, zone).unwrap()
+        };
+        let old = read("show-docs-old.json", Tz::UTC);
+        let new = read("show-docs-new.json", Tz::UTC);
+        for c in [&old, &new] {
+            assert_eq!(c.id, "123");
+            assert_eq!(c.started_at, at("2025-08-04T14:30:00Z"));
+            // created_at + duration 245 s: the record's updated_at.
+            assert_eq!(c.ended_at, Some(at("2025-08-04T14:34:05Z")));
+            assert_eq!(c.duration, Some(245));
+            assert_eq!(c.direction, Direction::Outbound);
+            assert_eq!(c.status, Status::Answered);
+            assert_eq!(c.agent.as_deref(), Some("Sales Assistant"));
+            assert_eq!(c.campaign.as_deref(), Some("Q4 Outreach Campaign"));
+            assert_eq!(c.customer_number.as_deref(), Some("+1987654321"));
+            assert_eq!(c.line_number.as_deref(), Some("+1234567890"));
+        }
+        assert_eq!(old.cost.as_deref(), Some("0.025"));
+        assert_eq!(new.cost.as_deref(), Some("0.02500000"));
+        assert_eq!(
+            new.recording_url.as_deref(),
+            Some("https://app.famulor.de/media/public/123/call_+491234567890_example.mp4")
+        );
+        let (old_raw, new_raw) = (
+            old.raw.as_ref().unwrap().value(),
+            new.raw.as_ref().unwrap().value(),
+        );
+        assert!(old_raw["transcript"].as_str().unwrap().starts_with("Hello"));
+        assert_eq!(old_raw["evaluation"]["score"], 8.5);
+        assert_eq!(old_raw["variables"]["interest_level"], "high");
+        assert_eq!(new_raw["variables"], serde_json::json!([]));
+        assert_eq!(new_raw["evaluation"][0]["value"], "qualified_lead");
+        assert_eq!(new_raw["answered_by"], serde_json::Value::Null);
+        // The account's zone, when the profile says its times are local.
+        let berlin = read("show-docs-old.json", "Europe/Berlin".parse().unwrap());
+        assert_eq!(berlin.started_at, at("2025-08-04T12:30:00Z"));
+    }
+
     #[test]
     fn error_bodies_give_their_message() {
         assert_eq!(
             error_message(&fixture("not-found.json")).as_deref(),
             Some("Call not found or does not belong to the authenticated user")
         );
+        let body = |json: &str| Reply {
+            body: json.as_bytes().to_vec().into(),
+            ..fixture("not-found.json")
+        };
+        for (json, said) in [
+            (r#"{"error": "Invalid API key", "message": "Unauthorized"}"#, "Invalid API key: Unauthorized"),
+            (r#"{"message": "The per page must be at most 100.", "errors": {"per_page": ["..."]}}"#, "The per page must be at most 100."),
+            (r#"{"success": false, "error": "Plan expired", "error_code": "PLAN_EXPIRED"}"#, "Plan expired (error_code PLAN_EXPIRED)"),
+            (r#"{"success": false, "error": {"message": "Broken", "code": 7}}"#, "Broken"),
+            (r#"{"success": false, "error": {"code": 7}}"#, r#"{"code":7}"#),
+            (r#"{"success": false, "error_code": 42}"#, "error_code 42"),
+        ] {
+            assert_eq!(error_message(&body(json)).as_deref(), Some(said), "{json}");
+        }
+        assert_eq!(error_message(&body(r#"{"success": false}"#)), None);
     }
 
     #[test]
