@@ -681,3 +681,78 @@ fn mycrm_wrong_client_secret_is_exit_3_and_a_ready_token_works() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout.lines().count(), 2);
 }
+
+/// myCRM's `count` is the total (public client code), 100 a page: on each edge (none, a short
+/// page, exactly one full page, one more, a partial third page: a public client computing
+/// `count / 100` pages never reads page 3 of 250) every call is read, and the pages asked for
+/// are exactly those needed. A full last page is followed by one more request: calls arriving
+/// during the run push older ones onto the next page, and `count` may be the page's own count,
+/// so only a short or empty page ends the listing.
+#[test]
+fn mycrm_reads_every_call_at_each_count_edge() {
+    for (n, pages) in [
+        (0usize, vec!["1"]),
+        (99, vec!["1"]),
+        (100, vec!["1", "2"]),
+        (101, vec!["1", "2"]),
+        (250, vec!["1", "2", "3"]),
+    ] {
+        let sb = sandbox(Options {
+            calls: n,
+            change_rate: 0.0,
+            ..options()
+        });
+        let home = Home::with_sandbox(&sb);
+        let r = run(home.cmd().args([
+            "-p", "mycrm", "export", "-o", "json", "--from", FROM, "--to", TO,
+        ]));
+        assert_eq!(r.code, 0, "{n}: {}", r.stderr);
+        let got: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap();
+        let want: Vec<serde_json::Value> = truth(&sb, Vendor::Mycrm).iter().map(call_json).collect();
+        assert_eq!(want.len(), n);
+        assert_eq!(got, want, "{n}");
+        let mut asked: Vec<String> = requests_to(&sb, Vendor::Mycrm)
+            .iter()
+            .filter(|r| r.path.ends_with("/calltrackings"))
+            .map(|r| {
+                assert_eq!(r.param("per_page"), Some("100"), "{n}");
+                r.param("page").unwrap().to_string()
+            })
+            .collect();
+        asked.sort();
+        assert_eq!(asked, pages, "{n} calls");
+    }
+}
+
+/// The vendor's `X-MyCRM-API-Warning` is shown on stderr, once a run however many pages carry
+/// it, escaped; the export still succeeds.
+#[test]
+fn mycrm_shows_the_vendors_api_warning_once() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    home.write_config(&sb.config_toml().replace(
+        "vendor = \"mycrm\"\n",
+        "vendor = \"mycrm\"\npage_size = 50\n",
+    ));
+    let r = run(home.cmd().args([
+        "-p", "mycrm", "export", "-o", "json", "--from", FROM, "--to", TO,
+        "--param", "filters[date][from]=2025-02-28",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let got: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap();
+    let want: Vec<serde_json::Value> = truth(&sb, Vendor::Mycrm).iter().map(call_json).collect();
+    assert_eq!(got, want);
+    let pages = requests_to(&sb, Vendor::Mycrm)
+        .iter()
+        .filter(|r| r.path.ends_with("/calltrackings"))
+        .count();
+    assert!(pages > 2, "{pages}");
+    let warning = "warning: mycrm: filters[date][from] is deprecated and will be removed; use filters[date_from] / filters[date_to]";
+    assert_eq!(r.stderr.matches(warning).count(), 1, "{}", r.stderr);
+    // Without the deprecated parameter, no warning.
+    let r = run(home.cmd().args([
+        "-p", "mycrm", "list", "--from", FROM, "--to", TO,
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+}
