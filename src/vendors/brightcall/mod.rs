@@ -551,6 +551,11 @@ mod tests {
             (Api::V1.max_page_size(), Api::V3.max_page_size()),
             (100, 500)
         );
+        // Without a base_url, each API's own host.
+        let host = |api| crate::vendors::api_traits(Vendor::Brightcall, api, None).default_base_url;
+        assert_eq!(host(Some("v3")), Some("https://api.dialer.brightcall.ai"));
+        assert_eq!(host(Some("v1")), Some("https://api.ipmaxi.convolo.ai"));
+        assert_eq!(host(None), Some("https://api.ipmaxi.convolo.ai"));
     }
 
     #[test]
