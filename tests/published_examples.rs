@@ -72,7 +72,8 @@ fn evolux_bodies_that_are_not_json_fail_the_run_and_leave_the_state() {
         *body.lock().unwrap() = fixture("evolux/list.json");
         let r = run(home.cmd().args(SINCE_LAST).args(["--output", "out.json"]));
         assert_eq!(r.code, 0, "{sample}: {}", r.stderr);
-        let got: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(home.path("out.json")).unwrap()).unwrap();
+        let got: Vec<Value> =
+            serde_json::from_str(&std::fs::read_to_string(home.path("out.json")).unwrap()).unwrap();
         assert_eq!(got.len(), 2);
         let (state, out) = (
             std::fs::read(home.path("state.json")).unwrap(),
@@ -81,9 +82,22 @@ fn evolux_bodies_that_are_not_json_fail_the_run_and_leave_the_state() {
         *body.lock().unwrap() = fixture(sample);
         let r = run(home.cmd().args(SINCE_LAST).args(["--output", "out.json"]));
         assert_eq!(r.code, 1, "{sample}: {}", r.stderr);
-        assert!(r.stderr.contains("evolux sent a response calls cannot read"), "{}", r.stderr);
-        assert_eq!(std::fs::read(home.path("state.json")).unwrap(), state, "{sample}");
-        assert_eq!(std::fs::read(home.path("out.json")).unwrap(), out, "{sample}");
+        assert!(
+            r.stderr
+                .contains("evolux sent a response calls cannot read"),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(
+            std::fs::read(home.path("state.json")).unwrap(),
+            state,
+            "{sample}"
+        );
+        assert_eq!(
+            std::fs::read(home.path("out.json")).unwrap(),
+            out,
+            "{sample}"
+        );
     }
 }
 
@@ -94,13 +108,24 @@ fn evolux_offsets_without_minutes_and_an_end_before_the_start() {
     let (api, body) = serving(&fixture("evolux/history-2020.json"));
     let home = Home::new();
     home.write_config(&profile("evolux", &api.base, ""));
-    let export = ["-p", "h", "export", "-o", "json", "--tz", "UTC", "--from", "2020-01-01"];
+    let export = [
+        "-p",
+        "h",
+        "export",
+        "-o",
+        "json",
+        "--tz",
+        "UTC",
+        "--from",
+        "2020-01-01",
+    ];
     // As published, the example counts 2 calls (`total`, `items`) and holds one: a run that
     // got fewer calls than the vendor counted fails, naming the numbers.
     let r = run(home.cmd().args(export).args(["--to", "2020-02-01"]));
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
-        r.stderr.contains("evolux reported 2 calls in the window, 1 arrived"),
+        r.stderr
+            .contains("evolux reported 2 calls in the window, 1 arrived"),
         "{}",
         r.stderr
     );
@@ -115,8 +140,22 @@ fn evolux_offsets_without_minutes_and_an_end_before_the_start() {
     assert_eq!(got.len(), 1);
     let c = &got[0];
     assert_eq!(
-        (&c["id"], &c["started_at"], &c["ended_at"], &c["duration"], &c["talk_time"], &c["customer_number"]),
-        (&json!("1"), &json!("2020-01-11T23:00:00Z"), &json!("2020-01-11T00:01:00Z"), &Value::Null, &json!(400), &Value::Null)
+        (
+            &c["id"],
+            &c["started_at"],
+            &c["ended_at"],
+            &c["duration"],
+            &c["talk_time"],
+            &c["customer_number"]
+        ),
+        (
+            &json!("1"),
+            &json!("2020-01-11T23:00:00Z"),
+            &json!("2020-01-11T00:01:00Z"),
+            &Value::Null,
+            &json!(400),
+            &Value::Null
+        )
     );
     *body.lock().unwrap() = fixture("evolux/list.json");
     let r = run(home.cmd().args(export).args(["--to", "2022-01-01"]));
@@ -134,7 +173,17 @@ fn famulor_list_without_next_page_url_is_read_in_one_request() {
     let home = Home::new();
     home.write_config(&profile("famulor", &api.base, ""));
     let r = run(home.cmd().args([
-        "-p", "h", "export", "-o", "json", "--tz", "UTC", "--from", "2024-01-15", "--to", "2024-01-15",
+        "-p",
+        "h",
+        "export",
+        "-o",
+        "json",
+        "--tz",
+        "UTC",
+        "--from",
+        "2024-01-15",
+        "--to",
+        "2024-01-15",
     ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let got: Vec<Value> = serde_json::from_str(&r.stdout).unwrap();
@@ -145,8 +194,16 @@ fn famulor_list_without_next_page_url_is_read_in_one_request() {
     assert_eq!(
         seen,
         [
-            (&json!("123456"), &json!("2024-01-15T10:30:00Z"), &json!("0.12")),
-            (&json!("123457"), &json!("2024-01-15T14:20:00Z"), &json!("0.08")),
+            (
+                &json!("123456"),
+                &json!("2024-01-15T10:30:00Z"),
+                &json!("0.12")
+            ),
+            (
+                &json!("123457"),
+                &json!("2024-01-15T14:20:00Z"),
+                &json!("0.08")
+            ),
         ]
     );
     assert_eq!(api.count(), 1);
@@ -164,14 +221,29 @@ fn famulor_zoneless_times_are_utc_unless_the_profile_says() {
     let (api, _) = serving(&page.to_string());
     let home = Home::new();
     let export = [
-        "-p", "h", "export", "-o", "json", "--tz", "America/Sao_Paulo", "--from", "2025-08-01", "--to", "2025-08-10",
+        "-p",
+        "h",
+        "export",
+        "-o",
+        "json",
+        "--tz",
+        "America/Sao_Paulo",
+        "--from",
+        "2025-08-01",
+        "--to",
+        "2025-08-10",
     ];
     let starts = |r: &Run| -> Vec<(String, String, Value)> {
         let got: Vec<Value> = serde_json::from_str(&r.stdout).unwrap();
         got.iter()
             .map(|c| {
-                let t = chrono::DateTime::parse_from_rfc3339(c["started_at"].as_str().unwrap()).unwrap();
-                (c["id"].as_str().unwrap().to_string(), t.to_utc().to_rfc3339(), c["cost"].clone())
+                let t = chrono::DateTime::parse_from_rfc3339(c["started_at"].as_str().unwrap())
+                    .unwrap();
+                (
+                    c["id"].as_str().unwrap().to_string(),
+                    t.to_utc().to_rfc3339(),
+                    c["cost"].clone(),
+                )
             })
             .collect()
     };
@@ -181,21 +253,41 @@ fn famulor_zoneless_times_are_utc_unless_the_profile_says() {
     assert_eq!(
         starts(&r),
         [
-            ("124".into(), "2025-08-04T14:30:00+00:00".into(), json!("0.02500000")),
-            ("123".into(), "2025-08-04T14:30:00+00:00".into(), json!("0.025")),
+            (
+                "124".into(),
+                "2025-08-04T14:30:00+00:00".into(),
+                json!("0.02500000")
+            ),
+            (
+                "123".into(),
+                "2025-08-04T14:30:00+00:00".into(),
+                json!("0.025")
+            ),
         ]
     );
-    home.write_config(&profile("famulor", &api.base, "vendor_timezone = \"Europe/Berlin\"\n"));
+    home.write_config(&profile(
+        "famulor",
+        &api.base,
+        "vendor_timezone = \"Europe/Berlin\"\n",
+    ));
     let r = run(home.cmd().args(export));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let got = starts(&r);
-    assert!(got.iter().all(|(_, t, _)| t == "2025-08-04T12:30:00+00:00"), "{got:?}");
+    assert!(
+        got.iter().all(|(_, t, _)| t == "2025-08-04T12:30:00+00:00"),
+        "{got:?}"
+    );
     // A zone that does not exist is the config's error, named by its key.
-    home.write_config(&profile("famulor", &api.base, "vendor_timezone = \"Europe/Berln\"\n"));
+    home.write_config(&profile(
+        "famulor",
+        &api.base,
+        "vendor_timezone = \"Europe/Berln\"\n",
+    ));
     let r = run(home.cmd().args(export));
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
-        r.stderr.contains("profiles.h.vendor_timezone: unknown time zone 'Europe/Berln'"),
+        r.stderr
+            .contains("profiles.h.vendor_timezone: unknown time zone 'Europe/Berln'"),
         "{}",
         r.stderr
     );

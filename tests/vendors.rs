@@ -171,9 +171,27 @@ fn callcap_sends_a_strictly_later_end_date_and_utc_whatever_the_zone() {
     // One UTC day: the end is sent as the start + 1 day (search_startdate must be strictly
     // less than search_enddate), in any user zone; one Chicago day spans two UTC days.
     for (from, to, tz, start, end) in [
-        ("2025-05-12T00:00:00Z", "2025-05-13T00:00:00Z", chrono_tz::Tz::UTC, "2025-05-12", "2025-05-13"),
-        ("2025-05-12T00:00:00Z", "2025-05-13T00:00:00Z", chicago, "2025-05-12", "2025-05-13"),
-        ("2025-05-12T05:00:00Z", "2025-05-13T05:00:00Z", chicago, "2025-05-12", "2025-05-14"),
+        (
+            "2025-05-12T00:00:00Z",
+            "2025-05-13T00:00:00Z",
+            chrono_tz::Tz::UTC,
+            "2025-05-12",
+            "2025-05-13",
+        ),
+        (
+            "2025-05-12T00:00:00Z",
+            "2025-05-13T00:00:00Z",
+            chicago,
+            "2025-05-12",
+            "2025-05-13",
+        ),
+        (
+            "2025-05-12T05:00:00Z",
+            "2025-05-13T05:00:00Z",
+            chicago,
+            "2025-05-12",
+            "2025-05-14",
+        ),
     ] {
         sb.clear_requests();
         let q = Query {
@@ -213,11 +231,25 @@ fn callcap_calls_are_the_same_under_any_tz_across_dst_changes() {
     });
     // 23:00-24:00 on Feb 17 happened twice in São Paulo (01:00-03:00 UTC); Nov 4 had no
     // 00:00-01:00 (03:00 UTC).
-    sb.add_calls(Vendor::Callcap, 40, at("2018-02-18T00:30:00Z"), at("2018-02-18T03:30:00Z"));
-    sb.add_calls(Vendor::Callcap, 40, at("2018-11-04T02:00:00Z"), at("2018-11-04T04:00:00Z"));
+    sb.add_calls(
+        Vendor::Callcap,
+        40,
+        at("2018-02-18T00:30:00Z"),
+        at("2018-02-18T03:30:00Z"),
+    );
+    sb.add_calls(
+        Vendor::Callcap,
+        40,
+        at("2018-11-04T02:00:00Z"),
+        at("2018-11-04T04:00:00Z"),
+    );
     let home = Home::with_sandbox(&sb);
     let want: Vec<serde_json::Value> = sb
-        .expected(Vendor::Callcap, at("2018-02-01T00:00:00Z"), at("2018-11-20T00:00:00Z"))
+        .expected(
+            Vendor::Callcap,
+            at("2018-02-01T00:00:00Z"),
+            at("2018-11-20T00:00:00Z"),
+        )
         .iter()
         .map(call_json)
         .collect();
@@ -232,14 +264,26 @@ fn callcap_calls_are_the_same_under_any_tz_across_dst_changes() {
     for tz in ["UTC", "America/Sao_Paulo", "US/Central"] {
         sb.clear_requests();
         let r = run(home.cmd().args([
-            "-p", "callcap", "export", "-o", "json", "--tz", tz, "--from",
-            "2018-02-01T00:00:00Z", "--to", "2018-11-20T00:00:00Z",
+            "-p",
+            "callcap",
+            "export",
+            "-o",
+            "json",
+            "--tz",
+            tz,
+            "--from",
+            "2018-02-01T00:00:00Z",
+            "--to",
+            "2018-11-20T00:00:00Z",
         ]));
         assert_eq!(r.code, 0, "{tz}: {}", r.stderr);
         let mut got: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap();
         for call in &mut got {
             let (start, end) = (utc(&call["started_at"]).unwrap(), utc(&call["ended_at"]));
-            assert!(end.is_none_or(|e| e >= start), "{tz}: ends before it starts: {call}");
+            assert!(
+                end.is_none_or(|e| e >= start),
+                "{tz}: ends before it starts: {call}"
+            );
             for key in ["started_at", "ended_at"] {
                 if let Some(t) = utc(&call[key]) {
                     call[key] = t.format("%Y-%m-%dT%H:%M:%SZ").to_string().into();
@@ -249,7 +293,12 @@ fn callcap_calls_are_the_same_under_any_tz_across_dst_changes() {
         assert_eq!(got, want, "{tz}");
         let asked = requests_to(&sb, Vendor::Callcap);
         assert!(!asked.is_empty());
-        assert!(asked.iter().all(|r| r.param("search_timezone") == Some("UTC")), "{tz}");
+        assert!(
+            asked
+                .iter()
+                .all(|r| r.param("search_timezone") == Some("UTC")),
+            "{tz}"
+        );
     }
 }
 
@@ -708,7 +757,8 @@ fn mycrm_reads_every_call_at_each_count_edge() {
         ]));
         assert_eq!(r.code, 0, "{n}: {}", r.stderr);
         let got: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap();
-        let want: Vec<serde_json::Value> = truth(&sb, Vendor::Mycrm).iter().map(call_json).collect();
+        let want: Vec<serde_json::Value> =
+            truth(&sb, Vendor::Mycrm).iter().map(call_json).collect();
         assert_eq!(want.len(), n);
         assert_eq!(got, want, "{n}");
         let mut asked: Vec<String> = requests_to(&sb, Vendor::Mycrm)
@@ -735,8 +785,17 @@ fn mycrm_shows_the_vendors_api_warning_once() {
         "vendor = \"mycrm\"\npage_size = 50\n",
     ));
     let r = run(home.cmd().args([
-        "-p", "mycrm", "export", "-o", "json", "--from", FROM, "--to", TO,
-        "--param", "filters[date][from]=2025-02-28",
+        "-p",
+        "mycrm",
+        "export",
+        "-o",
+        "json",
+        "--from",
+        FROM,
+        "--to",
+        TO,
+        "--param",
+        "filters[date][from]=2025-02-28",
     ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let got: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap();
@@ -750,9 +809,9 @@ fn mycrm_shows_the_vendors_api_warning_once() {
     let warning = "warning: mycrm: filters[date][from] is deprecated and will be removed; use filters[date_from] / filters[date_to]";
     assert_eq!(r.stderr.matches(warning).count(), 1, "{}", r.stderr);
     // Without the deprecated parameter, no warning.
-    let r = run(home.cmd().args([
-        "-p", "mycrm", "list", "--from", FROM, "--to", TO,
-    ]));
+    let r = run(home
+        .cmd()
+        .args(["-p", "mycrm", "list", "--from", FROM, "--to", TO]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!r.stderr.contains("warning"), "{}", r.stderr);
 }

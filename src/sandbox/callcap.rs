@@ -275,17 +275,19 @@ fn fail(status: StatusCode, message: &str) -> Response {
 }
 
 /// The request's `search_timezone`, else the login's zone, US/Central as the vendor's default:
-/// every time in the answer is local to it, without an offset.
-fn zone(q: &[(String, String)]) -> Result<Tz, Response> {
+/// every time in the answer is local to it, without an offset. `None` for an unknown zone.
+fn zone(q: &[(String, String)]) -> Option<Tz> {
     param(q, "search_timezone")
         .unwrap_or("US/Central")
         .parse::<Tz>()
-        .map_err(|_| {
-            fail(
-                StatusCode::BAD_REQUEST,
-                "search_timezone is not a known timezone",
-            )
-        })
+        .ok()
+}
+
+fn unknown_zone() -> Response {
+    fail(
+        StatusCode::BAD_REQUEST,
+        "search_timezone is not a known timezone",
+    )
 }
 
 fn authorized(headers: &HeaderMap) -> bool {
@@ -307,9 +309,8 @@ async fn list(
     if !authorized(&headers) {
         return unauthorized();
     }
-    let tz = match zone(&q) {
-        Ok(tz) => tz,
-        Err(r) => return r,
+    let Some(tz) = zone(&q) else {
+        return unknown_zone();
     };
     if param(&q, "search_range").is_some_and(|r| r != "custom") {
         return fail(
@@ -450,9 +451,8 @@ async fn show(
     if !authorized(&headers) {
         return unauthorized();
     }
-    let tz = match zone(&q) {
-        Ok(tz) => tz,
-        Err(r) => return r,
+    let Some(tz) = zone(&q) else {
+        return unknown_zone();
     };
     let world = s.world(Vendor::Callcap);
     match world.calls.iter().find(|t| id(t) == call_id) {

@@ -85,7 +85,10 @@ fn parse(s: &str) -> Option<(NaiveDateTime, Option<FixedOffset>)> {
     let mut at = 19;
     let mut nanos = 0u32;
     if b.get(at) == Some(&b'.') {
-        let digits = b[at + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let digits = b[at + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
         if digits == 0 {
             return None;
         }

@@ -302,7 +302,9 @@ fn error_message(reply: &Reply) -> Option<String> {
         .collect();
     let mut said = said.join(": ");
     if let Some(code) = e.error_code.filter(|c| !c.is_null()) {
-        let code = code.as_str().map_or_else(|| code.to_string(), str::to_string);
+        let code = code
+            .as_str()
+            .map_or_else(|| code.to_string(), str::to_string);
         said = if said.is_empty() {
             format!("error_code {code}")
         } else {
@@ -511,7 +513,9 @@ mod tests {
 
     #[test]
     fn raw_records_keep_every_vendor_field() {
-        let calls = parse_list(&fixture("list.json"), true, Tz::UTC, "").unwrap().calls;
+        let calls = parse_list(&fixture("list.json"), true, Tz::UTC, "")
+            .unwrap()
+            .calls;
         let raw = calls[0].raw.as_ref().unwrap().value();
         assert_eq!(raw["transcript"][1]["text"], "Hallo?");
         assert_eq!(raw["webhook_response"]["lead_score"], 75);
@@ -641,11 +645,26 @@ mod tests {
             ..fixture("not-found.json")
         };
         for (json, said) in [
-            (r#"{"error": "Invalid API key", "message": "Unauthorized"}"#, "Invalid API key: Unauthorized"),
-            (r#"{"message": "The per page must be at most 100.", "errors": {"per_page": ["..."]}}"#, "The per page must be at most 100."),
-            (r#"{"success": false, "error": "Plan expired", "error_code": "PLAN_EXPIRED"}"#, "Plan expired (error_code PLAN_EXPIRED)"),
-            (r#"{"success": false, "error": {"message": "Broken", "code": 7}}"#, "Broken"),
-            (r#"{"success": false, "error": {"code": 7}}"#, r#"{"code":7}"#),
+            (
+                r#"{"error": "Invalid API key", "message": "Unauthorized"}"#,
+                "Invalid API key: Unauthorized",
+            ),
+            (
+                r#"{"message": "The per page must be at most 100.", "errors": {"per_page": ["..."]}}"#,
+                "The per page must be at most 100.",
+            ),
+            (
+                r#"{"success": false, "error": "Plan expired", "error_code": "PLAN_EXPIRED"}"#,
+                "Plan expired (error_code PLAN_EXPIRED)",
+            ),
+            (
+                r#"{"success": false, "error": {"message": "Broken", "code": 7}}"#,
+                "Broken",
+            ),
+            (
+                r#"{"success": false, "error": {"code": 7}}"#,
+                r#"{"code":7}"#,
+            ),
             (r#"{"success": false, "error_code": 42}"#, "error_code 42"),
         ] {
             assert_eq!(error_message(&body(json)).as_deref(), Some(said), "{json}");
