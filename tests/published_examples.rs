@@ -216,8 +216,13 @@ fn famulor_zoneless_times_are_utc_unless_the_profile_says() {
     let record = |name: &str| serde_json::from_str::<Value>(&fixture(name)).unwrap();
     let mut new = record("famulor/show-docs-new.json");
     new["id"] = json!(124);
-    let page = json!({"data": [new, record("famulor/show-docs-old.json")],
-                      "current_page": 1, "per_page": 15, "total": 2, "last_page": 1});
+    // The same instant with the offsets other revisions write (`+0200`, `+02`): whatever
+    // the profile's zone, an offset wins.
+    let (mut hhmm, mut hh) = (new.clone(), new.clone());
+    (hhmm["id"], hhmm["created_at"]) = (json!(125), json!("2025-08-04T16:30:00+0200"));
+    (hh["id"], hh["created_at"]) = (json!(126), json!("2025-08-04 16:30:00.000000+02"));
+    let page = json!({"data": [new, record("famulor/show-docs-old.json"), hhmm, hh],
+                      "current_page": 1, "per_page": 15, "total": 4, "last_page": 1});
     let (api, _) = serving(&page.to_string());
     let home = Home::new();
     let export = [
@@ -263,6 +268,16 @@ fn famulor_zoneless_times_are_utc_unless_the_profile_says() {
                 "2025-08-04T14:30:00+00:00".into(),
                 json!("0.025")
             ),
+            (
+                "125".into(),
+                "2025-08-04T14:30:00+00:00".into(),
+                json!("0.02500000")
+            ),
+            (
+                "126".into(),
+                "2025-08-04T14:30:00+00:00".into(),
+                json!("0.02500000")
+            ),
         ]
     );
     home.write_config(&profile(
@@ -272,10 +287,17 @@ fn famulor_zoneless_times_are_utc_unless_the_profile_says() {
     ));
     let r = run(home.cmd().args(export));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let got = starts(&r);
-    assert!(
-        got.iter().all(|(_, t, _)| t == "2025-08-04T12:30:00+00:00"),
-        "{got:?}"
+    let got: Vec<(String, String)> = starts(&r).into_iter().map(|(id, t, _)| (id, t)).collect();
+    let berlin = "2025-08-04T12:30:00+00:00".to_string();
+    let offset = "2025-08-04T14:30:00+00:00".to_string();
+    assert_eq!(
+        got,
+        [
+            ("124".into(), berlin.clone()),
+            ("123".into(), berlin),
+            ("125".into(), offset.clone()),
+            ("126".into(), offset),
+        ]
     );
     // A zone that does not exist is the config's error, named by its key.
     home.write_config(&profile(
@@ -303,6 +325,8 @@ fn famulor_errors_sent_with_http_200_are_errors() {
         (json!({"success": false, "error": {"message": "Temporarily unavailable", "code": 503}}), 1, "success=false): Temporarily unavailable"),
         (json!({"success": false, "error": "Quota", "data": [], "current_page": 1, "last_page": 1, "total": 0}), 1, "success=false): Quota"),
         (json!({"success": false, "error": "Invalid API key", "error_code": 401}), 3, "famulor rejected the credentials (HTTP 200 with success=false): Invalid API key (error_code 401)"),
+        (json!({"success": false, "error": {"message": "Session expired"}, "error_code": 403}), 3, "famulor rejected the credentials (HTTP 200 with success=false): Session expired (error_code 403)"),
+        (json!({"success": false, "error": "Token limit reached for this month", "error_code": "QUOTA"}), 1, "famulor answered an error (HTTP 200 with success=false): Token limit reached"),
     ] {
         let (api, _) = serving(&body.to_string());
         let home = Home::new();

@@ -333,11 +333,14 @@ fn refused(reply: &Reply, auth_hint: &str) -> Result<()> {
     let auth = [
         "unauthori",
         "unauthenticated",
-        "api key",
-        "api_key",
-        "token",
+        "invalid api key",
+        "invalid_api_key",
+        "api key missing",
+        "invalid token",
         "forbidden",
         "permission",
+        "error_code 401)",
+        "error_code 403)",
     ]
     .iter()
     .any(|w| lower.contains(w));
