@@ -344,3 +344,27 @@ fn famulor_errors_sent_with_http_200_are_errors() {
         assert!(!r.stderr.contains("tok-4711"), "{}", r.stderr);
     }
 }
+
+/// A Famulor delete answered with HTTP 200 and `success: false` did not delete: the id is
+/// reported as failed with the vendor's message, exit 1, never `deleted`.
+#[test]
+fn famulor_delete_answered_with_success_false_is_a_failure() {
+    let (api, _) =
+        serving(&json!({"success": false, "error": "Call is still in progress"}).to_string());
+    let home = Home::new();
+    home.write_config(&profile("famulor", &api.base, ""));
+    let r = run(home.cmd().args(["-p", "h", "delete", "123456", "--yes"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(!r.stdout.contains("deleted"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("failed 123456: famulor answered an error (HTTP 200 with success=false): Call is still in progress"),
+        "{}",
+        r.stderr
+    );
+    let sent: Vec<String> = api
+        .seen()
+        .iter()
+        .map(|s| format!("{} {}", s.method, s.uri))
+        .collect();
+    assert_eq!(sent, ["DELETE /api/user/calls/123456"]);
+}

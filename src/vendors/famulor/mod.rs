@@ -205,7 +205,9 @@ impl Famulor {
                 error_message(&reply).unwrap_or_else(|| "not found".into())
             );
         }
-        self.conn.check(&reply, error_message)
+        self.conn.check(&reply, error_message)?;
+        // A 200 that says `success: false` did not delete: never reported as deleted.
+        refused(&reply, &self.conn.auth_hint)
     }
 
     pub async fn show(&self, id: &str) -> Result<Call> {
