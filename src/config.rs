@@ -38,6 +38,10 @@ macro_rules! profile_config {
             pub base_url: Option<String>,
             #[serde(skip_serializing_if = "Option::is_none")]
             pub timezone: Option<String>,
+            /// The zone of the vendor's times that carry no offset, where its answer does not
+            /// name one (Famulor classic's `2025-08-04 14:30:00`); default UTC.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub vendor_timezone: Option<String>,
             #[serde(skip_serializing_if = "Option::is_none")]
             pub page_size: Option<u32>,
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -158,6 +162,8 @@ pub struct Profile {
     pub vendor: Vendor,
     pub base_url: Option<String>,
     pub timezone: Option<String>,
+    /// The zone of the vendor's zoneless times (checked when the config is read).
+    pub vendor_timezone: Option<String>,
     pub page_size: Option<u32>,
     pub concurrency: Option<u32>,
     pub rate: Option<f64>,
@@ -182,6 +188,7 @@ impl Profile {
             vendor,
             base_url: None,
             timezone: None,
+            vendor_timezone: None,
             page_size: None,
             concurrency: None,
             rate: None,
@@ -237,10 +244,15 @@ impl Profile {
                 secrets.push((key, source));
             }
         }
-        if let Some(tz) = &cfg.timezone {
-            crate::when::parse_tz(tz).map_err(|e| {
-                Failure::usage(format!("{}: profiles.{name}.timezone: {e}", file.display()))
-            })?;
+        for (key, zone) in [
+            ("timezone", &cfg.timezone),
+            ("vendor_timezone", &cfg.vendor_timezone),
+        ] {
+            if let Some(tz) = zone {
+                crate::when::parse_tz(tz).map_err(|e| {
+                    Failure::usage(format!("{}: profiles.{name}.{key}: {e}", file.display()))
+                })?;
+            }
         }
         use crate::types::limits;
         let max_page =
@@ -272,6 +284,7 @@ impl Profile {
             vendor,
             base_url: cfg.base_url.clone(),
             timezone: cfg.timezone.clone(),
+            vendor_timezone: cfg.vendor_timezone.clone(),
             page_size: cfg.page_size,
             concurrency: cfg.concurrency,
             rate: cfg.rate,
@@ -335,6 +348,16 @@ impl Profile {
         let secret = Secret::new(value);
         crate::redact::register(&secret);
         Ok(secret)
+    }
+
+    /// The zone the vendor's times without an offset are read in: the profile's
+    /// `vendor_timezone` (checked when the config was read), else UTC. NOTE: never `--tz` or
+    /// `timezone`, which are the user's zone for reading and printing, not the vendor's.
+    pub fn vendor_zone(&self) -> chrono_tz::Tz {
+        self.vendor_timezone
+            .as_deref()
+            .and_then(|z| crate::when::parse_tz(z).ok())
+            .unwrap_or(chrono_tz::Tz::UTC)
     }
 
     /// Names the source of a secret for an auth hint ("the token from CALLS_TOKEN ...").

@@ -10,7 +10,8 @@
 //!        Settings (Profile, HttpOptions) · Query · OutputOptions
 //!                  │
 //!                  ▼ commands/<name>.rs
-//!        vendors::Backend ── one module per vendor (vendors/<name>/, wire types inside)
+//!        vendors::Backend ── one module per vendor (vendors/<name>/, wire types inside;
+//!          │   every vendor's timestamps read by the one reader in vendors/time.rs)
 //!          │   plan(query) → which filters run at the vendor, which on the client
 //!          │   page(query, n) → normalized `Call`s (call.rs)
 //!          ▼

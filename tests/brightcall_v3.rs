@@ -374,3 +374,44 @@ fn v3_survives_absurd_numbers_and_keeps_ids_exact() {
         }
     }
 }
+
+/// `api = "v3"` without a `base_url` talks to the dialer's own host, v1's host serves only v1;
+/// `calls vendors -o json` says so. Checked without a request: nothing leaves 127.0.0.1.
+#[test]
+fn v3_without_base_url_uses_the_dialers_host() {
+    use calls::config::{Profile, Secret, SecretKey, SecretSource};
+    for (api, host) in [
+        (None, "https://api.ipmaxi.convolo.ai/"),
+        (Some("v1"), "https://api.ipmaxi.convolo.ai/"),
+        (Some("v3"), "https://api.dialer.brightcall.ai/"),
+    ] {
+        let mut profile = Profile::from_env(Vendor::Brightcall);
+        profile.api = api.map(str::to_string);
+        profile.secrets = vec![(
+            SecretKey::api_key,
+            SecretSource::Sandbox(Secret::new("k".to_string())),
+        )];
+        let http = calls::http::Http::new(calls::http::HttpOptions::default()).unwrap();
+        let backend = calls::vendors::Backend::new(&profile, http).unwrap();
+        assert_eq!(backend.conn().base.as_str(), host, "{api:?}");
+    }
+    let home = Home::new();
+    let r = run(home.cmd().args(["vendors", "-o", "json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: Vec<Value> = serde_json::from_str(&r.stdout).unwrap();
+    let brightcall = v.iter().find(|e| e["vendor"] == "brightcall").unwrap();
+    assert_eq!(brightcall["base_url"], "https://api.ipmaxi.convolo.ai");
+    let hosts: Vec<(&Value, &Value)> = brightcall["apis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (&a["api"], &a["base_url"]))
+        .collect();
+    assert_eq!(
+        hosts,
+        [
+            (&json!("v1"), &json!("https://api.ipmaxi.convolo.ai")),
+            (&json!("v3"), &json!("https://api.dialer.brightcall.ai")),
+        ]
+    );
+}

@@ -333,16 +333,66 @@ proptest! {
         prop_assert!(!raw.get().contains('\n'));
     }
 
-    /// The vendors' fast path for `YYYY-MM-DD HH:MM:SS` reads what strftime reads, or nothing.
+    /// Every instant written in each shape the vendors publish (`T` or a space, a fraction of
+    /// any length, `Z`, `+HH:MM`, `+HHMM`, `+HH`, or no zone at all in a given zone) reads back
+    /// as that instant through the one vendor time reader.
     #[test]
-    fn plain_stamps_agree_with_strftime(s in "[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}") {
-        let want = NaiveDateTime::parse_from_str(&s, "%Y-%m-%d %H:%M:%S")
-            .or_else(|_| NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S"))
-            .ok();
-        let got = when::plain_stamp(&s);
-        prop_assert!(got.is_none() || got == want);
-        if !s.ends_with(":60") {
-            prop_assert_eq!(got, want);
+    fn vendor_times_read_back_in_every_published_shape(
+        secs in -2_177_452_800i64..253_370_764_800,
+        nanos in 0u32..1_000_000_000,
+        digits in 0usize..=12,
+        extra in "[0-9]{3}",
+        offset_minutes in -(23 * 60 + 59)..=(23 * 60 + 59i32),
+        shape in 0usize..6,
+        sep in prop_oneof![Just('T'), Just(' ')],
+        zone in prop_oneof![Just("UTC"), Just("America/Sao_Paulo"), Just("America/New_York"), Just("Europe/Berlin"), Just("Australia/Lord_Howe"), Just("Asia/Kathmandu")],
+    ) {
+        let kept = digits.min(9);
+        let nanos = nanos - nanos % 10u32.pow(9 - kept as u32);
+        let instant = DateTime::from_timestamp(secs, nanos).unwrap();
+        let mut fraction = String::new();
+        if digits > 0 {
+            fraction = format!(".{}", &format!("{nanos:09}")[..kept]);
+            fraction.push_str(&extra[..digits - kept]);
+        }
+        let offset_minutes = if shape == 3 { offset_minutes / 60 * 60 } else { offset_minutes };
+        let offset = chrono::FixedOffset::east_opt(offset_minutes * 60).unwrap();
+        let sign = if offset_minutes < 0 { '-' } else { '+' };
+        let (h, m) = (offset_minutes.abs() / 60, offset_minutes.abs() % 60);
+        let tz: Tz = zone.parse().unwrap();
+        let (local, suffix) = match shape {
+            0 => (instant.naive_utc(), "Z".to_string()),
+            1 => (instant.with_timezone(&offset).naive_local(), format!("{sign}{h:02}:{m:02}")),
+            2 => (instant.with_timezone(&offset).naive_local(), format!("{sign}{h:02}{m:02}")),
+            3 => (instant.with_timezone(&offset).naive_local(), format!("{sign}{h:02}")),
+            4 => (instant.with_timezone(&offset).naive_local(), format!(" {sign}{h:02}{m:02}")),
+            _ => (instant.with_timezone(&tz).naive_local(), String::new()),
+        };
+        let text = format!("{}{sep}{}{fraction}{suffix}", local.format("%Y-%m-%d"), local.format("%H:%M:%S"));
+        let got = calls::vendors::time::read(calls::vendors::Vendor::Famulor, "created_at", &text, tz);
+        let got = got.map_err(|e| TestCaseError::fail(format!("{text}: {e:#}")))?;
+        if shape == 5 {
+            // A wall-clock time on the hour that repeats is the first of its two instants.
+            let first = tz.from_local_datetime(&local).earliest().unwrap();
+            prop_assert!(got == instant || got == first.with_timezone(&Utc), "{} read as {}", text, got);
+        } else {
+            prop_assert_eq!(got, instant, "{}", text);
+        }
+    }
+
+    /// Any text, and any valid time with one byte changed, reads as a time or is an error that
+    /// names the vendor and the field; never a panic.
+    #[test]
+    fn vendor_time_garbage_is_a_clear_error(text in "\\PC{0,40}", at in 0usize..32, byte in any::<u8>()) {
+        let mut mutated = b"2025-08-04T14:30:00.123+02:00".to_vec();
+        let at = at % mutated.len();
+        mutated[at] = byte;
+        let mutated = String::from_utf8_lossy(&mutated).into_owned();
+        for s in [text.as_str(), mutated.as_str()] {
+            if let Err(e) = calls::vendors::time::read(calls::vendors::Vendor::Evolux, "end_time", s, Tz::UTC) {
+                let e = format!("{e:#}");
+                prop_assert!(e.contains("evolux") && e.contains("end_time"), "{}", e);
+            }
         }
     }
 }

@@ -165,36 +165,148 @@ fn evolux_next_url_on_another_host_is_refused() {
 // ---- Callcap -----------------------------------------------------------------------------
 
 #[test]
-fn callcap_sends_a_strictly_later_end_date_and_its_timezone() {
+fn callcap_sends_a_strictly_later_end_date_and_utc_whatever_the_zone() {
     let sb = sandbox(options());
     let chicago: chrono_tz::Tz = "America/Chicago".parse().unwrap();
-    // One local day.
-    let q = Query {
-        from: at("2025-05-12T05:00:00Z"),
-        to: at("2025-05-13T05:00:00Z"),
-        tz: chicago,
-        ..query(Vendor::Callcap)
-    };
-    let got = fetch(&sb, Vendor::Callcap, &q, 4).unwrap();
-    assert_eq!(got, sb.expected(Vendor::Callcap, q.from, q.to));
-    let r = &requests_to(&sb, Vendor::Callcap)[0];
-    assert_eq!(r.path, "/callcap/v2/get/calls/");
-    assert_eq!(
-        r.header("authorization"),
-        Some("Bearer callcap-sandbox-token")
+    // One UTC day: the end is sent as the start + 1 day (search_startdate must be strictly
+    // less than search_enddate), in any user zone; one Chicago day spans two UTC days.
+    for (from, to, tz, start, end) in [
+        (
+            "2025-05-12T00:00:00Z",
+            "2025-05-13T00:00:00Z",
+            chrono_tz::Tz::UTC,
+            "2025-05-12",
+            "2025-05-13",
+        ),
+        (
+            "2025-05-12T00:00:00Z",
+            "2025-05-13T00:00:00Z",
+            chicago,
+            "2025-05-12",
+            "2025-05-13",
+        ),
+        (
+            "2025-05-12T05:00:00Z",
+            "2025-05-13T05:00:00Z",
+            chicago,
+            "2025-05-12",
+            "2025-05-14",
+        ),
+    ] {
+        sb.clear_requests();
+        let q = Query {
+            from: at(from),
+            to: at(to),
+            tz,
+            ..query(Vendor::Callcap)
+        };
+        let got = fetch(&sb, Vendor::Callcap, &q, 4).unwrap();
+        assert_eq!(got, sb.expected(Vendor::Callcap, q.from, q.to));
+        let r = &requests_to(&sb, Vendor::Callcap)[0];
+        assert_eq!(r.path, "/callcap/v2/get/calls/");
+        assert_eq!(
+            r.header("authorization"),
+            Some("Bearer callcap-sandbox-token")
+        );
+        assert_eq!(r.param("search_startdate"), Some(start), "{from} in {tz}");
+        assert_eq!(r.param("search_enddate"), Some(end), "{from} in {tz}");
+        assert_eq!(r.param("search_timezone"), Some("UTC"));
+        assert_eq!(r.param("show"), Some("1000"));
+        assert_eq!(r.param("order"), Some("newest"));
+    }
+}
+
+/// Callcap's times carry no offset: asked in the user's zone, the hour that repeats when
+/// clocks go back read two ways (calls moved by an hour, one ending before it started). Asked
+/// in UTC, the same calls come out under any `--tz`: here São Paulo's last DST changes (clocks
+/// back on 2018-02-18, forward on 2018-11-04), with calls in the repeated hour and across the
+/// skipped one.
+#[test]
+fn callcap_calls_are_the_same_under_any_tz_across_dst_changes() {
+    let sb = sandbox(Options {
+        calls: 300,
+        until: Some(at("2018-11-20T00:00:00Z")),
+        change_rate: 0.0,
+        ..options()
+    });
+    // 23:00-24:00 on Feb 17 happened twice in São Paulo (01:00-03:00 UTC); Nov 4 had no
+    // 00:00-01:00 (03:00 UTC).
+    sb.add_calls(
+        Vendor::Callcap,
+        40,
+        at("2018-02-18T00:30:00Z"),
+        at("2018-02-18T03:30:00Z"),
     );
-    assert_eq!(r.param("search_startdate"), Some("2025-05-12"));
-    assert_eq!(r.param("search_enddate"), Some("2025-05-13"));
-    assert_eq!(r.param("search_timezone"), Some("America/Chicago"));
-    assert_eq!(r.param("show"), Some("1000"));
-    assert_eq!(r.param("order"), Some("newest"));
+    sb.add_calls(
+        Vendor::Callcap,
+        40,
+        at("2018-11-04T02:00:00Z"),
+        at("2018-11-04T04:00:00Z"),
+    );
+    let home = Home::with_sandbox(&sb);
+    let want: Vec<serde_json::Value> = sb
+        .expected(
+            Vendor::Callcap,
+            at("2018-02-01T00:00:00Z"),
+            at("2018-11-20T00:00:00Z"),
+        )
+        .iter()
+        .map(call_json)
+        .collect();
+    assert!(want.len() > 300, "{}", want.len());
+    let utc = |v: &serde_json::Value| {
+        v.as_str().map(|t| {
+            chrono::DateTime::parse_from_rfc3339(t)
+                .unwrap()
+                .with_timezone(&chrono::Utc)
+        })
+    };
+    for tz in ["UTC", "America/Sao_Paulo", "US/Central"] {
+        sb.clear_requests();
+        let r = run(home.cmd().args([
+            "-p",
+            "callcap",
+            "export",
+            "-o",
+            "json",
+            "--tz",
+            tz,
+            "--from",
+            "2018-02-01T00:00:00Z",
+            "--to",
+            "2018-11-20T00:00:00Z",
+        ]));
+        assert_eq!(r.code, 0, "{tz}: {}", r.stderr);
+        let mut got: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap();
+        for call in &mut got {
+            let (start, end) = (utc(&call["started_at"]).unwrap(), utc(&call["ended_at"]));
+            assert!(
+                end.is_none_or(|e| e >= start),
+                "{tz}: ends before it starts: {call}"
+            );
+            for key in ["started_at", "ended_at"] {
+                if let Some(t) = utc(&call[key]) {
+                    call[key] = t.format("%Y-%m-%dT%H:%M:%SZ").to_string().into();
+                }
+            }
+        }
+        assert_eq!(got, want, "{tz}");
+        let asked = requests_to(&sb, Vendor::Callcap);
+        assert!(!asked.is_empty());
+        assert!(
+            asked
+                .iter()
+                .all(|r| r.param("search_timezone") == Some("UTC")),
+            "{tz}"
+        );
+    }
 }
 
 #[test]
 fn callcap_export_across_the_march_dst_change_is_exact() {
     let sb = sandbox(options());
     let home = Home::with_sandbox(&sb);
-    // US clocks went forward on 2025-03-09; the sandbox answers in Chicago local time.
+    // US clocks went forward on 2025-03-09; Callcap is asked in UTC whatever --tz is.
     for tz in ["America/Chicago", "US/Eastern", "UTC"] {
         let r = run(home.cmd().args([
             "-p",
@@ -233,7 +345,7 @@ fn callcap_export_across_the_march_dst_change_is_exact() {
         assert!(want.len() > 20);
         assert_eq!(got, want, "{tz}");
         let r = &requests_to(&sb, Vendor::Callcap).last().cloned().unwrap();
-        assert_eq!(r.param("search_timezone"), Some(tz));
+        assert_eq!(r.param("search_timezone"), Some("UTC"));
     }
 }
 
@@ -617,4 +729,89 @@ fn mycrm_wrong_client_secret_is_exit_3_and_a_ready_token_works() {
         .env("PF_TOKEN", &issued));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout.lines().count(), 2);
+}
+
+/// myCRM's `count` is the total (public client code), 100 a page: on each edge (none, a short
+/// page, exactly one full page, one more, a partial third page: a public client computing
+/// `count / 100` pages never reads page 3 of 250) every call is read, and the pages asked for
+/// are exactly those needed. A full last page is followed by one more request: calls arriving
+/// during the run push older ones onto the next page, and `count` may be the page's own count,
+/// so only a short or empty page ends the listing.
+#[test]
+fn mycrm_reads_every_call_at_each_count_edge() {
+    for (n, pages) in [
+        (0usize, vec!["1"]),
+        (99, vec!["1"]),
+        (100, vec!["1", "2"]),
+        (101, vec!["1", "2"]),
+        (250, vec!["1", "2", "3"]),
+    ] {
+        let sb = sandbox(Options {
+            calls: n,
+            change_rate: 0.0,
+            ..options()
+        });
+        let home = Home::with_sandbox(&sb);
+        let r = run(home.cmd().args([
+            "-p", "mycrm", "export", "-o", "json", "--from", FROM, "--to", TO,
+        ]));
+        assert_eq!(r.code, 0, "{n}: {}", r.stderr);
+        let got: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap();
+        let want: Vec<serde_json::Value> =
+            truth(&sb, Vendor::Mycrm).iter().map(call_json).collect();
+        assert_eq!(want.len(), n);
+        assert_eq!(got, want, "{n}");
+        let mut asked: Vec<String> = requests_to(&sb, Vendor::Mycrm)
+            .iter()
+            .filter(|r| r.path.ends_with("/calltrackings"))
+            .map(|r| {
+                assert_eq!(r.param("per_page"), Some("100"), "{n}");
+                r.param("page").unwrap().to_string()
+            })
+            .collect();
+        asked.sort();
+        assert_eq!(asked, pages, "{n} calls");
+    }
+}
+
+/// The vendor's `X-MyCRM-API-Warning` is shown on stderr, once a run however many pages carry
+/// it, escaped; the export still succeeds.
+#[test]
+fn mycrm_shows_the_vendors_api_warning_once() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    home.write_config(&sb.config_toml().replace(
+        "vendor = \"mycrm\"\n",
+        "vendor = \"mycrm\"\npage_size = 50\n",
+    ));
+    let r = run(home.cmd().args([
+        "-p",
+        "mycrm",
+        "export",
+        "-o",
+        "json",
+        "--from",
+        FROM,
+        "--to",
+        TO,
+        "--param",
+        "filters[date][from]=2025-02-28",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let got: Vec<serde_json::Value> = serde_json::from_str(&r.stdout).unwrap();
+    let want: Vec<serde_json::Value> = truth(&sb, Vendor::Mycrm).iter().map(call_json).collect();
+    assert_eq!(got, want);
+    let pages = requests_to(&sb, Vendor::Mycrm)
+        .iter()
+        .filter(|r| r.path.ends_with("/calltrackings"))
+        .count();
+    assert!(pages > 2, "{pages}");
+    let warning = "warning: mycrm: filters[date][from] is deprecated and will be removed; use filters[date_from] / filters[date_to]";
+    assert_eq!(r.stderr.matches(warning).count(), 1, "{}", r.stderr);
+    // Without the deprecated parameter, no warning.
+    let r = run(home
+        .cmd()
+        .args(["-p", "mycrm", "list", "--from", FROM, "--to", TO]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
 }

@@ -274,6 +274,22 @@ fn fail(status: StatusCode, message: &str) -> Response {
     super::json(status, json!({"status": "error", "message": message}))
 }
 
+/// The request's `search_timezone`, else the login's zone, US/Central as the vendor's default:
+/// every time in the answer is local to it, without an offset. `None` for an unknown zone.
+fn zone(q: &[(String, String)]) -> Option<Tz> {
+    param(q, "search_timezone")
+        .unwrap_or("US/Central")
+        .parse::<Tz>()
+        .ok()
+}
+
+fn unknown_zone() -> Response {
+    fail(
+        StatusCode::BAD_REQUEST,
+        "search_timezone is not a known timezone",
+    )
+}
+
 fn authorized(headers: &HeaderMap) -> bool {
     headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(&format!("Bearer {TOKEN}"))
 }
@@ -293,14 +309,8 @@ async fn list(
     if !authorized(&headers) {
         return unauthorized();
     }
-    let Ok(tz) = param(&q, "search_timezone")
-        .unwrap_or("US/Central")
-        .parse::<Tz>()
-    else {
-        return fail(
-            StatusCode::BAD_REQUEST,
-            "search_timezone is not a known timezone",
-        );
+    let Some(tz) = zone(&q) else {
+        return unknown_zone();
     };
     if param(&q, "search_range").is_some_and(|r| r != "custom") {
         return fail(
@@ -441,7 +451,9 @@ async fn show(
     if !authorized(&headers) {
         return unauthorized();
     }
-    let tz = chrono_tz::US::Central;
+    let Some(tz) = zone(&q) else {
+        return unknown_zone();
+    };
     let world = s.world(Vendor::Callcap);
     match world.calls.iter().find(|t| id(t) == call_id) {
         Some(t) => super::json(

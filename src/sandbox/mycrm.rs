@@ -3,7 +3,8 @@
 //! `sort` / `sort_order` (ASC by default), `page` / `per_page`, and an envelope whose `count` is
 //! the total of matching records (public client code), not the size of the page. Users are
 //! `{"id"}` only, unless the request says `X-MyCRM-Expand-Data: true`: then `user.public`
-//! carries the user's name.
+//! carries the user's name. The deprecated `filters[date][from]` / `[to]` work, with an
+//! `X-MyCRM-API-Warning` header saying so.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -239,8 +240,22 @@ async fn list(
     if let Some(r) = refused(&s, &headers) {
         return r;
     }
-    let date = |k: &str| param(&q, k).map(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d"));
-    let (first, last) = match (date("filters[date_from]"), date("filters[date_to]")) {
+    // NOTE: `filters[date][from]` / `[to]`, which public client code sends, are taken as the
+    // documented `filters[date_from]` / `[date_to]` and answered with the vendor's
+    // `X-MyCRM-API-Warning` (vendor-docs/README.md, round 2), so that clients can show it.
+    let deprecated: Vec<&str> = ["filters[date][from]", "filters[date][to]"]
+        .into_iter()
+        .filter(|k| param(&q, k).is_some())
+        .collect();
+    let date = |k: &str, old: &str| {
+        param(&q, k)
+            .or_else(|| param(&q, old))
+            .map(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d"))
+    };
+    let (first, last) = match (
+        date("filters[date_from]", "filters[date][from]"),
+        date("filters[date_to]", "filters[date][to]"),
+    ) {
         (Some(Err(_)), _) | (_, Some(Err(_))) => {
             return fail(StatusCode::BAD_REQUEST, "date filters must be YYYY-MM-DD")
         }
@@ -303,11 +318,24 @@ async fn list(
         .collect();
     // NOTE: `count` is the total of matching records, not the page's (public client code,
     // shared/vendor-docs/README.md).
-    super::json(
+    let mut response = super::json(
         StatusCode::OK,
         json!({"count": total, "call_trackings": items}),
-    )
+    );
+    if !deprecated.is_empty() {
+        let warning = format!(
+            "{} is deprecated and will be removed; use filters[date_from] / filters[date_to]",
+            deprecated.join(" and ")
+        );
+        if let Ok(v) = axum::http::HeaderValue::from_str(&warning) {
+            response.headers_mut().insert(WARNING, v);
+        }
+    }
+    response
 }
+
+/// The vendor's warning about a request.
+pub const WARNING: &str = "x-mycrm-api-warning";
 
 /// The call an id in a path names (ids are `2_900_000 + seq`).
 fn by_id<'a>(world: &'a World, id: &str) -> Option<&'a TruthCall> {

@@ -6,6 +6,7 @@ pub mod callcap;
 pub mod evolux;
 pub mod famulor;
 pub mod mycrm;
+pub mod time;
 
 use std::fmt;
 
@@ -159,10 +160,14 @@ impl Vendor {
 pub fn api_traits(vendor: Vendor, api: Option<&str>, base_url: Option<&str>) -> Traits {
     match vendor {
         Vendor::Famulor if famulor::v1::selected(api, base_url) => famulor::v1::TRAITS,
-        Vendor::Brightcall => Traits {
-            max_page_size: brightcall::Api::of(api, base_url).max_page_size(),
-            ..brightcall::TRAITS
-        },
+        Vendor::Brightcall => {
+            let api = brightcall::Api::of(api, base_url);
+            Traits {
+                max_page_size: api.max_page_size(),
+                default_base_url: Some(api.default_base_url()),
+                ..brightcall::TRAITS
+            }
+        }
         _ => vendor.traits(),
     }
 }

@@ -6,7 +6,7 @@
 mod wire;
 
 use anyhow::{Context, Result};
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use reqwest::Method;
 use serde_json::value::RawValue;
@@ -23,7 +23,7 @@ pub const TRAITS: Traits = Traits {
     // NOTE: itemsPerPage defaults to 100 and no maximum is documented; 100 is what we ask of
     // v1. v3 takes 500 (public client code): `Api::max_page_size`.
     max_page_size: 100,
-    default_base_url: Some("https://api.ipmaxi.convolo.ai"),
+    default_base_url: Some(V1_BASE_URL),
     auth_secret: SecretKey::api_key,
     auth: "api_key (?api-key=)",
     newest_first: true,
@@ -46,6 +46,9 @@ pub enum Api {
 
 /// The dialer's own host, where v3 is the API in use.
 pub const V3_HOST: &str = "api.dialer.brightcall.ai";
+const V3_BASE_URL: &str = "https://api.dialer.brightcall.ai";
+/// The captured page's host, v1's.
+const V1_BASE_URL: &str = "https://api.ipmaxi.convolo.ai";
 
 impl Api {
     /// The profile's `api` (already checked against `TRAITS.apis`), else v3 on the dialer's
@@ -64,6 +67,16 @@ impl Api {
                     Api::V1
                 }
             }
+        }
+    }
+
+    /// Where the API is served when the profile sets no `base_url`. NOTE: v3 is the dialer's
+    /// own host (vendor-docs/README.md, "Seen in public client code"); v1's host does not
+    /// serve it.
+    pub fn default_base_url(self) -> &'static str {
+        match self {
+            Api::V1 => V1_BASE_URL,
+            Api::V3 => V3_BASE_URL,
         }
     }
 
@@ -334,16 +347,7 @@ fn parse(
 
 /// An ISO timestamp; one without an offset is local to the answer's `timezone`.
 fn time(s: &str, tz: Tz) -> Result<DateTime<Utc>> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    let naive = crate::when::plain_stamp(s)
-        .map(Ok)
-        .unwrap_or_else(|| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f"))
-        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f"))
-        .with_context(|| format!("brightcall sent an unreadable timestamp '{s}'"))?;
-    crate::when::from_local(naive, tz)
-        .with_context(|| format!("brightcall sent '{s}', which does not exist in {tz}"))
+    super::time::read(Vendor::Brightcall, "timestamp", s, tz)
 }
 
 fn normalize(w: wire::WireCall, tz: Tz) -> Result<Call> {
@@ -547,6 +551,11 @@ mod tests {
             (Api::V1.max_page_size(), Api::V3.max_page_size()),
             (100, 500)
         );
+        // Without a base_url, each API's own host.
+        let host = |api| crate::vendors::api_traits(Vendor::Brightcall, api, None).default_base_url;
+        assert_eq!(host(Some("v3")), Some("https://api.dialer.brightcall.ai"));
+        assert_eq!(host(Some("v1")), Some("https://api.ipmaxi.convolo.ai"));
+        assert_eq!(host(None), Some("https://api.ipmaxi.convolo.ai"));
     }
 
     #[test]

@@ -4,8 +4,8 @@
 
 mod wire;
 
-use anyhow::{Context, Result};
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use anyhow::Result;
+use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use reqwest::Method;
 
@@ -32,6 +32,9 @@ pub const TRAITS: Traits = Traits {
 };
 
 const LIST: &str = "v2/get/calls/";
+
+/// The zone Callcap is asked to answer in (`search_timezone`).
+const ASKED: Tz = Tz::UTC;
 
 /// `search_action` codes by normalized status.
 const ACTIONS: &[(Status, &str)] = &[
@@ -74,13 +77,15 @@ impl Callcap {
     }
 
     fn params(&self, q: &Query, page: u64) -> Vec<(String, String)> {
-        // Days in the user's zone, which is also the zone the answer's times come in. The end
-        // day is one past the last: search_enddate must be strictly after search_startdate, and
-        // whether it is inclusive is not documented; the client cuts the exact window.
-        let first = q.from.with_timezone(&q.tz).date_naive();
-        let last = (q.to - Duration::nanoseconds(1))
-            .with_timezone(&q.tz)
-            .date_naive();
+        // NOTE: Callcap is asked in UTC whatever `--tz` is (`search_timezone`, vendor-docs
+        // 002_*.txt: "all datetimes returned will be converted to this timezone"). Its times
+        // carry no offset: in a zone with daylight saving, the hour that repeats reads two
+        // ways and a call across it could end before it starts; UTC has neither.
+        // The days are UTC days too. The end day is one past the last: search_enddate must be
+        // strictly after search_startdate, and whether it is inclusive is not documented; the
+        // client cuts the exact window.
+        let first = q.from.date_naive();
+        let last = (q.to - Duration::nanoseconds(1)).date_naive();
         let mut params: Vec<(String, String)> = vec![
             ("search_range".into(), "custom".into()),
             (
@@ -91,7 +96,7 @@ impl Callcap {
                 "search_enddate".into(),
                 (last + Duration::days(1)).format("%Y-%m-%d").to_string(),
             ),
-            ("search_timezone".into(), q.tz.name().into()),
+            ("search_timezone".into(), ASKED.name().into()),
             ("order".into(), "newest".into()),
             ("show".into(), q.page_size.to_string()),
             ("page".into(), page.to_string()),
@@ -126,7 +131,7 @@ impl Callcap {
         if let Some(since) = q.modified_since {
             params.push((
                 "search_last_modified_start".into(),
-                minute_at_or_before(since, q.tz),
+                minute_at_or_before(since, ASKED),
             ));
         }
         super::merge_params(params, &q.params)
@@ -152,7 +157,7 @@ impl Callcap {
         };
         let reply = self.get(LIST, &self.params(q, *n)).await?;
         self.conn.check(&reply, error_message)?;
-        let (calls, pagination) = parse(&reply, q.tz, q.keep_raw)?;
+        let (calls, pagination) = parse(&reply, ASKED, q.keep_raw)?;
         let count = |f: fn(&wire::Pagination) -> Option<i64>| {
             pagination.as_ref().and_then(f).map(|v| v as u64)
         };
@@ -175,13 +180,14 @@ impl Callcap {
     pub async fn show(&self, id: &str) -> Result<Call> {
         // NOTE: call ids hold `:` and `_`; the id is one encoded path segment.
         let seg = super::path_segment(id);
-        let reply = self.get(&format!("{LIST}{seg}/"), &[]).await?;
+        let zone = [("search_timezone".to_string(), ASKED.name().to_string())];
+        let reply = self.get(&format!("{LIST}{seg}/"), &zone).await?;
         if reply.status == reqwest::StatusCode::NOT_FOUND {
             return Err(not_found(Vendor::Callcap, id));
         }
         self.conn.check(&reply, error_message)?;
-        // The zone the times are in: the answer says; the login's default is US/Central.
-        let (calls, _) = parse(&reply, chrono_tz::US::Central, true)?;
+        // The zone the times are in: the answer says, else the one asked for.
+        let (calls, _) = parse(&reply, ASKED, true)?;
         calls
             .into_iter()
             .next()
@@ -270,17 +276,9 @@ fn action_param(wanted: &[Status]) -> Option<String> {
     codes.filter(|c| !c.is_empty()).map(|c| c.join(","))
 }
 
-/// A zone-less local time in `tz` to UTC. On the hour that repeats when clocks go back, the
-/// first of the two instants is taken.
-fn local(s: &str, tz: Tz) -> Result<DateTime<Utc>> {
-    let s = s.trim();
-    let naive = crate::when::plain_stamp(s)
-        .map(Ok)
-        .unwrap_or_else(|| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S"))
-        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
-        .with_context(|| format!("callcap sent an unreadable time '{s}'"))?;
-    crate::when::from_local(naive, tz)
-        .with_context(|| format!("callcap sent '{s}', which does not exist in {tz}"))
+/// A zone-less local time in `tz` (the answer's `search.timezone`) to UTC.
+fn local(field: &str, s: &str, tz: Tz) -> Result<DateTime<Utc>> {
+    super::time::read(Vendor::Callcap, field, s, tz)
 }
 
 /// `yyyy-mm-dd HH:nn` local to `tz`, at or before `t` however the vendor reads it: in the hour
@@ -311,19 +309,19 @@ fn status(action: Option<&str>) -> Status {
 }
 
 fn normalize(w: wire::WireCall, tz: Tz) -> Result<Call> {
-    let started_at = local(&w.start_datetime, tz)?;
+    let started_at = local("start_datetime", &w.start_datetime, tz)?;
     let ended_at = w
         .end_datetime
         .as_deref()
         .filter(|e| !e.is_empty())
-        .map(|e| local(e, tz))
+        .map(|e| local("end_datetime", e, tz))
         .transpose()?;
     // NOTE: only `sync` reads it (to resume from): unreadable is unknown, said at `-v`.
     let modified_at = w
         .last_modified
         .as_deref()
         .filter(|m| !m.is_empty())
-        .and_then(|m| match local(m, tz) {
+        .and_then(|m| match local("last_modified", m, tz) {
             Ok(t) => Some(t),
             Err(e) => {
                 crate::term::debug(&format!("{e:#}: last_modified read as unknown"));
@@ -496,7 +494,7 @@ mod tests {
     fn the_repeated_hour_takes_the_first_instant() {
         let ny: Tz = "America/New_York".parse().unwrap();
         assert_eq!(
-            local("2024-11-03 01:30:00", ny).unwrap(),
+            local("start_datetime", "2024-11-03 01:30:00", ny).unwrap(),
             at("2024-11-03T05:30:00Z")
         );
     }

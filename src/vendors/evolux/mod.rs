@@ -42,6 +42,8 @@ pub struct Evolux {
     /// The vendor's number for its first page, read from its first answer (`current_url` of a
     /// request without `page`): the pager's page k is the vendor's `first + k - 1`.
     first: std::sync::OnceLock<u64>,
+    /// The zone of times without an offset (`vendor_timezone`, default UTC).
+    zone: chrono_tz::Tz,
 }
 
 impl Evolux {
@@ -52,6 +54,7 @@ impl Evolux {
             conn,
             token,
             first: std::sync::OnceLock::new(),
+            zone: profile.vendor_zone(),
         })
     }
 
@@ -129,12 +132,20 @@ impl Evolux {
             .send(req.header("token", self.token.expose()))
             .await?;
         self.conn.check(&reply, error_message)?;
-        let list: wire::ListResponse = reply.json("evolux")?;
+        // NOTE: the vendor's own published examples are not JSON (`"uuid": ,`, a doubled
+        // comma, a cut-off body: vendor-docs/README.md): such an answer is the vendor's error,
+        // said with the page it came on, and the run fails (exit 1) before anything is kept.
+        let which = || match ordinal {
+            Some(k) => format!("reading evolux's page {k}"),
+            None => "reading evolux's next page".to_string(),
+        };
+        let list: wire::ListResponse = reply.json("evolux").with_context(which)?;
         let calls = list
             .data
             .into_iter()
-            .map(|raw| normalize(raw, q.keep_raw, &reply))
-            .collect::<Result<Vec<_>>>()?;
+            .map(|raw| normalize(raw, q.keep_raw, &reply, self.zone))
+            .collect::<Result<Vec<_>>>()
+            .with_context(which)?;
         let p = list.pagination;
         let number = |url: &Option<String>| url.as_deref().and_then(|u| self.page_number(u));
         let current = number(&p.current_url);
@@ -206,20 +217,26 @@ fn error_message(reply: &Reply) -> Option<String> {
         .and_then(|e| e.meta.message)
 }
 
-fn time(s: &str) -> Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .with_context(|| format!("evolux sent an unreadable time '{s}'"))
-}
-
-fn normalize(raw: impl AsRef<RawValue>, keep_raw: bool, reply: &Reply) -> Result<Call> {
+fn normalize(
+    raw: impl AsRef<RawValue>,
+    keep_raw: bool,
+    reply: &Reply,
+    zone: chrono_tz::Tz,
+) -> Result<Call> {
     let raw = raw.as_ref();
     let not_json = |e| reply.not_json("evolux", e);
     let value: serde_json::Value = serde_json::from_str(raw.get()).map_err(not_json)?;
     let w = wire::WireCall::deserialize(&value).map_err(not_json)?;
     let wire::Id { id } = serde_json::from_str(raw.get()).map_err(not_json)?;
-    let started_at = time(&w.start_time)?;
-    let ended_at = w.end_time.as_deref().map(time).transpose()?;
+    // NOTE: `+00:00` and `+00` both appear in the vendor's examples (vendor-docs/README.md).
+    let time = |field: &str, s: &str| super::time::read(Vendor::Evolux, field, s, zone);
+    let started_at = time("start_time", &w.start_time)?;
+    let ended_at = w
+        .end_time
+        .as_deref()
+        .filter(|e| !e.trim().is_empty())
+        .map(|e| time("end_time", e))
+        .transpose()?;
     let answered = w.answer_time.as_deref().is_some_and(|a| !a.is_empty());
     let (agent_id, agent) = named(w.agent);
     let (campaign_id, campaign) = named(w.campaign);
@@ -228,6 +245,8 @@ fn normalize(raw: impl AsRef<RawValue>, keep_raw: bool, reply: &Reply) -> Result
         id,
         started_at,
         ended_at,
+        // NOTE: an end before the start (the vendor's 2020 example) is no length, not a
+        // negative one: `duration` below is null then.
         // NOTE: the dialer's history holds the calls it placed for campaigns (assumed outbound).
         direction: Direction::Outbound,
         // NOTE: contact_status success = answered; anything without an answer_time is missed.
@@ -241,7 +260,10 @@ fn normalize(raw: impl AsRef<RawValue>, keep_raw: bool, reply: &Reply) -> Result
             .map(|e| (e - started_at).num_seconds())
             .filter(|d| (0..=crate::vendors::lenient::MAX_CALL_SECONDS).contains(d)),
         talk_time: w.talking_duration,
-        customer_number: w.subscriber.and_then(|s| s.number),
+        customer_number: w
+            .subscriber
+            .and_then(|s| s.number)
+            .filter(|n| !n.trim().is_empty()),
         line_number: None,
         agent: agent.or_else(|| agent_id.clone()),
         campaign: campaign.or_else(|| campaign_id.clone()),
@@ -277,7 +299,7 @@ mod tests {
         let calls: Vec<Call> = list
             .data
             .into_iter()
-            .map(|r| normalize(r, false, &reply).unwrap())
+            .map(|r| normalize(r, false, &reply, chrono_tz::Tz::UTC).unwrap())
             .collect();
         let first = Call {
             vendor: Vendor::Evolux,
@@ -308,6 +330,77 @@ mod tests {
         assert_eq!(calls[1].duration, Some(35));
         assert_eq!(calls[1].talk_time, Some(13));
         assert_eq!(calls[1].customer_number.as_deref(), Some("84999999999"));
+    }
+
+    /// The 2020 revision of the vendor's example (repaired into JSON, see the fixtures'
+    /// README): `+00` offsets, an end before the start, an empty number, int durations.
+    #[test]
+    fn the_2020_example_reads_its_offsets_without_minutes() {
+        let reply = fixture("history-2020.json");
+        let list: wire::ListResponse = reply.json("evolux").unwrap();
+        let calls: Vec<Call> = list
+            .data
+            .into_iter()
+            .map(|r| normalize(r, true, &reply, chrono_tz::Tz::UTC).unwrap())
+            .collect();
+        let want = Call {
+            vendor: Vendor::Evolux,
+            id: "1".into(),
+            started_at: at("2020-01-11T23:00:00Z"),
+            // As the vendor wrote it: 23 hours before the start.
+            ended_at: Some(at("2020-01-11T00:01:00Z")),
+            direction: Direction::Outbound,
+            status: Status::Answered,
+            vendor_status: Some("hangup cause".into()),
+            // An end before the start is no length: never a negative duration.
+            duration: None,
+            talk_time: Some(400),
+            // `"number": ""` is no number.
+            customer_number: None,
+            line_number: None,
+            agent: Some("Agent name".into()),
+            campaign: Some("Capaign 1".into()),
+            recording_url: None,
+            cost: None,
+            agent_id: Some("1".into()),
+            campaign_id: Some("1".into()),
+            modified_at: None,
+            raw: None,
+        };
+        assert_eq!(calls.len(), 1);
+        let raw = calls[0].raw.as_ref().unwrap().value();
+        assert_eq!(raw["billable_duration"], 400);
+        assert_eq!(raw["outcome"], "Não Interessado");
+        assert_eq!(
+            Call {
+                raw: None,
+                ..calls[0].clone()
+            },
+            want
+        );
+        // The 2021 example's `billable_duration` is a float, kept as sent.
+        let reply = fixture("list.json");
+        let list: wire::ListResponse = reply.json("evolux").unwrap();
+        let first = normalize(&list.data[0], true, &reply, chrono_tz::Tz::UTC).unwrap();
+        assert_eq!(first.raw.unwrap().value()["billable_duration"], 41.0);
+    }
+
+    /// The published examples that are not JSON are errors that name the vendor, never a
+    /// page read as empty.
+    #[test]
+    fn the_examples_that_are_not_json_are_errors() {
+        for name in [
+            "history-2020-as-published.txt",
+            "history-2021-excerpt-as-published.txt",
+            "studio-as-published.txt",
+        ] {
+            let reply = fixture(name);
+            let e = reply.json::<wire::ListResponse>("evolux").unwrap_err();
+            assert!(
+                format!("{e:#}").contains("evolux sent a response calls cannot read"),
+                "{name}: {e:#}"
+            );
+        }
     }
 
     #[test]

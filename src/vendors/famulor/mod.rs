@@ -4,8 +4,9 @@
 pub mod v1;
 mod wire;
 
-use anyhow::{Context, Result};
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use anyhow::Result;
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
 use reqwest::Method;
 use serde_json::value::RawValue;
 
@@ -56,13 +57,19 @@ const STATUSES: &[(&str, Status)] = &[
 pub struct Famulor {
     pub(super) conn: Conn,
     token: Secret,
+    /// The zone of times without an offset (`vendor_timezone`, default UTC).
+    zone: Tz,
 }
 
 impl Famulor {
     pub fn new(conn: Conn, profile: &Profile) -> Result<Self> {
         let token = profile.secret(SecretKey::token)?;
         crate::redact::register(&token);
-        Ok(Famulor { conn, token })
+        Ok(Famulor {
+            conn,
+            token,
+            zone: profile.vendor_zone(),
+        })
     }
 
     pub fn plan(&self, q: &Query) -> Result<Plan> {
@@ -144,7 +151,7 @@ impl Famulor {
             .unwrap_or(u64::from(q.page_size));
         let reply = self.get(LIST, &params).await?;
         self.conn.check(&reply, error_message)?;
-        let list = parse_list(&reply, q.keep_raw)?;
+        let list = parse_list(&reply, q.keep_raw, self.zone, &self.conn.auth_hint)?;
         let (calls, last_page, total) = (list.calls, list.last_page, list.total);
         // NOTE: paged by the vendor's own per_page and last_page, not by the size asked for:
         // the docs' own example answers per_page 15 whatever was asked.
@@ -198,7 +205,9 @@ impl Famulor {
                 error_message(&reply).unwrap_or_else(|| "not found".into())
             );
         }
-        self.conn.check(&reply, error_message)
+        self.conn.check(&reply, error_message)?;
+        // A 200 that says `success: false` did not delete: never reported as deleted.
+        refused(&reply, &self.conn.auth_hint)
     }
 
     pub async fn show(&self, id: &str) -> Result<Call> {
@@ -208,8 +217,9 @@ impl Famulor {
             return Err(not_found(Vendor::Famulor, id));
         }
         self.conn.check(&reply, error_message)?;
+        refused(&reply, &self.conn.auth_hint)?;
         let raw: Box<RawValue> = reply.json("famulor")?;
-        with_raw(&raw, &reply)
+        with_raw(&raw, &reply, self.zone)
     }
 }
 
@@ -222,7 +232,7 @@ pub fn parse_page(body: bytes::Bytes, keep_raw: bool) -> Result<Vec<Call>> {
         body,
         shown_url: String::new(),
     };
-    parse_list(&reply, keep_raw).map(|list| list.calls)
+    parse_list(&reply, keep_raw, Tz::UTC, "").map(|list| list.calls)
 }
 
 /// A list page as the vendor stated it.
@@ -234,13 +244,19 @@ struct List {
 }
 
 /// A list page: the normalized calls (with raw records if asked) and the paginator's numbers.
-fn parse_list(reply: &Reply, keep_raw: bool) -> Result<List> {
+/// `auth_hint` names the credentials, for a body that says they were refused.
+fn parse_list(reply: &Reply, keep_raw: bool, zone: Tz, auth_hint: &str) -> Result<List> {
+    // An error body has no paginator, or (if it has) says `success: false`.
+    let refused = |e: anyhow::Error| refused(reply, auth_hint).err().unwrap_or(e);
     if keep_raw {
-        let list: wire::ListResponse<&RawValue> = reply.json("famulor")?;
+        let list: wire::ListResponse<&RawValue> = reply.json("famulor").map_err(refused)?;
+        if list.success == Some(false) {
+            return Err(refused(anyhow::anyhow!("famulor answered success=false")));
+        }
         let calls = list
             .data
             .iter()
-            .map(|raw| with_raw(raw, reply))
+            .map(|raw| with_raw(raw, reply, zone))
             .collect::<Result<Vec<_>>>()?;
         Ok(List {
             calls,
@@ -249,11 +265,14 @@ fn parse_list(reply: &Reply, keep_raw: bool) -> Result<List> {
             per_page: list.per_page.map(|p| p as u64),
         })
     } else {
-        let list: wire::ListResponse<wire::WireCall> = reply.json("famulor")?;
+        let list: wire::ListResponse<wire::WireCall> = reply.json("famulor").map_err(refused)?;
+        if list.success == Some(false) {
+            return Err(refused(anyhow::anyhow!("famulor answered success=false")));
+        }
         let calls = list
             .data
             .into_iter()
-            .map(normalize)
+            .map(|w| normalize(w, zone))
             .collect::<Result<Vec<_>>>()?;
         Ok(List {
             calls,
@@ -264,16 +283,93 @@ fn parse_list(reply: &Reply, keep_raw: bool) -> Result<List> {
     }
 }
 
+/// The vendor's message in an error body: Laravel's `{"message"}`, or `{"error": ...}` where
+/// `error` is a string or an object (its `message`, else its JSON).
 fn error_message(reply: &Reply) -> Option<String> {
-    serde_json::from_slice::<wire::ErrorBody>(&reply.body)
-        .ok()
-        .map(|e| e.message)
+    let e = serde_json::from_slice::<wire::ErrorBody>(&reply.body).ok()?;
+    let error = e.error.and_then(|v| match v {
+        serde_json::Value::String(s) => Some(s),
+        serde_json::Value::Null => None,
+        serde_json::Value::Object(ref o) => o
+            .get("message")
+            .and_then(|m| m.as_str())
+            .map(str::to_string)
+            .or_else(|| Some(v.to_string())),
+        other => Some(other.to_string()),
+    });
+    let said: Vec<String> = [error, e.message]
+        .into_iter()
+        .flatten()
+        .filter(|m| !m.trim().is_empty())
+        .collect();
+    let mut said = said.join(": ");
+    if let Some(code) = e.error_code.filter(|c| !c.is_null()) {
+        let code = code
+            .as_str()
+            .map_or_else(|| code.to_string(), str::to_string);
+        said = if said.is_empty() {
+            format!("error_code {code}")
+        } else {
+            format!("{said} (error_code {code})")
+        };
+    }
+    (!said.is_empty()).then_some(said)
 }
 
-fn with_raw(raw: &RawValue, reply: &Reply) -> Result<Call> {
+/// NOTE: some Famulor endpoints answer an error with HTTP 200 and `{"success": false, "error":
+/// ..., "error_code": ...}` (vendor-docs/README.md, round 2, from client code). Such a body is
+/// the vendor's error, never an empty page taken for the end of the listing: exit 3 when it
+/// says the credentials were refused, else exit 1, with the vendor's message.
+fn refused(reply: &Reply, auth_hint: &str) -> Result<()> {
+    let Ok(flag) = serde_json::from_slice::<wire::SuccessFlag>(&reply.body) else {
+        return Ok(());
+    };
+    if flag.success != Some(false) {
+        return Ok(());
+    }
+    let said = error_message(reply).unwrap_or_else(|| "no message".into());
+    let said = crate::redact::scrub(&said);
+    let lower = said.to_ascii_lowercase();
+    // NOTE: the words of Famulor's own auth errors (`Invalid API key`, `Insufficient
+    // permissions`, a missing header: vendor-docs/README.md) and the usual codes.
+    let auth = [
+        "unauthori",
+        "unauthenticated",
+        "invalid api key",
+        "invalid_api_key",
+        "api key missing",
+        "invalid token",
+        "forbidden",
+        "permission",
+        "error_code 401)",
+        "error_code 403)",
+    ]
+    .iter()
+    .any(|w| lower.contains(w));
+    let failure = if auth {
+        crate::error::Failure::new(
+            crate::error::Exit::Auth,
+            format!("famulor rejected the credentials (HTTP 200 with success=false): {said}"),
+        )
+        .hint(if auth_hint.is_empty() {
+            "check the profile's token".to_string()
+        } else {
+            auth_hint.to_string()
+        })
+    } else {
+        crate::error::Failure::new(
+            crate::error::Exit::Failed,
+            format!("famulor answered an error (HTTP 200 with success=false): {said}"),
+        )
+        .hint(format!("request: {}", reply.shown_url))
+    };
+    Err(failure.into())
+}
+
+fn with_raw(raw: &RawValue, reply: &Reply, zone: Tz) -> Result<Call> {
     let wire: wire::WireCall =
         serde_json::from_str(raw.get()).map_err(|e| reply.not_json("famulor", e))?;
-    let mut call = normalize(wire)?;
+    let mut call = normalize(wire, zone)?;
     call.raw = Some(crate::call::Raw::new(raw));
     Ok(call)
 }
@@ -303,26 +399,15 @@ fn number_param(typed: &str) -> Option<String> {
     (typed.trim_start().starts_with('+') && digits.len() >= 6).then(|| format!("+{digits}"))
 }
 
-/// Both formats seen in Famulor's own examples: RFC 3339, or `YYYY-MM-DD HH:MM:SS` in UTC.
-fn parse_time(s: &str) -> Result<DateTime<Utc>> {
-    parse_time_of("created_at", s)
+/// One of the vendor's time fields, named in the error. NOTE: Famulor's own examples write
+/// `2024-01-15T10:30:00Z` and `2025-08-04 14:30:00`, without a zone and without saying which
+/// (vendor-docs/README.md: "assume UTC"): `zone` is the profile's `vendor_timezone`, else UTC.
+fn parse_time_of(field: &str, s: &str, zone: Tz) -> Result<DateTime<Utc>> {
+    super::time::read(Vendor::Famulor, field, s, zone)
 }
 
-/// [`parse_time`] for any of the vendor's time fields, named in the error.
-fn parse_time_of(field: &str, s: &str) -> Result<DateTime<Utc>> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    if let Some(t) = crate::when::plain_stamp(s) {
-        return Ok(t.and_utc());
-    }
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f")
-        .map(|t| t.and_utc())
-        .with_context(|| format!("famulor sent an unreadable {field} '{s}'"))
-}
-
-fn normalize(w: wire::WireCall) -> Result<Call> {
-    let started_at = parse_time(&w.created_at)?;
+fn normalize(w: wire::WireCall, zone: Tz) -> Result<Call> {
+    let started_at = parse_time_of("created_at", &w.created_at, zone)?;
     let vendor_status = w.status;
     let mut status = vendor_status
         .as_deref()
@@ -378,7 +463,7 @@ mod tests {
 
     #[test]
     fn the_docs_list_example_normalizes() {
-        let list = parse_list(&fixture("list.json"), false).unwrap();
+        let list = parse_list(&fixture("list.json"), false, Tz::UTC, "").unwrap();
         assert_eq!(
             (list.last_page, list.total, list.per_page),
             (4, Some(52), Some(15))
@@ -433,7 +518,9 @@ mod tests {
 
     #[test]
     fn raw_records_keep_every_vendor_field() {
-        let calls = parse_list(&fixture("list.json"), true).unwrap().calls;
+        let calls = parse_list(&fixture("list.json"), true, Tz::UTC, "")
+            .unwrap()
+            .calls;
         let raw = calls[0].raw.as_ref().unwrap().value();
         assert_eq!(raw["transcript"][1]["text"], "Hallo?");
         assert_eq!(raw["webhook_response"]["lead_score"], 75);
@@ -443,7 +530,7 @@ mod tests {
     #[test]
     fn the_single_call_shape_normalizes() {
         let raw: Box<RawValue> = fixture("show.json").json("famulor").unwrap();
-        let call = with_raw(&raw, &fixture("show.json")).unwrap();
+        let call = with_raw(&raw, &fixture("show.json"), Tz::UTC).unwrap();
         assert_eq!(call.id, "123458");
         assert_eq!(call.started_at, at("2025-08-04T14:30:00Z"));
         assert_eq!(call.ended_at, Some(at("2025-08-04T14:31:35Z")));
@@ -458,12 +545,136 @@ mod tests {
         assert_eq!(raw["evaluation"]["status"], true);
     }
 
+    /// The German docs' list: no `next_page_url`, `links`, `from` or `to`, costs as numbers.
+    #[test]
+    fn the_german_docs_list_reads_without_next_page_url() {
+        let list = parse_list(&fixture("list-de.json"), true, Tz::UTC, "").unwrap();
+        assert_eq!(
+            (list.last_page, list.total, list.per_page),
+            (1, Some(2), Some(15))
+        );
+        let got: Vec<_> = list
+            .calls
+            .iter()
+            .map(|c| {
+                (
+                    c.id.as_str(),
+                    c.started_at,
+                    c.ended_at,
+                    c.status,
+                    c.cost.as_deref(),
+                    c.recording_url.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "123456",
+                    at("2024-01-15T10:30:00Z"),
+                    Some(at("2024-01-15T10:33:00Z")),
+                    Status::Answered,
+                    Some("0.12"),
+                    Some("https://recordings.famulor.de/call-123456.mp3"),
+                ),
+                (
+                    "123457",
+                    at("2024-01-15T14:20:00Z"),
+                    Some(at("2024-01-15T14:22:00Z")),
+                    Status::Answered,
+                    Some("0.08"),
+                    None,
+                ),
+            ]
+        );
+        let raw = list.calls[1].raw.as_ref().unwrap().value();
+        assert_eq!(raw["webhook_response"], serde_json::Value::Null);
+        assert_eq!(raw["transcript"][0]["sender"], "human");
+    }
+
+    /// Both revisions of the single-call example: costs as numbers and as decimal strings,
+    /// `transcript` a string, `evaluation` an object, `variables` an object or `[]`, a zoneless
+    /// `created_at` in UTC (or the profile's `vendor_timezone`).
+    #[test]
+    fn both_revisions_of_the_single_call_example_read() {
+        let read = |name: &str, zone: Tz| {
+            let reply = fixture(name);
+            let raw: Box<RawValue> = reply.json("famulor").unwrap();
+            with_raw(&raw, &reply, zone).unwrap()
+        };
+        let old = read("show-docs-old.json", Tz::UTC);
+        let new = read("show-docs-new.json", Tz::UTC);
+        for c in [&old, &new] {
+            assert_eq!(c.id, "123");
+            assert_eq!(c.started_at, at("2025-08-04T14:30:00Z"));
+            // created_at + duration 245 s: the record's updated_at.
+            assert_eq!(c.ended_at, Some(at("2025-08-04T14:34:05Z")));
+            assert_eq!(c.duration, Some(245));
+            assert_eq!(c.direction, Direction::Outbound);
+            assert_eq!(c.status, Status::Answered);
+            assert_eq!(c.agent.as_deref(), Some("Sales Assistant"));
+            assert_eq!(c.campaign.as_deref(), Some("Q4 Outreach Campaign"));
+            assert_eq!(c.customer_number.as_deref(), Some("+1987654321"));
+            assert_eq!(c.line_number.as_deref(), Some("+1234567890"));
+        }
+        assert_eq!(old.cost.as_deref(), Some("0.025"));
+        assert_eq!(new.cost.as_deref(), Some("0.02500000"));
+        assert_eq!(
+            new.recording_url.as_deref(),
+            Some("https://app.famulor.de/media/public/123/call_+491234567890_example.mp4")
+        );
+        let (old_raw, new_raw) = (
+            old.raw.as_ref().unwrap().value(),
+            new.raw.as_ref().unwrap().value(),
+        );
+        assert!(old_raw["transcript"].as_str().unwrap().starts_with("Hello"));
+        assert_eq!(old_raw["evaluation"]["score"], 8.5);
+        assert_eq!(old_raw["variables"]["interest_level"], "high");
+        assert_eq!(new_raw["variables"], serde_json::json!([]));
+        assert_eq!(new_raw["evaluation"][0]["value"], "qualified_lead");
+        assert_eq!(new_raw["answered_by"], serde_json::Value::Null);
+        // The account's zone, when the profile says its times are local.
+        let berlin = read("show-docs-old.json", "Europe/Berlin".parse().unwrap());
+        assert_eq!(berlin.started_at, at("2025-08-04T12:30:00Z"));
+    }
+
     #[test]
     fn error_bodies_give_their_message() {
         assert_eq!(
             error_message(&fixture("not-found.json")).as_deref(),
             Some("Call not found or does not belong to the authenticated user")
         );
+        let body = |json: &str| Reply {
+            body: json.as_bytes().to_vec().into(),
+            ..fixture("not-found.json")
+        };
+        for (json, said) in [
+            (
+                r#"{"error": "Invalid API key", "message": "Unauthorized"}"#,
+                "Invalid API key: Unauthorized",
+            ),
+            (
+                r#"{"message": "The per page must be at most 100.", "errors": {"per_page": ["..."]}}"#,
+                "The per page must be at most 100.",
+            ),
+            (
+                r#"{"success": false, "error": "Plan expired", "error_code": "PLAN_EXPIRED"}"#,
+                "Plan expired (error_code PLAN_EXPIRED)",
+            ),
+            (
+                r#"{"success": false, "error": {"message": "Broken", "code": 7}}"#,
+                "Broken",
+            ),
+            (
+                r#"{"success": false, "error": {"code": 7}}"#,
+                r#"{"code":7}"#,
+            ),
+            (r#"{"success": false, "error_code": 42}"#, "error_code 42"),
+        ] {
+            assert_eq!(error_message(&body(json)).as_deref(), Some(said), "{json}");
+        }
+        assert_eq!(error_message(&body(r#"{"success": false}"#)), None);
     }
 
     #[test]
@@ -474,6 +685,10 @@ mod tests {
         assert_eq!(status_param(&[Status::Voicemail]), None);
         assert_eq!(status_param(&[Status::Missed, Status::Busy]), None);
         assert_eq!(status_param(&[Status::Canceled]), None);
+    }
+
+    fn parse_time(s: &str) -> Result<DateTime<Utc>> {
+        parse_time_of("created_at", s, Tz::UTC)
     }
 
     #[test]

@@ -8,6 +8,9 @@ use crate::vendors::lenient;
 /// `GET /api/user/calls`: Laravel's paginator around `data`.
 #[derive(Debug, Deserialize)]
 pub struct ListResponse<T> {
+    /// `false` on an error some endpoints answer with HTTP 200.
+    #[serde(default)]
+    pub success: Option<bool>,
     pub data: Vec<T>,
     pub last_page: u64,
     #[serde(default)]
@@ -50,8 +53,21 @@ pub struct WireCall {
     pub created_at: String,
 }
 
-/// `{"message": "..."}`, Laravel's error body.
+/// An error body: Laravel's `{"message": "..."}`, the docs repository's `{"error": "...",
+/// "message": "..."}`, or `{"success": false, "error": "..." | {...}, "error_code": ...}`.
 #[derive(Debug, Deserialize)]
 pub struct ErrorBody {
-    pub message: String,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub error: Option<serde_json::Value>,
+    #[serde(default)]
+    pub error_code: Option<serde_json::Value>,
+}
+
+/// The `success` flag some endpoints answer with, HTTP 200 included.
+#[derive(Debug, Deserialize)]
+pub struct SuccessFlag {
+    #[serde(default)]
+    pub success: Option<bool>,
 }

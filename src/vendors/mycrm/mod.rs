@@ -8,7 +8,7 @@ use std::time::{Duration as StdDuration, Instant};
 
 use anyhow::{Context, Result};
 use base64::Engine;
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::value::RawValue;
 use tokio::sync::Mutex;
@@ -49,6 +49,9 @@ const LIST: &str = "calltrackings";
 /// Asks for related records (the user's name) inline.
 const EXPAND: &str = "X-MyCRM-Expand-Data";
 
+/// The vendor's warning about a request (vendor-docs/README.md, round 2): shown on stderr.
+const WARNING: &str = "X-MyCRM-API-Warning";
+
 const STATUSES: [(&str, Status); 4] = [
     ("answered", Status::Answered),
     ("notanswered", Status::Missed),
@@ -79,6 +82,10 @@ pub struct Mycrm {
     auth: Auth,
     /// Shared by concurrent requests: one fetch serves them all.
     token: Mutex<Option<Token>>,
+    /// The zone of times without an offset (`vendor_timezone`, default UTC).
+    zone: chrono_tz::Tz,
+    /// The `X-MyCRM-API-Warning`s shown so far: each once a run.
+    warned: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 impl Mycrm {
@@ -129,6 +136,8 @@ impl Mycrm {
             conn,
             auth,
             token: Mutex::new(None),
+            zone: profile.vendor_zone(),
+            warned: Default::default(),
         })
     }
 
@@ -281,6 +290,7 @@ impl Mycrm {
         };
         let token = self.bearer(None).await?;
         let reply = self.conn.http.send(build(&token)).await?;
+        self.warn(&reply);
         if reply.status != StatusCode::UNAUTHORIZED || matches!(self.auth, Auth::Ready(_)) {
             return Ok(reply);
         }
@@ -289,7 +299,28 @@ impl Mycrm {
             crate::term::log("mycrm: the access token was refused (expired?); fetching a new one");
         }
         let token = self.bearer(Some(&token)).await?;
-        self.conn.http.send(build(&token)).await
+        let reply = self.conn.http.send(build(&token)).await?;
+        self.warn(&reply);
+        Ok(reply)
+    }
+
+    /// Shows the vendor's `X-MyCRM-API-Warning` on stderr, once per distinct warning a run
+    /// (a warning about a parameter comes with every page). `term::warn` escapes it.
+    fn warn(&self, reply: &Reply) {
+        for value in reply.headers.get_all(WARNING) {
+            let text = String::from_utf8_lossy(value.as_bytes()).trim().to_string();
+            if text.is_empty() {
+                continue;
+            }
+            let new = self
+                .warned
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(text.clone());
+            if new {
+                crate::term::warn(&format!("mycrm: {}", crate::redact::scrub(&text)));
+            }
+        }
     }
 
     /// `Authorization` for requests to the API's own host (recordings served there).
@@ -376,7 +407,7 @@ impl Mycrm {
         let calls = list
             .call_trackings
             .iter()
-            .map(|raw| with_raw(raw, q.keep_raw, &reply))
+            .map(|raw| with_raw(raw, q.keep_raw, &reply, self.zone))
             .collect::<Result<Vec<_>>>()?;
         // NOTE: `count` is the total (public client code), so the pager fetches ahead from it;
         // should it not be, paging ends on the first short page, as it always has.
@@ -408,6 +439,7 @@ impl Mycrm {
             wrapped.call_tracking.as_ref().unwrap_or(&whole),
             true,
             &reply,
+            self.zone,
         )
     }
 }
@@ -434,20 +466,14 @@ fn status_param(wanted: &[Status]) -> Option<&'static str> {
     }
 }
 
-fn with_raw(raw: &RawValue, keep_raw: bool, reply: &Reply) -> Result<Call> {
+fn with_raw(raw: &RawValue, keep_raw: bool, reply: &Reply, zone: chrono_tz::Tz) -> Result<Call> {
     let w: wire::WireCall =
         serde_json::from_str(raw.get()).map_err(|e| reply.not_json("mycrm", e))?;
-    let mut call = normalize(w)?;
+    let mut call = normalize(w, zone)?;
     if keep_raw {
         call.raw = Some(crate::call::Raw::new(raw));
     }
     Ok(call)
-}
-
-fn time(s: &str) -> Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .with_context(|| format!("mycrm sent an unreadable time '{s}'"))
 }
 
 /// `first last`, either alone, or `None` when both are blank.
@@ -461,18 +487,18 @@ fn full_name(first: Option<String>, last: Option<String>) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" "))
 }
 
-fn normalize(w: wire::WireCall) -> Result<Call> {
-    let start = w
-        .call_start
-        .as_deref()
-        .or(w.created_at.as_deref())
-        .context("mycrm sent a call without call_start")?;
-    let started_at = time(start)?;
+fn normalize(w: wire::WireCall, zone: chrono_tz::Tz) -> Result<Call> {
+    let time = |field: &str, s: &str| super::time::read(Vendor::Mycrm, field, s, zone);
+    let started_at = match (&w.call_start, &w.created_at) {
+        (Some(s), _) => time("call_start", s)?,
+        (None, Some(c)) => time("created_at", c)?,
+        (None, None) => anyhow::bail!("mycrm sent a call without call_start"),
+    };
     let ended_at = w
         .call_end
         .as_deref()
         .filter(|e| !e.is_empty())
-        .map(time)
+        .map(|e| time("call_end", e))
         .transpose()?;
     let status = w
         .status
@@ -527,7 +553,7 @@ mod tests {
         let calls: Vec<Call> = list
             .call_trackings
             .iter()
-            .map(|r| with_raw(r, false, &reply).unwrap())
+            .map(|r| with_raw(r, false, &reply, chrono_tz::Tz::UTC).unwrap())
             .collect();
         let first = Call {
             vendor: Vendor::Mycrm,

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
+use chrono_tz::Tz;
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 use reqwest::Method;
 use serde_json::value::RawValue;
@@ -83,6 +84,8 @@ pub fn selected(api: Option<&str>, base_url: Option<&str>) -> bool {
 pub struct FamulorV1 {
     pub(crate) conn: Conn,
     token: Secret,
+    /// The zone of times without an offset (`vendor_timezone`, default UTC).
+    zone: Tz,
     /// How the last query's window is cut into windows the vendor pages through whole.
     layout: tokio::sync::Mutex<Option<Arc<Layout>>>,
 }
@@ -175,6 +178,7 @@ impl FamulorV1 {
         Ok(FamulorV1 {
             conn,
             token,
+            zone: profile.vendor_zone(),
             layout: tokio::sync::Mutex::new(None),
         })
     }
@@ -275,7 +279,7 @@ impl FamulorV1 {
             .get(LIST, &self.params(q, from, to, limit, offset))
             .await?;
         self.conn.check(&reply, error_message)?;
-        parse_list(&reply, q.keep_raw)
+        parse_list(&reply, q.keep_raw, self.zone)
     }
 
     /// The layout of `q`'s window, found once per query.
@@ -494,7 +498,7 @@ impl FamulorV1 {
         }
         self.conn.check(&reply, error_message)?;
         let body: wire::ShowResponse<Box<RawValue>> = reply.json("famulor")?;
-        with_raw(&body.data, &reply)
+        with_raw(&body.data, &reply, self.zone)
     }
 
     /// `GET /api/v1/calls/{id}/recording`: a freshly signed link; `None` without a recording.
@@ -615,13 +619,13 @@ fn error_message(reply: &Reply) -> Option<String> {
     })
 }
 
-fn parse_list(reply: &Reply, keep_raw: bool) -> Result<Listed> {
+fn parse_list(reply: &Reply, keep_raw: bool, zone: Tz) -> Result<Listed> {
     let (calls, meta) = if keep_raw {
         let list: wire::ListResponse<&RawValue> = reply.json("famulor")?;
         let calls = list
             .data
             .iter()
-            .map(|raw| with_raw(raw, reply))
+            .map(|raw| with_raw(raw, reply, zone))
             .collect::<Result<Vec<_>>>()?;
         (calls, list.meta)
     } else {
@@ -629,7 +633,7 @@ fn parse_list(reply: &Reply, keep_raw: bool) -> Result<Listed> {
         let calls = list
             .data
             .into_iter()
-            .map(normalize)
+            .map(|w| normalize(w, zone))
             .collect::<Result<Vec<_>>>()?;
         (calls, list.meta)
     };
@@ -643,18 +647,18 @@ fn parse_list(reply: &Reply, keep_raw: bool) -> Result<Listed> {
     })
 }
 
-fn with_raw(raw: &RawValue, reply: &Reply) -> Result<Call> {
+fn with_raw(raw: &RawValue, reply: &Reply, zone: Tz) -> Result<Call> {
     let wire: wire::WireCall =
         serde_json::from_str(raw.get()).map_err(|e| reply.not_json("famulor", e))?;
-    let mut call = normalize(wire)?;
+    let mut call = normalize(wire, zone)?;
     call.raw = Some(crate::call::Raw::new(raw));
     Ok(call)
 }
 
 /// An optional time: unreadable is unknown (said at `-v`), not a failed export.
-fn opt_time(field: &str, s: Option<&str>) -> Option<DateTime<Utc>> {
+fn opt_time(field: &str, s: Option<&str>, zone: Tz) -> Option<DateTime<Utc>> {
     let s = s?;
-    match super::parse_time_of(field, s) {
+    match super::parse_time_of(field, s, zone) {
         Ok(t) => Some(t),
         Err(e) => {
             crate::term::debug(&format!("{e:#}: read as unknown"));
@@ -663,18 +667,18 @@ fn opt_time(field: &str, s: Option<&str>) -> Option<DateTime<Utc>> {
     }
 }
 
-fn normalize(w: wire::WireCall) -> Result<Call> {
+fn normalize(w: wire::WireCall, zone: Tz) -> Result<Call> {
     // NOTE: a queued call has not started: its creation time stands in.
     let started_at = match (&w.started_at, &w.created_at) {
-        (Some(s), _) => super::parse_time_of("started_at", s)?,
-        (None, Some(c)) => super::parse_time_of("created_at", c)?,
+        (Some(s), _) => super::parse_time_of("started_at", s, zone)?,
+        (None, Some(c)) => super::parse_time_of("created_at", c, zone)?,
         (None, None) => anyhow::bail!(
             "famulor sent call '{}' with neither started_at nor created_at",
             w.id
         ),
     };
-    let ended_at = opt_time("ended_at", w.ended_at.as_deref());
-    let answered_at = opt_time("answered_at", w.answered_at.as_deref());
+    let ended_at = opt_time("ended_at", w.ended_at.as_deref(), zone);
+    let answered_at = opt_time("answered_at", w.answered_at.as_deref(), zone);
     let talk_time = answered_at
         .zip(ended_at)
         .map(|(a, e)| (e - a).num_seconds())
@@ -716,7 +720,7 @@ fn normalize(w: wire::WireCall) -> Result<Call> {
         cost: None,
         agent_id: w.assistant_id,
         campaign_id: w.campaign_id,
-        modified_at: opt_time("updated_at", w.updated_at.as_deref()),
+        modified_at: opt_time("updated_at", w.updated_at.as_deref(), zone),
         raw: None,
     })
 }
@@ -733,7 +737,7 @@ mod tests {
 
     #[test]
     fn the_documented_list_shape_normalizes() {
-        let listed = parse_list(&fixture("list.json"), false).unwrap();
+        let listed = parse_list(&fixture("list.json"), false, Tz::UTC).unwrap();
         assert_eq!((listed.total, listed.capped), (Some(2), false));
         let expected = vec![
             Call {
@@ -788,7 +792,7 @@ mod tests {
 
     #[test]
     fn a_capped_page_says_so() {
-        let listed = parse_list(&fixture("list-capped.json"), true).unwrap();
+        let listed = parse_list(&fixture("list-capped.json"), true, Tz::UTC).unwrap();
         assert!(listed.capped);
         assert_eq!(listed.total, Some(10000));
         assert_eq!(listed.calls.len(), 1);
@@ -809,7 +813,7 @@ mod tests {
         ] {
             let reply = fixture(name);
             let body: wire::ShowResponse<Box<RawValue>> = reply.json("famulor").unwrap();
-            let call = with_raw(&body.data, &reply).unwrap();
+            let call = with_raw(&body.data, &reply, Tz::UTC).unwrap();
             assert_eq!(call.id, "8d0f6f0e-2b7c-4d8e-9a35-0c1b2a3d4e5f", "{name}");
             assert_eq!(call.status, Status::Answered, "{name}");
             let t = &call.raw.unwrap().value()["transcript"];
@@ -836,7 +840,7 @@ mod tests {
 
     #[test]
     fn absurd_numbers_are_unknown() {
-        let listed = parse_list(&fixture("list-absurd.json"), false).unwrap();
+        let listed = parse_list(&fixture("list-absurd.json"), false, Tz::UTC).unwrap();
         assert_eq!(listed.total, None);
         assert_eq!(listed.calls[0].duration, None);
         assert_eq!(listed.calls[1].duration, None);
