@@ -163,7 +163,7 @@ fn unchecked(backend: &Backend, query: &Query, filter: Filter) -> Failure {
         backend.vendor()
     ))
     .hint(format!(
-        "delete by ids instead: list them first with `calls list {} ...`, then `calls delete ID...`{names}",
+        "delete by ids instead: list them first with `calls list {} {value:?} ...`, then `calls delete ID...`{names}",
         filter.name()
     ))
 }

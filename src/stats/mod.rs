@@ -71,6 +71,21 @@ impl By {
             if a == b {
                 return Err(Failure::usage(format!("--by {} is given twice", a.name())).into());
             }
+            // NOTE: issue 19 §6: two groups of time make a grid of every period of one with every
+            // period of the other (each day × every week of the window), nearly all of it rows
+            // that cannot hold a call.
+            if a.is_time() && b.is_time() {
+                return Err(Failure::usage(format!(
+                    "--by {} and --by {} are both groups of time: stats nests a group of time in a group of another kind",
+                    a.name(),
+                    b.name()
+                ))
+                .hint(format!(
+                    "keep one of them, with --by agent, campaign, line, direction or status (e.g. --by agent --by {})",
+                    a.name()
+                ))
+                .into());
+            }
         }
         Ok(by.to_vec())
     }
