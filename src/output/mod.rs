@@ -507,17 +507,61 @@ pub enum Target {
 
 /// The regular file `--output PATH` names (the real one when PATH is a symlink to one), or no
 /// file yet; `None` for a FIFO, a device, or a file reached through `/proc/.../fd` or `/dev/fd`
-/// (another process's open file): those are written to directly, never replaced.
-pub fn regular(path: &Path) -> Option<PathBuf> {
+/// (another process's open file): those are written to directly, never replaced. A symlink is
+/// never replaced: a dangling one names the file to create (exit 2 when its folder is missing).
+pub fn regular(path: &Path) -> Result<Option<PathBuf>> {
     // NOTE: metadata, not symlink_metadata: what counts is what a symlink points to.
-    match std::fs::metadata(path) {
+    Ok(match std::fs::metadata(path) {
         Ok(m) if !m.is_file() => None,
         Ok(_) if through_proc(path) => None,
         // Replace the file the link points to, and keep the link.
-        Ok(_) if path.is_symlink() => std::fs::canonicalize(path).ok(),
-        // A new file, or a dangling symlink (replaced by the file, never followed out).
-        _ => Some(path.to_path_buf()),
+        Ok(_) if path.is_symlink() => Some(
+            std::fs::canonicalize(path)
+                .with_context(|| format!("cannot follow the symlink {}", path.display()))?,
+        ),
+        Ok(_) => Some(path.to_path_buf()),
+        Err(_) if path.is_symlink() => Some(dangling(path)?),
+        // A new file.
+        Err(_) => Some(path.to_path_buf()),
+    })
+}
+
+/// The file a dangling symlink (or a chain of them) names, to be created there so that the link
+/// stays a link and leads to the output.
+// NOTE: issue 19 §6: the temporary file was renamed over the link itself, turning the user's
+// symlink into a regular file beside the place it pointed to.
+fn dangling(link: &Path) -> Result<PathBuf> {
+    let mut target = std::path::absolute(link)
+        .with_context(|| format!("cannot follow the symlink {}", link.display()))?;
+    for _ in 0..40 {
+        let Ok(next) = std::fs::read_link(&target) else {
+            break;
+        };
+        target = match target.parent() {
+            Some(dir) => dir.join(next),
+            None => next,
+        };
     }
+    let refuse = |why: String| -> anyhow::Error {
+        crate::error::Failure::usage(format!(
+            "--output {} is a symlink to {}, {why}",
+            link.display(),
+            target.display()
+        ))
+        .hint("create that folder, point the link elsewhere, or give --output another path (calls never replaces the link)")
+        .into()
+    };
+    if target.is_symlink() {
+        return Err(refuse("a chain of symlinks that never ends".into()));
+    }
+    let dir = folder(&target);
+    if !dir.is_dir() {
+        return Err(refuse(format!(
+            "whose folder {} does not exist",
+            dir.display()
+        )));
+    }
+    Ok(target)
 }
 
 /// Whether `path` (or a symlink on the way) leads into `/proc` or `/dev/fd`: `/dev/stdout` is
@@ -560,7 +604,7 @@ impl Target {
             )));
         };
         writable("--output", path)?;
-        let Some(path) = regular(path) else {
+        let Some(path) = regular(path)? else {
             return direct(path);
         };
         let dir = folder(&path);
