@@ -13,6 +13,7 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
 
 use crate::call::{Call, Field};
 
@@ -103,6 +104,9 @@ pub struct OutputOptions {
     pub color: bool,
     /// CSV and TSV start with a header line (`--no-header`: none).
     pub header: bool,
+    /// Machine output going to a terminal: control characters and bidi overrides in vendor text
+    /// are written escaped, as tables write them (SPEC "Output").
+    pub terminal: bool,
 }
 
 impl OutputOptions {
@@ -222,23 +226,27 @@ pub enum CallWriter<W: Write> {
         fields: Vec<Field>,
         zone: Zone,
         header: bool,
+        terminal: bool,
     },
     Tsv {
         out: W,
         fields: Vec<Field>,
         zone: Zone,
         header: bool,
+        terminal: bool,
     },
     Json {
         out: W,
         fields: Vec<Field>,
         zone: Zone,
         first: bool,
+        terminal: bool,
     },
     Ndjson {
         out: W,
         fields: Vec<Field>,
         zone: Zone,
+        terminal: bool,
     },
 }
 
@@ -256,6 +264,7 @@ impl<W: Write> CallWriter<W> {
                 fields,
                 zone: opts.zone,
                 header,
+                terminal: opts.terminal,
             },
             Format::Csv => CallWriter::Csv {
                 out: csv::WriterBuilder::new()
@@ -264,17 +273,20 @@ impl<W: Write> CallWriter<W> {
                 fields,
                 zone: opts.zone,
                 header,
+                terminal: opts.terminal,
             },
             Format::Json => CallWriter::Json {
                 out,
                 fields,
                 zone: opts.zone,
                 first: true,
+                terminal: opts.terminal,
             },
             Format::Ndjson => CallWriter::Ndjson {
                 out,
                 fields,
                 zone: opts.zone,
+                terminal: opts.terminal,
             },
         })
     }
@@ -287,6 +299,7 @@ impl<W: Write> CallWriter<W> {
                 fields,
                 zone,
                 header,
+                terminal,
             } => {
                 if std::mem::take(header) {
                     w.write_record(fields.iter().map(|f| f.name()))?;
@@ -308,7 +321,15 @@ impl<W: Write> CallWriter<W> {
                         (Field::TalkTime, _) => {
                             w.write_field(call.talk_time.map_or("", |d| num.format(d)))?
                         }
-                        _ => w.write_field(text(call, f, *zone, false).as_deref().unwrap_or(""))?,
+                        _ => {
+                            let value = text(call, f, *zone, false);
+                            let value = value.as_deref().unwrap_or("");
+                            if *terminal {
+                                w.write_field(crate::term::printable(value).as_bytes())?
+                            } else {
+                                w.write_field(value)?
+                            }
+                        }
                     }
                 }
                 w.write_record(None::<&[u8]>)?;
@@ -318,6 +339,7 @@ impl<W: Write> CallWriter<W> {
                 fields,
                 zone,
                 header,
+                terminal,
             } => {
                 if std::mem::take(header) {
                     tsv_header(out, fields)?;
@@ -339,7 +361,14 @@ impl<W: Write> CallWriter<W> {
                         }
                         _ => {
                             if let Some(v) = text(call, f, *zone, false) {
-                                tsv_value(out, &v)?;
+                                if *terminal {
+                                    let mut escaped = Vec::with_capacity(v.len());
+                                    tsv_value(&mut escaped, &v)?;
+                                    let escaped = String::from_utf8_lossy(&escaped);
+                                    out.write_all(crate::term::printable(&escaped).as_bytes())?;
+                                } else {
+                                    tsv_value(out, &v)?;
+                                }
                             }
                         }
                     }
@@ -351,27 +380,19 @@ impl<W: Write> CallWriter<W> {
                 fields,
                 zone,
                 first,
+                terminal,
             } => {
                 out.write_all(if *first { b"[\n" } else { b",\n" })?;
                 *first = false;
-                serde_json::to_writer(
-                    &mut *out,
-                    &Row {
-                        call,
-                        fields,
-                        zone: *zone,
-                    },
-                )?;
+                json_row(&mut *out, call, fields, *zone, *terminal)?;
             }
-            CallWriter::Ndjson { out, fields, zone } => {
-                serde_json::to_writer(
-                    &mut *out,
-                    &Row {
-                        call,
-                        fields,
-                        zone: *zone,
-                    },
-                )?;
+            CallWriter::Ndjson {
+                out,
+                fields,
+                zone,
+                terminal,
+            } => {
+                json_row(&mut *out, call, fields, *zone, *terminal)?;
                 out.write_all(b"\n")?;
             }
         }
@@ -422,6 +443,71 @@ impl<W: Write> CallWriter<W> {
             }
             CallWriter::Ndjson { out, .. } => out,
         })
+    }
+}
+
+/// One call as a JSON object; on a terminal with control characters and bidi overrides as
+/// `\uXXXX` escapes, so that the JSON reads back the same.
+fn json_row(
+    out: &mut impl Write,
+    call: &Call,
+    fields: &[Field],
+    zone: Zone,
+    terminal: bool,
+) -> Result<()> {
+    let row = Row { call, fields, zone };
+    if terminal {
+        row.serialize(&mut serde_json::Serializer::with_formatter(
+            out,
+            TerminalJson,
+        ))?;
+    } else {
+        serde_json::to_writer(out, &row)?;
+    }
+    Ok(())
+}
+
+/// JSON text fit for a terminal: every control character and bidi override but the line breaks
+/// between values (inside a string serde_json has escaped them) written as a `\uXXXX` escape, so
+/// that the JSON reads back the same. All of them are in the Basic Multilingual Plane.
+pub fn terminal_json(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| c != '\n' && crate::term::unsafe_char(c);
+    if !text.contains(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Compact JSON whose strings (and raw records) carry no character a terminal would act on:
+/// serde_json escapes C0 controls already; DEL, C1 controls and bidi overrides are escaped
+/// here too ([`terminal_json`]).
+struct TerminalJson;
+
+impl serde_json::ser::Formatter for TerminalJson {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        writer.write_all(terminal_json(fragment).as_bytes())
+    }
+
+    // NOTE: `raw` is the vendor's compact JSON: an unsafe character in it can only be inside a
+    // string (JSON allows no raw control character there, but C1 and bidi characters pass).
+    fn write_raw_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        writer.write_all(terminal_json(fragment).as_bytes())
     }
 }
 

@@ -350,6 +350,18 @@ pub struct Row {
     pub counts: Counts,
 }
 
+/// Group keys fit for a terminal, for csv / tsv / json / ndjson written to one: vendor text with
+/// control characters and bidi overrides escaped, as the table shows it (SPEC "Output").
+pub fn printable_keys(rows: &mut [Row]) {
+    for key in rows.iter_mut().flat_map(|r| r.keys.iter_mut()) {
+        if let Key::Text(Some(text)) = key {
+            if text.chars().any(crate::term::unsafe_char) {
+                *text = crate::term::printable(text).into_owned();
+            }
+        }
+    }
+}
+
 /// The sink `stats` hands the pager: one `Counts` per group seen, nothing per call.
 pub struct Tally {
     by: Vec<By>,
