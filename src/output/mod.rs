@@ -1,6 +1,7 @@
-//! Writers: table, CSV, TSV, JSON and NDJSON, each taking calls one at a time over any `W: Write`,
-//! and the targets they write to (stdout, a file replaced atomically on success, a FIFO or device
-//! written directly, or a file appended to: `append`).
+//! Writers: table, CSV, TSV, JSON and NDJSON, each taking calls one at a time over any `W: Write`
+//! (vendor text escaped when they write to a terminal), and the targets they write to (stdout, a
+//! file replaced atomically on success, a FIFO or device written directly, a symlink's target,
+//! or a file appended to: `append`).
 
 pub mod append;
 mod table;
