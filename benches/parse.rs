@@ -56,6 +56,7 @@ fn main() {
         width: None,
         color: false,
         header: true,
+        terminal: false,
     };
     let ours = best_of(|| {
         let mut w = CallWriter::new(Vec::with_capacity(8 << 20), &opts, true).unwrap();

@@ -99,6 +99,16 @@ impl Plan {
             .is_none_or(|(_, a)| *a != Applied::Vendor)
     }
 
+    /// The filters only the vendor applies: the records lack what the client would check
+    /// (`delete` refuses them, SPEC "assign and delete").
+    pub fn vendor_only(&self) -> Vec<Filter> {
+        self.entries
+            .iter()
+            .filter(|(_, a)| *a == Applied::Vendor)
+            .map(|(f, _)| *f)
+            .collect()
+    }
+
     /// True when the vendor applies every filter exactly, so that its count of calls is the
     /// count of matching calls.
     pub fn vendor_counts_exactly(&self) -> bool {

@@ -368,6 +368,10 @@ pub fn output(o: &OutputArgs, tz: Option<Tz>) -> Result<OutputOptions> {
             && o.output.as_ref().is_none_or(|p| p.as_os_str() == "-")
             && term::colors(),
         header: !o.no_header,
+        // NOTE: SPEC "Output": vendor text never drives the terminal, in machine formats too.
+        terminal: format != Format::Table
+            && o.output.as_ref().is_none_or(|p| p.as_os_str() == "-")
+            && term::stdout_is_tty(),
         raw: fields.contains(&Field::Raw),
         fields,
     })

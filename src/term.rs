@@ -361,7 +361,9 @@ pub fn printable_lines(text: &str) -> String {
         .join("\n")
 }
 
-fn unsafe_char(c: char) -> bool {
+/// A character that must not reach a terminal raw: a control character (C0, DEL, C1) or a bidi
+/// override, isolate or mark.
+pub fn unsafe_char(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
 }

@@ -624,3 +624,137 @@ fn the_temp_files_of_killed_runs_are_removed_by_the_next_run_and_nothing_else() 
     assert_eq!(run(home.cmd().args(job)).code, 0);
     assert!(!dir.join(&stale).exists(), "{:?}", temps(&dir));
 }
+
+/// Issue 19 §6: a symlink at `--output` is never replaced by a regular file. A link to a file,
+/// or a dangling link whose target's folder exists, has its target written (replaced atomically
+/// through a temporary file in the target's folder, or appended to); a dangling link into a
+/// missing folder, or a loop of links, is exit 2 naming both paths, with nothing written. The
+/// same for a plain export, `--append`, `--since-last` and both.
+#[cfg(unix)]
+#[test]
+fn a_symlink_at_output_stays_a_symlink_and_its_target_is_written() {
+    use std::os::unix::fs::symlink;
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    let export = ["export", "--from", FROM, "--to", TO, "-o", "csv", "-q"];
+    let r = run(home.cmd().args(export));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let want = r.stdout;
+    let is_link = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+    let temp_files = |dir: &Path| -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect()
+    };
+    let modes: [&[&str]; 4] = [
+        &[],
+        &["--append"],
+        &["--since-last"],
+        &["--since-last", "--append"],
+    ];
+    for (i, mode) in modes.iter().enumerate() {
+        let case = home.path(&format!("case{i}"));
+        let elsewhere = case.join("elsewhere");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        // One job (and state) per output.
+        let state = |out: &Path| {
+            case.join(format!(
+                "{}.state",
+                out.file_name().unwrap().to_string_lossy()
+            ))
+        };
+        let export_to = |out: &Path| {
+            let mut cmd = home.cmd();
+            cmd.args(export).arg("--output").arg(out).args(*mode);
+            if mode.contains(&"--since-last") {
+                cmd.arg("--state").arg(state(out));
+            }
+            run(&mut cmd)
+        };
+        let same = |got: String, what: &str| {
+            assert!(
+                got == want,
+                "{mode:?} {what}: {} lines, not {}",
+                got.lines().count(),
+                want.lines().count()
+            )
+        };
+
+        // A link to a file in another folder: the file gets the calls, the link stays.
+        let real = elsewhere.join("real.csv");
+        std::fs::write(&real, "").unwrap();
+        let link = case.join("to-file.csv");
+        symlink(&real, &link).unwrap();
+        let r = export_to(&link);
+        assert_eq!(r.code, 0, "{mode:?}: {}", r.stderr);
+        assert!(is_link(&link), "{mode:?}");
+        same(std::fs::read_to_string(&real).unwrap(), "link to a file");
+
+        // Dangling, relative and through a chain of two links: the file it names is created.
+        let link = case.join("dangling.csv");
+        symlink("middle.csv", &link).unwrap();
+        symlink("elsewhere/new.csv", case.join("middle.csv")).unwrap();
+        let r = export_to(&link);
+        assert_eq!(r.code, 0, "{mode:?}: {}", r.stderr);
+        assert!(
+            is_link(&link) && is_link(&case.join("middle.csv")),
+            "{mode:?}"
+        );
+        same(
+            std::fs::read_to_string(elsewhere.join("new.csv")).unwrap(),
+            "dangling link",
+        );
+        if mode.contains(&"--since-last") {
+            assert!(state(&link).exists(), "{mode:?}: the state was saved");
+            // The next run finds the same file through the link, and adds nothing twice.
+            let r = export_to(&link);
+            assert_eq!(r.code, 0, "{mode:?}: {}", r.stderr);
+            assert!(is_link(&link), "{mode:?}");
+            let again = std::fs::read_to_string(elsewhere.join("new.csv")).unwrap();
+            if mode.contains(&"--append") {
+                same(again, "dangling link, second run");
+            } else {
+                assert_eq!(again.lines().count(), 1, "{mode:?}: the header alone");
+            }
+        }
+        assert!(temp_files(&case).is_empty() && temp_files(&elsewhere).is_empty());
+
+        // Dangling into a folder that does not exist, and a loop: exit 2, nothing written.
+        let missing = case.join("missing/calls.csv");
+        let link = case.join("nowhere.csv");
+        symlink(&missing, &link).unwrap();
+        let looped = case.join("loop.csv");
+        symlink("loop2.csv", &looped).unwrap();
+        symlink("loop.csv", case.join("loop2.csv")).unwrap();
+        for (link, message) in [
+            (
+                &link,
+                format!(
+                    "--output {} is a symlink to {}, whose folder {} does not exist",
+                    link.display(),
+                    missing.display(),
+                    case.join("missing").display()
+                ),
+            ),
+            (
+                &looped,
+                format!("--output {} is a symlink to ", looped.display()),
+            ),
+        ] {
+            let r = export_to(link);
+            assert_eq!(r.code, 2, "{mode:?} {}: {}", link.display(), r.stderr);
+            assert!(r.stderr.contains(&message), "{mode:?}: {}", r.stderr);
+            assert!(r.stderr.contains("  hint: "), "{}", r.stderr);
+            assert_eq!(r.stdout, "");
+            assert!(is_link(link), "{mode:?}");
+        }
+        assert!(!case.join("missing").exists());
+        assert!(
+            !state(&link).exists(),
+            "{mode:?}: no state for a refused run"
+        );
+        assert!(temp_files(&case).is_empty(), "{mode:?}");
+    }
+}

@@ -357,3 +357,310 @@ fn ids_that_would_widen_a_request_are_refused() {
         r.stdout
     );
 }
+
+/// What a `delete` by filters must do with a vendor that ignores the filter.
+enum Want {
+    /// Exactly the calls of the window this predicate picks are deleted.
+    Exactly(Box<dyn Fn(&calls::call::Call) -> bool>),
+    /// Refused (exit 2, naming the filter), no request sent at all.
+    Refused(&'static str),
+}
+
+/// Query parameters a vendor that ignores every filter still reads: the window, the pages,
+/// the order and the key. Everything else is dropped on the way.
+const NOT_FILTERS: &[&str] = &[
+    "date_from",
+    "date_to",
+    "filters[date_from]",
+    "filters[date_to]",
+    "from",
+    "to",
+    "per_page",
+    "page",
+    "limit",
+    "offset",
+    "sort",
+    "sort_order",
+    "api-key",
+];
+
+/// A vendor that ignores every filter: a proxy to the sandbox that drops every query parameter
+/// but the window, the pages and the order.
+fn ignoring(sb: &Sandbox) -> hostile::Hostile {
+    let upstream = format!("http://{}", sb.addr);
+    hostile::Hostile::start_async(move |mut seen, _| {
+        let upstream = upstream.clone();
+        Box::pin(async move {
+            let (path, query) = seen.uri.split_once('?').unwrap_or((&seen.uri, ""));
+            let kept: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+                .into_owned()
+                .filter(|(k, _)| NOT_FILTERS.contains(&k.as_str()))
+                .collect();
+            let query = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(kept)
+                .finish();
+            seen.uri = format!("{path}?{query}");
+            hostile::forward(seen, &upstream).await
+        })
+    })
+}
+
+/// Every string and number of a raw record, searched case-insensitively (the test's own
+/// reading of `--search` over `raw`).
+fn mentions(value: &serde_json::Value, text: &str) -> bool {
+    match value {
+        serde_json::Value::String(s) => s.to_lowercase().contains(&text.to_lowercase()),
+        serde_json::Value::Number(n) => n.to_string().contains(text),
+        serde_json::Value::Array(a) => a.iter().any(|v| mentions(v, text)),
+        serde_json::Value::Object(m) => m.values().any(|v| mentions(v, text)),
+        _ => false,
+    }
+}
+
+/// The cases of one API: every filter flag (and one combination), with values taken from the
+/// sandbox's calls so that each picks some calls and not all.
+fn delete_cases(sb: &Sandbox, profile: &str) -> Vec<(Vec<String>, Want)> {
+    use calls::call::{Direction, Status};
+    let (vendor, api) = api_of(profile);
+    let all = window(sb, vendor, api);
+    let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    let number = all.iter().find_map(|c| c.customer_number.clone()).unwrap();
+    let agent = all.iter().find_map(|c| c.agent.clone()).unwrap();
+    let campaign = all.iter().find_map(|c| c.campaign.clone()).unwrap();
+    let mut cases: Vec<(Vec<String>, Want)> = vec![
+        // One that picks some calls where there is one (myCRM tracks inbound calls only: none).
+        {
+            let count = |d: Direction| all.iter().filter(|c| c.direction == d).count();
+            let d = [Direction::Inbound, Direction::Outbound]
+                .into_iter()
+                .find(|d| count(*d) > 0 && count(*d) < all.len())
+                .unwrap_or(Direction::Outbound);
+            (
+                vec!["--direction".into(), d.as_str().into()],
+                Want::Exactly(Box::new(move |c| c.direction == d)),
+            )
+        },
+        (
+            owned(&["--status", "missed"]),
+            Want::Exactly(Box::new(|c| c.status == Status::Missed)),
+        ),
+        (
+            owned(&["--min-duration", "60"]),
+            Want::Exactly(Box::new(|c| c.duration.is_some_and(|d| d >= 60))),
+        ),
+        (
+            owned(&["--max-duration", "30"]),
+            Want::Exactly(Box::new(|c| c.duration.is_some_and(|d| d <= 30))),
+        ),
+        (
+            owned(&[
+                "--direction",
+                "outbound",
+                "--status",
+                "answered",
+                "--min-duration",
+                "20",
+            ]),
+            Want::Exactly(Box::new(|c| {
+                c.direction == Direction::Outbound
+                    && c.status == Status::Answered
+                    && c.duration.is_some_and(|d| d >= 20)
+            })),
+        ),
+        (vec!["--number".into(), number.clone()], {
+            let wanted = digits(&number);
+            Want::Exactly(Box::new(move |c| {
+                c.customer_number
+                    .as_deref()
+                    .is_some_and(|n| digits(n).ends_with(&wanted))
+            }))
+        }),
+        (vec!["--agent".into(), agent.to_uppercase()], {
+            let agent = agent.clone();
+            Want::Exactly(Box::new(move |c| {
+                c.agent
+                    .as_deref()
+                    .is_some_and(|a| a.eq_ignore_ascii_case(&agent))
+                    || c.agent_id.as_deref() == Some(agent.as_str())
+            }))
+        }),
+        (vec!["--campaign".into(), campaign.clone()], {
+            let campaign = campaign.clone();
+            Want::Exactly(Box::new(move |c| {
+                c.campaign
+                    .as_deref()
+                    .is_some_and(|a| a.eq_ignore_ascii_case(&campaign))
+                    || c.campaign_id.as_deref() == Some(campaign.as_str())
+            }))
+        }),
+    ];
+    // By id, where the records carry ids.
+    if let Some(id) = all.iter().find_map(|c| c.agent_id.clone()) {
+        cases.push((
+            vec!["--agent".into(), id.clone()],
+            Want::Exactly(Box::new(move |c| c.agent_id.as_deref() == Some(&*id))),
+        ));
+    }
+    if let Some(id) = all.iter().find_map(|c| c.campaign_id.clone()) {
+        cases.push((
+            vec!["--campaign".into(), id.clone()],
+            Want::Exactly(Box::new(move |c| c.campaign_id.as_deref() == Some(&*id))),
+        ));
+    }
+    match profile {
+        // Classic records name the assistant and the campaign, never by id.
+        "famulor" => {
+            cases.push((owned(&["--agent", "1"]), Want::Refused("--agent")));
+            cases.push((owned(&["--campaign", "1"]), Want::Refused("--campaign")));
+        }
+        // Platform 2.0 searches transcripts and summaries the list does not carry.
+        "famulor-v1" => cases.push((owned(&["--search", "a"]), Want::Refused("--search"))),
+        _ => {}
+    }
+    if profile != "famulor-v1" {
+        // Over the raw record: a word of one of the agents' names.
+        let word = agent.split_whitespace().next().unwrap().to_string();
+        let raw = raw_records(sb, vendor);
+        cases.push((vec!["--search".into(), word.clone()], {
+            Want::Exactly(Box::new(move |c| {
+                raw.get(&c.id).is_some_and(|r| mentions(r, &word))
+            }))
+        }));
+    }
+    cases
+}
+
+/// The vendor and the second API (if any) of a sandbox profile (`famulor-v1`).
+fn api_of(profile: &str) -> (Vendor, Option<&str>) {
+    let (vendor, api) = match profile.split_once('-') {
+        Some((v, api)) => (v, Some(api)),
+        None => (profile, None),
+    };
+    let vendor = Vendor::ALL.into_iter().find(|v| v.id() == vendor).unwrap();
+    (vendor, api)
+}
+
+/// The calls of the test window, as the sandbox holds them now.
+fn window(sb: &Sandbox, vendor: Vendor, api: Option<&str>) -> Vec<calls::call::Call> {
+    let (from, to) = (at("2025-03-01T00:00:00Z"), at("2025-06-01T00:00:00Z"));
+    match api {
+        Some(api) => sb.expected_api(vendor, api, from, to),
+        None => sb.expected(vendor, from, to),
+    }
+}
+
+/// Every call's raw record by id, fetched straight from the sandbox.
+fn raw_records(
+    sb: &Sandbox,
+    vendor: Vendor,
+) -> std::collections::HashMap<String, serde_json::Value> {
+    let mut q = calls::query::Query::everything(chrono_tz::UTC, 100);
+    q.from = at("2025-03-01T00:00:00Z");
+    q.to = at("2025-06-01T00:00:00Z");
+    q.keep_raw = true;
+    fetch(sb, vendor, &q, 1)
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.id, c.raw.unwrap().value()))
+        .collect()
+}
+
+/// SPEC "assign and delete": a vendor that ignores a filter never widens a delete. For every
+/// API that deletes, every filter flag (and a combination) against a vendor that ignores all
+/// filters, run as cron runs it (`--yes`, no stdin): exactly the calls matching every filter are
+/// deleted, or the run is refused (exit 2, naming the filter) before any request. The APIs that
+/// cannot delete say so (exit 4) before any request.
+#[test]
+fn a_vendor_ignoring_a_filter_never_widens_a_delete() {
+    for profile in ["famulor", "famulor-v1", "mycrm"] {
+        let cases = delete_cases(&sandbox(small()), profile);
+        for (args, want) in cases {
+            let sb = sandbox(small());
+            let proxy = ignoring(&sb);
+            let home = Home::new();
+            home.write_config(
+                &sb.config_toml()
+                    .replace(&format!("http://{}", sb.addr), &proxy.base),
+            );
+            let (vendor, api) = api_of(profile);
+            let before = window(&sb, vendor, api);
+            let r = run(home
+                .cmd()
+                .args(["-p", profile, "delete", "--yes", "--from", FROM, "--to", TO])
+                .args(&args));
+            let after: Vec<String> = window(&sb, vendor, api).into_iter().map(|c| c.id).collect();
+            let what = format!("{profile} delete {}", args.join(" "));
+            match want {
+                Want::Refused(flag) => {
+                    assert_eq!(r.code, 2, "{what}: {}", r.stderr);
+                    assert!(
+                        r.stderr.contains(&format!("refusing to delete by {flag} "))
+                            && r.stderr.contains(&format!(" on {vendor} "))
+                            && r.stderr.contains("hint: delete by ids instead"),
+                        "{what}: {}",
+                        r.stderr
+                    );
+                    assert_eq!(proxy.count(), 0, "{what}: {:?}", proxy.seen());
+                    assert_eq!(after.len(), before.len(), "{what}");
+                }
+                Want::Exactly(matching) => {
+                    assert_eq!(r.code, 0, "{what}: {}", r.stderr);
+                    let wanted: Vec<String> = before
+                        .iter()
+                        .filter(|c| matching(c))
+                        .map(|c| c.id.clone())
+                        .collect();
+                    assert!(
+                        wanted.len() < before.len(),
+                        "{what}: the case picks {} of {} calls",
+                        wanted.len(),
+                        before.len()
+                    );
+                    let deleted: Vec<String> = before
+                        .iter()
+                        .map(|c| c.id.clone())
+                        .filter(|id| !after.contains(id))
+                        .collect();
+                    assert_eq!(deleted, wanted, "{what}");
+                    let reported: Vec<&str> = r.stdout.lines().collect();
+                    assert_eq!(reported.len(), wanted.len(), "{what}: {}", r.stdout);
+                }
+            }
+        }
+    }
+    let sb = sandbox(small());
+    let proxy = ignoring(&sb);
+    let home = Home::new();
+    home.write_config(
+        &sb.config_toml()
+            .replace(&format!("http://{}", sb.addr), &proxy.base),
+    );
+    for profile in ["evolux", "callcap", "brightcall", "brightcall-v3"] {
+        for filter in [
+            ["--direction", "inbound"],
+            ["--status", "missed"],
+            ["--number", "+15551234567"],
+            ["--agent", "1"],
+            ["--campaign", "1"],
+            ["--min-duration", "60"],
+            ["--max-duration", "30"],
+            ["--search", "a"],
+        ] {
+            let r = run(home
+                .cmd()
+                .args(["-p", profile, "delete", "--yes"])
+                .args(filter));
+            assert_eq!(r.code, 4, "{profile} {filter:?}: {}", r.stderr);
+        }
+    }
+    assert_eq!(proxy.count(), 0, "{:?}", proxy.seen());
+}
+
+/// A sandbox small enough to run many deletes through.
+fn small() -> calls::sandbox::Options {
+    calls::sandbox::Options {
+        calls: 120,
+        ..options()
+    }
+}

@@ -190,3 +190,40 @@ fn show_reads_the_single_call_shape() {
     );
     assert_eq!(calls::call::Call { raw: None, ..got }, want);
 }
+
+/// `assistant_id` / `campaign_id` are integers: a name (`--agent "Night Line"`, as `calls list`
+/// prints it) is matched on the client, never sent as an id (which matched nothing).
+#[test]
+fn agent_and_campaign_names_are_matched_on_the_client() {
+    let sb = sandbox(options());
+    let want = truth(&sb, Vendor::Famulor);
+    let agent = want.iter().find_map(|c| c.agent.clone()).unwrap();
+    let campaign = want.iter().find_map(|c| c.campaign.clone()).unwrap();
+    let q = Query {
+        from: at("2025-03-01T00:00:00Z"),
+        to: at("2025-06-01T00:00:00Z"),
+        agents: vec![agent.to_lowercase()],
+        campaigns: vec![campaign.clone()],
+        ..query()
+    };
+    let got: Vec<String> = fetch(&sb, Vendor::Famulor, &q, 1)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    let expected: Vec<String> = want
+        .into_iter()
+        .filter(|c| {
+            c.agent.as_deref() == Some(&*agent) && c.campaign.as_deref() == Some(&*campaign)
+        })
+        .map(|c| c.id)
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(got, expected);
+    for r in sb.requests() {
+        assert_eq!(
+            (r.param("assistant_id"), r.param("campaign_id")),
+            (None, None)
+        );
+    }
+}

@@ -542,6 +542,52 @@ fn a_hundred_thousand_calls_fold_into_a_few_counters() {
     );
 }
 
+/// Two groups of time (any two of day, week, month, hour, weekday, in either order) would make a
+/// grid of one's periods by the other's: refused before any request, naming both.
+#[test]
+fn two_groups_of_time_are_refused_before_any_request() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    let time = ["day", "week", "month", "hour", "weekday"];
+    for a in time {
+        for b in time.iter().filter(|b| **b != a) {
+            for args in [
+                vec![
+                    "--by".to_string(),
+                    a.to_string(),
+                    "--by".into(),
+                    b.to_string(),
+                ],
+                vec!["--by".to_string(), format!("{a},{b}")],
+            ] {
+                let r = run(home.cmd().arg("stats").args(&args).args(["-o", "csv"]));
+                assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+                assert!(
+                    r.stderr.contains(&format!(
+                        "error: --by {a} and --by {b} are both groups of time"
+                    )) && r.stderr.contains("  hint: "),
+                    "{args:?}: {}",
+                    r.stderr
+                );
+                assert_eq!(r.stdout, "");
+            }
+        }
+    }
+    assert!(sb.requests().is_empty(), "{:?}", sb.requests().len());
+    // With a group of another kind each of them nests.
+    for a in time {
+        let r = run(home
+            .cmd()
+            .args(["stats", "--by", a, "--by", "direction", "-o", "csv"]));
+        assert_eq!(r.code, 0, "--by {a} --by direction: {}", r.stderr);
+        assert!(
+            r.stdout.starts_with(&format!("{a},direction,calls,")),
+            "{}",
+            r.stdout
+        );
+    }
+}
+
 #[test]
 fn bad_by_is_a_usage_error() {
     let sb = sandbox(options());

@@ -592,6 +592,101 @@ fn terminal_escapes_from_a_vendor_are_neutralised() {
     }
 }
 
+/// SPEC "Output": csv, tsv, ndjson and json written to a terminal show a vendor's control
+/// characters and bidi overrides escaped, as tables do (and `stats`' machine formats too); in a
+/// pipe the bytes are the vendor's, and the values read back equal.
+#[test]
+fn machine_formats_on_a_terminal_escape_vendor_text_and_pipes_keep_it() {
+    let evil = "a\u{1b}]0;pwned\u{7}b\u{1b}[2J\u{9b}31m\u{202e}z\u{2066}\u{7f}\u{85}";
+    let call = famulor_call(7, |c| {
+        c["assistant_name"] = evil.into();
+        c["campaign_name"] = evil.into();
+        c["client_phone_number"] = evil.into();
+        c["status"] = evil.into();
+        c["recording_url"] = serde_json::Value::Null;
+    });
+    let page = laravel(vec![call], 1, 1);
+    let api = Hostile::start(move |_, _| hostile::json(&page));
+    let home = hostile_home("famulor", &api);
+    let unsafe_char = |c: char| {
+        c.is_control() && c != '\n' && c != '\t'
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+    };
+    for format in ["csv", "tsv", "ndjson", "json"] {
+        for (cmd, extra) in [("list", &["--raw"][..]), ("stats", &["--by", "agent"][..])] {
+            let extra = if cmd == "list" && !format.contains("json") {
+                &[][..]
+            } else {
+                extra
+            };
+            let args: Vec<&str> = [cmd, "-o", format]
+                .into_iter()
+                .chain(extra.iter().copied())
+                .chain(WINDOW)
+                .collect();
+            let tty = run(home.cmd().env("CALLS_ASSUME_TTY", "1").args(&args));
+            assert_eq!(tty.code, 0, "{args:?}: {}", tty.stderr);
+            assert!(
+                !tty.stdout.chars().any(unsafe_char),
+                "{args:?} on a terminal printed a raw control or bidi character: {:?}",
+                tty.stdout
+            );
+            assert!(
+                tty.stdout.contains("pwned") && !tty.stdout.contains('\u{1b}'),
+                "{args:?}: {:?}",
+                tty.stdout
+            );
+            let pipe = run(home.cmd().args(&args));
+            assert_eq!(pipe.code, 0, "{args:?}: {}", pipe.stderr);
+            // The agent's name as each format reads back.
+            let agent = |out: &str| -> Vec<String> {
+                match format {
+                    "csv" => csv::Reader::from_reader(out.as_bytes())
+                        .deserialize::<std::collections::HashMap<String, String>>()
+                        .map(|r| r.unwrap()["agent"].clone())
+                        .collect(),
+                    "tsv" => {
+                        let mut lines = out.lines();
+                        let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+                        let at = header.iter().position(|h| *h == "agent").unwrap();
+                        lines
+                            .map(|l| l.split('\t').nth(at).unwrap().to_string())
+                            .collect()
+                    }
+                    _ => {
+                        let rows: Vec<serde_json::Value> = if format == "json" {
+                            serde_json::from_str(out).unwrap()
+                        } else {
+                            out.lines()
+                                .map(|l| serde_json::from_str(l).unwrap())
+                                .collect()
+                        };
+                        rows.iter()
+                            .map(|r| r["agent"].as_str().unwrap().to_string())
+                            .collect()
+                    }
+                }
+            };
+            assert_eq!(agent(&pipe.stdout), [evil], "{args:?} in a pipe");
+            if format.contains("json") {
+                // JSON on a terminal is still JSON, and says the same.
+                assert_eq!(agent(&tty.stdout), agent(&pipe.stdout), "{args:?}");
+                if cmd == "list" {
+                    let raw = |out: &str| -> serde_json::Value {
+                        let line = out.lines().find(|l| l.contains("raw")).unwrap();
+                        let line = line.trim_start_matches('[').trim_end_matches(',');
+                        serde_json::from_str::<serde_json::Value>(line).unwrap()["raw"].clone()
+                    };
+                    assert_eq!(raw(&tty.stdout), raw(&pipe.stdout), "{args:?}");
+                    assert_eq!(raw(&pipe.stdout)["assistant_name"], evil);
+                }
+            } else {
+                assert!(pipe.stdout.contains(evil), "{args:?}: the vendor's bytes");
+            }
+        }
+    }
+}
+
 /// A response larger than a page can be (64 MiB) is refused, with or without a Content-Length,
 /// instead of filling the memory.
 #[test]

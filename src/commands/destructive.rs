@@ -11,6 +11,7 @@ use crate::error::{usage, Exit, Failure};
 use crate::gate::{self, Gate, Go};
 use crate::http::Http;
 use crate::pager::Pager;
+use crate::query::{Filter, Query};
 use crate::resolve::{self, Settings};
 use crate::term;
 use crate::term::n_calls;
@@ -41,11 +42,18 @@ pub async fn delete(s: &Settings, args: &DeleteArgs) -> Result<()> {
     let ids = if args.ids.is_empty() {
         let query = resolve::query(&args.filters, s, None, false)?;
         let plan = backend.plan(&query)?;
+        if let Some(&filter) = plan.vendor_only().first() {
+            return Err(unchecked(&backend, &query, filter).into());
+        }
+        // NOTE: SPEC "assign and delete": a vendor that ignores a filter (or applies it more
+        // loosely than it says) never widens a delete, so every filter is checked again here on
+        // each record, also those the plan leaves to the vendor for `list` and `export`.
+        let every_filter_here = query.client_plan();
         let mut calls = Vec::new();
         Pager {
             backend: backend.clone(),
             query: Arc::new(query),
-            plan: &plan,
+            plan: &every_filter_here,
             concurrency: s.concurrency,
             progress: s.progress,
         }
@@ -127,6 +135,37 @@ pub async fn assign(s: &Settings, args: &AssignArgs) -> Result<()> {
         return Ok(());
     }
     report(&backend, &planned, s.concurrency, "assigned").await
+}
+
+/// The refusal of a `delete` by a filter the client cannot check on the records (exit 2,
+/// before any request): only ids the user has seen are deleted then.
+fn unchecked(backend: &Backend, query: &Query, filter: Filter) -> Failure {
+    let product = backend.traits().product;
+    let what = match filter {
+        Filter::Agent | Filter::Campaign => "the records carry names, not that id",
+        Filter::Search => "the records do not carry the text it searches",
+        _ => "the records do not carry what it matches",
+    };
+    let names = match filter {
+        Filter::Agent => ", or give --agent the name as `calls list` prints it",
+        Filter::Campaign => ", or give --campaign the name as `calls list` prints it",
+        _ => "",
+    };
+    let value = match filter {
+        Filter::Agent => query.agents.join(","),
+        Filter::Campaign => query.campaigns.join(","),
+        Filter::Search => query.search.clone().unwrap_or_default(),
+        _ => String::new(),
+    };
+    Failure::usage(format!(
+        "refusing to delete by {} {value:?} on {} ({product}): only the vendor applies it ({what}), so calls cannot check which calls match",
+        filter.name(),
+        backend.vendor()
+    ))
+    .hint(format!(
+        "delete by ids instead: list them first with `calls list {} {value:?} ...`, then `calls delete ID...`{names}",
+        filter.name()
+    ))
 }
 
 fn target(s: &Settings) -> String {

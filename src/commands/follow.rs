@@ -31,7 +31,9 @@ pub async fn run(s: &Settings, args: &ExportArgs) -> Result<()> {
     if out
         .path
         .as_deref()
-        .and_then(crate::output::regular)
+        .map(crate::output::regular)
+        .transpose()?
+        .flatten()
         .is_some()
     {
         return Err(Failure::usage(

@@ -79,7 +79,7 @@ pub async fn run(
     let target = match (&out.path, cron.append) {
         (Some(path), true) => {
             output::writable("--output", path)?;
-            match output::regular(path) {
+            match output::regular(path)? {
                 Some(path) => {
                     let recorded = incremental.as_ref().map(|r| r.recorded());
                     let start = output::append::prepare(&path, &recorded.unwrap_or_default())?;

@@ -50,7 +50,13 @@ pub async fn run(s: &Settings, args: &StatsArgs) -> Result<()> {
         progress: s.progress,
     };
     pager.run(&mut tally).await?;
-    let rows = tally.rows(query.from, query.to);
+    let mut rows = tally.rows(query.from, query.to);
+    // NOTE: SPEC "Output": on a terminal, vendor text in the group keys is shown escaped in the
+    // machine formats too (JSON as `\uXXXX`, so that it reads back the same).
+    let terminal = format != Format::Table && term::stdout_is_tty();
+    if terminal && matches!(format, Format::Csv | Format::Tsv) {
+        stats::printable_keys(&mut rows);
+    }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
         Format::Table => {
@@ -69,6 +75,17 @@ pub async fn run(s: &Settings, args: &StatsArgs) -> Result<()> {
         }
         Format::Csv => stats::write_csv(&mut out, &by, &rows)?,
         Format::Tsv => stats::write_tsv(&mut out, &by, &rows)?,
+        Format::Json | Format::Ndjson if terminal => {
+            // As many rows as groups, never one per call.
+            let mut text = Vec::new();
+            if format == Format::Json {
+                stats::write_json(&mut text, &by, &rows)?;
+            } else {
+                stats::write_ndjson(&mut text, &by, &rows)?;
+            }
+            out.write_all(output::terminal_json(&String::from_utf8_lossy(&text)).as_bytes())?;
+            out.flush()?;
+        }
         Format::Json => stats::write_json(&mut out, &by, &rows)?,
         Format::Ndjson => stats::write_ndjson(&mut out, &by, &rows)?,
     }

@@ -1,6 +1,7 @@
-//! Writers: table, CSV, TSV, JSON and NDJSON, each taking calls one at a time over any `W: Write`,
-//! and the targets they write to (stdout, a file replaced atomically on success, a FIFO or device
-//! written directly, or a file appended to: `append`).
+//! Writers: table, CSV, TSV, JSON and NDJSON, each taking calls one at a time over any `W: Write`
+//! (vendor text escaped when they write to a terminal), and the targets they write to (stdout, a
+//! file replaced atomically on success, a FIFO or device written directly, a symlink's target,
+//! or a file appended to: `append`).
 
 pub mod append;
 mod table;
@@ -13,6 +14,7 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
 
 use crate::call::{Call, Field};
 
@@ -103,6 +105,9 @@ pub struct OutputOptions {
     pub color: bool,
     /// CSV and TSV start with a header line (`--no-header`: none).
     pub header: bool,
+    /// Machine output going to a terminal: control characters and bidi overrides in vendor text
+    /// are written escaped, as tables write them (SPEC "Output").
+    pub terminal: bool,
 }
 
 impl OutputOptions {
@@ -222,23 +227,27 @@ pub enum CallWriter<W: Write> {
         fields: Vec<Field>,
         zone: Zone,
         header: bool,
+        terminal: bool,
     },
     Tsv {
         out: W,
         fields: Vec<Field>,
         zone: Zone,
         header: bool,
+        terminal: bool,
     },
     Json {
         out: W,
         fields: Vec<Field>,
         zone: Zone,
         first: bool,
+        terminal: bool,
     },
     Ndjson {
         out: W,
         fields: Vec<Field>,
         zone: Zone,
+        terminal: bool,
     },
 }
 
@@ -256,6 +265,7 @@ impl<W: Write> CallWriter<W> {
                 fields,
                 zone: opts.zone,
                 header,
+                terminal: opts.terminal,
             },
             Format::Csv => CallWriter::Csv {
                 out: csv::WriterBuilder::new()
@@ -264,17 +274,20 @@ impl<W: Write> CallWriter<W> {
                 fields,
                 zone: opts.zone,
                 header,
+                terminal: opts.terminal,
             },
             Format::Json => CallWriter::Json {
                 out,
                 fields,
                 zone: opts.zone,
                 first: true,
+                terminal: opts.terminal,
             },
             Format::Ndjson => CallWriter::Ndjson {
                 out,
                 fields,
                 zone: opts.zone,
+                terminal: opts.terminal,
             },
         })
     }
@@ -287,6 +300,7 @@ impl<W: Write> CallWriter<W> {
                 fields,
                 zone,
                 header,
+                terminal,
             } => {
                 if std::mem::take(header) {
                     w.write_record(fields.iter().map(|f| f.name()))?;
@@ -308,7 +322,15 @@ impl<W: Write> CallWriter<W> {
                         (Field::TalkTime, _) => {
                             w.write_field(call.talk_time.map_or("", |d| num.format(d)))?
                         }
-                        _ => w.write_field(text(call, f, *zone, false).as_deref().unwrap_or(""))?,
+                        _ => {
+                            let value = text(call, f, *zone, false);
+                            let value = value.as_deref().unwrap_or("");
+                            if *terminal {
+                                w.write_field(crate::term::printable(value).as_bytes())?
+                            } else {
+                                w.write_field(value)?
+                            }
+                        }
                     }
                 }
                 w.write_record(None::<&[u8]>)?;
@@ -318,6 +340,7 @@ impl<W: Write> CallWriter<W> {
                 fields,
                 zone,
                 header,
+                terminal,
             } => {
                 if std::mem::take(header) {
                     tsv_header(out, fields)?;
@@ -339,7 +362,14 @@ impl<W: Write> CallWriter<W> {
                         }
                         _ => {
                             if let Some(v) = text(call, f, *zone, false) {
-                                tsv_value(out, &v)?;
+                                if *terminal {
+                                    let mut escaped = Vec::with_capacity(v.len());
+                                    tsv_value(&mut escaped, &v)?;
+                                    let escaped = String::from_utf8_lossy(&escaped);
+                                    out.write_all(crate::term::printable(&escaped).as_bytes())?;
+                                } else {
+                                    tsv_value(out, &v)?;
+                                }
                             }
                         }
                     }
@@ -351,27 +381,19 @@ impl<W: Write> CallWriter<W> {
                 fields,
                 zone,
                 first,
+                terminal,
             } => {
                 out.write_all(if *first { b"[\n" } else { b",\n" })?;
                 *first = false;
-                serde_json::to_writer(
-                    &mut *out,
-                    &Row {
-                        call,
-                        fields,
-                        zone: *zone,
-                    },
-                )?;
+                json_row(&mut *out, call, fields, *zone, *terminal)?;
             }
-            CallWriter::Ndjson { out, fields, zone } => {
-                serde_json::to_writer(
-                    &mut *out,
-                    &Row {
-                        call,
-                        fields,
-                        zone: *zone,
-                    },
-                )?;
+            CallWriter::Ndjson {
+                out,
+                fields,
+                zone,
+                terminal,
+            } => {
+                json_row(&mut *out, call, fields, *zone, *terminal)?;
                 out.write_all(b"\n")?;
             }
         }
@@ -422,6 +444,71 @@ impl<W: Write> CallWriter<W> {
             }
             CallWriter::Ndjson { out, .. } => out,
         })
+    }
+}
+
+/// One call as a JSON object; on a terminal with control characters and bidi overrides as
+/// `\uXXXX` escapes, so that the JSON reads back the same.
+fn json_row(
+    out: &mut impl Write,
+    call: &Call,
+    fields: &[Field],
+    zone: Zone,
+    terminal: bool,
+) -> Result<()> {
+    let row = Row { call, fields, zone };
+    if terminal {
+        row.serialize(&mut serde_json::Serializer::with_formatter(
+            out,
+            TerminalJson,
+        ))?;
+    } else {
+        serde_json::to_writer(out, &row)?;
+    }
+    Ok(())
+}
+
+/// JSON text fit for a terminal: every control character and bidi override but the line breaks
+/// between values (inside a string serde_json has escaped them) written as a `\uXXXX` escape, so
+/// that the JSON reads back the same. All of them are in the Basic Multilingual Plane.
+pub fn terminal_json(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| c != '\n' && crate::term::unsafe_char(c);
+    if !text.contains(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Compact JSON whose strings (and raw records) carry no character a terminal would act on:
+/// serde_json escapes C0 controls already; DEL, C1 controls and bidi overrides are escaped
+/// here too ([`terminal_json`]).
+struct TerminalJson;
+
+impl serde_json::ser::Formatter for TerminalJson {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        writer.write_all(terminal_json(fragment).as_bytes())
+    }
+
+    // NOTE: `raw` is the vendor's compact JSON: an unsafe character in it can only be inside a
+    // string (JSON allows no raw control character there, but C1 and bidi characters pass).
+    fn write_raw_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        writer.write_all(terminal_json(fragment).as_bytes())
     }
 }
 
@@ -507,17 +594,61 @@ pub enum Target {
 
 /// The regular file `--output PATH` names (the real one when PATH is a symlink to one), or no
 /// file yet; `None` for a FIFO, a device, or a file reached through `/proc/.../fd` or `/dev/fd`
-/// (another process's open file): those are written to directly, never replaced.
-pub fn regular(path: &Path) -> Option<PathBuf> {
+/// (another process's open file): those are written to directly, never replaced. A symlink is
+/// never replaced: a dangling one names the file to create (exit 2 when its folder is missing).
+pub fn regular(path: &Path) -> Result<Option<PathBuf>> {
     // NOTE: metadata, not symlink_metadata: what counts is what a symlink points to.
-    match std::fs::metadata(path) {
+    Ok(match std::fs::metadata(path) {
         Ok(m) if !m.is_file() => None,
         Ok(_) if through_proc(path) => None,
         // Replace the file the link points to, and keep the link.
-        Ok(_) if path.is_symlink() => std::fs::canonicalize(path).ok(),
-        // A new file, or a dangling symlink (replaced by the file, never followed out).
-        _ => Some(path.to_path_buf()),
+        Ok(_) if path.is_symlink() => Some(
+            std::fs::canonicalize(path)
+                .with_context(|| format!("cannot follow the symlink {}", path.display()))?,
+        ),
+        Ok(_) => Some(path.to_path_buf()),
+        Err(_) if path.is_symlink() => Some(dangling(path)?),
+        // A new file.
+        Err(_) => Some(path.to_path_buf()),
+    })
+}
+
+/// The file a dangling symlink (or a chain of them) names, to be created there so that the link
+/// stays a link and leads to the output.
+// NOTE: issue 19 §6: the temporary file was renamed over the link itself, turning the user's
+// symlink into a regular file beside the place it pointed to.
+fn dangling(link: &Path) -> Result<PathBuf> {
+    let mut target = std::path::absolute(link)
+        .with_context(|| format!("cannot follow the symlink {}", link.display()))?;
+    for _ in 0..40 {
+        let Ok(next) = std::fs::read_link(&target) else {
+            break;
+        };
+        target = match target.parent() {
+            Some(dir) => dir.join(next),
+            None => next,
+        };
     }
+    let refuse = |why: String| -> anyhow::Error {
+        crate::error::Failure::usage(format!(
+            "--output {} is a symlink to {}, {why}",
+            link.display(),
+            target.display()
+        ))
+        .hint("create that folder, point the link elsewhere, or give --output another path (calls never replaces the link)")
+        .into()
+    };
+    if target.is_symlink() {
+        return Err(refuse("a chain of symlinks that never ends".into()));
+    }
+    let dir = folder(&target);
+    if !dir.is_dir() {
+        return Err(refuse(format!(
+            "whose folder {} does not exist",
+            dir.display()
+        )));
+    }
+    Ok(target)
 }
 
 /// Whether `path` (or a symlink on the way) leads into `/proc` or `/dev/fd`: `/dev/stdout` is
@@ -560,7 +691,7 @@ impl Target {
             )));
         };
         writable("--output", path)?;
-        let Some(path) = regular(path) else {
+        let Some(path) = regular(path)? else {
             return direct(path);
         };
         let dir = folder(&path);

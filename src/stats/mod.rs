@@ -71,6 +71,21 @@ impl By {
             if a == b {
                 return Err(Failure::usage(format!("--by {} is given twice", a.name())).into());
             }
+            // NOTE: issue 19 §6: two groups of time make a grid of every period of one with every
+            // period of the other (each day × every week of the window), nearly all of it rows
+            // that cannot hold a call.
+            if a.is_time() && b.is_time() {
+                return Err(Failure::usage(format!(
+                    "--by {} and --by {} are both groups of time: stats nests a group of time in a group of another kind",
+                    a.name(),
+                    b.name()
+                ))
+                .hint(format!(
+                    "keep one of them, with --by agent, campaign, line, direction or status (e.g. --by agent --by {})",
+                    a.name()
+                ))
+                .into());
+            }
         }
         Ok(by.to_vec())
     }
@@ -333,6 +348,18 @@ pub const FIELDS: [&str; 14] = [
 pub struct Row {
     pub keys: Vec<Key>,
     pub counts: Counts,
+}
+
+/// Group keys fit for a terminal, for csv / tsv / json / ndjson written to one: vendor text with
+/// control characters and bidi overrides escaped, as the table shows it (SPEC "Output").
+pub fn printable_keys(rows: &mut [Row]) {
+    for key in rows.iter_mut().flat_map(|r| r.keys.iter_mut()) {
+        if let Key::Text(Some(text)) = key {
+            if text.chars().any(crate::term::unsafe_char) {
+                *text = crate::term::printable(text).into_owned();
+            }
+        }
+    }
 }
 
 /// The sink `stats` hands the pager: one `Counts` per group seen, nothing per call.

@@ -91,9 +91,14 @@ impl Famulor {
             plan.set(Filter::Number, Applied::Both);
         }
         // NOTE: the list shows assistant and campaign names, not ids: only the vendor can
-        // check `assistant_id` / `campaign_id`.
-        plan.set(Filter::Agent, Applied::Vendor);
-        plan.set(Filter::Campaign, Applied::Vendor);
+        // check `assistant_id` / `campaign_id` (integers, vendor-docs README), and a name is
+        // matched on the client (SPEC "Filters"), never sent as an id.
+        let by = |wanted: &[String]| match wanted.first() {
+            Some(w) if is_id(w) => Applied::Vendor,
+            _ => Applied::Client,
+        };
+        plan.set(Filter::Agent, by(&q.agents));
+        plan.set(Filter::Campaign, by(&q.campaigns));
         Ok(plan)
     }
 
@@ -118,10 +123,10 @@ impl Famulor {
         if let Some(n) = q.number.as_deref().and_then(number_param) {
             params.push(("phone_number".into(), n));
         }
-        if let Some(a) = q.agents.first() {
+        if let Some(a) = q.agents.first().filter(|a| is_id(a)) {
             params.push(("assistant_id".into(), a.clone()));
         }
-        if let Some(c) = q.campaigns.first() {
+        if let Some(c) = q.campaigns.first().filter(|c| is_id(c)) {
             params.push(("campaign_id".into(), c.clone()));
         }
         super::merge_params(params, &q.params)
@@ -390,6 +395,12 @@ fn status_param(wanted: &[Status]) -> Option<&'static str> {
     });
     let first = vendor.next()?;
     vendor.next().is_none().then_some(first.0)
+}
+
+/// An `--agent` / `--campaign` value that is an assistant or campaign id (an integer), not a
+/// name.
+fn is_id(value: &str) -> bool {
+    !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// NOTE: how Famulor matches `phone_number` is undocumented; it stores numbers as `+49...`, so

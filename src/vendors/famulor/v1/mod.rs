@@ -196,13 +196,13 @@ impl FamulorV1 {
         if status_param(&q.statuses).is_some() {
             plan.set(Filter::Status, Applied::Both);
         }
-        // One assistant / campaign: the vendor's filter; more: the client, on the ids every
-        // record carries.
+        // One assistant / campaign: the vendor's filter, checked again on the ids every record
+        // carries; more: the client alone.
         if q.agents.len() == 1 {
-            plan.set(Filter::Agent, Applied::Vendor);
+            plan.set(Filter::Agent, Applied::Both);
         }
         if q.campaigns.len() == 1 {
-            plan.set(Filter::Campaign, Applied::Vendor);
+            plan.set(Filter::Campaign, Applied::Both);
         }
         // NOTE: `q` searches the transcript and the summary, which the list does not carry:
         // only the vendor can check it.
