@@ -72,7 +72,7 @@ impl Sqlite {
     pub fn open(path: &Path) -> Result<Sqlite> {
         create_private(path)?;
         Sqlite::open_file(path).map_err(|e| {
-            if not_a_database(&e) {
+            if not_a_database(&e) || !has_header(path) {
                 Failure::usage(format!("{} is not a SQLite database", path.display()))
                     .hint("pass the database calls sync made, or a new file name")
                     .into()
@@ -83,6 +83,11 @@ impl Sqlite {
     }
 
     fn open_file(path: &Path) -> Result<Sqlite> {
+        // NOTE: SQLite takes a file shorter than its header for an empty database, and would
+        // write over it: a file that holds anything but SQLite's header is refused first.
+        if !has_header(path) {
+            anyhow::bail!("{} does not start with SQLite's header", path.display());
+        }
         // NOTE: a symlink to the database takes the lock of the file it points to.
         let real = std::fs::canonicalize(path)
             .with_context(|| format!("cannot find the database {}", path.display()))?;
@@ -215,6 +220,21 @@ fn create_private(path: &Path) -> Result<()> {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(e).with_context(|| format!("cannot create the database {}", path.display())),
+    }
+}
+
+/// Whether the file is empty (a new database) or starts with SQLite's header.
+fn has_header(path: &Path) -> bool {
+    use std::io::Read;
+    const HEADER: &[u8] = b"SQLite format 3\0";
+    let Ok(mut file) = std::fs::File::open(path) else {
+        // Unreadable: SQLite's own error says why.
+        return true;
+    };
+    let mut head = Vec::with_capacity(HEADER.len());
+    match file.by_ref().take(HEADER.len() as u64).read_to_end(&mut head) {
+        Ok(_) => head.is_empty() || head == HEADER,
+        Err(_) => true,
     }
 }
 
