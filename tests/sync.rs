@@ -1003,7 +1003,11 @@ fn any_profile_name_syncs_under_its_own_lock_and_is_shown_escaped() {
         "{}",
         r.stderr
     );
-    assert!(!r.stderr.contains("a\nb") && !r.stderr.contains('\x1b'), "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("a\nb") && !r.stderr.contains('\x1b'),
+        "{}",
+        r.stderr
+    );
     let left: Vec<String> = std::fs::read_dir(home.dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -1037,7 +1041,11 @@ fn a_symlinked_dest_takes_the_lock_of_its_target() {
     drop(held);
     let r = run(home.cmd().args(sync_args("link.db", &[])));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.contains("famulor: 0 new, 0 changed, "), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("famulor: 0 new, 0 changed, "),
+        "{}",
+        r.stderr
+    );
 }
 
 /// A DEST that exists but is no SQLite database is the user's to mend (exit 2), named, and
@@ -1054,7 +1062,8 @@ fn a_dest_that_is_not_a_database_is_a_usage_error_naming_it() {
         let r = run(home.cmd().args(sync_args(name, &[])));
         assert_eq!(r.code, 2, "{name}: {}", r.stderr);
         assert!(
-            r.stderr.contains(&format!("{name} is not a SQLite database")),
+            r.stderr
+                .contains(&format!("{name} is not a SQLite database")),
             "{}",
             r.stderr
         );
@@ -1085,7 +1094,10 @@ fn a_calls_table_without_its_key_or_a_column_is_refused() {
             "lacks the column(s) agent",
         ),
     ] {
-        Connection::open(&db).unwrap().execute_batch(rebuild).unwrap();
+        Connection::open(&db)
+            .unwrap()
+            .execute_batch(rebuild)
+            .unwrap();
         let r = run(home.cmd().args(sync_args("calls.db", &["--full"])));
         assert_eq!(r.code, 2, "{}", r.stderr);
         assert!(r.stderr.contains(said), "{}", r.stderr);
@@ -1105,5 +1117,8 @@ fn a_calls_table_without_its_key_or_a_column_is_refused() {
     drop(conn);
     let r = run(home.cmd().args(sync_args("calls.db", &["--full"])));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(query(&db, "SELECT count(*) FROM calls"), vec![vec![json!(n)]]);
+    assert_eq!(
+        query(&db, "SELECT count(*) FROM calls"),
+        vec![vec![json!(n)]]
+    );
 }

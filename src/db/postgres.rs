@@ -76,7 +76,8 @@ fn within<T>(
     if let Some(why) = stalled {
         return Err(Failure::new(Exit::Failed, why.clone()).into());
     }
-    match rt.block_on(tokio::time::timeout(limit, fut)) {
+    // The timer made inside the runtime (it needs its clock).
+    match rt.block_on(async { tokio::time::timeout(limit, fut).await }) {
         Ok(done) => done,
         Err(_) => {
             let why = format!(
@@ -640,7 +641,20 @@ impl Session {
                 part.shown,
                 crate::term::printable(&id)
             )),
-            _ => e,
+            Ok(None) => {
+                crate::term::debug(&format!(
+                    "{}: each call of the refused batch goes in alone: the batch as a whole is refused",
+                    part.shown
+                ));
+                e
+            }
+            Err(why) => {
+                crate::term::debug(&format!(
+                    "{}: cannot tell which call was refused: {why:#}",
+                    part.shown
+                ));
+                e
+            }
         }
     }
 

@@ -232,7 +232,11 @@ fn has_header(path: &Path) -> bool {
         return true;
     };
     let mut head = Vec::with_capacity(HEADER.len());
-    match file.by_ref().take(HEADER.len() as u64).read_to_end(&mut head) {
+    match file
+        .by_ref()
+        .take(HEADER.len() as u64)
+        .read_to_end(&mut head)
+    {
         Ok(_) => head.is_empty() || head == HEADER,
         Err(_) => true,
     }
