@@ -135,7 +135,8 @@ impl Postgres {
         // keepalives; one that stops answering but keeps the connection (SIGSTOP, a full disk
         // in some setups) by the limit of every step (`within`). The URL's own settings win.
         let default = tokio_postgres::Config::new();
-        if config.get_keepalives_idle() == default.get_keepalives_idle() {
+        if config.get_keepalives() && config.get_keepalives_idle() == default.get_keepalives_idle()
+        {
             config.keepalives(true);
             config.keepalives_idle(std::time::Duration::from_secs(30));
             config.keepalives_interval(std::time::Duration::from_secs(10));
