@@ -298,6 +298,73 @@ fn compacted(b: &[u8]) -> String {
     String::from_utf8(out).expect("still UTF-8")
 }
 
+/// A vendor's JSON body with every lone UTF-16 surrogate escape (`\ud83d` without its other
+/// half: a cut emoji) written as `\ufffd`, or `None` when it has none (the common case: no
+/// copy). Valid pairs, other escapes and an escaped backslash before a `u` (`\\ud83d`, text)
+/// are kept as they are.
+///
+/// NOTE: serde_json refuses a lone surrogate when it reads a string (a `String` field, a
+/// `Value`), but not inside a `RawValue`: without this, one such character in a name or a
+/// transcript failed the whole export, and sync's record `raw` could hold text no reader can
+/// parse. Done once, on the body as it arrives (`http.rs`), so that export, SQLite and
+/// PostgreSQL all see the same replacement character (SPEC, sync: "a lone UTF-16 surrogate").
+pub fn mend_surrogates(body: &[u8]) -> Option<Vec<u8>> {
+    fn unit(b: &[u8]) -> Option<u16> {
+        let hex = std::str::from_utf8(b.get(..4)?).ok()?;
+        if !hex.bytes().all(|c| c.is_ascii_hexdigit()) {
+            return None;
+        }
+        u16::from_str_radix(hex, 16).ok()
+    }
+    let is_high = |u: u16| (0xD800..0xDC00).contains(&u);
+    let is_low = |u: u16| (0xDC00..0xE000).contains(&u);
+    // A cheap look first: no `\u` followed by `d`/`D` and 8..f, nothing to mend.
+    let finder = memchr::memmem::Finder::new(b"\\u");
+    let maybe = finder.find_iter(body).any(|at| {
+        matches!(body.get(at + 2), Some(b'd' | b'D'))
+            && matches!(
+                body.get(at + 3),
+                Some(b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F')
+            )
+    });
+    if !maybe {
+        return None;
+    }
+    let mut out: Option<Vec<u8>> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    while let Some(at) = body.get(i..).and_then(|rest| memchr::memchr(b'\\', rest)) {
+        let at = i + at;
+        if body.get(at + 1) != Some(&b'u') {
+            // Any other escape, `\\` included: its two bytes are passed over together.
+            i = at + 2;
+            continue;
+        }
+        let Some(u) = unit(&body[at + 2..]) else {
+            i = at + 2;
+            continue;
+        };
+        let paired = is_high(u)
+            && body.get(at + 6) == Some(&b'\\')
+            && body.get(at + 7) == Some(&b'u')
+            && unit(&body[at + 8..]).is_some_and(is_low);
+        if paired {
+            i = at + 12;
+        } else if is_high(u) || is_low(u) {
+            let o = out.get_or_insert_with(|| Vec::with_capacity(body.len()));
+            o.extend_from_slice(&body[copied..at]);
+            o.extend_from_slice(b"\\ufffd");
+            copied = at + 6;
+            i = at + 6;
+        } else {
+            i = at + 6;
+        }
+    }
+    let mut o = out?;
+    o.extend_from_slice(&body[copied..]);
+    Some(o)
+}
+
 /// The printable fields, in CSV header order, plus `raw`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -469,5 +536,91 @@ mod raw_tests {
                 raw.get()
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod surrogate_tests {
+    use super::mend_surrogates;
+    use proptest::prelude::*;
+
+    /// A piece of a JSON string as a vendor may write it.
+    #[derive(Debug, Clone)]
+    enum Piece {
+        /// A character, written as serde_json writes it (raw, or `\u00XX` for a control).
+        Char(char),
+        /// A `\uXXXX` escape of any UTF-16 unit, in either case: lone surrogates among them.
+        Unit(u16, bool),
+        /// An escaped backslash before `u` and four hex digits: text, not an escape.
+        Text,
+    }
+
+    fn piece() -> impl Strategy<Value = Piece> {
+        prop_oneof![
+            any::<char>().prop_map(Piece::Char),
+            (0xD7F0u16..0xE010, any::<bool>()).prop_map(|(u, up)| Piece::Unit(u, up)),
+            (any::<u16>(), any::<bool>()).prop_map(|(u, up)| Piece::Unit(u, up)),
+            Just(Piece::Text),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Whatever units a string's escapes hold, the mended body reads as the string a
+        /// UTF-16 decoder gives with U+FFFD for each lone surrogate; a body without one is
+        /// left as it is.
+        #[test]
+        fn lone_surrogates_read_as_the_replacement_character(
+            pieces in proptest::collection::vec(piece(), 0..24)
+        ) {
+            let mut json = String::from("{\"k\":[1,\"");
+            let mut units: Vec<u16> = Vec::new();
+            for p in &pieces {
+                match p {
+                    Piece::Char(c) => {
+                        let quoted = serde_json::to_string(&c.to_string()).unwrap();
+                        json.push_str(&quoted[1..quoted.len() - 1]);
+                        units.extend(c.encode_utf16(&mut [0; 2]).iter());
+                    }
+                    Piece::Unit(u, upper) => {
+                        let hex = format!("{u:04x}");
+                        json.push_str("\\u");
+                        json.push_str(&if *upper { hex.to_uppercase() } else { hex });
+                    units.push(*u);
+                    }
+                    Piece::Text => {
+                        json.push_str("\\\\ud83d");
+                        units.extend("\\ud83d".encode_utf16());
+                    }
+                }
+            }
+            json.push_str("\"]}");
+            let lone = char::decode_utf16(units.iter().copied()).any(|c| c.is_err());
+            let want: String = char::decode_utf16(units)
+                .map(|c| c.unwrap_or('\u{fffd}'))
+                .collect();
+            let mended = mend_surrogates(json.as_bytes());
+            let body = mended.clone().unwrap_or_else(|| json.clone().into_bytes());
+            let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            prop_assert_eq!(v["k"][1].as_str(), Some(want.as_str()));
+            prop_assert_eq!(mended.is_some(), lone, "copied only when there is one to mend");
+        }
+    }
+
+    #[test]
+    fn a_cut_emoji_and_its_neighbours() {
+        let m = |s: &str| mend_surrogates(s.as_bytes()).map(|v| String::from_utf8(v).unwrap());
+        assert_eq!(m(r#"["a\ud83d"]"#).as_deref(), Some(r#"["a\ufffd"]"#));
+        assert_eq!(m(r#"["\ud83d\ude00"]"#), None);
+        assert_eq!(m(r#"["\\ud83d"]"#), None);
+        assert_eq!(
+            m(r#"["\ude00\ud83d"]"#).as_deref(),
+            Some(r#"["\ufffd\ufffd"]"#)
+        );
+        assert_eq!(
+            m(r#"["\ud83d\ud83d\ude00"]"#).as_deref(),
+            Some(r#"["\ufffd\ud83d\ude00"]"#)
+        );
+        assert_eq!(m("\\"), None);
+        assert_eq!(m("\\ud8"), None);
     }
 }

@@ -408,7 +408,8 @@ impl Http {
             Ok(body) => Ok(Reply {
                 status,
                 headers,
-                body,
+                // The one place a vendor's lone surrogates become U+FFFD (see the function).
+                body: crate::call::mend_surrogates(&body).map_or(body, Bytes::from),
                 shown_url: String::new(),
             }),
             Err(BodyError::TooBig(shown)) => Err(Attempt::Fatal(

@@ -398,10 +398,16 @@ fn the_same_profile_twice_at_once_is_refused_and_another_runs_beside_it() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let lock = home.path("calls.db.famulor.lock");
+    let lock = home.path(&calls::db::lock_name("calls.db".as_ref(), "famulor"));
     wait_for("the first sync to hold its lock and ask the vendor", || {
         lock.exists() && !sb.requests().is_empty()
     });
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&lock).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the lock file is the user's alone");
+    }
     let r = run(home.cmd().args(sync_args("calls.db", &[])));
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("another sync of famulor"), "{}", r.stderr);
@@ -952,4 +958,167 @@ fn a_full_disk_stops_the_sync_and_a_rerun_ends_exact() {
     let r = run(home.cmd().args(sync_args("calls.db", &[])));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(table(&db, "famulor"), want);
+}
+
+/// A config with the sandbox's profiles and, for each of `names`, a Famulor profile so named.
+fn famulor_profiles(sb: &calls::sandbox::Sandbox, names: &[&str]) -> String {
+    let mut config = sb.config_toml();
+    for name in names {
+        // A TOML basic string takes JSON's escapes.
+        config.push_str(&format!(
+            "\n[profiles.{}]\nvendor = \"famulor\"\nbase_url = \"{}\"\n",
+            serde_json::to_string(name).unwrap(),
+            sb.base_url(Vendor::Famulor)
+        ));
+        for (key, value) in calls::sandbox::Sandbox::credentials(Vendor::Famulor) {
+            config.push_str(&format!("{} = \"{value}\"\n", key.name()));
+        }
+    }
+    config
+}
+
+/// Profile names a file system or a terminal trips on (a path, the hex of another, 300 bytes of
+/// non-ASCII, a newline and an escape sequence) each sync into their own rows under their own
+/// lock (no lock file left after), and every message shows them escaped.
+#[test]
+fn any_profile_name_syncs_under_its_own_lock_and_is_shown_escaped() {
+    let sb = sandbox(common::options());
+    let home = Home::new();
+    let long = "ü".repeat(150);
+    let names = ["../x", "2e2e2f78", long.as_str(), "a\nb\x1b[31m"];
+    home.write_config(&famulor_profiles(&sb, &names));
+    let mut args = sync_args("calls.db", &[]);
+    for n in names {
+        args.extend(["-p", n]);
+    }
+    let r = run(home.cmd().args(&args));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let want = expected(&truth(&sb, Vendor::Famulor));
+    for n in names {
+        assert_eq!(table(&home.path("calls.db"), n), want, "{n:?}");
+    }
+    assert!(
+        r.stderr
+            .contains(&format!("a\\u{{a}}b\\u{{1b}}[31m: {} new, ", want.len())),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("a\nb") && !r.stderr.contains('\x1b'),
+        "{}",
+        r.stderr
+    );
+    let left: Vec<String> = std::fs::read_dir(home.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".lock"))
+        .collect();
+    assert!(left.is_empty(), "lock files left: {left:?}");
+}
+
+/// A DEST reached through a symlink takes the lock of the file it points to: a sync through
+/// either name is refused while another holds the profile's lock.
+#[cfg(unix)]
+#[test]
+fn a_symlinked_dest_takes_the_lock_of_its_target() {
+    let sb = sandbox(common::options());
+    let home = Home::with_sandbox(&sb);
+    let r = run(home.cmd().args(sync_args("calls.db", &[])));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    std::os::unix::fs::symlink(home.path("calls.db"), home.path("link.db")).unwrap();
+    let held = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(home.path(&calls::db::lock_name("calls.db".as_ref(), "famulor")))
+        .unwrap();
+    held.try_lock().unwrap();
+    for dest in ["link.db", "calls.db"] {
+        let r = run(home.cmd().args(sync_args(dest, &[])));
+        assert_eq!(r.code, 1, "{dest}: {}", r.stderr);
+        assert!(r.stderr.contains("another sync of famulor"), "{}", r.stderr);
+    }
+    drop(held);
+    let r = run(home.cmd().args(sync_args("link.db", &[])));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("famulor: 0 new, 0 changed, "),
+        "{}",
+        r.stderr
+    );
+}
+
+/// A DEST that exists but is no SQLite database is the user's to mend (exit 2), named, and
+/// left as it was.
+#[test]
+fn a_dest_that_is_not_a_database_is_a_usage_error_naming_it() {
+    let sb = sandbox(common::options());
+    let home = Home::with_sandbox(&sb);
+    for (name, text) in [
+        ("notes.db", "my notes\n".repeat(500)),
+        ("short.sqlite", "x".to_string()),
+    ] {
+        std::fs::write(home.path(name), &text).unwrap();
+        let r = run(home.cmd().args(sync_args(name, &[])));
+        assert_eq!(r.code, 2, "{name}: {}", r.stderr);
+        assert!(
+            r.stderr
+                .contains(&format!("{name} is not a SQLite database")),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(std::fs::read_to_string(home.path(name)).unwrap(), text);
+    }
+}
+
+/// A `calls` table rebuilt without its primary key (every run would store its calls again) or
+/// without a column is refused on open (exit 2) with what to do; nothing is written.
+#[test]
+fn a_calls_table_without_its_key_or_a_column_is_refused() {
+    let sb = sandbox(common::options());
+    let home = Home::with_sandbox(&sb);
+    let db = home.path("calls.db");
+    let r = run(home.cmd().args(sync_args("calls.db", &[])));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let n = truth(&sb, Vendor::Famulor).len();
+    for (rebuild, said) in [
+        (
+            "CREATE TABLE c2 AS SELECT * FROM calls; DROP TABLE calls; \
+             ALTER TABLE c2 RENAME TO calls;",
+            "no PRIMARY KEY (profile, id)",
+        ),
+        (
+            "CREATE TABLE c2 AS SELECT * FROM calls; DROP TABLE calls; \
+             ALTER TABLE c2 RENAME TO calls; ALTER TABLE calls DROP COLUMN agent; \
+             CREATE UNIQUE INDEX k ON calls (id, profile);",
+            "lacks the column(s) agent",
+        ),
+    ] {
+        Connection::open(&db)
+            .unwrap()
+            .execute_batch(rebuild)
+            .unwrap();
+        let r = run(home.cmd().args(sync_args("calls.db", &["--full"])));
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stderr.contains(said), "{}", r.stderr);
+        assert!(r.stderr.contains("ALTER TABLE"), "what to do: {}", r.stderr);
+        assert_eq!(
+            query(&db, "SELECT count(*) FROM calls"),
+            vec![vec![json!(n)]]
+        );
+    }
+    // A unique index on the two is as good as the key.
+    let conn = Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE c3 AS SELECT * FROM calls; DROP TABLE calls; ALTER TABLE c3 RENAME TO calls; \
+         ALTER TABLE calls ADD COLUMN agent TEXT; CREATE UNIQUE INDEX k2 ON calls (id, profile);",
+    )
+    .unwrap();
+    drop(conn);
+    let r = run(home.cmd().args(sync_args("calls.db", &["--full"])));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        query(&db, "SELECT count(*) FROM calls"),
+        vec![vec![json!(n)]]
+    );
 }

@@ -11,6 +11,7 @@ use std::process::Command;
 use calls::call::Status;
 use calls::sandbox::Options;
 use calls::vendors::Vendor;
+use common::text::{self, Record};
 use common::{
     call_json, run_bounded as run, sandbox, stderr_lines, truth, wait_exit, wait_for, Home, FROM,
     HANG, TO,
@@ -663,6 +664,14 @@ fn postgres_a_batch_the_server_refuses_fails_that_profile_with_its_error() {
     assert_eq!(r.code, 5, "{}", r.stderr);
     assert!(r.stderr.contains("famulor: "), "{}", r.stderr);
     assert!(r.stderr.contains("boom: no room"), "{}", r.stderr);
+    // The call it choked on, one of the profile's.
+    let named = r
+        .stderr
+        .split("the server refused call ")
+        .nth(1)
+        .and_then(|rest| rest.split(':').next())
+        .unwrap_or_else(|| panic!("no call named: {}", r.stderr));
+    assert!(want.contains_key(named), "{named}: {}", r.stderr);
     let evolux: BTreeMap<String, Value> = truth(&sb, Vendor::Evolux)
         .iter()
         .map(|c| (c.id.clone(), call_json(c)))
@@ -783,6 +792,267 @@ fn postgres_syncs_as_a_role_with_table_rights_only() {
         r.stderr
     );
     assert_eq!(pg.table("famulor"), expected(&sb));
+}
+
+/// A call the server refuses (a trigger on one id) is named in the error, whichever of the
+/// batch's calls it is; once the trigger is gone a rerun ends exact.
+#[test]
+fn postgres_a_refused_call_is_named() {
+    let Some(pg) = Server::start() else { return };
+    let sb = sandbox(common::options());
+    let home = Home::with_sandbox(&sb);
+    let url = pg.url();
+    let want = expected(&sb);
+    let ids: Vec<&String> = want.keys().collect();
+    let r = run(home.cmd().args(["sync", &url, "--from", TO, "--to", TO]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for target in [ids[0], ids[ids.len() / 2], ids[ids.len() - 1]] {
+        pg.psql(&format!(
+            "DELETE FROM calls; DELETE FROM sync_state; \
+             CREATE OR REPLACE FUNCTION picky() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+             IF NEW.id = '{target}' THEN RAISE EXCEPTION 'not this one'; END IF; \
+             RETURN NEW; END $$; \
+             CREATE OR REPLACE TRIGGER picky BEFORE INSERT ON calls FOR EACH ROW \
+             EXECUTE FUNCTION picky();"
+        ));
+        let r = run(home
+            .cmd()
+            .args(["-v", "sync", &url, "--from", FROM, "--to", TO]));
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(r.stderr.contains("not this one"), "{}", r.stderr);
+        assert!(
+            r.stderr
+                .contains(&format!("the server refused call {target}:")),
+            "{target}: {}",
+            r.stderr
+        );
+        assert_eq!(pg.psql("SELECT count(*) FROM sync_state"), ["0"]);
+    }
+    pg.psql("DROP TRIGGER picky ON calls");
+    let r = run(home.cmd().args(["sync", &url, "--from", FROM, "--to", TO]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(pg.table("famulor"), want);
+}
+
+/// Generated text (NUL, controls, lone surrogates) and JSON-number costs (an exponent, a
+/// negative zero) from a hostile Famulor: PostgreSQL stores what SQLite stores, NUL as U+FFFD,
+/// each cost as exactly the vendor's decimal (as PostgreSQL itself reads the text), nothing
+/// lost, and a second sync changes nothing.
+#[test]
+fn postgres_stores_generated_text_and_costs_as_sqlite_does() {
+    let Some(pg) = Server::start() else { return };
+    let url = pg.url();
+    let mut runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
+        cases: 6,
+        failure_persistence: None,
+        ..Default::default()
+    });
+    runner
+        .run(&text::records(40), |records| {
+            check_text(&pg, &url, &records);
+            Ok(())
+        })
+        .unwrap();
+    check_text(
+        &pg,
+        &url,
+        &[Record {
+            id: "1".into(),
+            agent: "An\0na".into(),
+            campaign: "cut \u{e000}".into(),
+            said: "a\0b".into(),
+            cost: "1e-07".into(),
+        }],
+    );
+}
+
+fn check_text(pg: &Server, url: &str, records: &[Record]) {
+    let api = text::serve(records);
+    let home = Home::new();
+    home.write_config(&text::config(&api));
+    let n = records.len();
+    pg.psql("DROP TABLE IF EXISTS calls, sync_state, schema_version");
+    for dest in [url, "t.db"] {
+        let r = run(home
+            .cmd()
+            .args(["-v", "-p", "t", "sync", dest, "--from", FROM, "--to", TO]));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stderr
+                .contains(&format!("t: {n} new, 0 changed, 0 unchanged")),
+            "{}",
+            r.stderr
+        );
+        for rec in records.iter().filter(|r| r.mended()) {
+            assert!(
+                r.stderr
+                    .contains(&format!("t: call {}: text the database", rec.id)),
+                "{}",
+                r.stderr
+            );
+        }
+    }
+    let stored: BTreeMap<String, Value> = pg
+        .psql(
+            "SELECT json_build_object('id', id, 'agent', agent, 'campaign', campaign, \
+             'said', raw->'transcript'->0->>'text', 'cost', cost::text) FROM calls",
+        )
+        .iter()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            (v["id"].as_str().unwrap().to_string(), v)
+        })
+        .collect();
+    assert_eq!(stored.len(), n);
+    let conn = rusqlite::Connection::open(home.path("t.db")).unwrap();
+    for rec in records {
+        let (agent, campaign, raw, cost): (String, String, String, String) = conn
+            .query_row(
+                "SELECT agent, campaign, raw, cost FROM calls WHERE id = ?1",
+                [&rec.id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        let raw: Value = serde_json::from_str(&raw).unwrap();
+        let said = raw["transcript"][0]["text"].as_str().unwrap();
+        let row = &stored[&rec.id];
+        let want = [
+            text::stored(&rec.agent),
+            text::stored(&rec.campaign),
+            text::stored(&rec.said),
+        ];
+        assert_eq!(
+            [agent.as_str(), campaign.as_str(), said],
+            want.each_ref().map(String::as_str)
+        );
+        assert_eq!(
+            [&row["agent"], &row["campaign"], &row["said"]].map(Value::as_str),
+            want.each_ref().map(|w| Some(w.as_str())),
+            "{}",
+            rec.id
+        );
+        assert_eq!(cost, rec.cost, "SQLite keeps the vendor's text");
+    }
+    // The costs as PostgreSQL reads the same text, value and places.
+    let values: Vec<String> = records
+        .iter()
+        .map(|r| format!("('{}', '{}')", r.id, r.cost))
+        .collect();
+    let wrong = pg.psql(&format!(
+        "SELECT c.id || ' ' || coalesce(c.cost::text, 'NULL') || ' ' || v.t FROM calls c \
+         JOIN (VALUES {}) v(id, t) ON c.id = v.id WHERE c.cost::text IS DISTINCT FROM v.t::numeric::text",
+        values.join(", ")
+    ));
+    assert!(wrong.is_empty(), "{wrong:?}");
+    let r = run(home
+        .cmd()
+        .args(["-p", "t", "sync", url, "--from", FROM, "--to", TO]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("t: 0 new, 0 changed, {n} unchanged")),
+        "{}",
+        r.stderr
+    );
+}
+
+/// A server that stops answering mid-run (its sessions stopped with SIGSTOP, the connections
+/// still open) fails the run in the limit, naming the server, instead of hanging; a rerun ends
+/// exact.
+#[cfg(unix)]
+#[test]
+fn postgres_a_server_that_stops_answering_fails_the_run_naming_it() {
+    let Some(pg) = Server::start() else { return };
+    let sb = sandbox(Options {
+        calls: 6_000,
+        latency: std::time::Duration::from_millis(100),
+        ..common::options()
+    });
+    let home = Home::with_sandbox(&sb);
+    let url = pg.url();
+    let args = [
+        "sync",
+        &url,
+        "--from",
+        FROM,
+        "--to",
+        TO,
+        "--concurrency",
+        "1",
+    ];
+    let mut child = home
+        .calls_std()
+        .args(args)
+        .env("CALLS_TEST_PG_TIMEOUT", "3")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for("the first batch", || {
+        pg.psql("SELECT to_regclass('calls') IS NOT NULL")[0] == "t"
+            && pg.psql("SELECT count(*) >= 2000 FROM calls")[0] == "t"
+    });
+    let sessions = pg.psql(
+        "SELECT pid FROM pg_stat_activity WHERE datname = 'postgres' \
+         AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
+    );
+    assert_eq!(sessions.len(), 2, "{sessions:?}");
+    let signal = |sig: &str| {
+        for pid in &sessions {
+            let ok = home.std_cmd("kill").args([sig, pid]).status().unwrap();
+            assert!(ok.success(), "kill {sig} {pid}");
+        }
+    };
+    signal("-STOP");
+    let stopped = std::time::Instant::now();
+    let status = wait_exit(&mut child, "a sync whose server stopped answering", HANG);
+    let took = stopped.elapsed();
+    signal("-CONT");
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "127.0.0.1:{}/postgres did not answer for 3 s",
+            pg.port
+        )),
+        "{stderr}"
+    );
+    assert!(took < std::time::Duration::from_secs(30), "{took:?}");
+    // The rerun at the default concurrency, to be quick.
+    let r = run(home.cmd().args(&args[..6]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(pg.table("famulor"), expected(&sb));
+}
+
+/// A `calls` table rebuilt without its primary key is refused on open (exit 2), saying what to
+/// do; nothing is written.
+#[test]
+fn postgres_a_calls_table_without_its_key_is_refused() {
+    let Some(pg) = Server::start() else { return };
+    let sb = sandbox(common::options());
+    let home = Home::with_sandbox(&sb);
+    let url = pg.url();
+    let r = run(home.cmd().args(["sync", &url, "--from", FROM, "--to", TO]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let n = pg.psql("SELECT count(*) FROM calls");
+    pg.psql("ALTER TABLE calls DROP CONSTRAINT calls_pkey");
+    let r = run(home
+        .cmd()
+        .args(["sync", &url, "--from", FROM, "--to", TO, "--full"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no PRIMARY KEY (profile, id)"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("famulor: "), "{}", r.stderr);
+    assert_eq!(pg.psql("SELECT count(*) FROM calls"), n);
+    pg.psql("ALTER TABLE calls ADD PRIMARY KEY (profile, id)");
+    let r = run(home
+        .cmd()
+        .args(["sync", &url, "--from", FROM, "--to", TO, "--full"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
 /// The same as SQLite's (tests/job_state.rs): a later `--from` that reaches further back reads

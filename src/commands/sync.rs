@@ -131,7 +131,9 @@ async fn round(
 ) -> Result<()> {
     let mut failed: Vec<(String, anyhow::Error)> = Vec::new();
     for name in names {
-        let label = name.clone().unwrap_or_else(|| "-".into());
+        let label = name
+            .as_deref()
+            .map_or_else(|| "-".into(), |n| term::printable(n).into_owned());
         let result = async {
             let mut profile = match (sandbox, name) {
                 // With --sandbox, --all-profiles names the vendors.
@@ -198,6 +200,9 @@ async fn one(
         .name
         .clone()
         .unwrap_or_else(|| s.profile.vendor.id().to_string());
+    // NOTE: a profile's name is the user's and may hold a newline or an escape sequence:
+    // every message shows it escaped (the database stores it as it is).
+    let shown = term::printable(&profile).into_owned();
     let query = resolve::query(&args.filters, s, None, true)?;
     let filters = window::filter_set(s, &query);
     let started = Instant::now();
@@ -241,11 +246,11 @@ async fn one(
     if s.http.verbose > 0 {
         let n = http.requests();
         let plural = if n == 1 { "" } else { "s" };
-        term::log(&format!("{profile}: {} request{plural}", thousands(n)));
+        term::log(&format!("{shown}: {} request{plural}", thousands(n)));
     }
     if !s.quiet {
         term::log(&format!(
-            "{profile}: {} new, {} changed, {} unchanged ({:.1} s)",
+            "{shown}: {} new, {} changed, {} unchanged ({:.1} s)",
             thousands(counts.new),
             thousands(counts.changed),
             thousands(counts.unchanged),
@@ -297,6 +302,7 @@ async fn read(
         now,
         read_from: window::read_whole_from(&reads).unwrap_or(query.to),
         previous: previous.clone(),
+        shown: term::printable(profile).into_owned(),
     };
     for read in reads.iter().filter(|r| r.query.from < r.query.to) {
         let plan = backend.plan(&read.query)?;
@@ -308,7 +314,8 @@ async fn read(
                 .map(|m| format!(", modified since {}", crate::output::time(m, z, false)))
                 .unwrap_or_default();
             term::log(&format!(
-                "{profile}: {} .. {}{since} into {dest} ({}); {}",
+                "{}: {} .. {}{since} into {dest} ({}); {}",
+                store.shown,
                 crate::output::time(read.query.from, z, false),
                 crate::output::time(read.query.to, z, false),
                 read.kind.describe(),
@@ -347,6 +354,8 @@ struct Store {
     /// The newest modification time the vendor gave, where it gives one.
     newest_modified: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
+    /// The profile's name as messages show it.
+    shown: String,
 }
 
 impl Sink for Store {
@@ -356,7 +365,16 @@ impl Sink for Store {
                 .map_or(call.started_at, |n| n.max(call.started_at)),
         );
         self.newest_modified = window::newest_modified(self.newest_modified, &call, self.now);
-        self.batch.push(self.batches.row(call));
+        let row = self.batches.row(call);
+        if row.mended {
+            term::debug(&format!(
+                "{}: call {}: text the database cannot store as given (a NUL, a lone \
+                 surrogate) stored with U+FFFD in its place",
+                self.shown,
+                term::printable(row.id())
+            ));
+        }
+        self.batch.push(row);
         if self.batch.len() >= db::BATCH {
             let full = std::mem::replace(&mut self.batch, Vec::with_capacity(db::BATCH));
             self.batches.send(full)?;

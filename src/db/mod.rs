@@ -163,6 +163,9 @@ pub struct Row {
     pub talk_time: Option<i64>,
     pub raw: Option<String>,
     pub hash: i64,
+    /// Text the databases cannot store as given was replaced (see [`Row::refill`]), or the
+    /// vendor's record holds a lone surrogate already read as U+FFFD: `-v` names the call.
+    pub mended: bool,
 }
 
 /// Indexes of [`Row::get`]: the text columns, in the table's order.
@@ -195,6 +198,7 @@ impl Row {
             talk_time: c.talk_time,
             raw: None,
             hash: 0,
+            mended: false,
         };
         row.refill(c);
         row
@@ -207,8 +211,23 @@ impl Row {
         self.ended_at = c.ended_at;
         self.duration = c.duration;
         self.talk_time = c.talk_time;
-        self.pack(columns(&c, &started, ended.as_deref()));
-        self.raw = c.raw.map(String::from);
+        let text = columns(&c, &started, ended.as_deref());
+        // NOTE: PostgreSQL's `text` and `jsonb` refuse NUL (`\u0000` in JSON), which SQLite
+        // and Rust strings take: the rule is the same for both databases, so that they store
+        // the same bytes and the hash is of what is stored (an unchanged call is not rewritten
+        // every run): NUL becomes U+FFFD in every text column and in `raw` (SPEC, sync: "a
+        // record the database cannot store as given").
+        let nul = text.iter().flatten().any(|t| t.contains('\0'));
+        let raw_nul = c.raw.as_ref().and_then(|r| mend_nul_escapes(r.get()));
+        if nul {
+            let text = text.map(|t| t.map(|t| t.replace('\0', "\u{fffd}")));
+            self.pack(text.each_ref().map(Option::as_deref));
+        } else {
+            self.pack(text);
+        }
+        self.mended =
+            nul || raw_nul.is_some() || c.raw.as_ref().is_some_and(|r| has_replacement(r.get()));
+        self.raw = raw_nul.or_else(|| c.raw.map(String::from));
         self.hash = self.digest();
     }
 
@@ -262,6 +281,14 @@ impl Row {
 pub fn hash(c: &Call) -> i64 {
     let (started, ended) = (time(c.started_at), c.ended_at.map(time));
     let text = columns(c, &started, ended.as_deref());
+    let raw_nul = c
+        .raw
+        .as_ref()
+        .is_some_and(|r| NUL_ESCAPE.find(r.get().as_bytes()).is_some());
+    if raw_nul || text.iter().flatten().any(|t| t.contains('\0')) {
+        // The rare call with text to mend: hashed as its row stores it.
+        return Row::new(c.clone()).hash;
+    }
     digest(Fields {
         text: std::array::from_fn(|i| text[i]),
         duration: c.duration,
@@ -293,6 +320,39 @@ fn columns<'a>(
         c.recording_url.as_deref(),
         c.cost.as_deref(),
     ]
+}
+
+static NUL_ESCAPE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("\\u0000"));
+
+/// A JSON text with each `\u0000` escape (a NUL in a string) replaced by U+FFFD (the character,
+/// as serde_json writes it), or `None` when it has none. An escaped backslash before `u0000` (`\\u0000`, text) is kept.
+fn mend_nul_escapes(json: &str) -> Option<String> {
+    NUL_ESCAPE.find(json.as_bytes())?;
+    let b = json.as_bytes();
+    let mut out = String::with_capacity(json.len());
+    let (mut copied, mut i, mut changed) = (0, 0, false);
+    while let Some(at) = b.get(i..).and_then(|rest| memchr::memchr(b'\\', rest)) {
+        let at = i + at;
+        if b.get(at + 1..at + 6) == Some(b"u0000".as_slice()) {
+            out.push_str(&json[copied..at]);
+            out.push('\u{fffd}');
+            copied = at + 6;
+            changed = true;
+        }
+        // Any escape's first two bytes together (`\\` among them); the rest is plain.
+        i = at + 2;
+    }
+    out.push_str(&json[copied..]);
+    changed.then_some(out)
+}
+
+/// Whether a JSON text holds the replacement character as an escape: a lone surrogate that
+/// `call::mend_surrogates` replaced (or a vendor's own U+FFFD).
+fn has_replacement(json: &str) -> bool {
+    static FFFD: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("\\ufffd"));
+    FFFD.find(json.as_bytes()).is_some()
 }
 
 /// What goes into a row's hash, borrowed.
@@ -479,17 +539,84 @@ pub fn parse_time(text: &str) -> Result<DateTime<Utc>> {
         .with_timezone(&Utc))
 }
 
-/// A file name part for a profile name: itself when it is plain, else its bytes in hex.
-pub fn file_part(profile: &str) -> String {
-    if !profile.is_empty()
-        && profile
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        profile.to_string()
+/// The lock file name of a profile's sync into the database file `db_name`: the database's
+/// name and the profile's (their file-name-safe characters, each cut short) and a hash of both
+/// whole. NOTE: one per pair, and never too long for a file system (255 bytes): a plain name
+/// alone ("../x" and its hex "2e2e2f78" were one file) or a long non-ASCII one written out in
+/// hex (over 255 bytes: exit 5) were neither.
+pub fn lock_name(db_name: &std::ffi::OsStr, profile: &str) -> String {
+    let safe = |text: &str, max: usize| -> String {
+        text.chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .take(max)
+            .collect()
+    };
+    let db = db_name.to_string_lossy();
+    let mut h = Sha256::new();
+    h.update((db_name.as_encoded_bytes().len() as u64).to_le_bytes());
+    h.update(db_name.as_encoded_bytes());
+    h.update(profile.as_bytes());
+    let hash: String = h.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    // Never a hidden file, nor `..`.
+    let db = safe(&db, 64);
+    let db = match db.trim_start_matches('.') {
+        "" => "calls",
+        db => db,
+    };
+    format!("{db}.sync-{}-{hash}.lock", safe(profile, 64))
+}
+
+/// The columns of `calls` sync writes.
+pub const COLUMNS: [&str; 21] = [
+    "profile",
+    "vendor",
+    "id",
+    "started_at",
+    "ended_at",
+    "direction",
+    "status",
+    "vendor_status",
+    "duration",
+    "talk_time",
+    "customer_number",
+    "line_number",
+    "agent",
+    "campaign",
+    "recording_url",
+    "cost",
+    "raw",
+    "first_seen_at",
+    "changed_at",
+    "hash",
+    "first_status",
+];
+
+/// Refuses a `calls` table sync cannot keep exact: a column missing, or no primary key (nor
+/// unique index) on `(profile, id)`, without which every run would store its calls again.
+/// `columns` are the table's, `keyed` whether `(profile, id)` is unique.
+pub fn check_schema(shown: &str, columns: &[String], keyed: bool) -> Result<()> {
+    let missing: Vec<&str> = COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| !columns.iter().any(|have| have == c))
+        .collect();
+    let what = if !missing.is_empty() {
+        format!("its table calls lacks the column(s) {}", missing.join(", "))
+    } else if !keyed {
+        "its table calls has no PRIMARY KEY (profile, id): sync would store calls twice".to_string()
     } else {
-        profile.bytes().map(|b| format!("{b:02x}")).collect()
-    }
+        return Ok(());
+    };
+    Err(Failure::usage(format!("{shown}: {what}"))
+        .hint(
+            "restore it (ALTER TABLE calls ADD PRIMARY KEY (profile, id), once duplicates are \
+             gone), or rename the table (ALTER TABLE calls RENAME TO calls_old) and drop the \
+             row of schema_version so that sync builds it again",
+        )
+        .into())
 }
 
 #[cfg(test)]
@@ -693,9 +820,74 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Any two profile names (any Unicode, any length) have lock files of their own beside
+        /// a database, each a plain file name short enough for any file system.
+        #[test]
+        fn every_profile_has_its_own_short_plain_lock_file(
+            a in ".{0,200}",
+            b in ".{0,200}",
+            db in "[a-zA-Z0-9._ é-]{1,120}",
+        ) {
+            let db = std::ffi::OsString::from(format!("{db}.db"));
+            let (la, lb) = (lock_name(&db, &a), lock_name(&db, &b));
+            for l in [&la, &lb] {
+                proptest::prop_assert!(l.len() <= 200, "{}", l);
+                proptest::prop_assert!(l.bytes().all(|c| c.is_ascii_alphanumeric()
+                    || matches!(c, b'-' | b'_' | b'.')), "{}", l);
+                proptest::prop_assert!(!l.starts_with('.'), "{}", l);
+            }
+            proptest::prop_assert_eq!(la == lb, a == b);
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever text a call holds (NUL, controls, any Unicode), its row holds no NUL in any
+        /// column nor `\u0000` in `raw`, which stays JSON with the same text but for U+FFFD in
+        /// each NUL's place; the row of that mended call is the same row (a second run finds it
+        /// unchanged), and `hash` (`--follow`) is the row's.
+        #[test]
+        fn text_the_databases_refuse_is_stored_replaced_and_hashed_as_stored(
+            agent in proptest::option::of("(\\PC|[\u{0}-\u{1f}]|\\\\u0000){0,12}"),
+            said in "(\\PC|[\u{0}-\u{1f}]|\\\\u0000){0,24}",
+        ) {
+            let call = Call {
+                agent: agent.clone(),
+                raw: Some(crate::call::Raw::from_value(&serde_json::json!({"t": said}))),
+                ..Call::bare(crate::types::Vendor::Famulor, "7", chrono::DateTime::UNIX_EPOCH)
+            };
+            let row = Row::new(call.clone());
+            let fix = |t: &str| t.replace('\0', "\u{fffd}");
+            let want_agent = agent.as_deref().map(fix);
+            proptest::prop_assert_eq!(row.get(col::AGENT), want_agent.as_deref());
+            let raw: serde_json::Value = serde_json::from_str(row.raw.as_deref().unwrap()).unwrap();
+            let want_said = fix(&said);
+            proptest::prop_assert_eq!(raw["t"].as_str(), Some(want_said.as_str()));
+            proptest::prop_assert!(!row.raw.as_deref().unwrap().contains("\\u0000")
+                || row.raw.as_deref().unwrap().contains("\\\\u0000"));
+            proptest::prop_assert_eq!(hash(&call), row.hash);
+            proptest::prop_assert_eq!(row.mended, agent.as_deref().is_some_and(|a| a.contains('\0'))
+                || said.contains('\0'));
+            let mended = Call {
+                agent: agent.as_deref().map(fix),
+                raw: Some(crate::call::Raw::from_value(&serde_json::json!({"t": fix(&said)}))),
+                ..call
+            };
+            proptest::prop_assert_eq!(Row::new(mended).hash, row.hash);
+        }
+    }
+
     #[test]
-    fn profile_names_make_safe_file_names() {
-        assert_eq!(file_part("famulor-2"), "famulor-2");
-        assert_eq!(file_part("../x"), "2e2e2f78");
+    fn profile_names_make_safe_lock_names() {
+        let db = std::ffi::OsStr::new("calls.db");
+        let plain = lock_name(db, "famulor-2");
+        assert!(plain.starts_with("calls.db.sync-famulor-2-"), "{plain}");
+        assert_ne!(lock_name(db, "../x"), lock_name(db, "2e2e2f78"));
+        assert!(!lock_name(db, "../x").contains('/'));
+        assert!(lock_name(db, &"ü".repeat(300)).len() < 120);
+        assert_ne!(
+            lock_name(db, "p"),
+            lock_name(std::ffi::OsStr::new("other.db"), "p")
+        );
     }
 }

@@ -54,6 +54,46 @@ pub struct Postgres {
     /// Runs the clients' futures and, while it does, the connections' (dropped after the
     /// clients, which ends the sessions).
     rt: tokio::runtime::Runtime,
+    /// How long the server may leave a step unanswered.
+    limit: std::time::Duration,
+    /// A step went unanswered: the sessions are in no known state, every later step fails at
+    /// once with this (the server's name and the wait).
+    stalled: Option<String>,
+}
+
+/// How long a step (a connection, a batch, a lock) may wait for the server: then the run fails
+/// naming it, instead of hanging until a signal.
+const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// NOTE: for tests only (a stalled server in a few seconds): seconds instead of
+/// [`ANSWER_WITHIN`].
+const ANSWER_WITHIN_ENV: &str = "CALLS_TEST_PG_TIMEOUT";
+
+/// `fut` run on `rt`, given `limit` to end; past it, `stalled` is set and the step fails.
+fn within<T>(
+    rt: &tokio::runtime::Runtime,
+    limit: std::time::Duration,
+    stalled: &mut Option<String>,
+    shown: &str,
+    fut: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
+    if let Some(why) = stalled {
+        return Err(Failure::new(Exit::Failed, why.clone()).into());
+    }
+    // The timer made inside the runtime (it needs its clock).
+    match rt.block_on(async { tokio::time::timeout(limit, fut).await }) {
+        Ok(done) => done,
+        Err(_) => {
+            let why = format!(
+                "{shown} did not answer for {} s (the server stalled, or the network to it)",
+                limit.as_secs()
+            );
+            *stalled = Some(why.clone());
+            Err(Failure::new(Exit::Failed, why)
+                .hint("check that the server is up and reachable; the next run starts where the state says")
+                .into())
+        }
+    }
 }
 
 /// One connection and what it keeps between batches.
@@ -95,11 +135,30 @@ impl Postgres {
                 config.password(p);
             }
         }
+        // NOTE: a server that goes away without a word (a cable, a VM paused) is found by TCP
+        // keepalives; one that stops answering but keeps the connection (SIGSTOP, a full disk
+        // in some setups) by the limit of every step (`within`). The URL's own settings win.
+        let default = tokio_postgres::Config::new();
+        if config.get_keepalives() && config.get_keepalives_idle() == default.get_keepalives_idle()
+        {
+            config.keepalives(true);
+            config.keepalives_idle(std::time::Duration::from_secs(30));
+            config.keepalives_interval(std::time::Duration::from_secs(10));
+            config.keepalives_retries(3);
+        }
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(std::time::Duration::from_secs(30));
+        }
+        let limit = std::env::var(ANSWER_WITHIN_ENV)
+            .ok()
+            .and_then(|s| s.parse::<u64>().ok())
+            .map_or(ANSWER_WITHIN, std::time::Duration::from_secs);
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .context("cannot start the database's runtime")?;
-        let clients = rt.block_on(async {
+        let mut stalled = None;
+        let clients = within(&rt, limit, &mut stalled, &shown, async {
             let tls = tls()?;
             let mut clients = Vec::with_capacity(SESSIONS);
             for _ in 0..SESSIONS {
@@ -128,8 +187,11 @@ impl Postgres {
             shown,
             held: None,
             rt,
+            limit,
+            stalled,
         };
         db.migrate()?;
+        db.check_schema()?;
         Ok(db)
     }
 
@@ -139,9 +201,11 @@ impl Postgres {
             sessions,
             shown,
             rt,
+            limit,
+            stalled,
             ..
         } = self;
-        rt.block_on(async {
+        within(rt, *limit, stalled, shown, async {
             let tx = sessions[0].client.transaction().await?;
             // One migrator at a time.
             tx.execute("SELECT pg_advisory_xact_lock(7263550021)", &[])
@@ -180,6 +244,49 @@ impl Postgres {
             Some(_) => e,
             None => e.context(format!("{shown}: cannot bring the schema up to date")),
         })
+    }
+}
+
+impl Postgres {
+    /// Refuses a `calls` table that is not the one sync writes: a column missing, or no
+    /// primary key (or unique index) on `(profile, id)` (a table a user rebuilt), where new
+    /// calls would be stored twice.
+    fn check_schema(&mut self) -> Result<()> {
+        let Postgres {
+            sessions,
+            shown,
+            rt,
+            limit,
+            stalled,
+            ..
+        } = self;
+        let client = &sessions[0].client;
+        let (columns, keyed) = within(rt, *limit, stalled, shown, async {
+            let columns: Vec<String> = client
+                .query(
+                    "SELECT attname::text FROM pg_attribute WHERE attrelid = 'calls'::regclass \
+                     AND attnum > 0 AND NOT attisdropped",
+                    &[],
+                )
+                .await?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            let keyed: bool = client
+                .query_one(
+                    "SELECT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = 'calls'::regclass \
+                     AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL \
+                     AND i.indnatts = 2 AND (SELECT array_agg(a.attname::text ORDER BY a.attname) \
+                     FROM pg_attribute a WHERE a.attrelid = i.indrelid \
+                     AND a.attnum = ANY(i.indkey)) = ARRAY['id', 'profile'])",
+                    &[],
+                )
+                .await?
+                .get(0);
+            anyhow::Ok((columns, keyed))
+        })
+        .with_context(|| format!("{shown}: cannot read the table calls' columns"))?;
+        super::check_schema(shown, &columns, keyed)
     }
 }
 
@@ -259,20 +366,32 @@ impl Database for Postgres {
             s.lookup = true;
         }
         let key = format!("calls sync {profile}");
-        let got: bool = self
-            .rt
-            .block_on(self.sessions[0].client.query_one(
-                "SELECT pg_try_advisory_lock(hashtextextended($1, 0))",
-                &[&key],
-            ))
-            .with_context(|| format!("{}: cannot take a lock", self.shown))?
-            .get(0);
+        let Postgres {
+            sessions,
+            shown,
+            rt,
+            limit,
+            stalled,
+            ..
+        } = self;
+        let got: bool = within(rt, *limit, stalled, shown, async {
+            Ok(sessions[0]
+                .client
+                .query_one(
+                    "SELECT pg_try_advisory_lock(hashtextextended($1, 0))",
+                    &[&key],
+                )
+                .await?)
+        })
+        .with_context(|| format!("{shown}: cannot take a lock"))?
+        .get(0);
         if !got {
             return Err(Failure::new(
                 Exit::Failed,
                 format!(
-                    "another sync of {profile} into {} is still going (it holds the advisory lock '{key}')",
-                    self.shown
+                    "another sync of {} into {shown} is still going (it holds the advisory lock '{}')",
+                    crate::term::printable(profile),
+                    crate::term::printable(&key)
                 ),
             )
             .hint("let it finish; other profiles can sync into the same database meanwhile")
@@ -286,25 +405,52 @@ impl Database for Postgres {
         let Some(key) = self.held.take() else {
             return Ok(());
         };
-        self.rt
-            .block_on(self.sessions[0].client.execute(
-                "SELECT pg_advisory_unlock(hashtextextended($1, 0))",
-                &[&key],
-            ))
-            .with_context(|| format!("{}: cannot release the lock", self.shown))?;
+        if self.stalled.is_some() {
+            // The run failed on that already; the lock ends with the session.
+            return Ok(());
+        }
+        let Postgres {
+            sessions,
+            shown,
+            rt,
+            limit,
+            stalled,
+            ..
+        } = self;
+        within(rt, *limit, stalled, shown, async {
+            Ok(sessions[0]
+                .client
+                .execute(
+                    "SELECT pg_advisory_unlock(hashtextextended($1, 0))",
+                    &[&key],
+                )
+                .await?)
+        })
+        .with_context(|| format!("{shown}: cannot release the lock"))?;
         Ok(())
     }
 
     fn resume(&mut self, profile: &str, filters: &str) -> Result<Option<Resume>> {
-        let row = self
-            .rt
-            .block_on(self.sessions[0].client.query_opt(
-                "SELECT newest_started_at, synced_to, newest_modified_at, \
-             (SELECT min(started_at) FROM calls WHERE profile = $1), synced_from \
-             FROM sync_state WHERE profile = $1 AND filters = $2",
-                &[&profile, &filters],
-            ))
-            .with_context(|| format!("{}: cannot read the state", self.shown))?;
+        let Postgres {
+            sessions,
+            shown,
+            rt,
+            limit,
+            stalled,
+            ..
+        } = self;
+        let row = within(rt, *limit, stalled, shown, async {
+            Ok(sessions[0]
+                .client
+                .query_opt(
+                    "SELECT newest_started_at, synced_to, newest_modified_at, \
+                     (SELECT min(started_at) FROM calls WHERE profile = $1), synced_from \
+                     FROM sync_state WHERE profile = $1 AND filters = $2",
+                    &[&profile, &filters],
+                )
+                .await?)
+        })
+        .with_context(|| format!("{shown}: cannot read the state"))?;
         Ok(row.map(|r| Resume {
             newest: r.get(0),
             upper: r.get(1),
@@ -330,6 +476,8 @@ impl Database for Postgres {
             sessions,
             shown,
             rt,
+            limit,
+            stalled,
             ..
         } = self;
         let shown = &*shown;
@@ -347,7 +495,7 @@ impl Database for Postgres {
         // next run, which starts where the state says.
         let (first, others) = sessions.split_first_mut().expect("a session");
         let (mine, theirs) = parts.split_first().expect("a part");
-        rt.block_on(async {
+        within(rt, *limit, stalled, shown, async {
             let others = futures_util::future::join_all(
                 others
                     .iter_mut()
@@ -463,22 +611,115 @@ impl Session {
                 Err(e) if conflict(&e) => {
                     self.rollback().await;
                     crate::term::debug(&format!(
-                        "{profile}: a batch copied without a lookup held stored calls; \
-                         written again after one"
+                        "{}: a batch copied without a lookup held stored calls; \
+                         written again after one",
+                        crate::term::printable(profile)
                     ));
                     self.lookup = true;
                 }
                 Err(e) => {
                     self.rollback().await;
-                    return Err(e);
+                    return Err(self.named(part, rows, e).await);
                 }
             }
         }
-        let written = self.write(part, rows, true).await;
-        if written.is_err() {
-            self.rollback().await;
+        match self.write(part, rows, true).await {
+            Ok(counts) => Ok(counts),
+            Err(e) => {
+                self.rollback().await;
+                Err(self.named(part, rows, e).await)
+            }
         }
-        written
+    }
+
+    /// A part the server refused (a constraint, a trigger, text it will not take), with the
+    /// call it choked on named; any other error (a lost connection) as it is.
+    async fn named(&mut self, part: &Part<'_>, rows: &[&Row], e: anyhow::Error) -> anyhow::Error {
+        let refused = e
+            .chain()
+            .filter_map(|c| c.downcast_ref::<tokio_postgres::Error>())
+            .any(|e| e.as_db_error().is_some());
+        if !refused {
+            return e;
+        }
+        match self.culprit(part, rows).await {
+            Ok(Some(id)) => e.context(format!(
+                "{}: the server refused call {}",
+                part.shown,
+                crate::term::printable(&id)
+            )),
+            Ok(None) => {
+                crate::term::debug(&format!(
+                    "{}: each call of the refused batch goes in alone: the batch as a whole is refused",
+                    part.shown
+                ));
+                e
+            }
+            Err(why) => {
+                crate::term::debug(&format!(
+                    "{}: cannot tell which call was refused: {why:#}",
+                    part.shown
+                ));
+                e
+            }
+        }
+    }
+
+    /// Which call of a refused part the server refuses: the part written again in a
+    /// transaction that is rolled back, halves under savepoints, the first half first. NOTE: a
+    /// half that goes in is kept (released, not rolled back) before the next is tried, so that
+    /// what the server sees is what it saw the first time, in order (a trigger that counts,
+    /// say): the call named is the first one it refuses. About 2·log2(n) statements.
+    async fn culprit(&mut self, part: &Part<'_>, rows: &[&Row]) -> Result<Option<String>> {
+        let Session {
+            client, statements, ..
+        } = self;
+        let Some((updates, hashes)) = statements.as_ref() else {
+            return Ok(None);
+        };
+        client.batch_execute("BEGIN").await?;
+        let found = async {
+            let ids: Vec<&str> = rows.iter().map(|r| r.id()).collect();
+            let stored: std::collections::HashMap<String, i64> = client
+                .query(hashes, &[&part.profile, &ids])
+                .await?
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect();
+            let (writes, _) = super::plan(rows, &stored);
+            let (new, changed): (Vec<_>, Vec<_>) = writes.into_iter().partition(|w| w.new);
+            for (writes, inserting) in [(&new, true), (&changed, false)] {
+                let mut todo: Vec<&[super::Write<'_>]> = vec![&writes[..]];
+                while let Some(slice) = todo.pop() {
+                    if slice.is_empty() {
+                        continue;
+                    }
+                    client.batch_execute("SAVEPOINT culprit").await?;
+                    let went = if inserting {
+                        insert(client, part.profile, part.now, slice).await
+                    } else {
+                        update(client, updates, part.profile, part.now, slice).await
+                    };
+                    if went.is_ok() {
+                        client.batch_execute("RELEASE SAVEPOINT culprit").await?;
+                        continue;
+                    }
+                    client
+                        .batch_execute("ROLLBACK TO SAVEPOINT culprit")
+                        .await?;
+                    if let [one] = slice {
+                        return Ok(Some(one.row.id().to_string()));
+                    }
+                    let (first, second) = slice.split_at(slice.len() / 2);
+                    todo.push(second);
+                    todo.push(first);
+                }
+            }
+            anyhow::Ok(None)
+        }
+        .await;
+        let _ = client.batch_execute("ROLLBACK").await;
+        found
     }
 
     /// One part of a batch in a transaction left open: with `lookup`, the stored hashes read
@@ -653,35 +894,83 @@ impl ToSql for Jsonb<'_> {
     tokio_postgres::types::to_sql_checked!();
 }
 
-/// A plain decimal (`-12.50`) sent as `numeric`, in PostgreSQL's binary form (base-10000
-/// digits); other text is no plain decimal, and stored as NULL, as the schema says.
+/// A decimal as the vendor wrote it (`-12.50`, or a JSON number with an exponent: `1e-07`) sent
+/// as `numeric`, in PostgreSQL's binary form (base-10000 digits); other text is no decimal, and
+/// stored as NULL, as the schema says. NOTE: numeric has no negative zero (the server makes
+/// `-0.0` 0.0 whatever it is sent); SQLite keeps the vendor's text, and `raw` the sign.
 #[derive(Debug, PartialEq)]
 struct Numeric {
     negative: bool,
     /// The first digit's weight: 10000^weight.
     weight: i16,
-    /// Decimal places, as written.
+    /// Decimal places: as written, or as an exponent moves the point (`1e-07`: 7).
     scale: u16,
     digits: Vec<i16>,
 }
 
+/// A JSON number's text (leading zeros allowed) as a sign and the plain digits each side of
+/// the point (`1.5e-3`: `("0", "0015")`); `None` for anything else or a number too long for
+/// `numeric`.
+fn plain_decimal(text: &str) -> Option<(bool, String, String)> {
+    let (negative, rest) = match text.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, text),
+    };
+    let (mantissa, exp) = match rest.split_once(['e', 'E']) {
+        Some((m, e)) => {
+            let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
+            if digits.is_empty() || digits.len() > 6 || !digits.bytes().all(|b| b.is_ascii_digit())
+            {
+                return None;
+            }
+            (m, e.parse::<i64>().ok()?)
+        }
+        None => (rest, 0),
+    };
+    let (int, frac) = match mantissa.split_once('.') {
+        Some((i, f)) if !f.is_empty() => (i, f),
+        Some(_) => return None,
+        None => (mantissa, ""),
+    };
+    let plain = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty() || !plain(int) || !plain(frac) {
+        return None;
+    }
+    // The point moved by the exponent, over the digits as written.
+    let digits = format!("{int}{frac}");
+    let point = int.len() as i64 + exp;
+    let (int, frac) = if point <= 0 {
+        (
+            "0".to_string(),
+            "0".repeat(point.unsigned_abs() as usize) + &digits,
+        )
+    } else if point as usize >= digits.len() {
+        (
+            digits.clone() + &"0".repeat(point as usize - digits.len()),
+            String::new(),
+        )
+    } else {
+        let (i, f) = digits.split_at(point as usize);
+        (i.to_string(), f.to_string())
+    };
+    // NOTE: numeric's limits: 131,072 digits before the point, 16,383 after.
+    if int.len() > 1_000 || frac.len() > 1_000 {
+        return None;
+    }
+    Some((negative, int, frac))
+}
+
+/// [`plain_decimal`] as text PostgreSQL reads (`-0.0000001`), for the update's arrays.
+fn plain_text(text: &str) -> Option<String> {
+    let (negative, int, frac) = plain_decimal(text)?;
+    let sign = if negative { "-" } else { "" };
+    let point = if frac.is_empty() { "" } else { "." };
+    Some(format!("{sign}{int}{point}{frac}"))
+}
+
 impl Numeric {
     fn parse(text: &str) -> Option<Numeric> {
-        let (negative, rest) = match text.strip_prefix('-') {
-            Some(r) => (true, r),
-            None => (false, text),
-        };
-        let (int, frac) = match rest.split_once('.') {
-            Some((i, f)) if !f.is_empty() => (i, f),
-            Some(_) => return None,
-            None => (rest, ""),
-        };
-        let plain = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        // NOTE: numeric's limits: 131,072 digits before the point, 16,383 after.
-        if int.is_empty() || !plain(int) || !plain(frac) || int.len() > 1_000 || frac.len() > 1_000
-        {
-            return None;
-        }
+        let (negative, int, frac) = plain_decimal(text)?;
         // Groups of four digits each side of the point: the integer part padded on the left,
         // the fraction on the right.
         let int = int.trim_start_matches('0');
@@ -746,7 +1035,7 @@ const UPDATE: &str = "UPDATE calls SET vendor = u.vendor, started_at = u.started
     vendor_status = u.vendor_status, duration = u.duration, talk_time = u.talk_time, \
     customer_number = u.customer_number, line_number = u.line_number, agent = u.agent, \
     campaign = u.campaign, recording_url = u.recording_url, \
-    cost = CASE WHEN u.cost ~ '^-?[0-9]+(\\.[0-9]+)?$' THEN u.cost::numeric END, \
+    cost = u.cost::numeric, \
     raw = u.raw::jsonb, hash = u.hash, changed_at = $2 \
     FROM unnest($3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::text[], \
     $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::text[], \
@@ -770,7 +1059,12 @@ async fn update(
     let ended: Vec<Option<DateTime<Utc>>> = rows.iter().map(|r| r.ended_at).collect();
     let duration: Vec<Option<i64>> = rows.iter().map(|r| r.duration).collect();
     let talk: Vec<Option<i64>> = rows.iter().map(|r| r.talk_time).collect();
-    let (recording, cost) = (text(col::RECORDING_URL), text(col::COST));
+    let recording = text(col::RECORDING_URL);
+    // The cost as plain decimal text (an exponent moved into place), or NULL.
+    let cost: Vec<Option<String>> = rows
+        .iter()
+        .map(|r| r.get(col::COST).and_then(plain_text))
+        .collect();
     let raw: Vec<Option<&str>> = rows.iter().map(|r| r.raw.as_deref()).collect();
     let hash: Vec<i64> = rows.iter().map(|r| r.hash).collect();
     client
@@ -842,10 +1136,106 @@ mod tests {
         );
         assert_eq!(n("-0.00"), Some((false, 0, 2, vec![])));
         assert_eq!(n("007"), Some((false, 0, 0, vec![7])));
+        // JSON numbers with an exponent, as vendors send them: the point moved.
+        assert_eq!(n("1e-07"), Some((false, -2, 7, vec![10])));
+        assert_eq!(n("1E3"), Some((false, 0, 0, vec![1000])));
+        assert_eq!(n("-2.5e+1"), Some((true, 0, 0, vec![25])));
+        assert_eq!(n("1.50e1"), Some((false, 0, 1, vec![15])));
+        assert_eq!(plain_text("1e-07").as_deref(), Some("0.0000001"));
+        assert_eq!(plain_text("-1.5E2").as_deref(), Some("-150"));
         for no in [
-            "", "-", "1.", ".5", "1e3", "1,5", " 1", "+1", "0x10", "1.2.3",
+            "",
+            "-",
+            "1.",
+            ".5",
+            "1,5",
+            " 1",
+            "+1",
+            "0x10",
+            "1.2.3",
+            "1e",
+            "e5",
+            "1e+",
+            "1e5.5",
+            "1e9999999",
+            "NaN",
+            "Infinity",
         ] {
             assert_eq!(n(no), None, "{no:?}");
+        }
+    }
+
+    /// The decimal a [`Numeric`] holds, as PostgreSQL prints it (`numeric_out`): the integer
+    /// part, then `scale` places.
+    fn printed(n: &Numeric) -> String {
+        let mut digits = String::new();
+        for d in &n.digits {
+            digits.push_str(&format!("{d:04}"));
+        }
+        // Digits at 10^k from k = 4·weight + 3 down.
+        let top = 4 * i64::from(n.weight) + 3;
+        let at = |k: i64| -> char {
+            let i = top - k;
+            if i < 0 {
+                '0'
+            } else {
+                digits
+                    .as_bytes()
+                    .get(i as usize)
+                    .map_or('0', |b| *b as char)
+            }
+        };
+        let int: String = (0..=top.max(0)).rev().map(at).collect();
+        let int = int.trim_start_matches('0');
+        let frac: String = (1..=i64::from(n.scale)).map(|k| at(-k)).collect();
+        let sign = if n.negative { "-" } else { "" };
+        let int = if int.is_empty() { "0" } else { int };
+        if frac.is_empty() {
+            format!("{sign}{int}")
+        } else {
+            format!("{sign}{int}.{frac}")
+        }
+    }
+
+    proptest::proptest! {
+        /// Every decimal a vendor can write (a JSON number: leading zeros, a fraction, an
+        /// exponent) is sent as exactly its value, with the places PostgreSQL would give it;
+        /// the update's text says the same.
+        #[test]
+        fn every_vendor_decimal_is_sent_exactly(
+            negative in proptest::bool::ANY,
+            int in "[0-9]{1,25}",
+            frac in proptest::option::of("[0-9]{1,25}"),
+            exp in proptest::option::of((-40i32..40, proptest::bool::ANY)),
+        ) {
+            let mut text = format!("{}{int}", if negative { "-" } else { "" });
+            if let Some(f) = &frac {
+                text.push('.');
+                text.push_str(f);
+            }
+            if let Some((e, upper)) = exp {
+                text.push(if upper { 'E' } else { 'e' });
+                text.push_str(&e.to_string());
+            }
+            let n = Numeric::parse(&text).expect("a JSON number is a decimal");
+            // The value by another road: all digits, and where the point falls.
+            let all = format!("{int}{}", frac.as_deref().unwrap_or(""));
+            let point = int.len() as i64 + i64::from(exp.map_or(0, |e| e.0));
+            let scale = (all.len() as i64 - point).max(0);
+            let padded = format!("{}{all}{}", "0".repeat((-point).max(0) as usize),
+                "0".repeat((point - all.len() as i64).max(0) as usize));
+            let point = point.max(0) as usize;
+            let (i, f) = padded.split_at(point);
+            let i = i.trim_start_matches('0');
+            let i = if i.is_empty() { "0" } else { i };
+            let zero = all.bytes().all(|b| b == b'0');
+            let sign = if negative && !zero { "-" } else { "" };
+            let want = if f.is_empty() { format!("{sign}{i}") } else { format!("{sign}{i}.{f}") };
+            proptest::prop_assert_eq!(n.scale as i64, scale);
+            proptest::prop_assert_eq!(printed(&n), want.clone());
+            let text = plain_text(&text).unwrap();
+            let again = Numeric::parse(&text).unwrap();
+            proptest::prop_assert_eq!(printed(&again), want);
         }
     }
 

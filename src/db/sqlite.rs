@@ -1,5 +1,6 @@
 //! SQLite, embedded: a file created mode 0600, WAL, prepared statements, one transaction per
-//! batch; a lock file beside it per profile.
+//! batch; a lock file beside it per profile while that profile syncs (beside the file a
+//! symlink points to: one lock whichever name the database is given).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
@@ -9,7 +10,7 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use super::{col, file_part, parse_time, time, Advance, Counts, Database, Resume, Row};
+use super::{col, lock_name, parse_time, time, Advance, Counts, Database, Resume, Row};
 use crate::error::{Exit, Failure};
 
 /// The migrations, in order: `migrations/sqlite/NNN_*.sql`; schema version N after the Nth.
@@ -35,8 +36,11 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
 pub struct Sqlite {
     conn: Connection,
     path: PathBuf,
-    /// The lock file of the profile being synced, locked while it is open.
-    held: Option<std::fs::File>,
+    /// The database file itself, symlinks resolved: where the lock files are, and what they
+    /// are named after.
+    real: PathBuf,
+    /// The lock file of the profile being synced, locked while it is open, and its path.
+    held: Option<(std::fs::File, PathBuf)>,
     /// Whether the next batch looks up the stored hashes (see [`Database::upsert`]).
     lookup: bool,
     /// Copies the WAL into the database file while the next batches are written. Dropped
@@ -66,9 +70,31 @@ const ADVANCE: &str = "INSERT INTO sync_state (profile, filters, newest_started_
     newest_modified_at = excluded.newest_modified_at, synced_from = excluded.synced_from";
 
 impl Sqlite {
-    /// Opens (creating mode 0600 if missing) and brings the schema up to date.
+    /// Opens (creating mode 0600 if missing) and brings the schema up to date. A file that is
+    /// not a SQLite database, or whose `calls` table sync cannot keep exact, is refused
+    /// (exit 2).
     pub fn open(path: &Path) -> Result<Sqlite> {
         create_private(path)?;
+        Sqlite::open_file(path).map_err(|e| {
+            if not_a_database(&e) || !has_header(path) {
+                Failure::usage(format!("{} is not a SQLite database", path.display()))
+                    .hint("pass the database calls sync made, or a new file name")
+                    .into()
+            } else {
+                e
+            }
+        })
+    }
+
+    fn open_file(path: &Path) -> Result<Sqlite> {
+        // NOTE: SQLite takes a file shorter than its header for an empty database, and would
+        // write over it: a file that holds anything but SQLite's header is refused first.
+        if !has_header(path) {
+            anyhow::bail!("{} does not start with SQLite's header", path.display());
+        }
+        // NOTE: a symlink to the database takes the lock of the file it points to.
+        let real = std::fs::canonicalize(path)
+            .with_context(|| format!("cannot find the database {}", path.display()))?;
         let mut conn = Connection::open(path)
             .with_context(|| format!("cannot open the database {}", path.display()))?;
         // Two syncs of different profiles take turns at writing.
@@ -84,10 +110,12 @@ impl Sqlite {
         // process; only a power cut may lose the last one, never leave a half one.
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         migrate(&mut conn, path)?;
+        check_schema(&conn, path)?;
         let checkpoints = Checkpointer::start(&mut conn, path)?;
         Ok(Sqlite {
             conn,
             path: path.to_path_buf(),
+            real,
             held: None,
             lookup: true,
             _checkpoints: checkpoints,
@@ -199,6 +227,73 @@ fn create_private(path: &Path) -> Result<()> {
     }
 }
 
+/// Whether the file is empty (a new database) or starts with SQLite's header.
+fn has_header(path: &Path) -> bool {
+    use std::io::Read;
+    const HEADER: &[u8] = b"SQLite format 3\0";
+    let Ok(mut file) = std::fs::File::open(path) else {
+        // Unreadable: SQLite's own error says why.
+        return true;
+    };
+    let mut head = Vec::with_capacity(HEADER.len());
+    match file
+        .by_ref()
+        .take(HEADER.len() as u64)
+        .read_to_end(&mut head)
+    {
+        Ok(_) => head.is_empty() || head == HEADER,
+        Err(_) => true,
+    }
+}
+
+/// Whether opening failed because the file is no SQLite database.
+fn not_a_database(e: &anyhow::Error) -> bool {
+    e.chain()
+        .filter_map(|c| c.downcast_ref::<rusqlite::Error>())
+        .any(|e| e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase))
+}
+
+/// The table `calls` as sync needs it (see [`super::check_schema`]).
+fn check_schema(conn: &Connection, path: &Path) -> Result<()> {
+    let shown = path.display().to_string();
+    let read = || -> rusqlite::Result<(Vec<String>, bool)> {
+        let mut columns = Vec::new();
+        let mut key: Vec<(i64, String)> = Vec::new();
+        let mut info = conn.prepare("SELECT name, pk FROM pragma_table_info('calls')")?;
+        let mut rows = info.query([])?;
+        while let Some(r) = rows.next()? {
+            let (name, pk): (String, i64) = (r.get(0)?, r.get(1)?);
+            if pk > 0 {
+                key.push((pk, name.clone()));
+            }
+            columns.push(name);
+        }
+        let pair = |mut names: Vec<String>| {
+            names.sort();
+            names == ["id", "profile"]
+        };
+        let mut keyed = pair(key.into_iter().map(|(_, n)| n).collect());
+        // Or a unique index on exactly the two.
+        let mut list = conn.prepare(
+            "SELECT name FROM pragma_index_list('calls') WHERE \"unique\" = 1 AND partial = 0",
+        )?;
+        let names: Vec<String> = list
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for index in names {
+            let mut cols = conn.prepare("SELECT name FROM pragma_index_info(?1)")?;
+            let cols: Vec<Option<String>> = cols
+                .query_map([&index], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            keyed |= cols.iter().all(Option::is_some) && pair(cols.into_iter().flatten().collect());
+        }
+        Ok((columns, keyed))
+    };
+    let (columns, keyed) =
+        read().with_context(|| format!("{shown}: cannot read the table calls' columns"))?;
+    super::check_schema(&shown, &columns, keyed)
+}
+
 /// The schema version a database holds: 0 when it has none yet.
 fn version(conn: &Connection) -> Result<u32> {
     let has: bool = conn.query_row(
@@ -247,39 +342,53 @@ impl Database for Sqlite {
         // A run starts by looking up: what the last run (maybe of another profile) found says
         // nothing of this one.
         self.lookup = true;
-        let mut name = self.path.file_name().unwrap_or_default().to_os_string();
-        name.push(format!(".{}.lock", file_part(profile)));
-        let path = self.path.with_file_name(name);
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .with_context(|| format!("cannot open the lock file {}", path.display()))?;
-        match file.try_lock() {
-            Ok(()) => {
-                self.held = Some(file);
-                Ok(())
-            }
-            Err(std::fs::TryLockError::WouldBlock) => Err(Failure::new(
-                Exit::Failed,
-                format!(
-                    "another sync of {profile} into {} is still going (it holds {})",
-                    self.path.display(),
-                    path.display()
-                ),
-            )
-            .hint("let it finish; other profiles can sync into the same database meanwhile")
-            .into()),
-            Err(std::fs::TryLockError::Error(e)) => {
-                Err(e).with_context(|| format!("cannot lock {}", path.display()))
-            }
-        }
+        let name = lock_name(self.real.file_name().unwrap_or_default(), profile);
+        let path = self.real.with_file_name(name);
+        // NOTE: the file goes when its lock is released, so a run may open it just before it
+        // goes and lock a file no longer there while another run makes a new one: a lock is
+        // taken only on the file that is still at the path, else tried again.
+        let file =
+            loop {
+                let mut opts = std::fs::OpenOptions::new();
+                opts.create(true).truncate(false).write(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+                let file = opts
+                    .open(&path)
+                    .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+                match file.try_lock() {
+                    Ok(()) => {
+                        if same_file(&file, &path) {
+                            break file;
+                        }
+                    }
+                    Err(std::fs::TryLockError::WouldBlock) => return Err(Failure::new(
+                        Exit::Failed,
+                        format!(
+                            "another sync of {} into {} is still going (it holds {})",
+                            crate::term::printable(profile),
+                            self.path.display(),
+                            path.display()
+                        ),
+                    )
+                    .hint("let it finish; other profiles can sync into the same database meanwhile")
+                    .into()),
+                    Err(std::fs::TryLockError::Error(e)) => {
+                        return Err(e).with_context(|| format!("cannot lock {}", path.display()))
+                    }
+                }
+            };
+        self.held = Some((file, path));
+        Ok(())
     }
 
-    /// Closing the lock file releases its lock (the file stays, for the next run).
+    /// Removes the lock file, then closes it (which releases its lock): no file is left per
+    /// profile. A run that ends otherwise (killed) leaves it, unlocked, for the next to take.
     fn unlock(&mut self, _profile: &str) -> Result<()> {
-        self.held = None;
+        if let Some((file, path)) = self.held.take() {
+            let _ = std::fs::remove_file(&path);
+            drop(file);
+        }
         Ok(())
     }
 
@@ -329,8 +438,9 @@ impl Database for Sqlite {
                 Ok(counts) => return Ok(counts),
                 Err(e) if conflict(&e) => {
                     crate::term::debug(&format!(
-                        "{profile}: a batch inserted without a lookup held stored calls; \
-                         written again after one"
+                        "{}: a batch inserted without a lookup held stored calls; \
+                         written again after one",
+                        crate::term::printable(profile)
                     ));
                     self.lookup = true;
                 }
@@ -338,6 +448,23 @@ impl Database for Sqlite {
             }
         }
         self.write(profile, batch, now, advance, true)
+    }
+}
+
+/// Whether `file` is the file at `path` now (not one removed since it was opened).
+fn same_file(file: &std::fs::File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        path.exists()
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod hostile;
 pub mod recording;
+pub mod text;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
