@@ -86,7 +86,7 @@ pub async fn delete(s: &Settings, args: &DeleteArgs) -> Result<()> {
         &what,
         &planned,
         true,
-    )? == Go::DryRun
+    )? != Go::Send
     {
         return Ok(());
     }
@@ -122,7 +122,7 @@ pub async fn assign(s: &Settings, args: &AssignArgs) -> Result<()> {
         &what,
         &planned,
         false,
-    )? == Go::DryRun
+    )? != Go::Send
     {
         return Ok(());
     }
