@@ -42,7 +42,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use calls::cli::Cli;
-use calls::error::{classify, is_broken_pipe, Failure};
+use calls::error::{classify, is_broken_pipe, Exit, Failure};
 use calls::redact;
 
 fn main() -> ExitCode {
@@ -66,25 +66,37 @@ fn main() -> ExitCode {
         tokio::select! {
             result = calls::commands::run(cli) => result,
             // Dropping the command's future removes any temporary output file.
-            // `sync --every` between two runs has nothing half done: a signal is a normal end.
-            _ = tokio::signal::ctrl_c() => idle_or(Failure::interrupted()),
-            _ = terminate() => idle_or(Failure::terminated()),
+            _ = tokio::signal::ctrl_c() => Err(Failure::interrupted().into()),
+            _ = terminate() => Err(Failure::terminated().into()),
         }
     });
     // Do not wait for stray tasks (an embedded sandbox, requests in flight).
     runtime.shutdown_background();
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => report(e),
+        Err(e) => match e.downcast::<Failure>() {
+            Ok(f) if matches!(f.exit, Exit::Interrupted | Exit::Terminated) => stopped(f),
+            Ok(f) => report(f.into()),
+            Err(e) => report(e),
+        },
     }
 }
 
-fn idle_or(failure: Failure) -> anyhow::Result<()> {
+/// A signal ended the command. `sync --every` between two runs has nothing half done, and
+/// `export --follow` is meant to end so: no error (the latter still exits 130 / 143). Else
+/// what was done before it stopped, then `error: interrupted`.
+fn stopped(failure: Failure) -> ExitCode {
     if calls::commands::idle() {
-        Ok(())
-    } else {
-        Err(failure.into())
+        return ExitCode::SUCCESS;
     }
+    calls::term::clear_bar();
+    if calls::stop::is_quiet() {
+        return ExitCode::from(failure.exit as u8);
+    }
+    for line in calls::stop::so_far() {
+        calls::term::log(&line);
+    }
+    report(failure.into())
 }
 
 /// SIGTERM, handled like Ctrl-C so that temporary files go and nothing is left half-done.
