@@ -220,7 +220,9 @@ fn follow_on_a_terminal_prints_rows_as_calls_come_and_a_signal_is_a_quiet_end() 
         Some((id.into(), t.to_utc().to_rfc3339(), status.into()))
     };
     type Parse<'a> = &'a dyn Fn(&str) -> Option<(String, String, String)>;
-    let runs: [(&[&str], &str, Option<i32>, Vec<&str>, Parse); 2] = [
+    /// The format flags, the signal, the exit it gives, the lines before the rows, the parser.
+    type Follow<'a> = (&'a [&'a str], &'a str, Option<i32>, Vec<&'a str>, Parse<'a>);
+    let runs: [Follow; 2] = [
         (&[], "-INT", Some(130), vec!["times in UTC", "ID  "], &table),
         (
             &["-o", "tsv"],
