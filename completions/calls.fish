@@ -32,7 +32,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_needs_command" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_needs_command" -l base-url -d 'Override the vendor API\'s base URL' -r
-complete -c calls -n "__fish_calls_needs_command" -l token-url -d 'myCRM\'s OAuth2 token endpoint [default: the profile\'s token_url, else the vendor\'s] (needed with --base-url: credentials never go to the vendor\'s endpoint on a guess)' -r
+complete -c calls -n "__fish_calls_needs_command" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_needs_command" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_needs_command" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_needs_command" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -112,7 +112,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand list" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand list" -l base-url -d 'Override the vendor API\'s base URL' -r
-complete -c calls -n "__fish_calls_using_subcommand list" -l token-url -d 'myCRM\'s OAuth2 token endpoint [default: the profile\'s token_url, else the vendor\'s] (needed with --base-url: credentials never go to the vendor\'s endpoint on a guess)' -r
+complete -c calls -n "__fish_calls_using_subcommand list" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand list" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand list" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand list" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -184,7 +184,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand export" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand export" -l base-url -d 'Override the vendor API\'s base URL' -r
-complete -c calls -n "__fish_calls_using_subcommand export" -l token-url -d 'myCRM\'s OAuth2 token endpoint [default: the profile\'s token_url, else the vendor\'s] (needed with --base-url: credentials never go to the vendor\'s endpoint on a guess)' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand export" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand export" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand export" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -235,7 +235,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand sync" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand sync" -l base-url -d 'Override the vendor API\'s base URL' -r
-complete -c calls -n "__fish_calls_using_subcommand sync" -l token-url -d 'myCRM\'s OAuth2 token endpoint [default: the profile\'s token_url, else the vendor\'s] (needed with --base-url: credentials never go to the vendor\'s endpoint on a guess)' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand sync" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand sync" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand sync" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -296,7 +296,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand stats" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand stats" -l base-url -d 'Override the vendor API\'s base URL' -r
-complete -c calls -n "__fish_calls_using_subcommand stats" -l token-url -d 'myCRM\'s OAuth2 token endpoint [default: the profile\'s token_url, else the vendor\'s] (needed with --base-url: credentials never go to the vendor\'s endpoint on a guess)' -r
+complete -c calls -n "__fish_calls_using_subcommand stats" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand stats" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand stats" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand stats" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -340,7 +340,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand show" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand show" -l base-url -d 'Override the vendor API\'s base URL' -r
-complete -c calls -n "__fish_calls_using_subcommand show" -l token-url -d 'myCRM\'s OAuth2 token endpoint [default: the profile\'s token_url, else the vendor\'s] (needed with --base-url: credentials never go to the vendor\'s endpoint on a guess)' -r
+complete -c calls -n "__fish_calls_using_subcommand show" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand show" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand show" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand show" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -390,7 +390,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand recording" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand recording" -l base-url -d 'Override the vendor API\'s base URL' -r
-complete -c calls -n "__fish_calls_using_subcommand recording" -l token-url -d 'myCRM\'s OAuth2 token endpoint [default: the profile\'s token_url, else the vendor\'s] (needed with --base-url: credentials never go to the vendor\'s endpoint on a guess)' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand recording" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand recording" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand recording" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -416,7 +416,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand assign" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand assign" -l base-url -d 'Override the vendor API\'s base URL' -r
-complete -c calls -n "__fish_calls_using_subcommand assign" -l token-url -d 'myCRM\'s OAuth2 token endpoint [default: the profile\'s token_url, else the vendor\'s] (needed with --base-url: credentials never go to the vendor\'s endpoint on a guess)' -r
+complete -c calls -n "__fish_calls_using_subcommand assign" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand assign" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand assign" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand assign" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -462,7 +462,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand delete" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand delete" -l base-url -d 'Override the vendor API\'s base URL' -r
-complete -c calls -n "__fish_calls_using_subcommand delete" -l token-url -d 'myCRM\'s OAuth2 token endpoint [default: the profile\'s token_url, else the vendor\'s] (needed with --base-url: credentials never go to the vendor\'s endpoint on a guess)' -r
+complete -c calls -n "__fish_calls_using_subcommand delete" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand delete" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand delete" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand delete" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -491,7 +491,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand vendors" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand vendors" -l base-url -d 'Override the vendor API\'s base URL' -r
-complete -c calls -n "__fish_calls_using_subcommand vendors" -l token-url -d 'myCRM\'s OAuth2 token endpoint [default: the profile\'s token_url, else the vendor\'s] (needed with --base-url: credentials never go to the vendor\'s endpoint on a guess)' -r
+complete -c calls -n "__fish_calls_using_subcommand vendors" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand vendors" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand vendors" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand vendors" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -513,7 +513,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -l base-url -d 'Override the vendor API\'s base URL' -r
-complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -l token-url -d 'myCRM\'s OAuth2 token endpoint [default: the profile\'s token_url, else the vendor\'s] (needed with --base-url: credentials never go to the vendor\'s endpoint on a guess)' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -541,7 +541,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l base-url -d 'Override the vendor API\'s base URL' -r
-complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l token-url -d 'myCRM\'s OAuth2 token endpoint [default: the profile\'s token_url, else the vendor\'s] (needed with --base-url: credentials never go to the vendor\'s endpoint on a guess)' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -564,7 +564,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l base-url -d 'Override the vendor API\'s base URL' -r
-complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l token-url -d 'myCRM\'s OAuth2 token endpoint [default: the profile\'s token_url, else the vendor\'s] (needed with --base-url: credentials never go to the vendor\'s endpoint on a guess)' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -586,7 +586,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l base-url -d 'Override the vendor API\'s base URL' -r
-complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l token-url -d 'myCRM\'s OAuth2 token endpoint [default: the profile\'s token_url, else the vendor\'s] (needed with --base-url: credentials never go to the vendor\'s endpoint on a guess)' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -608,7 +608,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from profiles" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from profiles" -l base-url -d 'Override the vendor API\'s base URL' -r
-complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from profiles" -l token-url -d 'myCRM\'s OAuth2 token endpoint [default: the profile\'s token_url, else the vendor\'s] (needed with --base-url: credentials never go to the vendor\'s endpoint on a guess)' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from profiles" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from profiles" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from profiles" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from profiles" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -630,7 +630,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l base-url -d 'Override the vendor API\'s base URL' -r
-complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l token-url -d 'myCRM\'s OAuth2 token endpoint [default: the profile\'s token_url, else the vendor\'s] (needed with --base-url: credentials never go to the vendor\'s endpoint on a guess)' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -659,7 +659,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand completions" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand completions" -l base-url -d 'Override the vendor API\'s base URL' -r
-complete -c calls -n "__fish_calls_using_subcommand completions" -l token-url -d 'myCRM\'s OAuth2 token endpoint [default: the profile\'s token_url, else the vendor\'s] (needed with --base-url: credentials never go to the vendor\'s endpoint on a guess)' -r
+complete -c calls -n "__fish_calls_using_subcommand completions" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand completions" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand completions" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand completions" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -696,7 +696,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l base-url -d 'Override the vendor API\'s base URL' -r
-complete -c calls -n "__fish_calls_using_subcommand sandbox" -l token-url -d 'myCRM\'s OAuth2 token endpoint [default: the profile\'s token_url, else the vendor\'s] (needed with --base-url: credentials never go to the vendor\'s endpoint on a guess)' -r
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r

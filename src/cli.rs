@@ -93,8 +93,8 @@ pub struct Global {
         value_name = "URL"
     )]
     pub base_url: Option<String>,
-    /// myCRM's OAuth2 token endpoint [default: the profile's token_url, else the vendor's]
-    /// (needed with --base-url: credentials never go to the vendor's endpoint on a guess)
+    /// myCRM's OAuth2 token endpoint, required with a base URL of one's own [default: the
+    /// profile's token_url, else the vendor's]
     #[arg(
         long,
         env = "CALLS_TOKEN_URL",

@@ -76,10 +76,10 @@ fn main() -> ExitCode {
     runtime.shutdown_background();
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => match e.downcast::<Failure>() {
-            Ok(f) if matches!(f.exit, Exit::Interrupted | Exit::Terminated) => stopped(f),
-            Ok(f) => report(f.into()),
-            Err(e) => report(e),
+        // NOTE: looked at, not taken apart: a downcast would drop the error's context.
+        Err(e) => match e.downcast_ref::<Failure>().map(|f| f.exit) {
+            Some(exit @ (Exit::Interrupted | Exit::Terminated)) => stopped(e, exit),
+            _ => report(e),
         },
     }
 }
@@ -87,18 +87,18 @@ fn main() -> ExitCode {
 /// A signal ended the command. `sync --every` between two runs has nothing half done, and
 /// `export --follow` is meant to end so: no error (the latter still exits 130 / 143). Else
 /// what was done before it stopped, then `error: interrupted`.
-fn stopped(failure: Failure) -> ExitCode {
+fn stopped(err: anyhow::Error, exit: Exit) -> ExitCode {
     if calls::commands::idle() {
         return ExitCode::SUCCESS;
     }
     calls::term::clear_bar();
     if calls::stop::is_quiet() {
-        return ExitCode::from(failure.exit as u8);
+        return ExitCode::from(exit as u8);
     }
     for line in calls::stop::so_far() {
         calls::term::log(&line);
     }
-    report(failure.into())
+    report(err)
 }
 
 /// SIGTERM, handled like Ctrl-C so that temporary files go and nothing is left half-done.
