@@ -267,7 +267,7 @@ Register-ArgumentCompleter -Native -CommandName 'calls' -ScriptBlock {
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop after N calls [list default: 25]')
             [CompletionResult]::new('--param', '--param', [CompletionResultType]::ParameterName, 'Raw vendor query parameter, sent as given (repeatable)')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Folder to save into')
-            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'File name: {vendor} {id} {date} {time} {direction} {status} {customer_number} {agent} {campaign} {ext}; ''/'' makes folders')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'File name: {vendor} {id} {date} {time} {direction} {status} {customer_number} {agent} {campaign} {ext} (what the file is: wav, mp3, ...); ''/'' makes folders')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, '''-'': write the audio of a single id to stdout')
             [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Write a CSV of id,path,bytes,sha256,status')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile from the config [default: the config''s default_profile]; `sync` takes several')

@@ -258,7 +258,7 @@ set edit:completion:arg-completer[calls] = {|@words|
             cand --limit 'Stop after N calls [list default: 25]'
             cand --param 'Raw vendor query parameter, sent as given (repeatable)'
             cand --dir 'Folder to save into'
-            cand --name 'File name: {vendor} {id} {date} {time} {direction} {status} {customer_number} {agent} {campaign} {ext}; ''/'' makes folders'
+            cand --name 'File name: {vendor} {id} {date} {time} {direction} {status} {customer_number} {agent} {campaign} {ext} (what the file is: wav, mp3, ...); ''/'' makes folders'
             cand --output '''-'': write the audio of a single id to stdout'
             cand --manifest 'Write a CSV of id,path,bytes,sha256,status'
             cand -p 'Profile from the config [default: the config''s default_profile]; `sync` takes several'

@@ -379,7 +379,7 @@ complete -c calls -n "__fish_calls_using_subcommand recording" -l search -d 'Fre
 complete -c calls -n "__fish_calls_using_subcommand recording" -l limit -d 'Stop after N calls [list default: 25]' -r
 complete -c calls -n "__fish_calls_using_subcommand recording" -l param -d 'Raw vendor query parameter, sent as given (repeatable)' -r
 complete -c calls -n "__fish_calls_using_subcommand recording" -l dir -d 'Folder to save into' -r -F
-complete -c calls -n "__fish_calls_using_subcommand recording" -l name -d 'File name: {vendor} {id} {date} {time} {direction} {status} {customer_number} {agent} {campaign} {ext}; \'/\' makes folders' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l name -d 'File name: {vendor} {id} {date} {time} {direction} {status} {customer_number} {agent} {campaign} {ext} (what the file is: wav, mp3, ...); \'/\' makes folders' -r
 complete -c calls -n "__fish_calls_using_subcommand recording" -l output -d '\'-\': write the audio of a single id to stdout' -r
 complete -c calls -n "__fish_calls_using_subcommand recording" -l manifest -d 'Write a CSV of id,path,bytes,sha256,status' -r -F
 complete -c calls -n "__fish_calls_using_subcommand recording" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r -f -a "(calls __complete profiles 2>/dev/null)"

@@ -433,7 +433,7 @@ pub struct OutputArgs {
 
 #[derive(Debug, Args)]
 pub struct RecordingArgs {
-    /// Call ids [default: every call matching the filters]
+    /// Call ids [default: every call matching the filters; without ids, give at least one]
     pub ids: Vec<String>,
     #[command(flatten)]
     pub filters: FilterArgs,
@@ -446,7 +446,7 @@ pub struct RecordingArgs {
     )]
     pub dir: PathBuf,
     /// File name: {vendor} {id} {date} {time} {direction} {status} {customer_number} {agent}
-    /// {campaign} {ext}; '/' makes folders
+    /// {campaign} {ext} (what the file is: wav, mp3, ...); '/' makes folders
     #[arg(long, value_name = "TEMPLATE", default_value = crate::recording::DEFAULT_TEMPLATE, help_heading = "Recordings")]
     pub name: String,
     /// '-': write the audio of a single id to stdout
