@@ -152,7 +152,7 @@ _calls() {
 
     case "${cmd}" in
         calls)
-            opts="-p -v -q -h -V --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help --version list export sync stats show recording assign delete vendors config completions sandbox help"
+            opts="-p -v -q -h -V --profile --vendor --config --base-url --token-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help --version list export sync stats show recording assign delete vendors config completions sandbox help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -175,6 +175,10 @@ _calls() {
                     return 0
                     ;;
                 --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -210,7 +214,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__assign)
-            opts="-p -v -q -h --user --property --lead --seen --dry-run --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
+            opts="-p -v -q -h --user --property --lead --seen --dry-run --profile --vendor --config --base-url --token-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -248,6 +252,10 @@ _calls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tz)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -280,7 +288,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__completions)
-            opts="-p -v -q -h --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help bash elvish fish powershell zsh"
+            opts="-p -v -q -h --profile --vendor --config --base-url --token-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -303,6 +311,10 @@ _calls() {
                     return 0
                     ;;
                 --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -338,7 +350,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__config)
-            opts="-p -v -q -h --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help init path show profiles check help"
+            opts="-p -v -q -h --profile --vendor --config --base-url --token-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help init path show profiles check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -361,6 +373,10 @@ _calls() {
                     return 0
                     ;;
                 --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -396,7 +412,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__config__subcmd__check)
-            opts="-p -v -q -h --online --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
+            opts="-p -v -q -h --online --profile --vendor --config --base-url --token-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -419,6 +435,10 @@ _calls() {
                     return 0
                     ;;
                 --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -552,7 +572,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__config__subcmd__init)
-            opts="-p -v -q -h --force --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
+            opts="-p -v -q -h --force --profile --vendor --config --base-url --token-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -575,6 +595,10 @@ _calls() {
                     return 0
                     ;;
                 --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -610,7 +634,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__config__subcmd__path)
-            opts="-p -v -q -h --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
+            opts="-p -v -q -h --profile --vendor --config --base-url --token-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -633,6 +657,10 @@ _calls() {
                     return 0
                     ;;
                 --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -668,7 +696,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__config__subcmd__profiles)
-            opts="-p -v -q -h --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
+            opts="-p -v -q -h --profile --vendor --config --base-url --token-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -691,6 +719,10 @@ _calls() {
                     return 0
                     ;;
                 --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -726,7 +758,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__config__subcmd__show)
-            opts="-p -v -q -h --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
+            opts="-p -v -q -h --profile --vendor --config --base-url --token-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -749,6 +781,10 @@ _calls() {
                     return 0
                     ;;
                 --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -784,7 +820,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__delete)
-            opts="-y -p -v -q -h --dry-run --yes --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
+            opts="-y -p -v -q -h --dry-run --yes --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --profile --vendor --config --base-url --token-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -858,6 +894,10 @@ _calls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tz)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -890,7 +930,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__export)
-            opts="-o -p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --format --fields --output --raw --no-header --since-last --state --lookback --append --follow --every --revisit --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
+            opts="-o -p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --format --fields --output --raw --no-header --since-last --state --lookback --append --follow --every --revisit --profile --vendor --config --base-url --token-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -993,6 +1033,10 @@ _calls() {
                     return 0
                     ;;
                 --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1294,7 +1338,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__list)
-            opts="-o -p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --format --fields --output --raw --no-header --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
+            opts="-o -p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --format --fields --output --raw --no-header --profile --vendor --config --base-url --token-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1384,6 +1428,10 @@ _calls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tz)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1416,7 +1464,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__recording)
-            opts="-p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --dir --name --output --overwrite --manifest --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
+            opts="-p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --dir --name --output --overwrite --manifest --profile --vendor --config --base-url --token-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1506,6 +1554,10 @@ _calls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tz)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1538,7 +1590,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__sandbox)
-            opts="-p -v -q -h --port --calls --seed --until --latency --fail-rate --token-ttl --recording-faults --change-rate --rate-limit --rate-limit-silent --short-page --order --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
+            opts="-p -v -q -h --port --calls --seed --until --latency --fail-rate --token-ttl --recording-faults --change-rate --rate-limit --rate-limit-silent --short-page --order --profile --vendor --config --base-url --token-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1612,6 +1664,10 @@ _calls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tz)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1644,7 +1700,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__show)
-            opts="-o -p -v -q -h --format --fields --output --raw --no-header --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
+            opts="-o -p -v -q -h --format --fields --output --raw --no-header --profile --vendor --config --base-url --token-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1686,6 +1742,10 @@ _calls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tz)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1718,7 +1778,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__stats)
-            opts="-o -p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --by --format --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
+            opts="-o -p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --by --format --profile --vendor --config --base-url --token-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1804,6 +1864,10 @@ _calls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tz)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1836,7 +1900,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__sync)
-            opts="-p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --all-profiles --revisit --full --every --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
+            opts="-p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --all-profiles --revisit --full --every --profile --vendor --config --base-url --token-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1918,6 +1982,10 @@ _calls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tz)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1950,7 +2018,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__vendors)
-            opts="-o -p -v -q -h --format --profile --vendor --config --base-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
+            opts="-o -p -v -q -h --format --profile --vendor --config --base-url --token-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1981,6 +2049,10 @@ _calls() {
                     return 0
                     ;;
                 --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_calls_global_optspecs
-    string join \n p/profile= vendor= config= base-url= sandbox tz= v/verbose q/quiet no-progress timeout= retries= concurrency= rate= color= h/help V/version
+    string join \n p/profile= vendor= config= base-url= token-url= sandbox tz= v/verbose q/quiet no-progress timeout= retries= concurrency= rate= color= h/help V/version
 end
 
 function __fish_calls_needs_command
@@ -32,6 +32,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_needs_command" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_needs_command" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_needs_command" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_needs_command" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_needs_command" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_needs_command" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -111,6 +112,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand list" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand list" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand list" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand list" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand list" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand list" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -182,6 +184,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand export" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand export" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand export" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand export" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand export" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -194,7 +197,7 @@ complete -c calls -n "__fish_calls_using_subcommand export" -l raw -d 'Add the v
 complete -c calls -n "__fish_calls_using_subcommand export" -l no-header -d 'No header line (csv, tsv)'
 complete -c calls -n "__fish_calls_using_subcommand export" -l since-last -d 'Resume after the last successful run of this profile, filter set and destination'
 complete -c calls -n "__fish_calls_using_subcommand export" -l append -d 'Append to an existing --output file (no second CSV header; csv and ndjson only)'
-complete -c calls -n "__fish_calls_using_subcommand export" -l follow -d 'After the window, keep polling: print each new call, and each changed call again (csv, ndjson; one line each, flushed)'
+complete -c calls -n "__fish_calls_using_subcommand export" -l follow -d 'After the window, keep polling: print each new call, and each changed call again (a table row on a terminal, or -o csv, tsv, ndjson; one line each, flushed)'
 complete -c calls -n "__fish_calls_using_subcommand export" -l sandbox -d 'Run against an embedded sandbox started in-process (no config or secrets needed)'
 complete -c calls -n "__fish_calls_using_subcommand export" -s v -l verbose -d 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
 complete -c calls -n "__fish_calls_using_subcommand export" -s q -l quiet -d 'No progress, no summary; errors only'
@@ -232,6 +235,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand sync" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand sync" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand sync" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand sync" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand sync" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -292,6 +296,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand stats" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand stats" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand stats" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand stats" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand stats" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand stats" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -335,6 +340,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand show" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand show" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand show" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand show" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand show" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand show" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -373,7 +379,7 @@ complete -c calls -n "__fish_calls_using_subcommand recording" -l search -d 'Fre
 complete -c calls -n "__fish_calls_using_subcommand recording" -l limit -d 'Stop after N calls [list default: 25]' -r
 complete -c calls -n "__fish_calls_using_subcommand recording" -l param -d 'Raw vendor query parameter, sent as given (repeatable)' -r
 complete -c calls -n "__fish_calls_using_subcommand recording" -l dir -d 'Folder to save into' -r -F
-complete -c calls -n "__fish_calls_using_subcommand recording" -l name -d 'File name: {vendor} {id} {date} {time} {direction} {status} {customer_number} {agent} {campaign} {ext}; \'/\' makes folders' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l name -d 'File name: {vendor} {id} {date} {time} {direction} {status} {customer_number} {agent} {campaign} {ext} (what the file is: wav, mp3, ...); \'/\' makes folders' -r
 complete -c calls -n "__fish_calls_using_subcommand recording" -l output -d '\'-\': write the audio of a single id to stdout' -r
 complete -c calls -n "__fish_calls_using_subcommand recording" -l manifest -d 'Write a CSV of id,path,bytes,sha256,status' -r -F
 complete -c calls -n "__fish_calls_using_subcommand recording" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r -f -a "(calls __complete profiles 2>/dev/null)"
@@ -384,6 +390,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand recording" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand recording" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand recording" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand recording" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand recording" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -409,6 +416,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand assign" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand assign" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand assign" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand assign" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand assign" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand assign" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -454,6 +462,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand delete" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand delete" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand delete" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand delete" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand delete" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand delete" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -482,6 +491,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand vendors" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand vendors" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand vendors" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand vendors" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand vendors" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand vendors" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -503,6 +513,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -516,11 +527,11 @@ complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -s q -l quiet -d 'No progress, no summary; errors only'
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -f -a "init" -d 'Write a commented starter config (mode 0600)'
+complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -f -a "init" -d 'Write a commented starter config (mode 0600): one active profile, Famulor\'s or --vendor V\'s, and the other vendors\' as comments'
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -f -a "path" -d 'Print the config file\'s path'
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -f -a "show" -d 'Print the config with secrets redacted (-p NAME: that profile only)'
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -f -a "profiles" -d 'List the profiles: vendor, API, and where each secret comes from (never the secret)'
-complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -f -a "check" -d 'Validate the config and every profile'
+complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -f -a "check" -d 'Validate the config and every profile (-p NAME: that profile only)'
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r -f -a "(calls __complete profiles 2>/dev/null)"
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
@@ -530,6 +541,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -552,6 +564,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -573,6 +586,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -594,6 +608,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from profiles" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from profiles" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from profiles" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from profiles" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from profiles" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from profiles" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -615,6 +630,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -629,11 +645,11 @@ complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subc
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -s q -l quiet -d 'No progress, no summary; errors only'
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write a commented starter config (mode 0600)'
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write a commented starter config (mode 0600): one active profile, Famulor\'s or --vendor V\'s, and the other vendors\' as comments'
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the config file\'s path'
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the config with secrets redacted (-p NAME: that profile only)'
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "profiles" -d 'List the profiles: vendor, API, and where each secret comes from (never the secret)'
-complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate the config and every profile'
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate the config and every profile (-p NAME: that profile only)'
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c calls -n "__fish_calls_using_subcommand completions" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r -f -a "(calls __complete profiles 2>/dev/null)"
 complete -c calls -n "__fish_calls_using_subcommand completions" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
@@ -643,6 +659,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand completions" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand completions" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand completions" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand completions" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand completions" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand completions" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -679,6 +696,7 @@ brightcall\t''
 mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l base-url -d 'Override the vendor API\'s base URL' -r
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
@@ -706,8 +724,8 @@ complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_su
 complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync stats show recording assign delete vendors config completions sandbox help" -f -a "completions" -d 'Print a shell completion script (profile names are completed from the config)'
 complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync stats show recording assign delete vendors config completions sandbox help" -f -a "sandbox" -d 'Serve the built-in fake vendor APIs on 127.0.0.1'
 complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync stats show recording assign delete vendors config completions sandbox help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c calls -n "__fish_calls_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Write a commented starter config (mode 0600)'
+complete -c calls -n "__fish_calls_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "init" -d 'Write a commented starter config (mode 0600): one active profile, Famulor\'s or --vendor V\'s, and the other vendors\' as comments'
 complete -c calls -n "__fish_calls_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file\'s path'
 complete -c calls -n "__fish_calls_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the config with secrets redacted (-p NAME: that profile only)'
 complete -c calls -n "__fish_calls_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "profiles" -d 'List the profiles: vendor, API, and where each secret comes from (never the secret)'
-complete -c calls -n "__fish_calls_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "check" -d 'Validate the config and every profile'
+complete -c calls -n "__fish_calls_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "check" -d 'Validate the config and every profile (-p NAME: that profile only)'

@@ -9,13 +9,41 @@ use crate::output::Format;
 use crate::types::limits;
 use crate::types::Vendor;
 
+/// SPEC's exit codes: the end of `calls --help` and the man pages' EXIT STATUS section.
+macro_rules! exit_codes {
+    () => {
+        "\
+Exit codes:
+  0    done
+  1    failed (network, vendor error after retries, I/O)
+  2    bad usage, bad input or bad config (the message says what and where)
+  3    the vendor rejected the credentials (401/403); the hint names the secret
+  4    the vendor does not support this command
+  5    partly done: some items failed, the rest succeeded (the summary lists them)
+  130  interrupted (Ctrl-C): no partial output file, state not advanced
+  143  terminated (SIGTERM): as 130"
+    };
+}
+
+/// SPEC's exit codes, as `calls --help` ends with them.
+pub const EXIT_CODES: &str = exit_codes!();
+
+/// The first thing to try, at the end of `calls -h` and `calls --help`.
+pub const TRY_IT: &str = "Try it without an account:  calls --sandbox --vendor famulor list";
+
 /// `calls --version`: with the commit and its date when built from git (see build.rs).
 const LONG_VERSION: &str = env!("CALLS_LONG_VERSION");
 
 /// Call history from Famulor, Evolux, Callcap, Brightcall and myCRM into files, pipes and databases.
 #[derive(Debug, Parser)]
 #[command(name = "calls", version, long_version = LONG_VERSION, about, max_term_width = 100)]
-#[command(after_help = "Try it without an account:  calls --sandbox --vendor famulor list")]
+#[command(
+    after_help = TRY_IT,
+    after_long_help = concat!(
+        "Try it without an account:  calls --sandbox --vendor famulor list\n\n",
+        exit_codes!()
+    )
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -65,6 +93,16 @@ pub struct Global {
         value_name = "URL"
     )]
     pub base_url: Option<String>,
+    /// myCRM's OAuth2 token endpoint, required with a base URL of one's own [default: the
+    /// profile's token_url, else the vendor's]
+    #[arg(
+        long,
+        env = "CALLS_TOKEN_URL",
+        hide_env_values = true,
+        global = true,
+        value_name = "URL"
+    )]
+    pub token_url: Option<String>,
     /// Run against an embedded sandbox started in-process (no config or secrets needed)
     #[arg(long, global = true)]
     pub sandbox: bool,
@@ -247,7 +285,7 @@ pub struct ExportArgs {
 #[command(next_help_heading = "Follow")]
 pub struct FollowArgs {
     /// After the window, keep polling: print each new call, and each changed call again
-    /// (csv, ndjson; one line each, flushed)
+    /// (a table row on a terminal, or -o csv, tsv, ndjson; one line each, flushed)
     #[arg(long)]
     pub follow: bool,
     /// How often --follow polls [default: 30s]
@@ -395,7 +433,7 @@ pub struct OutputArgs {
 
 #[derive(Debug, Args)]
 pub struct RecordingArgs {
-    /// Call ids [default: every call matching the filters]
+    /// Call ids [default: every call matching the filters; without ids, give at least one]
     pub ids: Vec<String>,
     #[command(flatten)]
     pub filters: FilterArgs,
@@ -408,7 +446,7 @@ pub struct RecordingArgs {
     )]
     pub dir: PathBuf,
     /// File name: {vendor} {id} {date} {time} {direction} {status} {customer_number} {agent}
-    /// {campaign} {ext}; '/' makes folders
+    /// {campaign} {ext} (what the file is: wav, mp3, ...); '/' makes folders
     #[arg(long, value_name = "TEMPLATE", default_value = crate::recording::DEFAULT_TEMPLATE, help_heading = "Recordings")]
     pub name: String,
     /// '-': write the audio of a single id to stdout
@@ -476,7 +514,8 @@ pub struct VendorsArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
-    /// Write a commented starter config (mode 0600)
+    /// Write a commented starter config (mode 0600): one active profile, Famulor's or
+    /// --vendor V's, and the other vendors' as comments
     Init {
         /// Replace an existing file
         #[arg(long)]
@@ -488,7 +527,7 @@ pub enum ConfigCommand {
     Show,
     /// List the profiles: vendor, API, and where each secret comes from (never the secret)
     Profiles,
-    /// Validate the config and every profile
+    /// Validate the config and every profile (-p NAME: that profile only)
     Check {
         /// Also make one cheap authenticated request per profile
         #[arg(long)]

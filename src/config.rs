@@ -10,8 +10,152 @@ use crate::error::Failure;
 pub use crate::types::Secret;
 use crate::types::Vendor;
 
-/// The starter config `calls config init` writes; the same text as `config.example.toml`.
+/// The starter config `calls config init` writes (Famulor's profile active); the same text as
+/// `config.example.toml`.
 pub const EXAMPLE: &str = include_str!("../config.example.toml");
+
+/// The top of the starter config: what the file is, and every key.
+const STARTER_HEAD: &str = "\
+# calls configuration. `calls config path` prints where this file lives;
+# `calls config check` validates it (add --online to test the credentials).
+# Keep it private: chmod 600. Secrets can stay out of it entirely (see *_env, *_command).
+#
+# One profile is active; the other vendors' are below as comments: to use one, remove the
+# `# ` before its [profiles.NAME] line and its keys (or run `calls config init --vendor V`
+# for a file with V's profile active).
+
+# The profile used when -p/--profile is not given.
+default_profile = \"NAME\"
+
+# Where `calls sync` writes when no DEST is given: a SQLite file (sqlite:PATH, or a path
+# ending in .db, .sqlite or .sqlite3).
+# database = \"calls.db\"
+
+# One [profiles.NAME] table per account. Keys:
+#   vendor        required: famulor, evolux, callcap, brightcall or mycrm
+#   base_url      the vendor API's base URL (default: the vendor's public API; evolux has none:
+#                 every customer has its own host, so it is required there)
+#   timezone      IANA zone for reading --from/--to and printing times (default UTC)
+#   vendor_timezone  IANA zone of the vendor's own times that carry no offset, such as
+#                 famulor's \"2025-08-04 14:30:00\" (default UTC; callcap and brightcall say theirs)
+#   page_size     calls per request (default and maximum: the vendor's largest page:
+#                 famulor 100, evolux 50, callcap 1000, brightcall 100 (v3: 500), mycrm 100)
+#   concurrency   requests in flight, pages fetched ahead (default 4)
+#   rate          at most this many requests per second (default: no limit)
+#   token_url     mycrm only: the OAuth2 token endpoint (also --token-url, CALLS_TOKEN_URL)
+#                 (default https://auth.propertyfinder.com/auth/oauth/v1/token)
+#
+# Secrets: token (famulor, evolux, callcap, or a ready mycrm bearer token), api_key (brightcall),
+# client_id + client_secret (mycrm). Each can be given as
+#   KEY = \"...\"                  inline (least safe)
+#   KEY_env = \"VARIABLE\"         read from an environment variable
+#   KEY_command = \"pass show x\"  the trimmed stdout of a command
+# The environment variables CALLS_TOKEN, CALLS_API_KEY, CALLS_CLIENT_ID and
+# CALLS_CLIENT_SECRET win over this file.
+";
+
+/// Each vendor's starter profile: its name, its keys, and the environment variables its
+/// secrets are read from (so that `config check` passes once they are set).
+const STARTER_PROFILES: [(Vendor, &str, &str, &[&str]); 5] = [
+    (
+        Vendor::Famulor,
+        "sales",
+        "vendor = \"famulor\"
+token_env = \"FAMULOR_API_KEY\"
+timezone = \"Europe/Berlin\"
+# vendor_timezone = \"Europe/Berlin\"   # if the account's zoneless times are not UTC
+# api = \"v1\"   # Famulor Platform 2.0 (default classic)
+",
+        &["FAMULOR_API_KEY"],
+    ),
+    (
+        Vendor::Evolux,
+        "dialer",
+        "vendor = \"evolux\"
+base_url = \"https://acme.evolux.net.br\"   # your Evolux host
+token_env = \"EVOLUX_TOKEN\"
+timezone = \"America/Sao_Paulo\"
+",
+        &["EVOLUX_TOKEN"],
+    ),
+    (
+        Vendor::Callcap,
+        "tracking",
+        "vendor = \"callcap\"
+token_env = \"CALLCAP_TOKEN\"   # or token_command = \"pass show callcap\"
+timezone = \"America/Chicago\"
+page_size = 1000
+concurrency = 4
+rate = 5
+",
+        &["CALLCAP_TOKEN"],
+    ),
+    (
+        Vendor::Brightcall,
+        "convolo",
+        "vendor = \"brightcall\"
+api_key_env = \"BRIGHTCALL_API_KEY\"
+# api = \"v3\"   # the dialer's v3 API (default v1; v3 by itself on api.dialer.brightcall.ai)
+",
+        &["BRIGHTCALL_API_KEY"],
+    ),
+    (
+        Vendor::Mycrm,
+        "pf",
+        "vendor = \"mycrm\"
+client_id_env = \"PF_CLIENT_ID\"
+client_secret_env = \"PF_CLIENT_SECRET\"   # or client_secret_command = \"pass show pf-expert\"
+# token_url = \"https://auth.propertyfinder.com/auth/oauth/v1/token\"
+timezone = \"Asia/Dubai\"
+",
+        &["PF_CLIENT_ID", "PF_CLIENT_SECRET"],
+    ),
+];
+
+/// The starter config `calls config init [--vendor V]` writes: `vendor`'s profile active and
+/// the default, the other vendors' as comments. NOTE: one active profile, its secrets from
+/// environment variables, so that the first `calls config check` passes once they are set
+/// (five active profiles, one with `token_command = "pass show ..."`, failed it).
+pub fn starter(vendor: Vendor) -> String {
+    let (_, name, _, _) = starter_profile(vendor);
+    let mut text = STARTER_HEAD.replace(
+        "default_profile = \"NAME\"",
+        &format!("default_profile = \"{name}\""),
+    );
+    let active = STARTER_PROFILES.iter().filter(|p| p.0 == vendor);
+    let others = STARTER_PROFILES.iter().filter(|p| p.0 != vendor);
+    for (i, (_, name, keys, _)) in active.chain(others).enumerate() {
+        text.push('\n');
+        let table = format!("[profiles.{name}]\n{keys}");
+        if i == 0 {
+            text.push_str(&table);
+        } else {
+            for line in table.lines() {
+                // A key's own comment stays one `#` deep: `# # api = ...` reads badly.
+                match line.strip_prefix("# ") {
+                    Some(_) => text.push_str(line),
+                    None => {
+                        text.push_str("# ");
+                        text.push_str(line);
+                    }
+                }
+                text.push('\n');
+            }
+        }
+    }
+    text
+}
+
+/// `vendor`'s starter profile: (vendor, name, keys, environment variables of its secrets).
+pub fn starter_profile(
+    vendor: Vendor,
+) -> (Vendor, &'static str, &'static str, &'static [&'static str]) {
+    STARTER_PROFILES
+        .iter()
+        .copied()
+        .find(|p| p.0 == vendor)
+        .unwrap_or(STARTER_PROFILES[0])
+}
 
 /// The config file as written.
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -646,6 +790,39 @@ mod tests {
         let text = "[profiles.a]\nvendor = \"famulr\"\n";
         let msg = format!("{:#}", parse(text, Path::new("c.toml")).unwrap_err());
         assert!(msg.contains("line 2") && msg.contains("famulr"), "{msg}");
+    }
+
+    /// `config.example.toml` is what `calls config init` writes.
+    #[test]
+    fn the_example_config_is_the_starter() {
+        assert_eq!(starter(Vendor::Famulor), EXAMPLE);
+    }
+
+    /// Each vendor's starter: one profile, that vendor's, the default; the other four vendors'
+    /// tables are there as comments that become valid profiles when uncommented.
+    #[test]
+    fn each_starter_has_one_active_profile_and_the_others_as_comments() {
+        for vendor in Vendor::ALL {
+            let text = starter(vendor);
+            let cfg = parse(&text, Path::new("c.toml")).unwrap();
+            let (_, name, _, _) = starter_profile(vendor);
+            assert_eq!(cfg.profiles.keys().collect::<Vec<_>>(), [name], "{vendor}");
+            assert_eq!(cfg.default_profile.as_deref(), Some(name));
+            let p = Profile::from_config(name, &cfg.profiles[name], Path::new("c.toml")).unwrap();
+            assert_eq!(p.vendor, vendor);
+            // From the first profile on, every line without its `# `.
+            let first = text.find("\n[profiles.").unwrap();
+            let uncommented: String = text[..first].to_string()
+                + &text[first..]
+                    .lines()
+                    .map(|l| format!("{}\n", l.strip_prefix("# ").unwrap_or(l)))
+                    .collect::<String>();
+            let all = parse(&uncommented, Path::new("c.toml")).unwrap();
+            assert_eq!(all.profiles.len(), 5, "{vendor}: {uncommented}");
+            for (n, p) in &all.profiles {
+                Profile::from_config(n, p, Path::new("x")).unwrap();
+            }
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::io::{BufRead, Write};
 
 use anyhow::Result;
 
-use crate::error::{Exit, Failure};
+use crate::error::Failure;
 use crate::vendors::Planned;
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -23,6 +23,8 @@ pub struct Gate {
 pub enum Go {
     Send,
     DryRun,
+    /// Anything but `yes` at the question: nothing sent, and no failure either (exit 0).
+    Canceled,
 }
 
 /// `action` is "delete" or "assign"; `what` names the target ("3 calls on famulor (profile x)").
@@ -67,10 +69,11 @@ pub fn pass(
         let mut answer = String::new();
         std::io::stdin().lock().read_line(&mut answer)?;
         // Exactly what the prompt asks for: a stray `y` (or Enter) is not a yes.
+        // NOTE: a refusal is the user's answer, not a failure: a plain line and exit 0, not
+        // `error:` and the exit code of a network failure.
         if answer.trim() != "yes" {
-            return Err(
-                Failure::new(Exit::Failed, format!("canceled: nothing was {action}d")).into(),
-            );
+            crate::term::log(&format!("canceled: nothing was {action}d"));
+            return Ok(Go::Canceled);
         }
     }
     Ok(Go::Send)

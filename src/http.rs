@@ -532,6 +532,9 @@ pub struct Download {
     pub bytes: u64,
     /// Hex SHA-256 of the bytes written.
     pub sha256: String,
+    /// What the file is, as an extension (`wav`, `mp3`, ...): by its audio header, and by
+    /// its Content-Type where the header is shared (see [`audio_kind`]).
+    pub ext: &'static str,
 }
 
 /// Why a download attempt ended: worth another try (and whether bytes were written), or not.
@@ -731,6 +734,7 @@ impl Http {
         let mut written = 0u64;
         // Held back until it shows audio: nothing is written before that.
         let mut head: Option<Vec<u8>> = Some(Vec::new());
+        let mut ext = "";
         loop {
             let size = expected.unwrap_or(0).max(bytes);
             let next = tokio::time::timeout_at(self.deadline(start, size), stream.next())
@@ -765,7 +769,7 @@ impl Http {
                         continue;
                     }
                     let h = head.take().unwrap_or_default();
-                    not_audio(&h, &shown, status, &ctype)?;
+                    ext = not_audio(&h, &shown, status, &ctype)?;
                     bytes::Bytes::from(h)
                 }
                 None => chunk,
@@ -779,7 +783,7 @@ impl Http {
                     "{shown} answered {status} with an empty body"
                 )));
             }
-            not_audio(&h, &shown, status, &ctype)?;
+            ext = not_audio(&h, &shown, status, &ctype)?;
             write(out, &h).await?;
         }
         out.flush().await.map_err(|e| {
@@ -797,7 +801,7 @@ impl Http {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
-        Ok(Download { bytes, sha256 })
+        Ok(Download { bytes, sha256, ext })
     }
 }
 
@@ -879,10 +883,16 @@ async fn write(out: &mut DownloadTo<'_>, bytes: &[u8]) -> Result<(), DlError> {
         .map_err(|e| DlError::Fail(anyhow::Error::new(e).context("cannot write the recording")))
 }
 
-/// The error for a body that does not start like audio, saying what it starts with.
-fn not_audio(head: &[u8], shown: &str, status: StatusCode, ctype: &str) -> Result<(), DlError> {
-    if is_audio(head) {
-        return Ok(());
+/// The kind of audio `head` starts with (see [`audio_kind`]), else the error for a body that
+/// does not start like audio, saying what it starts with.
+fn not_audio(
+    head: &[u8],
+    shown: &str,
+    status: StatusCode,
+    ctype: &str,
+) -> Result<&'static str, DlError> {
+    if let Some(ext) = audio_kind(head, ctype) {
+        return Ok(ext);
     }
     let hex: Vec<String> = head.iter().take(8).map(|b| format!("{b:02X}")).collect();
     Err(DlError::Fail(anyhow::anyhow!(
@@ -902,19 +912,53 @@ fn not_audio(head: &[u8], shown: &str, status: StatusCode, ctype: &str) -> Resul
 /// MP4/M4A (`ftyp` box), WebM/Matroska, AMR, AU, AIFF and CAF. Nothing is skipped first: an
 /// error page behind a byte-order mark is not audio.
 pub fn is_audio(head: &[u8]) -> bool {
-    let at = |i: usize, magic: &[u8]| head.get(i..i + magic.len()) == Some(magic);
-    at(0, b"ID3")
-        || (head.len() >= 2 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0)
-        || ((at(0, b"RIFF") || at(0, b"RF64")) && at(8, b"WAVE"))
-        || at(0, b"OggS")
-        || at(0, b"fLaC")
-        || at(4, b"ftyp")
-        || at(0, &[0x1A, 0x45, 0xDF, 0xA3])
-        || at(0, b"#!AMR")
-        || at(0, b".snd")
-        || (at(0, b"FORM") && (at(8, b"AIFF") || at(8, b"AIFC")))
-        || at(0, b"caff")
+    audio_kind(head, "").is_some()
 }
+
+/// The extension of the audio `head` starts with (see [`is_audio`]), `None` when it is not
+/// audio. NOTE: the file decides, not its URL: myCRM links end in `.mp3` whatever they serve
+/// (its sandbox, like the vendor, serves WAV). Where a header is shared, `content_type` tells
+/// them apart: an MPEG frame sync is MP3 unless it is ADTS (layer bits 00) or said to be
+/// `audio/aac`; Ogg is `.ogg` unless said to be Opus.
+pub fn audio_kind(head: &[u8], content_type: &str) -> Option<&'static str> {
+    let at = |i: usize, magic: &[u8]| head.get(i..i + magic.len()) == Some(magic);
+    let said = |what: &str| content_type.to_ascii_lowercase().contains(what);
+    if at(0, b"ID3") {
+        Some(if said("aac") { "aac" } else { "mp3" })
+    } else if head.len() >= 2 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0 {
+        Some(if head[1] & 0x06 == 0 || said("aac") {
+            "aac"
+        } else {
+            "mp3"
+        })
+    } else if (at(0, b"RIFF") || at(0, b"RF64")) && at(8, b"WAVE") {
+        Some("wav")
+    } else if at(0, b"OggS") {
+        Some(if said("opus") { "opus" } else { "ogg" })
+    } else if at(0, b"fLaC") {
+        Some("flac")
+    } else if at(4, b"ftyp") {
+        Some("m4a")
+    } else if at(0, &[0x1A, 0x45, 0xDF, 0xA3]) {
+        Some("webm")
+    } else if at(0, b"#!AMR") {
+        Some("amr")
+    } else if at(0, b".snd") {
+        Some("au")
+    } else if at(0, b"FORM") && (at(8, b"AIFF") || at(8, b"AIFC")) {
+        Some("aiff")
+    } else if at(0, b"caff") {
+        Some("caf")
+    } else {
+        None
+    }
+}
+
+/// Every extension [`audio_kind`] gives (and `gsm`, which an earlier `calls` took from URLs):
+/// where a complete recording may already be.
+pub const AUDIO_EXTENSIONS: [&str; 13] = [
+    "mp3", "aac", "wav", "ogg", "opus", "flac", "m4a", "webm", "amr", "au", "aiff", "caf", "gsm",
+];
 
 /// The start of an error body, on one line, without control characters, secrets scrubbed.
 fn snippet(body: &str) -> String {
@@ -1064,23 +1108,54 @@ mod tests {
         let wav = crate::sandbox::wav(1, 10);
         let mut m4a = b"\0\0\0\x20ftypM4A isom".to_vec();
         m4a.extend_from_slice(&[0; 8]);
-        for audio in [
-            &b"ID3\x04\0\0\0\0\0\0\0\0"[..],
-            &[0xFF, 0xFB, 0x90, 0x64, 0, 0, 0, 0, 0, 0, 0, 0],
-            &[0xFF, 0xF1, 0x50, 0x80, 0, 0, 0, 0, 0, 0, 0, 0],
-            &wav,
-            b"RF64\xff\xff\xff\xffWAVEds64",
-            b"OggS\0\x02\0\0\0\0\0\0",
-            b"fLaC\0\0\0\x22\0\0\0\0",
-            &m4a,
-            &[0x1A, 0x45, 0xDF, 0xA3, 0x9F, 0x42, 0x86, 0x81, 1, 0, 0, 0],
-            b"#!AMR\n\x3c\0\0\0\0\0",
-            b"#!AMR-WB\n\0\0\0",
-            b".snd\0\0\0\x18\0\0\0\0",
-            b"FORM\0\0\0\0AIFF",
-            b"caff\0\x01\0\0desc",
+        // Each kind with the extension it is saved with, whatever its URL or Content-Type says
+        // (an ADTS or Opus stream only by what the header or Content-Type tells).
+        for (audio, ctype, ext) in [
+            (&b"ID3\x04\0\0\0\0\0\0\0\0"[..], "audio/mpeg", "mp3"),
+            (&[0xFF, 0xFB, 0x90, 0x64, 0, 0, 0, 0, 0, 0, 0, 0], "", "mp3"),
+            (
+                &[0xFF, 0xF3, 0x90, 0x64, 0, 0, 0, 0, 0, 0, 0, 0],
+                "audio/wav",
+                "mp3",
+            ),
+            (&[0xFF, 0xF1, 0x50, 0x80, 0, 0, 0, 0, 0, 0, 0, 0], "", "aac"),
+            (
+                &[0xFF, 0xF9, 0x50, 0x80, 0, 0, 0, 0, 0, 0, 0, 0],
+                "audio/mpeg",
+                "aac",
+            ),
+            (&b"ID3\x04\0\0\0\0\0\0\0\0"[..], "audio/AAC", "aac"),
+            (&wav, "audio/mpeg", "wav"),
+            (&wav, "", "wav"),
+            (
+                b"RF64\xff\xff\xff\xffWAVEds64",
+                "application/octet-stream",
+                "wav",
+            ),
+            (b"OggS\0\x02\0\0\0\0\0\0", "audio/ogg", "ogg"),
+            (b"OggS\0\x02\0\0\0\0\0\0", "audio/ogg; codecs=opus", "opus"),
+            (b"fLaC\0\0\0\x22\0\0\0\0", "audio/mpeg", "flac"),
+            (&m4a, "audio/mp4", "m4a"),
+            (
+                &[0x1A, 0x45, 0xDF, 0xA3, 0x9F, 0x42, 0x86, 0x81, 1, 0, 0, 0],
+                "",
+                "webm",
+            ),
+            (b"#!AMR\n\x3c\0\0\0\0\0", "", "amr"),
+            (b"#!AMR-WB\n\0\0\0", "", "amr"),
+            (b".snd\0\0\0\x18\0\0\0\0", "", "au"),
+            (b"FORM\0\0\0\0AIFF", "", "aiff"),
+            (b"FORM\0\0\0\0AIFC", "", "aiff"),
+            (b"caff\0\x01\0\0desc", "", "caf"),
         ] {
             assert!(is_audio(audio), "{:?}", String::from_utf8_lossy(audio));
+            assert_eq!(
+                audio_kind(audio, ctype),
+                Some(ext),
+                "{:?} {ctype}",
+                String::from_utf8_lossy(audio)
+            );
+            assert!(AUDIO_EXTENSIONS.contains(&ext));
         }
         for not in [
             &b"\xEF\xBB\xBF<?xml version=\"1.0\"?><Error><Code>AccessDenied</Code>"[..],

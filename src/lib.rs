@@ -19,6 +19,7 @@ pub mod resolve;
 pub mod sandbox;
 pub mod state;
 pub mod stats;
+pub mod stop;
 pub mod suggest;
 pub mod term;
 pub mod types;

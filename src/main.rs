@@ -30,6 +30,8 @@
 //! --follow` resume by. Beside the listing path: `recording.rs` (safe names,
 //! downloads through `Http::download`, which alone decides where credentials go), and `gate.rs`,
 //! the one gate `assign` and `delete` pass before a backend sends their planned requests.
+//! `stop.rs` holds what a signal should say when it ends a command (what `recording` and `sync`
+//! had done; nothing for `export --follow`, which a signal ends normally).
 //!
 //! `sandbox/` serves fake vendor APIs (deterministic data, fault injection) for `calls
 //! sandbox`, `--sandbox` and the tests. Errors are `anyhow` with context; `error::Failure`
@@ -43,7 +45,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use calls::cli::Cli;
-use calls::error::{classify, is_broken_pipe, Failure};
+use calls::error::{classify, is_broken_pipe, Exit, Failure};
 use calls::redact;
 
 fn main() -> ExitCode {
@@ -67,25 +69,37 @@ fn main() -> ExitCode {
         tokio::select! {
             result = calls::commands::run(cli) => result,
             // Dropping the command's future removes any temporary output file.
-            // `sync --every` between two runs has nothing half done: a signal is a normal end.
-            _ = tokio::signal::ctrl_c() => idle_or(Failure::interrupted()),
-            _ = terminate() => idle_or(Failure::terminated()),
+            _ = tokio::signal::ctrl_c() => Err(Failure::interrupted().into()),
+            _ = terminate() => Err(Failure::terminated().into()),
         }
     });
     // Do not wait for stray tasks (an embedded sandbox, requests in flight).
     runtime.shutdown_background();
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => report(e),
+        // NOTE: looked at, not taken apart: a downcast would drop the error's context.
+        Err(e) => match e.downcast_ref::<Failure>().map(|f| f.exit) {
+            Some(exit @ (Exit::Interrupted | Exit::Terminated)) => stopped(e, exit),
+            _ => report(e),
+        },
     }
 }
 
-fn idle_or(failure: Failure) -> anyhow::Result<()> {
+/// A signal ended the command. `sync --every` between two runs has nothing half done, and
+/// `export --follow` is meant to end so: no error (the latter still exits 130 / 143). Else
+/// what was done before it stopped, then `error: interrupted`.
+fn stopped(err: anyhow::Error, exit: Exit) -> ExitCode {
     if calls::commands::idle() {
-        Ok(())
-    } else {
-        Err(failure.into())
+        return ExitCode::SUCCESS;
     }
+    calls::term::clear_bar();
+    if calls::stop::is_quiet() {
+        return ExitCode::from(exit as u8);
+    }
+    for line in calls::stop::so_far() {
+        calls::term::log(&line);
+    }
+    report(err)
 }
 
 /// SIGTERM, handled like Ctrl-C so that temporary files go and nothing is left half-done.

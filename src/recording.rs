@@ -106,6 +106,18 @@ impl Template {
         })
     }
 
+    /// The paths a complete recording of `call` may have (one per audio kind the name can end
+    /// in; one when the template has no `{ext}`).
+    fn candidates(&self, call: &Call, tz: Tz) -> Vec<PathBuf> {
+        if !self.parts.iter().any(|p| matches!(p, Part::Var(Var::Ext))) {
+            return vec![self.path(call, "", tz)];
+        }
+        crate::http::AUDIO_EXTENSIONS
+            .iter()
+            .map(|ext| self.path(call, ext, tz))
+            .collect()
+    }
+
     /// The file's path below `--dir`: every value made filename-safe, `/` in the template making
     /// folders, and no component that could climb out (`..`, empty, absolute).
     pub fn path(&self, call: &Call, ext: &str, tz: Tz) -> PathBuf {
@@ -221,8 +233,9 @@ pub fn inside(dir: &Path, path: &Path) -> bool {
         .is_ok_and(|rel| rel.components().all(|c| matches!(c, Component::Normal(_))))
 }
 
-/// The extension a recording will be saved with: the URL's, if it names an audio type, else the
-/// vendor's usual one. Known before any request, so complete files need none.
+/// The extension a recording is expected to have before it is fetched (its `.part` name): the
+/// URL's, if it names an audio type, else the vendor's usual one. The file is saved with the
+/// extension of what it turns out to be (`Download::ext`).
 pub fn extension(url: Option<&str>, vendor: Vendor) -> String {
     const AUDIO: [&str; 9] = [
         "mp3", "wav", "ogg", "opus", "m4a", "flac", "gsm", "aac", "webm",
@@ -302,7 +315,8 @@ struct Job {
 /// Where each call's recording goes. A call listed twice is downloaded once; two calls that
 /// the template gives one name are refused (exit 2) before anything is downloaded, so no two
 /// downloads ever share a `.part` file or a final name, and no rerun takes one call's file for
-/// another's.
+/// another's. NOTE: names are compared with one extension for all, since what a file is (and
+/// so its extension) is known only once it arrives.
 fn plan(calls: Vec<Call>, opts: &Options) -> Result<Vec<Job>> {
     let mut ids = HashSet::new();
     let mut names: HashMap<String, String> = HashMap::new();
@@ -315,15 +329,16 @@ fn plan(calls: Vec<Call>, opts: &Options) -> Result<Vec<Job>> {
             opts.template
                 .path(&call, &extension(Some(url), call.vendor), opts.tz)
         });
-        if let Some(rel) = &rel {
-            match names.entry(name_key(rel)) {
+        if rel.is_some() {
+            let rel = opts.template.path(&call, "audio", opts.tz);
+            match names.entry(name_key(&rel)) {
                 Entry::Occupied(other) => {
                     return Err(Failure::usage(format!(
                         "--name '{}' gives two calls the same file: {:?} and {:?} both become {}",
                         opts.template.as_str(),
                         other.get(),
                         call.id,
-                        opts.dir.join(rel).display()
+                        opts.dir.join(&rel).display()
                     ))
                     .hint("put {id} in the name, e.g. --name '{date}-{id}.{ext}': ids are unique")
                     .into())
@@ -374,18 +389,29 @@ pub async fn download_all(
     });
     let shown = crate::term::show_bar(bar.clone());
     let bytes = std::sync::atomic::AtomicU64::new(0);
+    let start = Tally {
+        of: jobs.len(),
+        ..Tally::default()
+    };
+    crate::stop::done("recording", tally_line(&start));
+    let tally = std::sync::Mutex::new(start);
     let root = &root;
     let mut outcomes: Vec<(usize, Outcome)> = stream::iter(jobs.into_iter().enumerate())
         .map(|(i, job)| {
             let (backend, auth, bar, bytes) = (backend.clone(), auth.clone(), bar.clone(), &bytes);
+            let tally = &tally;
             async move {
                 let outcome = one(&backend, &auth, &job, root, opts).await;
+                let total = bytes.fetch_add(outcome.bytes, std::sync::atomic::Ordering::Relaxed)
+                    + outcome.bytes;
                 if let Some(bar) = &bar {
-                    let total = bytes
-                        .fetch_add(outcome.bytes, std::sync::atomic::Ordering::Relaxed)
-                        + outcome.bytes;
                     bar.inc(1);
                     bar.set_message(crate::http::human_bytes(total));
+                }
+                {
+                    let mut t = tally.lock().unwrap_or_else(|e| e.into_inner());
+                    t.add(&outcome);
+                    crate::stop::done("recording", tally_line(&t));
                 }
                 if outcome.status == Status::Failed {
                     crate::term::log(&format!(
@@ -401,8 +427,50 @@ pub async fn download_all(
         .collect()
         .await;
     drop(shown);
+    // The summary says it from here.
+    crate::stop::forget("recording");
     outcomes.sort_by_key(|(i, _)| *i);
     Ok(outcomes.into_iter().map(|(_, o)| o).collect())
+}
+
+/// What the downloads have done so far, said if a signal stops them.
+#[derive(Debug, Default)]
+struct Tally {
+    of: usize,
+    downloaded: usize,
+    bytes: u64,
+    skipped: usize,
+    without: usize,
+    failed: usize,
+}
+
+impl Tally {
+    fn add(&mut self, o: &Outcome) {
+        match o.status {
+            Status::Downloaded => {
+                self.downloaded += 1;
+                self.bytes += o.bytes;
+            }
+            Status::Skipped => self.skipped += 1,
+            Status::NoRecording => self.without += 1,
+            Status::Failed => self.failed += 1,
+        }
+    }
+}
+
+fn tally_line(t: &Tally) -> String {
+    let n = |n: usize| crate::term::thousands(n as u64);
+    let done = t.downloaded + t.skipped + t.without + t.failed;
+    format!(
+        "before it stopped: downloaded {} ({}), skipped {} complete, without recording {}, failed {}; {} of {} calls not done",
+        n(t.downloaded),
+        crate::http::human_bytes(t.bytes),
+        n(t.skipped),
+        n(t.without),
+        n(t.failed),
+        n(t.of.saturating_sub(done)),
+        n(t.of)
+    )
 }
 
 async fn one(
@@ -430,7 +498,11 @@ async fn one(
         if !opts.overwrite {
             // A final name only ever appears complete: no request for it. Only a regular file
             // counts (a symlink planted under the name is replaced, never read or followed).
-            if let Some(dir) = folder(root, rel, false).await? {
+            // The name ends in what the file was, whichever kind of audio that is.
+            for rel in opts.template.candidates(call, opts.tz) {
+                let Some(dir) = folder(root, &rel, false).await? else {
+                    continue;
+                };
                 let file = dir.join(rel.file_name().unwrap_or_default());
                 if tokio::fs::symlink_metadata(&file)
                     .await
@@ -442,16 +514,22 @@ async fn one(
                     } else {
                         (tokio::fs::metadata(&file).await?.len(), None)
                     };
-                    return Ok((Status::Skipped, bytes, sha));
+                    return Ok((Status::Skipped, bytes, sha, opts.dir.join(rel)));
                 }
             }
         }
-        let d = fetch(backend, auth, call, url, root, rel).await?;
-        Ok::<_, anyhow::Error>((Status::Downloaded, d.bytes, Some(d.sha256)))
+        let (d, rel) = fetch(backend, auth, call, url, root, rel, opts).await?;
+        Ok::<_, anyhow::Error>((
+            Status::Downloaded,
+            d.bytes,
+            Some(d.sha256),
+            opts.dir.join(rel),
+        ))
     }
     .await;
     match result {
-        Ok((status, bytes, sha256)) => {
+        Ok((status, bytes, sha256, path)) => {
+            outcome.path = Some(path);
             outcome.status = status;
             outcome.bytes = bytes;
             outcome.sha256 = sha256;
@@ -547,8 +625,9 @@ async fn create_part(path: &Path) -> Result<tokio::fs::File> {
         .with_context(|| format!("cannot create {}", path.display()))
 }
 
-/// Downloads to `NAME.part`, puts it on disk and checks it there, renames. myCRM's listed links
-/// expire: when one fails, a fresh link is asked for once.
+/// Downloads to `NAME.part`, puts it on disk and checks it there, renames it to the name with
+/// the extension of what it is (its path below `--dir` returned). myCRM's listed links expire:
+/// when one fails, a fresh link is asked for once.
 async fn fetch(
     backend: &Backend,
     auth: &reqwest::header::HeaderMap,
@@ -556,7 +635,8 @@ async fn fetch(
     url: &str,
     root: &Path,
     rel: &Path,
-) -> Result<crate::http::Download> {
+    opts: &Options,
+) -> Result<(crate::http::Download, PathBuf)> {
     let dir = folder(root, rel, true)
         .await?
         .context("the folder was not made")?;
@@ -580,6 +660,11 @@ async fn fetch(
             Ok(d) => {
                 let d = settle(&mut file, d, &part.0).await?;
                 drop(file);
+                let rel = opts.template.path(call, d.ext, opts.tz);
+                let dir = folder(root, &rel, true)
+                    .await?
+                    .context("the folder was not made")?;
+                let path = dir.join(rel.file_name().context("a file name")?);
                 tokio::fs::rename(&part.0, &path)
                     .await
                     .with_context(|| format!("cannot rename to {}", path.display()))?;
@@ -589,7 +674,7 @@ async fn fetch(
                     let _ = tokio::fs::remove_file(&path).await;
                     return Err(e.context(format!("cannot sync {}", dir.display())));
                 }
-                return Ok(d);
+                return Ok((d, rel));
             }
             // A vendor whose links expire (myCRM) hands out a new one; the others give the same
             // link back, and the failure stands.
@@ -648,7 +733,11 @@ async fn settle(
             anyhow::bail!("{} was replaced while downloading", path.display());
         }
     }
-    Ok(crate::http::Download { bytes, sha256 })
+    Ok(crate::http::Download {
+        bytes,
+        sha256,
+        ext: got.ext,
+    })
 }
 
 /// Makes a rename in `dir` durable.

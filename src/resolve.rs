@@ -85,6 +85,7 @@ pub fn profile_named(
             .filter(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
             .chain(name.filter(|_| named.is_none()).map(|_| "--profile"))
             .chain(global.base_url.as_ref().map(|_| "--base-url"))
+            .chain(global.token_url.as_ref().map(|_| "--token-url"))
             .collect();
         if !ignored.is_empty() && !global.quiet {
             term::warn(&format!(
@@ -135,6 +136,10 @@ pub fn profile_named(
     };
     if let Some(url) = &global.base_url {
         profile.base_url = Some(url.clone());
+    }
+    // Read by myCRM alone (the one vendor with a token endpoint).
+    if let Some(url) = &global.token_url {
+        profile.token_url = Some(url.clone());
     }
     Ok(profile)
 }

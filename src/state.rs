@@ -81,7 +81,7 @@ pub struct Run {
     /// This run's upper bound.
     upper: Option<DateTime<Utc>>,
     /// Held for the whole run: two runs of one job at once would both export the same calls.
-    _lock: std::fs::File,
+    _lock: Lock,
 }
 
 impl Run {
@@ -351,32 +351,82 @@ fn write(path: &Path, state: &State) -> Result<()> {
     Ok(())
 }
 
-/// Takes `<state>.lock` for the run (released when the process ends, however it ends).
-fn lock(state: &Path) -> Result<std::fs::File> {
+/// `<state>.lock`, held for a run: private (0600), and gone from the folder when released, so
+/// that one lock file does not stay behind per job.
+#[derive(Debug)]
+pub struct Lock {
+    path: PathBuf,
+    /// Closed after the path is removed (fields drop after `drop` ran).
+    _file: std::fs::File,
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        // NOTE: removed while still held, then unlocked by the close: a run that opened this
+        // file meanwhile either fails to take it (a run is still going, as it was) or takes it
+        // after the close and then sees that the path no longer names it (see `lock`).
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Takes `<state>.lock` for the run (released when the run ends, and by the system when the
+/// process ends, however it ends). NOTE: a lock file is removed by the run that releases it, so
+/// the file a run opened may have been removed (and another made in its place) before its lock
+/// took: the lock counts only when the path still names the file locked, else it is taken
+/// again on the new file. Two runs never both hold one job's lock.
+fn lock(state: &Path) -> Result<Lock> {
     let path = beside(state, ".lock");
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("cannot open the lock file {}", path.display()))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(Failure::new(
-            crate::error::Exit::Failed,
-            format!(
-                "another run of this export is still going (it holds {})",
-                path.display()
-            ),
-        )
-        .hint("let it finish; a cron job can skip overlapping runs with flock -n")
-        .into()),
-        Err(std::fs::TryLockError::Error(e)) => {
-            Err(e).with_context(|| format!("cannot lock {}", path.display()))
+    loop {
+        let mut opts = std::fs::OpenOptions::new();
+        opts.create(true).truncate(false).write(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
         }
+        let file = opts
+            .open(&path)
+            .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Failure::new(
+                    crate::error::Exit::Failed,
+                    format!(
+                        "another run of this export is still going (it holds {})",
+                        path.display()
+                    ),
+                )
+                .hint("let it finish; a cron job can skip overlapping runs with flock -n")
+                .into())
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(e).with_context(|| format!("cannot lock {}", path.display()))
+            }
+        }
+        if names(&path, &file) {
+            return Ok(Lock { path, _file: file });
+        }
+    }
+}
+
+/// True when `path` still is `file` (not removed, nor replaced by another file).
+fn names(path: &Path, file: &std::fs::File) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(path), file.metadata()) {
+            (Ok(named), Ok(held)) => (named.dev(), named.ino()) == (held.dev(), held.ino()),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        path.exists()
     }
 }
 
@@ -522,8 +572,51 @@ mod tests {
             format!("{err:#}").starts_with("another run of this export is still going"),
             "{err:#}"
         );
+        // Private while held, and gone once released: lock files do not pile up.
+        let lock_file = dir.path().join("s.json.lock");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&lock_file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
         drop(first);
-        Run::open(path, "j".into(), "", Duration::minutes(10)).unwrap();
+        assert!(
+            !lock_file.exists(),
+            "the lock file is removed when released"
+        );
+        let again = Run::open(path, "j".into(), "", Duration::minutes(10)).unwrap();
+        assert!(lock_file.exists());
+        drop(again);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    /// Runs that take and release one job's lock as fast as they can, from many threads: a
+    /// lock file removed on release never lets two of them hold the lock at once (one that
+    /// opened the removed file takes a lock on a file no longer at the path, and tries again).
+    #[test]
+    fn a_removed_lock_file_never_lets_two_runs_hold_the_lock() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let dir = tempfile::tempdir().unwrap();
+        let state = dir.path().join("s.json");
+        let holders = AtomicUsize::new(0);
+        let taken = AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..8 {
+                scope.spawn(|| {
+                    for _ in 0..300 {
+                        let Ok(held) = lock(&state) else { continue };
+                        assert_eq!(holders.fetch_add(1, Ordering::SeqCst), 0, "two holders");
+                        taken.fetch_add(1, Ordering::SeqCst);
+                        std::thread::yield_now();
+                        holders.fetch_sub(1, Ordering::SeqCst);
+                        drop(held);
+                    }
+                });
+            }
+        });
+        assert!(taken.load(Ordering::SeqCst) > 0);
+        assert!(!dir.path().join("s.json.lock").exists());
     }
 
     #[test]

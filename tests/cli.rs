@@ -846,6 +846,114 @@ fn config_init_path_show_check() {
     assert!(!r.stdout.contains("wrong-token-0815"));
 }
 
+/// The first hour: `config init [--vendor V]` writes one active profile (V's, Famulor's by
+/// default; the others as comments), which `config check` accepts once its secrets are set;
+/// `config check -p NAME` checks that profile alone.
+#[test]
+fn config_init_writes_one_profile_that_check_accepts_once_its_secret_is_set() {
+    let cases: [(Option<&str>, &str, &str, &[&str]); 6] = [
+        (None, "sales", "famulor", &["FAMULOR_API_KEY"]),
+        (Some("famulor"), "sales", "famulor", &["FAMULOR_API_KEY"]),
+        (Some("evolux"), "dialer", "evolux", &["EVOLUX_TOKEN"]),
+        (Some("callcap"), "tracking", "callcap", &["CALLCAP_TOKEN"]),
+        (
+            Some("brightcall"),
+            "convolo",
+            "brightcall",
+            &["BRIGHTCALL_API_KEY"],
+        ),
+        (
+            Some("mycrm"),
+            "pf",
+            "mycrm",
+            &["PF_CLIENT_ID", "PF_CLIENT_SECRET"],
+        ),
+    ];
+    for (vendor, name, id, vars) in cases {
+        let home = Home::new();
+        let mut init = home.cmd();
+        init.args(["config", "init"]);
+        if let Some(v) = vendor {
+            init.args(["--vendor", v]);
+        }
+        let r = run(&mut init);
+        assert_eq!(r.code, 0, "{vendor:?}: {}", r.stderr);
+        assert_eq!(
+            r.stderr,
+            format!(
+                "wrote {} (mode 0600) with one profile, '{name}' ({id}); set {} (or edit the file), then run `calls config check`\n",
+                home.config_path().display(),
+                vars.join(" and ")
+            )
+        );
+        let text = std::fs::read_to_string(home.config_path()).unwrap();
+        assert!(
+            text.contains(&format!("\ndefault_profile = \"{name}\"\n")),
+            "{text}"
+        );
+        assert_eq!(
+            text.matches("\n[profiles.").count(),
+            1,
+            "{vendor:?}: {text}"
+        );
+        assert_eq!(
+            text.matches("\n# [profiles.").count(),
+            4,
+            "{vendor:?}: {text}"
+        );
+        // Before its secrets are set: named, exit 2.
+        let r = run(home.cmd().args(["config", "check"]));
+        assert_eq!(r.code, 2, "{vendor:?}: {}", r.stdout);
+        assert!(
+            r.stdout.starts_with(&format!(
+                "error  {name}: the environment variable {}",
+                vars[0]
+            )),
+            "{vendor:?}: {}",
+            r.stdout
+        );
+        // Once set: ok, and only that profile.
+        let mut check = home.cmd();
+        for var in vars {
+            check.env(var, "a-secret-value");
+        }
+        let r = run(check.args(["config", "check"]));
+        assert_eq!(r.code, 0, "{vendor:?}: {}{}", r.stdout, r.stderr);
+        assert_eq!(r.stdout, format!("ok     {name} ({id})\n"));
+    }
+
+    // -p NAME checks that profile alone; an unknown one is named with the nearest.
+    let home = Home::new();
+    home.write_config(
+        "[profiles.good]\nvendor = \"famulor\"\ntoken = \"t\"\n\n\
+         [profiles.broken]\nvendor = \"famulor\"\ntoken_env = \"CALLS_TEST_UNSET_VAR\"\n",
+    );
+    let r = run(home.cmd().args(["config", "check"]));
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    let r = run(home.cmd().args(["config", "check", "-p", "good"]));
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "ok     good (famulor)\n"),
+        "{}",
+        r.stderr
+    );
+    let r = run(home.cmd().args(["-p", "broken", "config", "check"]));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stdout.starts_with("error  broken: ") && !r.stdout.contains("good"),
+        "{}",
+        r.stdout
+    );
+    let r = run(home.cmd().args(["config", "check", "-p", "godo"]));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.starts_with("error: unknown profile 'godo'")
+            && r.stderr.contains("did you mean good?"),
+        "{}",
+        r.stderr
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn ctrl_c_exits_130_and_leaves_no_file() {

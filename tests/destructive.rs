@@ -91,25 +91,31 @@ fn on_a_terminal_delete_asks_first() {
         use std::io::Write;
         writeln!(child.stdin.take().unwrap(), "{answer}").unwrap();
         let out = child.wait_with_output().unwrap();
-        String::from_utf8_lossy(&out.stdout).to_string()
+        (
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            out.status.code(),
+        )
     };
-    let said = ask("no", &all[0]);
+    let (said, code) = ask("no", &all[0]);
     assert!(
         said.contains("This cannot be undone. Type 'yes' to go on:")
             && said.contains("canceled: nothing was deleted"),
         "{said}"
     );
     assert_eq!(ids(&sb, Vendor::Famulor), all);
-    // Exactly what the prompt asks for: `y`, `YES` or a blank line are not a yes.
-    for answer in ["y", "Y", "YES", "yes please", ""] {
-        let said = ask(answer, &all[0]);
+    // Exactly what the prompt asks for: `y`, `YES` or a blank line are not a yes. A refusal
+    // is no failure: a plain line, no `error:`, exit 0.
+    for answer in ["no", "n", "y", "Y", "YES", "yes please", ""] {
+        let (said, code) = ask(answer, &all[0]);
         assert!(
-            said.contains("canceled: nothing was deleted"),
+            said.trim_end().ends_with("canceled: nothing was deleted") && !said.contains("error"),
             "{answer:?}: {said}"
         );
+        assert_eq!(code, Some(0), "{answer:?}: {said}");
     }
+    assert_eq!(code, Some(0));
     assert_eq!(ids(&sb, Vendor::Famulor), all);
-    let said = ask("yes", &all[0]);
+    let (said, _) = ask("yes", &all[0]);
     assert!(said.contains(&format!("deleted {}", all[0])), "{said}");
     assert_eq!(ids(&sb, Vendor::Famulor), all[1..].to_vec());
 }

@@ -243,6 +243,8 @@ fn a_run_killed_midway_changes_nothing_and_the_next_one_completes() {
     let before = std::fs::read(home.path("calls.csv")).unwrap();
     let state = state_files(&home)[0].clone();
     let state_before = std::fs::read(&state).unwrap();
+    let lock = std::path::PathBuf::from(format!("{}.lock", state.display()));
+    assert!(!lock.exists(), "{}", lock.display());
     for signal in ["-INT", "-TERM", "-KILL"] {
         let code = interrupt_midway(&sb, &home, signal);
         match signal {
@@ -258,6 +260,8 @@ fn a_run_killed_midway_changes_nothing_and_the_next_one_completes() {
                 .filter(|n| n.ends_with(".tmp"))
                 .collect();
             assert!(stray.is_empty(), "{signal}: {stray:?}");
+            // The lock is released with its file: lock files do not pile up.
+            assert!(!lock.exists(), "{signal}: {}", lock.display());
         }
         assert_eq!(
             std::fs::read(home.path("calls.csv")).unwrap(),
@@ -268,6 +272,8 @@ fn a_run_killed_midway_changes_nothing_and_the_next_one_completes() {
     }
     let r = run(home.cmd().args(CRON));
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // The one a `kill -9` left is taken over, then removed.
+    assert!(!lock.exists(), "{}", lock.display());
     let got = ids(&rows(&home));
     assert_eq!(got.len(), 400);
     assert_eq!(got.iter().collect::<HashSet<_>>().len(), 400);

@@ -185,3 +185,116 @@ fn follow_by_modification_time_prints_an_old_call_that_changed() {
         "only the changed call is printed twice"
     );
 }
+
+/// On a terminal (no `-o`), `--follow` prints a table: the zone line and the header once, then
+/// a row per call as it comes (the window's first, then a changed call again); `-o tsv` works
+/// the same, a header then a line per call. Ctrl-C and SIGTERM are how it ends: 130 / 143 and
+/// no `error:` line.
+#[test]
+fn follow_on_a_terminal_prints_rows_as_calls_come_and_a_signal_is_a_quiet_end() {
+    let sb = sandbox(Options {
+        calls: 100_000,
+        until: None,
+        change_rate: 0.0,
+        ..common::options()
+    });
+    let home = Home::with_sandbox(&sb);
+    let table = |line: &str| -> Option<(String, String, String)> {
+        let cells: Vec<&str> = line
+            .split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        let [id, started, status] = cells[..] else {
+            return None;
+        };
+        let t = chrono::NaiveDateTime::parse_from_str(started, "%Y-%m-%d %H:%M:%S").ok()?;
+        Some((id.into(), t.and_utc().to_rfc3339(), status.into()))
+    };
+    let tsv = |line: &str| -> Option<(String, String, String)> {
+        let cells: Vec<&str> = line.split('\t').collect();
+        let [id, started, status] = cells[..] else {
+            return None;
+        };
+        let t = chrono::DateTime::parse_from_rfc3339(started).ok()?;
+        Some((id.into(), t.to_utc().to_rfc3339(), status.into()))
+    };
+    type Parse<'a> = &'a dyn Fn(&str) -> Option<(String, String, String)>;
+    /// The format flags, the signal, the exit it gives, the lines before the rows, the parser.
+    type Follow<'a> = (&'a [&'a str], &'a str, Option<i32>, Vec<&'a str>, Parse<'a>);
+    let runs: [Follow; 2] = [
+        (&[], "-INT", Some(130), vec!["times in UTC", "ID  "], &table),
+        (
+            &["-o", "tsv"],
+            "-TERM",
+            Some(143),
+            vec!["id\tstarted_at\tstatus"],
+            &tsv,
+        ),
+    ];
+    for (format, signal, code, head, parse) in runs {
+        let mut child = home
+            .calls_std()
+            .env("CALLS_ASSUME_TTY", "1")
+            .env("COLUMNS", "120")
+            .args(["export", "--follow", "--from", "2h", "--every", "1s"])
+            .args(["--fields", "id,started_at,status"])
+            .args(format)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let rx = lines_of(&mut child);
+        let mut out: Vec<String> = Vec::new();
+        let next = |out: &mut Vec<String>| {
+            let line = rx
+                .recv_timeout(Duration::from_secs(20))
+                .unwrap_or_else(|_| panic!("{format:?}: a line by now: {out:?}"));
+            out.push(line);
+        };
+        while out.iter().filter(|l| parse(l).is_some()).count() < 20 {
+            next(&mut out);
+        }
+        for (n, start) in head.iter().enumerate() {
+            assert!(
+                out[n].trim_start().starts_with(start),
+                "{format:?}: {out:?}"
+            );
+        }
+        // A call of the window changes at the vendor: printed again, as a row like the others.
+        let (id, started, was) = out.iter().filter_map(|l| parse(l)).next_back().unwrap();
+        let seq = common::seq_at(&sb, Vendor::Famulor, common::at(&started));
+        sb.update_call(Vendor::Famulor, seq, |c| {
+            c.status = if c.status == Status::Missed {
+                Status::Answered
+            } else {
+                Status::Missed
+            }
+        });
+        while !out
+            .iter()
+            .filter_map(|l| parse(l))
+            .any(|(i, _, status)| i == id && status != was)
+        {
+            next(&mut out);
+        }
+        let rows = out.iter().filter(|l| parse(l).is_some()).count();
+        assert_eq!(
+            rows + head.len(),
+            out.len(),
+            "{format:?}: rows only after the head: {out:?}"
+        );
+        home.signal(&child, signal);
+        let stderr = child.stderr.take().unwrap();
+        assert_eq!(child.wait().unwrap().code(), code, "{format:?}");
+        let said = std::io::read_to_string(stderr).unwrap();
+        assert!(!said.contains("error"), "{format:?}: {said}");
+    }
+    // Still refused: a format that is not one line per call.
+    let r = run(home.cmd().args(["export", "--follow", "-o", "json"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "error: --follow prints one line per call: a table on a terminal, or -o csv, tsv or ndjson\n"
+    );
+}

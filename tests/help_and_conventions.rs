@@ -62,6 +62,7 @@ fn own_options_come_first_and_the_globals_last_under_their_heading() {
         "vendor",
         "config",
         "base-url",
+        "token-url",
         "sandbox",
         "tz",
         "verbose",

@@ -810,3 +810,107 @@ fn a_recording_redirected_to_another_host_gets_no_credential_of_any_kind() {
         assert!(!all.to_lowercase().contains("bearer"), "{all}");
     }
 }
+
+// ---- what a file is names it ---------------------------------------------------------------
+
+/// Every kind of audio `calls` recognizes, each behind a URL that says `.mp3` (or nothing) and
+/// a Content-Type that is often wrong: each file is saved with the extension of what it is, and
+/// a second run finds every one complete without a request.
+#[test]
+fn each_recording_is_named_by_what_it_is_not_by_its_url() {
+    let mut m4a = b"\0\0\0\x20ftypM4A isom".to_vec();
+    m4a.extend_from_slice(&[0; 8]);
+    let kinds: Vec<(Vec<u8>, &str, &str)> = vec![
+        (calls::sandbox::wav(3, 400), "audio/mpeg", "wav"),
+        (
+            b"RF64\xff\xff\xff\xffWAVEds64".to_vec(),
+            "audio/mpeg",
+            "wav",
+        ),
+        (b"ID3\x04\0\0\0\0\0\0".to_vec(), "audio/mpeg", "mp3"),
+        (
+            vec![0xFF, 0xFB, 0x90, 0x64],
+            "application/octet-stream",
+            "mp3",
+        ),
+        (vec![0xFF, 0xF1, 0x50, 0x80], "audio/mpeg", "aac"),
+        (b"OggS\0\x02\0\0".to_vec(), "audio/ogg", "ogg"),
+        (b"OggS\0\x02\0\0".to_vec(), "audio/ogg; codecs=opus", "opus"),
+        (b"fLaC\0\0\0\x22".to_vec(), "audio/mpeg", "flac"),
+        (m4a, "audio/mpeg", "m4a"),
+        (
+            vec![0x1A, 0x45, 0xDF, 0xA3, 0x9F, 0x42],
+            "audio/mpeg",
+            "webm",
+        ),
+        (b"#!AMR\n".to_vec(), "audio/mpeg", "amr"),
+        (b".snd\0\0\0\x18".to_vec(), "", "au"),
+        (b"FORM\0\0\0\0AIFF".to_vec(), "audio/mpeg", "aiff"),
+        (b"caff\0\x01\0\0desc".to_vec(), "audio/mpeg", "caf"),
+    ];
+    let body = |head: &[u8], n: usize| {
+        let mut b = head.to_vec();
+        b.extend((0..1000).map(|i| (i as u8).wrapping_mul(n as u8 + 1)));
+        b
+    };
+    let served: Vec<(Vec<u8>, String)> = kinds
+        .iter()
+        .enumerate()
+        .map(|(n, (head, ctype, _))| (body(head, n), ctype.to_string()))
+        .collect();
+    let rec = Hostile::start(move |seen, _| {
+        let n: usize = seen.uri.trim_start_matches("/r/")[..2].parse().unwrap();
+        let (bytes, ctype) = &served[n];
+        let headers: Vec<(&str, &str)> = if ctype.is_empty() {
+            Vec::new()
+        } else {
+            vec![("content-type", ctype.as_str())]
+        };
+        hostile::reply(200, &headers, bytes.clone())
+    });
+    let ids: Vec<String> = (0..kinds.len()).map(|n| format!("k{n:02}")).collect();
+    let calls: Vec<(&str, String)> = ids
+        .iter()
+        .enumerate()
+        .map(|(n, id)| {
+            let tail = if n % 2 == 0 { ".mp3" } else { "" };
+            (id.as_str(), format!("{}/r/{n:02}{tail}", rec.base))
+        })
+        .collect();
+    let api = callcap(&calls);
+    let home = home_for(&api);
+    let r = run(home
+        .cmd()
+        .args(["recording", "--dir", "r", "--manifest", "m.csv"])
+        .args(WINDOW));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(summary(&r.stderr), (kinds.len(), 0, 0, 0));
+    let mut want: Vec<String> = ids
+        .iter()
+        .zip(&kinds)
+        .map(|(id, (_, _, ext))| format!("callcap-{id}.{ext}"))
+        .collect();
+    want.push("m.csv".into());
+    want.sort();
+    let mut names: Vec<String> = files(&home.path("r"))
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.push("m.csv".into());
+    names.sort();
+    assert_eq!(names, want);
+    for (n, row) in manifest(&home.path("m.csv")).iter().enumerate() {
+        let ext = kinds[n].2;
+        assert_eq!(row["path"], format!("r/callcap-k{n:02}.{ext}"), "{row:?}");
+        assert_eq!(
+            std::fs::read(home.path(&row["path"])).unwrap(),
+            body(&kinds[n].0, n)
+        );
+    }
+    // Complete under the name of what it is: found again without a request.
+    let before = rec.count();
+    let r = run(home.cmd().args(["recording", "--dir", "r"]).args(WINDOW));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(summary(&r.stderr), (0, kinds.len(), 0, 0));
+    assert_eq!(rec.count(), before, "no download for a complete file");
+}

@@ -72,6 +72,8 @@ fn every_vendor_downloads_the_servers_bytes_and_a_rerun_asks_nothing() {
             assert_eq!(sha256(&saved), row["sha256"], "{vendor}");
             assert_eq!(saved.len().to_string(), row["bytes"]);
             assert_eq!(&saved[..4], b"RIFF", "{vendor}: real audio");
+            // Named by what it is: WAV, also where the link says `.mp3` (myCRM).
+            assert!(row["path"].ends_with(".wav"), "{vendor}: {}", row["path"]);
         }
         // Bytes identical to the server's (Famulor's and Callcap's links are plain URLs).
         if matches!(vendor, Vendor::Famulor | Vendor::Callcap) {
@@ -375,7 +377,7 @@ fn ctrl_c_during_downloads_exits_130_and_leaves_no_part_file() {
             "--to",
             TO,
         ])
-        .stderr(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     // Downloads are under way: the recordings host has a request (each answer takes 300 ms)
@@ -397,6 +399,55 @@ fn ctrl_c_during_downloads_exits_130_and_leaves_no_part_file() {
         .filter(|p| p.to_string_lossy().ends_with(".part"))
         .collect();
     assert!(left.is_empty(), "{left:?}");
+    // What was done before the stop is said (the summary never comes), and it is what is on
+    // disk: each file downloaded is complete under its final name.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let said = stderr
+        .lines()
+        .find(|l| l.starts_with("before it stopped: downloaded "))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    let n: usize = said["before it stopped: downloaded ".len()..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(n, files(&home.path("r")).len(), "{stderr}");
+    assert!(
+        said.contains(" calls not done") && stderr.trim_end().ends_with("error: interrupted"),
+        "{stderr}"
+    );
+}
+
+/// Without ids, `recording` needs a filter (a window counts), as `delete` does: a bare
+/// `calls recording` would fill the current folder with 30 days of audio.
+#[test]
+fn recording_without_ids_or_filters_is_refused_before_any_request() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    for vendor in recording_vendors() {
+        for bare in [&[][..], &["--dir", "r"][..], &["--param", "x=1"][..]] {
+            sb.clear_requests();
+            let r = run(home.cmd().args(["-p", vendor.id(), "recording"]).args(bare));
+            assert_eq!(r.code, 2, "{vendor} {bare:?}: {}", r.stderr);
+            assert_eq!(
+                r.stderr,
+                "error: recording needs call ids, or at least one filter to select calls (--param does not count)\n  \
+                 hint: e.g. calls recording --from 7d (the last 7 days); the filters are in calls recording --help\n",
+                "{vendor} {bare:?}"
+            );
+            assert!(sb.requests().is_empty() && sb.recording_requests().is_empty());
+        }
+    }
+    assert!(files(&home.path("r")).is_empty());
+    // Any one filter selects: a window alone, or a filter with the default window.
+    for filter in [&["--from", "2025-05-30"][..], &["--status", "answered"][..]] {
+        let r = run(home
+            .cmd()
+            .args(["-p", "famulor", "recording", "--dir", "r"])
+            .args(filter));
+        assert_eq!(r.code, 0, "{filter:?}: {}", r.stderr);
+    }
 }
 
 #[test]

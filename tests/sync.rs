@@ -1122,3 +1122,68 @@ fn a_calls_table_without_its_key_or_a_column_is_refused() {
         vec![vec![json!(n)]]
     );
 }
+
+/// Ctrl-C during a sync: exit 130, and what its committed batches stored is said (the summary
+/// line never comes), no more than the database holds.
+#[test]
+fn ctrl_c_during_a_sync_says_what_was_stored_before_it_stopped() {
+    let sb = sandbox(Options {
+        calls: 6_000,
+        latency: Duration::from_millis(30),
+        ..common::options()
+    });
+    let home = Home::with_sandbox(&sb);
+    let db = home.path("calls.db");
+    let mut child = home
+        .calls_std()
+        .args(sync_args("calls.db", &["--concurrency", "1"]))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stored = || -> i64 {
+        if !db.exists() {
+            return 0;
+        }
+        let Ok(conn) = Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        else {
+            return 0;
+        };
+        conn.query_row("SELECT count(*) FROM calls", [], |r| r.get(0))
+            .unwrap_or(0)
+    };
+    wait_for("a first batch committed", || stored() > 0);
+    let seen = stored();
+    home.signal(&child, "-INT");
+    let lines = stderr_lines(&mut child);
+    assert_eq!(
+        wait_exit(&mut child, "sync, Ctrl-C during a run", HANG).code(),
+        Some(130)
+    );
+    let said: Vec<String> = lines.iter().collect();
+    let line = said
+        .iter()
+        .find(|l| l.starts_with("famulor: ") && l.contains(" stored before it stopped"))
+        .unwrap_or_else(|| panic!("{said:?}"));
+    let n: i64 = line["famulor: ".len()..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .replace(',', "")
+        .parse()
+        .unwrap();
+    assert!(
+        n >= seen && n <= stored(),
+        "{line}: {seen} seen before, {} after",
+        stored()
+    );
+    assert_eq!(
+        said.last().map(String::as_str),
+        Some("error: interrupted"),
+        "{said:?}"
+    );
+    assert_eq!(
+        query(&db, "SELECT count(*) FROM sync_state"),
+        vec![vec![json!(0)]],
+        "the state is not advanced"
+    );
+}

@@ -213,7 +213,56 @@ fn mycrm_with_its_own_base_url_needs_its_own_token_url() {
         ]));
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("needs token_url"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("or pass --token-url URL (CALLS_TOKEN_URL)"),
+        "{}",
+        r.stderr
+    );
     assert!(!r.stderr.contains(SECRET), "{}", r.stderr);
+}
+
+/// myCRM without a config: `--vendor mycrm --base-url ...` with `--token-url` (or
+/// `CALLS_TOKEN_URL`) and the client credentials from the environment lists what a profile
+/// does, with the token from the given endpoint.
+#[test]
+fn mycrm_without_a_config_takes_its_token_url_from_the_flag_or_the_environment() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    let window = ["--from", FROM, "--to", TO, "-o", "ndjson"];
+    let want = run(home.cmd().args(["-p", "mycrm", "list"]).args(window));
+    assert_eq!(want.code, 0, "{}", want.stderr);
+    assert!(want.stdout.lines().count() > 5);
+    let bare = Home::new();
+    let creds = calls::sandbox::Sandbox::credentials(calls::vendors::Vendor::Mycrm);
+    let base = sb.base_url(calls::vendors::Vendor::Mycrm);
+    let token_url = sb.token_url();
+    let with = |cmd: &mut assert_cmd::Command| {
+        for (key, value) in &creds {
+            cmd.env(key.calls_env(), value);
+        }
+        cmd.args(["--vendor", "mycrm", "--base-url", &base]);
+    };
+    let mut flag = bare.cmd();
+    with(&mut flag);
+    flag.args(["--token-url", &token_url, "list"]).args(window);
+    let mut env = bare.cmd();
+    with(&mut env);
+    env.env("CALLS_TOKEN_URL", &token_url)
+        .arg("list")
+        .args(window);
+    for (how, cmd) in [("--token-url", &mut flag), ("CALLS_TOKEN_URL", &mut env)] {
+        sb.clear_requests();
+        let r = run(cmd);
+        assert_eq!(r.code, 0, "{how}: {}", r.stderr);
+        assert_eq!(r.stdout, want.stdout, "{how}");
+        assert!(
+            sb.requests()
+                .iter()
+                .any(|q| q.method == "POST" && q.path.ends_with("/auth/oauth/v1/token")),
+            "{how}: a token from the given endpoint"
+        );
+    }
 }
 
 /// Every filter flag, with every empty, blank or separator-only value, on every command that

@@ -38,15 +38,19 @@ pub async fn run(global: &Global, cmd: &ConfigCommand) -> Result<()> {
             let mut file = opts
                 .open(&path)
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            file.write_all(config::EXAMPLE.as_bytes())?;
+            let vendor = global.vendor.unwrap_or(crate::types::Vendor::Famulor);
+            file.write_all(config::starter(vendor).as_bytes())?;
             #[cfg(unix)]
             {
                 use std::os::unix::fs::PermissionsExt;
                 std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
             }
+            let (_, name, _, vars) = config::starter_profile(vendor);
             eprintln!(
-                "wrote {} (mode 0600); edit it, then run `calls config check`",
-                path.display()
+                "wrote {} (mode 0600) with one profile, '{name}' ({vendor}); set {} (or edit \
+                 the file), then run `calls config check`",
+                path.display(),
+                vars.join(" and ")
             );
             Ok(())
         }
@@ -180,12 +184,16 @@ fn load_existing(path: &std::path::Path) -> Result<config::ConfigFile> {
     })
 }
 
-/// Checks every profile; with `online`, one cheap authenticated request each. Exits with the
-/// most telling code among the failures.
+/// Checks every profile (`-p NAME`: that one only); with `online`, one cheap authenticated
+/// request each. Exits with the most telling code among the failures.
 async fn check(global: &Global, path: &std::path::Path, online: bool) -> Result<()> {
     let cfg = load_existing(path)?;
+    let only = resolve::one_profile(global)?;
+    if let Some(name) = only {
+        known_profile(&cfg, name, path)?;
+    }
     let mut worst: Option<Exit> = None;
-    if let Some(name) = &cfg.default_profile {
+    if let Some(name) = cfg.default_profile.as_ref().filter(|_| only.is_none()) {
         if !cfg.profiles.contains_key(name) {
             crate::term::out_line(&format!(
                 "error  default_profile: there is no profile '{}'",
@@ -195,6 +203,9 @@ async fn check(global: &Global, path: &std::path::Path, online: bool) -> Result<
         }
     }
     for (name, p) in &cfg.profiles {
+        if only.is_some_and(|o| o != name) {
+            continue;
+        }
         let result = check_profile(global, name, p, path, online).await;
         match result {
             Ok(vendor) => crate::term::out_line(&format!(

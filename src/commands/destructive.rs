@@ -94,7 +94,7 @@ pub async fn delete(s: &Settings, args: &DeleteArgs) -> Result<()> {
         &what,
         &planned,
         true,
-    )? == Go::DryRun
+    )? != Go::Send
     {
         return Ok(());
     }
@@ -130,7 +130,7 @@ pub async fn assign(s: &Settings, args: &AssignArgs) -> Result<()> {
         &what,
         &planned,
         false,
-    )? == Go::DryRun
+    )? != Go::Send
     {
         return Ok(());
     }

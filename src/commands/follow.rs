@@ -22,8 +22,15 @@ use crate::window;
 
 pub async fn run(s: &Settings, args: &ExportArgs) -> Result<()> {
     let out = resolve::output(&args.list.output, s.tz)?;
-    if !matches!(out.format, Format::Csv | Format::Ndjson) {
-        return usage("--follow works with -o csv and -o ndjson (one line per call)");
+    // NOTE: on a terminal (the default table), each call is a table row as it comes, the
+    // header once: the help's own `calls export --follow --status missed` works as typed.
+    if !matches!(
+        out.format,
+        Format::Table | Format::Csv | Format::Tsv | Format::Ndjson
+    ) {
+        return usage(
+            "--follow prints one line per call: a table on a terminal, or -o csv, tsv or ndjson",
+        );
     }
     if args.cron.since_last || args.cron.append || args.list.filters.limit.is_some() {
         return usage("--follow cannot be combined with --since-last, --append or --limit");
@@ -56,7 +63,10 @@ pub async fn run(s: &Settings, args: &ExportArgs) -> Result<()> {
         seen: HashMap::new(),
         floor: query.from,
         newest_modified: None,
+        streaming: false,
     };
+    // From here a signal is how it ends: 130 / 143 without an `error:` line.
+    crate::stop::quiet();
     // NOTE: polls resume from the last poll's end (this machine's clock), not from the newest
     // call: what the next poll reads again by start is known before this one reads, so what is
     // remembered is bounded by it.
@@ -85,7 +95,9 @@ pub async fn run(s: &Settings, args: &ExportArgs) -> Result<()> {
             };
             pager.run(&mut sink).await?;
         }
-        sink.writer.flush()?;
+        // The window's calls settle the table's columns; later calls are printed as they come.
+        sink.writer.flush_rows()?;
+        sink.streaming = true;
         let (floor, modified_floor) = (sink.floor, sink.modified_floor());
         sink.seen.retain(|_, seen| seen.kept(floor, modified_floor));
         last = Some(window::Mark {
@@ -127,6 +139,8 @@ struct Follow<W: std::io::Write> {
     floor: DateTime<Utc>,
     /// The newest modification time the vendor gave, where it gives one.
     newest_modified: Option<DateTime<Utc>>,
+    /// Past the first window: each call is printed at once (a table row too).
+    streaming: bool,
 }
 
 impl<W: std::io::Write> Follow<W> {
@@ -153,6 +167,10 @@ impl<W: std::io::Write> Sink for Follow<W> {
         }
         self.writer.write(&call)?;
         // One line at a time reaches the reader (`| while read`), whole.
-        self.writer.flush()
+        if self.streaming {
+            self.writer.flush_rows()
+        } else {
+            self.writer.flush()
+        }
     }
 }

@@ -134,12 +134,60 @@ fn man(which: Option<&str>) -> Result<()> {
             .clone()
             .version(env!("CARGO_PKG_VERSION")),
     };
-    let mut page = Vec::new();
-    clap_mangen::Man::new(cmd).render(&mut page)?;
+    let page = page(cmd)?;
     let mut out = std::io::stdout().lock();
     out.write_all(&page)?;
     out.flush()?;
     Ok(())
+}
+
+/// A man page: clap_mangen's sections, then the help's examples as EXAMPLES (not clap_mangen's
+/// "EXTRA", which also runs their lines together) and the exit codes as EXIT STATUS.
+fn page(cmd: clap::Command) -> Result<Vec<u8>> {
+    let after = cmd
+        .get_after_long_help()
+        .or_else(|| cmd.get_after_help())
+        .map(|h| h.to_string())
+        .unwrap_or_default();
+    let bare = cmd.after_help(None::<&str>).after_long_help(None::<&str>);
+    let mut page = Vec::new();
+    clap_mangen::Man::new(bare).render(&mut page)?;
+    // The top page's long help ends with the exit codes; they have their own section.
+    let examples = after
+        .split(crate::cli::EXIT_CODES)
+        .next()
+        .unwrap_or_default()
+        .trim();
+    let examples = examples.strip_prefix("Examples:").unwrap_or(examples);
+    let mut sections = String::new();
+    if !examples.trim().is_empty() {
+        sections.push_str(".SH EXAMPLES\n");
+        sections.push_str(&literal(examples.trim_matches('\n')));
+    }
+    sections.push_str(".SH \"EXIT STATUS\"\n");
+    let codes = crate::cli::EXIT_CODES
+        .strip_prefix("Exit codes:\n")
+        .unwrap_or(crate::cli::EXIT_CODES);
+    sections.push_str(&literal(codes));
+    // Before VERSION, where clap_mangen put EXTRA.
+    let text = String::from_utf8(page)?;
+    let at = text.find("\n.SH VERSION").map_or(text.len(), |i| i + 1);
+    Ok(format!("{}{sections}{}", &text[..at], &text[at..]).into_bytes())
+}
+
+/// Lines shown as they are (no filling), escaped for roff.
+fn literal(text: &str) -> String {
+    let mut out = String::from(".nf\n");
+    for line in text.lines() {
+        let line = line.replace('\\', "\\e").replace('-', "\\-");
+        if line.starts_with('.') || line.starts_with('\'') {
+            out.push_str("\\&");
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push_str(".fi\n");
+    out
 }
 
 /// `calls sandbox`: serve until Ctrl-C.

@@ -43,6 +43,20 @@ pub async fn run(s: &Settings, args: &RecordingArgs) -> Result<()> {
         .hint("select the recordings by filters instead: calls recording --from ... --to ...")
         .into());
     }
+    // NOTE: as for `delete` (SPEC, recording): without ids, at least one filter, so that a
+    // bare `calls recording` does not fill the current folder with 30 days of audio. A window
+    // counts; `--param` alone does not (what it narrows cannot be checked).
+    let selecting = crate::cli::FilterArgs {
+        param: Vec::new(),
+        ..args.filters.clone()
+    };
+    if args.ids.is_empty() && selecting.is_empty() {
+        return Err(Failure::usage(
+            "recording needs call ids, or at least one filter to select calls (--param does not count)",
+        )
+        .hint("e.g. calls recording --from 7d (the last 7 days); the filters are in calls recording --help")
+        .into());
+    }
     let ids = s.profile.ids(&args.ids)?;
     // A manifest inside --dir gets its folders as the recordings do (`--dir rec --manifest
     // rec/logs/m.csv` in a new folder); one elsewhere must have its folder already.

@@ -208,6 +208,7 @@ async fn one(
     let started = Instant::now();
     let now = Utc::now();
     database.begin(&profile, now).await?;
+    crate::stop::stored(&profile, &db::Counts::default());
     let http = Http::new(s.http.clone())?;
     let store = match read(
         s, args, dest, database, &profile, &filters, &query, revisit, &http, now,
@@ -218,7 +219,10 @@ async fn one(
         Err(e) => {
             // A batch that failed is the cause (the sink only saw that it did); else the
             // vendor's error, or ours.
-            database.release().await?;
+            let released = database.release().await;
+            // After the release: every batch sent before it has been written by then.
+            crate::stop::forget(&profile);
+            released?;
             return Err(e);
         }
     };
@@ -242,7 +246,9 @@ async fn one(
                 covered_from,
             },
         )
-        .await?;
+        .await;
+    crate::stop::forget(&profile);
+    let counts = counts?;
     if s.http.verbose > 0 {
         let n = http.requests();
         let plural = if n == 1 { "" } else { "s" };

@@ -374,7 +374,11 @@ fn serve(mut db: Box<dyn Database>, mut rx: mpsc::UnboundedReceiver<Request>, sh
                     continue;
                 };
                 match db.upsert(&r.profile, &rows, r.now, None) {
-                    Ok(counts) => r.counts.add(counts),
+                    Ok(counts) => {
+                        r.counts.add(counts);
+                        // Committed: said if a signal ends the run before its summary.
+                        crate::stop::stored(&r.profile, &r.counts);
+                    }
                     Err(e) => {
                         r.error = Some(e);
                         shared.failed.store(true, Ordering::SeqCst);

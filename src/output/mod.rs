@@ -412,6 +412,15 @@ impl<W: Write> CallWriter<W> {
         Ok(())
     }
 
+    /// As [`CallWriter::flush`], and a table prints the rows it holds now rather than a block
+    /// at a time.
+    pub fn flush_rows(&mut self) -> Result<()> {
+        match self {
+            CallWriter::Table(t) => t.print_now(),
+            _ => self.flush(),
+        }
+    }
+
     /// Ends the document (closes the JSON array, prints the table) and hands back the target.
     pub fn finish(self) -> Result<W> {
         Ok(match self {

@@ -90,6 +90,16 @@ impl<W: Write> TableWriter<W> {
         Ok(())
     }
 
+    /// Prints the rows kept so far now, however few (`export --follow`: a row as each call
+    /// comes; the first rows printed settle the columns).
+    pub fn print_now(&mut self) -> Result<()> {
+        if !self.rows.is_empty() {
+            self.print()?;
+        }
+        self.out.flush()?;
+        Ok(())
+    }
+
     pub fn finish(mut self) -> Result<W> {
         if !self.rows.is_empty() {
             self.print()?;

@@ -111,7 +111,7 @@ impl Mycrm {
                 return Err(Failure::usage(
                     "mycrm with its own base_url needs token_url too: calls will not send client credentials to the real token endpoint on a guess",
                 )
-                .hint(format!("set token_url in the profile (the vendor's is {DEFAULT_TOKEN_URL})"))
+                .hint(format!("set token_url in the profile, or pass --token-url URL (CALLS_TOKEN_URL); the vendor's is {DEFAULT_TOKEN_URL}"))
                 .into());
             }
             let raw = profile.token_url.as_deref().unwrap_or(DEFAULT_TOKEN_URL);
