@@ -95,7 +95,7 @@ impl Run {
         if let Some(p) = previous.as_ref() {
             if p.job != job && p.job != legacy {
                 return Err(Failure::usage(format!(
-                    "the state file {} belongs to another job\n  it was written by: {}\n  this job is:       {}",
+                    "the state file {} belongs to another job: it was written by {} (this job is {})",
                     path.display(),
                     p.job,
                     job
@@ -635,7 +635,9 @@ mod tests {
         let (code, _) = crate::error::classify(&err);
         assert_eq!(code, crate::error::Exit::Usage);
         assert!(
-            format!("{err:#}").contains("it was written by: old key\n  this job is:       new key"),
+            format!("{err:#}").ends_with(
+                "belongs to another job: it was written by old key (this job is new key)"
+            ),
             "{err:#}"
         );
         // This job's key as it was before: the state is its own, and is saved under the new one.

@@ -212,7 +212,9 @@ fn a_state_file_of_another_job_is_refused() {
             r.stderr.contains("error: the state file ")
                 && r.stderr.contains("belongs to another job")
                 && r.stderr
-                    .contains(r#"it was written by: {"profile":"famulor""#)
+                    .contains(r#"belongs to another job: it was written by {"profile":"famulor""#)
+                && r.stderr.contains(r#"(this job is {"profile":"famulor""#)
+                && !r.stderr.contains("\\u{a}")
                 && r.stderr.contains(&format!(r#""status":["{status}"]"#))
                 && r.stderr.contains(r#""status":["missed"]"#)
                 && r.stderr
