@@ -399,11 +399,11 @@ impl Profile {
             }
         }
         use crate::types::limits;
-        let max_page =
-            crate::vendors::api_traits(vendor, cfg.api.as_deref(), cfg.base_url.as_deref())
-                .max_page_size;
+        // NOTE: page_size is checked against the vendor API's own largest page where the
+        // profile is resolved (`resolve::from_config`): what a vendor serves is the vendors'
+        // knowledge, and this module stays below them.
         for (key, value, max) in [
-            ("page_size", cfg.page_size, max_page),
+            ("page_size", cfg.page_size, u32::MAX),
             ("concurrency", cfg.concurrency, limits::CONCURRENCY as u32),
         ] {
             if value.is_some_and(|v| !(1..=max).contains(&v)) {

@@ -120,7 +120,7 @@ pub fn profile_named(
             }
             (None, 1) => {
                 let (name, p) = cfg.profiles.iter().next().expect("one profile");
-                Profile::from_config(name, p, &path)?
+                from_config(name, p, &path)?
             }
             (None, _) => {
                 return Err(Failure::usage(format!("no profile chosen and {} sets no default_profile", path.display()))
@@ -155,7 +155,26 @@ fn named(name: &str, cfg: &config::ConfigFile, path: &Path) -> Result<Profile> {
             },
         )
     })?;
-    Profile::from_config(name, p, path)
+    from_config(name, p, path)
+}
+
+/// A profile from `[profiles.NAME]` (`Profile::from_config`), its `page_size` checked against
+/// the largest page its vendor's API serves.
+pub fn from_config(name: &str, p: &config::ProfileConfig, path: &Path) -> Result<Profile> {
+    let profile = Profile::from_config(name, p, path)?;
+    let max = profile.traits().max_page_size;
+    if let Some(size) = profile.page_size.filter(|s| *s > max) {
+        return Err(Failure::usage(format!(
+            "{}: profiles.{name}.page_size must be from 1 to {max}",
+            path.display()
+        ))
+        .hint(format!(
+            "{size} is more than {} serves in a page",
+            profile.vendor
+        ))
+        .into());
+    }
+    Ok(profile)
 }
 
 pub fn settings(global: &Global, profile: Profile) -> Result<Settings> {

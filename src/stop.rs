@@ -45,20 +45,6 @@ pub fn so_far() -> Vec<String> {
         .collect()
 }
 
-/// The line of a sync's profile: what its committed batches stored.
-pub fn stored(profile: &str, counts: &crate::db::Counts) {
-    let n = crate::term::thousands;
-    done(
-        profile,
-        format!(
-            "{profile}: {} new, {} changed stored before it stopped ({} unchanged)",
-            n(counts.new),
-            n(counts.changed),
-            n(counts.unchanged)
-        ),
-    );
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::{Context, Result};
 
 use crate::cli::{ConfigCommand, Global};
-use crate::config::{self, Profile};
+use crate::config;
 use crate::error::{classify, Exit, Failure};
 use crate::http::Http;
 use crate::resolve;
@@ -112,7 +112,7 @@ fn profiles(path: &std::path::Path) -> Result<()> {
             ""
         };
         let shown = format!("{}{default}", crate::term::printable(name));
-        let row = match Profile::from_config(name, p, path) {
+        let row = match resolve::from_config(name, p, path) {
             Ok(profile) => {
                 let api = profile
                     .api
@@ -244,7 +244,7 @@ async fn check_profile(
     path: &std::path::Path,
     online: bool,
 ) -> Result<crate::types::Vendor> {
-    let profile = Profile::from_config(name, p, path)?;
+    let profile = resolve::from_config(name, p, path)?;
     let settings = resolve::settings(global, profile)?;
     let backend = Backend::new(&settings.profile, Http::new(settings.http.clone())?)?;
     if online {

@@ -208,7 +208,7 @@ async fn one(
     let started = Instant::now();
     let now = Utc::now();
     database.begin(&profile, now).await?;
-    crate::stop::stored(&profile, &db::Counts::default());
+    db::note_stored(&profile, &db::Counts::default());
     let http = Http::new(s.http.clone())?;
     let store = match read(
         s, args, dest, database, &profile, &filters, &query, revisit, &http, now,

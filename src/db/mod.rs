@@ -117,6 +117,22 @@ pub struct Counts {
     pub unchanged: u64,
 }
 
+/// Keeps what a profile's committed batches stored, for the line a signal prints
+/// (`famulor: 3 new, 0 changed stored before it stopped (12 unchanged)`).
+pub fn note_stored(profile: &str, counts: &Counts) {
+    let n = crate::term::thousands;
+    crate::stop::done(
+        profile,
+        format!(
+            "{}: {} new, {} changed stored before it stopped ({} unchanged)",
+            crate::term::printable(profile),
+            n(counts.new),
+            n(counts.changed),
+            n(counts.unchanged)
+        ),
+    );
+}
+
 impl Counts {
     pub fn add(&mut self, other: Counts) {
         self.new += other.new;

@@ -377,7 +377,7 @@ fn serve(mut db: Box<dyn Database>, mut rx: mpsc::UnboundedReceiver<Request>, sh
                     Ok(counts) => {
                         r.counts.add(counts);
                         // Committed: said if a signal ends the run before its summary.
-                        crate::stop::stored(&r.profile, &r.counts);
+                        super::note_stored(&r.profile, &r.counts);
                     }
                     Err(e) => {
                         r.error = Some(e);
