@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::task::JoinSet;
 
 use crate::call::Call;
-use crate::query::{Plan, Query};
+use crate::query::{NameCheck, Plan, Query};
 use crate::vendors::{Backend, Page, PageRef};
 
 /// Where the pager delivers calls: a writer, a counter, a test's vector.
@@ -40,6 +40,18 @@ pub struct Stats {
     pub duplicates: u64,
     /// The vendor's count of calls in the window, from the last page that told it.
     pub total: Option<u64>,
+    /// Warnings for `--agent` / `--campaign` values no call of the window had (the whole
+    /// window read: not when `--limit` stopped the run), for the command to print.
+    pub unmatched: Vec<String>,
+}
+
+impl Stats {
+    /// Prints [`Stats::unmatched`]: for one-shot commands, whose window is the one asked for.
+    pub fn warn_unmatched(&self) {
+        for line in &self.unmatched {
+            crate::term::warn(line);
+        }
+    }
 }
 
 /// Ids of the last few pages: a call pushed on by new arrivals is seen twice within that span,
@@ -139,6 +151,8 @@ impl Pager<'_> {
         // on every page so far (sorted oldest first, or in no order) is read to its last page,
         // and the vendor's total then counts the whole window.
         let mut order = Order::default();
+        let mut names = NameCheck::new(&self.query, self.plan);
+        let mut limited = false;
         let mut take = |page: Page, stats: &mut Stats, book: &mut Book| -> Result<Flow> {
             stats.pages += 1;
             stats.total = page.total_calls.or(stats.total);
@@ -171,12 +185,14 @@ impl Pager<'_> {
                     book.repeated(&call.id, stats.pages);
                     continue;
                 }
+                names.see(&self.query, &call);
                 if !self.query.matches(&call, self.plan) {
                     continue;
                 }
                 sink.call(call)?;
                 stats.calls += 1;
                 if self.query.limit.is_some_and(|l| stats.calls >= l) {
+                    limited = true;
                     sink.page_done()?;
                     return Ok(Flow::Done);
                 }
@@ -254,6 +270,9 @@ impl Pager<'_> {
         }
         drop(progress);
         book.verdict(self.backend.vendor(), stats.pages)?;
+        if !limited {
+            stats.unmatched = names.warnings();
+        }
         Ok(stats)
     }
 

@@ -122,6 +122,7 @@ pub async fn run(
         progress: s.progress,
     };
     let stats = pager.run(&mut sink).await?;
+    stats.warn_unmatched();
     let skipped = sink.skipped;
     let held = sink.incremental.as_ref().map_or(0, |r| r.held());
     // Output first, complete and on disk; only then the state.

@@ -49,7 +49,7 @@ pub async fn run(s: &Settings, args: &StatsArgs) -> Result<()> {
         concurrency: s.concurrency,
         progress: s.progress,
     };
-    pager.run(&mut tally).await?;
+    pager.run(&mut tally).await?.warn_unmatched();
     let rows = tally.rows(query.from, query.to);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
