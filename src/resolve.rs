@@ -74,16 +74,43 @@ pub fn profile_named(
     if let Some(sb) = sandbox {
         let vendor = global.vendor.unwrap_or(crate::types::Vendor::Famulor);
         // The sandbox's own profiles (`-p famulor-v1`, as `calls sandbox` prints them) are known.
-        let named = name
-            .and_then(|name| sb.named_profile(name))
-            .filter(|p| global.vendor.is_none_or(|v| v == p.vendor));
+        // NOTE: a name it does not serve is refused: serving Famulor instead of a misspelt
+        // `-p calcap` answered the wrong vendor's calls with exit 0.
+        let named = match name {
+            None => None,
+            Some(name) => {
+                let Some(p) = sb.named_profile(name) else {
+                    let known: Vec<String> = crate::types::Vendor::ALL
+                        .iter()
+                        .map(|v| v.id().to_string())
+                        .chain(
+                            crate::sandbox::SECOND_APIS
+                                .iter()
+                                .map(|(v, api)| format!("{v}-{api}")),
+                        )
+                        .collect();
+                    return Err(Failure::usage(format!(
+                        "--sandbox has no profile '{name}'{}",
+                        crate::suggest::did_you_mean(name, known.iter().map(String::as_str))
+                    ))
+                    .hint(format!("its profiles: {}", known.join(", ")))
+                    .into());
+                };
+                if let Some(v) = global.vendor.filter(|v| *v != p.vendor) {
+                    return usage(format!(
+                        "sandbox profile '{name}' is for {}, not {v}",
+                        p.vendor
+                    ));
+                }
+                Some(p)
+            }
+        };
         // The sandbox brings its own credentials; say so rather than let a set variable look
         // like it was tried (e.g. a wrong CALLS_TOKEN that still "works").
         let ignored: Vec<&str> = config::SecretKey::ALL
             .iter()
             .map(|k| k.calls_env())
             .filter(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
-            .chain(name.filter(|_| named.is_none()).map(|_| "--profile"))
             .chain(global.base_url.as_ref().map(|_| "--base-url"))
             .collect();
         if !ignored.is_empty() && !global.quiet {
@@ -142,13 +169,16 @@ pub fn profile_named(
 fn named(name: &str, cfg: &config::ConfigFile, path: &Path) -> Result<Profile> {
     let p = cfg.profiles.get(name).ok_or_else(|| {
         let known: Vec<&str> = cfg.profiles.keys().map(String::as_str).collect();
-        Failure::usage(format!("unknown profile '{name}' in {}", path.display())).hint(
-            if known.is_empty() {
-                "the config has no profiles yet".to_string()
-            } else {
-                format!("profiles: {}", known.join(", "))
-            },
-        )
+        Failure::usage(format!(
+            "unknown profile '{name}' in {}{}",
+            path.display(),
+            crate::suggest::did_you_mean(name, known.iter().copied())
+        ))
+        .hint(if known.is_empty() {
+            "the config has no profiles yet".to_string()
+        } else {
+            format!("profiles: {}", known.join(", "))
+        })
     })?;
     Profile::from_config(name, p, path)
 }

@@ -320,3 +320,97 @@ fn manifest_rows(home: &Home, name: &str) -> Vec<(String, String)> {
         .map(|row| (row["id"].clone(), row["status"].clone()))
         .collect()
 }
+
+/// An unknown name is exit 2 with did-you-mean, never another vendor's calls or a silent
+/// nothing: a sandbox profile, a config profile, a status, a field.
+#[test]
+fn unknown_names_are_usage_errors_with_did_you_mean() {
+    let home = Home::new();
+    let r = run(home.cmd().args(["--sandbox", "-p", "calcap", "list"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    assert_eq!(
+        r.stderr,
+        "error: --sandbox has no profile 'calcap' (did you mean callcap?)\n  hint: its profiles: famulor, evolux, callcap, brightcall, mycrm, famulor-v1, brightcall-v3\n"
+    );
+    let r = run(home
+        .cmd()
+        .args(["--sandbox", "--vendor", "evolux", "-p", "callcap", "list"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "error: sandbox profile 'callcap' is for callcap, not evolux\n"
+    );
+    let r = run(home
+        .cmd()
+        .args(["--sandbox", "list", "--status", "answered,mised"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "error: --status: unknown status 'mised' (did you mean missed?) (expected one of: answered, missed, busy, failed, voicemail, canceled, in-progress, unknown)\n"
+    );
+    let r = run(home
+        .cmd()
+        .args(["--sandbox", "list", "--direction", "inbund"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .starts_with("error: --direction: unknown direction 'inbund' (did you mean inbound?)"),
+        "{}",
+        r.stderr
+    );
+
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    let path = home.config_path();
+    let r = run(home.cmd().args(["-p", "evolx", "list"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "error: unknown profile 'evolx' in {} (did you mean evolux?)\n  hint: profiles: brightcall, brightcall-v3, callcap, evolux, famulor, famulor-v1, mycrm\n",
+            path.display()
+        )
+    );
+}
+
+/// `--fields` takes names in any case (`ID,Status` as a table's header spells them), and the
+/// header is the field's own name.
+#[test]
+fn fields_are_case_insensitive() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    let export = |fields: &str| {
+        run(home.cmd().args([
+            "export", "-o", "csv", "--from", FROM, "--to", TO, "--limit", "3", "--fields", fields,
+        ]))
+    };
+    let lower = export("id,status,customer_number");
+    assert_eq!(lower.code, 0, "{}", lower.stderr);
+    assert!(lower.stdout.starts_with("id,status,customer_number\n"));
+    for spelling in [
+        "ID,Status,Customer_Number",
+        "ID,STATUS,customer_NUMBER",
+        " Id , status ,CUSTOMER_NUMBER",
+    ] {
+        let r = export(spelling);
+        assert_eq!(r.code, 0, "{spelling}: {}", r.stderr);
+        assert_eq!(r.stdout, lower.stdout, "{spelling}");
+    }
+    let r = export("ID,id");
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("field 'id' is listed twice"),
+        "{}",
+        r.stderr
+    );
+    let r = export("ID,Stauts");
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.starts_with(
+            "error: --fields: unknown field 'Stauts' (did you mean status?) (fields: "
+        ),
+        "{}",
+        r.stderr
+    );
+}
