@@ -488,8 +488,9 @@ impl Book {
         use crate::term::thousands;
         let Some((lo, hi)) = self.totals else {
             crate::term::debug(&format!(
-                "{vendor}: {} calls arrived in {pages} pages; the vendor stated no total to check them against",
-                thousands(self.arrived)
+                "{vendor}: {} arrived in {}; the vendor stated no total to check them against",
+                crate::term::n_calls(self.arrived),
+                crate::term::count(pages, "page", "pages")
             ));
             return Ok(());
         };
@@ -504,16 +505,20 @@ impl Book {
             format!("the {pages} pages read")
         };
         let said = if all {
-            format!("{vendor} reported {} calls in the window", thousands(lo))
+            format!(
+                "{vendor} reported {} in the window",
+                crate::term::n_calls(lo)
+            )
         } else {
             format!(
-                "{vendor} reported {} calls for {pages_read}",
-                thousands(self.expected)
+                "{vendor} reported {} for {pages_read}",
+                crate::term::n_calls(self.expected)
             )
         };
         crate::term::debug(&format!(
-            "completeness: {said}; {} arrived in {pages} pages{}",
-            thousands(self.arrived),
+            "completeness: {said}; {} arrived in {}{}",
+            crate::term::n_calls(self.arrived),
+            crate::term::count(pages, "page", "pages"),
             if drift > 0 {
                 format!(" (its total moved by {} during the run)", thousands(drift))
             } else {
@@ -714,7 +719,7 @@ fn progress_state(
                 Kind::Pages,
                 pages,
                 Some(p.max(pages)),
-                format!("pages, {} calls{of}, {rate}", thousands(calls)),
+                format!("pages, {}{of}, {rate}", crate::term::n_calls(calls)),
             )
         }
         (None, None, Some(t)) => (
@@ -728,9 +733,9 @@ fn progress_state(
             calls,
             None,
             format!(
-                "{} calls, {} pages, {rate}",
-                thousands(calls),
-                thousands(pages)
+                "{}, {}, {rate}",
+                crate::term::n_calls(calls),
+                crate::term::count(pages, "page", "pages")
             ),
         ),
     }
@@ -769,11 +774,7 @@ impl Progress {
             self.kind = Some(kind);
             bar.set_style(match kind {
                 Kind::Open => open_style(),
-                _ => ProgressStyle::with_template(
-                    "{spinner} [{bar:24}] {pos}/{len} {msg} [{elapsed}, eta {eta}]",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
+                _ => crate::term::bar_style(),
             });
         }
         match len {
@@ -865,6 +866,15 @@ mod tests {
                 None,
                 "78,000 calls, 780 pages, 1,234/s".to_string()
             )
+        );
+        // One of each is singular.
+        assert_eq!(
+            st(1, 1, None, None, None).3,
+            "1 call, 1 page, 1,234/s".to_string()
+        );
+        assert_eq!(
+            st(1, 1, Some(3), None, None).3,
+            "pages, 1 call, 1,234/s".to_string()
         );
     }
 

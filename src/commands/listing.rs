@@ -146,7 +146,8 @@ pub async fn run(
             .unwrap_or_default();
         let mut notes = Vec::new();
         if skipped > 0 {
-            notes.push(format!("{skipped} already exported were skipped"));
+            let verb = if skipped == 1 { "was" } else { "were" };
+            notes.push(format!("{skipped} already exported {verb} skipped"));
         }
         if held > 0 {
             let verb = if held == 1 { "is" } else { "are" };
