@@ -339,12 +339,12 @@ pub fn query(
     })
 }
 
-/// Output settings: the format defaults to a table on a terminal, else NDJSON (or what the
-/// `--output` file's extension says).
-pub fn output(o: &OutputArgs, tz: Option<Tz>) -> Result<OutputOptions> {
+/// The format: `-o`, else the `--output` file's extension, else a table on a terminal and
+/// NDJSON elsewhere (`list`, `export`, `show`, `stats`).
+pub fn format(format: Option<Format>, output: Option<&Path>) -> Result<Format> {
     // NOTE: a file name whose extension names no format (`calls.tsv`, `x.xlsx`, `calls`) once
     // got NDJSON silently; SPEC "Output": exit 2 without `-o`.
-    let format = match (o.format, o.output.as_deref()) {
+    Ok(match (format, output) {
         (Some(f), _) => f,
         (None, Some(path)) if path.as_os_str() != "-" => {
             Format::from_extension(path).ok_or_else(|| {
@@ -358,15 +358,27 @@ pub fn output(o: &OutputArgs, tz: Option<Tz>) -> Result<OutputOptions> {
                 ))
             })?
         }
-        (None, _) if o.output.is_none() && crate::term::stdout_is_tty() => Format::Table,
+        (None, _) if output.is_none() && crate::term::stdout_is_tty() => Format::Table,
         (None, _) => Format::Ndjson,
-    };
+    })
+}
+
+/// `--no-header` with a format that has a header line.
+pub fn no_header(no_header: bool, format: Format) -> Result<()> {
+    if no_header && !matches!(format, Format::Csv | Format::Tsv) {
+        return usage("--no-header works with -o csv and -o tsv");
+    }
+    Ok(())
+}
+
+/// Output settings: the format defaults to a table on a terminal, else NDJSON (or what the
+/// `--output` file's extension says).
+pub fn output(o: &OutputArgs, tz: Option<Tz>) -> Result<OutputOptions> {
+    let format = format(o.format, o.output.as_deref())?;
     if o.raw && !matches!(format, Format::Json | Format::Ndjson) {
         return usage("--raw works with -o json and -o ndjson");
     }
-    if o.no_header && !matches!(format, Format::Csv | Format::Tsv) {
-        return usage("--no-header works with -o csv and -o tsv");
-    }
+    no_header(o.no_header, format)?;
     let mut fields = match &o.fields {
         Some(list) => {
             Field::parse_list(list).map_err(|e| Failure::usage(format!("--fields: {e}")))?

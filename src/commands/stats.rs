@@ -17,14 +17,23 @@ use crate::term;
 use crate::vendors::Backend;
 
 pub async fn run(s: &Settings, args: &StatsArgs) -> Result<()> {
+    if args.filters.limit.is_some() {
+        return Err(crate::error::Failure::usage(
+            "stats counts every call of the window: --limit does not apply",
+        )
+        .hint("narrow the window with --from / --to, or the calls with a filter")
+        .into());
+    }
     let by = By::check(&args.by)?;
     let query = resolve::query(&args.filters, s, None, false)?;
     By::check_window(&by, query.from, query.to, query.tz)?;
-    let format = args.format.unwrap_or(if term::stdout_is_tty() {
-        Format::Table
-    } else {
-        Format::Ndjson
-    });
+    // As `list` / `export`: -o, else the --output file's extension, else by terminal.
+    let to_terminal = args.output.is_none() && term::stdout_is_tty();
+    let format = resolve::format(args.format, args.output.as_deref())?;
+    resolve::no_header(args.no_header, format)?;
+    let picked = stats::pick(&by, args.fields.as_deref())
+        .map_err(|e| crate::error::Failure::usage(format!("--fields: {e}")))?;
+    let mut out = output::Target::open(args.output.as_deref())?;
     let backend = Backend::new(&s.profile, Http::new(s.http.clone())?)?;
     let plan = backend.plan(&query)?;
     if s.http.verbose > 0 {
@@ -51,27 +60,40 @@ pub async fn run(s: &Settings, args: &StatsArgs) -> Result<()> {
     };
     pager.run(&mut tally).await?.warn_unmatched();
     let rows = tally.rows(query.from, query.to);
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let header = !args.no_header;
     match format {
+        // As `list`: nothing matched is said on stderr, not shown as a header alone.
+        Format::Table if tally.total().calls == 0 => term::log("no calls match"),
         Format::Table => {
-            let width = term::width().filter(|w| *w > 0).unwrap_or(80) as usize;
-            let (lines, left_out) = stats::table(&by, &rows, tally.total(), width, term::colors());
+            // NOTE: fitted to a terminal only; in a pipe every column is kept, as `list` does.
+            let width =
+                to_terminal.then(|| term::width().filter(|w| *w > 0).unwrap_or(80) as usize);
+            let colour = to_terminal && term::colors();
+            let names = stats::column_names(&by);
+            let fields: Option<Vec<&str>> = args
+                .fields
+                .is_some()
+                .then(|| picked.iter().map(|&i| names[i]).collect());
+            let (lines, left_out) =
+                stats::table(&by, &rows, tally.total(), width, colour, fields.as_deref());
             if !left_out.is_empty() {
                 term::note(&format!(
-                    "left out {} to fit {width} columns\n  (a wider terminal or -o csv shows them)",
-                    left_out.join(", ").to_lowercase()
+                    "left out {} to fit {} columns\n  (a wider terminal or -o csv shows them)",
+                    left_out.join(", ").to_lowercase(),
+                    width.unwrap_or(0)
                 ));
             }
             for line in lines {
                 writeln!(out, "{line}")?;
             }
-            out.flush()?;
         }
-        Format::Csv => stats::write_csv(&mut out, &by, &rows)?,
-        Format::Tsv => stats::write_tsv(&mut out, &by, &rows)?,
-        Format::Json => stats::write_json(&mut out, &by, &rows)?,
-        Format::Ndjson => stats::write_ndjson(&mut out, &by, &rows)?,
+        Format::Csv => stats::write_csv(&mut out, &by, &rows, &picked, header)?,
+        Format::Tsv => stats::write_tsv(&mut out, &by, &rows, &picked, header)?,
+        Format::Json => stats::write_json(&mut out, &by, &rows, &picked)?,
+        Format::Ndjson => stats::write_ndjson(&mut out, &by, &rows, &picked)?,
     }
+    // The file is whole, or untouched.
+    out.commit()?;
     if !s.quiet {
         let groups = match by.len() {
             0 => String::new(),
