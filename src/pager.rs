@@ -712,14 +712,20 @@ fn progress_state(
             format!("calls, {rate}"),
         ),
         (None, Some(p), t) => {
-            let of = t
-                .map(|t| format!(" of ~{}", thousands(t)))
-                .unwrap_or_default();
+            let of = t.map(|t| format!("/~{}", thousands(t))).unwrap_or_default();
             (
                 Kind::Pages,
                 pages,
                 Some(p.max(pages)),
-                format!("pages, {}{of}, {rate}", crate::term::n_calls(calls)),
+                format!(
+                    "pages, {}{of} {}, {rate}",
+                    thousands(calls),
+                    if calls == 1 && of.is_empty() {
+                        "call"
+                    } else {
+                        "calls"
+                    }
+                ),
             )
         }
         (None, None, Some(t)) => (
@@ -845,7 +851,7 @@ mod tests {
                 Kind::Pages,
                 5,
                 Some(712),
-                "pages, 500 calls of ~71,148, 1,234/s".to_string()
+                "pages, 500/~71,148 calls, 1,234/s".to_string()
             )
         );
         // Evolux and myCRM tell no page count: not `pages 780/780` far from done.
@@ -867,6 +873,19 @@ mod tests {
                 "78,000 calls, 780 pages, 1,234/s".to_string()
             )
         );
+        // The text beside the bar leaves it room within 80 columns (76 for the bar's line, see
+        // `term::bar_target`), even with big numbers: `⠋ [` + bar + `] 99999/99999 ` + message +
+        // `, eta 59m`.
+        for (calls, pages, tp, tc, limit) in [
+            (9_999_999, 99_999, Some(99_999), Some(9_999_999), None),
+            (9_999_999, 99_999, None, None, None),
+            (9_999_999, 99_999, None, Some(9_999_999), Some(9_999_999)),
+        ] {
+            let rate = 99_999.0;
+            let (_, _, _, msg) = progress_state(calls, pages, tp, tc, limit, rate);
+            let text = format!("x [] 99999/99999 {msg}, eta 59m");
+            assert!(text.chars().count() + 6 <= 76, "{text}");
+        }
         // One of each is singular.
         assert_eq!(
             st(1, 1, None, None, None).3,

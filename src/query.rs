@@ -346,8 +346,11 @@ fn id_or_name_matches(wanted: &[String], id: Option<&str>, name: Option<&str>) -
 /// One `--agent` / `--campaign` value against a call's id and name: the id exactly, the name
 /// as `calls` prints it, whole and case-insensitive (`night line` finds `Night Line`).
 pub fn id_or_name_is(wanted: &str, id: Option<&str>, name: Option<&str>) -> bool {
+    // Both foldings: `STRASSE` is `Straße` upper-cased, which lower-casing alone misses.
     id.is_some_and(|id| id == wanted)
-        || name.is_some_and(|n| n.to_lowercase() == wanted.to_lowercase())
+        || name.is_some_and(|n| {
+            n.to_lowercase() == wanted.to_lowercase() || n.to_uppercase() == wanted.to_uppercase()
+        })
 }
 
 /// True when every value is an id the vendor's filter takes (`is_id`), so the values may be
@@ -408,6 +411,31 @@ mod tests {
         assert!(!number_matches("0151 234568", Some("+49151234567")));
         assert!(!number_matches("", Some("+49151234567")));
         assert!(!number_matches("151", None));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// A name as shown finds its calls in any case, whole; a longer or shorter name does
+        /// not; and only values that are ids are ever sent to a vendor's id filter.
+        #[test]
+        fn names_match_whole_in_any_case_and_only_ids_are_sent(
+            name in "[A-Za-zÀ-ÖØ-öø-þ0-9 ./-]{1,24}",
+            id in "[0-9]{1,9}",
+        ) {
+            let shown = Some(name.as_str());
+            for typed in [name.clone(), name.to_uppercase(), name.to_lowercase()] {
+                proptest::prop_assert!(id_or_name_is(&typed, None, shown), "{:?}", typed);
+            }
+            let longer = format!("{}x", name);
+            proptest::prop_assert!(!id_or_name_is(&longer, None, shown));
+            proptest::prop_assert!(id_or_name_is(&id, Some(&id), shown));
+            let values = vec![id.clone(), name.clone()];
+            let sent = vendor_ids(&values, is_numeric_id);
+            proptest::prop_assert!(sent.iter().all(|v| is_numeric_id(v)));
+            proptest::prop_assert_eq!(sent.is_empty(), !is_numeric_id(&name));
+            proptest::prop_assert!(!vendor_ids(&values, is_uuid).iter().any(|v| *v == name));
+        }
     }
 
     #[test]
