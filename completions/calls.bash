@@ -1778,7 +1778,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__stats)
-            opts="-o -p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --by --format --profile --vendor --config --base-url --token-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
+            opts="-o -p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --param --by --format --output --fields --no-header --limit --profile --vendor --config --base-url --token-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1824,10 +1824,6 @@ _calls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --limit)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1842,6 +1838,18 @@ _calls() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fields)
+                    COMPREPLY=($(compgen -W "day week month hour weekday agent campaign line direction status calls answered missed busy failed voicemail canceled in_progress unknown answer_rate talk_time talk_time_avg duration_avg duration_max" -- "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --profile)
@@ -1900,7 +1908,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__sync)
-            opts="-p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --all-profiles --revisit --full --every --profile --vendor --config --base-url --token-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
+            opts="-p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --param --all-profiles --revisit --full --every --limit --profile --vendor --config --base-url --token-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1946,10 +1954,6 @@ _calls() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --limit)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --param)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1959,6 +1963,10 @@ _calls() {
                     return 0
                     ;;
                 --every)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -49,7 +49,7 @@ complete -c calls -n "__fish_calls_needs_command" -s h -l help -d 'Print help (s
 complete -c calls -n "__fish_calls_needs_command" -s V -l version -d 'Print version'
 complete -c calls -n "__fish_calls_needs_command" -f -a "list" -d 'The most recent matching calls, newest first'
 complete -c calls -n "__fish_calls_needs_command" -f -a "export" -d 'Every matching call, all pages, streamed: for files, pipes and cron'
-complete -c calls -n "__fish_calls_needs_command" -f -a "sync" -d 'Keep a database (SQLite) up to date: new calls inserted, changed calls updated'
+complete -c calls -n "__fish_calls_needs_command" -f -a "sync" -d 'Keep a database (SQLite or PostgreSQL) up to date: new calls inserted, changed calls updated'
 complete -c calls -n "__fish_calls_needs_command" -f -a "stats" -d 'Counts, answer rate and talk time per day, hour, agent, campaign, ... with a bar chart'
 complete -c calls -n "__fish_calls_needs_command" -f -a "show" -d 'One call in full (transcript, evaluation, all vendor fields)'
 complete -c calls -n "__fish_calls_needs_command" -f -a "recording" -d 'Download recordings: of the given ids, or of every matching call'
@@ -75,8 +75,8 @@ canceled\t''
 in-progress\t''
 unknown\t''"
 complete -c calls -n "__fish_calls_using_subcommand list" -l number -d 'The customer\'s number; spaces, dashes and + are ignored' -r
-complete -c calls -n "__fish_calls_using_subcommand list" -l agent -d 'Agent / assistant id (repeatable)' -r
-complete -c calls -n "__fish_calls_using_subcommand list" -l campaign -d 'Campaign id (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand list" -l agent -d 'Agent / assistant: a name as shown (any case) or an id (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand list" -l campaign -d 'Campaign / project: a name as shown (any case) or an id (repeatable)' -r
 complete -c calls -n "__fish_calls_using_subcommand list" -l min-duration -d 'Only calls lasting at least this long: seconds (90), or 2m, 1m30s, 1h' -r
 complete -c calls -n "__fish_calls_using_subcommand list" -l max-duration -d 'Only calls lasting at most this long: seconds (90), or 2m, 1m30s, 1h' -r
 complete -c calls -n "__fish_calls_using_subcommand list" -l search -d 'Free text: the vendor\'s search where it has one, else every field of the record' -r
@@ -143,8 +143,8 @@ canceled\t''
 in-progress\t''
 unknown\t''"
 complete -c calls -n "__fish_calls_using_subcommand export" -l number -d 'The customer\'s number; spaces, dashes and + are ignored' -r
-complete -c calls -n "__fish_calls_using_subcommand export" -l agent -d 'Agent / assistant id (repeatable)' -r
-complete -c calls -n "__fish_calls_using_subcommand export" -l campaign -d 'Campaign id (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l agent -d 'Agent / assistant: a name as shown (any case) or an id (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l campaign -d 'Campaign / project: a name as shown (any case) or an id (repeatable)' -r
 complete -c calls -n "__fish_calls_using_subcommand export" -l min-duration -d 'Only calls lasting at least this long: seconds (90), or 2m, 1m30s, 1h' -r
 complete -c calls -n "__fish_calls_using_subcommand export" -l max-duration -d 'Only calls lasting at most this long: seconds (90), or 2m, 1m30s, 1h' -r
 complete -c calls -n "__fish_calls_using_subcommand export" -l search -d 'Free text: the vendor\'s search where it has one, else every field of the record' -r
@@ -218,15 +218,15 @@ canceled\t''
 in-progress\t''
 unknown\t''"
 complete -c calls -n "__fish_calls_using_subcommand sync" -l number -d 'The customer\'s number; spaces, dashes and + are ignored' -r
-complete -c calls -n "__fish_calls_using_subcommand sync" -l agent -d 'Agent / assistant id (repeatable)' -r
-complete -c calls -n "__fish_calls_using_subcommand sync" -l campaign -d 'Campaign id (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l agent -d 'Agent / assistant: a name as shown (any case) or an id (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l campaign -d 'Campaign / project: a name as shown (any case) or an id (repeatable)' -r
 complete -c calls -n "__fish_calls_using_subcommand sync" -l min-duration -d 'Only calls lasting at least this long: seconds (90), or 2m, 1m30s, 1h' -r
 complete -c calls -n "__fish_calls_using_subcommand sync" -l max-duration -d 'Only calls lasting at most this long: seconds (90), or 2m, 1m30s, 1h' -r
 complete -c calls -n "__fish_calls_using_subcommand sync" -l search -d 'Free text: the vendor\'s search where it has one, else every field of the record' -r
-complete -c calls -n "__fish_calls_using_subcommand sync" -l limit -d 'Stop after N calls [list default: 25]' -r
 complete -c calls -n "__fish_calls_using_subcommand sync" -l param -d 'Raw vendor query parameter, sent as given (repeatable)' -r
 complete -c calls -n "__fish_calls_using_subcommand sync" -l revisit -d 'How far before the newest call already stored the next run starts, for calls that change late: 30m, 2h, 1d (not for APIs that list by modification time: Callcap and Famulor Platform 2.0 read what changed since, however old)' -r
 complete -c calls -n "__fish_calls_using_subcommand sync" -l every -d 'Keep running: one sync every DURATION (SIGTERM or Ctrl-C between runs exits 0)' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l limit -d 'Stop after N calls [list default: 25]' -r
 complete -c calls -n "__fish_calls_using_subcommand sync" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r -f -a "(calls __complete profiles 2>/dev/null)"
 complete -c calls -n "__fish_calls_using_subcommand sync" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
 evolux\t''
@@ -266,12 +266,11 @@ canceled\t''
 in-progress\t''
 unknown\t''"
 complete -c calls -n "__fish_calls_using_subcommand stats" -l number -d 'The customer\'s number; spaces, dashes and + are ignored' -r
-complete -c calls -n "__fish_calls_using_subcommand stats" -l agent -d 'Agent / assistant id (repeatable)' -r
-complete -c calls -n "__fish_calls_using_subcommand stats" -l campaign -d 'Campaign id (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand stats" -l agent -d 'Agent / assistant: a name as shown (any case) or an id (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand stats" -l campaign -d 'Campaign / project: a name as shown (any case) or an id (repeatable)' -r
 complete -c calls -n "__fish_calls_using_subcommand stats" -l min-duration -d 'Only calls lasting at least this long: seconds (90), or 2m, 1m30s, 1h' -r
 complete -c calls -n "__fish_calls_using_subcommand stats" -l max-duration -d 'Only calls lasting at most this long: seconds (90), or 2m, 1m30s, 1h' -r
 complete -c calls -n "__fish_calls_using_subcommand stats" -l search -d 'Free text: the vendor\'s search where it has one, else every field of the record' -r
-complete -c calls -n "__fish_calls_using_subcommand stats" -l limit -d 'Stop after N calls [list default: 25]' -r
 complete -c calls -n "__fish_calls_using_subcommand stats" -l param -d 'Raw vendor query parameter, sent as given (repeatable)' -r
 complete -c calls -n "__fish_calls_using_subcommand stats" -l by -d 'Group by day, week, month, hour, weekday, agent, campaign, line, direction or status; given twice, groups nest (--by agent --by day) [default: one total row]' -r -f -a "day\t''
 week\t''
@@ -288,6 +287,32 @@ csv\t''
 tsv\t'Tab-separated, the CSV columns; a tab, line break or backslash in a value as `\\t`, `\\n`, `\\r`, `\\\\`'
 json\t''
 ndjson\t''"
+complete -c calls -n "__fish_calls_using_subcommand stats" -l output -d 'Write to FILE atomically (replaced only when complete); the format from its extension unless -o' -r -F
+complete -c calls -n "__fish_calls_using_subcommand stats" -l fields -d 'Pick and order columns, e.g. agent,calls,answer_rate (the csv header\'s names; in a table, which numbers show)' -r -f -a "day\t''
+week\t''
+month\t''
+hour\t''
+weekday\t''
+agent\t''
+campaign\t''
+line\t''
+direction\t''
+status\t''
+calls\t''
+answered\t''
+missed\t''
+busy\t''
+failed\t''
+voicemail\t''
+canceled\t''
+in_progress\t''
+unknown\t''
+answer_rate\t''
+talk_time\t''
+talk_time_avg\t''
+duration_avg\t''
+duration_max\t''"
+complete -c calls -n "__fish_calls_using_subcommand stats" -l limit -d 'Stop after N calls [list default: 25]' -r
 complete -c calls -n "__fish_calls_using_subcommand stats" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r -f -a "(calls __complete profiles 2>/dev/null)"
 complete -c calls -n "__fish_calls_using_subcommand stats" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
 evolux\t''
@@ -305,6 +330,7 @@ complete -c calls -n "__fish_calls_using_subcommand stats" -l rate -d 'At most N
 complete -c calls -n "__fish_calls_using_subcommand stats" -l color -d 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set (or TERM=dumb)'
 always\t''
 never\t''"
+complete -c calls -n "__fish_calls_using_subcommand stats" -l no-header -d 'No header line (csv, tsv)'
 complete -c calls -n "__fish_calls_using_subcommand stats" -l sandbox -d 'Run against an embedded sandbox started in-process (no config or secrets needed)'
 complete -c calls -n "__fish_calls_using_subcommand stats" -s v -l verbose -d 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
 complete -c calls -n "__fish_calls_using_subcommand stats" -s q -l quiet -d 'No progress, no summary; errors only'
@@ -371,8 +397,8 @@ canceled\t''
 in-progress\t''
 unknown\t''"
 complete -c calls -n "__fish_calls_using_subcommand recording" -l number -d 'The customer\'s number; spaces, dashes and + are ignored' -r
-complete -c calls -n "__fish_calls_using_subcommand recording" -l agent -d 'Agent / assistant id (repeatable)' -r
-complete -c calls -n "__fish_calls_using_subcommand recording" -l campaign -d 'Campaign id (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l agent -d 'Agent / assistant: a name as shown (any case) or an id (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l campaign -d 'Campaign / project: a name as shown (any case) or an id (repeatable)' -r
 complete -c calls -n "__fish_calls_using_subcommand recording" -l min-duration -d 'Only calls lasting at least this long: seconds (90), or 2m, 1m30s, 1h' -r
 complete -c calls -n "__fish_calls_using_subcommand recording" -l max-duration -d 'Only calls lasting at most this long: seconds (90), or 2m, 1m30s, 1h' -r
 complete -c calls -n "__fish_calls_using_subcommand recording" -l search -d 'Free text: the vendor\'s search where it has one, else every field of the record' -r
@@ -447,8 +473,8 @@ canceled\t''
 in-progress\t''
 unknown\t''"
 complete -c calls -n "__fish_calls_using_subcommand delete" -l number -d 'The customer\'s number; spaces, dashes and + are ignored' -r
-complete -c calls -n "__fish_calls_using_subcommand delete" -l agent -d 'Agent / assistant id (repeatable)' -r
-complete -c calls -n "__fish_calls_using_subcommand delete" -l campaign -d 'Campaign id (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand delete" -l agent -d 'Agent / assistant: a name as shown (any case) or an id (repeatable)' -r
+complete -c calls -n "__fish_calls_using_subcommand delete" -l campaign -d 'Campaign / project: a name as shown (any case) or an id (repeatable)' -r
 complete -c calls -n "__fish_calls_using_subcommand delete" -l min-duration -d 'Only calls lasting at least this long: seconds (90), or 2m, 1m30s, 1h' -r
 complete -c calls -n "__fish_calls_using_subcommand delete" -l max-duration -d 'Only calls lasting at most this long: seconds (90), or 2m, 1m30s, 1h' -r
 complete -c calls -n "__fish_calls_using_subcommand delete" -l search -d 'Free text: the vendor\'s search where it has one, else every field of the record' -r
@@ -713,7 +739,7 @@ complete -c calls -n "__fish_calls_using_subcommand sandbox" -l no-progress -d '
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync stats show recording assign delete vendors config completions sandbox help" -f -a "list" -d 'The most recent matching calls, newest first'
 complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync stats show recording assign delete vendors config completions sandbox help" -f -a "export" -d 'Every matching call, all pages, streamed: for files, pipes and cron'
-complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync stats show recording assign delete vendors config completions sandbox help" -f -a "sync" -d 'Keep a database (SQLite) up to date: new calls inserted, changed calls updated'
+complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync stats show recording assign delete vendors config completions sandbox help" -f -a "sync" -d 'Keep a database (SQLite or PostgreSQL) up to date: new calls inserted, changed calls updated'
 complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync stats show recording assign delete vendors config completions sandbox help" -f -a "stats" -d 'Counts, answer rate and talk time per day, hour, agent, campaign, ... with a bar chart'
 complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync stats show recording assign delete vendors config completions sandbox help" -f -a "show" -d 'One call in full (transcript, evaluation, all vendor fields)'
 complete -c calls -n "__fish_calls_using_subcommand help; and not __fish_seen_subcommand_from list export sync stats show recording assign delete vendors config completions sandbox help" -f -a "recording" -d 'Download recordings: of the given ids, or of every matching call'

@@ -105,9 +105,10 @@ macro_rules! parse_by_name {
                     .ok_or_else(|| {
                         let names: Vec<&str> = <$ty>::ALL.iter().map(|v| v.as_str()).collect();
                         format!(
-                            "unknown {} '{}' (expected one of: {})",
+                            "unknown {} '{}'{} (expected one of: {})",
                             $what,
                             s,
+                            crate::suggest::did_you_mean(s, names.iter().copied()),
                             names.join(", ")
                         )
                     })
@@ -454,7 +455,8 @@ impl Field {
         let mut out = Vec::new();
         let mut unknown = Vec::new();
         for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            let Some(field) = known().find(|f| f.name() == name) else {
+            // Any case: `--fields ID,Status` as the table's header spells them.
+            let Some(field) = known().find(|f| f.name().eq_ignore_ascii_case(name)) else {
                 unknown.push(format!(
                     "'{name}'{}",
                     crate::suggest::did_you_mean(name, known().map(Field::name))

@@ -155,10 +155,12 @@ pub enum Command {
     /// Every matching call, all pages, streamed: for files, pipes and cron
     #[command(after_long_help = examples::EXPORT)]
     Export(ExportArgs),
-    /// Keep a database (SQLite) up to date: new calls inserted, changed calls updated
+    /// Keep a database (SQLite or PostgreSQL) up to date: new calls inserted, changed calls
+    /// updated
     #[command(after_long_help = examples::SYNC)]
     Sync(SyncArgs),
     /// Counts, answer rate and talk time per day, hour, agent, campaign, ... with a bar chart
+    #[command(after_long_help = examples::STATS)]
     Stats(StatsArgs),
     /// One call in full (transcript, evaluation, all vendor fields)
     #[command(after_long_help = examples::SHOW)]
@@ -214,6 +216,13 @@ Examples:
   calls sync calls.db                          the last 30 days into SQLite, then only changes
   calls sync calls.db --all-profiles --every 15m
   calls sync postgres://calls@db/calls -p sales -p support";
+
+    pub const STATS: &str = "\
+Examples:
+  calls stats --from 7d                        one total row: calls, answer rate, talk time
+  calls stats --by agent                       calls per agent, as a chart
+  calls stats --by day --status missed         missed calls per day
+  calls stats --by agent --by day -o csv --output agents.csv";
 
     pub const SHOW: &str = "\
 Examples:
@@ -316,8 +325,11 @@ pub struct CronArgs {
 }
 
 #[derive(Debug, Args)]
+// `--limit` is refused by sync (it stores every call of the window): not offered in its help.
+#[command(mut_arg("limit", |a| a.hide(true)))]
 pub struct SyncArgs {
-    /// sqlite:PATH, or a PATH ending in .db, .sqlite or .sqlite3 [default: the config's database]
+    /// SQLite: sqlite:PATH, or a PATH ending in .db, .sqlite or .sqlite3; PostgreSQL:
+    /// postgres://USER@HOST/DB [default: the config's database]
     #[arg(value_name = "DEST")]
     pub dest: Option<String>,
     #[command(flatten)]
@@ -344,6 +356,8 @@ pub struct SyncArgs {
 }
 
 #[derive(Debug, Args)]
+// `--limit` is refused by stats (it counts every call of the window): not offered in its help.
+#[command(mut_arg("limit", |a| a.hide(true)))]
 pub struct StatsArgs {
     #[command(flatten)]
     pub filters: FilterArgs,
@@ -366,6 +380,17 @@ pub struct StatsArgs {
         help_heading = "Output"
     )]
     pub format: Option<Format>,
+    /// Write to FILE atomically (replaced only when complete); the format from its extension
+    /// unless -o
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+    /// Pick and order columns, e.g. agent,calls,answer_rate (the csv header's names; in a
+    /// table, which numbers show)
+    #[arg(long, value_name = "A,B,C", value_parser = Hinted(crate::stats::COLUMNS), hide_possible_values = true, help_heading = "Output")]
+    pub fields: Option<String>,
+    /// No header line (csv, tsv)
+    #[arg(long, help_heading = "Output")]
+    pub no_header: bool,
 }
 
 #[derive(Debug, Default, Clone, Args, PartialEq)]
@@ -388,11 +413,11 @@ pub struct FilterArgs {
     /// The customer's number; spaces, dashes and + are ignored
     #[arg(long, value_name = "PHONE")]
     pub number: Option<String>,
-    /// Agent / assistant id (repeatable)
-    #[arg(long, value_name = "ID")]
+    /// Agent / assistant: a name as shown (any case) or an id (repeatable)
+    #[arg(long, value_name = "WHO")]
     pub agent: Vec<String>,
-    /// Campaign id (repeatable)
-    #[arg(long, value_name = "ID")]
+    /// Campaign / project: a name as shown (any case) or an id (repeatable)
+    #[arg(long, value_name = "WHAT")]
     pub campaign: Vec<String>,
     /// Only calls lasting at least this long: seconds (90), or 2m, 1m30s, 1h
     #[arg(long, value_name = "SECS", value_parser = call_seconds)]

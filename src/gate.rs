@@ -42,8 +42,8 @@ pub fn pass(
     }
     if gate.dry_run {
         crate::term::out_line(&format!(
-            "dry run: would {action} {what} with {} request(s):",
-            planned.len()
+            "dry run: would {action} {what} with {}:",
+            crate::term::count(planned.len() as u64, "request", "requests")
         ))?;
         if let Some(note) = gate.note {
             crate::term::out_line(&format!("note: {note}."))?;

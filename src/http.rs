@@ -321,7 +321,10 @@ impl Http {
         }
         Err(Failure::new(
             crate::error::Exit::Failed,
-            format!("{method} {shown_url}: {last} (gave up after {attempts} attempts)"),
+            format!(
+                "{method} {shown_url}: {last} (gave up after {})",
+                crate::term::count(u64::from(attempts), "attempt", "attempts")
+            ),
         )
         .hint(
             "the vendor or the network is failing; try again later, or raise --retries / --timeout",
@@ -584,7 +587,10 @@ impl Http {
                     if !can {
                         return Err(Failure::new(
                             crate::error::Exit::Failed,
-                            format!("GET {shown}: {why} (gave up after {attempt} attempts)"),
+                            format!(
+                                "GET {shown}: {why} (gave up after {})",
+                                crate::term::count(u64::from(attempt), "attempt", "attempts")
+                            ),
                         )
                         .into());
                     }

@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::task::JoinSet;
 
 use crate::call::Call;
-use crate::query::{Plan, Query};
+use crate::query::{NameCheck, Plan, Query};
 use crate::vendors::{Backend, Page, PageRef};
 
 /// Where the pager delivers calls: a writer, a counter, a test's vector.
@@ -40,6 +40,18 @@ pub struct Stats {
     pub duplicates: u64,
     /// The vendor's count of calls in the window, from the last page that told it.
     pub total: Option<u64>,
+    /// Warnings for `--agent` / `--campaign` values no call of the window had (the whole
+    /// window read: not when `--limit` stopped the run), for the command to print.
+    pub unmatched: Vec<String>,
+}
+
+impl Stats {
+    /// Prints [`Stats::unmatched`]: for one-shot commands, whose window is the one asked for.
+    pub fn warn_unmatched(&self) {
+        for line in &self.unmatched {
+            crate::term::warn(line);
+        }
+    }
 }
 
 /// Ids of the last few pages: a call pushed on by new arrivals is seen twice within that span,
@@ -139,6 +151,8 @@ impl Pager<'_> {
         // on every page so far (sorted oldest first, or in no order) is read to its last page,
         // and the vendor's total then counts the whole window.
         let mut order = Order::default();
+        let mut names = NameCheck::new(&self.query, self.plan);
+        let mut limited = false;
         let mut take = |page: Page, stats: &mut Stats, book: &mut Book| -> Result<Flow> {
             stats.pages += 1;
             stats.total = page.total_calls.or(stats.total);
@@ -171,12 +185,14 @@ impl Pager<'_> {
                     book.repeated(&call.id, stats.pages);
                     continue;
                 }
+                names.see(&self.query, &call);
                 if !self.query.matches(&call, self.plan) {
                     continue;
                 }
                 sink.call(call)?;
                 stats.calls += 1;
                 if self.query.limit.is_some_and(|l| stats.calls >= l) {
+                    limited = true;
                     sink.page_done()?;
                     return Ok(Flow::Done);
                 }
@@ -254,6 +270,9 @@ impl Pager<'_> {
         }
         drop(progress);
         book.verdict(self.backend.vendor(), stats.pages)?;
+        if !limited {
+            stats.unmatched = names.warnings();
+        }
         Ok(stats)
     }
 
@@ -469,8 +488,9 @@ impl Book {
         use crate::term::thousands;
         let Some((lo, hi)) = self.totals else {
             crate::term::debug(&format!(
-                "{vendor}: {} calls arrived in {pages} pages; the vendor stated no total to check them against",
-                thousands(self.arrived)
+                "{vendor}: {} arrived in {}; the vendor stated no total to check them against",
+                crate::term::n_calls(self.arrived),
+                crate::term::count(pages, "page", "pages")
             ));
             return Ok(());
         };
@@ -485,16 +505,20 @@ impl Book {
             format!("the {pages} pages read")
         };
         let said = if all {
-            format!("{vendor} reported {} calls in the window", thousands(lo))
+            format!(
+                "{vendor} reported {} in the window",
+                crate::term::n_calls(lo)
+            )
         } else {
             format!(
-                "{vendor} reported {} calls for {pages_read}",
-                thousands(self.expected)
+                "{vendor} reported {} for {pages_read}",
+                crate::term::n_calls(self.expected)
             )
         };
         crate::term::debug(&format!(
-            "completeness: {said}; {} arrived in {pages} pages{}",
-            thousands(self.arrived),
+            "completeness: {said}; {} arrived in {}{}",
+            crate::term::n_calls(self.arrived),
+            crate::term::count(pages, "page", "pages"),
             if drift > 0 {
                 format!(" (its total moved by {} during the run)", thousands(drift))
             } else {
@@ -688,14 +712,20 @@ fn progress_state(
             format!("calls, {rate}"),
         ),
         (None, Some(p), t) => {
-            let of = t
-                .map(|t| format!(" of ~{}", thousands(t)))
-                .unwrap_or_default();
+            let of = t.map(|t| format!("/~{}", thousands(t))).unwrap_or_default();
             (
                 Kind::Pages,
                 pages,
                 Some(p.max(pages)),
-                format!("pages, {} calls{of}, {rate}", thousands(calls)),
+                format!(
+                    "pages, {}{of} {}, {rate}",
+                    thousands(calls),
+                    if calls == 1 && of.is_empty() {
+                        "call"
+                    } else {
+                        "calls"
+                    }
+                ),
             )
         }
         (None, None, Some(t)) => (
@@ -709,9 +739,9 @@ fn progress_state(
             calls,
             None,
             format!(
-                "{} calls, {} pages, {rate}",
-                thousands(calls),
-                thousands(pages)
+                "{}, {}, {rate}",
+                crate::term::n_calls(calls),
+                crate::term::count(pages, "page", "pages")
             ),
         ),
     }
@@ -750,11 +780,7 @@ impl Progress {
             self.kind = Some(kind);
             bar.set_style(match kind {
                 Kind::Open => open_style(),
-                _ => ProgressStyle::with_template(
-                    "{spinner} [{bar:24}] {pos}/{len} {msg} [{elapsed}, eta {eta}]",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
+                _ => crate::term::bar_style(),
             });
         }
         match len {
@@ -825,7 +851,7 @@ mod tests {
                 Kind::Pages,
                 5,
                 Some(712),
-                "pages, 500 calls of ~71,148, 1,234/s".to_string()
+                "pages, 500/~71,148 calls, 1,234/s".to_string()
             )
         );
         // Evolux and myCRM tell no page count: not `pages 780/780` far from done.
@@ -846,6 +872,28 @@ mod tests {
                 None,
                 "78,000 calls, 780 pages, 1,234/s".to_string()
             )
+        );
+        // The text beside the bar leaves it room within 80 columns (76 for the bar's line, see
+        // `term::bar_target`), even with big numbers: `⠋ [` + bar + `] 99999/99999 ` + message +
+        // `, eta 59m`.
+        for (calls, pages, tp, tc, limit) in [
+            (9_999_999, 99_999, Some(99_999), Some(9_999_999), None),
+            (9_999_999, 99_999, None, None, None),
+            (9_999_999, 99_999, None, Some(9_999_999), Some(9_999_999)),
+        ] {
+            let rate = 99_999.0;
+            let (_, _, _, msg) = progress_state(calls, pages, tp, tc, limit, rate);
+            let text = format!("x [] 99999/99999 {msg}, eta 59m");
+            assert!(text.chars().count() + 6 <= 76, "{text}");
+        }
+        // One of each is singular.
+        assert_eq!(
+            st(1, 1, None, None, None).3,
+            "1 call, 1 page, 1,234/s".to_string()
+        );
+        assert_eq!(
+            st(1, 1, Some(3), None, None).3,
+            "pages, 1 call, 1,234/s".to_string()
         );
     }
 

@@ -251,6 +251,95 @@ impl Query {
     }
 }
 
+/// The `--agent` / `--campaign` values the client matches, and whether any call of the window
+/// has each: a name that finds nothing is most often misspelt, and an exit 0 with no calls
+/// would hide it. The pager shows it every call of the window, matching or not.
+#[derive(Debug, Default)]
+pub struct NameCheck {
+    fields: Vec<Seen>,
+}
+
+#[derive(Debug)]
+struct Seen {
+    field: &'static str,
+    /// Each value matched on the client, with whether a call of the window had it.
+    wanted: Vec<(String, bool)>,
+    /// The names seen, bounded: enough to suggest from, never one per call.
+    names: std::collections::BTreeSet<String>,
+}
+
+/// Distinct names remembered for suggestions.
+const NAMES_KEPT: usize = 10_000;
+
+impl NameCheck {
+    /// The values of the filters the client checks (a vendor's own id filter is not second-
+    /// guessed: its calls are the ones with that id).
+    pub fn new(query: &Query, plan: &Plan) -> NameCheck {
+        let client = |f| {
+            plan.entries
+                .iter()
+                .any(|(e, a)| *e == f && *a == Applied::Client)
+        };
+        let mut fields = Vec::new();
+        for (filter, field, values) in [
+            (Filter::Agent, "agent", &query.agents),
+            (Filter::Campaign, "campaign", &query.campaigns),
+        ] {
+            if client(filter) {
+                fields.push(Seen {
+                    field,
+                    wanted: values.iter().map(|v| (v.clone(), false)).collect(),
+                    names: Default::default(),
+                });
+            }
+        }
+        NameCheck { fields }
+    }
+
+    /// Notes a call the vendor listed, before the other filters: one in the window counts.
+    pub fn see(&mut self, query: &Query, call: &Call) {
+        if self.fields.is_empty() || call.started_at < query.from || call.started_at >= query.to {
+            return;
+        }
+        for seen in &mut self.fields {
+            let (id, name) = match seen.field {
+                "agent" => (call.agent_id.as_deref(), call.agent.as_deref()),
+                _ => (call.campaign_id.as_deref(), call.campaign.as_deref()),
+            };
+            for (value, found) in &mut seen.wanted {
+                *found = *found || id_or_name_is(value, id, name);
+            }
+            if let Some(name) = name {
+                if seen.names.len() < NAMES_KEPT && !seen.names.contains(name) {
+                    seen.names.insert(name.to_string());
+                }
+            }
+        }
+    }
+
+    /// One warning per value no call of the window had, naming the closest names seen:
+    /// `no call of the window has the agent "Nite Line"; closest: Night Line`.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for seen in &self.fields {
+            for (value, _) in seen.wanted.iter().filter(|(_, found)| !found) {
+                let closest =
+                    crate::suggest::closest(value, seen.names.iter().map(String::as_str), 3);
+                let tail = if closest.is_empty() {
+                    format!("; no call of the window has any {}", seen.field)
+                } else {
+                    format!("; closest: {}", closest.join(", "))
+                };
+                out.push(format!(
+                    "no call of the window has the {} \"{value}\"{tail}",
+                    seen.field
+                ));
+            }
+        }
+        out
+    }
+}
+
 /// `--number`: digits only, and the typed digits may be the tail of the stored number, so
 /// `0151 234` and `+49 151 234` both find `+49151234`.
 pub fn number_matches(wanted: &str, number: Option<&str>) -> bool {
@@ -261,9 +350,49 @@ pub fn number_matches(wanted: &str, number: Option<&str>) -> bool {
 }
 
 fn id_or_name_matches(wanted: &[String], id: Option<&str>, name: Option<&str>) -> bool {
-    wanted
-        .iter()
-        .any(|w| id.is_some_and(|id| id == w) || name.is_some_and(|n| n.eq_ignore_ascii_case(w)))
+    wanted.iter().any(|w| id_or_name_is(w, id, name))
+}
+
+/// One `--agent` / `--campaign` value against a call's id and name: the id exactly, the name
+/// as `calls` prints it, whole and case-insensitive (`night line` finds `Night Line`).
+pub fn id_or_name_is(wanted: &str, id: Option<&str>, name: Option<&str>) -> bool {
+    // Both foldings: `STRASSE` is `Straße` upper-cased, which lower-casing alone misses.
+    id.is_some_and(|id| id == wanted)
+        || name.is_some_and(|n| {
+            n.to_lowercase() == wanted.to_lowercase() || n.to_uppercase() == wanted.to_uppercase()
+        })
+}
+
+/// True when every value is an id the vendor's filter takes (`is_id`), so the values may be
+/// sent: one name among them (`Night Line`) and the client matches them all, since an id sent
+/// to the vendor would leave out the calls the name finds.
+pub fn all_ids(values: &[String], is_id: fn(&str) -> bool) -> bool {
+    !values.is_empty() && values.iter().all(|v| is_id(v))
+}
+
+/// The values to send to the vendor's id filter: all of them when all are ids, else none
+/// (the client then matches every value, see [`all_ids`]).
+pub fn vendor_ids(values: &[String], is_id: fn(&str) -> bool) -> &[String] {
+    if all_ids(values, is_id) {
+        values
+    } else {
+        &[]
+    }
+}
+
+/// A numeric id (`149`): what famulor classic, evolux, callcap, brightcall and mycrm filter by.
+pub fn is_numeric_id(value: &str) -> bool {
+    !value.is_empty() && value.len() <= 18 && value.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A UUID as famulor v1 writes them (`b1a2c3d4-0000-4000-8000-000000000011`, lower case): what
+/// it filters by. Another case is matched on the client, as a name is.
+pub fn is_uuid(value: &str) -> bool {
+    value.len() == 36
+        && value.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_digit() || (b'a'..=b'f').contains(&b),
+        })
 }
 
 /// Case-insensitive substring search over every string (and number) in a raw record.
@@ -292,6 +421,31 @@ mod tests {
         assert!(!number_matches("0151 234568", Some("+49151234567")));
         assert!(!number_matches("", Some("+49151234567")));
         assert!(!number_matches("151", None));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// A name as shown finds its calls in any case, whole; a longer or shorter name does
+        /// not; and only values that are ids are ever sent to a vendor's id filter.
+        #[test]
+        fn names_match_whole_in_any_case_and_only_ids_are_sent(
+            name in "[A-Za-zÀ-ÖØ-öø-þ0-9 ./-]{1,24}",
+            id in "[0-9]{1,9}",
+        ) {
+            let shown = Some(name.as_str());
+            for typed in [name.clone(), name.to_uppercase(), name.to_lowercase()] {
+                proptest::prop_assert!(id_or_name_is(&typed, None, shown), "{:?}", typed);
+            }
+            let longer = format!("{}x", name);
+            proptest::prop_assert!(!id_or_name_is(&longer, None, shown));
+            proptest::prop_assert!(id_or_name_is(&id, Some(&id), shown));
+            let values = vec![id.clone(), name.clone()];
+            let sent = vendor_ids(&values, is_numeric_id);
+            proptest::prop_assert!(sent.iter().all(|v| is_numeric_id(v)));
+            proptest::prop_assert_eq!(sent.is_empty(), !is_numeric_id(&name));
+            proptest::prop_assert!(!vendor_ids(&values, is_uuid).contains(&name));
+        }
     }
 
     #[test]

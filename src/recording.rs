@@ -10,7 +10,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use chrono_tz::Tz;
 use futures_util::stream::{self, StreamExt};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 
 use crate::call::Call;
 use crate::error::Failure;
@@ -379,12 +379,8 @@ pub async fn download_all(
     let auth = Arc::new(backend.auth_headers().await?);
     let bar = opts.progress.then(|| {
         let bar = ProgressBar::with_draw_target(Some(jobs.len() as u64), crate::term::bar_target());
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} recordings {pos}/{len} {msg} [{elapsed_precise}, eta {eta}]",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        );
+        bar.set_style(crate::term::bar_style());
+        bar.set_message("recordings");
         bar
     });
     let shown = crate::term::show_bar(bar.clone());
@@ -406,7 +402,7 @@ pub async fn download_all(
                     + outcome.bytes;
                 if let Some(bar) = &bar {
                     bar.inc(1);
-                    bar.set_message(crate::http::human_bytes(total));
+                    bar.set_message(format!("recordings, {}", crate::http::human_bytes(total)));
                 }
                 {
                     let mut t = tally.lock().unwrap_or_else(|e| e.into_inner());
@@ -826,8 +822,8 @@ pub fn verdict(outcomes: &[Outcome]) -> (String, Option<Failure>) {
     let failure = Failure::new(
         exit,
         format!(
-            "{} recordings failed: {}{more}",
-            failed.len(),
+            "{} failed: {}{more}",
+            crate::term::count(failed.len() as u64, "recording", "recordings"),
             shown.join(", ")
         ),
     )

@@ -74,16 +74,43 @@ pub fn profile_named(
     if let Some(sb) = sandbox {
         let vendor = global.vendor.unwrap_or(crate::types::Vendor::Famulor);
         // The sandbox's own profiles (`-p famulor-v1`, as `calls sandbox` prints them) are known.
-        let named = name
-            .and_then(|name| sb.named_profile(name))
-            .filter(|p| global.vendor.is_none_or(|v| v == p.vendor));
+        // NOTE: a name it does not serve is refused: serving Famulor instead of a misspelt
+        // `-p calcap` answered the wrong vendor's calls with exit 0.
+        let named = match name {
+            None => None,
+            Some(name) => {
+                let Some(p) = sb.named_profile(name) else {
+                    let known: Vec<String> = crate::types::Vendor::ALL
+                        .iter()
+                        .map(|v| v.id().to_string())
+                        .chain(
+                            crate::sandbox::SECOND_APIS
+                                .iter()
+                                .map(|(v, api)| format!("{v}-{api}")),
+                        )
+                        .collect();
+                    return Err(Failure::usage(format!(
+                        "--sandbox has no profile '{name}'{}",
+                        crate::suggest::did_you_mean(name, known.iter().map(String::as_str))
+                    ))
+                    .hint(format!("its profiles: {}", known.join(", ")))
+                    .into());
+                };
+                if let Some(v) = global.vendor.filter(|v| *v != p.vendor) {
+                    return usage(format!(
+                        "sandbox profile '{name}' is for {}, not {v}",
+                        p.vendor
+                    ));
+                }
+                Some(p)
+            }
+        };
         // The sandbox brings its own credentials; say so rather than let a set variable look
         // like it was tried (e.g. a wrong CALLS_TOKEN that still "works").
         let ignored: Vec<&str> = config::SecretKey::ALL
             .iter()
             .map(|k| k.calls_env())
             .filter(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
-            .chain(name.filter(|_| named.is_none()).map(|_| "--profile"))
             .chain(global.base_url.as_ref().map(|_| "--base-url"))
             .chain(global.token_url.as_ref().map(|_| "--token-url"))
             .collect();
@@ -147,13 +174,16 @@ pub fn profile_named(
 fn named(name: &str, cfg: &config::ConfigFile, path: &Path) -> Result<Profile> {
     let p = cfg.profiles.get(name).ok_or_else(|| {
         let known: Vec<&str> = cfg.profiles.keys().map(String::as_str).collect();
-        Failure::usage(format!("unknown profile '{name}' in {}", path.display())).hint(
-            if known.is_empty() {
-                "the config has no profiles yet".to_string()
-            } else {
-                format!("profiles: {}", known.join(", "))
-            },
-        )
+        Failure::usage(format!(
+            "unknown profile '{name}' in {}{}",
+            path.display(),
+            crate::suggest::did_you_mean(name, known.iter().copied())
+        ))
+        .hint(if known.is_empty() {
+            "the config has no profiles yet".to_string()
+        } else {
+            format!("profiles: {}", known.join(", "))
+        })
     })?;
     from_config(name, p, path)
 }
@@ -333,12 +363,12 @@ pub fn query(
     })
 }
 
-/// Output settings: the format defaults to a table on a terminal, else NDJSON (or what the
-/// `--output` file's extension says).
-pub fn output(o: &OutputArgs, tz: Option<Tz>) -> Result<OutputOptions> {
+/// The format: `-o`, else the `--output` file's extension, else a table on a terminal and
+/// NDJSON elsewhere (`list`, `export`, `show`, `stats`).
+pub fn format(format: Option<Format>, output: Option<&Path>) -> Result<Format> {
     // NOTE: a file name whose extension names no format (`calls.tsv`, `x.xlsx`, `calls`) once
     // got NDJSON silently; SPEC "Output": exit 2 without `-o`.
-    let format = match (o.format, o.output.as_deref()) {
+    Ok(match (format, output) {
         (Some(f), _) => f,
         (None, Some(path)) if path.as_os_str() != "-" => {
             Format::from_extension(path).ok_or_else(|| {
@@ -352,15 +382,27 @@ pub fn output(o: &OutputArgs, tz: Option<Tz>) -> Result<OutputOptions> {
                 ))
             })?
         }
-        (None, _) if o.output.is_none() && crate::term::stdout_is_tty() => Format::Table,
+        (None, _) if output.is_none() && crate::term::stdout_is_tty() => Format::Table,
         (None, _) => Format::Ndjson,
-    };
+    })
+}
+
+/// `--no-header` with a format that has a header line.
+pub fn no_header(no_header: bool, format: Format) -> Result<()> {
+    if no_header && !matches!(format, Format::Csv | Format::Tsv) {
+        return usage("--no-header works with -o csv and -o tsv");
+    }
+    Ok(())
+}
+
+/// Output settings: the format defaults to a table on a terminal, else NDJSON (or what the
+/// `--output` file's extension says).
+pub fn output(o: &OutputArgs, tz: Option<Tz>) -> Result<OutputOptions> {
+    let format = format(o.format, o.output.as_deref())?;
     if o.raw && !matches!(format, Format::Json | Format::Ndjson) {
         return usage("--raw works with -o json and -o ndjson");
     }
-    if o.no_header && !matches!(format, Format::Csv | Format::Tsv) {
-        return usage("--no-header works with -o csv and -o tsv");
-    }
+    no_header(o.no_header, format)?;
     let mut fields = match &o.fields {
         Some(list) => {
             Field::parse_list(list).map_err(|e| Failure::usage(format!("--fields: {e}")))?

@@ -57,6 +57,16 @@ pub fn set_bar(bar: Option<ProgressBar>) {
     *bar_slot().lock().unwrap_or_else(|e| e.into_inner()) = bar;
 }
 
+/// The one style of a bar with an end (listing pages or calls, downloading recordings):
+/// `⠋ [=====>     ] 3/12 pages, 1,200 calls of ~4,800, 310/s, eta 9s`. NOTE: the bar takes the
+/// width the text leaves, so the line fits the terminal (a fixed 24-column bar with the elapsed
+/// time made it 95 characters, wrapped at 80).
+pub fn bar_style() -> indicatif::ProgressStyle {
+    indicatif::ProgressStyle::with_template("{spinner} [{wide_bar}] {pos}/{len} {msg}, eta {eta}")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> ")
+}
+
 /// Where progress bars draw: stderr, as a terminal a few columns narrower than it is. NOTE: a
 /// bar line as wide as the terminal wraps when the terminal echoes `^C` after it, and clearing
 /// the bar then clears the new line only, leaving the bar above `error: interrupted`.
@@ -394,9 +404,15 @@ pub fn out_line(line: &str) -> std::io::Result<()> {
 
 /// 1 -> "1 call", 12345 -> "12,345 calls"
 pub fn n_calls(n: u64) -> String {
+    count(n, "call", "calls")
+}
+
+/// A number and its noun, singular for one: `count(1, "page", "pages")` -> "1 page",
+/// `count(1200, ...)` -> "1,200 pages". Every count a message prints goes through it.
+pub fn count(n: u64, one: &str, many: &str) -> String {
     match n {
-        1 => "1 call".into(),
-        n => format!("{} calls", thousands(n)),
+        1 => format!("1 {one}"),
+        n => format!("{} {many}", thousands(n)),
     }
 }
 
@@ -437,19 +453,29 @@ pub fn join_wrapped(parts: &[String], width: usize) -> String {
     out
 }
 
-/// Seconds as people read a duration: `42s`, `4m 07s`, `12h 05m`.
+/// Seconds as every table prints a duration (`list`'s DURATION, `stats`' talk time):
+/// `0:42`, `4:07`, `12:05:00`. One form across commands, so a column reads the same anywhere.
 pub fn duration(secs: u64) -> String {
     let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
-    match (h, m) {
-        (0, 0) => format!("{s}s"),
-        (0, _) => format!("{m}m {s:02}s"),
-        _ => format!("{h}h {m:02}m"),
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_are_singular_for_one() {
+        assert_eq!(count(0, "page", "pages"), "0 pages");
+        assert_eq!(count(1, "page", "pages"), "1 page");
+        assert_eq!(count(2, "attempt", "attempts"), "2 attempts");
+        assert_eq!(count(12345, "request", "requests"), "12,345 requests");
+        assert_eq!(n_calls(1), "1 call");
+    }
 
     #[test]
     fn colour_sequences_take_no_width() {
@@ -490,11 +516,11 @@ mod tests {
 
     #[test]
     fn durations_read_as_people_say_them() {
-        assert_eq!(duration(0), "0s");
-        assert_eq!(duration(59), "59s");
-        assert_eq!(duration(247), "4m 07s");
-        assert_eq!(duration(3600), "1h 00m");
-        assert_eq!(duration(450_000), "125h 00m");
+        assert_eq!(duration(0), "0:00");
+        assert_eq!(duration(59), "0:59");
+        assert_eq!(duration(247), "4:07");
+        assert_eq!(duration(3600), "1:00:00");
+        assert_eq!(duration(450_000), "125:00:00");
     }
 
     #[test]

@@ -118,7 +118,10 @@ fn two_agents_are_refused_before_any_request() {
     };
     let err = fetch(&sb, Vendor::Famulor, &q, 1).unwrap_err();
     assert_eq!(calls::error::classify(&err).0, calls::error::Exit::Usage);
-    assert!(err.to_string().contains("one --agent"), "{err}");
+    assert!(
+        err.to_string().contains("one assistant or campaign id"),
+        "{err}"
+    );
     assert!(sb.requests().is_empty());
 }
 

@@ -506,8 +506,10 @@ fn completions_offer_values_and_the_configs_profiles() {
     assert!(case("--direction")
         .iter()
         .all(|l| l == "COMPREPLY=($(compgen -W \"inbound outbound internal web\" -- \"${cur}\"))"));
+    // A call's fields; stats' columns (its groups, then its numbers).
     assert!(case("--fields").iter().all(|l| l
-        .starts_with("COMPREPLY=($(compgen -W \"vendor id started_at ended_at direction status")));
+        .starts_with("COMPREPLY=($(compgen -W \"vendor id started_at ended_at direction status")
+        || l.starts_with("COMPREPLY=($(compgen -W \"day week month hour weekday agent campaign line direction status calls answered")));
     let profiles =
         "COMPREPLY=($(compgen -W \"$(calls __complete profiles 2>/dev/null)\" -- \"${cur}\"))";
     assert!(!case("--profile").is_empty());

@@ -215,8 +215,10 @@ fn broken_links_fail_without_leaving_files_and_exit_5() {
     );
     let ids: Vec<&str> = failed.iter().map(|r| r["id"].as_str()).collect();
     assert!(
-        r.stderr
-            .contains(&format!("error: {} recordings failed: ", failed.len())),
+        r.stderr.contains(&format!(
+            "error: {} failed: ",
+            calls::term::count(failed.len() as u64, "recording", "recordings")
+        )),
         "{}",
         r.stderr
     );

@@ -285,22 +285,39 @@ fn picked_columns_never_break_a_token() {
 const PICKED_80: &str = "times in UTC\n ID      STARTED AT  ENDED AT    STATUS     VEN…  DUR…  AGENT  CAMP…  COST\n                                            STA…\n 189954  2025-05-31  2025-05-31  answered   end…  6:12  João   Neuk…  0.26290000\n         20:01:31    20:07:43                           Silva  Q1\n 189953  2025-05-31  2025-05-31  failed     fai…  0:00  Night  -      0.00290000\n         10:29:37    10:29:37                           Line\n 189952  2025-05-31  2025-05-31  voicemail  com…  1:01  Anna   Webi…  0.04370000\n         08:58:51    08:59:52                           Schm…  ../.…\n";
 const PICKED_60: &str = "times in UTC\n ID      START…  ENDED    STATUS   V…  DUR…  A…  C…  COST\n         AT      AT                S…\n 189954  2025-…  2025-0…  answer…  e…  6:12  J…  N…  0.2629…\n         20:01…  20:07:…                     S…  Q1\n 189953  2025-…  2025-0…  failed   f…  0:00  N…  -   0.0029…\n         10:29…  10:29:…                     L…\n 189952  2025-…  2025-0…  voicem…  c…  1:01  A…  W…  0.0437…\n         08:58…  08:59:…                     S…  .…\n";
 
-/// Item 11: Callcap's 36-character ids are shortened on a terminal so that the other columns
-/// fit; `--fields id` gives the whole id.
+/// Item 11, issue 20: an id is never cut (Callcap's 36 characters, Famulor v1's UUIDs, an
+/// agent shown by its id), at 80 and 120 columns, on every profile: the other columns give way.
+/// `--fields id` gives the whole id too.
 #[test]
-fn callcap_tables_fit_80_and_120_columns() {
+fn tables_never_cut_an_id_at_80_and_120_columns_on_every_profile() {
     let sb = sandbox(options());
     let home = Home::with_sandbox(&sb);
-    for (cols, want) in [("120", CALLCAP_120), ("80", CALLCAP_80)] {
+    for (profile, cols, want) in TABLES {
         let r = terminal(
             window(
                 home.cmd()
-                    .args(["-p", "callcap", "list", "--limit", "4", "--tz", "UTC"]),
+                    .args(["-p", profile, "list", "--limit", "3", "--tz", "UTC"]),
             ),
             cols,
         );
         assert_eq!(r.code, 0, "{}", r.stderr);
-        assert_eq!(r.stdout, want, "{cols} columns");
+        assert!(
+            r.stdout
+                .lines()
+                .all(|l| l.chars().count() <= cols.parse().unwrap()),
+            "{profile} {cols}: {}",
+            r.stdout
+        );
+        assert!(
+            !r.stdout.contains('\u{2026}'),
+            "{profile} {cols}: {}",
+            r.stdout
+        );
+        assert_eq!(
+            r.stdout, *want,
+            "{profile} at {cols} columns:\n{:?}",
+            r.stdout
+        );
     }
     let r = terminal(
         window(
@@ -314,8 +331,22 @@ fn callcap_tables_fit_80_and_120_columns() {
     assert_eq!(r.stdout, format!(" ID\n {whole}\n"));
 }
 
-const CALLCAP_120: &str = "times in UTC\n ID                STARTED AT           DIRECTION  STATUS    DURATION  CUSTOMER       AGENT            CAMPAIGN\n                                                                       NUMBER\n 987654_89954_05…  2025-05-31 19:42:11  inbound    answered  8:12      151-4576-3822  Sales Assistant  Webinar\n                                                                                                       ../../follow-up\n 987654_89953_05…  2025-05-31 11:11:52  inbound    missed    0:35      151-2429-0432  Night Line       Main line\n 987654_89952_05…  2025-05-31 06:36:49  outbound   answered  14:41     151-8163-3238  Anna Schmidt     Neukundenakquise\n                                                                                                       Q1\n 987654_89951_05…  2025-05-31 00:51:29  inbound    answered  0:55      151-6099-6541  Night Line       Webinar\n                                                                                                       ../../follow-up\n";
-const CALLCAP_80: &str = "times in UTC\n ID                           STARTED AT           DIRECTION  STATUS    DURATION\n 987654_89954_05_31_2025_14…  2025-05-31 19:42:11  inbound    answered  8:12\n 987654_89953_05_31_2025_06…  2025-05-31 11:11:52  inbound    missed    0:35\n 987654_89952_05_31_2025_01…  2025-05-31 06:36:49  outbound   answered  14:41\n 987654_89951_05_30_2025_19…  2025-05-31 00:51:29  inbound    answered  0:55\n";
+const TABLES: &[(&str, &str, &str)] = &[
+    ("famulor", "80", "times in UTC\n ID      STARTED AT           DIRECTION  STATUS     DURATION  CUSTOMER NUMBER\n 189954  2025-05-31 20:01:31  web        answered   6:12      +4915111805473\n 189953  2025-05-31 10:29:37  inbound    failed     0:00      +4915124450257\n 189952  2025-05-31 08:58:51  outbound   voicemail  1:01      +4915172849061\n"),
+    ("famulor", "120", "times in UTC\n ID      STARTED AT           DIRECTION  STATUS     DURATION  CUSTOMER NUMBER  AGENT         CAMPAIGN\n 189954  2025-05-31 20:01:31  web        answered   6:12      +4915111805473   João Silva    Neukundenakquise Q1\n 189953  2025-05-31 10:29:37  inbound    failed     0:00      +4915124450257   Night Line    -\n 189952  2025-05-31 08:58:51  outbound   voicemail  1:01      +4915172849061   Anna Schmidt  Webinar ../../follow-up\n"),
+    ("famulor-v1", "80", "times in UTC\n ID                                    STARTED AT           DIRECTION  STATUS\n f306346c-661f-4912-b69a-000000015f62  2025-05-31 20:01:31  web        answered\n d62909cb-39e4-42cd-92b2-000000015f61  2025-05-31 10:29:37  inbound    failed\n 188bb2c2-e796-48e2-ad46-000000015f60  2025-05-31 08:58:51  outbound   answered\n"),
+    ("famulor-v1", "120", "times in UTC\n ID                                    STARTED AT           DIRECTION  STATUS    DURATION  CUSTOMER NUMBER\n f306346c-661f-4912-b69a-000000015f62  2025-05-31 20:01:31  web        answered  6:12      -\n d62909cb-39e4-42cd-92b2-000000015f61  2025-05-31 10:29:37  inbound    failed    0:00      +4915124450257\n 188bb2c2-e796-48e2-ad46-000000015f60  2025-05-31 08:58:51  outbound   answered  1:01      +4915172849061\n"),
+    ("evolux", "80", "times in UTC\n ID        STARTED AT           DIRECTION  STATUS    DURATION  CUSTOMER NUMBER\n 48089954  2025-05-31 16:06:36  outbound   answered  3:09      15189091048\n 48089953  2025-05-31 13:39:03  outbound   answered  8:29      15176197579\n 48089952  2025-05-31 08:32:03  outbound   missed    0:25      15131003241\n"),
+    ("evolux", "120", "times in UTC\n ID        STARTED AT           DIRECTION  STATUS    DURATION  CUSTOMER       AGENT              CAMPAIGN\n                                                               NUMBER\n 48089954  2025-05-31 16:06:36  outbound   answered  3:09      15189091048    Sales Assistant    Neukundenakquise Q1\n 48089953  2025-05-31 13:39:03  outbound   answered  8:29      15176197579    Support Assistant  Webinar ../../follow-up\n 48089952  2025-05-31 08:32:03  outbound   missed    0:25      15131003241    Sales Assistant    Webinar ../../follow-up\n"),
+    ("callcap", "80", "times in UTC\n ID                                   STARTED AT           DIRECTION  STATUS\n 987654_89954_05_31_2025_14:42:11_35  2025-05-31 19:42:11  inbound    answered\n 987654_89953_05_31_2025_06:11:52_34  2025-05-31 11:11:52  inbound    missed\n 987654_89952_05_31_2025_01:36:49_33  2025-05-31 06:36:49  outbound   answered\n"),
+    ("callcap", "120", "times in UTC\n ID                                   STARTED AT           DIRECTION  STATUS    DURATION  CUSTOMER       AGENT\n                                                                                          NUMBER\n 987654_89954_05_31_2025_14:42:11_35  2025-05-31 19:42:11  inbound    answered  8:12      151-4576-3822  Sales Assistant\n 987654_89953_05_31_2025_06:11:52_34  2025-05-31 11:11:52  inbound    missed    0:35      151-2429-0432  Night Line\n 987654_89952_05_31_2025_01:36:49_33  2025-05-31 06:36:49  outbound   answered  14:41     151-8163-3238  Anna Schmidt\n"),
+    ("brightcall", "80", "times in UTC\n ID                STARTED AT           DIRECTION  STATUS    DURATION\n 1748720414.89954  2025-05-31 19:40:14  inbound    failed    0:00\n 1748694264.89953  2025-05-31 12:24:24  inbound    answered  0:43\n 1748671504.89952  2025-05-31 06:05:04  internal   answered  3:09\n"),
+    ("brightcall", "120", "times in UTC\n ID                STARTED AT           DIRECTION  STATUS    DURATION  CUSTOMER NUMBER  AGENT  CAMPAIGN\n 1748720414.89954  2025-05-31 19:40:14  inbound    failed    0:00      +4915193274693   11     -\n 1748694264.89953  2025-05-31 12:24:24  inbound    answered  0:43      +4915105096666   14     Winback 2025\n 1748671504.89952  2025-05-31 06:05:04  internal   answered  3:09      +4930999952      11     -\n"),
+    ("brightcall-v3", "80", "times in UTC\n ID                STARTED AT           DIRECTION  STATUS    DURATION\n 1748720414.89954  2025-05-31 19:40:14  inbound    failed    0:00\n 1748694264.89953  2025-05-31 12:24:24  inbound    answered  0:43\n 1748671504.89952  2025-05-31 06:05:04  internal   answered  3:09\n"),
+    ("brightcall-v3", "120", "times in UTC\n ID                STARTED AT           DIRECTION  STATUS    DURATION  CUSTOMER NUMBER  AGENT  CAMPAIGN\n 1748720414.89954  2025-05-31 19:40:14  inbound    failed    0:00      +4915193274693   11     -\n 1748694264.89953  2025-05-31 12:24:24  inbound    answered  0:43      +4915105096666   14     Winback 2025\n 1748671504.89952  2025-05-31 06:05:04  internal   answered  3:09      +4930999952      11     -\n"),
+    ("mycrm", "80", "times in UTC\n ID       STARTED AT           DIRECTION  STATUS    DURATION  CUSTOMER NUMBER\n 2989954  2025-05-31 17:25:55  inbound    answered  2:20      +971 15 131 572822\n 2989953  2025-05-31 13:01:42  inbound    missed    0:06      +971 15 166 916779\n 2989952  2025-05-31 06:43:42  inbound    missed    0:12      +971 15 146 664456\n"),
+    ("mycrm", "120", "times in UTC\n ID       STARTED AT           DIRECTION  STATUS    DURATION  CUSTOMER NUMBER     AGENT            CAMPAIGN\n 2989954  2025-05-31 17:25:55  inbound    answered  2:20      +971 15 131 572822  Anna Schmidt     pf-376\n 2989953  2025-05-31 13:01:42  inbound    missed    0:06      +971 15 166 916779  Sales Assistant  -\n 2989952  2025-05-31 06:43:42  inbound    missed    0:12      +971 15 146 664456  João Silva       pf-376\n"),
+];
 
 /// Item 8: the README's `--dir rec/ --manifest rec/manifest.csv` in a new folder, and a
 /// manifest in a new folder below --dir; a folder that leads out of --dir is still refused.

@@ -58,7 +58,8 @@ pub async fn delete(s: &Settings, args: &DeleteArgs) -> Result<()> {
             progress: s.progress,
         }
         .run(&mut calls)
-        .await?;
+        .await?
+        .warn_unmatched();
         let ids: Vec<String> = calls.into_iter().map(|c| c.id).collect();
         if ids.is_empty() {
             term::log("no calls match: nothing to delete");

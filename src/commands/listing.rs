@@ -122,6 +122,7 @@ pub async fn run(
         progress: s.progress,
     };
     let stats = pager.run(&mut sink).await?;
+    stats.warn_unmatched();
     let skipped = sink.skipped;
     let held = sink.incremental.as_ref().map_or(0, |r| r.held());
     // Output first, complete and on disk; only then the state.
@@ -145,7 +146,8 @@ pub async fn run(
             .unwrap_or_default();
         let mut notes = Vec::new();
         if skipped > 0 {
-            notes.push(format!("{skipped} already exported were skipped"));
+            let verb = if skipped == 1 { "was" } else { "were" };
+            notes.push(format!("{skipped} already exported {verb} skipped"));
         }
         if held > 0 {
             let verb = if held == 1 { "is" } else { "are" };

@@ -84,7 +84,7 @@ pub async fn run(s: &Settings, args: &RecordingArgs) -> Result<()> {
             concurrency: s.concurrency,
             progress: s.progress,
         };
-        pager.run(&mut calls).await?;
+        pager.run(&mut calls).await?.warn_unmatched();
         calls
     } else {
         // Looked up `--concurrency` at a time, results in the order given.

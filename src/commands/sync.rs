@@ -176,9 +176,9 @@ async fn round(
             Exit::Partial
         },
         format!(
-            "sync failed for {} of {} profiles ({done} done): {message}",
+            "sync failed for {} of {} ({done} done): {message}",
             failed.len(),
-            names.len()
+            crate::term::count(names.len() as u64, "profile", "profiles")
         ),
     )
     .hint("the profiles that failed keep their state: the next run retries them")

@@ -184,11 +184,10 @@ pub fn utc_stamp(t: DateTime<Utc>) -> Option<[u8; 20]> {
 
 /// Seconds as `m:ss` (or `h:mm:ss`) for tables.
 fn clock(secs: i64) -> String {
-    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
-    if h > 0 {
-        format!("{h}:{m:02}:{s:02}")
-    } else {
-        format!("{m}:{s:02}")
+    match u64::try_from(secs) {
+        Ok(secs) => crate::term::duration(secs),
+        // A vendor's negative number, shown as it is.
+        Err(_) => secs.to_string(),
     }
 }
 

@@ -15,11 +15,6 @@ use crate::term::{paint, Paint};
 /// the header. A `list` (25 rows by default) is one block.
 const BLOCK: usize = 1000;
 
-/// The fewest characters a shortened id keeps (its end cut off with an ellipsis) in the default
-/// table: Callcap's 36-character ids (`987654_189954_05_31_2025_17:01:31_3`) keep the part that
-/// tells them apart. `--fields id` and the machine formats give the whole id.
-const ID_ROOM: usize = 16;
-
 /// Room a name (agent, campaign) keeps before the columns around it are given up: a word or two.
 const NAME_ROOM: usize = 12;
 
@@ -143,10 +138,16 @@ impl<W: Write> TableWriter<W> {
     /// so the columns after it stay in place; longer still, it is cut with an ellipsis.
     fn write_row(&mut self, layout: &Layout, cells: &[String], header: bool) -> Result<()> {
         let cut = self.width.is_some();
+        // NOTE: an id is what people copy into `show` and `recording` (issue 20): never cut,
+        // also when a later block brings a longer one (it takes the room after it).
         let parts: Vec<Vec<String>> = cells
             .iter()
+            .zip(&layout.columns)
             .zip(layout.widths.iter().zip(&layout.content))
-            .map(|(cell, (&w, &seen))| fit_cell(cell, w, !header && w >= seen, cut))
+            .map(|((cell, &i), (&w, &seen))| {
+                let id = !header && self.fields[i] == Field::Id;
+                fit_cell(cell, w, !header && w >= seen, cut && !id)
+            })
             .collect();
         let styles: Vec<Option<Paint>> = layout
             .columns
@@ -166,12 +167,11 @@ impl<W: Write> TableWriter<W> {
     }
 
     /// The layout: every column at its widest where that fits. Else, in turn: headers wrap at
-    /// their spaces; (default columns) ids are shortened to [`ID_ROOM`] with an ellipsis; names
-    /// wrap at spaces down to [`NAME_ROOM`]; then the default columns give up the least needed
-    /// ones (campaign, agent, customer number, duration, direction), saying so on stderr, while
-    /// columns picked with `--fields` are all kept and wrap at their spaces (a time's date over
-    /// its clock). A time, an id or a number is never broken: only when nothing else is left to
-    /// give is a word shortened with an ellipsis.
+    /// their spaces; names wrap at spaces down to [`NAME_ROOM`]; then the default columns give
+    /// up the least needed ones (campaign, agent, customer number, duration, direction), saying
+    /// so on stderr, while columns picked with `--fields` are all kept and wrap at their spaces
+    /// (a time's date over its clock). A time or a number is never broken: only when nothing
+    /// else is left to give is a word shortened with an ellipsis. An id is never shortened.
     fn settle(&self, rows: &[Vec<String>]) -> Layout {
         let mut columns: Vec<usize> = (0..self.fields.len()).collect();
         let defaults = self.fields == super::OutputOptions::TABLE_FIELDS;
@@ -185,14 +185,14 @@ impl<W: Write> TableWriter<W> {
         let mut left_out = Vec::new();
         let mut least = LEAST_NEEDED.iter();
         let widths = loop {
-            let (widths, fits) = self.widths(&columns, rows, defaults, !defaults);
+            let (widths, fits) = self.widths(&columns, rows, !defaults);
             match least.next() {
                 Some(field) if !fits && defaults => {
                     columns.retain(|&i| self.fields[i] != *field);
                     left_out.push(field.name());
                 }
                 // Nothing left to give up: what is left wraps, as picked columns do.
-                None if !fits => break self.widths(&columns, rows, defaults, true).0,
+                None if !fits => break self.widths(&columns, rows, true).0,
                 _ => break widths,
             }
         };
@@ -214,14 +214,13 @@ impl<W: Write> TableWriter<W> {
         }
     }
 
-    /// The columns' widths, and whether they fit without shortening a time, number or
-    /// (`--fields`) id. `defaults`: the default columns, which give up columns before they wrap
-    /// times (`wrap_all` once there is none left to give up).
+    /// The columns' widths, and whether they fit without shortening a time or a number. The
+    /// default columns give up columns before they wrap times (`wrap_all` once there is none
+    /// left to give up, and always for `--fields`).
     fn widths(
         &self,
         columns: &[usize],
         rows: &[Vec<String>],
-        defaults: bool,
         wrap_all: bool,
     ) -> (Vec<usize>, bool) {
         let longest = |k: usize, of: &dyn Fn(&str) -> usize| {
@@ -249,41 +248,25 @@ impl<W: Write> TableWriter<W> {
         let room = room.saturating_sub(2 * columns.len()).saturating_add(1);
         let word = |k: usize| longest_word(&header[k]);
         let field = |k: usize| self.fields[columns[k]];
-        let id = |k: usize| defaults && field(k) == Field::Id;
-        let floors: [&dyn Fn(usize) -> usize; 4] = [
+        // An id keeps its whole width at every stage: the other columns give way.
+        let id = |k: usize| field(k) == Field::Id;
+        let floors: [&dyn Fn(usize) -> usize; 3] = [
             // Headers wrap at their spaces.
             &|k| content[k].max(word(k)),
-            // Default columns: a long id is shortened.
+            // Names wrap at their spaces; a word stays whole (an id shown as the agent: famulor
+            // v1's UUIDs, brightcall's numbers, is what `--agent` takes).
             &|k| {
-                if id(k) {
-                    content[k].min(ID_ROOM)
-                } else {
-                    content[k]
-                }
-                .max(word(k))
-            },
-            // Names wrap at their spaces.
-            &|k| {
-                if id(k) {
-                    content[k].min(ID_ROOM)
-                } else if free_text(field(k)) {
-                    content[k].min(NAME_ROOM)
+                if free_text(field(k)) {
+                    content[k].min(NAME_ROOM).max(words[k])
                 } else {
                     content[k]
                 }
                 .max(word(k))
             },
             // Every column wraps at its spaces.
-            &|k| {
-                if id(k) {
-                    words[k].min(ID_ROOM)
-                } else {
-                    words[k]
-                }
-                .max(word(k))
-            },
+            &|k| if id(k) { content[k] } else { words[k] }.max(word(k)),
         ];
-        let stages = if wrap_all { 4 } else { 3 };
+        let stages = if wrap_all { 3 } else { 2 };
         for floor in &floors[..stages] {
             let floors: Vec<usize> = (0..columns.len()).map(floor).collect();
             if shrink(&mut widths, &floors, room) {
@@ -295,15 +278,20 @@ impl<W: Write> TableWriter<W> {
         // widest columns, whatever they hold.
         let names: Vec<usize> = (0..columns.len())
             .map(|k| {
-                if free_text(field(k)) {
+                if id(k) {
+                    content[k].max(word(k))
+                } else if free_text(field(k)) {
                     2
                 } else {
-                    floors[3](k).min(words[k].max(2))
+                    floors[2](k).min(words[k].max(2))
                 }
             })
             .collect();
         if !shrink(&mut widths, &names, room) {
-            shrink(&mut widths, &vec![2; columns.len()], room);
+            let last: Vec<usize> = (0..columns.len())
+                .map(|k| if id(k) { content[k].max(word(k)) } else { 2 })
+                .collect();
+            shrink(&mut widths, &last, room);
         }
         (widths, false)
     }

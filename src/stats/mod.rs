@@ -488,24 +488,97 @@ impl crate::pager::Sink for Tally {
 struct JsonRow<'a> {
     by: &'a [By],
     row: &'a Row,
+    /// The columns to write, as [`pick`] gives them.
+    picked: &'a [usize],
+}
+
+/// Every name `stats --fields` can take (for completions): the `--by` names, then [`FIELDS`].
+pub const COLUMNS: &[&str] = &[
+    "day",
+    "week",
+    "month",
+    "hour",
+    "weekday",
+    "agent",
+    "campaign",
+    "line",
+    "direction",
+    "status",
+    "calls",
+    "answered",
+    "missed",
+    "busy",
+    "failed",
+    "voicemail",
+    "canceled",
+    "in_progress",
+    "unknown",
+    "answer_rate",
+    "talk_time",
+    "talk_time_avg",
+    "duration_avg",
+    "duration_max",
+];
+
+/// Every column's name: the `--by` names, then [`FIELDS`] (the CSV header).
+pub fn column_names(by: &[By]) -> Vec<&'static str> {
+    by.iter().map(|b| b.name()).chain(FIELDS).collect()
+}
+
+/// `--fields a,b,c` for stats: indexes into [`column_names`], in the order given; any case;
+/// an unknown name with the nearest known one. `None`: every column.
+pub fn pick(by: &[By], list: Option<&str>) -> std::result::Result<Vec<usize>, String> {
+    let names = column_names(by);
+    let Some(list) = list else {
+        return Ok((0..names.len()).collect());
+    };
+    let mut out = Vec::new();
+    let mut unknown = Vec::new();
+    for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        match names.iter().position(|n| n.eq_ignore_ascii_case(name)) {
+            Some(i) if out.contains(&i) => return Err(format!("field '{name}' is listed twice")),
+            Some(i) => out.push(i),
+            None => unknown.push(format!(
+                "'{name}'{}",
+                crate::suggest::did_you_mean(name, names.iter().copied())
+            )),
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(format!(
+            "unknown field{} {} (fields: {})",
+            if unknown.len() == 1 { "" } else { "s" },
+            unknown.join(", "),
+            names.join(", ")
+        ));
+    }
+    if out.is_empty() {
+        return Err("--fields needs at least one field name".into());
+    }
+    Ok(out)
 }
 
 impl serde::Serialize for JsonRow<'_> {
     fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
         let c = &self.row.counts;
-        let mut map = ser.serialize_map(Some(self.by.len() + FIELDS.len()))?;
-        for (by, key) in self.by.iter().zip(&self.row.keys) {
-            match (by, key) {
-                (By::Hour, Key::Number(n)) => map.serialize_entry(by.name(), n)?,
-                _ => map.serialize_entry(by.name(), &by.text(key))?,
-            }
-        }
-        for (name, value) in FIELDS.iter().zip(numbers(c)) {
-            match value {
-                Number::Count(n) => map.serialize_entry(name, &n)?,
-                Number::Rate(r) => map.serialize_entry(name, &r)?,
-                Number::Seconds(s) => map.serialize_entry(name, &s)?,
-            }
+        let mut values: Vec<serde_json::Value> = self
+            .by
+            .iter()
+            .zip(&self.row.keys)
+            .map(|(by, key)| match (by, key) {
+                (By::Hour, Key::Number(n)) => serde_json::Value::from(*n),
+                _ => by.text(key).into(),
+            })
+            .collect();
+        values.extend(numbers(c).into_iter().map(|value| match value {
+            Number::Count(n) => serde_json::Value::from(n),
+            Number::Rate(r) => r.into(),
+            Number::Seconds(s) => s.into(),
+        }));
+        let names = column_names(self.by);
+        let mut map = ser.serialize_map(Some(self.picked.len()))?;
+        for &i in self.picked {
+            map.serialize_entry(names[i], &values[i])?;
         }
         map.end()
     }
@@ -533,10 +606,19 @@ fn numbers(c: &Counts) -> Vec<Number> {
 
 /// CSV with a header: the `--by` names, then [`FIELDS`]. A null key is `null`; a number that
 /// cannot be had (no calls, no talk time reported) is empty.
-pub fn write_csv(out: impl Write, by: &[By], rows: &[Row]) -> Result<()> {
+pub fn write_csv(
+    out: impl Write,
+    by: &[By],
+    rows: &[Row],
+    picked: &[usize],
+    header: bool,
+) -> Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(by.iter().map(|b| b.name()).chain(FIELDS))?;
-    for record in records(by, rows) {
+    if header {
+        let names = column_names(by);
+        w.write_record(picked.iter().map(|&i| names[i]))?;
+    }
+    for record in records(by, rows, picked) {
         w.write_record(&record)?;
     }
     w.flush()?;
@@ -544,10 +626,19 @@ pub fn write_csv(out: impl Write, by: &[By], rows: &[Row]) -> Result<()> {
 }
 
 /// The CSV's columns tab-separated, values escaped as the calls' TSV escapes them.
-pub fn write_tsv(mut out: impl Write, by: &[By], rows: &[Row]) -> Result<()> {
-    let header: Vec<&str> = by.iter().map(|b| b.name()).chain(FIELDS).collect();
-    writeln!(out, "{}", header.join("\t"))?;
-    for record in records(by, rows) {
+pub fn write_tsv(
+    mut out: impl Write,
+    by: &[By],
+    rows: &[Row],
+    picked: &[usize],
+    header: bool,
+) -> Result<()> {
+    if header {
+        let names = column_names(by);
+        let names: Vec<&str> = picked.iter().map(|&i| names[i]).collect();
+        writeln!(out, "{}", names.join("\t"))?;
+    }
+    for record in records(by, rows, picked) {
         for (i, value) in record.iter().enumerate() {
             if i > 0 {
                 out.write_all(b"\t")?;
@@ -561,7 +652,11 @@ pub fn write_tsv(mut out: impl Write, by: &[By], rows: &[Row]) -> Result<()> {
 }
 
 /// Each row as the text of its columns: the group keys (`null` for none), then the numbers.
-fn records<'a>(by: &'a [By], rows: &'a [Row]) -> impl Iterator<Item = Vec<String>> + 'a {
+fn records<'a>(
+    by: &'a [By],
+    rows: &'a [Row],
+    picked: &'a [usize],
+) -> impl Iterator<Item = Vec<String>> + 'a {
     rows.iter().map(move |row| {
         let mut record: Vec<String> = by
             .iter()
@@ -573,13 +668,16 @@ fn records<'a>(by: &'a [By], rows: &'a [Row]) -> impl Iterator<Item = Vec<String
             Number::Rate(r) => r.map(|r| r.to_string()).unwrap_or_default(),
             Number::Seconds(s) => s.map(|s| s.to_string()).unwrap_or_default(),
         }));
-        record
+        picked
+            .iter()
+            .map(|&i| std::mem::take(&mut record[i]))
+            .collect()
     })
 }
 
 /// One JSON array of row objects.
-pub fn write_json(mut out: impl Write, by: &[By], rows: &[Row]) -> Result<()> {
-    let rows: Vec<JsonRow> = rows.iter().map(|row| JsonRow { by, row }).collect();
+pub fn write_json(mut out: impl Write, by: &[By], rows: &[Row], picked: &[usize]) -> Result<()> {
+    let rows: Vec<JsonRow> = rows.iter().map(|row| JsonRow { by, row, picked }).collect();
     serde_json::to_writer_pretty(&mut out, &rows)?;
     out.write_all(b"\n")?;
     out.flush()?;
@@ -587,9 +685,9 @@ pub fn write_json(mut out: impl Write, by: &[By], rows: &[Row]) -> Result<()> {
 }
 
 /// One row object a line.
-pub fn write_ndjson(mut out: impl Write, by: &[By], rows: &[Row]) -> Result<()> {
+pub fn write_ndjson(mut out: impl Write, by: &[By], rows: &[Row], picked: &[usize]) -> Result<()> {
     for row in rows {
-        serde_json::to_writer(&mut out, &JsonRow { by, row })?;
+        serde_json::to_writer(&mut out, &JsonRow { by, row, picked })?;
         out.write_all(b"\n")?;
     }
     out.flush()?;
@@ -636,6 +734,12 @@ mod tests {
         rows.iter()
             .map(|r| by.text(&r.keys[d]).unwrap_or_else(|| "null".into()))
             .collect()
+    }
+
+    #[test]
+    fn completions_offer_every_column() {
+        let by: Vec<By> = <By as clap::ValueEnum>::value_variants().to_vec();
+        assert_eq!(COLUMNS.to_vec(), column_names(&by));
     }
 
     #[test]
@@ -853,14 +957,27 @@ mod tests {
         t.add(&call("2025-05-01T09:00:00Z", Status::Answered, None, 65));
         let rows = t.rows(at("2025-05-01T09:00:00Z"), at("2025-05-01T10:00:00Z"));
         let mut csv = Vec::new();
-        write_csv(&mut csv, &[By::Hour, By::Agent], &rows).unwrap();
+        write_csv(
+            &mut csv,
+            &[By::Hour, By::Agent],
+            &rows,
+            &pick(&[By::Hour, By::Agent], None).unwrap(),
+            true,
+        )
+        .unwrap();
         assert_eq!(
             String::from_utf8(csv).unwrap(),
             "hour,agent,calls,answered,missed,busy,failed,voicemail,canceled,in_progress,unknown,answer_rate,talk_time,talk_time_avg,duration_avg,duration_max\n\
              9,null,1,1,0,0,0,0,0,0,0,1,60,60,65,65\n"
         );
         let mut nd = Vec::new();
-        write_ndjson(&mut nd, &[By::Hour, By::Agent], &rows).unwrap();
+        write_ndjson(
+            &mut nd,
+            &[By::Hour, By::Agent],
+            &rows,
+            &pick(&[By::Hour, By::Agent], None).unwrap(),
+        )
+        .unwrap();
         assert_eq!(
             String::from_utf8(nd).unwrap(),
             "{\"hour\":9,\"agent\":null,\"calls\":1,\"answered\":1,\"missed\":0,\"busy\":0,\"failed\":0,\"voicemail\":0,\"canceled\":0,\"in_progress\":0,\"unknown\":0,\"answer_rate\":1.0,\"talk_time\":60,\"talk_time_avg\":60,\"duration_avg\":65,\"duration_max\":65}\n"
@@ -868,7 +985,7 @@ mod tests {
         let empty = Tally::new(&[], Tz::UTC);
         let rows = empty.rows(at("2025-05-01T09:00:00Z"), at("2025-05-01T10:00:00Z"));
         let mut csv = Vec::new();
-        write_csv(&mut csv, &[], &rows).unwrap();
+        write_csv(&mut csv, &[], &rows, &pick(&[], None).unwrap(), true).unwrap();
         assert_eq!(
             String::from_utf8(csv).unwrap().lines().nth(1),
             Some("0,0,0,0,0,0,0,0,0,,,,,")

@@ -11,6 +11,12 @@ const GLYPHS: [char; 3] = ['█', '▓', '░'];
 const COLOURS: [Paint; 3] = [Paint::Green, Paint::Red, Paint::Grey];
 /// The chart gets at least this many cells before columns are left out for it.
 const MIN_CHART: usize = 20;
+/// Before the answer rate is left out, the chart shrinks to this: the rate is the number a
+/// lead reads first (issue 20).
+const LEAST_CHART: usize = 8;
+/// The chart's cells where there is no terminal width to fit (a pipe, a file): every column
+/// is kept, as `list` keeps them.
+const PIPE_CHART: usize = 40;
 /// The legend in the chart's header, the longest that fits: words and the gap between them.
 const LEGENDS: [([&str; 3], &str); 4] = [
     (["answered", "missed", "other"], "  "),
@@ -73,6 +79,20 @@ const NUMBERS: [&str; 8] = [
 ];
 const LEAST_NEEDED: [&str; 5] = ["MAX DUR", "AVG TALK", "TALK", "AVG DUR", "RATE"];
 
+/// The field (`--fields`, the CSV header) each numeric column shows.
+fn field_of(header: &str) -> &'static str {
+    match header {
+        "CALLS" => "calls",
+        "ANSWERED" => "answered",
+        "MISSED" => "missed",
+        "RATE" => "answer_rate",
+        "TALK" => "talk_time",
+        "AVG TALK" => "talk_time_avg",
+        "AVG DUR" => "duration_avg",
+        _ => "duration_max",
+    }
+}
+
 fn number(header: &str, c: &Counts) -> String {
     let secs = |s: Option<u64>| s.map_or_else(|| "-".into(), duration);
     match header {
@@ -119,8 +139,9 @@ pub fn table(
     by: &[By],
     rows: &[Row],
     total: &Counts,
-    width: usize,
+    width: Option<usize>,
     colour: bool,
+    fields: Option<&[&str]>,
 ) -> (Vec<String>, Vec<&'static str>) {
     let with_total = !by.is_empty() && rows.len() > 1;
     let counts: Vec<&Counts> = rows
@@ -176,7 +197,8 @@ pub fn table(
             header: h,
             cells: counts.iter().map(|c| number(h, c)).collect(),
             right: true,
-            shown: true,
+            // `--fields` picks numeric columns; the groups' keys are always shown.
+            shown: fields.is_none_or(|f| f.contains(&field_of(h))),
         })
         .collect();
 
@@ -188,7 +210,10 @@ pub fn table(
             .collect();
         1 + widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1)
     };
-    let fits = |keys: &[Column], numbers: &[Column]| used(keys, numbers) + 2 + MIN_CHART <= width;
+    let fits_with = |keys: &[Column], numbers: &[Column], chart: usize| {
+        width.is_none_or(|width| used(keys, numbers) + 2 + chart <= width)
+    };
+    let fits = |keys: &[Column], numbers: &[Column]| fits_with(keys, numbers, MIN_CHART);
     let empty = |name: &&str| {
         numbers
             .iter()
@@ -202,7 +227,7 @@ pub fn table(
         .collect();
     let mut left_out = Vec::new();
     for name in order {
-        if fits(&keys, &numbers) {
+        if fits(&keys, &numbers) || (name == "RATE" && fits_with(&keys, &numbers, LEAST_CHART)) {
             break;
         }
         if let Some(c) = numbers.iter_mut().find(|c| c.header == name && c.shown) {
@@ -211,7 +236,7 @@ pub fn table(
         }
     }
     // Still too wide: the longest names are cut, down to 6 characters.
-    while !fits(&keys, &numbers) {
+    while !fits_with(&keys, &numbers, LEAST_CHART) {
         let Some(widest) = keys
             .iter_mut()
             .filter(|c| c.width() > 6 && c.width() > c.header.chars().count())
@@ -224,7 +249,10 @@ pub fn table(
             *cell = cut(cell, w);
         }
     }
-    let chart = width.saturating_sub(used(&keys, &numbers) + 2);
+    let chart = match width {
+        Some(width) => width.saturating_sub(used(&keys, &numbers) + 2),
+        None => PIPE_CHART,
+    };
     let chart = if chart >= 3 { chart } else { 0 };
     let max = rows.iter().map(|r| r.counts.calls).max().unwrap_or(0);
 
@@ -254,10 +282,16 @@ pub fn table(
         }
         out.trim_end().to_string()
     };
-    let mut lines = vec![line(
+    // Bold, as `list`'s header is when colour is on.
+    let head = line(
         columns.iter().map(|c| c.header).collect(),
         legend(chart, colour),
-    )];
+    );
+    let mut lines = vec![if colour {
+        crate::term::paint(&head, Paint::Bold)
+    } else {
+        head
+    }];
     for (i, c) in counts.iter().enumerate() {
         let is_total = with_total && i == rows.len();
         let cells: Vec<&str> = columns.iter().map(|col| col.cells[i].as_str()).collect();
@@ -397,7 +431,7 @@ mod tests {
             })
             .collect();
         let total = counts(7, 3, 0);
-        let (wide, left_out) = table(&[By::Agent], &rows, &total, 120, false);
+        let (wide, left_out) = table(&[By::Agent], &rows, &total, Some(120), false, None);
         assert!(left_out.is_empty());
         assert_eq!(
             wide,
@@ -408,17 +442,38 @@ mod tests {
                 " total                       10         7       3   70%     -         -        -        -",
             ]
         );
-        let (narrow, left_out) = table(&[By::Agent], &rows, &total, 50, false);
-        // No durations here: those columns go first, least needed first.
+        let (narrow, left_out) = table(&[By::Agent], &rows, &total, Some(50), false, None);
+        // No durations here: those columns go first, least needed first; the rate last,
+        // after the chart has shrunk to its least.
         assert_eq!(left_out, ["MAX DUR", "AVG TALK", "TALK", "AVG DUR", "RATE"]);
         assert_eq!(
             narrow,
             [
-                " AGENT   CALLS  ANSWERED  MISSED",
-                " Anna …      8         6       2  ████████████▓▓▓▓",
-                " Webin…      2         1       1  ██▓▓",
-                " total      10         7       3",
+                " AGENT           CALLS  ANSWERED  MISSED",
+                " Anna Schmidt        8         6       2  ██████▓▓",
+                " Webinar ../..…      2         1       1  █▓",
+                " total              10         7       3",
             ],
+        );
+        // Where the rate and a chart of its least fit, the rate stays and the chart shrinks.
+        let (rated, left_out) = table(&[By::Agent], &rows, &total, Some(66), false, None);
+        assert_eq!(left_out, ["MAX DUR", "AVG TALK", "TALK", "AVG DUR"]);
+        assert_eq!(
+            rated,
+            [
+                " AGENT                    CALLS  ANSWERED  MISSED  RATE",
+                " Anna Schmidt                 8         6       2   75%  ███████▓▓",
+                " Webinar ../../follow-up      2         1       1   50%  █▓",
+                " total                       10         7       3   70%",
+            ],
+        );
+        // Without a width (a pipe): every column, and a chart of its own width.
+        let (piped, left_out) = table(&[By::Agent], &rows, &total, None, false, None);
+        assert!(left_out.is_empty());
+        assert_eq!(piped[0], wide[0]);
+        assert!(
+            piped[1].ends_with(&format!("  {}{}", "█".repeat(30), "▓".repeat(10))),
+            "{piped:?}"
         );
     }
 }

@@ -15,7 +15,7 @@ use super::{not_found, Conn, Operation, Page, PageRef, Traits, Vendor};
 use crate::call::{Call, Direction, Status};
 use crate::config::{Profile, Secret, SecretKey};
 use crate::http::Reply;
-use crate::query::{Applied, Filter, Plan, Query};
+use crate::query::{all_ids, is_numeric_id, vendor_ids, Applied, Filter, Plan, Query};
 
 pub const TRAITS: Traits = Traits {
     product: "Brightcall / Convolo multi-line dialer",
@@ -145,8 +145,14 @@ impl Brightcall {
             plan.set(Filter::Status, Applied::Both);
         }
         plan.set(Filter::Number, Applied::Both);
-        plan.set(Filter::Agent, Applied::Both);
-        plan.set(Filter::Campaign, Applied::Both);
+        // NOTE: agentIds / projectIds are integer arrays: a name as shown (a project's name)
+        // is matched on the client, and then every value is.
+        if all_ids(&q.agents, is_numeric_id) {
+            plan.set(Filter::Agent, Applied::Both);
+        }
+        if all_ids(&q.campaigns, is_numeric_id) {
+            plan.set(Filter::Campaign, Applied::Both);
+        }
         // NOTE: v1 documents searchString; v3's filters are only seen in client code, so the
         // client checks the text again there (over the raw record).
         plan.set(
@@ -184,8 +190,8 @@ impl Brightcall {
             sort_direction: "DESC",
             types: q.direction.and_then(type_code).map(|t| vec![t]),
             states: state_codes(&q.statuses),
-            agent_ids: ids(&q.agents),
-            project_ids: ids(&q.campaigns),
+            agent_ids: ids(vendor_ids(&q.agents, is_numeric_id)),
+            project_ids: ids(vendor_ids(&q.campaigns, is_numeric_id)),
             unique_ids: None,
             // v3 lists the calls of the key's own user unless asked for everyone's.
             all_users: (self.api == Api::V3).then_some(true),

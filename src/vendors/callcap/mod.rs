@@ -13,7 +13,7 @@ use super::{not_found, Conn, Operation, Page, PageRef, Traits, Vendor};
 use crate::call::{Call, Direction, Status};
 use crate::config::{Profile, Secret, SecretKey};
 use crate::http::Reply;
-use crate::query::{Applied, Filter, Plan, Query};
+use crate::query::{all_ids, is_numeric_id, vendor_ids, Applied, Filter, Plan, Query};
 
 pub const TRAITS: Traits = Traits {
     product: "Callcap call tracking",
@@ -67,8 +67,14 @@ impl Callcap {
             plan.set(Filter::Status, Applied::Both);
         }
         plan.set(Filter::Number, Applied::Both);
-        plan.set(Filter::Agent, Applied::Both);
-        plan.set(Filter::Campaign, Applied::Both);
+        // NOTE: search_csr is "a comma-delimited list of numeric CSR IDs" (the captured page),
+        // campaign_id a number: a name as shown is matched on the client, and then every value.
+        if all_ids(&q.agents, is_numeric_id) {
+            plan.set(Filter::Agent, Applied::Both);
+        }
+        if all_ids(&q.campaigns, is_numeric_id) {
+            plan.set(Filter::Campaign, Applied::Both);
+        }
         plan.set(Filter::Duration, Applied::Both);
         // NOTE: search_term looks at fields Callcap does not list ("subject to change"):
         // only the vendor can apply it.
@@ -110,11 +116,15 @@ impl Callcap {
         if let Some(n) = &q.number {
             params.push(("search_caller_id".into(), crate::call::phone_digits(n)));
         }
-        if !q.agents.is_empty() {
-            params.push(("search_csr".into(), q.agents.join(",")));
+        let (agents, campaigns) = (
+            vendor_ids(&q.agents, is_numeric_id),
+            vendor_ids(&q.campaigns, is_numeric_id),
+        );
+        if !agents.is_empty() {
+            params.push(("search_csr".into(), agents.join(",")));
         }
-        if !q.campaigns.is_empty() {
-            params.push(("campaign_id".into(), q.campaigns.join(",")));
+        if !campaigns.is_empty() {
+            params.push(("campaign_id".into(), campaigns.join(",")));
         }
         if let Some(min) = q.min_duration {
             params.push(("search_duration_min".into(), min.to_string()));

@@ -14,7 +14,7 @@ use super::{Conn, Operation, Page, PageRef, Traits, Vendor};
 use crate::call::{phone_digits, Call, Direction, Status};
 use crate::config::{Profile, Secret, SecretKey};
 use crate::http::Reply;
-use crate::query::{Applied, Filter, Plan, Query};
+use crate::query::{all_ids, is_numeric_id, vendor_ids, Applied, Filter, Plan, Query};
 
 pub const TRAITS: Traits = Traits {
     product: "Evolux contact-center dialer",
@@ -65,8 +65,14 @@ impl Evolux {
             plan.set(Filter::Status, Applied::Both);
         }
         plan.set(Filter::Number, Applied::Both);
-        plan.set(Filter::Agent, Applied::Both);
-        plan.set(Filter::Campaign, Applied::Both);
+        // NOTE: agent_id / campaign_id take numeric ids (the captured page's examples): a name
+        // as shown is matched on the client, and then every value is.
+        if all_ids(&q.agents, is_numeric_id) {
+            plan.set(Filter::Agent, Applied::Both);
+        }
+        if all_ids(&q.campaigns, is_numeric_id) {
+            plan.set(Filter::Campaign, Applied::Both);
+        }
         Ok(plan)
     }
 
@@ -89,9 +95,13 @@ impl Evolux {
         if let Some(n) = &q.number {
             params.push(("number".into(), phone_digits(n)));
         }
-        params.extend(q.agents.iter().map(|a| ("agent_id".to_string(), a.clone())));
         params.extend(
-            q.campaigns
+            vendor_ids(&q.agents, is_numeric_id)
+                .iter()
+                .map(|a| ("agent_id".to_string(), a.clone())),
+        );
+        params.extend(
+            vendor_ids(&q.campaigns, is_numeric_id)
                 .iter()
                 .map(|c| ("campaign_id".to_string(), c.clone())),
         );

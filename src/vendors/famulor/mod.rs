@@ -15,7 +15,7 @@ use crate::call::{Call, Direction, Status};
 use crate::config::{Profile, Secret, SecretKey};
 use crate::error::usage;
 use crate::http::Reply;
-use crate::query::{Applied, Filter, Plan, Query};
+use crate::query::{all_ids, is_numeric_id, vendor_ids, Applied, Filter, Plan, Query};
 
 pub const TRAITS: Traits = Traits {
     product: "Famulor AI phone assistants",
@@ -73,8 +73,12 @@ impl Famulor {
     }
 
     pub fn plan(&self, q: &Query) -> Result<Plan> {
-        if q.agents.len() > 1 || q.campaigns.len() > 1 {
-            return usage("famulor filters by one --agent and one --campaign at a time (its API takes a single assistant_id / campaign_id)");
+        // NOTE: the records carry names only, so an id (`assistant_id` / `campaign_id` are
+        // integers in the captured page) can be checked by the vendor alone, one at a time;
+        // names as shown are matched on the client, any number of them.
+        let several_with_an_id = |v: &[String]| v.len() > 1 && v.iter().any(|v| is_numeric_id(v));
+        if several_with_an_id(&q.agents) || several_with_an_id(&q.campaigns) {
+            return usage("famulor filters by one assistant or campaign id at a time (its API takes a single assistant_id / campaign_id); names as shown can be several");
         }
         let mut plan = q.client_plan();
         plan.set(Filter::Window, Applied::Both);
@@ -90,15 +94,12 @@ impl Famulor {
         {
             plan.set(Filter::Number, Applied::Both);
         }
-        // NOTE: the list shows assistant and campaign names, not ids: only the vendor can
-        // check `assistant_id` / `campaign_id` (integers, vendor-docs README), and a name is
-        // matched on the client (SPEC "Filters"), never sent as an id.
-        let by = |wanted: &[String]| match wanted.first() {
-            Some(w) if is_id(w) => Applied::Vendor,
-            _ => Applied::Client,
-        };
-        plan.set(Filter::Agent, by(&q.agents));
-        plan.set(Filter::Campaign, by(&q.campaigns));
+        if all_ids(&q.agents, is_numeric_id) {
+            plan.set(Filter::Agent, Applied::Vendor);
+        }
+        if all_ids(&q.campaigns, is_numeric_id) {
+            plan.set(Filter::Campaign, Applied::Vendor);
+        }
         Ok(plan)
     }
 
@@ -123,10 +124,10 @@ impl Famulor {
         if let Some(n) = q.number.as_deref().and_then(number_param) {
             params.push(("phone_number".into(), n));
         }
-        if let Some(a) = q.agents.first().filter(|a| is_id(a)) {
+        if let [a] = vendor_ids(&q.agents, is_numeric_id) {
             params.push(("assistant_id".into(), a.clone()));
         }
-        if let Some(c) = q.campaigns.first().filter(|c| is_id(c)) {
+        if let [c] = vendor_ids(&q.campaigns, is_numeric_id) {
             params.push(("campaign_id".into(), c.clone()));
         }
         super::merge_params(params, &q.params)
@@ -395,12 +396,6 @@ fn status_param(wanted: &[Status]) -> Option<&'static str> {
     });
     let first = vendor.next()?;
     vendor.next().is_none().then_some(first.0)
-}
-
-/// An `--agent` / `--campaign` value that is an assistant or campaign id (an integer), not a
-/// name.
-fn is_id(value: &str) -> bool {
-    !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// NOTE: how Famulor matches `phone_number` is undocumented; it stores numbers as `+49...`, so

@@ -18,7 +18,7 @@ use crate::call::{Call, Direction, Status};
 use crate::config::{Profile, Secret, SecretKey};
 use crate::error::{Exit, Failure};
 use crate::http::Reply;
-use crate::query::{Applied, Filter, Plan, Query};
+use crate::query::{all_ids, is_numeric_id, vendor_ids, Applied, Filter, Plan, Query};
 
 pub const TRAITS: Traits = Traits {
     product: "PF Expert (myCRM) call trackings",
@@ -147,10 +147,12 @@ impl Mycrm {
         if status_param(&q.statuses).is_some() {
             plan.set(Filter::Status, Applied::Both);
         }
-        if q.agents.len() == 1 {
+        // NOTE: filters[user_id] / filters[property][id] take one numeric id: a name as shown
+        // is matched on the client.
+        if q.agents.len() == 1 && all_ids(&q.agents, is_numeric_id) {
             plan.set(Filter::Agent, Applied::Both);
         }
-        if q.campaigns.len() == 1 {
+        if q.campaigns.len() == 1 && all_ids(&q.campaigns, is_numeric_id) {
             plan.set(Filter::Campaign, Applied::Both);
         }
         // NOTE: numbers are stored with spaces (`+971 55 487 9009`) and how filters[phone]
@@ -177,10 +179,10 @@ impl Mycrm {
         if let Some(s) = status_param(&q.statuses) {
             params.push(("filters[status]".into(), s.into()));
         }
-        if let [agent] = q.agents.as_slice() {
+        if let [agent] = vendor_ids(&q.agents, is_numeric_id) {
             params.push(("filters[user_id]".into(), agent.clone()));
         }
-        if let [campaign] = q.campaigns.as_slice() {
+        if let [campaign] = vendor_ids(&q.campaigns, is_numeric_id) {
             params.push(("filters[property][id]".into(), campaign.clone()));
         }
         super::merge_params(params, &q.params)

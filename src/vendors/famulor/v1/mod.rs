@@ -17,7 +17,7 @@ use crate::call::{Call, Direction, Status};
 use crate::config::{Profile, Secret, SecretKey};
 use crate::error::{Exit, Failure};
 use crate::http::Reply;
-use crate::query::{Applied, Filter, Plan, Query};
+use crate::query::{all_ids, is_uuid, vendor_ids, Applied, Filter, Plan, Query};
 use crate::vendors::{not_found, Conn, Operation, Page, PageRef, Planned, Traits, Vendor};
 
 /// The host whose base URL means Platform 2.0 when a profile sets no `api`.
@@ -196,12 +196,13 @@ impl FamulorV1 {
         if status_param(&q.statuses).is_some() {
             plan.set(Filter::Status, Applied::Both);
         }
-        // One assistant / campaign: the vendor's filter, checked again on the ids every record
-        // carries; more: the client alone.
-        if q.agents.len() == 1 {
+        // One assistant / campaign id (a UUID): the vendor's filter, checked again on the ids every
+        // record carries (a vendor that ignores it never widens a delete); more, or a value that
+        // is no UUID: the client alone.
+        if q.agents.len() == 1 && all_ids(&q.agents, is_uuid) {
             plan.set(Filter::Agent, Applied::Both);
         }
-        if q.campaigns.len() == 1 {
+        if q.campaigns.len() == 1 && all_ids(&q.campaigns, is_uuid) {
             plan.set(Filter::Campaign, Applied::Both);
         }
         // NOTE: `q` searches the transcript and the summary, which the list does not carry:
@@ -230,10 +231,10 @@ impl FamulorV1 {
         if let Some(s) = status_param(&q.statuses) {
             params.push(("status".into(), s.into()));
         }
-        if let [a] = q.agents.as_slice() {
+        if let [a] = vendor_ids(&q.agents, is_uuid) {
             params.push(("assistant_id".into(), a.clone()));
         }
-        if let [c] = q.campaigns.as_slice() {
+        if let [c] = vendor_ids(&q.campaigns, is_uuid) {
             params.push(("campaign_id".into(), c.clone()));
         }
         if let Some(text) = &q.search {
