@@ -275,9 +275,10 @@ pub fn resolve(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Targe
     let mut config: tokio_postgres::Config = if rest.trim().is_empty() {
         tokio_postgres::Config::new()
     } else {
-        rest.parse().map_err(|e| {
+        rest.parse().map_err(|e: tokio_postgres::Error| {
             // NOTE: tokio-postgres's messages name the key, never its value.
-            usage(format!("not a PostgreSQL connection string: {e}"))
+            let why = std::error::Error::source(&e).map_or(e.to_string(), |s| s.to_string());
+            usage(format!("not a PostgreSQL connection string: {why}"))
         })?
     };
     let env = |k: &str| env(k).filter(|v| !v.is_empty());
@@ -489,8 +490,9 @@ impl Target {
     /// certificate and what to pass instead, or that the server does not speak TLS. Else as it is.
     pub fn explain(&self, err: tokio_postgres::Error) -> anyhow::Error {
         let shown = &self.shown;
-        let text = err.to_string();
-        let failure = match rustls_error(&err) {
+        let found = rustls_error(&err).cloned();
+        let text = format!("{:#}", anyhow::Error::from(err));
+        let failure = match found {
             Some(rustls::Error::InvalidCertificate(
                 CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
             )) => {
@@ -538,9 +540,14 @@ impl Target {
             ),
             _ => None,
         };
+        // NOTE: the Failure is the error itself, not a context on the client's error:
+        // `classify` finds a Failure in the chain only so (its exit code and hint).
         match failure {
-            Some(f) => anyhow::Error::new(err).context(f),
-            None => anyhow::Error::new(err).context(format!("cannot connect to {shown}")),
+            Some(f) => {
+                let message = format!("{}: {text}", f.message);
+                Failure { message, ..f }.into()
+            }
+            None => anyhow::anyhow!("cannot connect to {shown}: {text}"),
         }
     }
 }
