@@ -117,7 +117,10 @@ impl Server {
         let mut tls_conf = String::new();
         if let Some(c) = certs {
             use std::os::unix::fs::PermissionsExt;
-            let (cert, key) = (s.dir.path().join("server.crt"), s.dir.path().join("server.key"));
+            let (cert, key) = (
+                s.dir.path().join("server.crt"),
+                s.dir.path().join("server.key"),
+            );
             std::fs::write(&cert, &c.cert).unwrap();
             std::fs::write(&key, &c.key).unwrap();
             std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
@@ -1196,7 +1199,9 @@ fn postgres_sslmodes_connect_and_refuse_as_libpq_does() {
     };
     let sync = |dest: &str, env: &[(&str, &str)]| {
         let mut cmd = home.cmd();
-        cmd.args(["-p", "famulor", "sync", dest, "--from", FROM, "--to", TO]);
+        cmd.args([
+            "-v", "-p", "famulor", "sync", dest, "--from", FROM, "--to", TO,
+        ]);
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -1218,9 +1223,17 @@ fn postgres_sslmodes_connect_and_refuse_as_libpq_does() {
             "postgresql://tlsonly@127.0.0.1:{}/postgres?sslmode=verify-ca&sslrootcert={ca}",
             pg.port
         ),
-        kv("localhost", "tlsonly", &format!("sslmode=verify-full sslrootcert='{ca}'")),
+        kv(
+            "localhost",
+            "tlsonly",
+            &format!("sslmode=verify-full sslrootcert='{ca}'"),
+        ),
         // libpq: require with a root file checks the chain as verify-ca does.
-        kv("127.0.0.1", "tlsonly", &format!("sslmode=require sslrootcert={ca}")),
+        kv(
+            "127.0.0.1",
+            "tlsonly",
+            &format!("sslmode=require sslrootcert={ca}"),
+        ),
     ];
     for dest in &connects {
         let r = sync(dest, &[]);
@@ -1243,11 +1256,22 @@ fn postgres_sslmodes_connect_and_refuse_as_libpq_does() {
     // ... and the DEST's own win over them.
     let r = sync(&kv("127.0.0.1", "tlsonly", "sslmode=require"), &env);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = sync("dbname=postgres", &[env[0], env[1], env[2], ("PGSSLMODE", "disable")]);
-    assert_eq!(r.code, 1, "PGSSLMODE=disable reaches the connection: {}", r.stderr);
+    let r = sync(
+        "dbname=postgres",
+        &[env[0], env[1], env[2], ("PGSSLMODE", "disable")],
+    );
+    assert_eq!(
+        r.code, 1,
+        "PGSSLMODE=disable reaches the connection: {}",
+        r.stderr
+    );
 
     let refuses = [
-        (kv("127.0.0.1", "tlsonly", "sslmode=disable"), 1, "pg_hba.conf rejects connection"),
+        (
+            kv("127.0.0.1", "tlsonly", "sslmode=disable"),
+            1,
+            "pg_hba.conf rejects connection",
+        ),
         (
             kv("localhost", "tlsonly", "sslmode=verify-ca"),
             2,
@@ -1259,27 +1283,49 @@ fn postgres_sslmodes_connect_and_refuse_as_libpq_does() {
             "no sslrootcert is given",
         ),
         (
-            kv("localhost", "tlsonly", "sslmode=verify-full sslrootcert=system"),
+            kv(
+                "localhost",
+                "tlsonly",
+                "sslmode=verify-full sslrootcert=system",
+            ),
             1,
             "the server's certificate is not signed by the system's roots",
         ),
         (
-            kv("localhost", "tlsonly", "sslmode=verify-ca sslrootcert=system"),
+            kv(
+                "localhost",
+                "tlsonly",
+                "sslmode=verify-ca sslrootcert=system",
+            ),
             2,
             "sslmode=verify-ca cannot be used with sslrootcert=system",
         ),
         (
-            kv("localhost", "tlsonly", &format!("sslmode=verify-ca sslrootcert={other}")),
+            kv(
+                "localhost",
+                "tlsonly",
+                &format!("sslmode=verify-ca sslrootcert={other}"),
+            ),
             1,
-            &format!("the server's certificate is not signed by sslrootcert {other} (sslmode=verify-ca)"),
+            &format!(
+                "the server's certificate is not signed by sslrootcert {other} (sslmode=verify-ca)"
+            ),
         ),
         (
-            kv("localhost", "tlsonly", &format!("sslmode=require sslrootcert={other}")),
+            kv(
+                "localhost",
+                "tlsonly",
+                &format!("sslmode=require sslrootcert={other}"),
+            ),
             1,
             "or sslmode=require to encrypt without checking",
         ),
         (
-            kv("127.0.0.1", "tlsonly", &format!("sslmode=verify-full sslrootcert={ca}")),
+            kv(
+                "127.0.0.1",
+                "tlsonly",
+                &format!("sslmode=verify-full sslrootcert={ca}"),
+            ),
             1,
             "the server's certificate is not for host '127.0.0.1'",
         ),
@@ -1291,12 +1337,20 @@ fn postgres_sslmodes_connect_and_refuse_as_libpq_does() {
             1,
             "pass sslmode=verify-ca to check the chain only",
         ),
-        (kv("localhost", "tlsonly", "sslmode=verify"), 2, "sslmode 'verify' is not one of"),
+        (
+            kv("localhost", "tlsonly", "sslmode=verify"),
+            2,
+            "sslmode 'verify' is not one of",
+        ),
     ];
     for (dest, code, says) in &refuses {
         let r = sync(dest, &[]);
         assert_eq!(r.code, *code, "{dest}: {}", r.stderr);
-        assert!(r.stderr.contains(says), "{dest}: wants {says:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(says),
+            "{dest}: wants {says:?}: {}",
+            r.stderr
+        );
         assert!(!r.stderr.contains("famulor: "), "{dest}: {}", r.stderr);
     }
 

@@ -112,7 +112,9 @@ pub fn parse(text: &str) -> std::result::Result<Vec<Pair>, String> {
             i += 1;
             loop {
                 match chars.get(i).map(|c| c.1) {
-                    None => return Err(format!("the quoted value of '{key}' has no closing quote")),
+                    None => {
+                        return Err(format!("the quoted value of '{key}' has no closing quote"))
+                    }
                     Some('\'') => {
                         i += 1;
                         break;
@@ -260,7 +262,8 @@ pub fn resolve(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Targe
     let (rest, sslmode, sslrootcert) = if text.contains("://") {
         split_url(text)
     } else {
-        let pairs = parse(text).map_err(|e| usage(format!("not a key=value connection string: {e}")))?;
+        let pairs =
+            parse(text).map_err(|e| usage(format!("not a key=value connection string: {e}")))?;
         let (mut sslmode, mut sslrootcert) = (None, None);
         let mut rest = Vec::new();
         for p in pairs {
@@ -308,7 +311,10 @@ pub fn resolve(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Targe
     }
     if config.get_user().is_none() {
         // NOTE: libpq's default user is the operating system's user name.
-        match env("PGUSER").or_else(|| env("USER")).or_else(|| env("LOGNAME")) {
+        match env("PGUSER")
+            .or_else(|| env("USER"))
+            .or_else(|| env("LOGNAME"))
+        {
             Some(u) => config.user(u),
             None => return Err(usage("names no user, and PGUSER is not set".into()).into()),
         };
@@ -688,8 +694,8 @@ mod tests {
 
     #[test]
     fn key_value_strings_read_as_libpq_reads_them() {
-        let pairs = parse(r"host=db  port = 5433 password='a b\'c\\d' user=me\ you dbname=''")
-            .unwrap();
+        let pairs =
+            parse(r"host=db  port = 5433 password='a b\'c\\d' user=me\ you dbname=''").unwrap();
         let got: Vec<(&str, &str)> = pairs
             .iter()
             .map(|p| (p.key.as_str(), p.value.as_str()))
@@ -752,16 +758,25 @@ mod tests {
         for (dest, mode) in [
             ("host=h", SslMode::Prefer),
             ("host=h sslmode=allow", SslMode::Allow),
-            ("postgres://h/d?sslmode=verify-full&sslrootcert=system", SslMode::VerifyFull),
+            (
+                "postgres://h/d?sslmode=verify-full&sslrootcert=system",
+                SslMode::VerifyFull,
+            ),
             ("host=h sslrootcert=system", SslMode::VerifyFull),
         ] {
             assert_eq!(resolve(dest, &e).unwrap().mode, mode, "{dest}");
         }
         for (dest, says) in [
             ("host=h sslmode=verify", "is not one of"),
-            ("host=h sslmode=require sslrootcert=system", "cannot be used with"),
+            (
+                "host=h sslmode=require sslrootcert=system",
+                "cannot be used with",
+            ),
             ("host=h sslmode=verify-ca", "no sslrootcert"),
-            ("host=h sslmode=verify-full sslrootcert=/nonexistent/ca.pem", "cannot read"),
+            (
+                "host=h sslmode=verify-full sslrootcert=/nonexistent/ca.pem",
+                "cannot read",
+            ),
             ("host=h bogus=1", "not a PostgreSQL connection string"),
             ("dbname=d", "names no host"),
         ] {
@@ -792,6 +807,19 @@ mod tests {
             let text = format!("host=db password={written} user=calls{}", if broken { " sslmode='x" } else { "" });
             let shown = crate::redact::url_password(&text);
             prop_assert!(!shown.contains(&pw), "{shown}");
+            let dest = crate::db::Dest::parse(&text).unwrap();
+            prop_assert!(!dest.to_string().contains(&pw), "{dest}");
+            prop_assert!(!format!("{dest:?}").contains(&pw), "{dest:?}");
+            let url = format!(
+                "postgres://me:{}@db/calls?sslmode=require",
+                percent_encoding::utf8_percent_encode(&pw, percent_encoding::NON_ALPHANUMERIC)
+            );
+            let encoded = url.split(['@', ':']).nth(2).unwrap_or_default().to_string();
+            let url_shown = crate::redact::url_password(&url);
+            prop_assert!(
+                !url_shown.contains(&pw) && !url_shown.contains(&encoded),
+                "{url_shown}"
+            );
             match parse(&text) {
                 Ok(pairs) => {
                     prop_assert!(!broken);

@@ -24,8 +24,9 @@ use crate::output::{self, Zone};
 /// Calls written per transaction.
 pub const BATCH: usize = 2_000;
 
-/// Where `calls sync` writes, parsed from DEST or the config's `database`.
-#[derive(Debug, Clone, PartialEq)]
+/// Where `calls sync` writes, parsed from DEST or the config's `database`. Its `Debug` is its
+/// redacted `Display`, so that no form of it prints a password.
+#[derive(Clone, PartialEq)]
 pub enum Dest {
     Sqlite(PathBuf),
     /// The URL or libpq key=value string as given (printed only redacted).
@@ -93,6 +94,15 @@ impl fmt::Display for Dest {
         match self {
             Dest::Sqlite(path) => write!(f, "{}", path.display()),
             Dest::Postgres(url) => f.write_str(&crate::redact::url_password(url)),
+        }
+    }
+}
+
+impl fmt::Debug for Dest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Dest::Sqlite(path) => write!(f, "Sqlite({path:?})"),
+            Dest::Postgres(_) => write!(f, "Postgres({:?})", self.to_string()),
         }
     }
 }
