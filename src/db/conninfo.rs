@@ -335,10 +335,15 @@ pub fn resolve(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Targe
         Some("system") => Some(Root::System),
         Some(path) => Some(Root::File(PathBuf::from(path))),
     };
+    let mode_from = if sslmode.is_some() {
+        "sslmode"
+    } else {
+        "PGSSLMODE"
+    };
     let mode = match sslmode.or_else(|| env("PGSSLMODE")) {
         Some(m) => SslMode::parse(&m).ok_or_else(|| {
             usage(format!(
-                "sslmode '{m}' is not one of disable, allow, prefer, require, verify-ca, verify-full"
+                "{mode_from} '{m}' is not one of disable, allow, prefer, require, verify-ca, verify-full"
             ))
         })?,
         // NOTE: libpq 16: with sslrootcert=system the default is verify-full.
@@ -766,8 +771,18 @@ mod tests {
         ] {
             assert_eq!(resolve(dest, &e).unwrap().mode, mode, "{dest}");
         }
+        let bad_env = env(&[("USER", "me"), ("PGSSLMODE", "on")]);
+        let err = resolve("host=h", &bad_env).err().unwrap();
+        assert!(
+            format!("{err:#}").contains("PGSSLMODE 'on' is not one of"),
+            "{err:#}"
+        );
+        assert_eq!(
+            resolve("host=h sslmode=disable", &bad_env).unwrap().mode,
+            SslMode::Disable
+        );
         for (dest, says) in [
-            ("host=h sslmode=verify", "is not one of"),
+            ("host=h sslmode=verify", "sslmode 'verify' is not one of"),
             (
                 "host=h sslmode=require sslrootcert=system",
                 "cannot be used with",
