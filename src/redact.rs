@@ -107,9 +107,12 @@ pub fn url(url: &url::Url) -> String {
     scrub(copy.as_str())
 }
 
-/// A database DEST fit for output: a URL's password (and credential parameters) redacted; a
-/// file path as it is.
+/// A database DEST fit for output: a URL's password (and credential parameters) redacted, a
+/// libpq key=value string's `password` too; a file path as it is.
 pub fn url_password(dest: &str) -> String {
+    if crate::db::conninfo::looks_keyvalue(dest) {
+        return scrub(&crate::db::conninfo::redact(dest));
+    }
     match url::Url::parse(dest) {
         Ok(u) if u.has_host() => url(&u),
         _ if dest.contains("://") => scrub(&by_hand(dest)),
@@ -240,6 +243,14 @@ mod tests {
                 "postgres://me:REDACTED@/calls",
             ),
             ("postgres://me@/calls", "postgres://me@/calls"),
+            (
+                "host=db password='hun ter\\'2' user=me",
+                "host=db password=REDACTED user=me",
+            ),
+            (
+                "password = hunter2 dbname=calls",
+                "password = REDACTED dbname=calls",
+            ),
             ("calls.db", "calls.db"),
         ] {
             assert_eq!(url_password(dest), shown, "{dest}");

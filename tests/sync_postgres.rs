@@ -45,8 +45,50 @@ fn pg_bin() -> Option<PathBuf> {
     })
 }
 
+/// A certificate authority and a server certificate it signed for `localhost` (PEM), as a
+/// server set up with its own CA has them; `other` is a CA that signed nothing of the server's.
+struct Certs {
+    ca: String,
+    cert: String,
+    key: String,
+    other: String,
+}
+
+impl Certs {
+    fn new() -> Certs {
+        let ca_key = rcgen::KeyPair::generate().unwrap();
+        let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        ca.distinguished_name
+            .push(rcgen::DnType::CommonName, "calls test CA");
+        let ca_cert = ca.self_signed(&ca_key).unwrap();
+        let issuer = rcgen::Issuer::new(ca, &ca_key);
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = rcgen::CertificateParams::new(vec!["localhost".to_string()])
+            .unwrap()
+            .signed_by(&key, &issuer)
+            .unwrap();
+        let other_key = rcgen::KeyPair::generate().unwrap();
+        let mut other = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        other.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        let other = other.self_signed(&other_key).unwrap();
+        Certs {
+            ca: ca_cert.pem(),
+            cert: cert.pem(),
+            key: key.serialize_pem(),
+            other: other.pem(),
+        }
+    }
+}
+
 impl Server {
     fn start() -> Option<Server> {
+        Server::start_with(None)
+    }
+
+    /// A server; with `certs`, TLS on (`ssl = on` and the certificate), and `pg_hba.conf`
+    /// letting the role `tlsonly` in over TLS only, every other role with or without it.
+    fn start_with(certs: Option<&Certs>) -> Option<Server> {
         let Some(bin) = pg_bin() else {
             assert!(
                 std::env::var("CI").as_deref() != Ok("true"),
@@ -72,6 +114,24 @@ impl Server {
             port,
             root,
         };
+        let mut tls_conf = String::new();
+        if let Some(c) = certs {
+            use std::os::unix::fs::PermissionsExt;
+            let (cert, key) = (
+                s.dir.path().join("server.crt"),
+                s.dir.path().join("server.key"),
+            );
+            std::fs::write(&cert, &c.cert).unwrap();
+            std::fs::write(&key, &c.key).unwrap();
+            std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+            // NOTE: in the config file, not on the command line, which ALTER SYSTEM cannot
+            // override (a test turns TLS off).
+            tls_conf = format!(
+                "ssl = on\nssl_cert_file = '{}'\nssl_key_file = '{}'\n",
+                cert.display(),
+                key.display()
+            );
+        }
         if root {
             let ok = Command::new("chown")
                 .args(["-R", "postgres"])
@@ -94,6 +154,20 @@ impl Server {
                 "--no-sync",
             ],
         );
+        if certs.is_some() {
+            let conf = data.join("postgresql.conf");
+            let mut text = std::fs::read_to_string(&conf).unwrap();
+            text.push_str(&tls_conf);
+            std::fs::write(&conf, text).unwrap();
+            std::fs::write(
+                data.join("pg_hba.conf"),
+                "local all all trust\n\
+                 hostssl all all 127.0.0.1/32 trust\n\
+                 hostnossl all tlsonly 127.0.0.1/32 reject\n\
+                 hostnossl all all 127.0.0.1/32 trust\n",
+            )
+            .unwrap();
+        }
         let opts = format!(
             "-p {} -h 127.0.0.1 -k {} -F",
             s.port,
@@ -1097,4 +1171,250 @@ fn postgres_a_widened_window_reads_its_older_part_and_never_moves_back() {
             sb.base_url(Vendor::Famulor)
         )]
     );
+}
+
+/// One server with TLS on (a certificate for `localhost` signed by a CA the test made): each
+/// `sslmode` connects or refuses as it does for `psql`, in a URL, a key=value string and the
+/// `PG*` environment; a refusal says why and what to pass, with its exit code; a password in
+/// the DEST never shows. Then TLS turned off: `require` refuses, `prefer` connects.
+#[test]
+fn postgres_sslmodes_connect_and_refuse_as_libpq_does() {
+    let certs = Certs::new();
+    let Some(pg) = Server::start_with(Some(&certs)) else {
+        return;
+    };
+    pg.psql("CREATE ROLE tlsonly LOGIN SUPERUSER");
+    let sb = sandbox(common::options());
+    let home = Home::with_sandbox(&sb);
+    let (ca, other) = (home.path("ca.pem"), home.path("other.pem"));
+    std::fs::write(&ca, &certs.ca).unwrap();
+    std::fs::write(&other, &certs.other).unwrap();
+    let (ca, other) = (ca.display().to_string(), other.display().to_string());
+    let secret = r"se cr\'et=1";
+    let kv = |host: &str, user: &str, rest: &str| {
+        format!(
+            "host={host} port={} user={user} dbname=postgres password='{secret}' {rest}",
+            pg.port
+        )
+    };
+    let sync = |dest: &str, env: &[(&str, &str)]| {
+        let mut cmd = home.cmd();
+        cmd.args([
+            "-v", "-p", "famulor", "sync", dest, "--from", FROM, "--to", TO,
+        ]);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let r = run(&mut cmd);
+        assert!(
+            !r.stderr.contains("se cr") && !r.stdout.contains("se cr"),
+            "{dest}: {}",
+            r.stderr
+        );
+        r
+    };
+    let connects = [
+        kv("127.0.0.1", "calls", "sslmode=disable"),
+        // The role is refused without TLS: allow tries without, then with it.
+        kv("127.0.0.1", "tlsonly", "sslmode=allow"),
+        format!("postgres://tlsonly@127.0.0.1:{}/postgres", pg.port),
+        kv("127.0.0.1", "tlsonly", "sslmode=require"),
+        format!(
+            "postgresql://tlsonly@127.0.0.1:{}/postgres?sslmode=verify-ca&sslrootcert={ca}",
+            pg.port
+        ),
+        kv(
+            "localhost",
+            "tlsonly",
+            &format!("sslmode=verify-full sslrootcert='{ca}'"),
+        ),
+        // libpq: require with a root file checks the chain as verify-ca does.
+        kv(
+            "127.0.0.1",
+            "tlsonly",
+            &format!("sslmode=require sslrootcert={ca}"),
+        ),
+    ];
+    for dest in &connects {
+        let r = sync(dest, &[]);
+        assert_eq!(r.code, 0, "{dest}: {}", r.stderr);
+        assert!(r.stderr.contains("famulor: "), "{dest}: {}", r.stderr);
+    }
+    assert_eq!(pg.table("famulor"), expected(&sb));
+    // The environment's settings, where the DEST has none.
+    let port = pg.port.to_string();
+    let env = [
+        ("PGHOST", "localhost"),
+        ("PGPORT", port.as_str()),
+        ("PGUSER", "tlsonly"),
+        ("PGDATABASE", "postgres"),
+        ("PGSSLMODE", "verify-full"),
+        ("PGSSLROOTCERT", ca.as_str()),
+    ];
+    let r = sync("dbname=postgres", &env);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // ... and the DEST's own win over them.
+    let r = sync(&kv("127.0.0.1", "tlsonly", "sslmode=require"), &env);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = sync(
+        "dbname=postgres",
+        &[env[0], env[1], env[2], ("PGSSLMODE", "disable")],
+    );
+    assert_eq!(
+        r.code, 1,
+        "PGSSLMODE=disable reaches the connection: {}",
+        r.stderr
+    );
+
+    let refuses = [
+        (
+            kv("127.0.0.1", "tlsonly", "sslmode=disable"),
+            1,
+            "pg_hba.conf rejects connection",
+        ),
+        (
+            kv("localhost", "tlsonly", "sslmode=verify-ca"),
+            2,
+            "pass sslrootcert=FILE",
+        ),
+        (
+            kv("localhost", "tlsonly", "sslmode=verify-full"),
+            2,
+            "no sslrootcert is given",
+        ),
+        (
+            kv(
+                "localhost",
+                "tlsonly",
+                "sslmode=verify-full sslrootcert=system",
+            ),
+            1,
+            "the server's certificate is not signed by the system's roots",
+        ),
+        (
+            kv(
+                "localhost",
+                "tlsonly",
+                "sslmode=verify-ca sslrootcert=system",
+            ),
+            2,
+            "sslmode=verify-ca cannot be used with sslrootcert=system",
+        ),
+        (
+            kv(
+                "localhost",
+                "tlsonly",
+                &format!("sslmode=verify-ca sslrootcert={other}"),
+            ),
+            1,
+            &format!(
+                "the server's certificate is not signed by sslrootcert {other} (sslmode=verify-ca)"
+            ),
+        ),
+        (
+            kv(
+                "localhost",
+                "tlsonly",
+                &format!("sslmode=require sslrootcert={other}"),
+            ),
+            1,
+            "or sslmode=require to encrypt without checking",
+        ),
+        (
+            kv(
+                "127.0.0.1",
+                "tlsonly",
+                &format!("sslmode=verify-full sslrootcert={ca}"),
+            ),
+            1,
+            "the server's certificate is not for host '127.0.0.1'",
+        ),
+        (
+            format!(
+                "postgres://tlsonly@127.0.0.1:{}/postgres?sslmode=verify-full&sslrootcert={ca}",
+                pg.port
+            ),
+            1,
+            "pass sslmode=verify-ca to check the chain only",
+        ),
+        (
+            kv("localhost", "tlsonly", "sslmode=verify"),
+            2,
+            "sslmode 'verify' is not one of",
+        ),
+    ];
+    for (dest, code, says) in &refuses {
+        let r = sync(dest, &[]);
+        assert_eq!(r.code, *code, "{dest}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(says),
+            "{dest}: wants {says:?}: {}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains("famulor: "), "{dest}: {}", r.stderr);
+    }
+
+    // TLS turned off at the server.
+    pg.psql("ALTER SYSTEM SET ssl = off");
+    pg.psql("SELECT pg_reload_conf()");
+    let plain = kv("127.0.0.1", "calls", "sslmode=require");
+    wait_for("the server to stop offering TLS", || {
+        sync(&plain, &[])
+            .stderr
+            .contains("the server does not accept TLS")
+    });
+    let r = sync(&plain, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("sslmode=require needs it") && r.stderr.contains("sslmode=prefer"),
+        "{}",
+        r.stderr
+    );
+    let r = sync(&kv("127.0.0.1", "calls", ""), &[]);
+    assert_eq!(r.code, 0, "prefer connects without TLS: {}", r.stderr);
+    assert_eq!(pg.table("famulor"), expected(&sb));
+}
+
+/// A key=value DEST with a password, in the config: `config show` prints it redacted,
+/// `config check` reads it (and names what is wrong with one it cannot use), never printing it.
+#[test]
+fn key_value_database_in_the_config_is_checked_and_never_shown() {
+    let sb = sandbox(common::options());
+    let home = Home::new();
+    let base = sb.config_toml();
+    for (database, code, says) in [
+        (
+            r"host=db.example user=calls dbname=calls password='hun ter\'2' sslmode=require",
+            0,
+            "ok     database (host=db.example user=calls dbname=calls password=REDACTED sslmode=require)",
+        ),
+        (
+            r"host=db.example user=calls password='hun ter\'2' sslmode=verify-everything",
+            2,
+            "error  database: host=db.example user=calls password=REDACTED sslmode=verify-everything: sslmode 'verify-everything' is not one of",
+        ),
+        (
+            r"host=db.example password='hun ter\'2' sslmod=require",
+            2,
+            "not a PostgreSQL connection string: unknown option `sslmod`",
+        ),
+        (
+            r"host=db.example password='hun ter\'2",
+            2,
+            "error  database: (a key=value connection string that cannot be read; not shown): not a key=value connection string: the quoted value of 'password' has no closing quote",
+        ),
+    ] {
+        home.write_config(&format!("database = \"{}\"\n{base}", database.replace('\\', "\\\\")));
+        let r = run(home.cmd().args(["config", "check"]));
+        assert_eq!(r.code, code, "{database}: {}{}", r.stdout, r.stderr);
+        assert!(r.stdout.contains(says), "{database}: {}", r.stdout);
+        let show = run(home.cmd().args(["config", "show"]));
+        assert_eq!(show.code, 0, "{}", show.stderr);
+        for out in [&r.stdout, &r.stderr, &show.stdout, &show.stderr] {
+            assert!(!out.contains("ter"), "{database}: {out}");
+        }
+        if code == 0 {
+            assert!(show.stdout.contains("password=REDACTED"), "{}", show.stdout);
+        }
+    }
 }

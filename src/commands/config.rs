@@ -202,6 +202,28 @@ async fn check(global: &Global, path: &std::path::Path, online: bool) -> Result<
             worst = Some(Exit::Usage);
         }
     }
+    // NOTE: the DEST read as `sync` would read it (a key=value string's keywords, sslmode,
+    // the sslrootcert file), without connecting; printed redacted.
+    if let Some(db) = cfg.database.as_deref().filter(|_| only.is_none()) {
+        match crate::db::Dest::parse(db).and_then(|d| d.check().map(|()| d)) {
+            Ok(dest) => crate::term::out_line(&crate::term::printable(&format!(
+                "ok     database ({dest})"
+            )))?,
+            Err(e) => {
+                let (exit, hint) = classify(&e);
+                let hint = hint.map(|h| format!(" ({h})")).unwrap_or_default();
+                crate::term::out_line(&crate::term::printable(&format!(
+                    "error  database: {}{hint}",
+                    crate::redact::scrub(&format!("{e:#}"))
+                )))?;
+                worst = Some(match (worst, exit) {
+                    (Some(Exit::Auth), _) => Exit::Auth,
+                    (Some(Exit::Usage), _) | (_, Exit::Usage) => Exit::Usage,
+                    _ => exit,
+                });
+            }
+        }
+    }
     for (name, p) in &cfg.profiles {
         if only.is_some_and(|o| o != name) {
             continue;

@@ -3,6 +3,7 @@
 //! and migrations are numbered `.sql` files under `migrations/<destination>/`, applied in order;
 //! the schema version lives in the database.
 
+pub mod conninfo;
 pub mod postgres;
 pub mod sqlite;
 pub mod writer;
@@ -23,11 +24,12 @@ use crate::output::{self, Zone};
 /// Calls written per transaction.
 pub const BATCH: usize = 2_000;
 
-/// Where `calls sync` writes, parsed from DEST or the config's `database`.
-#[derive(Debug, Clone, PartialEq)]
+/// Where `calls sync` writes, parsed from DEST or the config's `database`. Its `Debug` is its
+/// redacted `Display`, so that no form of it prints a password.
+#[derive(Clone, PartialEq)]
 pub enum Dest {
     Sqlite(PathBuf),
-    /// The URL as given (printed only redacted).
+    /// The URL or libpq key=value string as given (printed only redacted).
     Postgres(String),
 }
 
@@ -42,6 +44,9 @@ impl Dest {
             return Ok(Dest::Sqlite(PathBuf::from(path)));
         }
         if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
+            return Ok(Dest::Postgres(text.to_string()));
+        }
+        if conninfo::is_keyvalue(text) {
             return Ok(Dest::Postgres(text.to_string()));
         }
         if [".db", ".sqlite", ".sqlite3"]
@@ -59,9 +64,18 @@ impl Dest {
             )
         };
         Err(Failure::usage(what).hint(
-            "pass sqlite:PATH, a path ending in .db, .sqlite or .sqlite3, or postgres://USER@HOST/DB",
+            "pass sqlite:PATH, a path ending in .db, .sqlite or .sqlite3, postgres://USER@HOST/DB, or host=HOST dbname=DB",
         )
         .into())
+    }
+
+    /// Reads a PostgreSQL DEST as a connection would (its settings, the `PG*` environment,
+    /// `sslmode`, the `sslrootcert` file) without connecting: for `config check`.
+    pub fn check(&self) -> Result<()> {
+        if let Dest::Postgres(text) = self {
+            conninfo::resolve(text, &|k| std::env::var(k).ok())?;
+        }
+        Ok(())
     }
 
     /// Opens the database, blocking: only ever called on the database's own thread
@@ -80,6 +94,15 @@ impl fmt::Display for Dest {
         match self {
             Dest::Sqlite(path) => write!(f, "{}", path.display()),
             Dest::Postgres(url) => f.write_str(&crate::redact::url_password(url)),
+        }
+    }
+}
+
+impl fmt::Debug for Dest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Dest::Sqlite(path) => write!(f, "Sqlite({path:?})"),
+            Dest::Postgres(_) => write!(f, "Postgres({:?})", self.to_string()),
         }
     }
 }

@@ -115,23 +115,15 @@ const ADVANCE: &str = "INSERT INTO sync_state (profile, filters, newest_started_
     newest_modified_at = excluded.newest_modified_at, synced_from = excluded.synced_from";
 
 impl Postgres {
-    /// Connects (password from the URL, else `PGPASSWORD`, else `~/.pgpass`; `sslmode`
-    /// honoured, TLS through rustls) and brings the schema up to date.
+    /// Connects (settings from the URL or key=value string, else the `PG*` environment;
+    /// password from them, else `~/.pgpass`; `sslmode` as libpq has it, TLS through rustls) and
+    /// brings the schema up to date.
     pub fn open(url: &str) -> Result<Postgres> {
-        let shown = crate::redact::url_password(url);
-        let mut config: tokio_postgres::Config = url.parse().map_err(|e| {
-            Failure::usage(format!("{shown}: not a PostgreSQL URL: {e}"))
-                .hint("postgres://USER@HOST:PORT/DATABASE?sslmode=require")
-        })?;
-        if config.get_hosts().is_empty() {
-            return Err(Failure::usage(format!("{shown}: names no host"))
-                .hint("postgres://USER@HOST:PORT/DATABASE?sslmode=require")
-                .into());
-        }
+        let target = super::conninfo::resolve(url, &|k| std::env::var(k).ok())?;
+        let shown = target.shown.clone();
+        let mut config = target.config.clone();
         if config.get_password().is_none() {
-            if let Some(p) = std::env::var_os("PGPASSWORD").filter(|p| !p.is_empty()) {
-                config.password(p.to_string_lossy().as_bytes());
-            } else if let Some(p) = pgpass(&config) {
+            if let Some(p) = pgpass(&config) {
                 config.password(p);
             }
         }
@@ -159,13 +151,19 @@ impl Postgres {
             .context("cannot start the database's runtime")?;
         let mut stalled = None;
         let clients = within(&rt, limit, &mut stalled, &shown, async {
-            let tls = tls()?;
+            let tls = target.tls()?;
             let mut clients = Vec::with_capacity(SESSIONS);
             for _ in 0..SESSIONS {
-                let (client, connection) = config
-                    .connect(tls.clone())
-                    .await
-                    .with_context(|| format!("cannot connect to {shown}"))?;
+                let connected = match config.connect(tls.clone()).await {
+                    // NOTE: libpq's `allow`: without TLS first, and with it (not checked) where
+                    // the server refuses that; the sessions after the first use what worked.
+                    Err(_) if target.mode == super::conninfo::SslMode::Allow => {
+                        config.ssl_mode(tokio_postgres::config::SslMode::Require);
+                        config.connect(tls.clone()).await
+                    }
+                    other => other,
+                };
+                let (client, connection) = connected.map_err(|e| target.explain(e))?;
                 tokio::spawn(async move {
                     let _ = connection.await;
                 });
@@ -288,20 +286,6 @@ impl Postgres {
         .with_context(|| format!("{shown}: cannot read the table calls' columns"))?;
         super::check_schema(shown, &columns, keyed)
     }
-}
-
-/// rustls with the web's root certificates.
-fn tls() -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
-    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
-    let roots = rustls::RootCertStore {
-        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-    };
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .context("rustls")?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
 }
 
 /// The password `~/.pgpass` (or `PGPASSFILE`) holds for this host, port, database and user.
