@@ -38,6 +38,9 @@ macro_rules! profile_config {
             pub base_url: Option<String>,
             #[serde(skip_serializing_if = "Option::is_none")]
             pub timezone: Option<String>,
+            /// ISO 3166 code national phone numbers are read in (`DE`, `BR`).
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub country: Option<String>,
             #[serde(skip_serializing_if = "Option::is_none")]
             pub page_size: Option<u32>,
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -158,6 +161,8 @@ pub struct Profile {
     pub vendor: Vendor,
     pub base_url: Option<String>,
     pub timezone: Option<String>,
+    /// Where national phone numbers are read (checked when read); else the vendor's default.
+    pub country: Option<crate::phone::Country>,
     pub page_size: Option<u32>,
     pub concurrency: Option<u32>,
     pub rate: Option<f64>,
@@ -182,6 +187,7 @@ impl Profile {
             vendor,
             base_url: None,
             timezone: None,
+            country: None,
             page_size: None,
             concurrency: None,
             rate: None,
@@ -242,6 +248,14 @@ impl Profile {
                 Failure::usage(format!("{}: profiles.{name}.timezone: {e}", file.display()))
             })?;
         }
+        let country = cfg
+            .country
+            .as_deref()
+            .map(crate::phone::Country::parse)
+            .transpose()
+            .map_err(|e| {
+                Failure::usage(format!("{}: profiles.{name}.country: {e}", file.display()))
+            })?;
         use crate::types::limits;
         let max_page =
             crate::vendors::api_traits(vendor, cfg.api.as_deref(), cfg.base_url.as_deref())
@@ -272,6 +286,7 @@ impl Profile {
             vendor,
             base_url: cfg.base_url.clone(),
             timezone: cfg.timezone.clone(),
+            country,
             page_size: cfg.page_size,
             concurrency: cfg.concurrency,
             rate: cfg.rate,
@@ -280,6 +295,12 @@ impl Profile {
             secrets,
             sandbox: false,
         })
+    }
+
+    /// The country national phone numbers are read in: the profile's, else the vendor's default.
+    pub fn phone_country(&self) -> Option<crate::phone::Country> {
+        self.country
+            .or_else(|| crate::phone::default_country(self.vendor))
     }
 
     /// Resolves a secret the vendor needs, or says exactly which key or variable to set.

@@ -295,7 +295,11 @@ pub fn query(
         tz,
         direction,
         statuses,
-        number: f.number.clone(),
+        // One form for the vendor and the client check: E.164 where the number reads as one.
+        number: f
+            .number
+            .as_deref()
+            .map(|n| crate::phone::normalize(n, s.profile.phone_country()).into_owned()),
         agents: f.agent.clone(),
         campaigns: f.campaign.clone(),
         min_duration: f.min_duration,

@@ -103,7 +103,10 @@ impl Callcap {
             params.push(("search_action".into(), a));
         }
         if let Some(n) = &q.number {
-            params.push(("search_caller_id".into(), crate::call::phone_digits(n)));
+            params.push((
+                "search_caller_id".into(),
+                crate::phone::national_digits(n, None),
+            ));
         }
         if !q.agents.is_empty() {
             params.push(("search_csr".into(), q.agents.join(",")));
