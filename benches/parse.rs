@@ -39,6 +39,12 @@ struct BarePage {
 }
 
 fn main() {
+    let t = Instant::now();
+    let _ = calls::phone::e164("+4915139850506", None);
+    println!(
+        "libphonenumber's plans loaded in {:.0} ms (once per run)",
+        t.elapsed().as_secs_f64() * 1e3
+    );
     let pages = common::famulor_pages(PAGES);
     let calls: usize = PAGES * 100;
     let bytes: usize = pages.iter().map(|p| p.len()).sum();

@@ -322,7 +322,10 @@ impl Conn {
             http,
             base,
             auth_hint: profile.secret_hint(vendor.traits().auth_secret),
-            numbers: std::sync::Arc::new(crate::phone::Normalizer::new(profile.phone_country())),
+            numbers: {
+                crate::phone::warm_up();
+                std::sync::Arc::new(crate::phone::Normalizer::new(profile.phone_country()))
+            },
         })
     }
 
