@@ -791,11 +791,11 @@ _calls() {
             fi
             case "${prev}" in
                 --from)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "today yesterday this-week last-week this-month last-month this-year last-year" -- "${cur}"))
                     return 0
                     ;;
                 --to)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "today yesterday this-week last-week this-month last-month this-year last-year" -- "${cur}"))
                     return 0
                     ;;
                 --direction)
@@ -897,11 +897,11 @@ _calls() {
             fi
             case "${prev}" in
                 --from)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "today yesterday this-week last-week this-month last-month this-year last-year" -- "${cur}"))
                     return 0
                     ;;
                 --to)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "today yesterday this-week last-week this-month last-month this-year last-year" -- "${cur}"))
                     return 0
                     ;;
                 --direction)
@@ -1301,11 +1301,11 @@ _calls() {
             fi
             case "${prev}" in
                 --from)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "today yesterday this-week last-week this-month last-month this-year last-year" -- "${cur}"))
                     return 0
                     ;;
                 --to)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "today yesterday this-week last-week this-month last-month this-year last-year" -- "${cur}"))
                     return 0
                     ;;
                 --direction)
@@ -1423,11 +1423,11 @@ _calls() {
             fi
             case "${prev}" in
                 --from)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "today yesterday this-week last-week this-month last-month this-year last-year" -- "${cur}"))
                     return 0
                     ;;
                 --to)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "today yesterday this-week last-week this-month last-month this-year last-year" -- "${cur}"))
                     return 0
                     ;;
                 --direction)
@@ -1725,11 +1725,11 @@ _calls() {
             fi
             case "${prev}" in
                 --from)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "today yesterday this-week last-week this-month last-month this-year last-year" -- "${cur}"))
                     return 0
                     ;;
                 --to)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "today yesterday this-week last-week this-month last-month this-year last-year" -- "${cur}"))
                     return 0
                     ;;
                 --direction)
@@ -1843,11 +1843,11 @@ _calls() {
             fi
             case "${prev}" in
                 --from)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "today yesterday this-week last-week this-month last-month this-year last-year" -- "${cur}"))
                     return 0
                     ;;
                 --to)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "today yesterday this-week last-week this-month last-month this-year last-year" -- "${cur}"))
                     return 0
                     ;;
                 --direction)

@@ -413,6 +413,7 @@ mod tests {
         /// What selects the calls, independently of how the key is made: sets where the order
         /// and repeats do not matter, the parameters as sent (a repeat is sent twice), the API
         /// by its name (none is the default, classic).
+        #[allow(clippy::type_complexity)]
         fn meaning(
             s: &Spelled,
         ) -> (

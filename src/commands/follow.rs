@@ -21,7 +21,7 @@ use crate::vendors::Backend;
 use crate::window;
 
 pub async fn run(s: &Settings, args: &ExportArgs) -> Result<()> {
-    let out = resolve::output(&args.list.output, s.tz)?;
+    let out = resolve::output(&args.list.output, s)?;
     if !matches!(out.format, Format::Csv | Format::Ndjson) {
         return usage("--follow works with -o csv and -o ndjson (one line per call)");
     }
