@@ -39,6 +39,12 @@ struct BarePage {
 }
 
 fn main() {
+    let t = Instant::now();
+    let _ = calls::phone::e164("+4915139850506", None);
+    println!(
+        "libphonenumber's plans loaded in {:.0} ms (once per run)",
+        t.elapsed().as_secs_f64() * 1e3
+    );
     let pages = common::famulor_pages(PAGES);
     let calls: usize = PAGES * 100;
     let bytes: usize = pages.iter().map(|p| p.len()).sum();
@@ -67,6 +73,30 @@ fn main() {
         }
         w.finish().unwrap().len()
     });
+    // The same, each call's numbers put in E.164 as `Backend::page` does (a fresh memory per
+    // round: every customer number of the round is read once); then with the customers'
+    // numbers in national form (`0151 ...`), as Evolux and Callcap serve theirs.
+    let with_numbers = |national: bool| {
+        best_of(|| {
+            let numbers = calls::phone::Normalizer::new(calls::phone::default_country(
+                calls::vendors::Vendor::Famulor,
+            ));
+            let mut w = CallWriter::new(Vec::with_capacity(8 << 20), &opts, true).unwrap();
+            for page in &pages {
+                for mut call in calls::vendors::famulor::parse_page(page.clone(), false).unwrap() {
+                    if national {
+                        call.customer_number =
+                            call.customer_number.map(|n| n.replacen("+49", "0", 1));
+                    }
+                    numbers.call(&mut call);
+                    w.write(&call).unwrap();
+                }
+            }
+            w.finish().unwrap().len()
+        })
+    };
+    let e164 = with_numbers(false);
+    let national = with_numbers(true);
     let bare = best_of(|| {
         let mut w = csv::Writer::from_writer(Vec::with_capacity(8 << 20));
         for page in &pages {
@@ -80,6 +110,14 @@ fn main() {
     println!(
         "calls (parse + normalize + CSV): {:>9.0} calls/s",
         calls as f64 / ours
+    );
+    println!(
+        "  + numbers to E.164 (given so):  {:>9.0} calls/s",
+        calls as f64 / e164
+    );
+    println!(
+        "  + numbers to E.164 (national): {:>9.0} calls/s",
+        calls as f64 / national
     );
     println!(
         "bare typed serde + CSV:          {:>9.0} calls/s",

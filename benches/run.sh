@@ -89,7 +89,7 @@ fi
 
 if [[ $which == all || $which == cpu ]]; then
   echo "== 2. CPU-bound: parse + normalize + CSV of Famulor pages, one core"
-  cargo bench --quiet --bench parse 2>/dev/null | tail -4
+  cargo bench --quiet --bench parse 2>/dev/null | tail -7
 fi
 
 if [[ $which == all || $which == memory ]]; then

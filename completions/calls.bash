@@ -827,11 +827,11 @@ _calls() {
             fi
             case "${prev}" in
                 --from)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "today yesterday this-week last-week this-month last-month this-year last-year" -- "${cur}"))
                     return 0
                     ;;
                 --to)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "today yesterday this-week last-week this-month last-month this-year last-year" -- "${cur}"))
                     return 0
                     ;;
                 --direction)
@@ -937,11 +937,11 @@ _calls() {
             fi
             case "${prev}" in
                 --from)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "today yesterday this-week last-week this-month last-month this-year last-year" -- "${cur}"))
                     return 0
                     ;;
                 --to)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "today yesterday this-week last-week this-month last-month this-year last-year" -- "${cur}"))
                     return 0
                     ;;
                 --direction)
@@ -1345,11 +1345,11 @@ _calls() {
             fi
             case "${prev}" in
                 --from)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "today yesterday this-week last-week this-month last-month this-year last-year" -- "${cur}"))
                     return 0
                     ;;
                 --to)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "today yesterday this-week last-week this-month last-month this-year last-year" -- "${cur}"))
                     return 0
                     ;;
                 --direction)
@@ -1471,11 +1471,11 @@ _calls() {
             fi
             case "${prev}" in
                 --from)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "today yesterday this-week last-week this-month last-month this-year last-year" -- "${cur}"))
                     return 0
                     ;;
                 --to)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "today yesterday this-week last-week this-month last-month this-year last-year" -- "${cur}"))
                     return 0
                     ;;
                 --direction)
@@ -1785,11 +1785,11 @@ _calls() {
             fi
             case "${prev}" in
                 --from)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "today yesterday this-week last-week this-month last-month this-year last-year" -- "${cur}"))
                     return 0
                     ;;
                 --to)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "today yesterday this-week last-week this-month last-month this-year last-year" -- "${cur}"))
                     return 0
                     ;;
                 --direction)
@@ -1915,11 +1915,11 @@ _calls() {
             fi
             case "${prev}" in
                 --from)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "today yesterday this-week last-week this-month last-month this-year last-year" -- "${cur}"))
                     return 0
                     ;;
                 --to)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "today yesterday this-week last-week this-month last-month this-year last-year" -- "${cur}"))
                     return 0
                     ;;
                 --direction)

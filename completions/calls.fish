@@ -33,11 +33,11 @@ mycrm\t''"
 complete -c calls -n "__fish_calls_needs_command" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_needs_command" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_needs_command" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
-complete -c calls -n "__fish_calls_needs_command" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_needs_command" -l tz -d 'IANA zone for reading dates and printing times [default: reading dates and tables: the profile\'s timezone, else the local zone; csv, tsv, json, ndjson: UTC]' -r
 complete -c calls -n "__fish_calls_needs_command" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_needs_command" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
 complete -c calls -n "__fish_calls_needs_command" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
-complete -c calls -n "__fish_calls_needs_command" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_needs_command" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else the vendor\'s documented limit on its own host (famulor: 100 a minute), else none]' -r
 complete -c calls -n "__fish_calls_needs_command" -l color -d 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set (or TERM=dumb)'
 always\t''
 never\t''"
@@ -60,8 +60,22 @@ complete -c calls -n "__fish_calls_needs_command" -f -a "config" -d 'Write, loca
 complete -c calls -n "__fish_calls_needs_command" -f -a "completions" -d 'Print a shell completion script (profile names are completed from the config)'
 complete -c calls -n "__fish_calls_needs_command" -f -a "sandbox" -d 'Serve the built-in fake vendor APIs on 127.0.0.1'
 complete -c calls -n "__fish_calls_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c calls -n "__fish_calls_using_subcommand list" -l from -d 'Start (inclusive): YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] (in --tz), an RFC 3339 datetime, now, today, yesterday, or an age: 30m, 12h, 7d, 2w (ago) [default: 30d]' -r
-complete -c calls -n "__fish_calls_using_subcommand list" -l to -d 'End, in the forms of --from: a date includes that whole day, a datetime is exclusive [default: now]' -r
+complete -c calls -n "__fish_calls_using_subcommand list" -l from -d 'Start (inclusive): YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS], an RFC 3339 datetime, now, today, yesterday, an age (30m, 12h, 7d, 2w, 3mo, 1y ago), or a period: this-week, last-week, this-month, last-month, this-year, last-year (alone: the whole period; weeks start on Monday). Read in --tz, else the profile\'s timezone, else the local zone [default: 30d]' -r -f -a "today\t''
+yesterday\t''
+this-week\t''
+last-week\t''
+this-month\t''
+last-month\t''
+this-year\t''
+last-year\t''"
+complete -c calls -n "__fish_calls_using_subcommand list" -l to -d 'End, in the forms of --from: a date includes that whole day, a period ends with it, a datetime is exclusive [default: now, or the end of a --from period]' -r -f -a "today\t''
+yesterday\t''
+this-week\t''
+last-week\t''
+this-month\t''
+last-month\t''
+this-year\t''
+last-year\t''"
 complete -c calls -n "__fish_calls_using_subcommand list" -l direction -d 'inbound, outbound, internal or web' -r -f -a "inbound\t''
 outbound\t''
 internal\t''
@@ -113,11 +127,11 @@ mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand list" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand list" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_using_subcommand list" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
-complete -c calls -n "__fish_calls_using_subcommand list" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand list" -l tz -d 'IANA zone for reading dates and printing times [default: reading dates and tables: the profile\'s timezone, else the local zone; csv, tsv, json, ndjson: UTC]' -r
 complete -c calls -n "__fish_calls_using_subcommand list" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand list" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
 complete -c calls -n "__fish_calls_using_subcommand list" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
-complete -c calls -n "__fish_calls_using_subcommand list" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand list" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else the vendor\'s documented limit on its own host (famulor: 100 a minute), else none]' -r
 complete -c calls -n "__fish_calls_using_subcommand list" -l color -d 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set (or TERM=dumb)'
 always\t''
 never\t''"
@@ -128,8 +142,22 @@ complete -c calls -n "__fish_calls_using_subcommand list" -s v -l verbose -d 'Lo
 complete -c calls -n "__fish_calls_using_subcommand list" -s q -l quiet -d 'No progress, no summary; errors only'
 complete -c calls -n "__fish_calls_using_subcommand list" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
 complete -c calls -n "__fish_calls_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c calls -n "__fish_calls_using_subcommand export" -l from -d 'Start (inclusive): YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] (in --tz), an RFC 3339 datetime, now, today, yesterday, or an age: 30m, 12h, 7d, 2w (ago) [default: 30d]' -r
-complete -c calls -n "__fish_calls_using_subcommand export" -l to -d 'End, in the forms of --from: a date includes that whole day, a datetime is exclusive [default: now]' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l from -d 'Start (inclusive): YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS], an RFC 3339 datetime, now, today, yesterday, an age (30m, 12h, 7d, 2w, 3mo, 1y ago), or a period: this-week, last-week, this-month, last-month, this-year, last-year (alone: the whole period; weeks start on Monday). Read in --tz, else the profile\'s timezone, else the local zone [default: 30d]' -r -f -a "today\t''
+yesterday\t''
+this-week\t''
+last-week\t''
+this-month\t''
+last-month\t''
+this-year\t''
+last-year\t''"
+complete -c calls -n "__fish_calls_using_subcommand export" -l to -d 'End, in the forms of --from: a date includes that whole day, a period ends with it, a datetime is exclusive [default: now, or the end of a --from period]' -r -f -a "today\t''
+yesterday\t''
+this-week\t''
+last-week\t''
+this-month\t''
+last-month\t''
+this-year\t''
+last-year\t''"
 complete -c calls -n "__fish_calls_using_subcommand export" -l direction -d 'inbound, outbound, internal or web' -r -f -a "inbound\t''
 outbound\t''
 internal\t''
@@ -185,11 +213,11 @@ mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand export" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand export" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_using_subcommand export" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
-complete -c calls -n "__fish_calls_using_subcommand export" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l tz -d 'IANA zone for reading dates and printing times [default: reading dates and tables: the profile\'s timezone, else the local zone; csv, tsv, json, ndjson: UTC]' -r
 complete -c calls -n "__fish_calls_using_subcommand export" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand export" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
 complete -c calls -n "__fish_calls_using_subcommand export" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
-complete -c calls -n "__fish_calls_using_subcommand export" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else the vendor\'s documented limit on its own host (famulor: 100 a minute), else none]' -r
 complete -c calls -n "__fish_calls_using_subcommand export" -l color -d 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set (or TERM=dumb)'
 always\t''
 never\t''"
@@ -203,8 +231,22 @@ complete -c calls -n "__fish_calls_using_subcommand export" -s v -l verbose -d '
 complete -c calls -n "__fish_calls_using_subcommand export" -s q -l quiet -d 'No progress, no summary; errors only'
 complete -c calls -n "__fish_calls_using_subcommand export" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
 complete -c calls -n "__fish_calls_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c calls -n "__fish_calls_using_subcommand sync" -l from -d 'Start (inclusive): YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] (in --tz), an RFC 3339 datetime, now, today, yesterday, or an age: 30m, 12h, 7d, 2w (ago) [default: 30d]' -r
-complete -c calls -n "__fish_calls_using_subcommand sync" -l to -d 'End, in the forms of --from: a date includes that whole day, a datetime is exclusive [default: now]' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l from -d 'Start (inclusive): YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS], an RFC 3339 datetime, now, today, yesterday, an age (30m, 12h, 7d, 2w, 3mo, 1y ago), or a period: this-week, last-week, this-month, last-month, this-year, last-year (alone: the whole period; weeks start on Monday). Read in --tz, else the profile\'s timezone, else the local zone [default: 30d]' -r -f -a "today\t''
+yesterday\t''
+this-week\t''
+last-week\t''
+this-month\t''
+last-month\t''
+this-year\t''
+last-year\t''"
+complete -c calls -n "__fish_calls_using_subcommand sync" -l to -d 'End, in the forms of --from: a date includes that whole day, a period ends with it, a datetime is exclusive [default: now, or the end of a --from period]' -r -f -a "today\t''
+yesterday\t''
+this-week\t''
+last-week\t''
+this-month\t''
+last-month\t''
+this-year\t''
+last-year\t''"
 complete -c calls -n "__fish_calls_using_subcommand sync" -l direction -d 'inbound, outbound, internal or web' -r -f -a "inbound\t''
 outbound\t''
 internal\t''
@@ -236,11 +278,11 @@ mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand sync" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand sync" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_using_subcommand sync" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
-complete -c calls -n "__fish_calls_using_subcommand sync" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l tz -d 'IANA zone for reading dates and printing times [default: reading dates and tables: the profile\'s timezone, else the local zone; csv, tsv, json, ndjson: UTC]' -r
 complete -c calls -n "__fish_calls_using_subcommand sync" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand sync" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
 complete -c calls -n "__fish_calls_using_subcommand sync" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
-complete -c calls -n "__fish_calls_using_subcommand sync" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else the vendor\'s documented limit on its own host (famulor: 100 a minute), else none]' -r
 complete -c calls -n "__fish_calls_using_subcommand sync" -l color -d 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set (or TERM=dumb)'
 always\t''
 never\t''"
@@ -251,8 +293,22 @@ complete -c calls -n "__fish_calls_using_subcommand sync" -s v -l verbose -d 'Lo
 complete -c calls -n "__fish_calls_using_subcommand sync" -s q -l quiet -d 'No progress, no summary; errors only'
 complete -c calls -n "__fish_calls_using_subcommand sync" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
 complete -c calls -n "__fish_calls_using_subcommand sync" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c calls -n "__fish_calls_using_subcommand stats" -l from -d 'Start (inclusive): YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] (in --tz), an RFC 3339 datetime, now, today, yesterday, or an age: 30m, 12h, 7d, 2w (ago) [default: 30d]' -r
-complete -c calls -n "__fish_calls_using_subcommand stats" -l to -d 'End, in the forms of --from: a date includes that whole day, a datetime is exclusive [default: now]' -r
+complete -c calls -n "__fish_calls_using_subcommand stats" -l from -d 'Start (inclusive): YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS], an RFC 3339 datetime, now, today, yesterday, an age (30m, 12h, 7d, 2w, 3mo, 1y ago), or a period: this-week, last-week, this-month, last-month, this-year, last-year (alone: the whole period; weeks start on Monday). Read in --tz, else the profile\'s timezone, else the local zone [default: 30d]' -r -f -a "today\t''
+yesterday\t''
+this-week\t''
+last-week\t''
+this-month\t''
+last-month\t''
+this-year\t''
+last-year\t''"
+complete -c calls -n "__fish_calls_using_subcommand stats" -l to -d 'End, in the forms of --from: a date includes that whole day, a period ends with it, a datetime is exclusive [default: now, or the end of a --from period]' -r -f -a "today\t''
+yesterday\t''
+this-week\t''
+last-week\t''
+this-month\t''
+last-month\t''
+this-year\t''
+last-year\t''"
 complete -c calls -n "__fish_calls_using_subcommand stats" -l direction -d 'inbound, outbound, internal or web' -r -f -a "inbound\t''
 outbound\t''
 internal\t''
@@ -322,11 +378,11 @@ mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand stats" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand stats" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_using_subcommand stats" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
-complete -c calls -n "__fish_calls_using_subcommand stats" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand stats" -l tz -d 'IANA zone for reading dates and printing times [default: reading dates and tables: the profile\'s timezone, else the local zone; csv, tsv, json, ndjson: UTC]' -r
 complete -c calls -n "__fish_calls_using_subcommand stats" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand stats" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
 complete -c calls -n "__fish_calls_using_subcommand stats" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
-complete -c calls -n "__fish_calls_using_subcommand stats" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand stats" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else the vendor\'s documented limit on its own host (famulor: 100 a minute), else none]' -r
 complete -c calls -n "__fish_calls_using_subcommand stats" -l color -d 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set (or TERM=dumb)'
 always\t''
 never\t''"
@@ -367,11 +423,11 @@ mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand show" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand show" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_using_subcommand show" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
-complete -c calls -n "__fish_calls_using_subcommand show" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand show" -l tz -d 'IANA zone for reading dates and printing times [default: reading dates and tables: the profile\'s timezone, else the local zone; csv, tsv, json, ndjson: UTC]' -r
 complete -c calls -n "__fish_calls_using_subcommand show" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand show" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
 complete -c calls -n "__fish_calls_using_subcommand show" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
-complete -c calls -n "__fish_calls_using_subcommand show" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand show" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else the vendor\'s documented limit on its own host (famulor: 100 a minute), else none]' -r
 complete -c calls -n "__fish_calls_using_subcommand show" -l color -d 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set (or TERM=dumb)'
 always\t''
 never\t''"
@@ -382,8 +438,22 @@ complete -c calls -n "__fish_calls_using_subcommand show" -s v -l verbose -d 'Lo
 complete -c calls -n "__fish_calls_using_subcommand show" -s q -l quiet -d 'No progress, no summary; errors only'
 complete -c calls -n "__fish_calls_using_subcommand show" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
 complete -c calls -n "__fish_calls_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c calls -n "__fish_calls_using_subcommand recording" -l from -d 'Start (inclusive): YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] (in --tz), an RFC 3339 datetime, now, today, yesterday, or an age: 30m, 12h, 7d, 2w (ago) [default: 30d]' -r
-complete -c calls -n "__fish_calls_using_subcommand recording" -l to -d 'End, in the forms of --from: a date includes that whole day, a datetime is exclusive [default: now]' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l from -d 'Start (inclusive): YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS], an RFC 3339 datetime, now, today, yesterday, an age (30m, 12h, 7d, 2w, 3mo, 1y ago), or a period: this-week, last-week, this-month, last-month, this-year, last-year (alone: the whole period; weeks start on Monday). Read in --tz, else the profile\'s timezone, else the local zone [default: 30d]' -r -f -a "today\t''
+yesterday\t''
+this-week\t''
+last-week\t''
+this-month\t''
+last-month\t''
+this-year\t''
+last-year\t''"
+complete -c calls -n "__fish_calls_using_subcommand recording" -l to -d 'End, in the forms of --from: a date includes that whole day, a period ends with it, a datetime is exclusive [default: now, or the end of a --from period]' -r -f -a "today\t''
+yesterday\t''
+this-week\t''
+last-week\t''
+this-month\t''
+last-month\t''
+this-year\t''
+last-year\t''"
 complete -c calls -n "__fish_calls_using_subcommand recording" -l direction -d 'inbound, outbound, internal or web' -r -f -a "inbound\t''
 outbound\t''
 internal\t''
@@ -417,11 +487,11 @@ mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand recording" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand recording" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_using_subcommand recording" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
-complete -c calls -n "__fish_calls_using_subcommand recording" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l tz -d 'IANA zone for reading dates and printing times [default: reading dates and tables: the profile\'s timezone, else the local zone; csv, tsv, json, ndjson: UTC]' -r
 complete -c calls -n "__fish_calls_using_subcommand recording" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand recording" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
 complete -c calls -n "__fish_calls_using_subcommand recording" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
-complete -c calls -n "__fish_calls_using_subcommand recording" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand recording" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else the vendor\'s documented limit on its own host (famulor: 100 a minute), else none]' -r
 complete -c calls -n "__fish_calls_using_subcommand recording" -l color -d 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set (or TERM=dumb)'
 always\t''
 never\t''"
@@ -443,11 +513,11 @@ mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand assign" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand assign" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_using_subcommand assign" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
-complete -c calls -n "__fish_calls_using_subcommand assign" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand assign" -l tz -d 'IANA zone for reading dates and printing times [default: reading dates and tables: the profile\'s timezone, else the local zone; csv, tsv, json, ndjson: UTC]' -r
 complete -c calls -n "__fish_calls_using_subcommand assign" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand assign" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
 complete -c calls -n "__fish_calls_using_subcommand assign" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
-complete -c calls -n "__fish_calls_using_subcommand assign" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand assign" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else the vendor\'s documented limit on its own host (famulor: 100 a minute), else none]' -r
 complete -c calls -n "__fish_calls_using_subcommand assign" -l color -d 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set (or TERM=dumb)'
 always\t''
 never\t''"
@@ -458,8 +528,22 @@ complete -c calls -n "__fish_calls_using_subcommand assign" -s v -l verbose -d '
 complete -c calls -n "__fish_calls_using_subcommand assign" -s q -l quiet -d 'No progress, no summary; errors only'
 complete -c calls -n "__fish_calls_using_subcommand assign" -l no-progress -d 'No progress bars (they are also off when stderr is not a terminal)'
 complete -c calls -n "__fish_calls_using_subcommand assign" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c calls -n "__fish_calls_using_subcommand delete" -l from -d 'Start (inclusive): YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] (in --tz), an RFC 3339 datetime, now, today, yesterday, or an age: 30m, 12h, 7d, 2w (ago) [default: 30d]' -r
-complete -c calls -n "__fish_calls_using_subcommand delete" -l to -d 'End, in the forms of --from: a date includes that whole day, a datetime is exclusive [default: now]' -r
+complete -c calls -n "__fish_calls_using_subcommand delete" -l from -d 'Start (inclusive): YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS], an RFC 3339 datetime, now, today, yesterday, an age (30m, 12h, 7d, 2w, 3mo, 1y ago), or a period: this-week, last-week, this-month, last-month, this-year, last-year (alone: the whole period; weeks start on Monday). Read in --tz, else the profile\'s timezone, else the local zone [default: 30d]' -r -f -a "today\t''
+yesterday\t''
+this-week\t''
+last-week\t''
+this-month\t''
+last-month\t''
+this-year\t''
+last-year\t''"
+complete -c calls -n "__fish_calls_using_subcommand delete" -l to -d 'End, in the forms of --from: a date includes that whole day, a period ends with it, a datetime is exclusive [default: now, or the end of a --from period]' -r -f -a "today\t''
+yesterday\t''
+this-week\t''
+last-week\t''
+this-month\t''
+last-month\t''
+this-year\t''
+last-year\t''"
 complete -c calls -n "__fish_calls_using_subcommand delete" -l direction -d 'inbound, outbound, internal or web' -r -f -a "inbound\t''
 outbound\t''
 internal\t''
@@ -489,11 +573,11 @@ mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand delete" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand delete" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_using_subcommand delete" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
-complete -c calls -n "__fish_calls_using_subcommand delete" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand delete" -l tz -d 'IANA zone for reading dates and printing times [default: reading dates and tables: the profile\'s timezone, else the local zone; csv, tsv, json, ndjson: UTC]' -r
 complete -c calls -n "__fish_calls_using_subcommand delete" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand delete" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
 complete -c calls -n "__fish_calls_using_subcommand delete" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
-complete -c calls -n "__fish_calls_using_subcommand delete" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand delete" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else the vendor\'s documented limit on its own host (famulor: 100 a minute), else none]' -r
 complete -c calls -n "__fish_calls_using_subcommand delete" -l color -d 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set (or TERM=dumb)'
 always\t''
 never\t''"
@@ -518,11 +602,11 @@ mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand vendors" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand vendors" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_using_subcommand vendors" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
-complete -c calls -n "__fish_calls_using_subcommand vendors" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand vendors" -l tz -d 'IANA zone for reading dates and printing times [default: reading dates and tables: the profile\'s timezone, else the local zone; csv, tsv, json, ndjson: UTC]' -r
 complete -c calls -n "__fish_calls_using_subcommand vendors" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand vendors" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
 complete -c calls -n "__fish_calls_using_subcommand vendors" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
-complete -c calls -n "__fish_calls_using_subcommand vendors" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand vendors" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else the vendor\'s documented limit on its own host (famulor: 100 a minute), else none]' -r
 complete -c calls -n "__fish_calls_using_subcommand vendors" -l color -d 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set (or TERM=dumb)'
 always\t''
 never\t''"
@@ -540,11 +624,11 @@ mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
-complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -l tz -d 'IANA zone for reading dates and printing times [default: reading dates and tables: the profile\'s timezone, else the local zone; csv, tsv, json, ndjson: UTC]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
-complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else the vendor\'s documented limit on its own host (famulor: 100 a minute), else none]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and not __fish_seen_subcommand_from init path show profiles check help" -l color -d 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set (or TERM=dumb)'
 always\t''
 never\t''"
@@ -568,11 +652,11 @@ mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
-complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l tz -d 'IANA zone for reading dates and printing times [default: reading dates and tables: the profile\'s timezone, else the local zone; csv, tsv, json, ndjson: UTC]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
-complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else the vendor\'s documented limit on its own host (famulor: 100 a minute), else none]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from init" -l color -d 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set (or TERM=dumb)'
 always\t''
 never\t''"
@@ -591,11 +675,11 @@ mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
-complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l tz -d 'IANA zone for reading dates and printing times [default: reading dates and tables: the profile\'s timezone, else the local zone; csv, tsv, json, ndjson: UTC]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
-complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else the vendor\'s documented limit on its own host (famulor: 100 a minute), else none]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from path" -l color -d 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set (or TERM=dumb)'
 always\t''
 never\t''"
@@ -613,11 +697,11 @@ mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
-complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l tz -d 'IANA zone for reading dates and printing times [default: reading dates and tables: the profile\'s timezone, else the local zone; csv, tsv, json, ndjson: UTC]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
-complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else the vendor\'s documented limit on its own host (famulor: 100 a minute), else none]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set (or TERM=dumb)'
 always\t''
 never\t''"
@@ -635,11 +719,11 @@ mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from profiles" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from profiles" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from profiles" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
-complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from profiles" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from profiles" -l tz -d 'IANA zone for reading dates and printing times [default: reading dates and tables: the profile\'s timezone, else the local zone; csv, tsv, json, ndjson: UTC]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from profiles" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from profiles" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from profiles" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
-complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from profiles" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from profiles" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else the vendor\'s documented limit on its own host (famulor: 100 a minute), else none]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from profiles" -l color -d 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set (or TERM=dumb)'
 always\t''
 never\t''"
@@ -657,11 +741,11 @@ mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
-complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l tz -d 'IANA zone for reading dates and printing times [default: reading dates and tables: the profile\'s timezone, else the local zone; csv, tsv, json, ndjson: UTC]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
-complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else the vendor\'s documented limit on its own host (famulor: 100 a minute), else none]' -r
 complete -c calls -n "__fish_calls_using_subcommand config; and __fish_seen_subcommand_from check" -l color -d 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set (or TERM=dumb)'
 always\t''
 never\t''"
@@ -686,11 +770,11 @@ mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand completions" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand completions" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_using_subcommand completions" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
-complete -c calls -n "__fish_calls_using_subcommand completions" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand completions" -l tz -d 'IANA zone for reading dates and printing times [default: reading dates and tables: the profile\'s timezone, else the local zone; csv, tsv, json, ndjson: UTC]' -r
 complete -c calls -n "__fish_calls_using_subcommand completions" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand completions" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
 complete -c calls -n "__fish_calls_using_subcommand completions" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
-complete -c calls -n "__fish_calls_using_subcommand completions" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand completions" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else the vendor\'s documented limit on its own host (famulor: 100 a minute), else none]' -r
 complete -c calls -n "__fish_calls_using_subcommand completions" -l color -d 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set (or TERM=dumb)'
 always\t''
 never\t''"
@@ -723,11 +807,11 @@ mycrm\t''"
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l config -d 'Config file [default: the OS config dir, e.g. ~/.config/calls/config.toml]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l base-url -d 'Override the vendor API\'s base URL' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l token-url -d 'myCRM\'s OAuth2 token endpoint, required with a base URL of one\'s own [default: the profile\'s token_url, else the vendor\'s]' -r
-complete -c calls -n "__fish_calls_using_subcommand sandbox" -l tz -d 'IANA zone for reading dates and printing times [default: the profile\'s timezone, else UTC; tables: else the local zone]' -r
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l tz -d 'IANA zone for reading dates and printing times [default: reading dates and tables: the profile\'s timezone, else the local zone; csv, tsv, json, ndjson: UTC]' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l timeout -d 'Seconds per request' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l retries -d 'Retries per request, for 429 / 5xx / connection errors (backoff with jitter, Retry-After honoured)' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l concurrency -d 'Requests in flight (pages fetched ahead) [default: the profile\'s, else 4]' -r
-complete -c calls -n "__fish_calls_using_subcommand sandbox" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else no limit]' -r
+complete -c calls -n "__fish_calls_using_subcommand sandbox" -l rate -d 'At most N requests per second to the vendor API [default: the profile\'s, else the vendor\'s documented limit on its own host (famulor: 100 a minute), else none]' -r
 complete -c calls -n "__fish_calls_using_subcommand sandbox" -l color -d 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set (or TERM=dumb)'
 always\t''
 never\t''"

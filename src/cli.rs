@@ -106,8 +106,8 @@ pub struct Global {
     /// Run against an embedded sandbox started in-process (no config or secrets needed)
     #[arg(long, global = true)]
     pub sandbox: bool,
-    /// IANA zone for reading dates and printing times [default: the profile's timezone, else UTC;
-    /// tables: else the local zone]
+    /// IANA zone for reading dates and printing times [default: reading dates and tables: the
+    /// profile's timezone, else the local zone; csv, tsv, json, ndjson: UTC]
     #[arg(
         long,
         env = "CALLS_TZ",
@@ -137,7 +137,8 @@ pub struct Global {
     #[arg(long, global = true, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=limits::CONCURRENCY))]
     pub concurrency: Option<u32>,
-    /// At most N requests per second to the vendor API [default: the profile's, else no limit]
+    /// At most N requests per second to the vendor API [default: the profile's, else the
+    /// vendor's documented limit on its own host (famulor: 100 a minute), else none]
     #[arg(long, global = true, value_name = "N",
           value_parser = ranged(limits::RATE, "requests per second"))]
     pub rate: Option<f64>,
@@ -204,6 +205,8 @@ Examples:
 Examples:
   calls export --from 2025-01-01 --to 2025-03-31 --output q1.csv
       every call of the first quarter, as CSV (written whole, or not at all)
+  calls export --from last-week --status missed --output missed.csv
+      last week's missed calls (Monday to Sunday, in your zone), as CSV
   calls export --from 7d -o ndjson | jq -r 'select(.status == \"missed\") | .customer_number'
       the numbers that called and missed, for a script
   calls -p sales export --since-last --append --output /data/calls.csv
@@ -396,13 +399,17 @@ pub struct StatsArgs {
 #[derive(Debug, Default, Clone, Args, PartialEq)]
 #[command(next_help_heading = "Filters")]
 pub struct FilterArgs {
-    /// Start (inclusive): YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] (in --tz), an RFC 3339 datetime,
-    /// now, today, yesterday, or an age: 30m, 12h, 7d, 2w (ago) [default: 30d]
-    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
+    /// Start (inclusive): YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS], an RFC 3339 datetime, now, today,
+    /// yesterday, an age (30m, 12h, 7d, 2w, 3mo, 1y ago), or a period: this-week, last-week,
+    /// this-month, last-month, this-year, last-year (alone: the whole period; weeks start on
+    /// Monday). Read in --tz, else the profile's timezone, else the local zone [default: 30d]
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true,
+          value_parser = Hinted(crate::when::WORDS), hide_possible_values = true)]
     pub from: Option<String>,
-    /// End, in the forms of --from: a date includes that whole day, a datetime is exclusive
-    /// [default: now]
-    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
+    /// End, in the forms of --from: a date includes that whole day, a period ends with it, a
+    /// datetime is exclusive [default: now, or the end of a --from period]
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true,
+          value_parser = Hinted(crate::when::WORDS), hide_possible_values = true)]
     pub to: Option<String>,
     /// inbound, outbound, internal or web
     #[arg(long, value_name = "D", value_parser = Hinted(crate::call::Direction::FILTERS), hide_possible_values = true)]

@@ -35,13 +35,17 @@ default_profile = \"NAME\"
 #   vendor        required: famulor, evolux, callcap, brightcall or mycrm
 #   base_url      the vendor API's base URL (default: the vendor's public API; evolux has none:
 #                 every customer has its own host, so it is required there)
-#   timezone      IANA zone for reading --from/--to and printing times (default UTC)
+#   timezone      IANA zone for reading --from/--to and for tables (default: the local zone);
+#                 csv, tsv, json and ndjson print times in --tz alone, else UTC
 #   vendor_timezone  IANA zone of the vendor's own times that carry no offset, such as
 #                 famulor's \"2025-08-04 14:30:00\" (default UTC; callcap and brightcall say theirs)
+#   country       ISO 3166 code national phone numbers are read in, to print them in E.164
+#                 (default: famulor DE, evolux BR, callcap US, mycrm AE; brightcall none)
 #   page_size     calls per request (default and maximum: the vendor's largest page:
 #                 famulor 100, evolux 50, callcap 1000, brightcall 100 (v3: 500), mycrm 100)
 #   concurrency   requests in flight, pages fetched ahead (default 4)
-#   rate          at most this many requests per second (default: no limit)
+#   rate          at most this many requests per second (default: the vendor's documented
+#                 limit on its own host, famulor 100 a minute; else no limit)
 #   token_url     mycrm only: the OAuth2 token endpoint (also --token-url, CALLS_TOKEN_URL)
 #                 (default https://auth.propertyfinder.com/auth/oauth/v1/token)
 #
@@ -186,6 +190,9 @@ macro_rules! profile_config {
             /// name one (Famulor classic's `2025-08-04 14:30:00`); default UTC.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub vendor_timezone: Option<String>,
+            /// ISO 3166 code national phone numbers are read in (`DE`, `BR`).
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub country: Option<String>,
             #[serde(skip_serializing_if = "Option::is_none")]
             pub page_size: Option<u32>,
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -308,6 +315,8 @@ pub struct Profile {
     pub timezone: Option<String>,
     /// The zone of the vendor's zoneless times (checked when the config is read).
     pub vendor_timezone: Option<String>,
+    /// Where national phone numbers are read (checked when read); else the vendor's default.
+    pub country: Option<crate::phone::Country>,
     pub page_size: Option<u32>,
     pub concurrency: Option<u32>,
     pub rate: Option<f64>,
@@ -333,6 +342,7 @@ impl Profile {
             base_url: None,
             timezone: None,
             vendor_timezone: None,
+            country: None,
             page_size: None,
             concurrency: None,
             rate: None,
@@ -398,6 +408,14 @@ impl Profile {
                 })?;
             }
         }
+        let country = cfg
+            .country
+            .as_deref()
+            .map(crate::phone::Country::parse)
+            .transpose()
+            .map_err(|e| {
+                Failure::usage(format!("{}: profiles.{name}.country: {e}", file.display()))
+            })?;
         use crate::types::limits;
         // NOTE: page_size is checked against the vendor API's own largest page where the
         // profile is resolved (`resolve::from_config`): what a vendor serves is the vendors'
@@ -429,6 +447,7 @@ impl Profile {
             base_url: cfg.base_url.clone(),
             timezone: cfg.timezone.clone(),
             vendor_timezone: cfg.vendor_timezone.clone(),
+            country,
             page_size: cfg.page_size,
             concurrency: cfg.concurrency,
             rate: cfg.rate,
@@ -437,6 +456,12 @@ impl Profile {
             secrets,
             sandbox: false,
         })
+    }
+
+    /// The country national phone numbers are read in: the profile's, else the vendor's default.
+    pub fn phone_country(&self) -> Option<crate::phone::Country> {
+        self.country
+            .or_else(|| crate::phone::default_country(self.vendor))
     }
 
     /// Resolves a secret the vendor needs, or says exactly which key or variable to set.

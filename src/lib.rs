@@ -12,6 +12,7 @@ pub mod http;
 pub mod output;
 pub mod pace;
 pub mod pager;
+pub mod phone;
 pub mod query;
 pub mod recording;
 pub mod redact;

@@ -340,13 +340,29 @@ impl NameCheck {
     }
 }
 
-/// `--number`: digits only, and the typed digits may be the tail of the stored number, so
-/// `0151 234` and `+49 151 234` both find `+49151234`.
+/// `--number` (in E.164 where it reads as one, see `resolve::query`) against a call's number
+/// (normalized the same way): two E.164 numbers are the same or not; otherwise the national
+/// digits of the wanted number (`0151 234` and `+49 151 234` both give `151234`) are the tail
+/// of the call's, so a vendor's unreadable text and a typed tail still match.
 pub fn number_matches(wanted: &str, number: Option<&str>) -> bool {
-    let wanted = phone_digits(wanted);
-    let wanted = wanted.trim_start_matches('0');
     let Some(number) = number else { return false };
+    if is_e164(wanted) && is_e164(number) {
+        return wanted == number;
+    }
+    // Only an E.164 `wanted` needs reading for its national digits (a rare unreadable call
+    // number): typed text that did not read as E.164 is taken as its digits.
+    let wanted = if is_e164(wanted) {
+        crate::phone::national_digits(wanted, None)
+    } else {
+        phone_digits(wanted)
+    };
+    let wanted = wanted.trim_start_matches('0');
     !wanted.is_empty() && phone_digits(number).ends_with(wanted)
+}
+
+/// `+` and digits only: how a number that read as E.164 is kept.
+fn is_e164(number: &str) -> bool {
+    number.len() > 1 && number.starts_with('+') && number[1..].bytes().all(|b| b.is_ascii_digit())
 }
 
 fn id_or_name_matches(wanted: &[String], id: Option<&str>, name: Option<&str>) -> bool {
@@ -421,6 +437,16 @@ mod tests {
         assert!(!number_matches("0151 234568", Some("+49151234567")));
         assert!(!number_matches("", Some("+49151234567")));
         assert!(!number_matches("151", None));
+        // Both E.164: the whole number, country code included.
+        assert!(number_matches("+4915139850506", Some("+4915139850506")));
+        assert!(!number_matches("+4915139850506", Some("+14915139850506")));
+        assert!(!number_matches("+13165553333", Some("+443165553333")));
+        // An E.164 wanted number finds a vendor's text that did not read as one, by its
+        // national digits; a typed tail finds the E.164 number.
+        assert!(number_matches("+4915139850506", Some("015139850506")));
+        assert!(number_matches("+13165553333", Some("316.555.3333")));
+        assert!(number_matches("555-3333", Some("+13165553333")));
+        assert!(!number_matches("+13165553333", Some("316.555.3334")));
     }
 
     proptest::proptest! {

@@ -25,8 +25,11 @@ pub struct Settings {
     pub profile: Profile,
     pub http: HttpOptions,
     pub concurrency: usize,
-    /// The zone the user chose (`--tz`, else the profile's), if any.
+    /// The zone dates are read in and tables print in (`--tz`, else the profile's), if any.
     pub tz: Option<Tz>,
+    /// The zone `--tz` names, if given: machine formats print in it, else in UTC, never in a
+    /// profile's `timezone` (an appended CSV keeps one offset form whatever the profile says).
+    pub machine_tz: Option<Tz>,
     pub quiet: bool,
     pub progress: bool,
     /// Pinned when the command started.
@@ -208,8 +211,13 @@ pub fn from_config(name: &str, p: &config::ProfileConfig, path: &Path) -> Result
 }
 
 pub fn settings(global: &Global, profile: Profile) -> Result<Settings> {
-    let tz = match (&global.tz, &profile.timezone) {
-        (Some(z), _) => Some(when::parse_tz(z).map_err(|e| Failure::usage(format!("--tz: {e}")))?),
+    let machine_tz = global
+        .tz
+        .as_deref()
+        .map(|z| when::parse_tz(z).map_err(|e| Failure::usage(format!("--tz: {e}"))))
+        .transpose()?;
+    let tz = match (machine_tz, &profile.timezone) {
+        (Some(z), _) => Some(z),
         (None, Some(z)) => Some(when::parse_tz(z).map_err(Failure::usage)?),
         (None, None) => None,
     };
@@ -240,6 +248,7 @@ pub fn settings(global: &Global, profile: Profile) -> Result<Settings> {
         },
         concurrency: concurrency as usize,
         tz,
+        machine_tz,
         quiet: global.quiet,
         progress: !global.quiet && !global.no_progress && crate::term::stderr_is_tty(),
         now: Utc::now(),
@@ -265,7 +274,15 @@ pub fn query(
             .transpose()
     };
     let from = when(&f.from, "--from", End::From)?.unwrap_or(s.now - chrono::Duration::days(30));
-    let to = when(&f.to, "--to", End::To)?.unwrap_or(s.now);
+    // A period given to --from alone is the whole period (`--from last-month`), up to now.
+    let period_end = f
+        .from
+        .as_deref()
+        .and_then(|w| when::period(w, tz, s.now))
+        .map(|(_, next)| next.min(s.now));
+    let to = when(&f.to, "--to", End::To)?
+        .or(period_end)
+        .unwrap_or(s.now);
     if from >= to {
         return Err(Failure::usage(format!(
             "--from ({}) is not before --to ({})",
@@ -349,7 +366,11 @@ pub fn query(
         tz,
         direction,
         statuses,
-        number: f.number.clone(),
+        // One form for the vendor and the client check: E.164 where the number reads as one.
+        number: f
+            .number
+            .as_deref()
+            .map(|n| crate::phone::normalize(n, s.profile.phone_country()).into_owned()),
         agents: f.agent.clone(),
         campaigns: f.campaign.clone(),
         min_duration: f.min_duration,
@@ -396,8 +417,9 @@ pub fn no_header(no_header: bool, format: Format) -> Result<()> {
 }
 
 /// Output settings: the format defaults to a table on a terminal, else NDJSON (or what the
-/// `--output` file's extension says).
-pub fn output(o: &OutputArgs, tz: Option<Tz>) -> Result<OutputOptions> {
+/// `--output` file's extension says). A table prints times in `s.tz` (else the local zone),
+/// machine formats in `--tz` alone (else UTC): SPEC "Output".
+pub fn output(o: &OutputArgs, s: &Settings) -> Result<OutputOptions> {
     let format = format(o.format, o.output.as_deref())?;
     if o.raw && !matches!(format, Format::Json | Format::Ndjson) {
         return usage("--raw works with -o json and -o ndjson");
@@ -418,11 +440,13 @@ pub fn output(o: &OutputArgs, tz: Option<Tz>) -> Result<OutputOptions> {
     }
     Ok(OutputOptions {
         format,
-        zone: match (tz, format) {
-            (Some(tz), _) => Zone::Tz(tz),
-            (None, Format::Table) => Zone::Tz(when::local_zone()),
-            (None, _) => Zone::Tz(Tz::UTC),
-        },
+        // NOTE: a profile's `timezone` once switched CSV and NDJSON from `Z` to `+01:00`, so
+        // an `--append`ed CSV changed offsets halfway (issue 20 §2): it is for reading only.
+        zone: Zone::Tz(if format == Format::Table {
+            s.tz.unwrap_or_else(when::local_zone)
+        } else {
+            s.machine_tz.unwrap_or(Tz::UTC)
+        }),
         width: if format == Format::Table {
             crate::term::width()
         } else {
@@ -513,6 +537,63 @@ mod tests {
     }
 
     #[test]
+    fn a_period_given_to_from_alone_is_the_whole_period_up_to_now() {
+        // 2024-06-15 (a Saturday), read in the profile's Europe/Berlin.
+        for (word, from, to) in [
+            (
+                "last-month",
+                "2024-04-30T22:00:00+00:00",
+                "2024-05-31T22:00:00+00:00",
+            ),
+            (
+                "this-month",
+                "2024-05-31T22:00:00+00:00",
+                "2024-06-15T12:00:00+00:00",
+            ),
+            (
+                "last-week",
+                "2024-06-02T22:00:00+00:00",
+                "2024-06-09T22:00:00+00:00",
+            ),
+            (
+                "this-week",
+                "2024-06-09T22:00:00+00:00",
+                "2024-06-15T12:00:00+00:00",
+            ),
+            (
+                "last-year",
+                "2022-12-31T23:00:00+00:00",
+                "2023-12-31T23:00:00+00:00",
+            ),
+            (
+                "This-Year",
+                "2023-12-31T23:00:00+00:00",
+                "2024-06-15T12:00:00+00:00",
+            ),
+        ] {
+            let q = list_query(&["list", "--from", word]).unwrap();
+            assert_eq!(
+                (q.from.to_rfc3339().as_str(), q.to.to_rfc3339().as_str()),
+                (from, to),
+                "{word}"
+            );
+        }
+        // A --to of its own wins; a period given to --to is its end.
+        let q = list_query(&["list", "--from", "last-month", "--to", "2024-05-10"]).unwrap();
+        assert_eq!(q.to.to_rfc3339(), "2024-05-10T22:00:00+00:00");
+        let q = list_query(&["list", "--from", "2024-01-01", "--to", "last-month"]).unwrap();
+        assert_eq!(q.to.to_rfc3339(), "2024-05-31T22:00:00+00:00");
+        // Ages in months and years keep the time of day; no period, so --to stays now.
+        let q = list_query(&["list", "--from", "3mo"]).unwrap();
+        assert_eq!(q.from.to_rfc3339(), "2024-03-15T13:00:00+00:00");
+        assert_eq!(q.to.to_rfc3339(), "2024-06-15T12:00:00+00:00");
+        let q = list_query(&["list", "--from", "1y", "--tz", "UTC"]).unwrap();
+        assert_eq!(q.from.to_rfc3339(), "2023-06-15T12:00:00+00:00");
+        let err = list_query(&["list", "--from", "this-week", "--to", "last-week"]).unwrap_err();
+        assert_eq!(crate::error::classify(&err).0, crate::error::Exit::Usage);
+    }
+
+    #[test]
     fn bad_input_is_a_usage_error() {
         for args in [
             &["list", "--from", "2024-06-03", "--to", "2024-06-02"][..],
@@ -578,21 +659,51 @@ mod tests {
         let Command::List(l) = &cli.command else {
             panic!()
         };
-        let o = output(&l.output, s.tz).unwrap();
+        let o = output(&l.output, &s).unwrap();
         assert_eq!(o.format, Format::Csv);
         assert_eq!(o.fields, vec![Field::Id, Field::Status]);
-        assert_eq!(o.zone, Zone::Tz("Europe/Berlin".parse().unwrap()));
-        let (cli, _) = parse(&["list", "-o", "csv", "--raw"]);
+        let (cli, s) = parse(&["list", "-o", "csv", "--raw"]);
         let Command::List(l) = &cli.command else {
             panic!()
         };
-        assert!(output(&l.output, None).is_err());
-        let (cli, _) = parse(&["list", "-o", "ndjson", "--raw"]);
+        assert!(output(&l.output, &s).is_err());
+        let (cli, s) = parse(&["list", "-o", "ndjson", "--raw"]);
         let Command::List(l) = &cli.command else {
             panic!()
         };
-        let o = output(&l.output, None).unwrap();
+        let o = output(&l.output, &s).unwrap();
         assert_eq!(o.fields.last(), Some(&Field::Raw));
-        assert_eq!(o.zone, Zone::Tz(Tz::UTC));
+    }
+
+    #[test]
+    fn machine_formats_print_in_tz_alone_and_tables_in_the_profiles_zone() {
+        // The profile says Europe/Berlin (see `parse`).
+        let berlin = Zone::Tz("Europe/Berlin".parse().unwrap());
+        let tokyo = Zone::Tz("Asia/Tokyo".parse().unwrap());
+        for (args, want) in [
+            (&["list", "-o", "csv"][..], Zone::Tz(Tz::UTC)),
+            (&["list", "-o", "tsv"][..], Zone::Tz(Tz::UTC)),
+            (&["list", "-o", "json"][..], Zone::Tz(Tz::UTC)),
+            (&["list", "-o", "ndjson"][..], Zone::Tz(Tz::UTC)),
+            (&["list", "--output", "x.csv"][..], Zone::Tz(Tz::UTC)),
+            (&["list", "-o", "table"][..], berlin),
+            (&["--tz", "Asia/Tokyo", "list", "-o", "csv"][..], tokyo),
+            (&["--tz", "Asia/Tokyo", "list", "-o", "ndjson"][..], tokyo),
+            (&["--tz", "Asia/Tokyo", "list", "-o", "table"][..], tokyo),
+        ] {
+            let (cli, s) = parse(args);
+            let Command::List(l) = &cli.command else {
+                panic!()
+            };
+            assert_eq!(output(&l.output, &s).unwrap().zone, want, "{args:?}");
+            // Dates are read in the profile's zone all the same.
+            let q = query(&l.filters, &s, None, false).unwrap();
+            let reading = if args.contains(&"Asia/Tokyo") {
+                tokyo
+            } else {
+                berlin
+            };
+            assert_eq!(Zone::Tz(q.tz), reading, "{args:?}");
+        }
     }
 }

@@ -1,7 +1,10 @@
-//! `--from` / `--to` words (`2024-05-01`, RFC 3339, `today`, `3h`, `2w`) read in a time zone,
-//! and call lengths (`90`, `1m30s`) for `--min-duration` / `--max-duration`.
+//! `--from` / `--to` words (`2024-05-01`, RFC 3339, `today`, `3h`, `2w`, `3mo`, `last-month`)
+//! read in a time zone, and call lengths (`90`, `1m30s`) for `--min-duration` /
+//! `--max-duration`.
 
-use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, Duration, LocalResult, Months, NaiveDate, NaiveDateTime, TimeZone, Utc,
+};
 use chrono_tz::Tz;
 
 /// Which end of the window a WHEN is for: a date-only `--to` covers that whole day.
@@ -11,7 +14,39 @@ pub enum End {
     To,
 }
 
-/// Parses a WHEN word. `now` is pinned once when the command starts.
+/// The words `--from` / `--to` offer in completions: days and calendar periods.
+pub const WORDS: &[&str] = &[
+    "today",
+    "yesterday",
+    "this-week",
+    "last-week",
+    "this-month",
+    "last-month",
+    "this-year",
+    "last-year",
+];
+
+/// A calendar period word (`last-month`): its first instant and the first instant after it, in
+/// `tz`. Weeks start on Monday (ISO 8601). `None` when the word names no period.
+pub fn period(word: &str, tz: Tz, now: DateTime<Utc>) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let today = now.with_timezone(&tz).date_naive();
+    let week = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    let month = today.with_day(1)?;
+    let year = NaiveDate::from_ymd_opt(today.year(), 1, 1)?;
+    let (first, next) = match word.trim().to_ascii_lowercase().as_str() {
+        "this-week" => (week, week + Duration::weeks(1)),
+        "last-week" => (week - Duration::weeks(1), week),
+        "this-month" => (month, month.checked_add_months(Months::new(1))?),
+        "last-month" => (month.checked_sub_months(Months::new(1))?, month),
+        "this-year" => (year, year.with_year(year.year() + 1)?),
+        "last-year" => (year.with_year(year.year() - 1)?, year),
+        _ => return None,
+    };
+    Some((start_of_day(first, tz), start_of_day(next, tz)))
+}
+
+/// Parses a WHEN word. `now` is pinned once when the command starts. A period word is its first
+/// instant for `--from` and the first instant after it for `--to` ([`period`] has both).
 pub fn parse(word: &str, tz: Tz, now: DateTime<Utc>, end: End) -> Result<DateTime<Utc>, String> {
     let w = word.trim();
     let lower = w.to_ascii_lowercase();
@@ -31,8 +66,17 @@ pub fn parse(word: &str, tz: Tz, now: DateTime<Utc>, end: End) -> Result<DateTim
         "yesterday" => return day(today - Duration::days(1)),
         _ => {}
     }
+    if let Some((first, next)) = period(&lower, tz, now) {
+        return Ok(match end {
+            End::From => first,
+            End::To => next,
+        });
+    }
     if let Some(ago) = parse_ago(&lower) {
         return ago.map(|d| now - d);
+    }
+    if let Some(ago) = calendar_ago(&lower, tz, now) {
+        return ago;
     }
     if let Ok(date) = NaiveDate::parse_from_str(w, "%Y-%m-%d") {
         plausible(w, date.year())?;
@@ -55,7 +99,7 @@ pub fn parse(word: &str, tz: Tz, now: DateTime<Utc>, end: End) -> Result<DateTim
         }
     }
     Err(format!(
-        "cannot read '{w}' as a time: use YYYY-MM-DD, YYYY-MM-DD HH:MM, an RFC 3339 datetime (2024-05-01T14:00:00+02:00), now, today, yesterday, or 30m / 12h / 7d / 2w ago"
+        "cannot read '{w}' as a time: use YYYY-MM-DD, YYYY-MM-DD HH:MM, an RFC 3339 datetime (2024-05-01T14:00:00+02:00), now, today, yesterday, this-week, last-week, this-month, last-month, this-year, last-year, or 30m / 12h / 7d / 2w / 3mo / 1y ago"
     ))
 }
 
@@ -133,6 +177,38 @@ pub fn parse_seconds(word: &str, max: i64) -> Result<i64, String> {
         ));
     }
     Ok(total)
+}
+
+/// `3mo`, `1y`: that many calendar months or years before `now`, on the same day and time in
+/// `tz` (the month's last day where it is shorter: `1mo` before 31 March is 29 February in a
+/// leap year; a time a daylight-saving gap skips is read as the clock would show it an hour
+/// later). `None`
+/// when the word is not of that shape.
+fn calendar_ago(w: &str, tz: Tz, now: DateTime<Utc>) -> Option<Result<DateTime<Utc>, String>> {
+    let (digits, months_each) = match w.strip_suffix("mo") {
+        Some(d) => (d, 1),
+        None => (w.strip_suffix('y')?, 12),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let too_far = || format!("'{w}' is too far back");
+    let months = match digits.parse::<u32>() {
+        Ok(n) if n <= 100_000 => n * months_each,
+        _ => return Some(Err(too_far())),
+    };
+    let local = now.with_timezone(&tz).naive_local();
+    let Some(then) = local
+        .checked_sub_months(Months::new(months))
+        .filter(|t| YEARS.contains(&t.year()))
+    else {
+        return Some(Err(too_far()));
+    };
+    Some(
+        (0..=3)
+            .find_map(|h| from_local(then + Duration::hours(h), tz))
+            .ok_or_else(too_far),
+    )
 }
 
 /// `15m`, `12h`, `7d`, `2w`: `None` when the word is not of that shape.
@@ -289,6 +365,149 @@ mod tests {
         assert_eq!(parse("now", Tz::UTC, now(), End::To).unwrap(), now());
     }
 
+    /// Every period word at `now`, read in `tz`: (word, first instant, first instant after).
+    fn periods(now: &str, tz: &str) -> Vec<(&'static str, String, String)> {
+        let tz: Tz = tz.parse().unwrap();
+        WORDS[2..]
+            .iter()
+            .map(|w| {
+                let from = parse(w, tz, at(now), End::From).unwrap();
+                let to = parse(w, tz, at(now), End::To).unwrap();
+                assert_eq!(period(w, tz, at(now)), Some((from, to)), "{w}");
+                (*w, from.to_rfc3339(), to.to_rfc3339())
+            })
+            .collect()
+    }
+
+    fn row(w: &'static str, from: &str, to: &str) -> (&'static str, String, String) {
+        (w, at(from).to_rfc3339(), at(to).to_rfc3339())
+    }
+
+    #[test]
+    fn periods_at_a_month_end_in_a_leap_year() {
+        // Thursday 29 February 2024, late evening in UTC.
+        assert_eq!(
+            periods("2024-02-29T23:59:59Z", "UTC"),
+            vec![
+                row("this-week", "2024-02-26T00:00:00Z", "2024-03-04T00:00:00Z"),
+                row("last-week", "2024-02-19T00:00:00Z", "2024-02-26T00:00:00Z"),
+                row("this-month", "2024-02-01T00:00:00Z", "2024-03-01T00:00:00Z"),
+                row("last-month", "2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z"),
+                row("this-year", "2024-01-01T00:00:00Z", "2025-01-01T00:00:00Z"),
+                row("last-year", "2023-01-01T00:00:00Z", "2024-01-01T00:00:00Z"),
+            ]
+        );
+        // The same instant is already 1 March in Berlin: another week day, month.
+        assert_eq!(
+            periods("2024-02-29T23:59:59Z", "Europe/Berlin")[..4],
+            vec![
+                row("this-week", "2024-02-25T23:00:00Z", "2024-03-03T23:00:00Z"),
+                row("last-week", "2024-02-18T23:00:00Z", "2024-02-25T23:00:00Z"),
+                row("this-month", "2024-02-29T23:00:00Z", "2024-03-31T22:00:00Z"),
+                row("last-month", "2024-01-31T23:00:00Z", "2024-02-29T23:00:00Z"),
+            ]
+        );
+    }
+
+    #[test]
+    fn periods_in_the_first_week_of_a_year() {
+        // Wednesday 1 January 2025 in Berlin (still 31 December in UTC): the week began in
+        // 2024 on Monday 30 December.
+        assert_eq!(
+            periods("2024-12-31T23:30:00Z", "Europe/Berlin"),
+            vec![
+                row("this-week", "2024-12-29T23:00:00Z", "2025-01-05T23:00:00Z"),
+                row("last-week", "2024-12-22T23:00:00Z", "2024-12-29T23:00:00Z"),
+                row("this-month", "2024-12-31T23:00:00Z", "2025-01-31T23:00:00Z"),
+                row("last-month", "2024-11-30T23:00:00Z", "2024-12-31T23:00:00Z"),
+                row("this-year", "2024-12-31T23:00:00Z", "2025-12-31T23:00:00Z"),
+                row("last-year", "2023-12-31T23:00:00Z", "2024-12-31T23:00:00Z"),
+            ]
+        );
+        // A Monday that starts a year starts its week; a Sunday ends the week before.
+        assert_eq!(
+            periods("2024-01-01T00:00:00Z", "UTC")[0],
+            row("this-week", "2024-01-01T00:00:00Z", "2024-01-08T00:00:00Z")
+        );
+        assert_eq!(
+            periods("2023-01-01T23:59:59Z", "UTC")[..2],
+            vec![
+                row("this-week", "2022-12-26T00:00:00Z", "2023-01-02T00:00:00Z"),
+                row("last-week", "2022-12-19T00:00:00Z", "2022-12-26T00:00:00Z"),
+            ]
+        );
+    }
+
+    #[test]
+    fn periods_across_daylight_saving_changes() {
+        // Berlin: the week of 31 March 2024 lost an hour (167 hours), October 2024 gained one.
+        let berlin = periods("2024-04-03T10:00:00Z", "Europe/Berlin");
+        assert_eq!(
+            berlin[1],
+            row("last-week", "2024-03-24T23:00:00Z", "2024-03-31T22:00:00Z")
+        );
+        assert_eq!(
+            periods("2024-10-30T10:00:00Z", "Europe/Berlin")[2],
+            row("this-month", "2024-09-30T22:00:00Z", "2024-10-31T23:00:00Z")
+        );
+        // Sao Paulo (DST until 2019): November 2018 began at -03 and ended at -02.
+        assert_eq!(
+            periods("2018-11-20T12:00:00Z", "America/Sao_Paulo")[2],
+            row("this-month", "2018-11-01T03:00:00Z", "2018-12-01T02:00:00Z")
+        );
+        // ... and today, without DST, every period is whole days of -03.
+        assert_eq!(
+            periods("2025-11-05T12:00:00Z", "America/Sao_Paulo")[..3],
+            vec![
+                row("this-week", "2025-11-03T03:00:00Z", "2025-11-10T03:00:00Z"),
+                row("last-week", "2025-10-27T03:00:00Z", "2025-11-03T03:00:00Z"),
+                row("this-month", "2025-11-01T03:00:00Z", "2025-12-01T03:00:00Z"),
+            ]
+        );
+    }
+
+    #[test]
+    fn ages_in_months_and_years_are_calendar_months_in_the_zone() {
+        let utc = Tz::UTC;
+        let sp: Tz = "America/Sao_Paulo".parse().unwrap();
+        let berlin: Tz = "Europe/Berlin".parse().unwrap();
+        for (word, tz, now, want) in [
+            ("1mo", utc, "2024-03-31T12:00:00Z", "2024-02-29T12:00:00Z"),
+            ("1mo", utc, "2025-03-31T12:00:00Z", "2025-02-28T12:00:00Z"),
+            ("13MO", utc, "2025-03-31T12:00:00Z", "2024-02-29T12:00:00Z"),
+            ("1y", utc, "2024-02-29T08:00:00Z", "2023-02-28T08:00:00Z"),
+            ("4y", utc, "2024-02-29T08:00:00Z", "2020-02-29T08:00:00Z"),
+            ("0mo", utc, "2024-02-29T08:00:00Z", "2024-02-29T08:00:00Z"),
+            // 12:00 in Berlin in summer is 12:00 in Berlin in winter: another UTC hour.
+            (
+                "3mo",
+                berlin,
+                "2024-06-15T10:00:00Z",
+                "2024-03-15T11:00:00Z",
+            ),
+            // 00:30 on 4 November 2018 did not exist in Sao Paulo (clocks went 00:00 → 01:00).
+            ("1mo", sp, "2018-12-04T02:30:00Z", "2018-11-04T03:30:00Z"),
+        ] {
+            assert_eq!(
+                parse(word, tz, at(now), End::From).unwrap(),
+                at(want),
+                "{word} at {now} in {tz}"
+            );
+            assert_eq!(
+                parse(word, tz, at(now), End::To).unwrap(),
+                at(want),
+                "{word}"
+            );
+        }
+        for far in ["100001mo", "9000y", "99999999999y"] {
+            let err = parse(far, utc, now(), End::From).unwrap_err();
+            assert!(err.contains("too far back"), "{far}: {err}");
+        }
+        // Durations (--lookback, --every) have no calendar: months and years are not one.
+        assert!(parse_duration("1mo").is_err());
+        assert!(parse_duration("1y").is_err());
+    }
+
     #[test]
     fn call_lengths_in_seconds_or_with_units() {
         for (word, secs) in [
@@ -335,7 +554,17 @@ mod tests {
 
     #[test]
     fn bad_words_say_what_is_accepted() {
-        for bad in ["2024-13-01", "last tuesday", "5y", "", "1d2"] {
+        for bad in [
+            "2024-13-01",
+            "last tuesday",
+            "5yr",
+            "",
+            "1d2",
+            "next-month",
+            "1mon",
+            "mo",
+            "y",
+        ] {
             let err = parse(bad, Tz::UTC, now(), End::From).unwrap_err();
             assert!(err.contains("YYYY-MM-DD"), "{bad}: {err}");
         }

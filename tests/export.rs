@@ -784,3 +784,63 @@ fn a_cron_job_can_be_rehearsed_on_the_embedded_sandbox() {
     assert_eq!(&all[..first.len()], &first[..]);
     assert_eq!(state_files(&home).len(), 1);
 }
+
+/// A profile's `timezone` is for reading dates and tables: an appended CSV keeps the one offset
+/// form (`Z`, or `--tz`'s) it began with when the profile gains a timezone (issue 20 §2).
+#[test]
+fn an_appended_csv_keeps_one_offset_form_when_the_profile_gains_a_timezone() {
+    let sb = sandbox(options());
+    let home = Home::with_sandbox(&sb);
+    assert_eq!(run(home.cmd().args(CRON)).code, 0);
+    sb.add_calls(
+        Vendor::Famulor,
+        5,
+        at("2025-06-01T00:00:00Z"),
+        at("2025-06-01T01:00:00Z"),
+    );
+    home.write_config(&sb.config_toml().replace(
+        "[profiles.famulor]\n",
+        "[profiles.famulor]\ntimezone = \"Europe/Berlin\"\n",
+    ));
+    let r = run(home.cmd().args(CRON));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = std::fs::read_to_string(home.path("calls.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let stamps: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[2].to_string())
+        .collect();
+    assert_eq!(stamps.len(), 405);
+    assert!(
+        stamps.iter().all(|s| s.ends_with('Z') && s.len() == 20),
+        "{:?}",
+        stamps
+            .iter()
+            .filter(|s| !s.ends_with('Z'))
+            .collect::<Vec<_>>()
+    );
+    // --tz is the one way to another zone in a machine format, and tables follow the profile.
+    let r = run(home.cmd().args([
+        "--tz",
+        "Asia/Tokyo",
+        "list",
+        "-o",
+        "csv",
+        "--limit",
+        "1",
+        "--fields",
+        "started_at",
+        "--no-header",
+        "--from",
+        FROM,
+    ]));
+    assert!(r.stdout.trim_end().ends_with("+09:00"), "{}", r.stdout);
+    let r = run(home
+        .cmd()
+        .args(["list", "-o", "table", "--limit", "1", "--from", FROM]));
+    assert!(
+        r.stdout.starts_with("times in Europe/Berlin"),
+        "{}",
+        r.stdout
+    );
+}

@@ -136,6 +136,7 @@ fn long_help_ends_with_real_recipes_and_from_names_every_form() {
         examples,
         [
             "  calls export --from 2025-01-01 --to 2025-03-31 --output q1.csv",
+            "  calls export --from last-week --status missed --output missed.csv",
             "  calls export --from 7d -o ndjson | jq -r 'select(.status == \"missed\") | .customer_number'",
             "  calls -p sales export --since-last --append --output /data/calls.csv",
             "  calls export --follow --status missed",
@@ -195,9 +196,33 @@ fn long_help_ends_with_real_recipes_and_from_names_every_form() {
         "now,",
         "today,",
         "yesterday,",
-        "30m, 12h, 7d, 2w",
+        "30m, 12h, 7d, 2w, 3mo, 1y ago",
+        "this-week, last-week, this-month, last-month, this-year, last-year",
+        "weeks start on Monday",
+        "Read in --tz, else the profile's timezone, else the local zone",
     ] {
         assert!(from.contains(form), "{form}: {from}");
+    }
+    // --tz, --rate and the example config say what the tool does (issue 20 §2).
+    let global = run(home.cmd().args(["list", "--help"])).stdout;
+    let global = global.split_whitespace().collect::<Vec<_>>().join(" ");
+    for said in [
+        "--tz <ZONE> IANA zone for reading dates and printing times [default: reading dates and tables: the profile's timezone, else the local zone; csv, tsv, json, ndjson: UTC]",
+        "--rate <N> At most N requests per second to the vendor API [default: the profile's, else the vendor's documented limit on its own host (famulor: 100 a minute), else none]",
+    ] {
+        assert!(global.contains(said), "{said}: {global}");
+    }
+    let example = calls::config::EXAMPLE
+        .split_whitespace()
+        .filter(|w| *w != "#")
+        .collect::<Vec<_>>()
+        .join(" ");
+    for said in [
+        "timezone IANA zone for reading --from/--to and for tables (default: the local zone); csv, tsv, json and ndjson print times in --tz alone, else UTC",
+        "rate at most this many requests per second (default: the vendor's documented limit on its own host, famulor 100 a minute; else no limit)",
+        "country ISO 3166 code national phone numbers are read in",
+    ] {
+        assert!(example.contains(said), "{said}");
     }
 }
 

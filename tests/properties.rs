@@ -396,3 +396,53 @@ proptest! {
         }
     }
 }
+
+/// Text shaped like what vendors put in a number field: digits with the usual separators, a
+/// `+` or `00` in front, trunk prefixes, words and stray signs.
+fn number_like() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[+]?[0-9 ()./-]{0,24}",
+        "(\\+|00|0|1)?[1-9][0-9]{1,3}[ -]?[0-9]{2,5}[ -]?[0-9]{2,8}",
+        "[0-9a-zA-Z*#;=+ ]{0,20}",
+        any::<String>(),
+    ]
+}
+
+fn country() -> impl Strategy<Value = Option<calls::phone::Country>> {
+    prop_oneof![
+        Just(None),
+        "(DE|BR|US|AE|GB|IT|IN|AR|MX|CN)".prop_map(|c| calls::phone::Country::parse(&c).ok()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Normalizing never panics, gives E.164 or the text unchanged, and is idempotent: a number
+    /// already normalized (by this run, or stored by an earlier one) stays as it is.
+    #[test]
+    fn phone_normalizing_is_idempotent_and_gives_e164_or_the_text(text in number_like(), country in country()) {
+        let once = calls::phone::normalize(&text, country).into_owned();
+        if once != text {
+            prop_assert!(once.starts_with('+') && once.len() <= 16, "{} -> {}", text, once);
+            prop_assert!(once[1..].bytes().all(|b| b.is_ascii_digit()), "{} -> {}", text, once);
+        }
+        let twice = calls::phone::normalize(&once, country).into_owned();
+        prop_assert_eq!(&twice, &once, "{}", text);
+        // Read in any other country, an E.164 number is the same number.
+        if once != text {
+            prop_assert_eq!(calls::phone::normalize(&once, None).into_owned(), once.clone());
+        }
+        let _ = calls::phone::national_digits(&text, country);
+    }
+
+    /// `--number` finds a normalized number by the text it was read from.
+    #[test]
+    fn number_filter_finds_a_number_by_its_vendor_text(text in "(\\+49|0)1[5-7][0-9] ?[0-9]{7,8}") {
+        let de = calls::phone::Country::parse("DE").ok();
+        let stored = calls::phone::normalize(&text, de).into_owned();
+        let wanted = calls::phone::normalize(&text, de).into_owned();
+        prop_assert!(calls::query::number_matches(&wanted, Some(&stored)));
+        prop_assert!(calls::query::number_matches(&text, Some(&stored)), "{} vs {}", text, stored);
+    }
+}

@@ -21,7 +21,7 @@ use crate::vendors::Backend;
 use crate::window;
 
 pub async fn run(s: &Settings, args: &ExportArgs) -> Result<()> {
-    let out = resolve::output(&args.list.output, s.tz)?;
+    let out = resolve::output(&args.list.output, s)?;
     // NOTE: on a terminal (the default table), each call is a table row as it comes, the
     // header once: the help's own `calls export --follow --status missed` works as typed.
     if !matches!(

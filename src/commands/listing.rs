@@ -25,7 +25,7 @@ pub async fn run(
     default_limit: Option<u64>,
     summary: bool,
 ) -> Result<()> {
-    let out = resolve::output(&args.output, s.tz)?;
+    let out = resolve::output(&args.output, s)?;
     let mut query = resolve::query(&args.filters, s, default_limit, out.raw)?;
     if cron.append && !matches!(out.format, Format::Csv | Format::Ndjson) {
         return usage(

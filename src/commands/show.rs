@@ -12,7 +12,7 @@ use crate::resolve::{self, Settings};
 use crate::vendors::{Backend, Operation};
 
 pub async fn run(s: &Settings, args: &ShowArgs) -> Result<()> {
-    let mut out = resolve::output(&args.output, s.tz)?;
+    let mut out = resolve::output(&args.output, s)?;
     if !s.profile.vendor.supports(Operation::Show) {
         return Err(s.profile.vendor.unsupported(Operation::Show).into());
     }

@@ -74,8 +74,7 @@ fn action(t: &TruthCall) -> &'static str {
 }
 
 fn caller(t: &TruthCall) -> String {
-    let d = t.customer.to_string();
-    format!("{}-{}-{}", &d[..3], &d[3..7], &d[7..])
+    t.customer_us()
 }
 
 fn campaign(t: &TruthCall) -> (u32, &'static str) {
@@ -256,7 +255,7 @@ pub fn expected(t: &TruthCall, s: &Shared) -> Call {
         vendor_status: Some(action(t).to_string()),
         duration: Some(t.duration() as i64),
         talk_time: None,
-        customer_number: Some(caller(t)),
+        customer_number: Some(format!("+1{}", phone_digits(&caller(t)))),
         line_number: Some(agent.line.to_string()),
         agent: Some(agent.name.to_string()),
         campaign: Some(campaign_name.to_string()),
@@ -389,14 +388,14 @@ async fn list(
             && (actions.is_empty() || actions.contains(&code(t)))
             && caller_id
                 .as_deref()
-                .is_none_or(|c| t.customer.to_string().contains(c))
+                .is_none_or(|c| phone_digits(&caller(t)).contains(c))
             && (csrs.is_empty() || csrs.contains(&t.agent().id.to_string().as_str()))
             && (campaigns.is_empty() || campaigns.contains(&campaign(t).0.to_string().as_str()))
             && min.is_none_or(|m| t.duration() >= m)
             && max.is_none_or(|m| t.duration() <= m)
             && term.as_deref().is_none_or(|term| {
                 campaign(t).1.to_lowercase().contains(term)
-                    || t.customer.to_string().contains(term)
+                    || phone_digits(&caller(t)).contains(term)
                     || format!("sandbox call {} for", t.seq).contains(term)
             })
             && since.is_none_or(|since| t.modified_at >= since)

@@ -107,7 +107,7 @@ fn render(t: &TruthCall, host: &str, custom_fields: bool) -> String {
         ("billable_duration", json!(t.duration() as f64)),
         (
             "subscriber",
-            json!({"external_id": format!("{}", 19_000_000 + t.seq), "number": t.customer.to_string(), "name": "Cliente"}),
+            json!({"external_id": format!("{}", 19_000_000 + t.seq), "number": t.customer_br(), "name": "Cliente"}),
         ),
         ("survey", json!({"csat": null, "nps": null})),
         ("end_time", json!(stamp(end))),
@@ -146,7 +146,7 @@ pub fn expected(t: &TruthCall, s: &Shared) -> Call {
         vendor_status: Some(hangup(t).to_string()),
         duration: Some(t.duration() as i64),
         talk_time: Some(t.talk as i64),
-        customer_number: Some(t.customer.to_string()),
+        customer_number: Some(format!("+55{}", t.customer_br())),
         line_number: None,
         agent: Some(agent.name.to_string()),
         campaign: Some(campaign),
@@ -231,7 +231,7 @@ async fn list(
             _ => true,
         }) && number
             .as_deref()
-            .is_none_or(|n| t.customer.to_string().contains(n))
+            .is_none_or(|n| t.customer_br().contains(n))
             && (agents.is_empty() || agents.contains(&t.agent().id.to_string().as_str()))
             && (campaigns.is_empty()
                 || campaigns.contains(&t.campaign().map_or(300, |c| c.id).to_string().as_str()))

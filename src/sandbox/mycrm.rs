@@ -160,7 +160,7 @@ pub fn expected(t: &TruthCall, s: &Shared) -> Call {
         vendor_status: Some(status_word(t).to_string()),
         duration: Some(t.duration() as i64),
         talk_time: Some(t.talk as i64),
-        customer_number: Some(phone(t)),
+        customer_number: Some(format!("+971{}", t.customer)),
         line_number: None,
         // What a client sending `X-MyCRM-Expand-Data: true` (as calls does) makes of it.
         agent: Some({

@@ -157,6 +157,16 @@ impl TruthCall {
     pub fn customer_e164(&self) -> String {
         format!("+49{}", self.customer)
     }
+    /// A Brazilian mobile as Evolux serves it (`11912345678`: area code, nine digits, no trunk
+    /// prefix), made of the customer's last eight digits.
+    pub fn customer_br(&self) -> String {
+        format!("119{:08}", self.customer % 100_000_000)
+    }
+    /// A US number as Callcap serves it (`316-555-3333`), made of the customer's last digits.
+    pub fn customer_us(&self) -> String {
+        let v = self.customer % 100_000_000;
+        format!("316-{}-{:04}", 200 + (v / 10_000) % 800, v % 10_000)
+    }
     /// A few transcript lines: (sender, text).
     pub fn transcript(&self) -> Vec<(&'static str, &'static str)> {
         if !matches!(self.status, Status::Answered) {

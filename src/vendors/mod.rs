@@ -281,6 +281,8 @@ pub struct Conn {
     pub base: url::Url,
     /// Says where the credential came from, for a 401 (never its value).
     pub auth_hint: String,
+    /// Puts every call's numbers in E.164 as it leaves the backend (SPEC "Output").
+    pub numbers: std::sync::Arc<crate::phone::Normalizer>,
 }
 
 impl Conn {
@@ -325,6 +327,10 @@ impl Conn {
             http,
             base,
             auth_hint: profile.secret_hint(vendor.traits().auth_secret),
+            numbers: {
+                crate::phone::warm_up();
+                std::sync::Arc::new(crate::phone::Normalizer::new(profile.phone_country()))
+            },
         })
     }
 
@@ -491,14 +497,20 @@ impl Backend {
         PageRef::Number(1)
     }
 
+    /// One page of calls, their numbers in E.164 where they read as one: the one place a
+    /// vendor's numbers are normalized, after each vendor's own conversion.
     pub async fn page(&self, q: &Query, at: &PageRef) -> Result<Page> {
-        each!(self, b => b.page(q, at).await)
+        let mut page = each!(self, b => b.page(q, at).await)?;
+        let numbers = &self.conn().numbers;
+        page.calls.iter_mut().for_each(|c| numbers.call(c));
+        Ok(page)
     }
 
     /// One call in full, with its raw record; the call the vendor answered with must be the one
     /// asked for.
     pub async fn show(&self, id: &str) -> Result<Call> {
-        let call = self.show_unchecked(id).await?;
+        let mut call = self.show_unchecked(id).await?;
+        self.conn().numbers.call(&mut call);
         let same = if self.traits().numeric_ids {
             call.id.trim_start_matches('0') == id.trim_start_matches('0')
         } else if let Backend::FamulorV1(_) = self {

@@ -195,7 +195,10 @@ impl Brightcall {
             unique_ids: None,
             // v3 lists the calls of the key's own user unless asked for everyone's.
             all_users: (self.api == Api::V3).then_some(true),
-            number: q.number.as_deref().map(crate::call::phone_digits),
+            number: q
+                .number
+                .as_deref()
+                .map(|n| crate::phone::national_digits(n, None)),
             search_string: q.search.clone(),
         };
         let mut body = serde_json::to_value(req)?;

@@ -114,7 +114,10 @@ impl Callcap {
             params.push(("search_action".into(), a));
         }
         if let Some(n) = &q.number {
-            params.push(("search_caller_id".into(), crate::call::phone_digits(n)));
+            params.push((
+                "search_caller_id".into(),
+                crate::phone::national_digits(n, None),
+            ));
         }
         let (agents, campaigns) = (
             vendor_ids(&q.agents, is_numeric_id),

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::{Conn, Operation, Page, PageRef, Traits, Vendor};
-use crate::call::{phone_digits, Call, Direction, Status};
+use crate::call::{Call, Direction, Status};
 use crate::config::{Profile, Secret, SecretKey};
 use crate::http::Reply;
 use crate::query::{all_ids, is_numeric_id, vendor_ids, Applied, Filter, Plan, Query};
@@ -93,7 +93,7 @@ impl Evolux {
             params.push(("page".into(), page.to_string()));
         }
         if let Some(n) = &q.number {
-            params.push(("number".into(), phone_digits(n)));
+            params.push(("number".into(), crate::phone::national_digits(n, None)));
         }
         params.extend(
             vendor_ids(&q.agents, is_numeric_id)
