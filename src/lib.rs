@@ -15,6 +15,7 @@ pub mod pager;
 pub mod query;
 pub mod recording;
 pub mod redact;
+pub mod report;
 pub mod resolve;
 pub mod sandbox;
 pub mod state;

@@ -109,6 +109,18 @@ pub struct Advance {
     pub covered_from: DateTime<Utc>,
 }
 
+/// The context of a lock another session holds on a shared database (PostgreSQL's advisory
+/// lock): `sync` skips the profile with a note instead of failing it (SPEC, sync: several
+/// processes share the profiles).
+#[derive(Debug, Clone, Copy)]
+pub struct Elsewhere;
+
+impl std::fmt::Display for Elsewhere {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("being synced elsewhere")
+    }
+}
+
 /// What upserts did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Counts {

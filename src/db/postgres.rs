@@ -395,7 +395,8 @@ impl Database for Postgres {
                 ),
             )
             .hint("let it finish; other profiles can sync into the same database meanwhile")
-            .into());
+            .into())
+            .map_err(|e: anyhow::Error| e.context(super::Elsewhere));
         }
         self.held = Some(key);
         Ok(())
