@@ -510,7 +510,7 @@ fn sync_every_ends_cleanly_between_runs_and_with_143_during_one() {
     let line = stderr_lines(&mut child)
         .recv_timeout(HANG)
         .expect("the summary");
-    assert!(line.starts_with("famulor: "), "{line}");
+    common::every_line(&line, "famulor: ");
     home.signal(&child, "-TERM");
     assert_eq!(
         wait_exit(&mut child, "sync --every, signalled idle", HANG).code(),

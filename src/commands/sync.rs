@@ -52,6 +52,9 @@ pub async fn run(global: &Global, args: &SyncArgs, sandbox: Option<&Sandbox>) ->
     if args.all_profiles && !global.profile.is_empty() {
         return usage("pass either -p NAME... or --all-profiles");
     }
+    // The first round begins with the command, before the database is opened: processes
+    // started together then all begin before any of them syncs a profile.
+    let begun = Utc::now();
     let revisit = crate::when::parse_duration(&args.revisit)
         .map_err(|e| Failure::usage(format!("--revisit: {e}")))?;
     let every = args
@@ -116,7 +119,8 @@ pub async fn run(global: &Global, args: &SyncArgs, sandbox: Option<&Sandbox>) ->
             writer.into_inner().close().await;
         }
     };
-    let run = Run {
+    let mut run = Run {
+        since: begun,
         global,
         args,
         sandbox,
@@ -147,6 +151,7 @@ pub async fn run(global: &Global, args: &SyncArgs, sandbox: Option<&Sandbox>) ->
         IDLE.store(true, Ordering::SeqCst);
         tokio::time::sleep(every.to_std().unwrap_or(std::time::Duration::from_secs(1))).await;
         IDLE.store(false, Ordering::SeqCst);
+        run.since = Utc::now();
     }
 }
 
@@ -159,6 +164,8 @@ struct Run<'a> {
     /// One database thread per profile syncing at once (`--jobs`).
     pool: &'a [tokio::sync::Mutex<Writer>],
     revisit: chrono::Duration,
+    /// When this round began.
+    since: DateTime<Utc>,
 }
 
 impl Run<'_> {
@@ -302,6 +309,24 @@ async fn one(
             return Ok(());
         }
         return Err(e);
+    }
+    // NOTE: ... and one that another process began to sync after this round began is theirs
+    // too: processes started together (within the time it takes one to open the database and
+    // start a profile) then sync each profile once per round, not once more each when one of
+    // them comes to it after another finished it (the lock alone cannot tell).
+    if matches!(dest, Dest::Postgres(_)) {
+        let synced = database
+            .resume(&filters)
+            .await
+            .map(|p| p.and_then(|p| p.synced_at).is_some_and(|t| t >= run.since));
+        if !matches!(synced, Ok(false)) {
+            database.release().await?;
+        }
+        if synced? {
+            entry.elsewhere = true;
+            term::log(&format!("{stamp}{shown}: synced elsewhere this round, skipped"));
+            return Ok(());
+        }
     }
     crate::stop::stored(&profile, &db::Counts::default());
     let http = Http::new(s.http.clone())?;

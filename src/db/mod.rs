@@ -96,6 +96,8 @@ pub struct Resume {
     /// Where the window these runs have read completely begins (`None`: a state written before
     /// it was kept).
     pub covered_from: Option<DateTime<Utc>>,
+    /// When the run that left this state began.
+    pub synced_at: Option<DateTime<Utc>>,
 }
 
 /// The state a run leaves, written in the transaction of its last batch.
