@@ -1127,6 +1127,7 @@ fn postgres_processes_started_together_sync_each_profile_once() {
                 home.calls_std()
                     .args(["sync", &url, "--all-profiles", "--from", FROM, "--to", TO])
                     .args(["--jobs", "3", "--concurrency", "1"])
+                    .args(["--report", "shared.ndjson"])
                     .stdout(std::process::Stdio::null())
                     .stderr(std::process::Stdio::piped())
                     .spawn()
@@ -1141,6 +1142,22 @@ fn postgres_processes_started_together_sync_each_profile_once() {
                 .unwrap();
             assert_eq!(status.code(), Some(0), "{stderr}");
             outputs.push(stderr);
+        }
+        // One report shared by the processes: every line whole, one per profile per process,
+        // the one that synced it without `elsewhere`.
+        let report = std::fs::read_to_string(home.path("shared.ndjson")).unwrap();
+        std::fs::remove_file(home.path("shared.ndjson")).unwrap();
+        let entries: Vec<Value> = report
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l:?}")))
+            .collect();
+        assert_eq!(entries.len(), profiles.len() * processes, "{report}");
+        for (name, _) in &profiles {
+            let synced = entries
+                .iter()
+                .filter(|e| e["profile"] == name.as_str() && e.get("elsewhere").is_none())
+                .count();
+            assert_eq!(synced, 1, "{name}: {report}");
         }
         let all = outputs.join("");
         for line in all.lines() {
