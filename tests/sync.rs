@@ -348,7 +348,10 @@ fn a_failing_profile_does_not_stop_the_others_and_is_exit_5() {
     let lines = report(&home.path("report.ndjson"));
     let broken = &lines["broken"][0];
     assert_eq!(broken["exit"], json!(3), "{broken}");
-    assert!(broken["error"].as_str().is_some_and(|e| !e.is_empty()), "{broken}");
+    assert!(
+        broken["error"].as_str().is_some_and(|e| !e.is_empty()),
+        "{broken}"
+    );
     assert_eq!(broken["vendor"], json!("famulor"));
     assert!(broken.get("new").is_none(), "{broken}");
     let famulor = &lines["famulor"][0];
@@ -1292,7 +1295,11 @@ fn sync_jobs_syncs_ten_profiles_at_once_exactly_and_reports_each() {
                 "{e}"
             );
             assert!(e["requests"].as_u64().unwrap() >= 1, "{e}");
-            assert_eq!(e["window"]["from"], json!("2025-03-01T00:00:00.000Z"), "{e}");
+            assert_eq!(
+                e["window"]["from"],
+                json!("2025-03-01T00:00:00.000Z"),
+                "{e}"
+            );
             assert_eq!(e["window"]["to"], json!("2025-06-01T00:00:00.000Z"), "{e}");
             assert!(e.get("error").is_none(), "{e}");
         }
@@ -1333,7 +1340,10 @@ fn sync_every_stamps_each_run_and_reports_it() {
     assert!(started.windows(2).all(|w| w[0] < w[1]), "{started:?}");
     let want = truth(&sb, Vendor::Famulor).len();
     assert_eq!(runs[0]["new"], json!(want));
-    assert_eq!((&runs[1]["new"], &runs[1]["changed"]), (&json!(0), &json!(0)));
+    assert_eq!(
+        (&runs[1]["new"], &runs[1]["changed"]),
+        (&json!(0), &json!(0))
+    );
 }
 
 /// `export --report`: a run's line with what it exported (and what `--since-last` skipped),
@@ -1342,7 +1352,9 @@ fn sync_every_stamps_each_run_and_reports_it() {
 fn export_report_says_what_each_run_exported_or_why_it_failed() {
     let sb = sandbox(common::options());
     let home = Home::with_sandbox(&sb);
-    let export = ["export", "--from", FROM, "--to", TO, "-o", "csv", "--report", "r.ndjson"];
+    let export = [
+        "export", "--from", FROM, "--to", TO, "-o", "csv", "--report", "r.ndjson",
+    ];
     let r = run(home
         .cmd()
         .args(export)
@@ -1381,5 +1393,8 @@ fn export_report_says_what_each_run_exported_or_why_it_failed() {
     }
     let broken = &reported["broken"][0];
     assert_eq!(broken["exit"], json!(3), "{broken}");
-    assert!(broken["error"].as_str().is_some_and(|e| !e.is_empty()), "{broken}");
+    assert!(
+        broken["error"].as_str().is_some_and(|e| !e.is_empty()),
+        "{broken}"
+    );
 }

@@ -1138,8 +1138,7 @@ fn postgres_processes_started_together_sync_each_profile_once() {
         for child in &mut children {
             let status = wait_exit(child, "a sync sharing the profiles", HANG);
             let mut stderr = String::new();
-            std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr)
-                .unwrap();
+            std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
             assert_eq!(status.code(), Some(0), "{stderr}");
             outputs.push(stderr);
         }
@@ -1168,7 +1167,10 @@ fn postgres_processes_started_together_sync_each_profile_once() {
                         || rest == "synced elsewhere this round, skipped"
                 })
             });
-            assert!(whole, "{processes} processes: a line not whole: {line:?}\n{all}");
+            assert!(
+                whole,
+                "{processes} processes: a line not whole: {line:?}\n{all}"
+            );
         }
         for (name, vendor) in &profiles {
             let synced = outputs

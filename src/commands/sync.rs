@@ -324,7 +324,9 @@ async fn one(
         }
         if synced? {
             entry.elsewhere = true;
-            term::log(&format!("{stamp}{shown}: synced elsewhere this round, skipped"));
+            term::log(&format!(
+                "{stamp}{shown}: synced elsewhere this round, skipped"
+            ));
             return Ok(());
         }
     }

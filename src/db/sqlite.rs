@@ -421,16 +421,18 @@ impl Database for Sqlite {
             )
             .optional()?;
         let time = |t: Option<String>| t.as_deref().map(parse_time).transpose();
-        row.map(|(newest, upper, modified, oldest, covered_from, synced_at)| {
-            Ok(Resume {
-                newest: time(newest)?,
-                upper: parse_time(&upper)?,
-                newest_modified: time(modified)?,
-                oldest: time(oldest)?,
-                covered_from: time(covered_from)?,
-                synced_at: time(synced_at)?,
-            })
-        })
+        row.map(
+            |(newest, upper, modified, oldest, covered_from, synced_at)| {
+                Ok(Resume {
+                    newest: time(newest)?,
+                    upper: parse_time(&upper)?,
+                    newest_modified: time(modified)?,
+                    oldest: time(oldest)?,
+                    covered_from: time(covered_from)?,
+                    synced_at: time(synced_at)?,
+                })
+            },
+        )
         .transpose()
     }
 
