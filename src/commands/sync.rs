@@ -305,7 +305,9 @@ async fn one(
         // that another holds is theirs this round, not a failure.
         if e.downcast_ref::<db::Elsewhere>().is_some() {
             entry.elsewhere = true;
-            term::log(&format!("{stamp}{shown}: being synced elsewhere, skipped"));
+            if !s.quiet {
+                term::log(&format!("{stamp}{shown}: being synced elsewhere, skipped"));
+            }
             return Ok(());
         }
         return Err(e);
@@ -324,9 +326,11 @@ async fn one(
         }
         if synced? {
             entry.elsewhere = true;
-            term::log(&format!(
-                "{stamp}{shown}: synced elsewhere this round, skipped"
-            ));
+            if !s.quiet {
+                term::log(&format!(
+                    "{stamp}{shown}: synced elsewhere this round, skipped"
+                ));
+            }
             return Ok(());
         }
     }
