@@ -283,6 +283,8 @@ if [[ $which == all || $which == jobs ]]; then
     synced=$(grep -c ' new, ' "$work/time.txt")
     python3 -c "t = $t1 - $t0; print(f'--jobs $jobs: {t:.2f} s for $synced profiles, {100000 / t:,.0f} calls/s, peak RSS $((rss / 1024)) MB')"
   done
-  python3 -c "print(f'latency bound: one profile $pages pages x 20 ms = {$pages * 0.020:.2f} s one page after another; 20 profiles one after another {20 * $pages * 0.020:.1f} s')"
+  calls=$(grep -o '^client-01: [0-9,]* new' "$work/time.txt" | grep -o '[0-9,]* new')
+  # --concurrency 4 (the default): a profile's pages 4 at a time; --jobs 8: 20 profiles in 3 waves.
+  python3 -c "p = $pages; print(f'latency bound (client-01: $calls, {p} pages): one profile {p} x 20 ms = {p * 0.020:.2f} s one page after another, {p * 0.020 / 4:.2f} s 4 at a time; 20 profiles --jobs 1: {20 * p * 0.020 / 4:.2f} s; --jobs 8 (3 waves): {3 * p * 0.020 / 4:.2f} s')"
   stop_sandbox
 fi

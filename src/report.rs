@@ -81,17 +81,21 @@ impl Entry {
     }
 }
 
-/// Appends `entry` to `path` as one line, in one write (created mode 0600 if missing).
-pub fn append(path: &Path, entry: &Entry) -> Result<()> {
-    let mut line = serde_json::to_vec(entry).context("cannot encode the report")?;
-    line.push(b'\n');
+/// FILE opened for appending, created mode 0600 if missing.
+fn open(path: &Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.append(true).create(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options
-        .open(path)
-        .with_context(|| format!("--report: cannot open {}", path.display()))?;
+    options.open(path)
+}
+
+/// Appends `entry` to `path` as one line, in one write.
+pub fn append(path: &Path, entry: &Entry) -> Result<()> {
+    let mut line = serde_json::to_vec(entry).context("cannot encode the report")?;
+    line.push(b'\n');
+    let mut file =
+        open(path).with_context(|| format!("--report: cannot open {}", path.display()))?;
     let n = file
         .write(&line)
         .with_context(|| format!("--report: cannot write to {}", path.display()))?;
@@ -107,10 +111,18 @@ pub fn append(path: &Path, entry: &Entry) -> Result<()> {
     Ok(())
 }
 
-/// Checks before a run that FILE can be appended to, so that a typo fails at once (exit 2).
+/// Checks before a run that FILE can be appended to (creating it), so that a typo in its
+/// folder fails at once (exit 2), not after the run's work.
 pub fn check(path: &Path) -> Result<()> {
     if path.is_dir() {
         return crate::error::usage(format!("--report: {} is a folder", path.display()));
     }
-    Ok(())
+    open(path).map(drop).map_err(|e| {
+        crate::error::Failure::usage(format!(
+            "--report: cannot append to {}: {e}",
+            path.display()
+        ))
+        .hint("give a file in a folder that exists and that you can write to")
+        .into()
+    })
 }

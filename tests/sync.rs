@@ -1398,3 +1398,25 @@ fn export_report_says_what_each_run_exported_or_why_it_failed() {
         "{broken}"
     );
 }
+
+/// A `--report` FILE that cannot be appended to (a folder, a missing folder) is exit 2 before
+/// any work, on sync and export alike: never a run whose report silently goes nowhere.
+#[test]
+fn a_report_file_that_cannot_be_appended_to_is_a_usage_error_before_any_work() {
+    let sb = sandbox(common::options());
+    let home = Home::with_sandbox(&sb);
+    std::fs::create_dir(home.path("folder")).unwrap();
+    for file in ["folder", "missing/r.ndjson"] {
+        let r = run(home.cmd().args(sync_args("calls.db", &["--report", file])));
+        assert_eq!(r.code, 2, "{file}: {}", r.stderr);
+        assert!(r.stderr.contains("--report"), "{}", r.stderr);
+        assert!(!home.path("calls.db").exists(), "{file}");
+        let r = run(home.cmd().args([
+            "export", "--from", FROM, "--to", TO, "-o", "csv", "--output", "c.csv", "--report",
+            file,
+        ]));
+        assert_eq!(r.code, 2, "{file}: {}", r.stderr);
+        assert!(!home.path("c.csv").exists(), "{file}");
+    }
+    assert!(sb.requests().is_empty(), "no vendor asked");
+}
