@@ -23,6 +23,8 @@
 #   benches/run.sh db        11. the database side alone: 1,000,000 rows as sync makes them into
 #                                the writer's thread, no vendor (cargo bench --bench db); into
 #                                SQLite here, into PostgreSQL in 8
+#   benches/run.sh jobs      12. sync of 20 profiles of 5,000 Famulor calls each, 20 ms a page,
+#                                into SQLite: --jobs 1 against --jobs 8, against the latency bound
 #
 # CALLS_BIN=PATH runs that binary instead of building the release binary.
 set -euo pipefail
@@ -261,4 +263,28 @@ if [[ $which == all || $which == stats ]]; then
     python3 -c "n = $n; t = $t1 - $t0; print(f'{n:,} calls: {t:.2f} s, {n / t:,.0f} calls/s, peak RSS $((rss / 1024)) MB, $(($(wc -l < "$work/stats.csv") - 1)) rows ($counted)')"
     stop_sandbox
   done
+fi
+
+if [[ $which == all || $which == jobs ]]; then
+  echo "== 12. sync of 20 profiles x 5,000 calls, 20 ms a page, into SQLite: --jobs 1 vs --jobs 8"
+  sandbox --calls 5000 --latency 20
+  # Twenty profiles, each the sandbox's Famulor account under another name.
+  block=$(awk '/^\[profiles.famulor\]/{f=1; next} /^\[/{f=0} f' "$cfg")
+  for i in $(seq -w 1 20); do printf '\n[profiles.client-%s]\n%s\n' "$i" "$block"; done > "$work/jobs.toml"
+  chmod 600 "$work/jobs.toml"
+  pages=$("$bin" --config "$work/jobs.toml" -p client-01 -v sync "$work/pages.db" --from 2025-01-01 --to 2025-06-01 2>&1 | grep -c '^GET')
+  for jobs in 1 8; do
+    rm -f "$work/jobs.db"*
+    t0=$(seconds)
+    /usr/bin/time -v "$bin" --config "$work/jobs.toml" sync "$work/jobs.db" --all-profiles --jobs "$jobs" \
+      --from 2025-01-01 --to 2025-06-01 2> "$work/time.txt"
+    t1=$(seconds)
+    rss=$(awk -F': ' '/Maximum resident set size/{print $2}' "$work/time.txt")
+    synced=$(grep -c ' new, ' "$work/time.txt")
+    python3 -c "t = $t1 - $t0; print(f'--jobs $jobs: {t:.2f} s for $synced profiles, {100000 / t:,.0f} calls/s, peak RSS $((rss / 1024)) MB')"
+  done
+  calls=$(grep -o '^client-01: [0-9,]* new' "$work/time.txt" | grep -o '[0-9,]* new')
+  # --concurrency 4 (the default): a profile's pages 4 at a time; --jobs 8: 20 profiles in 3 waves.
+  python3 -c "p = $pages; print(f'latency bound (client-01: $calls, {p} pages): one profile {p} x 20 ms = {p * 0.020:.2f} s one page after another, {p * 0.020 / 4:.2f} s 4 at a time; 20 profiles --jobs 1: {20 * p * 0.020 / 4:.2f} s; --jobs 8 (3 waves): {3 * p * 0.020 / 4:.2f} s')"
+  stop_sandbox
 fi

@@ -930,7 +930,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__export)
-            opts="-o -p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --format --fields --output --raw --no-header --since-last --state --lookback --append --follow --every --revisit --profile --vendor --config --base-url --token-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
+            opts="-o -p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --limit --param --format --fields --output --raw --no-header --since-last --state --lookback --append --report --follow --every --revisit --profile --vendor --config --base-url --token-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1005,6 +1005,10 @@ _calls() {
                     return 0
                     ;;
                 --lookback)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --report)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1908,7 +1912,7 @@ _calls() {
             return 0
             ;;
         calls__subcmd__sync)
-            opts="-p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --param --all-profiles --revisit --full --every --limit --profile --vendor --config --base-url --token-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
+            opts="-p -v -q -h --from --to --direction --status --number --agent --campaign --min-duration --max-duration --search --param --all-profiles --revisit --full --every --jobs --report --limit --profile --vendor --config --base-url --token-url --sandbox --tz --verbose --quiet --no-progress --timeout --retries --concurrency --rate --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1963,6 +1967,14 @@ _calls() {
                     return 0
                     ;;
                 --every)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --report)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

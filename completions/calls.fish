@@ -202,6 +202,7 @@ raw\t''"
 complete -c calls -n "__fish_calls_using_subcommand export" -l output -d 'Write to FILE atomically (replaced only when complete)' -r -F
 complete -c calls -n "__fish_calls_using_subcommand export" -l state -d 'State file for --since-last [default: the OS data dir, e.g. ~/.local/share/calls/state/]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand export" -l lookback -d 'How far before the newest call already exported the next run starts, for calls the vendor records late: 30m, 2h, 1d' -r
+complete -c calls -n "__fish_calls_using_subcommand export" -l report -d 'Append one JSON line per run to FILE (NDJSON: profile, window, requests, calls exported, the error and exit code of a failed run), for monitoring' -r -F
 complete -c calls -n "__fish_calls_using_subcommand export" -l every -d 'How often --follow polls [default: 30s]' -r
 complete -c calls -n "__fish_calls_using_subcommand export" -l revisit -d 'How far back --follow looks for changed calls [default: 2h] (Callcap and Famulor Platform 2.0 see changes to older calls too)' -r
 complete -c calls -n "__fish_calls_using_subcommand export" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r -f -a "(calls __complete profiles 2>/dev/null)"
@@ -267,7 +268,9 @@ complete -c calls -n "__fish_calls_using_subcommand sync" -l max-duration -d 'On
 complete -c calls -n "__fish_calls_using_subcommand sync" -l search -d 'Free text: the vendor\'s search where it has one, else every field of the record' -r
 complete -c calls -n "__fish_calls_using_subcommand sync" -l param -d 'Raw vendor query parameter, sent as given (repeatable)' -r
 complete -c calls -n "__fish_calls_using_subcommand sync" -l revisit -d 'How far before the newest call already stored the next run starts, for calls that change late: 30m, 2h, 1d (not for APIs that list by modification time: Callcap and Famulor Platform 2.0 read what changed since, however old)' -r
-complete -c calls -n "__fish_calls_using_subcommand sync" -l every -d 'Keep running: one sync every DURATION (SIGTERM or Ctrl-C between runs exits 0)' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l every -d 'Keep running: one sync every DURATION (SIGTERM or Ctrl-C between runs exits 0); each run\'s summary lines start with the time' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l jobs -d 'How many profiles sync at once (1 to 64); into PostgreSQL, a profile another process is syncing is skipped with a note' -r
+complete -c calls -n "__fish_calls_using_subcommand sync" -l report -d 'Append one JSON line per profile per run to FILE (NDJSON: counts, window, requests, the error and exit code of a failed profile), for monitoring' -r -F
 complete -c calls -n "__fish_calls_using_subcommand sync" -l limit -d 'Stop after N calls [list default: 25]' -r
 complete -c calls -n "__fish_calls_using_subcommand sync" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r -f -a "(calls __complete profiles 2>/dev/null)"
 complete -c calls -n "__fish_calls_using_subcommand sync" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''

@@ -325,6 +325,10 @@ pub struct CronArgs {
     /// Append to an existing --output file (no second CSV header; csv and ndjson only)
     #[arg(long, requires = "output")]
     pub append: bool,
+    /// Append one JSON line per run to FILE (NDJSON: profile, window, requests, calls
+    /// exported, the error and exit code of a failed run), for monitoring
+    #[arg(long, value_name = "FILE", conflicts_with = "follow")]
+    pub report: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -353,9 +357,24 @@ pub struct SyncArgs {
     /// Read the whole --from window again, not only what is new
     #[arg(long, help_heading = "Sync")]
     pub full: bool,
-    /// Keep running: one sync every DURATION (SIGTERM or Ctrl-C between runs exits 0)
+    /// Keep running: one sync every DURATION (SIGTERM or Ctrl-C between runs exits 0); each
+    /// run's summary lines start with the time
     #[arg(long, value_name = "DURATION", help_heading = "Sync")]
     pub every: Option<String>,
+    /// How many profiles sync at once (1 to 64); into PostgreSQL, a profile another process
+    /// is syncing is skipped with a note
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 4,
+        value_parser = clap::value_parser!(u8).range(1..=64),
+        help_heading = "Sync"
+    )]
+    pub jobs: u8,
+    /// Append one JSON line per profile per run to FILE (NDJSON: counts, window, requests, the
+    /// error and exit code of a failed profile), for monitoring
+    #[arg(long, value_name = "FILE", help_heading = "Sync")]
+    pub report: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

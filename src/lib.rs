@@ -16,6 +16,7 @@ pub mod phone;
 pub mod query;
 pub mod recording;
 pub mod redact;
+pub mod report;
 pub mod resolve;
 pub mod sandbox;
 pub mod state;

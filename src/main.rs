@@ -31,7 +31,8 @@
 //! downloads through `Http::download`, which alone decides where credentials go), and `gate.rs`,
 //! the one gate `assign` and `delete` pass before a backend sends their planned requests.
 //! `stop.rs` holds what a signal should say when it ends a command (what `recording` and `sync`
-//! had done; nothing for `export --follow`, which a signal ends normally).
+//! had done; nothing for `export --follow`, which a signal ends normally); `report.rs` the
+//! `--report` lines `sync` and `export` append for monitoring.
 //!
 //! `sandbox/` serves fake vendor APIs (deterministic data, fault injection) for `calls
 //! sandbox`, `--sandbox` and the tests. Errors are `anyhow` with context; `error::Failure`

@@ -65,6 +65,24 @@ fn table(db: &std::path::Path, profile: &str) -> BTreeMap<String, Value> {
     out
 }
 
+/// A `--report` file read back: each line one JSON object with the fields SPEC names, by
+/// profile, in the order written.
+fn report(path: &std::path::Path) -> BTreeMap<String, Vec<Value>> {
+    let mut by: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for line in std::fs::read_to_string(path).unwrap().lines() {
+        let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line:?}"));
+        for key in ["vendor", "started_at", "ended_at", "window", "requests"] {
+            assert!(v.get(key).is_some(), "{key} missing: {line}");
+        }
+        let time = |k: &str| common::at(v[k].as_str().unwrap());
+        assert!(time("started_at") <= time("ended_at"), "{line}");
+        by.entry(v["profile"].as_str().unwrap().to_string())
+            .or_default()
+            .push(v);
+    }
+    by
+}
+
 fn expected(calls: &[Call]) -> BTreeMap<String, Value> {
     calls.iter().map(|c| (c.id.clone(), call_json(c))).collect()
 }
@@ -307,13 +325,38 @@ fn a_failing_profile_does_not_stop_the_others_and_is_exit_5() {
     let db = home.path("calls.db");
     let r = run(home.cmd().args(sync_args(
         "calls.db",
-        &["--retries", "0", "-p", "broken", "-p", "famulor"],
+        &[
+            "--retries",
+            "0",
+            "-p",
+            "broken",
+            "-p",
+            "famulor",
+            "--report",
+            "report.ndjson",
+        ],
     )));
     assert_eq!(r.code, 5, "{}", r.stderr);
     assert!(r.stderr.contains("broken: "), "{}", r.stderr);
     assert!(!r.stderr.contains("not-the-token"), "{}", r.stderr);
     let want = truth(&sb, Vendor::Famulor);
     assert_eq!(table(&db, "famulor"), expected(&want));
+    // The report: the failed profile with its error (no secret) and exit code (3: the vendor
+    // refused the credentials), the other with its counts and no error.
+    let text = std::fs::read_to_string(home.path("report.ndjson")).unwrap();
+    assert!(!text.contains("not-the-token"), "{text}");
+    let lines = report(&home.path("report.ndjson"));
+    let broken = &lines["broken"][0];
+    assert_eq!(broken["exit"], json!(3), "{broken}");
+    assert!(
+        broken["error"].as_str().is_some_and(|e| !e.is_empty()),
+        "{broken}"
+    );
+    assert_eq!(broken["vendor"], json!("famulor"));
+    assert!(broken.get("new").is_none(), "{broken}");
+    let famulor = &lines["famulor"][0];
+    assert!(famulor.get("error").is_none() && famulor.get("exit").is_none());
+    assert_eq!(famulor["new"], json!(want.len()));
     assert!(table(&db, "broken").is_empty());
     assert_eq!(
         query(&db, "SELECT profile FROM sync_state"),
@@ -510,7 +553,7 @@ fn sync_every_ends_cleanly_between_runs_and_with_143_during_one() {
     let line = stderr_lines(&mut child)
         .recv_timeout(HANG)
         .expect("the summary");
-    assert!(line.starts_with("famulor: "), "{line}");
+    common::every_line(&line, "famulor: ");
     home.signal(&child, "-TERM");
     assert_eq!(
         wait_exit(&mut child, "sync --every, signalled idle", HANG).code(),
@@ -1186,4 +1229,194 @@ fn ctrl_c_during_a_sync_says_what_was_stored_before_it_stopped() {
         vec![vec![json!(0)]],
         "the state is not advanced"
     );
+}
+
+#[test]
+fn sync_jobs_outside_1_to_64_is_a_usage_error() {
+    let sb = sandbox(common::options());
+    let home = Home::with_sandbox(&sb);
+    for n in ["0", "65", "-1", "four", ""] {
+        let flag = format!("--jobs={n}");
+        let r = run(home.cmd().args(sync_args("calls.db", &[&flag])));
+        assert_eq!(r.code, 2, "--jobs {n:?}: {}", r.stderr);
+        assert!(r.stderr.contains("--jobs"), "{}", r.stderr);
+    }
+    assert!(!home.path("calls.db").exists());
+    for n in ["1", "64"] {
+        let r = run(home.cmd().args(sync_args("calls.db", &["--jobs", n])));
+        assert_eq!(r.code, 0, "--jobs {n}: {}", r.stderr);
+    }
+}
+
+/// Ten profiles synced eight at once into one SQLite database (one writer at a time, the
+/// pages fetched side by side): every table exact, one whole summary line per profile, and
+/// one `--report` line per profile per run with its counts, window and requests.
+#[test]
+fn sync_jobs_syncs_ten_profiles_at_once_exactly_and_reports_each() {
+    let sb = sandbox(Options {
+        latency: Duration::from_millis(20),
+        ..common::options()
+    });
+    let home = Home::new();
+    let (config, profiles) = common::many_profiles(&sb, 2);
+    home.write_config(&config);
+    let db = home.path("calls.db");
+    let args = ["--all-profiles", "--jobs", "8", "--report", "r.ndjson"];
+    for round in 0..2 {
+        // The second reads the whole window again: every call unchanged.
+        let full: &[&str] = if round == 0 { &[] } else { &["--full"] };
+        let r = run(home.cmd().args(sync_args("calls.db", &args)).args(full));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let lines: Vec<&str> = r.stderr.lines().collect();
+        assert_eq!(lines.len(), profiles.len(), "{}", r.stderr);
+        let reported = report(&home.path("r.ndjson"));
+        for (name, vendor) in &profiles {
+            let want = truth(&sb, *vendor);
+            assert_eq!(table(&db, name), expected(&want), "{name}");
+            let (new, unchanged) = if round == 0 {
+                (want.len(), 0)
+            } else {
+                (0, want.len())
+            };
+            let line = format!("{name}: {new} new, 0 changed, {unchanged} unchanged (");
+            assert_eq!(
+                lines.iter().filter(|l| l.starts_with(&line)).count(),
+                1,
+                "{line}\n{}",
+                r.stderr
+            );
+            let entries = &reported[name];
+            assert_eq!(entries.len(), round + 1, "{name}");
+            let e = &entries[round];
+            assert_eq!(e["vendor"], json!(vendor.id()));
+            assert_eq!(
+                (&e["new"], &e["changed"], &e["gone"], &e["unchanged"]),
+                (&json!(new), &json!(0), &json!(0), &json!(unchanged)),
+                "{e}"
+            );
+            assert!(e["requests"].as_u64().unwrap() >= 1, "{e}");
+            assert_eq!(
+                e["window"]["from"],
+                json!("2025-03-01T00:00:00.000Z"),
+                "{e}"
+            );
+            assert_eq!(e["window"]["to"], json!("2025-06-01T00:00:00.000Z"), "{e}");
+            assert!(e.get("error").is_none(), "{e}");
+        }
+    }
+}
+
+/// `--every`: each run's summary lines start with the time, and each run appends its own
+/// report line; times increase from run to run.
+#[test]
+fn sync_every_stamps_each_run_and_reports_it() {
+    let sb = sandbox(common::options());
+    let home = Home::with_sandbox(&sb);
+    let mut child = home
+        .calls_std()
+        .args(sync_args(
+            "calls.db",
+            &["--every", "1s", "--report", "r.ndjson"],
+        ))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = stderr_lines(&mut child);
+    let mut times = Vec::new();
+    for _ in 0..3 {
+        let line = lines.recv_timeout(HANG).expect("a run's summary");
+        times.push(common::every_line(&line, "famulor: "));
+    }
+    home.signal(&child, "-TERM");
+    let code = wait_exit(&mut child, "sync --every", HANG).code();
+    assert!(matches!(code, Some(0 | 143)), "{code:?}");
+    assert!(times.windows(2).all(|w| w[0] < w[1]), "{times:?}");
+    let runs = &report(&home.path("r.ndjson"))["famulor"];
+    assert!(runs.len() >= 3, "{runs:?}");
+    let started: Vec<_> = runs
+        .iter()
+        .map(|r| common::at(r["started_at"].as_str().unwrap()))
+        .collect();
+    assert!(started.windows(2).all(|w| w[0] < w[1]), "{started:?}");
+    let want = truth(&sb, Vendor::Famulor).len();
+    assert_eq!(runs[0]["new"], json!(want));
+    assert_eq!(
+        (&runs[1]["new"], &runs[1]["changed"]),
+        (&json!(0), &json!(0))
+    );
+}
+
+/// `export --report`: a run's line with what it exported (and what `--since-last` skipped),
+/// and a failed run's with its error (no secret) and exit code.
+#[test]
+fn export_report_says_what_each_run_exported_or_why_it_failed() {
+    let sb = sandbox(common::options());
+    let home = Home::with_sandbox(&sb);
+    let export = [
+        "export", "--from", FROM, "--to", TO, "-o", "csv", "--report", "r.ndjson",
+    ];
+    let r = run(home
+        .cmd()
+        .args(export)
+        .args(["--output", "calls.csv", "--since-last"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(home
+        .cmd()
+        .args(export)
+        .args(["--output", "calls.csv", "--since-last"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut config = sb.config_toml();
+    config.push_str(&format!(
+        "\n[profiles.broken]\nvendor = \"famulor\"\nbase_url = \"{}\"\n",
+        sb.base_url(Vendor::Famulor)
+    ));
+    for (key, _) in calls::sandbox::Sandbox::credentials(Vendor::Famulor) {
+        config.push_str(&format!("{} = \"not-the-token\"\n", key.name()));
+    }
+    home.write_config(&config);
+    let r = run(home
+        .cmd()
+        .args(export)
+        .args(["-p", "broken", "--retries", "0"]));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let text = std::fs::read_to_string(home.path("r.ndjson")).unwrap();
+    assert!(!text.contains("not-the-token"), "{text}");
+    let reported = report(&home.path("r.ndjson"));
+    let want = truth(&sb, Vendor::Famulor).len();
+    let runs = &reported["famulor"];
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[0]["exported"], json!(want), "{}", runs[0]);
+    assert_eq!(runs[1]["exported"], json!(0), "{}", runs[1]);
+    for r in runs {
+        assert!(r.get("error").is_none() && r.get("new").is_none(), "{r}");
+        assert!(r["requests"].as_u64().unwrap() >= 1, "{r}");
+    }
+    let broken = &reported["broken"][0];
+    assert_eq!(broken["exit"], json!(3), "{broken}");
+    assert!(
+        broken["error"].as_str().is_some_and(|e| !e.is_empty()),
+        "{broken}"
+    );
+}
+
+/// A `--report` FILE that cannot be appended to (a folder, a missing folder) is exit 2 before
+/// any work, on sync and export alike: never a run whose report silently goes nowhere.
+#[test]
+fn a_report_file_that_cannot_be_appended_to_is_a_usage_error_before_any_work() {
+    let sb = sandbox(common::options());
+    let home = Home::with_sandbox(&sb);
+    std::fs::create_dir(home.path("folder")).unwrap();
+    for file in ["folder", "missing/r.ndjson"] {
+        let r = run(home.cmd().args(sync_args("calls.db", &["--report", file])));
+        assert_eq!(r.code, 2, "{file}: {}", r.stderr);
+        assert!(r.stderr.contains("--report"), "{}", r.stderr);
+        assert!(!home.path("calls.db").exists(), "{file}");
+        let r = run(home.cmd().args([
+            "export", "--from", FROM, "--to", TO, "-o", "csv", "--output", "c.csv", "--report",
+            file,
+        ]));
+        assert_eq!(r.code, 2, "{file}: {}", r.stderr);
+        assert!(!home.path("c.csv").exists(), "{file}");
+    }
+    assert!(sb.requests().is_empty(), "no vendor asked");
 }

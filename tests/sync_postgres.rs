@@ -460,7 +460,8 @@ fn postgres_syncs_killed_at_random_points_end_exact_and_one_at_a_time() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(pg.table("famulor"), want);
 
-    // Two at once: the second is refused at once; another profile runs beside it.
+    // Two at once: the second skips the profile with a note (exit 0, nothing written by it);
+    // another profile runs beside it.
     let slow = sandbox(Options {
         calls: 2_000,
         latency: std::time::Duration::from_millis(300),
@@ -481,8 +482,13 @@ fn postgres_syncs_killed_at_random_points_end_exact_and_one_at_a_time() {
         !slow.requests().is_empty()
     });
     let r = run(home.cmd().args(args));
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stderr.contains("another sync of famulor"), "{}", r.stderr);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stderr.trim_end(),
+        "famulor: being synced elsewhere, skipped",
+        "{}",
+        r.stderr
+    );
     let r = run(home.cmd().args([
         "sync",
         &url,
@@ -577,7 +583,7 @@ fn postgres_takes_several_profiles_a_failing_one_and_every() {
     let line = stderr_lines(&mut child)
         .recv_timeout(HANG)
         .expect("the summary");
-    assert!(line.starts_with("famulor: 0 new, 0 changed, "), "{line}");
+    common::every_line(&line, "famulor: 0 new, 0 changed, ");
     home.signal(&child, "-TERM");
     assert_eq!(
         wait_exit(&mut child, "sync --every, signalled idle", HANG).code(),
@@ -1417,4 +1423,105 @@ fn key_value_database_in_the_config_is_checked_and_never_shown() {
             assert!(show.stdout.contains("password=REDACTED"), "{}", show.stdout);
         }
     }
+}
+
+/// Two, then three `calls sync` processes started at once over ten profiles into one database
+/// share them (SPEC, sync): every profile is synced by exactly one process per round, and
+/// skipped with a note by the others (exit 0 all); every stderr line is one whole line of one
+/// profile; the table holds exactly the sandbox's calls of each profile.
+#[test]
+fn postgres_processes_started_together_sync_each_profile_once() {
+    let Some(pg) = Server::start() else { return };
+    let sb = sandbox(Options {
+        latency: std::time::Duration::from_millis(60),
+        ..common::options()
+    });
+    let home = Home::new();
+    let (config, profiles) = common::many_profiles(&sb, 2);
+    assert_eq!(profiles.len(), 10);
+    home.write_config(&config);
+    let url = pg.url();
+    for processes in [2, 3] {
+        let mut children: Vec<_> = (0..processes)
+            .map(|_| {
+                home.calls_std()
+                    .args(["sync", &url, "--all-profiles", "--from", FROM, "--to", TO])
+                    .args(["--jobs", "3", "--concurrency", "1"])
+                    .args(["--report", "shared.ndjson"])
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        let mut outputs = Vec::new();
+        for child in &mut children {
+            let status = wait_exit(child, "a sync sharing the profiles", HANG);
+            let mut stderr = String::new();
+            std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+            assert_eq!(status.code(), Some(0), "{stderr}");
+            outputs.push(stderr);
+        }
+        // One report shared by the processes: every line whole, one per profile per process,
+        // the one that synced it without `elsewhere`.
+        let report = std::fs::read_to_string(home.path("shared.ndjson")).unwrap();
+        std::fs::remove_file(home.path("shared.ndjson")).unwrap();
+        let entries: Vec<Value> = report
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l:?}")))
+            .collect();
+        assert_eq!(entries.len(), profiles.len() * processes, "{report}");
+        for (name, _) in &profiles {
+            let synced = entries
+                .iter()
+                .filter(|e| e["profile"] == name.as_str() && e.get("elsewhere").is_none())
+                .count();
+            assert_eq!(synced, 1, "{name}: {report}");
+        }
+        let all = outputs.join("");
+        for line in all.lines() {
+            let whole = profiles.iter().any(|(name, _)| {
+                line.strip_prefix(&format!("{name}: ")).is_some_and(|rest| {
+                    rest.ends_with(" s)") && rest.contains(" new, ")
+                        || rest == "being synced elsewhere, skipped"
+                        || rest == "synced elsewhere this round, skipped"
+                })
+            });
+            assert!(
+                whole,
+                "{processes} processes: a line not whole: {line:?}\n{all}"
+            );
+        }
+        for (name, vendor) in &profiles {
+            let synced = outputs
+                .iter()
+                .filter(|o| {
+                    o.lines()
+                        .any(|l| l.starts_with(&format!("{name}: ")) && l.contains(" new, "))
+                })
+                .count();
+            let skipped = outputs
+                .iter()
+                .filter(|o| {
+                    o.lines()
+                        .any(|l| l.starts_with(&format!("{name}: ")) && l.ends_with(", skipped"))
+                })
+                .count();
+            assert_eq!(
+                (synced, skipped),
+                (1, processes - 1),
+                "{processes} processes, {name}:\n{all}"
+            );
+            let want: BTreeMap<String, Value> = truth(&sb, *vendor)
+                .iter()
+                .map(|c| (c.id.clone(), call_json(c)))
+                .collect();
+            assert!(!want.is_empty());
+            assert_eq!(pg.table(name), want, "{processes} processes, {name}");
+        }
+    }
+    assert_eq!(
+        pg.psql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"),
+        ["0"]
+    );
 }

@@ -25,6 +25,54 @@ pub async fn run(
     default_limit: Option<u64>,
     summary: bool,
 ) -> Result<()> {
+    let Some(path) = &cron.report else {
+        return listing(s, args, cron, default_limit, summary, &mut Done::default()).await;
+    };
+    crate::report::check(path)?;
+    let started_at = chrono::Utc::now();
+    let mut done = Done::default();
+    let result = listing(s, args, cron, default_limit, summary, &mut done).await;
+    let entry = crate::report::Entry {
+        profile: s
+            .profile
+            .name
+            .clone()
+            .unwrap_or_else(|| s.profile.vendor.id().to_string()),
+        vendor: s.profile.vendor.id().to_string(),
+        started_at,
+        window: crate::report::Window {
+            from: done.window.map(|w| w.0),
+            to: done.window.map(|w| w.1),
+        },
+        requests: done.http.as_ref().map_or(0, Http::requests),
+        exported: Some(done.exported),
+        skipped: Some(done.skipped),
+        ..Default::default()
+    }
+    .end(&result);
+    // NOTE: a report that cannot be written fails the command, after the export (its output
+    // stands): a monitor that reads FILE must not miss a run silently.
+    crate::report::append(path, &entry)?;
+    result
+}
+
+/// What a run did, for its `--report` line (filled as far as the run got).
+#[derive(Default)]
+struct Done {
+    window: Option<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>,
+    http: Option<Http>,
+    exported: u64,
+    skipped: u64,
+}
+
+async fn listing(
+    s: &Settings,
+    args: &ListArgs,
+    cron: &CronArgs,
+    default_limit: Option<u64>,
+    summary: bool,
+    done: &mut Done,
+) -> Result<()> {
     let out = resolve::output(&args.output, s)?;
     let mut query = resolve::query(&args.filters, s, default_limit, out.raw)?;
     if cron.append && !matches!(out.format, Format::Csv | Format::Ndjson) {
@@ -55,7 +103,10 @@ pub async fn run(
     } else {
         None
     };
-    let backend = Backend::new(&s.profile, Http::new(s.http.clone())?)?;
+    let http = Http::new(s.http.clone())?;
+    done.window = Some((query.from, query.to));
+    done.http = Some(http.clone());
+    let backend = Backend::new(&s.profile, http)?;
     let plan = backend.plan(&query)?;
     if s.http.verbose > 0 {
         let z = output::Zone::Tz(query.tz);
@@ -134,6 +185,8 @@ pub async fn run(
         }
         None => target.commit()?,
     }
+    done.exported = stats.calls - skipped - held as u64;
+    done.skipped = skipped;
     if let Some(line) = more_than_shown(&out, &query, &plan, &stats, summary || s.quiet) {
         term::log(&line);
     }
@@ -162,7 +215,7 @@ pub async fn run(
         };
         term::log(&format!(
             "exported {}{to} in {secs:.1} s{again}",
-            n_calls(stats.calls - skipped - held as u64)
+            n_calls(done.exported)
         ));
     }
     Ok(())

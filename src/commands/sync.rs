@@ -52,6 +52,9 @@ pub async fn run(global: &Global, args: &SyncArgs, sandbox: Option<&Sandbox>) ->
     if args.all_profiles && !global.profile.is_empty() {
         return usage("pass either -p NAME... or --all-profiles");
     }
+    // The first round begins with the command, before the database is opened: processes
+    // started together then all begin before any of them syncs a profile.
+    let begun = Utc::now();
     let revisit = crate::when::parse_duration(&args.revisit)
         .map_err(|e| Failure::usage(format!("--revisit: {e}")))?;
     let every = args
@@ -96,19 +99,51 @@ pub async fn run(global: &Global, args: &SyncArgs, sandbox: Option<&Sandbox>) ->
         }
         names
     };
-    // NOTE: the database lives on its own thread for the whole command; a signal drops this
-    // future and with it the writer, and nothing waits for the thread (see db/writer.rs).
-    let database = Writer::open(&dest).await?;
+    if let Some(path) = &args.report {
+        crate::report::check(path)?;
+    }
+    // NOTE: one database thread (and connection) per profile syncing at once, each with its own
+    // bounded queue: PostgreSQL takes each profile on its own sessions; SQLite's connections
+    // take turns at its one writer (each batch is one short IMMEDIATE transaction, waited for
+    // under the busy timeout), while the profiles' pages are fetched side by side. Opened one
+    // after another, so that only the first creates or migrates the schema.
+    let jobs = usize::from(args.jobs).min(names.len()).max(1);
+    let mut pool = Vec::with_capacity(jobs);
+    for _ in 0..jobs {
+        // NOTE: each lives on its own thread for the whole command; a signal drops this future
+        // and with it the writers, and nothing waits for the threads (see db/writer.rs).
+        pool.push(tokio::sync::Mutex::new(Writer::open(&dest).await?));
+    }
+    let close = |pool: Vec<tokio::sync::Mutex<Writer>>| async move {
+        for writer in pool {
+            writer.into_inner().close().await;
+        }
+    };
+    let mut run = Run {
+        since: begun,
+        global,
+        args,
+        sandbox,
+        dest: &dest,
+        pool: &pool,
+        revisit,
+    };
     loop {
-        let result = round(global, args, sandbox, &names, &dest, &database, revisit).await;
+        let stamp = every.map(|_| {
+            format!(
+                "{} ",
+                Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            )
+        });
+        let result = run.round(&names, stamp.as_deref().unwrap_or("")).await;
         let Some(every) = every else {
-            database.close().await;
+            close(pool).await;
             return result;
         };
         if let Err(e) = result {
             let (code, _) = classify(&e);
             if code == Exit::Usage {
-                database.close().await;
+                close(pool).await;
                 return Err(e);
             }
             term::error(&crate::redact::scrub(&format!("{e:#}")));
@@ -116,105 +151,197 @@ pub async fn run(global: &Global, args: &SyncArgs, sandbox: Option<&Sandbox>) ->
         IDLE.store(true, Ordering::SeqCst);
         tokio::time::sleep(every.to_std().unwrap_or(std::time::Duration::from_secs(1))).await;
         IDLE.store(false, Ordering::SeqCst);
+        run.since = Utc::now();
     }
 }
 
-/// One sync of every profile: each its own state; a failing one does not stop the others.
-async fn round(
-    global: &Global,
-    args: &SyncArgs,
-    sandbox: Option<&Sandbox>,
-    names: &[Option<String>],
-    dest: &Dest,
-    database: &Writer,
+/// What every profile's sync of one command shares.
+struct Run<'a> {
+    global: &'a Global,
+    args: &'a SyncArgs,
+    sandbox: Option<&'a Sandbox>,
+    dest: &'a Dest,
+    /// One database thread per profile syncing at once (`--jobs`).
+    pool: &'a [tokio::sync::Mutex<Writer>],
     revisit: chrono::Duration,
-) -> Result<()> {
-    let mut failed: Vec<(String, anyhow::Error)> = Vec::new();
-    for name in names {
+    /// When this round began.
+    since: DateTime<Utc>,
+}
+
+impl Run<'_> {
+    /// One sync of every profile, up to `--jobs` at once: each its own state; a failing one
+    /// does not stop the others. `stamp` starts each summary line (the time, with `--every`).
+    async fn round(&self, names: &[Option<String>], stamp: &str) -> Result<()> {
+        use futures_util::StreamExt;
+        let results: Vec<(String, Result<()>)> = futures_util::stream::iter(names)
+            .map(|name| self.profile(name, names.len(), stamp))
+            .buffered(self.pool.len())
+            .collect()
+            .await;
+        let mut failed: Vec<(String, anyhow::Error)> = Vec::new();
+        for (label, result) in results {
+            if let Err(e) = result {
+                if names.len() == 1 {
+                    return Err(e);
+                }
+                failed.push((label, e));
+            }
+        }
+        if failed.is_empty() {
+            return Ok(());
+        }
+        let all = failed.len() == names.len();
+        let message = failed
+            .iter()
+            .map(|(name, e)| format!("{name}: {e:#}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let done = names.len() - failed.len();
+        Err(Failure::new(
+            if all {
+                classify(&failed[0].1).0
+            } else {
+                Exit::Partial
+            },
+            format!(
+                "sync failed for {} of {} ({done} done): {message}",
+                failed.len(),
+                crate::term::count(names.len() as u64, "profile", "profiles")
+            ),
+        )
+        .hint("the profiles that failed keep their state: the next run retries them")
+        .into())
+    }
+
+    /// One profile's sync on a free database thread, and its `--report` line.
+    async fn profile(
+        &self,
+        name: &Option<String>,
+        profiles: usize,
+        stamp: &str,
+    ) -> (String, Result<()>) {
         let label = name
             .as_deref()
             .map_or_else(|| "-".into(), |n| term::printable(n).into_owned());
+        let mut entry = crate::report::Entry {
+            profile: name.clone().unwrap_or_default(),
+            started_at: Utc::now(),
+            ..Default::default()
+        };
         let result = async {
-            let mut profile = match (sandbox, name) {
+            let mut profile = match (self.sandbox, name) {
                 // With --sandbox, --all-profiles names the vendors.
-                (Some(sb), Some(n)) if global.profile.is_empty() => sb.profile(
+                (Some(sb), Some(n)) if self.global.profile.is_empty() => sb.profile(
                     Vendor::ALL
                         .into_iter()
                         .find(|v| v.id() == n)
                         .ok_or_else(|| Failure::usage(format!("no vendor {n}")))?,
                 ),
-                _ => resolve::profile_named(global, name.as_deref(), sandbox)?,
+                _ => resolve::profile_named(self.global, name.as_deref(), self.sandbox)?,
             };
             if profile.sandbox {
                 profile.name = None;
             }
-            let s = resolve::settings(global, profile)?;
-            one(&s, args, dest, database, revisit).await
+            let mut s = resolve::settings(self.global, profile)?;
+            // NOTE: one progress bar is one profile's; profiles side by side would fight
+            // over it.
+            if profiles > 1 && self.pool.len() > 1 {
+                s.progress = false;
+            }
+            let database = take(self.pool).await;
+            one(&s, self, &database, &mut entry, stamp).await
         }
         .await;
-        if let Err(e) = result {
-            if names.len() == 1 {
-                return Err(e);
+        if let Some(path) = &self.args.report {
+            let entry = entry.end(&result);
+            if let Err(e) = crate::report::append(path, &entry) {
+                return (label, result.and(Err(e)));
             }
-            failed.push((label, e));
+        }
+        (label, result)
+    }
+}
+
+/// A database thread no profile is using. NOTE: with at most as many profiles at once as
+/// threads (`buffered(pool.len())`) one is always free; waiting for the first is right anyway.
+async fn take(pool: &[tokio::sync::Mutex<Writer>]) -> tokio::sync::MutexGuard<'_, Writer> {
+    for writer in pool {
+        if let Ok(guard) = writer.try_lock() {
+            return guard;
         }
     }
-    if failed.is_empty() {
-        return Ok(());
-    }
-    let all = failed.len() == names.len();
-    let message = failed
-        .iter()
-        .map(|(name, e)| format!("{name}: {e:#}"))
-        .collect::<Vec<_>>()
-        .join("; ");
-    let done = names.len() - failed.len();
-    Err(Failure::new(
-        if all {
-            classify(&failed[0].1).0
-        } else {
-            Exit::Partial
-        },
-        format!(
-            "sync failed for {} of {} ({done} done): {message}",
-            failed.len(),
-            crate::term::count(names.len() as u64, "profile", "profiles")
-        ),
-    )
-    .hint("the profiles that failed keep their state: the next run retries them")
-    .into())
+    pool[0].lock().await
 }
 
 /// Syncs one profile: its lock taken on the database's thread, and released there before the
 /// summary is printed, however the run ends.
 async fn one(
     s: &Settings,
-    args: &SyncArgs,
-    dest: &Dest,
+    run: &Run<'_>,
     database: &Writer,
-    revisit: chrono::Duration,
+    entry: &mut crate::report::Entry,
+    stamp: &str,
 ) -> Result<()> {
+    let (args, dest, revisit) = (run.args, run.dest, run.revisit);
     // The profile column: the profile's name; the vendor id with --vendor or --sandbox.
     let profile = s
         .profile
         .name
         .clone()
         .unwrap_or_else(|| s.profile.vendor.id().to_string());
+    entry.profile.clone_from(&profile);
+    entry.vendor = s.profile.vendor.id().to_string();
     // NOTE: a profile's name is the user's and may hold a newline or an escape sequence:
     // every message shows it escaped (the database stores it as it is).
     let shown = term::printable(&profile).into_owned();
     let query = resolve::query(&args.filters, s, None, true)?;
+    entry.window.from = Some(query.from);
+    entry.window.to = Some(query.to);
     let filters = window::filter_set(s, &query);
     let started = Instant::now();
     let now = Utc::now();
-    database.begin(&profile, now).await?;
+    if let Err(e) = database.begin(&profile, now).await {
+        // NOTE: SPEC (sync): processes sharing one PostgreSQL database share the profiles; one
+        // that another holds is theirs this round, not a failure.
+        if e.downcast_ref::<db::Elsewhere>().is_some() {
+            entry.elsewhere = true;
+            if !s.quiet {
+                term::log(&format!("{stamp}{shown}: being synced elsewhere, skipped"));
+            }
+            return Ok(());
+        }
+        return Err(e);
+    }
+    // NOTE: ... and one that another process began to sync after this round began is theirs
+    // too: processes started together (within the time it takes one to open the database and
+    // start a profile) then sync each profile once per round, not once more each when one of
+    // them comes to it after another finished it (the lock alone cannot tell).
+    if matches!(dest, Dest::Postgres(_)) {
+        let synced = database
+            .resume(&filters)
+            .await
+            .map(|p| p.and_then(|p| p.synced_at).is_some_and(|t| t >= run.since));
+        if !matches!(synced, Ok(false)) {
+            database.release().await?;
+        }
+        if synced? {
+            entry.elsewhere = true;
+            if !s.quiet {
+                term::log(&format!(
+                    "{stamp}{shown}: synced elsewhere this round, skipped"
+                ));
+            }
+            return Ok(());
+        }
+    }
     db::note_stored(&profile, &db::Counts::default());
     let http = Http::new(s.http.clone())?;
-    let store = match read(
+    let read = read(
         s, args, dest, database, &profile, &filters, &query, revisit, &http, now,
     )
-    .await
-    {
+    .await;
+    entry.requests = http.requests();
+    let store = match read {
         Ok(store) => store,
         Err(e) => {
             // A batch that failed is the cause (the sink only saw that it did); else the
@@ -249,14 +376,18 @@ async fn one(
         .await;
     crate::stop::forget(&profile);
     let counts = counts?;
+    entry.new = Some(counts.new);
+    entry.changed = Some(counts.changed);
+    entry.gone = Some(0);
+    entry.unchanged = Some(counts.unchanged);
     if s.http.verbose > 0 {
         let n = http.requests();
         let plural = if n == 1 { "" } else { "s" };
-        term::log(&format!("{shown}: {} request{plural}", thousands(n)));
+        term::log(&format!("{stamp}{shown}: {} request{plural}", thousands(n)));
     }
     if !s.quiet {
         term::log(&format!(
-            "{shown}: {} new, {} changed, {} unchanged ({:.1} s)",
+            "{stamp}{shown}: {} new, {} changed, {} unchanged ({:.1} s)",
             thousands(counts.new),
             thousands(counts.changed),
             thousands(counts.unchanged),

@@ -119,6 +119,8 @@ pub struct Resume {
     /// Where the window these runs have read completely begins (`None`: a state written before
     /// it was kept).
     pub covered_from: Option<DateTime<Utc>>,
+    /// When the run that left this state began.
+    pub synced_at: Option<DateTime<Utc>>,
 }
 
 /// The state a run leaves, written in the transaction of its last batch.
@@ -130,6 +132,18 @@ pub struct Advance {
     pub newest_modified: Option<DateTime<Utc>>,
     /// Where the window read completely now begins ([`Resume::covered_from`]).
     pub covered_from: DateTime<Utc>,
+}
+
+/// The context of a lock another session holds on a shared database (PostgreSQL's advisory
+/// lock): `sync` skips the profile with a note instead of failing it (SPEC, sync: several
+/// processes share the profiles).
+#[derive(Debug, Clone, Copy)]
+pub struct Elsewhere;
+
+impl std::fmt::Display for Elsewhere {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("being synced elsewhere")
+    }
 }
 
 /// What upserts did.

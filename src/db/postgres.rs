@@ -379,7 +379,8 @@ impl Database for Postgres {
                 ),
             )
             .hint("let it finish; other profiles can sync into the same database meanwhile")
-            .into());
+            .into())
+            .map_err(|e: anyhow::Error| e.context(super::Elsewhere));
         }
         self.held = Some(key);
         Ok(())
@@ -428,8 +429,8 @@ impl Database for Postgres {
                 .client
                 .query_opt(
                     "SELECT newest_started_at, synced_to, newest_modified_at, \
-                     (SELECT min(started_at) FROM calls WHERE profile = $1), synced_from \
-                     FROM sync_state WHERE profile = $1 AND filters = $2",
+                     (SELECT min(started_at) FROM calls WHERE profile = $1), synced_from, \
+                     synced_at FROM sync_state WHERE profile = $1 AND filters = $2",
                     &[&profile, &filters],
                 )
                 .await?)
@@ -441,6 +442,7 @@ impl Database for Postgres {
             newest_modified: r.get(2),
             oldest: r.get(3),
             covered_from: r.get(4),
+            synced_at: r.get(5),
         }))
     }
 

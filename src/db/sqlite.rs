@@ -399,27 +399,40 @@ impl Database for Sqlite {
             Option<String>,
             Option<String>,
             Option<String>,
+            Option<String>,
         );
         let row: Option<Stored> = self
             .conn
             .query_row(
                 "SELECT newest_started_at, synced_to, newest_modified_at, \
-                 (SELECT min(started_at) FROM calls WHERE profile = ?1), synced_from \
-                 FROM sync_state WHERE profile = ?1 AND filters = ?2",
+                 (SELECT min(started_at) FROM calls WHERE profile = ?1), synced_from, \
+                 synced_at FROM sync_state WHERE profile = ?1 AND filters = ?2",
                 params![profile, filters],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                },
             )
             .optional()?;
         let time = |t: Option<String>| t.as_deref().map(parse_time).transpose();
-        row.map(|(newest, upper, modified, oldest, covered_from)| {
-            Ok(Resume {
-                newest: time(newest)?,
-                upper: parse_time(&upper)?,
-                newest_modified: time(modified)?,
-                oldest: time(oldest)?,
-                covered_from: time(covered_from)?,
-            })
-        })
+        row.map(
+            |(newest, upper, modified, oldest, covered_from, synced_at)| {
+                Ok(Resume {
+                    newest: time(newest)?,
+                    upper: parse_time(&upper)?,
+                    newest_modified: time(modified)?,
+                    oldest: time(oldest)?,
+                    covered_from: time(covered_from)?,
+                    synced_at: time(synced_at)?,
+                })
+            },
+        )
         .transpose()
     }
 

@@ -156,7 +156,8 @@ impl Writer {
         answer.await.map_err(|_| stopped())?
     }
 
-    /// Starts a run of `profile`: takes its lock (another run holding it is exit 1, at once).
+    /// Starts a run of `profile`: takes its lock (another run holding it is exit 1, at once;
+    /// on PostgreSQL an error with the context [`super::Elsewhere`], which `sync` skips).
     /// `now` is the run's `first_seen_at` / `changed_at`.
     pub async fn begin(&self, profile: &str, now: DateTime<Utc>) -> Result<()> {
         let (reply, answer) = oneshot::channel();

@@ -302,8 +302,9 @@ pub fn seq_at(sb: &Sandbox, vendor: Vendor, started_at: DateTime<Utc>) -> u32 {
 /// SIGTERM to a `sync --every 1h` of `want`'s profiles at the moment its Nth profile summary
 /// appears, or a few ms after, 16 times (`spawn(i)` starts run i, stderr piped; `stored(i,
 /// profile)` reads what run i left; `after(i)` runs after it): each run ends at once, with 0
-/// (between runs) or 143 (during the next profile's), never hangs; a profile whose summary came
-/// is stored whole, the others hold only whole rows. The exit codes, in order.
+/// (between runs) or 143 (during another profile's), never hangs; a profile whose summary came
+/// (in whatever order `--jobs` finished them) is stored whole, the others hold only whole rows.
+/// The exit codes, in order.
 pub fn sigterm_at_each_summary(
     home: &Home,
     want: &[(Vendor, Rows)],
@@ -318,14 +319,20 @@ pub fn sigterm_at_each_summary(
     for (i, (summary, delay)) in signals.enumerate() {
         let mut child = spawn(i).spawn().unwrap();
         let lines = stderr_lines(&mut child);
-        let mut seen = 0;
-        while seen < summary {
+        let mut seen: Vec<Vendor> = Vec::new();
+        while seen.len() < summary {
             let line = lines.recv_timeout(HANG).unwrap_or_else(|_| {
                 let _ = child.kill();
-                panic!("run {i}: summary {} never came", seen + 1)
+                panic!("run {i}: summary {} never came", seen.len() + 1)
             });
             if line.contains(" new, ") {
-                seen += 1;
+                // `--every` starts the line with the time.
+                let (_, rest) = line.split_once("Z ").expect("the time first");
+                seen.extend(
+                    want.iter()
+                        .map(|(v, _)| *v)
+                        .filter(|v| rest.starts_with(&format!("{}: ", v.id()))),
+                );
             }
         }
         std::thread::sleep(std::time::Duration::from_millis(delay));
@@ -334,9 +341,9 @@ pub fn sigterm_at_each_summary(
         let code = wait_exit(&mut child, &what, std::time::Duration::from_secs(30)).code();
         assert!(matches!(code, Some(0 | 143)), "{what}: exit {code:?}");
         codes.push(code);
-        for (n, (vendor, want)) in want.iter().enumerate() {
+        for (vendor, want) in want {
             let got = stored(i, *vendor);
-            if n < summary {
+            if seen.contains(vendor) {
                 assert_eq!(&got, want, "{what}: {vendor} was committed");
             } else {
                 for (id, row) in got {
@@ -347,4 +354,36 @@ pub fn sigterm_at_each_summary(
         after(i);
     }
     codes
+}
+
+/// A `sync --every` summary line: the time (RFC 3339 UTC, to the second), a space, then `rest`
+/// at its start. The time.
+pub fn every_line(line: &str, rest: &str) -> DateTime<Utc> {
+    let (time, after) = line
+        .split_once(' ')
+        .unwrap_or_else(|| panic!("no time: {line}"));
+    assert!(after.starts_with(rest), "{line}");
+    assert!(time.ends_with('Z') && time.len() == 20, "{line}");
+    at(time)
+}
+
+/// A config of `copies` profiles per vendor of the sandbox (`famulor-0`, `famulor-1`, ...,
+/// each the vendor's sandbox profile under another name), for syncs of many accounts. The
+/// config's text, and each profile's name and vendor.
+pub fn many_profiles(sb: &Sandbox, copies: usize) -> (String, Vec<(String, Vendor)>) {
+    let toml = sb.config_toml();
+    let mut config = String::new();
+    let mut names = Vec::new();
+    for block in toml.split("\n[profiles.").skip(1) {
+        let (name, body) = block.split_once("]\n").unwrap();
+        let Some(vendor) = Vendor::ALL.into_iter().find(|v| v.id() == name) else {
+            continue;
+        };
+        for copy in 0..copies {
+            let profile = format!("{name}-{copy}");
+            config.push_str(&format!("\n[profiles.{profile}]\n{body}"));
+            names.push((profile, vendor));
+        }
+    }
+    (config, names)
 }
