@@ -336,8 +336,8 @@ pub fn output(o: &OutputArgs, tz: Option<Tz>) -> Result<OutputOptions> {
         (None, _) if o.output.is_none() && crate::term::stdout_is_tty() => Format::Table,
         (None, _) => Format::Ndjson,
     };
-    if o.raw && !matches!(format, Format::Json | Format::Ndjson) {
-        return usage("--raw works with -o json and -o ndjson");
+    if o.raw && !matches!(format, Format::Json | Format::Ndjson | Format::Parquet) {
+        return usage("--raw works with -o json, ndjson and parquet");
     }
     if o.no_header && !matches!(format, Format::Csv | Format::Tsv) {
         return usage("--no-header works with -o csv and -o tsv");
@@ -349,8 +349,10 @@ pub fn output(o: &OutputArgs, tz: Option<Tz>) -> Result<OutputOptions> {
         None if format == Format::Table => OutputOptions::TABLE_FIELDS.to_vec(),
         None => Field::NORMALIZED.to_vec(),
     };
-    if fields.contains(&Field::Raw) && !matches!(format, Format::Json | Format::Ndjson) {
-        return usage("the raw field works with -o json and -o ndjson");
+    if fields.contains(&Field::Raw)
+        && !matches!(format, Format::Json | Format::Ndjson | Format::Parquet)
+    {
+        return usage("the raw field works with -o json, ndjson and parquet");
     }
     if o.raw && !fields.contains(&Field::Raw) {
         fields.push(Field::Raw);

@@ -16,6 +16,9 @@ use crate::stats::{self, By, Tally};
 use crate::term;
 use crate::vendors::Backend;
 
+/// Counts are a few rows: `-o parquet` is for calls.
+const PARQUET: &str = "-o parquet is for calls (export); stats prints -o csv, tsv, json or ndjson";
+
 pub async fn run(s: &Settings, args: &StatsArgs) -> Result<()> {
     let by = By::check(&args.by)?;
     let query = resolve::query(&args.filters, s, None, false)?;
@@ -25,6 +28,9 @@ pub async fn run(s: &Settings, args: &StatsArgs) -> Result<()> {
     } else {
         Format::Ndjson
     });
+    if format == Format::Parquet {
+        return crate::error::usage(PARQUET);
+    }
     let backend = Backend::new(&s.profile, Http::new(s.http.clone())?)?;
     let plan = backend.plan(&query)?;
     if s.http.verbose > 0 {
@@ -88,6 +94,7 @@ pub async fn run(s: &Settings, args: &StatsArgs) -> Result<()> {
         }
         Format::Json => stats::write_json(&mut out, &by, &rows)?,
         Format::Ndjson => stats::write_ndjson(&mut out, &by, &rows)?,
+        Format::Parquet => return crate::error::usage(PARQUET),
     }
     if !s.quiet {
         let groups = match by.len() {
