@@ -23,6 +23,8 @@
 #   benches/run.sh db        11. the database side alone: 1,000,000 rows as sync makes them into
 #                                the writer's thread, no vendor (cargo bench --bench db); into
 #                                SQLite here, into PostgreSQL in 8
+#   benches/run.sh parquet   12. 1,000,000 and 10,000 Famulor calls to Parquet against the same to
+#                                CSV: calls/s and peak RSS (/usr/bin/time -v), best of 3
 #
 # CALLS_BIN=PATH runs that binary instead of building the release binary.
 set -euo pipefail
@@ -259,6 +261,25 @@ if [[ $which == all || $which == stats ]]; then
     rss=$(awk -F': ' '/Maximum resident set size/{print $2}' "$work/time.txt")
     counted=$(grep -o 'counted [0-9,]* calls' "$work/time.txt")
     python3 -c "n = $n; t = $t1 - $t0; print(f'{n:,} calls: {t:.2f} s, {n / t:,.0f} calls/s, peak RSS $((rss / 1024)) MB, $(($(wc -l < "$work/stats.csv") - 1)) rows ($counted)')"
+    stop_sandbox
+  done
+fi
+
+if [[ $which == all || $which == parquet ]]; then
+  echo "== 12. parquet: 1,000,000 Famulor calls to Parquet vs the same to CSV (calls/s, peak RSS, best of 3)"
+  for n in 10000 1000000; do
+    sandbox --calls "$n"
+    for format in csv parquet; do
+      best=999; rss=0
+      for _ in 1 2 3; do
+        /usr/bin/time -v "$bin" --config "$cfg" -p famulor -q export --from 2025-01-01 --to 2025-06-01 \
+          -o "$format" --output "$work/calls.$format" 2> "$work/time.txt"
+        wall=$(awk -F': ' '/Elapsed \(wall clock\)/{print $2}' "$work/time.txt" | awk -F: '{print ($1 * 60) + $2}')
+        best=$(python3 -c "print(min($best, $wall))")
+        rss=$(awk -F': ' -v r="$rss" '/Maximum resident set size/{print ($2 > r) ? $2 : r}' "$work/time.txt")
+      done
+      echo "$n calls to $format: best $best s, $(python3 -c "print(f'{$n / $best:,.0f}')") calls/s, peak RSS $((rss / 1024)) MB, $(du -k "$work/calls.$format" | cut -f1) KB"
+    done
     stop_sandbox
   done
 fi

@@ -985,11 +985,11 @@ _calls() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson parquet" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson parquet" -- "${cur}"))
                     return 0
                     ;;
                 --fields)
@@ -1393,11 +1393,11 @@ _calls() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson parquet" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson parquet" -- "${cur}"))
                     return 0
                     ;;
                 --fields)
@@ -1707,11 +1707,11 @@ _calls() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson parquet" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson parquet" -- "${cur}"))
                     return 0
                     ;;
                 --fields)
@@ -1837,11 +1837,11 @@ _calls() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson parquet" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson parquet" -- "${cur}"))
                     return 0
                     ;;
                 --profile)
@@ -2025,11 +2025,11 @@ _calls() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson parquet" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson parquet" -- "${cur}"))
                     return 0
                     ;;
                 --profile)

@@ -32,7 +32,10 @@ fn read(path: &Path) -> (Vec<Json>, usize) {
                 assert_eq!(physical, Physical::INT64);
                 assert_eq!(
                     logical,
-                    Some(LogicalType::timestamp(true, parquet::basic::TimeUnit::MICROS))
+                    Some(LogicalType::timestamp(
+                        true,
+                        parquet::basic::TimeUnit::MICROS
+                    ))
                 );
             }
             "duration" | "talk_time" => {
@@ -40,10 +43,7 @@ fn read(path: &Path) -> (Vec<Json>, usize) {
             }
             "cost" => {
                 assert_eq!(physical, Physical::FIXED_LEN_BYTE_ARRAY);
-                assert_eq!(
-                    logical,
-                    Some(LogicalType::decimal(9, 38))
-                );
+                assert_eq!(logical, Some(LogicalType::decimal(9, 38)));
             }
             _ => assert_eq!(
                 (physical, logical),
@@ -94,7 +94,11 @@ fn read(path: &Path) -> (Vec<Json>, usize) {
 /// An unscaled decimal as the shortest plain text (`50000000`, 9 -> `0.05`).
 fn plain(unscaled: i128, scale: u32) -> String {
     let sign = if unscaled < 0 { "-" } else { "" };
-    let digits = format!("{:0>width$}", unscaled.unsigned_abs(), width = scale as usize + 1);
+    let digits = format!(
+        "{:0>width$}",
+        unscaled.unsigned_abs(),
+        width = scale as usize + 1
+    );
     let (int, frac) = digits.split_at(digits.len() - scale as usize);
     let frac = frac.trim_end_matches('0');
     if frac.is_empty() {
@@ -144,16 +148,30 @@ fn every_field_reads_back_as_json_gives_it_on_every_vendor() {
     let home = Home::with_sandbox(&sb);
     for vendor in Vendor::ALL {
         let window = ["--from", FROM, "--to", TO, "--raw"];
-        let r = run(home.cmd().args(["-p", vendor.id(), "export", "-o", "json", "-q"]).args(window));
+        let r = run(home
+            .cmd()
+            .args(["-p", vendor.id(), "export", "-o", "json", "-q"])
+            .args(window));
         assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{vendor}");
         let want = json_rows(&r.stdout);
         assert!(want.len() > 100, "{vendor}: {}", want.len());
         let r = run(home
             .cmd()
             .env("CALLS_TEST_PARQUET_ROWS", "64")
-            .args(["-p", vendor.id(), "export", "--output", "calls.parquet", "-q"])
+            .args([
+                "-p",
+                vendor.id(),
+                "export",
+                "--output",
+                "calls.parquet",
+                "-q",
+            ])
             .args(window));
-        assert_eq!((r.code, r.stderr.as_str(), r.stdout.as_str()), (0, "", ""), "{vendor}");
+        assert_eq!(
+            (r.code, r.stderr.as_str(), r.stdout.as_str()),
+            (0, "", ""),
+            "{vendor}"
+        );
         let (got, groups) = read(&home.path("calls.parquet"));
         assert_eq!(groups, want.len().div_ceil(64), "{vendor}: row groups");
         assert_eq!(got.len(), want.len(), "{vendor}");
@@ -162,7 +180,8 @@ fn every_field_reads_back_as_json_gives_it_on_every_vendor() {
         }
         // Nulls are there to be compared: some field of some call is null.
         assert!(
-            want.iter().any(|r| r.as_object().unwrap().values().any(Json::is_null)),
+            want.iter()
+                .any(|r| r.as_object().unwrap().values().any(Json::is_null)),
             "{vendor}: no null among the calls"
         );
     }
@@ -191,7 +210,14 @@ fn fields_pick_and_order_the_columns() {
         .collect();
     assert_eq!(
         names,
-        ["status", "cost", "cost_text", "id", "started_at", "duration"]
+        [
+            "status",
+            "cost",
+            "cost_text",
+            "id",
+            "started_at",
+            "duration"
+        ]
     );
     let r = run(home.cmd().args([
         "export", "--from", FROM, "--to", TO, "-o", "json", "--fields", fields, "-q",
@@ -211,27 +237,44 @@ fn a_folder_gets_one_new_file_per_run_and_none_when_nothing_is_new() {
         std::fs::create_dir(&dir).unwrap();
         let out = format!("calls/{}/", vendor.id());
         let job = [
-            "export", "--since-last", "--from", FROM, "-o", "parquet", "--output", &out,
+            "export",
+            "--since-last",
+            "--from",
+            FROM,
+            "-o",
+            "parquet",
+            "--output",
+            &out,
         ];
         let r = run(home.cmd().args(["-p", vendor.id()]).args(job));
         assert_eq!(r.code, 0, "{vendor}: {}", r.stderr);
         let first = parquet_files(&dir);
         assert_eq!(first.len(), 1, "{vendor}");
         assert!(
-            r.stderr.contains(&first[0].file_name().unwrap().to_string_lossy().to_string()),
+            r.stderr
+                .contains(&first[0].file_name().unwrap().to_string_lossy().to_string()),
             "{vendor}: the summary names the file: {}",
             r.stderr
         );
         let first_bytes = std::fs::read(&first[0]).unwrap();
 
         let newest = sb.world(vendor).calls.last().unwrap().started_at;
-        sb.add_calls(vendor, 12, at("2025-06-01T00:00:00Z"), at("2025-06-01T08:00:00Z"));
+        sb.add_calls(
+            vendor,
+            12,
+            at("2025-06-01T00:00:00Z"),
+            at("2025-06-01T08:00:00Z"),
+        );
         sb.add_calls(vendor, 3, newest - chrono::Duration::minutes(8), newest);
         let r = run(home.cmd().args(["-p", vendor.id()]).args(job));
         assert_eq!(r.code, 0, "{vendor}: {}", r.stderr);
         let second = parquet_files(&dir);
         assert_eq!(second.len(), 2, "{vendor}");
-        assert_eq!(std::fs::read(&first[0]).unwrap(), first_bytes, "{vendor}: rewritten");
+        assert_eq!(
+            std::fs::read(&first[0]).unwrap(),
+            first_bytes,
+            "{vendor}: rewritten"
+        );
 
         let ids: Vec<String> = second
             .iter()
@@ -241,7 +284,11 @@ fn a_folder_gets_one_new_file_per_run_and_none_when_nothing_is_new() {
         let unique: HashSet<&String> = ids.iter().collect();
         assert_eq!(unique.len(), ids.len(), "{vendor}: a call in two files");
         let want: HashSet<String> = sb
-            .expected(vendor, at("2025-03-01T00:00:00Z"), at("2026-01-01T00:00:00Z"))
+            .expected(
+                vendor,
+                at("2025-03-01T00:00:00Z"),
+                at("2026-01-01T00:00:00Z"),
+            )
             .into_iter()
             .map(|c| c.id)
             .collect();
@@ -254,7 +301,10 @@ fn a_folder_gets_one_new_file_per_run_and_none_when_nothing_is_new() {
         let r = run(home.cmd().args(["-p", vendor.id()]).args(job));
         assert_eq!(r.code, 0, "{vendor}: {}", r.stderr);
         assert!(r.stderr.contains("no file added"), "{vendor}: {}", r.stderr);
-        let third: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+        let third: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         assert_eq!(third.len(), 2, "{vendor}: {third:?}");
     }
 }
@@ -277,7 +327,17 @@ fn a_run_killed_mid_write_leaves_no_parquet_file() {
     ));
     let dir = home.path("calls");
     std::fs::create_dir(&dir).unwrap();
-    let job = ["export", "--since-last", "--from", FROM, "--output", "calls/", "-o", "parquet", "-q"];
+    let job = [
+        "export",
+        "--since-last",
+        "--from",
+        FROM,
+        "--output",
+        "calls/",
+        "-o",
+        "parquet",
+        "-q",
+    ];
     let temp_size = || -> u64 {
         std::fs::read_dir(&dir)
             .unwrap()
@@ -307,7 +367,11 @@ fn a_run_killed_mid_write_leaves_no_parquet_file() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 1, "the killed run's temporary file is gone: {names:?}");
+    assert_eq!(
+        names.len(),
+        1,
+        "the killed run's temporary file is gone: {names:?}"
+    );
     let files = parquet_files(&dir);
     let ids: HashSet<String> = read(&files[0])
         .0
@@ -325,15 +389,39 @@ fn parquet_is_refused_where_it_cannot_go() {
     std::fs::write(home.path("old.parquet"), b"old").unwrap();
     for (args, words) in [
         (vec!["export", "-o", "parquet"], "never stdout"),
-        (vec!["export", "-o", "parquet", "--output", "-"], "never stdout"),
-        (vec!["list", "-o", "parquet", "--output", "x.parquet"], "works with export"),
+        (
+            vec!["export", "-o", "parquet", "--output", "-"],
+            "never stdout",
+        ),
+        (
+            vec!["list", "-o", "parquet", "--output", "x.parquet"],
+            "works with export",
+        ),
         (
             vec!["export", "--append", "--output", "old.parquet"],
             "--since-last --output DIR/",
         ),
-        (vec!["export", "--output", "missing/", "-o", "parquet"], "mkdir -p"),
+        (
+            vec!["export", "--output", "missing/", "-o", "parquet"],
+            "mkdir -p",
+        ),
         (vec!["stats", "-o", "parquet"], "for calls"),
-        (vec!["export", "-o", "parquet", "--output", "x.parquet", "--no-header"], "--no-header"),
+        (
+            vec!["show", "1", "-o", "parquet", "--output", "x.parquet"],
+            "for export",
+        ),
+        (vec!["vendors", "-o", "parquet"], "for calls"),
+        (
+            vec![
+                "export",
+                "-o",
+                "parquet",
+                "--output",
+                "x.parquet",
+                "--no-header",
+            ],
+            "--no-header",
+        ),
     ] {
         let before = sb.requests().len();
         let r = run(home.cmd().args(&args));

@@ -158,7 +158,9 @@ pub async fn run(
     if summary && !s.quiet {
         let secs = started.elapsed().as_secs_f64();
         let to = match (&folder, &file) {
-            (Some(dir), _) if no_file => format!(" (nothing new: no file added to {})", dir.display()),
+            (Some(dir), _) if no_file => {
+                format!(" (nothing new: no file added to {})", dir.display())
+            }
             (Some(_), Some(file)) => format!(" to {}", file.display()),
             _ => out
                 .path
@@ -282,9 +284,11 @@ fn parquet_output(
     use std::io::IsTerminal;
     let into = "give --output calls.parquet, or --output DIR/ for a new file per run";
     if !export {
-        return Err(Failure::usage("-o parquet works with export (list prints to a terminal)")
-            .hint(format!("calls export -o parquet: {into}"))
-            .into());
+        return Err(
+            Failure::usage("-o parquet works with export (list prints to a terminal)")
+                .hint(format!("calls export -o parquet: {into}"))
+                .into(),
+        );
     }
     if cron.append {
         return Err(
@@ -320,11 +324,12 @@ fn parquet_output(
             .open(&path)
             .is_ok_and(|f| f.is_terminal())
     {
-        return Err(
-            Failure::usage(format!("-o parquet cannot write to the terminal {}", path.display()))
-                .hint(into)
-                .into(),
-        );
+        return Err(Failure::usage(format!(
+            "-o parquet cannot write to the terminal {}",
+            path.display()
+        ))
+        .hint(into)
+        .into());
     }
     Ok(None)
 }

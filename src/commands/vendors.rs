@@ -19,7 +19,9 @@ pub fn run(args: &VendorsArgs) -> Result<()> {
         Format::Json
     });
     if format == Format::Parquet {
-        return crate::error::usage("-o parquet is for calls (export); vendors prints a table or JSON");
+        return crate::error::usage(
+            "-o parquet is for calls (export); vendors prints a table or JSON",
+        );
     }
     match format {
         Format::Table => {

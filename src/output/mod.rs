@@ -853,7 +853,10 @@ pub fn new_parquet_file(dir: &Path) -> Result<PathBuf> {
             let Some(name) = file.to_str().and_then(|f| f.strip_prefix('.')) else {
                 continue;
             };
-            if let Some(end) = name.find(".parquet.").filter(|_| name.starts_with("calls-")) {
+            if let Some(end) = name
+                .find(".parquet.")
+                .filter(|_| name.starts_with("calls-"))
+            {
                 remove_stale_temp_files(dir, &name[..end + ".parquet".len()]);
             }
         }
@@ -868,7 +871,10 @@ pub fn new_parquet_file(dir: &Path) -> Result<PathBuf> {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
-        let path = dir.join(format!("calls-{}-{hex}.parquet", now.format("%Y%m%dT%H%M%SZ")));
+        let path = dir.join(format!(
+            "calls-{}-{hex}.parquet",
+            now.format("%Y%m%dT%H%M%SZ")
+        ));
         if !path.exists() {
             return Ok(path);
         }

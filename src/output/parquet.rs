@@ -12,8 +12,8 @@ use std::io::Write;
 use anyhow::{Context, Result};
 use bytes::Bytes;
 use parquet::basic::Compression;
-use parquet::data_type::{ByteArray, ByteArrayType, FixedLenByteArray, FixedLenByteArrayType};
 use parquet::data_type::Int64Type;
+use parquet::data_type::{ByteArray, ByteArrayType, FixedLenByteArray, FixedLenByteArrayType};
 use parquet::file::properties::{WriterProperties, WriterVersion};
 use parquet::file::writer::SerializedFileWriter;
 
@@ -268,9 +268,11 @@ impl<W: Write + Send> ParquetWriter<W> {
                         .drain(..)
                         .map(|v| FixedLenByteArray::from(v.to_be_bytes().to_vec()))
                         .collect();
-                    writer
-                        .typed::<FixedLenByteArrayType>()
-                        .write_batch(&values, Some(defs), None)?;
+                    writer.typed::<FixedLenByteArrayType>().write_batch(
+                        &values,
+                        Some(defs),
+                        None,
+                    )?;
                     defs.clear();
                 }
             }
@@ -333,7 +335,15 @@ mod tests {
         assert_eq!(decimal("1e-07"), Some(100));
         assert_eq!(decimal("-0.0"), Some(0));
         // Ten places, 30 digits before the point, or no number: text.
-        for text in ["0.0000000001", &"9".repeat(30), "1,5", "abc", "", "1e-10", "NaN"] {
+        for text in [
+            "0.0000000001",
+            &"9".repeat(30),
+            "1,5",
+            "abc",
+            "",
+            "1e-10",
+            "NaN",
+        ] {
             assert_eq!(decimal(text), None, "{text}");
         }
         assert_eq!(
@@ -349,7 +359,13 @@ mod tests {
         use parquet::file::reader::{FileReader, SerializedFileReader};
         use parquet::record::Field as Value;
         let t0 = chrono::DateTime::from_timestamp(1_717_000_000, 0).unwrap();
-        let costs = [Some("0.05"), Some("1e-07"), Some("abc"), Some("0.0000000001"), None];
+        let costs = [
+            Some("0.05"),
+            Some("1e-07"),
+            Some("abc"),
+            Some("0.0000000001"),
+            None,
+        ];
         let mut w = ParquetWriter::new(Vec::new(), &[Field::Id, Field::Cost]).unwrap();
         w.row_group_rows = 2;
         for (i, cost) in costs.iter().enumerate() {
@@ -363,7 +379,12 @@ mod tests {
         let rows: Vec<Vec<(String, Value)>> = reader
             .get_row_iter(None)
             .unwrap()
-            .map(|r| r.unwrap().get_column_iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .map(|r| {
+                r.unwrap()
+                    .get_column_iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            })
             .collect();
         let unscaled = |v: &Value| match v {
             Value::Decimal(d) => Some(i128::from_be_bytes(d.data().try_into().unwrap())),
@@ -376,7 +397,10 @@ mod tests {
         let got: Vec<(String, Option<i128>, Option<String>)> = rows
             .iter()
             .map(|r| {
-                assert_eq!(r.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), ["id", "cost", "cost_text"]);
+                assert_eq!(
+                    r.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+                    ["id", "cost", "cost_text"]
+                );
                 (text(&r[0].1).unwrap(), unscaled(&r[1].1), text(&r[2].1))
             })
             .collect();
