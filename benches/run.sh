@@ -25,6 +25,8 @@
 #                                SQLite here, into PostgreSQL in 8
 #   benches/run.sh jobs      12. sync of 20 profiles of 5,000 Famulor calls each, 20 ms a page,
 #                                into SQLite: --jobs 1 against --jobs 8, against the latency bound
+#   benches/run.sh parquet   13. 1,000,000 and 10,000 Famulor calls to Parquet against the same to
+#                                CSV: calls/s and peak RSS (/usr/bin/time -v), best of 3
 #
 # CALLS_BIN=PATH runs that binary instead of building the release binary.
 set -euo pipefail
@@ -287,4 +289,21 @@ if [[ $which == all || $which == jobs ]]; then
   # --concurrency 4 (the default): a profile's pages 4 at a time; --jobs 8: 20 profiles in 3 waves.
   python3 -c "p = $pages; print(f'latency bound (client-01: $calls, {p} pages): one profile {p} x 20 ms = {p * 0.020:.2f} s one page after another, {p * 0.020 / 4:.2f} s 4 at a time; 20 profiles --jobs 1: {20 * p * 0.020 / 4:.2f} s; --jobs 8 (3 waves): {3 * p * 0.020 / 4:.2f} s')"
   stop_sandbox
+if [[ $which == all || $which == parquet ]]; then
+  echo "== 13. parquet: 1,000,000 Famulor calls to Parquet vs the same to CSV (calls/s, peak RSS, best of 3)"
+  for n in 10000 1000000; do
+    sandbox --calls "$n"
+    for format in csv parquet; do
+      best=999; rss=0
+      for _ in 1 2 3; do
+        /usr/bin/time -v "$bin" --config "$cfg" -p famulor -q export --from 2025-01-01 --to 2025-06-01 \
+          -o "$format" --output "$work/calls.$format" 2> "$work/time.txt"
+        wall=$(awk -F': ' '/Elapsed \(wall clock\)/{print $2}' "$work/time.txt" | awk -F: '{print ($1 * 60) + $2}')
+        best=$(python3 -c "print(min($best, $wall))")
+        rss=$(awk -F': ' -v r="$rss" '/Maximum resident set size/{print ($2 > r) ? $2 : r}' "$work/time.txt")
+      done
+      echo "$n calls to $format: best $best s, $(python3 -c "print(f'{$n / $best:,.0f}')") calls/s, peak RSS $((rss / 1024)) MB, $(du -k "$work/calls.$format" | cut -f1) KB"
+    done
+    stop_sandbox
+  done
 fi

@@ -985,11 +985,11 @@ _calls() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson parquet" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson parquet" -- "${cur}"))
                     return 0
                     ;;
                 --fields)
@@ -1397,11 +1397,11 @@ _calls() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson parquet" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson parquet" -- "${cur}"))
                     return 0
                     ;;
                 --fields)
@@ -1711,11 +1711,11 @@ _calls() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson parquet" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson parquet" -- "${cur}"))
                     return 0
                     ;;
                 --fields)
@@ -1837,11 +1837,11 @@ _calls() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson parquet" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson parquet" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -2045,11 +2045,11 @@ _calls() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson parquet" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table csv tsv json ndjson" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table csv tsv json ndjson parquet" -- "${cur}"))
                     return 0
                     ;;
                 --profile)

@@ -100,7 +100,8 @@ complete -c calls -n "__fish_calls_using_subcommand list" -s o -l format -d 'Out
 csv\t''
 tsv\t'Tab-separated, the CSV columns; a tab, line break or backslash in a value as `\\t`, `\\n`, `\\r`, `\\\\`'
 json\t''
-ndjson\t''"
+ndjson\t''
+parquet\t'Typed columns (export to a file or folder only)'"
 complete -c calls -n "__fish_calls_using_subcommand list" -l fields -d 'Pick and order fields, e.g. id,started_at,status (all formats)' -r -f -a "vendor\t''
 id\t''
 started_at\t''
@@ -117,7 +118,7 @@ campaign\t''
 recording_url\t''
 cost\t''
 raw\t''"
-complete -c calls -n "__fish_calls_using_subcommand list" -l output -d 'Write to FILE atomically (replaced only when complete)' -r -F
+complete -c calls -n "__fish_calls_using_subcommand list" -l output -d 'Write to FILE atomically (replaced only when complete); -o parquet: a FILE, or DIR/ for a new file per run' -r -F
 complete -c calls -n "__fish_calls_using_subcommand list" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r -f -a "(calls __complete profiles 2>/dev/null)"
 complete -c calls -n "__fish_calls_using_subcommand list" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
 evolux\t''
@@ -135,7 +136,7 @@ complete -c calls -n "__fish_calls_using_subcommand list" -l rate -d 'At most N 
 complete -c calls -n "__fish_calls_using_subcommand list" -l color -d 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set (or TERM=dumb)'
 always\t''
 never\t''"
-complete -c calls -n "__fish_calls_using_subcommand list" -l raw -d 'Add the vendor\'s original record as `raw` (json, ndjson)'
+complete -c calls -n "__fish_calls_using_subcommand list" -l raw -d 'Add the vendor\'s original record as `raw` (json, ndjson, parquet)'
 complete -c calls -n "__fish_calls_using_subcommand list" -l no-header -d 'No header line (csv, tsv)'
 complete -c calls -n "__fish_calls_using_subcommand list" -l sandbox -d 'Run against an embedded sandbox started in-process (no config or secrets needed)'
 complete -c calls -n "__fish_calls_using_subcommand list" -s v -l verbose -d 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
@@ -182,7 +183,8 @@ complete -c calls -n "__fish_calls_using_subcommand export" -s o -l format -d 'O
 csv\t''
 tsv\t'Tab-separated, the CSV columns; a tab, line break or backslash in a value as `\\t`, `\\n`, `\\r`, `\\\\`'
 json\t''
-ndjson\t''"
+ndjson\t''
+parquet\t'Typed columns (export to a file or folder only)'"
 complete -c calls -n "__fish_calls_using_subcommand export" -l fields -d 'Pick and order fields, e.g. id,started_at,status (all formats)' -r -f -a "vendor\t''
 id\t''
 started_at\t''
@@ -199,7 +201,7 @@ campaign\t''
 recording_url\t''
 cost\t''
 raw\t''"
-complete -c calls -n "__fish_calls_using_subcommand export" -l output -d 'Write to FILE atomically (replaced only when complete)' -r -F
+complete -c calls -n "__fish_calls_using_subcommand export" -l output -d 'Write to FILE atomically (replaced only when complete); -o parquet: a FILE, or DIR/ for a new file per run' -r -F
 complete -c calls -n "__fish_calls_using_subcommand export" -l state -d 'State file for --since-last [default: the OS data dir, e.g. ~/.local/share/calls/state/]' -r -F
 complete -c calls -n "__fish_calls_using_subcommand export" -l lookback -d 'How far before the newest call already exported the next run starts, for calls the vendor records late: 30m, 2h, 1d' -r
 complete -c calls -n "__fish_calls_using_subcommand export" -l report -d 'Append one JSON line per run to FILE (NDJSON: profile, window, requests, calls exported, the error and exit code of a failed run), for monitoring' -r -F
@@ -222,7 +224,7 @@ complete -c calls -n "__fish_calls_using_subcommand export" -l rate -d 'At most 
 complete -c calls -n "__fish_calls_using_subcommand export" -l color -d 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set (or TERM=dumb)'
 always\t''
 never\t''"
-complete -c calls -n "__fish_calls_using_subcommand export" -l raw -d 'Add the vendor\'s original record as `raw` (json, ndjson)'
+complete -c calls -n "__fish_calls_using_subcommand export" -l raw -d 'Add the vendor\'s original record as `raw` (json, ndjson, parquet)'
 complete -c calls -n "__fish_calls_using_subcommand export" -l no-header -d 'No header line (csv, tsv)'
 complete -c calls -n "__fish_calls_using_subcommand export" -l since-last -d 'Resume after the last successful run of this profile, filter set and destination'
 complete -c calls -n "__fish_calls_using_subcommand export" -l append -d 'Append to an existing --output file (no second CSV header; csv and ndjson only)'
@@ -345,7 +347,8 @@ complete -c calls -n "__fish_calls_using_subcommand stats" -s o -l format -d 'Ou
 csv\t''
 tsv\t'Tab-separated, the CSV columns; a tab, line break or backslash in a value as `\\t`, `\\n`, `\\r`, `\\\\`'
 json\t''
-ndjson\t''"
+ndjson\t''
+parquet\t'Typed columns (export to a file or folder only)'"
 complete -c calls -n "__fish_calls_using_subcommand stats" -l output -d 'Write to FILE atomically (replaced only when complete); the format from its extension unless -o' -r -F
 complete -c calls -n "__fish_calls_using_subcommand stats" -l fields -d 'Pick and order columns, e.g. agent,calls,answer_rate (the csv header\'s names; in a table, which numbers show)' -r -f -a "day\t''
 week\t''
@@ -399,7 +402,8 @@ complete -c calls -n "__fish_calls_using_subcommand show" -s o -l format -d 'Out
 csv\t''
 tsv\t'Tab-separated, the CSV columns; a tab, line break or backslash in a value as `\\t`, `\\n`, `\\r`, `\\\\`'
 json\t''
-ndjson\t''"
+ndjson\t''
+parquet\t'Typed columns (export to a file or folder only)'"
 complete -c calls -n "__fish_calls_using_subcommand show" -l fields -d 'Pick and order fields, e.g. id,started_at,status (all formats)' -r -f -a "vendor\t''
 id\t''
 started_at\t''
@@ -416,7 +420,7 @@ campaign\t''
 recording_url\t''
 cost\t''
 raw\t''"
-complete -c calls -n "__fish_calls_using_subcommand show" -l output -d 'Write to FILE atomically (replaced only when complete)' -r -F
+complete -c calls -n "__fish_calls_using_subcommand show" -l output -d 'Write to FILE atomically (replaced only when complete); -o parquet: a FILE, or DIR/ for a new file per run' -r -F
 complete -c calls -n "__fish_calls_using_subcommand show" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r -f -a "(calls __complete profiles 2>/dev/null)"
 complete -c calls -n "__fish_calls_using_subcommand show" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
 evolux\t''
@@ -434,7 +438,7 @@ complete -c calls -n "__fish_calls_using_subcommand show" -l rate -d 'At most N 
 complete -c calls -n "__fish_calls_using_subcommand show" -l color -d 'Colour on stdout and stderr: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set (or TERM=dumb)'
 always\t''
 never\t''"
-complete -c calls -n "__fish_calls_using_subcommand show" -l raw -d 'Add the vendor\'s original record as `raw` (json, ndjson)'
+complete -c calls -n "__fish_calls_using_subcommand show" -l raw -d 'Add the vendor\'s original record as `raw` (json, ndjson, parquet)'
 complete -c calls -n "__fish_calls_using_subcommand show" -l no-header -d 'No header line (csv, tsv)'
 complete -c calls -n "__fish_calls_using_subcommand show" -l sandbox -d 'Run against an embedded sandbox started in-process (no config or secrets needed)'
 complete -c calls -n "__fish_calls_using_subcommand show" -s v -l verbose -d 'Log requests to stderr (method, redacted URL, status, time, retries); -vv adds headers'
@@ -595,7 +599,8 @@ complete -c calls -n "__fish_calls_using_subcommand vendors" -s o -l format -d '
 csv\t''
 tsv\t'Tab-separated, the CSV columns; a tab, line break or backslash in a value as `\\t`, `\\n`, `\\r`, `\\\\`'
 json\t''
-ndjson\t''"
+ndjson\t''
+parquet\t'Typed columns (export to a file or folder only)'"
 complete -c calls -n "__fish_calls_using_subcommand vendors" -s p -l profile -d 'Profile from the config [default: the config\'s default_profile]; `sync` takes several' -r -f -a "(calls __complete profiles 2>/dev/null)"
 complete -c calls -n "__fish_calls_using_subcommand vendors" -l vendor -d 'Use a vendor without a profile; secrets come from CALLS_TOKEN and friends' -r -f -a "famulor\t''
 evolux\t''

@@ -471,10 +471,11 @@ pub struct OutputArgs {
     /// Pick and order fields, e.g. id,started_at,status (all formats)
     #[arg(long, value_name = "A,B,C", value_parser = Hinted(crate::call::Field::NAMES), hide_possible_values = true)]
     pub fields: Option<String>,
-    /// Write to FILE atomically (replaced only when complete)
+    /// Write to FILE atomically (replaced only when complete); -o parquet: a FILE, or DIR/ for a
+    /// new file per run
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Add the vendor's original record as `raw` (json, ndjson)
+    /// Add the vendor's original record as `raw` (json, ndjson, parquet)
     #[arg(long)]
     pub raw: bool,
     /// No header line (csv, tsv)

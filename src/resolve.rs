@@ -421,8 +421,8 @@ pub fn no_header(no_header: bool, format: Format) -> Result<()> {
 /// machine formats in `--tz` alone (else UTC): SPEC "Output".
 pub fn output(o: &OutputArgs, s: &Settings) -> Result<OutputOptions> {
     let format = format(o.format, o.output.as_deref())?;
-    if o.raw && !matches!(format, Format::Json | Format::Ndjson) {
-        return usage("--raw works with -o json and -o ndjson");
+    if o.raw && !matches!(format, Format::Json | Format::Ndjson | Format::Parquet) {
+        return usage("--raw works with -o json, ndjson and parquet");
     }
     no_header(o.no_header, format)?;
     let mut fields = match &o.fields {
@@ -432,8 +432,10 @@ pub fn output(o: &OutputArgs, s: &Settings) -> Result<OutputOptions> {
         None if format == Format::Table => OutputOptions::TABLE_FIELDS.to_vec(),
         None => Field::NORMALIZED.to_vec(),
     };
-    if fields.contains(&Field::Raw) && !matches!(format, Format::Json | Format::Ndjson) {
-        return usage("the raw field works with -o json and -o ndjson");
+    if fields.contains(&Field::Raw)
+        && !matches!(format, Format::Json | Format::Ndjson | Format::Parquet)
+    {
+        return usage("the raw field works with -o json, ndjson and parquet");
     }
     if o.raw && !fields.contains(&Field::Raw) {
         fields.push(Field::Raw);

@@ -410,7 +410,7 @@ fn an_output_name_without_a_format_needs_dash_o() {
         assert_eq!(
             r.stderr,
             format!(
-                "error: --output {why}\n  hint: the extension picks csv (.csv), tsv (.tsv), json (.json), ndjson (.ndjson, .jsonl); for any other name pass -o FORMAT (-o csv, -o ndjson, ...)\n"
+                "error: --output {why}\n  hint: the extension picks csv (.csv), tsv (.tsv), json (.json), ndjson (.ndjson, .jsonl), parquet (.parquet); for any other name pass -o FORMAT (-o csv, -o ndjson, ...)\n"
             )
         );
         assert!(!home.path(name).exists());

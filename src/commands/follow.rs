@@ -130,7 +130,7 @@ impl Seen {
 }
 
 /// Prints a call the first time and again whenever its record changed.
-struct Follow<W: std::io::Write> {
+struct Follow<W: std::io::Write + Send> {
     writer: CallWriter<W>,
     /// The calls the next poll reads again, and a hash of what was printed: memory bounded by
     /// the calls started within the revisit window (or, by modification time, since the newest
@@ -143,14 +143,14 @@ struct Follow<W: std::io::Write> {
     streaming: bool,
 }
 
-impl<W: std::io::Write> Follow<W> {
+impl<W: std::io::Write + Send> Follow<W> {
     /// Calls modified since this are read again by the next poll (by modification time).
     fn modified_floor(&self) -> Option<DateTime<Utc>> {
         self.newest_modified.map(|m| m - window::OVERLAP)
     }
 }
 
-impl<W: std::io::Write> Sink for Follow<W> {
+impl<W: std::io::Write + Send> Sink for Follow<W> {
     fn call(&mut self, call: Call) -> Result<()> {
         self.newest_modified = window::newest_modified(self.newest_modified, &call, Utc::now());
         let hash = db::hash(&call);

@@ -73,7 +73,13 @@ async fn listing(
     summary: bool,
     done: &mut Done,
 ) -> Result<()> {
-    let out = resolve::output(&args.output, s)?;
+    let mut out = resolve::output(&args.output, s)?;
+    // `-o parquet` into a folder: the folder, where this run adds a new file.
+    let folder = if out.format == Format::Parquet {
+        parquet_output(&mut out, cron, summary)?
+    } else {
+        None
+    };
     let mut query = resolve::query(&args.filters, s, default_limit, out.raw)?;
     if cron.append && !matches!(out.format, Format::Csv | Format::Ndjson) {
         return usage(
@@ -155,13 +161,17 @@ async fn listing(
                 None => (Target::open(Some(path))?, true),
             }
         }
-        _ => (Target::open(out.path.as_deref())?, true),
+        _ => match &folder {
+            Some(dir) => (Target::open(Some(&output::new_parquet_file(dir)?))?, true),
+            None => (Target::open(out.path.as_deref())?, true),
+        },
     };
     let (target, header) = target;
     let mut sink = Export {
         writer: CallWriter::new(target, &out, header)?,
         incremental: incremental.as_mut(),
         skipped: 0,
+        written: 0,
         // Asked for by status (`--status in-progress` among them), calls are written as they are.
         hold_in_progress: query.statuses.is_empty(),
     };
@@ -175,14 +185,23 @@ async fn listing(
     let stats = pager.run(&mut sink).await?;
     stats.warn_unmatched();
     let skipped = sink.skipped;
+    // NOTE: SPEC "Output": a run with no new calls adds no file to a parquet folder (the
+    // temporary file goes with the dropped target).
+    let no_file = folder.is_some() && sink.written == 0;
     let held = sink.incremental.as_ref().map_or(0, |r| r.held());
     // Output first, complete and on disk; only then the state.
     let target = sink.writer.finish()?;
+    let file = match &target {
+        Target::Replace { path, .. } => Some(path.clone()),
+        _ => None,
+    };
     match incremental {
+        Some(run) if no_file => run.save(query.to, None)?,
         Some(run) => {
             let mark = target.commit_append(|intent| run.begin_append(intent))?;
             run.save(query.to, mark)?;
         }
+        None if no_file => {}
         None => target.commit()?,
     }
     done.exported = stats.calls - skipped - held as u64;
@@ -192,11 +211,17 @@ async fn listing(
     }
     if summary && !s.quiet {
         let secs = started.elapsed().as_secs_f64();
-        let to = out
-            .path
-            .as_ref()
-            .map(|p| format!(" to {}", p.display()))
-            .unwrap_or_default();
+        let to = match (&folder, &file) {
+            (Some(dir), _) if no_file => {
+                format!(" (nothing new: no file added to {})", dir.display())
+            }
+            (Some(_), Some(file)) => format!(" to {}", file.display()),
+            _ => out
+                .path
+                .as_ref()
+                .map(|p| format!(" to {}", p.display()))
+                .unwrap_or_default(),
+        };
         let mut notes = Vec::new();
         if skipped > 0 {
             let verb = if skipped == 1 { "was" } else { "were" };
@@ -250,14 +275,16 @@ fn more_than_shown(
 }
 
 /// Writes calls, skipping those a previous run already exported.
-struct Export<'a, W: std::io::Write> {
+struct Export<'a, W: std::io::Write + Send> {
     writer: CallWriter<W>,
     incremental: Option<&'a mut state::Run>,
     skipped: u64,
+    /// Calls handed to the writer.
+    written: u64,
     hold_in_progress: bool,
 }
 
-impl<W: std::io::Write> Sink for Export<'_, W> {
+impl<W: std::io::Write + Send> Sink for Export<'_, W> {
     fn call(&mut self, call: Call) -> Result<()> {
         if let Some(run) = self.incremental.as_deref_mut() {
             if run.seen(&call.id) {
@@ -273,6 +300,7 @@ impl<W: std::io::Write> Sink for Export<'_, W> {
             }
             run.exported(&call.id, call.started_at);
         }
+        self.written += 1;
         self.writer.write(&call)
     }
     fn page_done(&mut self) -> Result<()> {
@@ -297,4 +325,66 @@ fn job(s: &Settings, q: &Query, out: &OutputOptions) -> (String, String) {
         format!("{} output={dest}", crate::window::filter_set(s, q)),
         format!("{} output={dest}", crate::window::legacy_filter_set(s, q)),
     )
+}
+
+/// Checks `-o parquet`'s target before any request: `export` only, a file or a folder, never
+/// stdout or a terminal, never `--append`. Returns the folder when `--output` names one (an
+/// existing folder, or a path ending in `/`), after pointing `out.path` at it without the slash
+/// (the job's state is keyed by it).
+fn parquet_output(
+    out: &mut OutputOptions,
+    cron: &CronArgs,
+    export: bool,
+) -> Result<Option<std::path::PathBuf>> {
+    use std::io::IsTerminal;
+    let into = "give --output calls.parquet, or --output DIR/ for a new file per run";
+    if !export {
+        return Err(
+            Failure::usage("-o parquet works with export (list prints to a terminal)")
+                .hint(format!("calls export -o parquet: {into}"))
+                .into(),
+        );
+    }
+    if cron.append {
+        return Err(
+            Failure::usage("--append cannot add to a Parquet file (its footer ends it)")
+                .hint("--since-last --output DIR/ adds a new file per run to the folder DIR")
+                .into(),
+        );
+    }
+    let Some(path) = out.path.clone() else {
+        return Err(
+            Failure::usage("-o parquet writes a file, never stdout or a terminal")
+                .hint(into)
+                .into(),
+        );
+    };
+    let slash = path.as_os_str().as_encoded_bytes().ends_with(b"/");
+    if slash || path.is_dir() {
+        if !path.is_dir() {
+            return Err(Failure::usage(format!(
+                "--output {}: there is no such folder",
+                path.display()
+            ))
+            .hint(format!("create it first (mkdir -p {})", path.display()))
+            .into());
+        }
+        let dir: std::path::PathBuf = path.components().collect();
+        out.path = Some(dir.clone());
+        return Ok(Some(dir));
+    }
+    if output::regular(&path)?.is_none()
+        && std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .is_ok_and(|f| f.is_terminal())
+    {
+        return Err(Failure::usage(format!(
+            "-o parquet cannot write to the terminal {}",
+            path.display()
+        ))
+        .hint(into)
+        .into());
+    }
+    Ok(None)
 }

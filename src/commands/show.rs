@@ -13,6 +13,9 @@ use crate::vendors::{Backend, Operation};
 
 pub async fn run(s: &Settings, args: &ShowArgs) -> Result<()> {
     let mut out = resolve::output(&args.output, s)?;
+    if out.format == Format::Parquet {
+        return crate::error::usage("-o parquet is for export; show prints a table, CSV or JSON");
+    }
     if !s.profile.vendor.supports(Operation::Show) {
         return Err(s.profile.vendor.unsupported(Operation::Show).into());
     }

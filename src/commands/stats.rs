@@ -16,6 +16,9 @@ use crate::stats::{self, By, Tally};
 use crate::term;
 use crate::vendors::Backend;
 
+/// Counts are a few rows: `-o parquet` is for calls.
+const PARQUET: &str = "-o parquet is for calls (export); stats prints -o csv, tsv, json or ndjson";
+
 pub async fn run(s: &Settings, args: &StatsArgs) -> Result<()> {
     if args.filters.limit.is_some() {
         return Err(crate::error::Failure::usage(
@@ -34,6 +37,9 @@ pub async fn run(s: &Settings, args: &StatsArgs) -> Result<()> {
     let picked = stats::pick(&by, args.fields.as_deref())
         .map_err(|e| crate::error::Failure::usage(format!("--fields: {e}")))?;
     let mut out = output::Target::open(args.output.as_deref())?;
+    if format == Format::Parquet {
+        return crate::error::usage(PARQUET);
+    }
     let backend = Backend::new(&s.profile, Http::new(s.http.clone())?)?;
     let plan = backend.plan(&query)?;
     if s.http.verbose > 0 {
@@ -107,6 +113,7 @@ pub async fn run(s: &Settings, args: &StatsArgs) -> Result<()> {
         }
         Format::Json => stats::write_json(&mut out, &by, &rows, &picked)?,
         Format::Ndjson => stats::write_ndjson(&mut out, &by, &rows, &picked)?,
+        Format::Parquet => return crate::error::usage(PARQUET),
     }
     // The file is whole, or untouched.
     out.commit()?;

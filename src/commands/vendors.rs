@@ -18,6 +18,11 @@ pub fn run(args: &VendorsArgs) -> Result<()> {
     } else {
         Format::Json
     });
+    if format == Format::Parquet {
+        return crate::error::usage(
+            "-o parquet is for calls (export); vendors prints a table or JSON",
+        );
+    }
     match format {
         Format::Table => {
             // NOTE: on a narrow terminal the product and the always-"yes" list/export columns go,

@@ -897,7 +897,7 @@ struct Numeric {
 /// A JSON number's text (leading zeros allowed) as a sign and the plain digits each side of
 /// the point (`1.5e-3`: `("0", "0015")`); `None` for anything else or a number too long for
 /// `numeric`.
-fn plain_decimal(text: &str) -> Option<(bool, String, String)> {
+pub(crate) fn plain_decimal(text: &str) -> Option<(bool, String, String)> {
     let (negative, rest) = match text.strip_prefix('-') {
         Some(r) => (true, r),
         None => (false, text),

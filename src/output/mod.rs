@@ -4,6 +4,7 @@
 //! or a file appended to: `append`).
 
 pub mod append;
+pub mod parquet;
 mod table;
 
 use std::borrow::Cow;
@@ -29,6 +30,8 @@ pub enum Format {
     Tsv,
     Json,
     Ndjson,
+    /// Typed columns (export to a file or folder only)
+    Parquet,
 }
 
 impl Format {
@@ -40,6 +43,7 @@ impl Format {
         ("json", Format::Json),
         ("ndjson", Format::Ndjson),
         ("jsonl", Format::Ndjson),
+        ("parquet", Format::Parquet),
     ];
 
     /// The format `path`'s extension names, if any.
@@ -59,6 +63,7 @@ impl Format {
             Format::Tsv => "tsv",
             Format::Json => "json",
             Format::Ndjson => "ndjson",
+            Format::Parquet => "parquet",
         }
     }
 
@@ -218,7 +223,7 @@ impl serde::Serialize for Row<'_> {
 /// A writer for one of the formats; calls go in one at a time.
 // One writer per run: the size of its variants does not matter.
 #[allow(clippy::large_enum_variant)]
-pub enum CallWriter<W: Write> {
+pub enum CallWriter<W: Write + Send> {
     Table(TableWriter<W>),
     /// `header`: a header line is still owed (written with the first call, or at the end).
     Csv {
@@ -248,9 +253,10 @@ pub enum CallWriter<W: Write> {
         zone: Zone,
         terminal: bool,
     },
+    Parquet(parquet::ParquetWriter<W>),
 }
 
-impl<W: Write> CallWriter<W> {
+impl<W: Write + Send> CallWriter<W> {
     /// A writer; `header` is false when appending CSV to a file that already has one.
     pub fn new(out: W, opts: &OutputOptions, header: bool) -> Result<Self> {
         let fields = opts.fields.clone();
@@ -288,6 +294,7 @@ impl<W: Write> CallWriter<W> {
                 zone: opts.zone,
                 terminal: opts.terminal,
             },
+            Format::Parquet => CallWriter::Parquet(parquet::ParquetWriter::new(out, &fields)?),
         })
     }
 
@@ -395,6 +402,7 @@ impl<W: Write> CallWriter<W> {
                 json_row(&mut *out, call, fields, *zone, *terminal)?;
                 out.write_all(b"\n")?;
             }
+            CallWriter::Parquet(p) => p.write(call)?,
         }
         Ok(())
     }
@@ -407,6 +415,8 @@ impl<W: Write> CallWriter<W> {
             CallWriter::Json { out, .. }
             | CallWriter::Ndjson { out, .. }
             | CallWriter::Tsv { out, .. } => out.flush()?,
+            // Nothing is readable before the footer: row groups are written when full.
+            CallWriter::Parquet(_) => {}
         }
         Ok(())
     }
@@ -451,6 +461,7 @@ impl<W: Write> CallWriter<W> {
                 out
             }
             CallWriter::Ndjson { out, .. } => out,
+            CallWriter::Parquet(p) => p.finish()?,
         })
     }
 }
@@ -546,7 +557,7 @@ pub(crate) fn tsv_value(out: &mut impl Write, value: &str) -> io::Result<()> {
     out.write_all(escaped.as_bytes())
 }
 
-impl<W: Write> crate::pager::Sink for CallWriter<W> {
+impl<W: Write + Send> crate::pager::Sink for CallWriter<W> {
     fn call(&mut self, call: Call) -> Result<()> {
         self.write(&call)
     }
@@ -827,6 +838,47 @@ pub fn temp_file(dir: &Path, target: &Path) -> Result<tempfile::NamedTempFile> {
                 dir.display()
             )
         })
+}
+
+/// A new file for this run in a parquet folder: `calls-20261206T180000Z-1a2b3c4d.parquet`, the
+/// run's time (names sort in run order) and a short unique part, never an existing file's name.
+/// Temporary files a killed run left in the folder (`.calls-*.parquet.PID.XXXXXX.tmp`, never
+/// matched by `DIR/*.parquet`) are removed first.
+pub fn new_parquet_file(dir: &Path) -> Result<PathBuf> {
+    use sha2::{Digest, Sha256};
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let file = entry.file_name();
+            let Some(name) = file.to_str().and_then(|f| f.strip_prefix('.')) else {
+                continue;
+            };
+            if let Some(end) = name
+                .find(".parquet.")
+                .filter(|_| name.starts_with("calls-"))
+            {
+                remove_stale_temp_files(dir, &name[..end + ".parquet".len()]);
+            }
+        }
+    }
+    let now = chrono::Utc::now();
+    for attempt in 0u32.. {
+        let mut seed = Sha256::new();
+        seed.update(std::process::id().to_le_bytes());
+        seed.update(now.timestamp_nanos_opt().unwrap_or_default().to_le_bytes());
+        seed.update(attempt.to_le_bytes());
+        let hex: String = seed.finalize()[..4]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let path = dir.join(format!(
+            "calls-{}-{hex}.parquet",
+            now.format("%Y%m%dT%H%M%SZ")
+        ));
+        if !path.exists() {
+            return Ok(path);
+        }
+    }
+    unreachable!("an unused name is found")
 }
 
 /// When this process started, roughly: temporary files younger than this are never stale.
