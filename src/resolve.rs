@@ -384,6 +384,28 @@ pub fn query(
     })
 }
 
+/// A `--every` interval: `30s`, or what `when::parse_duration` reads (30m, 2h, 1d).
+pub fn interval(flag: &str, word: &str) -> Result<chrono::Duration> {
+    let w = word.trim();
+    if let Some(n) = w.strip_suffix('s').and_then(|n| n.parse::<i64>().ok()) {
+        if (1..=366 * 86_400).contains(&n) {
+            return Ok(chrono::Duration::seconds(n));
+        }
+    }
+    let d = when::parse_duration(w)
+        .map_err(|e| Failure::usage(format!("{flag}: {e} (or seconds: 30s)")))?;
+    if d.num_seconds() < 1 {
+        return usage(format!("{flag} must be at least 1s"));
+    }
+    Ok(d)
+}
+
+/// A length of time such as `--revisit 24h` or `--lookback 10m` (what `when::parse_duration`
+/// reads), or exit 2 naming the flag.
+pub fn duration(flag: &str, word: &str) -> Result<chrono::Duration> {
+    when::parse_duration(word).map_err(|e| Failure::usage(format!("{flag}: {e}")).into())
+}
+
 /// The format: `-o`, else the `--output` file's extension, else a table on a terminal and
 /// NDJSON elsewhere (`list`, `export`, `show`, `stats`).
 pub fn format(format: Option<Format>, output: Option<&Path>) -> Result<Format> {
@@ -493,6 +515,29 @@ mod tests {
             panic!()
         };
         query(&l.filters, &s, Some(25), l.output.raw)
+    }
+
+    #[test]
+    fn lengths_of_time_are_settled_here_naming_their_flag() {
+        assert_eq!(
+            interval("--every", "30s").unwrap(),
+            chrono::Duration::seconds(30)
+        );
+        assert_eq!(
+            interval("--every", "2h").unwrap(),
+            chrono::Duration::hours(2)
+        );
+        for bad in ["0s", "x", ""] {
+            let e = format!("{:#}", interval("--every", bad).unwrap_err());
+            assert!(e.starts_with("--every"), "{e}");
+        }
+        assert_eq!(
+            duration("--revisit", "24h").unwrap(),
+            chrono::Duration::hours(24)
+        );
+        let e = duration("--lookback", "ten").unwrap_err();
+        assert_eq!(crate::error::classify(&e).0, crate::error::Exit::Usage);
+        assert!(format!("{e:#}").starts_with("--lookback: "), "{e:#}");
     }
 
     #[test]

@@ -49,11 +49,8 @@ pub async fn run(s: &Settings, args: &ExportArgs) -> Result<()> {
         .hint("calls export --follow >> FILE, or calls sync for a database")
         .into());
     }
-    let parse = |flag: &str, w: &str| {
-        crate::when::parse_duration(w).map_err(|e| Failure::usage(format!("{flag}: {e}")))
-    };
-    let every = super::sync::interval("--every", args.follow.every.as_deref().unwrap_or("30s"))?;
-    let revisit = parse("--revisit", args.follow.revisit.as_deref().unwrap_or("2h"))?;
+    let every = resolve::interval("--every", args.follow.every.as_deref().unwrap_or("30s"))?;
+    let revisit = resolve::duration("--revisit", args.follow.revisit.as_deref().unwrap_or("2h"))?;
     let mut query = resolve::query(&args.list.filters, s, None, out.raw)?;
     let backend = Arc::new(Backend::new(&s.profile, Http::new(s.http.clone())?)?);
     let by_modification = backend.traits().lists_by_modification;

@@ -101,8 +101,7 @@ async fn listing(
                 path
             }
         };
-        let lookback = crate::when::parse_duration(&cron.lookback)
-            .map_err(|e| Failure::usage(format!("--lookback: {e}")))?;
+        let lookback = resolve::duration("--lookback", &cron.lookback)?;
         let mut run = state::Run::open(path, job, &legacy, lookback)?;
         run.window(&mut query, args.filters.from.is_some());
         Some(run)

@@ -22,22 +22,6 @@ use crate::types::Vendor;
 use crate::vendors::Backend;
 use crate::window;
 
-/// A `--every` interval: `30s`, or what `when::parse_duration` reads (30m, 2h, 1d).
-pub(crate) fn interval(flag: &str, word: &str) -> Result<chrono::Duration> {
-    let w = word.trim();
-    if let Some(n) = w.strip_suffix('s').and_then(|n| n.parse::<i64>().ok()) {
-        if (1..=366 * 86_400).contains(&n) {
-            return Ok(chrono::Duration::seconds(n));
-        }
-    }
-    let d = crate::when::parse_duration(w)
-        .map_err(|e| Failure::usage(format!("{flag}: {e} (or seconds: 30s)")))?;
-    if d.num_seconds() < 1 {
-        return usage(format!("{flag} must be at least 1s"));
-    }
-    Ok(d)
-}
-
 static IDLE: AtomicBool = AtomicBool::new(false);
 
 /// True while `sync --every` waits between runs: a signal then ends it with exit 0.
@@ -55,12 +39,11 @@ pub async fn run(global: &Global, args: &SyncArgs, sandbox: Option<&Sandbox>) ->
     // The first round begins with the command, before the database is opened: processes
     // started together then all begin before any of them syncs a profile.
     let begun = Utc::now();
-    let revisit = crate::when::parse_duration(&args.revisit)
-        .map_err(|e| Failure::usage(format!("--revisit: {e}")))?;
+    let revisit = resolve::duration("--revisit", &args.revisit)?;
     let every = args
         .every
         .as_deref()
-        .map(|w| interval("--every", w))
+        .map(|w| resolve::interval("--every", w))
         .transpose()?;
     let cfg = if sandbox.is_some() && args.dest.is_some() {
         None
