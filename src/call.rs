@@ -154,6 +154,58 @@ pub struct Call {
     pub raw: Option<Raw>,
 }
 
+/// A JSON number's text (leading zeros allowed) as a sign and the plain digits each side of
+/// the point (`1.5e-3`: `("0", "0015")`); `None` for anything else or a number too long for
+/// `numeric`. A cost as the databases and Parquet store it.
+pub fn plain_decimal(text: &str) -> Option<(bool, String, String)> {
+    let (negative, rest) = match text.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, text),
+    };
+    let (mantissa, exp) = match rest.split_once(['e', 'E']) {
+        Some((m, e)) => {
+            let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
+            if digits.is_empty() || digits.len() > 6 || !digits.bytes().all(|b| b.is_ascii_digit())
+            {
+                return None;
+            }
+            (m, e.parse::<i64>().ok()?)
+        }
+        None => (rest, 0),
+    };
+    let (int, frac) = match mantissa.split_once('.') {
+        Some((i, f)) if !f.is_empty() => (i, f),
+        Some(_) => return None,
+        None => (mantissa, ""),
+    };
+    let plain = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty() || !plain(int) || !plain(frac) {
+        return None;
+    }
+    // The point moved by the exponent, over the digits as written.
+    let digits = format!("{int}{frac}");
+    let point = int.len() as i64 + exp;
+    let (int, frac) = if point <= 0 {
+        (
+            "0".to_string(),
+            "0".repeat(point.unsigned_abs() as usize) + &digits,
+        )
+    } else if point as usize >= digits.len() {
+        (
+            digits.clone() + &"0".repeat(point as usize - digits.len()),
+            String::new(),
+        )
+    } else {
+        let (i, f) = digits.split_at(point as usize);
+        (i.to_string(), f.to_string())
+    };
+    // NOTE: numeric's limits: 131,072 digits before the point, 16,383 after.
+    if int.len() > 1_000 || frac.len() > 1_000 {
+        return None;
+    }
+    Some((negative, int, frac))
+}
+
 #[cfg(test)]
 impl Call {
     /// An answered inbound call with nothing else known: tests set what they need on top

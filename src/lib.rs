@@ -9,6 +9,7 @@ pub mod db;
 pub mod error;
 pub mod gate;
 pub mod http;
+pub mod keyvalue;
 pub mod output;
 pub mod pace;
 pub mod pager;

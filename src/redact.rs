@@ -110,8 +110,8 @@ pub fn url(url: &url::Url) -> String {
 /// A database DEST fit for output: a URL's password (and credential parameters) redacted, a
 /// libpq key=value string's `password` too; a file path as it is.
 pub fn url_password(dest: &str) -> String {
-    if crate::db::conninfo::looks_keyvalue(dest) {
-        return scrub(&crate::db::conninfo::redact(dest));
+    if crate::keyvalue::looks_keyvalue(dest) {
+        return scrub(&crate::keyvalue::redact(dest));
     }
     match url::Url::parse(dest) {
         Ok(u) if u.has_host() => url(&u),

@@ -286,8 +286,8 @@ pub fn query(
     if from >= to {
         return Err(Failure::usage(format!(
             "--from ({}) is not before --to ({})",
-            crate::output::time(from, Zone::Tz(tz), false),
-            crate::output::time(to, Zone::Tz(tz), false)
+            crate::when::time(from, Zone::Tz(tz), false),
+            crate::when::time(to, Zone::Tz(tz), false)
         ))
         .hint("--from is inclusive, a date-only --to includes that day, and the defaults are 30 days ago and now")
         .into());

@@ -17,6 +17,7 @@ use crate::state;
 use crate::term;
 use crate::term::{n_calls, thousands};
 use crate::vendors::Backend;
+use crate::when;
 
 pub async fn run(
     s: &Settings,
@@ -114,12 +115,12 @@ async fn listing(
     let backend = Backend::new(&s.profile, http)?;
     let plan = backend.plan(&query)?;
     if s.http.verbose > 0 {
-        let z = output::Zone::Tz(query.tz);
+        let z = when::Zone::Tz(query.tz);
         term::log(&format!(
             "{}: {} .. {}; {}",
             backend.vendor(),
-            output::time(query.from, z, false),
-            output::time(query.to, z, false),
+            when::time(query.from, z, false),
+            when::time(query.to, z, false),
             plan.describe()
         ));
         if let Some(run) = &incremental {

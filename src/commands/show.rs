@@ -10,6 +10,7 @@ use crate::http::Http;
 use crate::output::{self, CallWriter, Format, Target};
 use crate::resolve::{self, Settings};
 use crate::vendors::{Backend, Operation};
+use crate::when;
 
 pub async fn run(s: &Settings, args: &ShowArgs) -> Result<()> {
     let mut out = resolve::output(&args.output, s)?;
@@ -99,7 +100,7 @@ pub async fn run(s: &Settings, args: &ShowArgs) -> Result<()> {
 /// shapes Famulor sends: one string of such lines; a list of `{sender, text, timestamp}` (the
 /// classic API's list) or `{role, content}` (v1); or that list under `items`. `None` for
 /// anything else, or an empty one (the record then shows it as it is).
-fn transcript(t: &serde_json::Value, zone: output::Zone) -> Option<Vec<String>> {
+fn transcript(t: &serde_json::Value, zone: when::Zone) -> Option<Vec<String>> {
     use serde_json::Value;
     let lines: Vec<String> = match t {
         Value::String(s) => s
@@ -141,14 +142,14 @@ fn transcript(t: &serde_json::Value, zone: output::Zone) -> Option<Vec<String>> 
 
 /// A line's time: epoch seconds as `HH:MM:SS` in the run's zone; seconds into the call (a small
 /// number) as `+M:SS`; a string as it is.
-fn when(v: &serde_json::Value, zone: output::Zone) -> Option<String> {
+fn when(v: &serde_json::Value, zone: when::Zone) -> Option<String> {
     if let Some(s) = v.as_str() {
         return Some(crate::term::printable(s).into_owned());
     }
     let secs = v.as_f64()?;
     if secs >= 1e9 {
         let t = chrono::DateTime::from_timestamp(secs as i64, 0)?;
-        let output::Zone::Tz(tz) = zone;
+        let when::Zone::Tz(tz) = zone;
         Some(t.with_timezone(&tz).format("%H:%M:%S").to_string())
     } else if secs >= 0.0 {
         let s = secs as i64;
@@ -222,7 +223,7 @@ mod tests {
     /// Every transcript shape Famulor's two APIs send reads as the same conversation.
     #[test]
     fn transcripts_read_as_a_conversation_in_every_shape() {
-        let zone = output::Zone::Tz("Europe/Berlin".parse().unwrap());
+        let zone = when::Zone::Tz("Europe/Berlin".parse().unwrap());
         let want = vec!["bot: Guten Tag!".to_string(), "user: Hallo?".to_string()];
         let list = json!([{"role": "bot", "content": "Guten Tag!"}, {"role": "user", "content": "Hallo?"}]);
         assert_eq!(

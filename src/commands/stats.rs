@@ -15,6 +15,7 @@ use crate::resolve::{self, Settings};
 use crate::stats::{self, By, Tally};
 use crate::term;
 use crate::vendors::Backend;
+use crate::when;
 
 /// Counts are a few rows: `-o parquet` is for calls.
 const PARQUET: &str = "-o parquet is for calls (export); stats prints -o csv, tsv, json or ndjson";
@@ -43,12 +44,12 @@ pub async fn run(s: &Settings, args: &StatsArgs) -> Result<()> {
     let backend = Backend::new(&s.profile, Http::new(s.http.clone())?)?;
     let plan = backend.plan(&query)?;
     if s.http.verbose > 0 {
-        let z = output::Zone::Tz(query.tz);
+        let z = when::Zone::Tz(query.tz);
         term::log(&format!(
             "{}: {} .. {} ({}); {}",
             backend.vendor(),
-            output::time(query.from, z, false),
-            output::time(query.to, z, false),
+            when::time(query.from, z, false),
+            when::time(query.to, z, false),
             query.tz,
             plan.describe()
         ));

@@ -427,17 +427,17 @@ async fn read(
     for read in reads.iter().filter(|r| r.query.from < r.query.to) {
         let plan = backend.plan(&read.query)?;
         if s.http.verbose > 0 {
-            let z = crate::output::Zone::Tz(read.query.tz);
+            let z = crate::when::Zone::Tz(read.query.tz);
             let since = read
                 .query
                 .modified_since
-                .map(|m| format!(", modified since {}", crate::output::time(m, z, false)))
+                .map(|m| format!(", modified since {}", crate::when::time(m, z, false)))
                 .unwrap_or_default();
             term::log(&format!(
                 "{}: {} .. {}{since} into {dest} ({}); {}",
                 store.shown,
-                crate::output::time(read.query.from, z, false),
-                crate::output::time(read.query.to, z, false),
+                crate::when::time(read.query.from, z, false),
+                crate::when::time(read.query.to, z, false),
                 read.kind.describe(),
                 plan.describe()
             ));

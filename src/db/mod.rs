@@ -19,7 +19,8 @@ use sha2::{Digest, Sha256};
 
 use crate::call::Call;
 use crate::error::Failure;
-use crate::output::{self, Zone};
+use crate::output::Zone;
+use crate::when;
 
 /// Calls written per transaction.
 pub const BATCH: usize = 2_000;
@@ -46,7 +47,7 @@ impl Dest {
         if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
             return Ok(Dest::Postgres(text.to_string()));
         }
-        if conninfo::is_keyvalue(text) {
+        if crate::keyvalue::is_keyvalue(text) {
             return Ok(Dest::Postgres(text.to_string()));
         }
         if [".db", ".sqlite", ".sqlite3"]
@@ -581,7 +582,7 @@ fn stable_pieces<'a>(text: &'a str, mut piece: impl FnMut(&'a str)) {
 
 /// A time as stored: RFC 3339 in UTC, to the second, as the machine formats print it.
 pub fn time(t: DateTime<Utc>) -> String {
-    output::time(t, Zone::Tz(chrono_tz::Tz::UTC), false)
+    when::time(t, Zone::Tz(chrono_tz::Tz::UTC), false)
 }
 
 /// Reads a stored time back.

@@ -894,61 +894,9 @@ struct Numeric {
     digits: Vec<i16>,
 }
 
-/// A JSON number's text (leading zeros allowed) as a sign and the plain digits each side of
-/// the point (`1.5e-3`: `("0", "0015")`); `None` for anything else or a number too long for
-/// `numeric`.
-pub(crate) fn plain_decimal(text: &str) -> Option<(bool, String, String)> {
-    let (negative, rest) = match text.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, text),
-    };
-    let (mantissa, exp) = match rest.split_once(['e', 'E']) {
-        Some((m, e)) => {
-            let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
-            if digits.is_empty() || digits.len() > 6 || !digits.bytes().all(|b| b.is_ascii_digit())
-            {
-                return None;
-            }
-            (m, e.parse::<i64>().ok()?)
-        }
-        None => (rest, 0),
-    };
-    let (int, frac) = match mantissa.split_once('.') {
-        Some((i, f)) if !f.is_empty() => (i, f),
-        Some(_) => return None,
-        None => (mantissa, ""),
-    };
-    let plain = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if int.is_empty() || !plain(int) || !plain(frac) {
-        return None;
-    }
-    // The point moved by the exponent, over the digits as written.
-    let digits = format!("{int}{frac}");
-    let point = int.len() as i64 + exp;
-    let (int, frac) = if point <= 0 {
-        (
-            "0".to_string(),
-            "0".repeat(point.unsigned_abs() as usize) + &digits,
-        )
-    } else if point as usize >= digits.len() {
-        (
-            digits.clone() + &"0".repeat(point as usize - digits.len()),
-            String::new(),
-        )
-    } else {
-        let (i, f) = digits.split_at(point as usize);
-        (i.to_string(), f.to_string())
-    };
-    // NOTE: numeric's limits: 131,072 digits before the point, 16,383 after.
-    if int.len() > 1_000 || frac.len() > 1_000 {
-        return None;
-    }
-    Some((negative, int, frac))
-}
-
-/// [`plain_decimal`] as text PostgreSQL reads (`-0.0000001`), for the update's arrays.
+/// [`crate::call::plain_decimal`] as text PostgreSQL reads (`-0.0000001`), for the update's arrays.
 fn plain_text(text: &str) -> Option<String> {
-    let (negative, int, frac) = plain_decimal(text)?;
+    let (negative, int, frac) = crate::call::plain_decimal(text)?;
     let sign = if negative { "-" } else { "" };
     let point = if frac.is_empty() { "" } else { "." };
     Some(format!("{sign}{int}{point}{frac}"))
@@ -956,7 +904,7 @@ fn plain_text(text: &str) -> Option<String> {
 
 impl Numeric {
     fn parse(text: &str) -> Option<Numeric> {
-        let (negative, int, frac) = plain_decimal(text)?;
+        let (negative, int, frac) = crate::call::plain_decimal(text)?;
         // Groups of four digits each side of the point: the integer part padded on the left,
         // the fraction on the right.
         let int = int.trim_start_matches('0');

@@ -12,7 +12,6 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
@@ -87,13 +86,9 @@ impl Format {
     }
 }
 
-/// How times are printed: machine formats in `--tz` (or the profile's), else UTC; tables in the
-/// run's one zone (`--tz`, else the profile's, else the local zone: `when::local_zone`), the
-/// zone its dates are read in too.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Zone {
-    Tz(Tz),
-}
+// NOTE: times are read and printed in one place (`when.rs`), which commands use without
+// reaching into the writers.
+pub use crate::when::{time, utc_stamp, Zone};
 
 /// Output settings, resolved once from flags, terminal and profile.
 #[derive(Debug, Clone, PartialEq)]
@@ -151,40 +146,6 @@ pub fn text(call: &Call, field: Field, zone: Zone, table: bool) -> Option<Cow<'_
         Field::Cost => call.cost.as_deref().map(Cow::Borrowed),
         Field::Raw => call.raw.as_ref().map(|r| Cow::Borrowed(r.get())),
     }
-}
-
-/// RFC 3339 for machines (`Z` in UTC), `YYYY-MM-DD HH:MM:SS` for people.
-pub fn time(t: DateTime<Utc>, zone: Zone, table: bool) -> String {
-    match (zone, table) {
-        (Zone::Tz(Tz::UTC), false) => match utc_stamp(t) {
-            Some(b) => String::from_utf8_lossy(&b).into_owned(),
-            None => t.to_rfc3339_opts(SecondsFormat::Secs, true),
-        },
-        (Zone::Tz(tz), false) => t
-            .with_timezone(&tz)
-            .to_rfc3339_opts(SecondsFormat::Secs, true),
-        (Zone::Tz(tz), true) => t.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S").to_string(),
-    }
-}
-
-/// `2024-01-15T10:30:00Z` on the stack: the CSV and JSON writers' hot path (every call has one or
-/// two). `None` for years outside 0..=9999, which take the general path.
-pub fn utc_stamp(t: DateTime<Utc>) -> Option<[u8; 20]> {
-    use chrono::{Datelike, Timelike};
-    let year = u32::try_from(t.year()).ok().filter(|y| *y <= 9999)?;
-    let mut b = *b"0000-00-00T00:00:00Z";
-    let two = |b: &mut [u8; 20], at: usize, v: u32| {
-        b[at] = b'0' + (v / 10) as u8;
-        b[at + 1] = b'0' + (v % 10) as u8;
-    };
-    two(&mut b, 0, year / 100);
-    two(&mut b, 2, year % 100);
-    two(&mut b, 5, t.month());
-    two(&mut b, 8, t.day());
-    two(&mut b, 11, t.hour());
-    two(&mut b, 14, t.minute());
-    two(&mut b, 17, t.second());
-    Some(b)
 }
 
 /// Seconds as `m:ss` (or `h:mm:ss`) for tables.
@@ -995,6 +956,7 @@ impl Write for Target {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::{DateTime, SecondsFormat, Utc};
 
     #[test]
     fn machine_times_are_rfc3339_in_the_zone() {

@@ -306,7 +306,7 @@ fn row_group_rows() -> usize {
 // NOTE: one rule per value, never per file: every file of a folder has the same schema, so
 // `DIR/*.parquet` reads as one table, and no file has to be seen whole before it is written.
 pub fn decimal(text: &str) -> Option<i128> {
-    let (negative, int, frac) = crate::db::postgres::plain_decimal(text)?;
+    let (negative, int, frac) = crate::call::plain_decimal(text)?;
     let frac = frac.trim_end_matches('0');
     let int = int.trim_start_matches('0');
     if frac.len() > COST_SCALE as usize || int.len() > 38 - COST_SCALE as usize {
