@@ -95,6 +95,7 @@ async fn run(writer: &Writer, templates: &[Call], n: usize) -> calls::db::Counts
         upper: base,
         newest_modified: None,
         covered_from: base,
+        sweep: None,
     };
     writer.finish(batch, advance).await.unwrap()
 }

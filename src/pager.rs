@@ -23,6 +23,9 @@ pub trait Sink {
     fn page_done(&mut self) -> Result<()> {
         Ok(())
     }
+    /// Every call the vendor served, once, before any client-side filter (the window's
+    /// edges included): what `sync` tells deletes at the source by.
+    fn arrived(&mut self, _id: &str) {}
 }
 
 impl Sink for Vec<Call> {
@@ -43,6 +46,10 @@ pub struct Stats {
     /// Warnings for `--agent` / `--campaign` values no call of the window had (the whole
     /// window read: not when `--limit` stopped the run), for the command to print.
     pub unmatched: Vec<String>,
+    /// The read was whole by the vendor's own count: every page held what it said, and the
+    /// distinct calls that arrived are exactly its total, which did not move during the run
+    /// (no `--limit`, no early stop). Only such a read can tell that a call is gone.
+    pub complete: bool,
 }
 
 impl Stats {
@@ -185,6 +192,7 @@ impl Pager<'_> {
                     book.repeated(&call.id, stats.pages);
                     continue;
                 }
+                sink.arrived(&call.id);
                 names.see(&self.query, &call);
                 if !self.query.matches(&call, self.plan) {
                     continue;
@@ -273,6 +281,7 @@ impl Pager<'_> {
         if !limited {
             stats.unmatched = names.warnings();
         }
+        stats.complete = !limited && book.exact();
         Ok(stats)
     }
 
@@ -480,6 +489,14 @@ impl Book {
                     .map_or((t, t), |(lo, hi)| (lo.min(t), hi.max(t))),
             );
         }
+    }
+
+    /// Every page held what the vendor said, its total stayed the same from the first page to
+    /// the last, and exactly that many distinct calls arrived: nothing was passed by (a total
+    /// that moved moves calls across pages; a read stopped early has fewer).
+    fn exact(&self) -> bool {
+        self.short.is_empty()
+            && matches!(self.totals, Some((lo, hi)) if lo == hi && self.arrived == lo)
     }
 
     /// Ok when every page held what the vendor said and the distinct calls reach its count for

@@ -176,6 +176,16 @@ impl Query {
         out
     }
 
+    /// Whether anything but the window narrows the calls: a filter, a vendor parameter, a
+    /// limit, or a read of what was modified since. A read that is narrowed cannot tell a
+    /// deleted call from one that no longer matches.
+    pub fn narrowed(&self) -> bool {
+        self.active_filters() != [Filter::Window]
+            || !self.params.is_empty()
+            || self.limit.is_some()
+            || self.modified_since.is_some()
+    }
+
     /// A plan with every active filter on the client; backends upgrade what they push down.
     pub fn client_plan(&self) -> Plan {
         Plan {

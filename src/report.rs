@@ -26,7 +26,7 @@ pub struct Entry {
     /// The window read; `null` ends when the run failed before it had one.
     pub window: Window,
     pub requests: u64,
-    /// sync: the counts of `Counts`; `gone` stays 0 until deletes at the source are tracked.
+    /// sync: the counts of `Counts` (`gone`: calls found deleted at the source).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]

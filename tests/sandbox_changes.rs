@@ -567,7 +567,7 @@ fn a_second_sync_counts_the_changes_the_sandbox_made_meanwhile() {
         if vendor.traits().lists_by_modification {
             // The calls started since and those modified since: what changed, and fewer
             // unchanged ones than the revisit window holds.
-            let line = format!("{vendor}: {new} new, {} changed, ", made.len());
+            let line = format!("{vendor}: {new} new, {} changed, 0 gone, ", made.len());
             let rest = r.stderr.split(&line).nth(1).unwrap_or_else(|| {
                 panic!("{line}\n{}", r.stderr);
             });
@@ -584,7 +584,7 @@ fn a_second_sync_counts_the_changes_the_sandbox_made_meanwhile() {
             );
         } else {
             let line = format!(
-                "{vendor}: {new} new, {} changed, {unchanged} unchanged (",
+                "{vendor}: {new} new, {} changed, 0 gone, {unchanged} unchanged (",
                 made.len()
             );
             assert!(r.stderr.contains(&line), "{line}\n{}", r.stderr);

@@ -122,7 +122,7 @@ fn a_sync_stores_exactly_the_sandbox_calls() {
     assert_eq!(table(&db, "famulor"), expected(&want));
     assert!(
         r.stderr.contains(&format!(
-            "famulor: {} new, 0 changed, 0 unchanged (",
+            "famulor: {} new, 0 changed, 0 gone, 0 unchanged (",
             want.len()
         )),
         "{}",
@@ -222,7 +222,7 @@ fn a_second_sync_updates_the_changed_calls_and_writes_nothing_else() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stderr.contains(&format!(
-            "famulor: 2 new, 3 changed, {} unchanged (",
+            "famulor: 2 new, 3 changed, 0 gone, {} unchanged (",
             in_window - 5
         )),
         "{}",
@@ -254,7 +254,7 @@ fn a_second_sync_updates_the_changed_calls_and_writes_nothing_else() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stderr.contains(&format!(
-            "famulor: 0 new, 0 changed, {in_window} unchanged ("
+            "famulor: 0 new, 0 changed, 0 gone, {in_window} unchanged ("
         )),
         "{}",
         r.stderr
@@ -268,7 +268,7 @@ fn a_second_sync_updates_the_changed_calls_and_writes_nothing_else() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stderr.contains(&format!(
-            "famulor: 0 new, 0 changed, {} unchanged (",
+            "famulor: 0 new, 0 changed, 0 gone, {} unchanged (",
             after.len()
         )),
         "{}",
@@ -291,7 +291,7 @@ fn several_profiles_each_keep_their_own_rows_and_state() {
         assert_eq!(table(&db, vendor.id()), expected(&want), "{vendor}");
         assert!(
             r.stderr.contains(&format!(
-                "{}: {} new, 0 changed, 0 unchanged (",
+                "{}: {} new, 0 changed, 0 gone, 0 unchanged (",
                 vendor.id(),
                 want.len()
             )),
@@ -392,9 +392,15 @@ fn an_older_schema_is_migrated_and_a_newer_one_refused() {
     assert_eq!(
         query(
             &db,
-            "SELECT id, status, first_status FROM calls WHERE profile = 'kept'"
+            "SELECT id, status, first_status, deleted_at FROM calls WHERE profile = 'kept'"
         ),
-        vec![vec![json!("1"), json!("missed"), json!("missed")]]
+        // Kept as it was: not taken for deleted (it was never read again).
+        vec![vec![
+            json!("1"),
+            json!("missed"),
+            json!("missed"),
+            Value::Null
+        ]]
     );
     // The state kept, with no modification time yet (its next run revisits once).
     assert_eq!(
@@ -665,7 +671,7 @@ fn by_modification_time_a_later_sync_reads_what_changed_and_ends_exact() {
             "{profile}: {summary}"
         );
         let unchanged: usize = summary
-            .split(" changed, ")
+            .split(" changed, 0 gone, ")
             .nth(1)
             .and_then(|s| s.split(' ').next())
             .and_then(|n| n.replace(',', "").parse().ok())
@@ -817,7 +823,7 @@ fn counts_stay_exact_when_stored_calls_come_after_new_ones() {
     );
     assert!(
         r.stderr.contains(&format!(
-            "famulor: {} new, 0 changed, {} unchanged (",
+            "famulor: {} new, 0 changed, 0 gone, {} unchanged (",
             calls::term::thousands(want.len() as u64 - older),
             calls::term::thousands(older)
         )),
@@ -1278,7 +1284,7 @@ fn sync_jobs_syncs_ten_profiles_at_once_exactly_and_reports_each() {
             } else {
                 (0, want.len())
             };
-            let line = format!("{name}: {new} new, 0 changed, {unchanged} unchanged (");
+            let line = format!("{name}: {new} new, 0 changed, 0 gone, {unchanged} unchanged (");
             assert_eq!(
                 lines.iter().filter(|l| l.starts_with(&line)).count(),
                 1,

@@ -302,7 +302,7 @@ fn postgres_holds_exactly_the_sandbox_calls_and_their_changes() {
     assert_eq!(pg.table("famulor"), want);
     assert!(
         r.stderr.contains(&format!(
-            "famulor: {} new, 0 changed, 0 unchanged (",
+            "famulor: {} new, 0 changed, 0 gone, 0 unchanged (",
             want.len()
         )),
         "{}",
@@ -349,6 +349,7 @@ fn postgres_holds_exactly_the_sandbox_calls_and_their_changes() {
     pg.psql(
         "ALTER TABLE sync_state DROP COLUMN newest_modified_at; \
          ALTER TABLE sync_state DROP COLUMN synced_from; \
+         ALTER TABLE calls DROP COLUMN deleted_at; \
          ALTER TABLE calls ALTER COLUMN profile TYPE text COLLATE \"default\", \
              ALTER COLUMN id TYPE text COLLATE \"default\"; \
          UPDATE schema_version SET version = 1",
@@ -558,7 +559,7 @@ fn postgres_takes_several_profiles_a_failing_one_and_every() {
         assert_eq!(pg.table(vendor.id()), want, "{vendor}");
         assert!(
             r.stderr.contains(&format!(
-                "{}: {} new, 0 changed, 0 unchanged (",
+                "{}: {} new, 0 changed, 0 gone, 0 unchanged (",
                 vendor.id(),
                 want.len()
             )),
@@ -699,7 +700,7 @@ fn postgres_counts_stay_exact_when_stored_calls_come_after_new_ones() {
     );
     assert!(
         r.stderr.contains(&format!(
-            "famulor: {} new, 0 changed, {} unchanged (",
+            "famulor: {} new, 0 changed, 0 gone, {} unchanged (",
             calls::term::thousands(want.len() as u64 - older),
             calls::term::thousands(older)
         )),
@@ -959,7 +960,7 @@ fn check_text(pg: &Server, url: &str, records: &[Record]) {
         assert_eq!(r.code, 0, "{}", r.stderr);
         assert!(
             r.stderr
-                .contains(&format!("t: {n} new, 0 changed, 0 unchanged")),
+                .contains(&format!("t: {n} new, 0 changed, 0 gone, 0 unchanged")),
             "{}",
             r.stderr
         );
@@ -1030,7 +1031,7 @@ fn check_text(pg: &Server, url: &str, records: &[Record]) {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stderr
-            .contains(&format!("t: 0 new, 0 changed, {n} unchanged")),
+            .contains(&format!("t: 0 new, 0 changed, 0 gone, {n} unchanged")),
         "{}",
         r.stderr
     );
@@ -1524,4 +1525,54 @@ fn postgres_processes_started_together_sync_each_profile_once() {
         pg.psql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"),
         ["0"]
     );
+}
+
+/// Deletes at the source, as SQLite has them (tests/deletes.rs): marked by the run whose
+/// window covers them (the incremental one for the newest call, `--full` for an older one),
+/// in the transaction of the state, never removed, and cleared when they come back. Also on
+/// Callcap, read by modification time.
+#[test]
+fn postgres_marks_calls_deleted_at_the_source_and_clears_those_that_return() {
+    let Some(pg) = Server::start() else { return };
+    let url = pg.url();
+    for (profile, vendor) in [("famulor", Vendor::Famulor), ("callcap", Vendor::Callcap)] {
+        let sb = sandbox(common::options());
+        let home = Home::with_sandbox(&sb);
+        let args = ["sync", &url, "-p", profile, "--from", FROM, "--to", TO];
+        let r = run(home.cmd().args(args));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let all = truth(&sb, vendor);
+        let (newest, old) = (&all[0], &all[all.len() / 2]);
+        let seqs = [newest, old].map(|c| common::seq_at(&sb, vendor, c.started_at));
+        let deleted = sb.delete_calls(vendor, &seqs);
+        let marked = |pg: &Server| {
+            pg.psql(&format!(
+                "SELECT id FROM calls WHERE profile = '{profile}' AND deleted_at IS NOT NULL \
+                 AND changed_at = deleted_at ORDER BY id"
+            ))
+        };
+        let r = run(home.cmd().args(args));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stderr.contains(" 1 gone, "), "{}", r.stderr);
+        assert_eq!(marked(&pg), vec![newest.id.clone()], "{profile}");
+        let full = [&args[..], &["--full"]].concat();
+        let r = run(home.cmd().args(&full));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stderr.contains(" 1 gone, "), "{}", r.stderr);
+        let mut both = vec![newest.id.clone(), old.id.clone()];
+        both.sort();
+        assert_eq!(marked(&pg), both, "{profile}");
+        assert_eq!(
+            pg.psql(&format!(
+                "SELECT count(*) FROM calls WHERE profile = '{profile}'"
+            )),
+            vec![all.len().to_string()],
+            "never removed"
+        );
+        sb.restore_calls(vendor, deleted);
+        let r = run(home.cmd().args(&full));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stderr.contains(" 2 changed, 0 gone, "), "{}", r.stderr);
+        assert!(marked(&pg).is_empty(), "{profile}");
+    }
 }

@@ -79,7 +79,7 @@ fn check(records: &[Record]) -> Result<(), TestCaseError> {
     let n = records.len();
     prop_assert!(
         r.stderr
-            .contains(&format!("t: {n} new, 0 changed, 0 unchanged")),
+            .contains(&format!("t: {n} new, 0 changed, 0 gone, 0 unchanged")),
         "{}",
         r.stderr
     );
@@ -104,7 +104,7 @@ fn check(records: &[Record]) -> Result<(), TestCaseError> {
     prop_assert_eq!(r.code, 0, "{}", r.stderr);
     prop_assert!(
         r.stderr
-            .contains(&format!("t: 0 new, 0 changed, {n} unchanged")),
+            .contains(&format!("t: 0 new, 0 changed, 0 gone, {n} unchanged")),
         "{}",
         r.stderr
     );

@@ -354,6 +354,7 @@ async fn one(
                 upper,
                 newest_modified,
                 covered_from,
+                sweep: store.sweep.filter(|s| !s.windows.is_empty()).map(Arc::new),
             },
         )
         .await;
@@ -361,7 +362,7 @@ async fn one(
     let counts = counts?;
     entry.new = Some(counts.new);
     entry.changed = Some(counts.changed);
-    entry.gone = Some(0);
+    entry.gone = Some(counts.gone);
     entry.unchanged = Some(counts.unchanged);
     if s.http.verbose > 0 {
         let n = http.requests();
@@ -370,9 +371,10 @@ async fn one(
     }
     if !s.quiet {
         term::log(&format!(
-            "{stamp}{shown}: {} new, {} changed, {} unchanged ({:.1} s)",
+            "{stamp}{shown}: {} new, {} changed, {} gone, {} unchanged ({:.1} s)",
             thousands(counts.new),
             thousands(counts.changed),
+            thousands(counts.gone),
             thousands(counts.unchanged),
             started.elapsed().as_secs_f64()
         ));
@@ -423,6 +425,8 @@ async fn read(
         read_from: window::read_whole_from(&reads).unwrap_or(query.to),
         previous: previous.clone(),
         shown: term::printable(profile).into_owned(),
+        // NOTE: a filtered run cannot tell a deleted call from one that stopped matching.
+        sweep: (!query.narrowed()).then(db::Sweep::default),
     };
     for read in reads.iter().filter(|r| r.query.from < r.query.to) {
         let plan = backend.plan(&read.query)?;
@@ -449,7 +453,20 @@ async fn read(
             concurrency: s.concurrency,
             progress: s.progress,
         };
-        pager.run(&mut store).await?;
+        let stats = pager.run(&mut store).await?;
+        if let Some(sweep) = store.sweep.as_mut() {
+            if stats.complete && !read.query.narrowed() {
+                sweep.windows.push((read.query.from, read.query.to));
+            } else if s.http.verbose > 0 {
+                term::log(&format!(
+                    "{}: {} .. {} not read whole by the vendor's count: no call in it is taken \
+                     for deleted",
+                    store.shown,
+                    db::time(read.query.from),
+                    db::time(read.query.to)
+                ));
+            }
+        }
     }
     Ok(store)
 }
@@ -476,9 +493,17 @@ struct Store {
     now: DateTime<Utc>,
     /// The profile's name as messages show it.
     shown: String,
+    /// What the run can tell of deletes at the source: `None` for a filtered run.
+    sweep: Option<db::Sweep>,
 }
 
 impl Sink for Store {
+    fn arrived(&mut self, id: &str) {
+        if let Some(sweep) = self.sweep.as_mut() {
+            sweep.seen.insert(db::seen_key(id));
+        }
+    }
+
     fn call(&mut self, call: Call) -> Result<()> {
         self.newest = Some(
             self.newest

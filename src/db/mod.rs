@@ -133,6 +133,39 @@ pub struct Advance {
     pub newest_modified: Option<DateTime<Utc>>,
     /// Where the window read completely now begins ([`Resume::covered_from`]).
     pub covered_from: DateTime<Utc>,
+    /// What the run can say of deletes at the source; nothing when no read of it could.
+    pub sweep: Option<std::sync::Arc<Sweep>>,
+}
+
+/// The windows a run read completely, without any filter, and every call it was served: a
+/// stored call of the profile started in one of them that the run did not see is gone at the
+/// source (SPEC, sync: deletes at the source). Marked in the transaction that advances the
+/// state, so that a run that fails or is killed marks nothing.
+#[derive(Debug, Default)]
+pub struct Sweep {
+    /// `[from, to)` windows, of `started_at`.
+    pub windows: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Every call id the run was served (also those outside its window), as [`seen_key`].
+    pub seen: std::collections::HashSet<u64>,
+}
+
+impl Sweep {
+    /// Whether the run saw the call with this id.
+    pub fn saw(&self, id: &str) -> bool {
+        self.seen.contains(&seen_key(id))
+    }
+}
+
+/// A call id as [`Sweep::seen`] keeps it: 8 bytes, not the id (Callcap's are 36), so that a
+/// million calls' ids take 16 MB, not 80. NOTE: two ids that share a key can only make a
+/// deleted call look seen (not marked), never a call that is there look gone.
+pub fn seen_key(id: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // NOTE: SipHash with fixed keys, not a per-process random state: the keys never leave
+    // the process, but a fixed one is the same in every test.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    id.hash(&mut h);
+    h.finish()
 }
 
 /// The context of a lock another session holds on a shared database (PostgreSQL's advisory
@@ -153,6 +186,8 @@ pub struct Counts {
     pub new: u64,
     pub changed: u64,
     pub unchanged: u64,
+    /// Stored calls found deleted at the source, marked `deleted_at` (SPEC, sync).
+    pub gone: u64,
 }
 
 /// Keeps what a profile's committed batches stored, for the line a signal prints
@@ -176,6 +211,7 @@ impl Counts {
         self.new += other.new;
         self.changed += other.changed;
         self.unchanged += other.unchanged;
+        self.gone += other.gone;
     }
 }
 
@@ -480,27 +516,28 @@ pub struct Write<'a> {
 /// What a batch writes, and its counts, as if its calls were upserted one after another: a
 /// call served twice counts twice (the second copy unchanged, or changed when it differs) and is
 /// written once, as last seen; a call whose last copy is as stored is not written. `stored` is
-/// each stored id's hash.
+/// each stored id's hash, `None` for a call marked deleted at the source: served again, it
+/// has come back, is changed, and is written (its mark cleared).
 pub fn plan<'a>(
     batch: &[&'a Row],
-    stored: &std::collections::HashMap<String, i64>,
+    stored: &std::collections::HashMap<String, Option<i64>>,
 ) -> (Vec<Write<'a>>, Counts) {
     let mut counts = Counts::default();
     // Per id: its place in `order`, the stored hash, the first and the last copy, changed.
     let mut seen: std::collections::HashMap<&str, usize> =
         std::collections::HashMap::with_capacity(batch.len());
-    let mut order: Vec<(Option<i64>, &Row, &Row, bool)> = Vec::with_capacity(batch.len());
+    let mut order: Vec<(Option<Option<i64>>, &Row, &Row, bool)> = Vec::with_capacity(batch.len());
     for &row in batch {
         match seen.get(row.id()) {
             None => {
                 let was = stored.get(row.id()).copied();
                 match was {
                     None => counts.new += 1,
-                    Some(h) if h == row.hash => counts.unchanged += 1,
+                    Some(Some(h)) if h == row.hash => counts.unchanged += 1,
                     Some(_) => counts.changed += 1,
                 }
                 seen.insert(row.id(), order.len());
-                order.push((was, row, row, was.is_some_and(|h| h != row.hash)));
+                order.push((was, row, row, was.is_some_and(|h| h != Some(row.hash))));
             }
             Some(&at) => {
                 let entry = &mut order[at];
@@ -516,7 +553,7 @@ pub fn plan<'a>(
     }
     let writes = order
         .into_iter()
-        .filter(|(was, _, last, _)| *was != Some(last.hash))
+        .filter(|(was, _, last, _)| *was != Some(Some(last.hash)))
         .map(|(was, first, last, changed)| Write {
             row: last,
             new: was.is_none(),
@@ -624,7 +661,7 @@ pub fn lock_name(db_name: &std::ffi::OsStr, profile: &str) -> String {
 }
 
 /// The columns of `calls` sync writes.
-pub const COLUMNS: [&str; 21] = [
+pub const COLUMNS: [&str; 22] = [
     "profile",
     "vendor",
     "id",
@@ -646,6 +683,7 @@ pub const COLUMNS: [&str; 21] = [
     "changed_at",
     "hash",
     "first_status",
+    "deleted_at",
 ];
 
 /// Refuses a `calls` table sync cannot keep exact: a column missing, or no primary key (nor
@@ -846,19 +884,27 @@ mod tests {
             row("twice", 6, "missed"),
             row("back", 8, "missed"),
             row("back", 7, "missed"),
+            // Marked deleted at the source, served again as it was: it has come back.
+            row("returned", 9, "answered"),
         ];
-        let stored: std::collections::HashMap<String, i64> =
-            [("same", 2), ("changed", 4), ("twice", 6), ("back", 7)]
-                .into_iter()
-                .map(|(id, h)| (id.to_string(), h))
-                .collect();
+        let stored: std::collections::HashMap<String, Option<i64>> = [
+            ("same", Some(2)),
+            ("changed", Some(4)),
+            ("twice", Some(6)),
+            ("back", Some(7)),
+            ("returned", None),
+        ]
+        .into_iter()
+        .map(|(id, h)| (id.to_string(), h))
+        .collect();
         let (writes, counts) = plan(&batch.iter().collect::<Vec<_>>(), &stored);
         assert_eq!(
             counts,
             Counts {
                 new: 1,
-                changed: 4,
-                unchanged: 3
+                changed: 5,
+                unchanged: 3,
+                gone: 0
             }
         );
         let shown: Vec<(&str, i64, bool, Option<&str>, bool)> = writes
@@ -870,6 +916,7 @@ mod tests {
             vec![
                 ("new", 3, true, Some("in-progress"), true),
                 ("changed", 5, false, Some("missed"), true),
+                ("returned", 9, false, Some("answered"), true),
             ]
         );
     }

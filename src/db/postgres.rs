@@ -34,6 +34,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "004_synced_from.sql",
         include_str!("../../migrations/postgres/004_synced_from.sql"),
     ),
+    (
+        "005_deleted_at.sql",
+        include_str!("../../migrations/postgres/005_deleted_at.sql"),
+    ),
 ];
 
 /// The connections a sync writes through. NOTE: the server parses every raw record into
@@ -544,8 +548,23 @@ impl Session {
         rows: &[&Row],
         advance: Option<&Advance>,
     ) -> Result<Counts> {
-        let counts = self.stage(part, rows).await?;
+        let mut counts = self.stage(part, rows).await?;
         let done = async {
+            if let Some(sweep) = advance.and_then(|a| a.sweep.as_deref()) {
+                if !self.open {
+                    self.client
+                        .batch_execute("BEGIN")
+                        .await
+                        .with_context(|| format!("{}: cannot start a transaction", part.shown))?;
+                    self.open = true;
+                }
+                counts.gone = self.mark_gone(part, sweep).await.with_context(|| {
+                    format!(
+                        "{}: cannot mark the calls deleted at the source",
+                        part.shown
+                    )
+                })?;
+            }
             if let Some(a) = advance {
                 self.client
                     .execute(
@@ -570,6 +589,30 @@ impl Session {
             self.rollback().await;
         }
         done.map(|()| counts)
+    }
+
+    /// Marks `deleted_at` on the profile's calls in the sweep's windows that the run did not
+    /// see, in the transaction open; how many.
+    async fn mark_gone(&self, part: &Part<'_>, sweep: &super::Sweep) -> Result<u64> {
+        let mut n = 0;
+        for (from, to) in &sweep.windows {
+            let listed = self
+                .client
+                .query(LISTED, &[&part.profile, from, to])
+                .await?;
+            let gone: Vec<&str> = listed
+                .iter()
+                .map(|r| r.get::<_, &str>(0))
+                .filter(|id| !sweep.saw(id))
+                .collect();
+            if !gone.is_empty() {
+                n += self
+                    .client
+                    .execute(GONE, &[&part.profile, &gone, &part.now])
+                    .await?;
+            }
+        }
+        Ok(n)
     }
 
     /// Writes its part of a batch in a transaction left open (for [`Session::commit`]).
@@ -666,7 +709,7 @@ impl Session {
         client.batch_execute("BEGIN").await?;
         let found = async {
             let ids: Vec<&str> = rows.iter().map(|r| r.id()).collect();
-            let stored: std::collections::HashMap<String, i64> = client
+            let stored: std::collections::HashMap<String, Option<i64>> = client
                 .query(hashes, &[&part.profile, &ids])
                 .await?
                 .iter()
@@ -735,7 +778,7 @@ impl Session {
         *open = true;
         // NOTE: the stored hashes first, so that unchanged rows are not even sent: an upsert
         // that skips them still parsed each one's raw JSON into jsonb first.
-        let stored: std::collections::HashMap<String, i64> = if lookup {
+        let stored: std::collections::HashMap<String, Option<i64>> = if lookup {
             let ids: Vec<&str> = rows.iter().map(|r| r.id()).collect();
             client
                 .query(hashes, &[&profile, &ids])
@@ -959,7 +1002,17 @@ impl ToSql for Numeric {
     tokio_postgres::types::to_sql_checked!();
 }
 
-const HASHES: &str = "SELECT id, hash FROM calls WHERE profile = $1 AND id = ANY($2::text[])";
+/// The stored calls' hashes, `NULL` for one marked deleted at the source (see [`super::plan`]).
+const HASHES: &str = "SELECT id, CASE WHEN deleted_at IS NULL THEN hash END FROM calls \
+    WHERE profile = $1 AND id = ANY($2::text[])";
+
+/// The calls of a profile in a window that the vendor still listed when last read
+/// ([`super::Sweep`]).
+const LISTED: &str = "SELECT id FROM calls WHERE profile = $1 AND started_at >= $2 \
+    AND started_at < $3 AND deleted_at IS NULL";
+
+const GONE: &str = "UPDATE calls SET deleted_at = $3, changed_at = $3 \
+    WHERE profile = $1 AND id = ANY($2::text[]) AND deleted_at IS NULL";
 
 /// Changed rows (each stored, each id once) updated by one statement, from one array per column:
 /// no temporary table (which needs the TEMP privilege some databases do not grant); the `WHERE`
@@ -970,13 +1023,14 @@ const UPDATE: &str = "UPDATE calls SET vendor = u.vendor, started_at = u.started
     customer_number = u.customer_number, line_number = u.line_number, agent = u.agent, \
     campaign = u.campaign, recording_url = u.recording_url, \
     cost = u.cost::numeric, \
-    raw = u.raw::jsonb, hash = u.hash, changed_at = $2 \
+    raw = u.raw::jsonb, hash = u.hash, changed_at = $2, deleted_at = NULL \
     FROM unnest($3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::text[], \
     $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::text[], \
     $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::bigint[]) \
     AS u(vendor, id, started_at, ended_at, direction, status, vendor_status, duration, \
     talk_time, customer_number, line_number, agent, campaign, recording_url, cost, raw, hash) \
-    WHERE calls.profile = $1 AND calls.id = u.id AND calls.hash IS DISTINCT FROM u.hash";
+    WHERE calls.profile = $1 AND calls.id = u.id \
+    AND (calls.hash IS DISTINCT FROM u.hash OR calls.deleted_at IS NOT NULL)";
 
 /// Updates the changed rows.
 async fn update(

@@ -31,6 +31,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "004_synced_from.sql",
         include_str!("../../migrations/sqlite/004_synced_from.sql"),
     ),
+    (
+        "005_deleted_at.sql",
+        include_str!("../../migrations/sqlite/005_deleted_at.sql"),
+    ),
 ];
 
 pub struct Sqlite {
@@ -48,8 +52,10 @@ pub struct Sqlite {
     _checkpoints: Checkpointer,
 }
 
-/// What a stored call's hash is: a row unchanged is neither written nor rewritten to find out.
-const HASH: &str = "SELECT hash FROM calls WHERE profile = ?1 AND id = ?2";
+/// What a stored call's hash is, `NULL` for one marked deleted at the source (served again,
+/// it has come back): a row unchanged is neither written nor rewritten to find out.
+const HASH: &str = "SELECT CASE WHEN deleted_at IS NULL THEN hash END FROM calls \
+    WHERE profile = ?1 AND id = ?2";
 
 const INSERT: &str = "INSERT INTO calls (profile, vendor, id, started_at, ended_at, direction, \
     status, vendor_status, duration, talk_time, customer_number, line_number, agent, campaign, \
@@ -60,8 +66,16 @@ const INSERT: &str = "INSERT INTO calls (profile, vendor, id, started_at, ended_
 const UPDATE: &str = "UPDATE calls SET vendor = ?2, started_at = ?4, ended_at = ?5, \
     direction = ?6, status = ?7, vendor_status = ?8, duration = ?9, talk_time = ?10, \
     customer_number = ?11, line_number = ?12, agent = ?13, campaign = ?14, \
-    recording_url = ?15, cost = ?16, raw = ?17, changed_at = ?18, hash = ?19 \
-    WHERE profile = ?1 AND id = ?3";
+    recording_url = ?15, cost = ?16, raw = ?17, changed_at = ?18, hash = ?19, \
+    deleted_at = NULL WHERE profile = ?1 AND id = ?3";
+
+/// The calls of a profile in a window that the vendor still listed when last read: those a
+/// complete read no longer returns are gone ([`super::Sweep`]).
+const LISTED: &str = "SELECT id FROM calls WHERE profile = ?1 AND started_at >= ?2 \
+    AND started_at < ?3 AND deleted_at IS NULL";
+
+const GONE: &str =
+    "UPDATE calls SET deleted_at = ?3, changed_at = ?3 WHERE profile = ?1 AND id = ?2";
 
 const ADVANCE: &str = "INSERT INTO sync_state (profile, filters, newest_started_at, synced_to, \
     synced_at, newest_modified_at, synced_from) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
@@ -523,14 +537,14 @@ impl Sqlite {
             let mut update = tx.prepare_cached(UPDATE)?;
             for row in batch {
                 let t = row.columns();
-                let stored: Option<i64> = if lookup {
+                let stored: Option<Option<i64>> = if lookup {
                     hash.query_row(params![profile, t[col::ID]], |r| r.get(0))
                         .optional()
                         .with_context(|| format!("{shown}: cannot read the stored hashes"))?
                 } else {
                     None
                 };
-                if stored == Some(row.hash) {
+                if stored == Some(Some(row.hash)) {
                     counts.unchanged += 1;
                     continue;
                 }
@@ -568,6 +582,10 @@ impl Sqlite {
                 }
             }
         }
+        if let Some(sweep) = advance.and_then(|a| a.sweep.as_deref()) {
+            counts.gone = mark_gone(&tx, profile, sweep, &now)
+                .with_context(|| format!("{shown}: cannot mark the calls deleted at the source"))?;
+        }
         if let Some(a) = advance {
             tx.execute(
                 ADVANCE,
@@ -588,6 +606,28 @@ impl Sqlite {
         self.lookup = counts.new < batch.len() as u64;
         Ok(counts)
     }
+}
+
+/// Marks `deleted_at` on the profile's calls in the sweep's windows that the run did not see;
+/// how many.
+fn mark_gone(
+    tx: &rusqlite::Transaction<'_>,
+    profile: &str,
+    sweep: &super::Sweep,
+    now: &str,
+) -> Result<u64> {
+    let mut listed = tx.prepare_cached(LISTED)?;
+    let mut gone = tx.prepare_cached(GONE)?;
+    let mut n = 0;
+    for (from, to) in &sweep.windows {
+        let ids: Vec<String> = listed
+            .query_map(params![profile, time(*from), time(*to)], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for id in ids.iter().filter(|id| !sweep.saw(id)) {
+            n += gone.execute(params![profile, id, now])? as u64;
+        }
+    }
+    Ok(n)
 }
 
 #[cfg(test)]

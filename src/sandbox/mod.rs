@@ -530,6 +530,26 @@ impl Sandbox {
         assert!(edited, "a call with that seq");
     }
 
+    /// Deletes calls from a vendor's world, as the vendor's own delete would: every API of the
+    /// vendor stops listing them, and their ids answer not-found. The calls, for
+    /// [`Sandbox::restore_calls`].
+    pub fn delete_calls(&self, vendor: Vendor, seqs: &[u32]) -> Vec<TruthCall> {
+        drop(self.world(vendor));
+        let mut world = self.shared.world_mut(vendor);
+        seqs.iter()
+            .map(|&seq| world.remove(seq).expect("a call with that seq"))
+            .collect()
+    }
+
+    /// Puts calls deleted by [`Sandbox::delete_calls`] back, as they were.
+    pub fn restore_calls(&self, vendor: Vendor, calls: Vec<TruthCall>) {
+        drop(self.world(vendor));
+        let mut world = self.shared.world_mut(vendor);
+        for call in calls {
+            world.restore(call);
+        }
+    }
+
     /// What a correct client makes of the vendor's calls in `[from, to)`, newest first.
     pub fn expected(&self, vendor: Vendor, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Call> {
         let world = self.world(vendor);

@@ -383,6 +383,27 @@ impl World {
         true
     }
 
+    /// Deletes a call, as the vendor's own delete does: no API of the vendor lists it or
+    /// answers for its id any more, and a change of the sandbox's own to come is dropped.
+    /// The call, for [`World::restore`].
+    pub fn remove(&mut self, seq: u32) -> Option<TruthCall> {
+        let at = self.calls.iter().position(|c| c.seq == seq)?;
+        let to_come = self.changes.split_off(self.made);
+        self.changes
+            .extend(to_come.into_iter().filter(|c| c.seq != seq));
+        Some(self.calls.remove(at))
+    }
+
+    /// Puts a deleted call back as it was (a vendor undoing a delete, a record restored from
+    /// its trash): its modification time moves to the world's time.
+    pub fn restore(&mut self, mut call: TruthCall) {
+        call.modified_at = call.modified_at.max(self.until);
+        let at = self
+            .calls
+            .partition_point(|c| (c.started_at, c.seq) < (call.started_at, call.seq));
+        self.calls.insert(at, call);
+    }
+
     /// Generates the calls of slots `self.last + 1 ..= last`.
     fn fill(&mut self, last: i64) {
         let shape = self.shape;
