@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Reruns every performance figure in the README. Needs only the Rust toolchain and python3
-# (plus /usr/bin/time for memory). Talks to a local sandbox on 127.0.0.1 only.
+# Reruns every performance figure in docs/development.md (Benchmarks). Needs only the Rust
+# toolchain and python3 (plus /usr/bin/time for memory). Talks to a local sandbox on 127.0.0.1 only.
 #
 #   benches/run.sh            all benchmarks
 #   benches/run.sh latency    1. latency-bound export vs the bound and a naive sequential loop

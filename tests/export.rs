@@ -404,17 +404,18 @@ fn state_is_per_filter_set_and_can_be_named() {
         .starts_with(r#"{"profile":"famulor","vendor":"famulor","api":"classic""#));
 }
 
-/// The crontab line of the README, run as cron would (sh, no stdin, HOME and PATH only), twice
-/// with calls arriving in between, then once with a rejected token to see the alert.
+/// The crontab line of docs/cron.md (the cron recipe the README links to), run as cron would
+/// (sh, no stdin, HOME and PATH only), twice with calls arriving in between, then once with a
+/// rejected token to see the alert.
 #[cfg(unix)]
 #[test]
-fn the_readme_cron_line_works_as_written() {
+fn the_documented_cron_line_works_as_written() {
     use std::os::unix::fs::PermissionsExt;
-    let readme = include_str!("../README.md");
-    let line = readme
+    let recipe = include_str!("../docs/cron.md");
+    let line = recipe
         .lines()
         .find(|l| l.starts_with("*/15 "))
-        .expect("a crontab line in the README");
+        .expect("a crontab line in docs/cron.md");
     let command = line.splitn(6, ' ').nth(5).unwrap();
 
     // NOTE: about the clock by design: the cron line's first run takes the last 30 days before
