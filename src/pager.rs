@@ -160,6 +160,8 @@ impl Pager<'_> {
         let mut order = Order::default();
         let mut names = NameCheck::new(&self.query, self.plan);
         let mut limited = false;
+        // Stopped at a page entirely older than --from, the listing newest first so far.
+        let mut past_window = false;
         let mut take = |page: Page, stats: &mut Stats, book: &mut Book| -> Result<Flow> {
             stats.pages += 1;
             stats.total = page.total_calls.or(stats.total);
@@ -211,6 +213,7 @@ impl Pager<'_> {
             // NOTE: a newest-first listing has nothing in the window after a page that is
             // entirely older than --from.
             Ok(if newest_first && order.newest_first && all_older {
+                past_window = true;
                 Flow::Done
             } else {
                 Flow::More
@@ -281,7 +284,7 @@ impl Pager<'_> {
         if !limited {
             stats.unmatched = names.warnings();
         }
-        stats.complete = !limited && book.exact();
+        stats.complete = !limited && book.exact(past_window);
         Ok(stats)
     }
 
@@ -491,12 +494,15 @@ impl Book {
         }
     }
 
-    /// Every page held what the vendor said, its total stayed the same from the first page to
-    /// the last, and exactly that many distinct calls arrived: nothing was passed by (a total
-    /// that moved moves calls across pages; a read stopped early has fewer).
-    fn exact(&self) -> bool {
+    /// Nothing of the window can have been passed by: every page held what the vendor said,
+    /// exactly that many distinct calls arrived, its total stayed the same from the first page
+    /// to the last (a total that moves moves calls across pages), and the pages read were all
+    /// of them, or (`past_window`) all up to one entirely older than the window in a listing
+    /// that came newest first.
+    fn exact(&self, past_window: bool) -> bool {
         self.short.is_empty()
-            && matches!(self.totals, Some((lo, hi)) if lo == hi && self.arrived == lo)
+            && self.arrived == self.expected
+            && matches!(self.totals, Some((lo, hi)) if lo == hi && (past_window || self.arrived == lo))
     }
 
     /// Ok when every page held what the vendor said and the distinct calls reach its count for

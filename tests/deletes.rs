@@ -147,6 +147,78 @@ fn every_api_marks_the_calls_deleted_at_the_source_and_clears_those_that_return(
     }
 }
 
+/// A window that starts and ends within a day (vendors that filter by date serve more, newest
+/// first, and the read stops at the first page older than the window): the calls deleted
+/// inside it are marked, one deleted just outside it is not, until a run reads its part.
+#[test]
+fn every_api_marks_exactly_the_deletes_inside_the_window_read() {
+    const MID_FROM: &str = "2025-05-10T13:30:00Z";
+    const MID_TO: &str = "2025-05-20T09:15:00Z";
+    for &(profile, vendor) in APIS {
+        // About 110 calls a day: windows of several pages, which Famulor and myCRM (filtering
+        // by date, newest first) stop reading at the first page older than the window.
+        let sb = sandbox(Options {
+            calls: 10_000,
+            ..common::options()
+        });
+        let home = Home::with_sandbox(&sb);
+        let r = run(home.cmd().args([
+            "sync",
+            "calls.db",
+            "-p",
+            profile,
+            "--from",
+            "2025-05-08",
+            "--to",
+            "2025-05-22",
+        ]));
+        assert_eq!(r.code, 0, "{profile}: {}", r.stderr);
+        let mut by_start: Vec<(String, String)> = rows(&home, profile)
+            .into_iter()
+            .map(|(id, (started, _))| (started, id))
+            .collect();
+        by_start.sort();
+        let inside: Vec<&(String, String)> = by_start
+            .iter()
+            .filter(|(s, _)| s.as_str() >= MID_FROM && s.as_str() < MID_TO)
+            .collect();
+        assert!(inside.len() >= 3, "{profile}: {}", inside.len());
+        let before = by_start.iter().rev().find(|(s, _)| s.as_str() < MID_FROM);
+        let after = by_start.iter().find(|(s, _)| s.as_str() >= MID_TO);
+        let (first, last) = (inside[0], inside[inside.len() - 1]);
+        let outside = [before.unwrap(), after.unwrap()];
+        let seq = |(started, _): &(String, String)| seq_at(&sb, vendor, common::at(started));
+        let seqs: Vec<u32> = [first, last].into_iter().chain(outside).map(seq).collect();
+        sb.delete_calls(vendor, &seqs);
+
+        let r = run(home.cmd().args([
+            "sync", "calls.db", "-p", profile, "--full", "--from", MID_FROM, "--to", MID_TO,
+        ]));
+        assert_eq!(r.code, 0, "{profile}: {}", r.stderr);
+        assert_eq!(counts(&r.stderr, profile).2, 2, "{profile}: {}", r.stderr);
+        let mut want = vec![first.1.clone(), last.1.clone()];
+        want.sort();
+        assert_eq!(gone(&home, profile), want, "{profile}");
+
+        let r = run(home.cmd().args([
+            "sync",
+            "calls.db",
+            "-p",
+            profile,
+            "--full",
+            "--from",
+            "2025-05-08",
+            "--to",
+            "2025-05-22",
+        ]));
+        assert_eq!(r.code, 0, "{profile}: {}", r.stderr);
+        assert_eq!(counts(&r.stderr, profile).2, 2, "{profile}: {}", r.stderr);
+        want.extend(outside.map(|(_, id)| id.clone()));
+        want.sort();
+        assert_eq!(gone(&home, profile), want, "{profile}");
+    }
+}
+
 /// A filtered read cannot tell a deleted call from one that stopped matching, and a read that
 /// failed was not whole: neither marks anything, whatever it stored; the next complete read
 /// does.
