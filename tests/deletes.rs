@@ -219,6 +219,81 @@ fn every_api_marks_exactly_the_deletes_inside_the_window_read() {
     }
 }
 
+/// The promise that matters most here: a call the vendor still has is never marked gone. The
+/// same calls (the same seed, the same deletes) served by a vendor that misbehaves in each way
+/// the sandbox can (any order, faults retried, a page served short once): whatever the run's
+/// exit, it marks at most the calls deleted, never another; a clean run then marks exactly
+/// those.
+#[test]
+fn a_misbehaving_vendor_never_gets_a_listed_call_marked() {
+    let faults: [(&str, Options); 5] = [
+        (
+            "shuffled",
+            Options {
+                order: Some(calls::sandbox::Order::Shuffled),
+                ..common::options()
+            },
+        ),
+        (
+            "oldest first",
+            Options {
+                order: Some(calls::sandbox::Order::OldestFirst),
+                ..common::options()
+            },
+        ),
+        (
+            "faults",
+            Options {
+                fail_rate: 0.2,
+                ..common::options()
+            },
+        ),
+        (
+            "short once",
+            Options {
+                short_page: Some(calls::sandbox::ShortPage::Once),
+                ..common::options()
+            },
+        ),
+        (
+            "short always",
+            Options {
+                short_page: Some(calls::sandbox::ShortPage::Always),
+                ..common::options()
+            },
+        ),
+    ];
+    for &(profile, vendor) in APIS {
+        let clean = sandbox(common::options());
+        let home = Home::with_sandbox(&clean);
+        assert_eq!(sync(&home, profile, &[]).code, 0, "{profile}");
+        let [(newest, a), (old, b)] = newest_and_old(&clean, vendor, &home, profile);
+        clean.delete_calls(vendor, &[a, b]);
+        let mut deleted = vec![newest, old];
+        deleted.sort();
+        for (what, opts) in &faults {
+            let faulty = sandbox(opts.clone());
+            faulty.delete_calls(vendor, &[a, b]);
+            let there = Home::with_sandbox(&faulty);
+            std::fs::copy(home.path("calls.db"), there.path("calls.db")).unwrap();
+            let r = sync(&there, profile, &["--full"]);
+            let marked = gone(&there, profile);
+            assert!(
+                marked.iter().all(|id| deleted.contains(id)),
+                "{profile}, {what}: exit {}, marked {marked:?} of {deleted:?}\n{}",
+                r.code,
+                r.stderr
+            );
+            if r.code != 0 {
+                assert!(marked.is_empty(), "{profile}, {what}: a failed run marked");
+            }
+        }
+        let r = sync(&home, profile, &["--full"]);
+        assert_eq!(r.code, 0, "{profile}: {}", r.stderr);
+        assert_eq!(gone(&home, profile), deleted, "{profile}");
+    }
+}
+
 /// A filtered read cannot tell a deleted call from one that stopped matching, and a read that
 /// failed was not whole: neither marks anything, whatever it stored; the next complete read
 /// does.

@@ -153,8 +153,10 @@ fn a_parameter_holding_a_separator_is_not_two_parameters() {
     );
 }
 
-/// A profile's API is part of its job: the same `--sandbox` profile name on Famulor classic,
-/// then on Platform 2.0, stores every call of each (switching used to store one day's).
+/// A profile's API is part of its job: Famulor classic, then Platform 2.0, into one database,
+/// stores every call of each (switching used to store one day's), each under its own profile
+/// (`famulor`, `famulor-v1`): their ids differ, and neither's full read may take the other's
+/// calls for deleted at the source.
 #[test]
 fn switching_a_profiles_api_is_another_job() {
     let home = Home::new();
@@ -178,7 +180,15 @@ fn switching_a_profiles_api_is_another_job() {
             .args(["--sandbox", "-p", profile, "sync", "x.db", from, to]));
         assert_eq!(r.code, 0, "{}", r.stderr);
     }
-    let stored = ids_in(&home.path("x.db"), "famulor");
+    let stored = ids_in(&home.path("x.db"), "famulor-v1");
+    assert!(ids_in(&home.path("x.db"), "famulor").is_disjoint(&v1));
+    assert_eq!(
+        count(
+            &home.path("x.db"),
+            "SELECT count(*) FROM calls WHERE deleted_at IS NOT NULL"
+        ),
+        0
+    );
     assert!(
         v1.is_subset(&stored),
         "{} of {} stored",

@@ -222,8 +222,14 @@ impl Run<'_> {
                 ),
                 _ => resolve::profile_named(self.global, name.as_deref(), self.sandbox)?,
             };
+            // NOTE: with --sandbox the profile column is the sandbox profile's name: the
+            // vendor id, and `famulor-v1` for a second API, whose ids are not the first's
+            // (one column for both would take either's calls for deleted by the other).
             if profile.sandbox {
-                profile.name = None;
+                profile.name = profile
+                    .api
+                    .as_ref()
+                    .map(|api| format!("{}-{api}", profile.vendor.id()));
             }
             let mut s = resolve::settings(self.global, profile)?;
             // NOTE: one progress bar is one profile's; profiles side by side would fight
