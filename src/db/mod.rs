@@ -223,6 +223,9 @@ pub trait Database {
     fn lock(&mut self, profile: &str) -> Result<()>;
     /// Releases the profile's lock.
     fn unlock(&mut self, profile: &str) -> Result<()>;
+    /// Whether any call of `profile` is stored: a run that starts with none has none that can
+    /// be gone (its sweep is skipped: on a first run it would read back every call it wrote).
+    fn holds(&mut self, profile: &str) -> Result<bool>;
     /// The state the last complete run of `profile` with `filters` left, if any.
     fn resume(&mut self, profile: &str, filters: &str) -> Result<Option<Resume>>;
     /// Writes a batch in one transaction: new calls inserted, changed ones updated, unchanged

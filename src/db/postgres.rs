@@ -419,6 +419,28 @@ impl Database for Postgres {
         Ok(())
     }
 
+    fn holds(&mut self, profile: &str) -> Result<bool> {
+        let Postgres {
+            sessions,
+            shown,
+            rt,
+            limit,
+            stalled,
+            ..
+        } = self;
+        let client = &sessions[0].client;
+        within(rt, *limit, stalled, shown, async {
+            Ok(client
+                .query_one(
+                    "SELECT EXISTS (SELECT 1 FROM calls WHERE profile = $1)",
+                    &[&profile],
+                )
+                .await
+                .with_context(|| format!("{shown}: cannot read the calls stored"))?
+                .get(0))
+        })
+    }
+
     fn resume(&mut self, profile: &str, filters: &str) -> Result<Option<Resume>> {
         let Postgres {
             sessions,

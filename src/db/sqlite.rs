@@ -406,6 +406,14 @@ impl Database for Sqlite {
         Ok(())
     }
 
+    fn holds(&mut self, profile: &str) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM calls WHERE profile = ?1)",
+            [profile],
+            |r| r.get(0),
+        )?)
+    }
+
     fn resume(&mut self, profile: &str, filters: &str) -> Result<Option<Resume>> {
         type Stored = (
             Option<String>,

@@ -322,6 +322,20 @@ struct Run {
     now: DateTime<Utc>,
     counts: Counts,
     error: Option<anyhow::Error>,
+    /// The profile had calls stored when the run began (else none can be gone).
+    held: bool,
+}
+
+impl Run {
+    fn new(profile: String, now: DateTime<Utc>, held: bool) -> Run {
+        Run {
+            profile,
+            now,
+            counts: Counts::default(),
+            error: None,
+            held,
+        }
+    }
 }
 
 /// The thread's loop: one request at a time, in order. Every batch is committed or rolled back
@@ -350,15 +364,16 @@ fn serve(mut db: Box<dyn Database>, mut rx: mpsc::UnboundedReceiver<Request>, sh
                     unlock(&mut db, &old);
                 }
                 shared.failed.store(false, Ordering::SeqCst);
-                let locked = db.lock(&profile);
-                if locked.is_ok() {
-                    run = Some(Run {
-                        profile,
-                        now,
-                        counts: Counts::default(),
-                        error: None,
-                    });
-                }
+                let locked = db.lock(&profile).and_then(|()| {
+                    let held = db.holds(&profile);
+                    if held.is_err() {
+                        unlock(&mut db, &Run::new(profile.clone(), now, false));
+                    }
+                    held
+                });
+                let locked = locked.map(|held| {
+                    run = Some(Run::new(profile, now, held));
+                });
                 let _ = reply.send(locked);
             }
             Request::Resume { filters, reply } => {
@@ -397,6 +412,10 @@ fn serve(mut db: Box<dyn Database>, mut rx: mpsc::UnboundedReceiver<Request>, sh
                     let _ = reply.send(Err(anyhow::anyhow!("no run begun")));
                     continue;
                 };
+                let mut advance = advance;
+                if !r.held {
+                    advance.sweep = None;
+                }
                 let done = match r.error.take() {
                     Some(e) => Err(e),
                     None => db
