@@ -27,6 +27,9 @@
 #                                into SQLite: --jobs 1 against --jobs 8, against the latency bound
 #   benches/run.sh parquet   13. 1,000,000 and 10,000 Famulor calls to Parquet against the same to
 #                                CSV: calls/s and peak RSS (/usr/bin/time -v), best of 3
+#   benches/run.sh bulk      14. a first sync of 1,000,000 Famulor calls against the database's own
+#                                bulk load of the same rows: sqlite3 .import, and psql \copy when
+#                                PostgreSQL's binaries are there (target: within 1.2x)
 #
 # CALLS_BIN=PATH runs that binary instead of building the release binary.
 set -euo pipefail
@@ -289,6 +292,8 @@ if [[ $which == all || $which == jobs ]]; then
   # --concurrency 4 (the default): a profile's pages 4 at a time; --jobs 8: 20 profiles in 3 waves.
   python3 -c "p = $pages; print(f'latency bound (client-01: $calls, {p} pages): one profile {p} x 20 ms = {p * 0.020:.2f} s one page after another, {p * 0.020 / 4:.2f} s 4 at a time; 20 profiles --jobs 1: {20 * p * 0.020 / 4:.2f} s; --jobs 8 (3 waves): {3 * p * 0.020 / 4:.2f} s')"
   stop_sandbox
+fi
+
 if [[ $which == all || $which == parquet ]]; then
   echo "== 13. parquet: 1,000,000 Famulor calls to Parquet vs the same to CSV (calls/s, peak RSS, best of 3)"
   for n in 10000 1000000; do
@@ -306,4 +311,54 @@ if [[ $which == all || $which == parquet ]]; then
     done
     stop_sandbox
   done
+fi
+
+if [[ $which == all || $which == bulk ]]; then
+  echo "== 14. a first sync of 1,000,000 calls against the database's own bulk load of the same rows"
+  n=${BULK_CALLS:-1000000}
+  sandbox --calls "$n"
+  rm -f "$work/bench.db"*
+  t0=$(seconds)
+  "$bin" --config "$cfg" -p famulor -q sync "$work/bench.db" --from 2025-01-01 --to 2025-06-01
+  t1=$(seconds)
+  sync_s=$(python3 -c "print($t1 - $t0)")
+  stop_sandbox
+  # The same rows, as sync stored them, loaded by sqlite3 into the same empty schema (same
+  # page size and journal), in one transaction, indexes and all.
+  sqlite3 -csv "$work/bench.db" 'SELECT * FROM calls' > "$work/rows.csv"
+  {
+    echo 'PRAGMA page_size = 16384; PRAGMA journal_mode = WAL;'
+    cat migrations/sqlite/*.sql
+  } | sqlite3 "$work/import.db" > /dev/null
+  t0=$(seconds)
+  sqlite3 "$work/import.db" ".import --csv $work/rows.csv calls"
+  t1=$(seconds)
+  rows=$(sqlite3 "$work/import.db" 'SELECT count(*) FROM calls')
+  python3 -c "s = $sync_s; i = $t1 - $t0; n = $rows; print(f'SQLite, {n:,} calls: calls sync {s:.2f} s ({n / s:,.0f} calls/s, vendor reads included); sqlite3 .import {i:.2f} s ({n / i:,.0f} calls/s); sync / import = {s / i:.2f}x')"
+  pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [[ -x ${pgbin:-}/initdb ]] || pgbin=$(dirname "$(command -v initdb 2>/dev/null || echo /nonexistent/initdb)")
+  if [[ -x $pgbin/initdb ]]; then
+    as_pg=(); [[ $(id -u) == 0 ]] && as_pg=(runuser -u postgres --)
+    pgdir=$(mktemp -d); chmod 755 "$pgdir"; [[ $(id -u) == 0 ]] && chown postgres "$pgdir"
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    "${as_pg[@]}" "$pgbin/initdb" -D "$pgdir/data" -U calls --auth=trust -E UTF8 > /dev/null
+    "${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -o "-p $port -h 127.0.0.1 -k $pgdir" -w start > /dev/null
+    trap '"${as_pg[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -m immediate stop > /dev/null 2>&1; kill $(jobs -p) 2>/dev/null || true; rm -rf "$work" "$pgdir"' EXIT
+    url="postgresql://calls@127.0.0.1:$port/postgres"
+    sandbox --calls "$n"
+    t0=$(seconds)
+    "$bin" --config "$cfg" -p famulor -q sync "$url" --from 2025-01-01 --to 2025-06-01
+    t1=$(seconds)
+    sync_s=$(python3 -c "print($t1 - $t0)")
+    stop_sandbox
+    "$pgbin/psql" -X -q "$url" -c "\\copy calls TO '$work/pg.csv' CSV"
+    "$pgbin/psql" -X -q "$url" -c 'TRUNCATE calls'
+    t0=$(seconds)
+    "$pgbin/psql" -X -q "$url" -c "\\copy calls FROM '$work/pg.csv' CSV"
+    t1=$(seconds)
+    rows=$("$pgbin/psql" -X -At "$url" -c 'SELECT count(*) FROM calls')
+    python3 -c "s = $sync_s; i = $t1 - $t0; n = $rows; print(f'PostgreSQL, {n:,} calls: calls sync {s:.2f} s ({n / s:,.0f} calls/s, vendor reads included); psql \\\\copy {i:.2f} s ({n / i:,.0f} calls/s); sync / copy = {s / i:.2f}x')"
+  else
+    echo "PostgreSQL: skipped (no initdb; Debian: apt-get install postgresql)"
+  fi
 fi
