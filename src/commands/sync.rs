@@ -360,7 +360,10 @@ async fn one(
                 upper,
                 newest_modified,
                 covered_from,
-                sweep: store.sweep.filter(|s| !s.windows.is_empty()).map(Arc::new),
+                sweep: store
+                    .sweep
+                    .filter(|s| !s.windows.is_empty())
+                    .map(|s| Arc::new(s.settle())),
             },
         )
         .await;
@@ -506,7 +509,7 @@ struct Store {
 impl Sink for Store {
     fn arrived(&mut self, id: &str) {
         if let Some(sweep) = self.sweep.as_mut() {
-            sweep.seen.insert(db::seen_key(id));
+            sweep.see(id);
         }
     }
 

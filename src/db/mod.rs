@@ -145,20 +145,34 @@ pub struct Advance {
 pub struct Sweep {
     /// `[from, to)` windows, of `started_at`.
     pub windows: Vec<(DateTime<Utc>, DateTime<Utc>)>,
-    /// Every call id the run was served (also those outside its window), as [`seen_key`].
-    pub seen: std::collections::HashSet<u64>,
+    /// Every call id the run was served (also those outside its window), as [`seen_key`]:
+    /// in the order served while the run reads, sorted by [`Sweep::settle`].
+    seen: Vec<u64>,
 }
 
 impl Sweep {
-    /// Whether the run saw the call with this id.
+    /// The run was served this call.
+    pub fn see(&mut self, id: &str) {
+        self.seen.push(seen_key(id));
+    }
+
+    /// Ready to be asked [`Sweep::saw`]: the keys sorted, each once.
+    pub fn settle(mut self) -> Sweep {
+        self.seen.sort_unstable();
+        self.seen.dedup();
+        self.seen.shrink_to_fit();
+        self
+    }
+
+    /// Whether the run saw the call with this id (after [`Sweep::settle`]).
     pub fn saw(&self, id: &str) -> bool {
-        self.seen.contains(&seen_key(id))
+        self.seen.binary_search(&seen_key(id)).is_ok()
     }
 }
 
-/// A call id as [`Sweep::seen`] keeps it: 8 bytes, not the id (Callcap's are 36), so that a
-/// million calls' ids take 16 MB, not 80. NOTE: two ids that share a key can only make a
-/// deleted call look seen (not marked), never a call that is there look gone.
+/// A call id as [`Sweep`] keeps it: 8 bytes in a sorted list, not the id (Callcap's are 36)
+/// in a set, so that a million calls' ids take 8 MB, not 80. NOTE: two ids that share a key can
+/// only make a deleted call look seen (not marked), never a call that is there look gone.
 pub fn seen_key(id: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     // NOTE: SipHash with fixed keys, not a per-process random state: the keys never leave

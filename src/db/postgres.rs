@@ -618,15 +618,17 @@ impl Session {
     async fn mark_gone(&self, part: &Part<'_>, sweep: &super::Sweep) -> Result<u64> {
         let mut n = 0;
         for (from, to) in &sweep.windows {
-            let listed = self
-                .client
-                .query(LISTED, &[&part.profile, from, to])
-                .await?;
-            let gone: Vec<&str> = listed
-                .iter()
-                .map(|r| r.get::<_, &str>(0))
-                .filter(|id| !sweep.saw(id))
-                .collect();
+            // NOTE: streamed, only the ids not seen kept (a --full lists a million).
+            let params: [&(dyn tokio_postgres::types::ToSql + Sync); 3] = [&part.profile, from, to];
+            let listed = self.client.query_raw(LISTED, params).await?;
+            futures_util::pin_mut!(listed);
+            let mut gone: Vec<String> = Vec::new();
+            while let Some(row) = futures_util::TryStreamExt::try_next(&mut listed).await? {
+                let id: &str = row.get(0);
+                if !sweep.saw(id) {
+                    gone.push(id.to_string());
+                }
+            }
             if !gone.is_empty() {
                 n += self
                     .client

@@ -628,10 +628,17 @@ fn mark_gone(
     let mut gone = tx.prepare_cached(GONE)?;
     let mut n = 0;
     for (from, to) in &sweep.windows {
-        let ids: Vec<String> = listed
-            .query_map(params![profile, time(*from), time(*to)], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        for id in ids.iter().filter(|id| !sweep.saw(id)) {
+        // NOTE: only the ids not seen are kept, not every stored one (a million in a --full).
+        let mut ids: Vec<String> = Vec::new();
+        for id in listed.query_map(params![profile, time(*from), time(*to)], |r| {
+            r.get::<_, String>(0)
+        })? {
+            let id = id?;
+            if !sweep.saw(&id) {
+                ids.push(id);
+            }
+        }
+        for id in &ids {
             n += gone.execute(params![profile, id, now])? as u64;
         }
     }
