@@ -33,8 +33,22 @@ pub enum By {
 }
 
 impl By {
+    /// Every group, in the order `--by` lists them.
+    pub const ALL: [By; 10] = [
+        By::Day,
+        By::Week,
+        By::Month,
+        By::Hour,
+        By::Weekday,
+        By::Agent,
+        By::Campaign,
+        By::Line,
+        By::Direction,
+        By::Status,
+    ];
+
     /// The key's field name in csv / json, and (upper-cased) the table's column header.
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             By::Day => "day",
             By::Week => "week",
@@ -493,32 +507,19 @@ struct JsonRow<'a> {
 }
 
 /// Every name `stats --fields` can take (for completions): the `--by` names, then [`FIELDS`].
-pub const COLUMNS: &[&str] = &[
-    "day",
-    "week",
-    "month",
-    "hour",
-    "weekday",
-    "agent",
-    "campaign",
-    "line",
-    "direction",
-    "status",
-    "calls",
-    "answered",
-    "missed",
-    "busy",
-    "failed",
-    "voicemail",
-    "canceled",
-    "in_progress",
-    "unknown",
-    "answer_rate",
-    "talk_time",
-    "talk_time_avg",
-    "duration_avg",
-    "duration_max",
-];
+pub const COLUMNS: &[&str] = &{
+    let mut out = [""; By::ALL.len() + FIELDS.len()];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = if i < By::ALL.len() {
+            By::ALL[i].name()
+        } else {
+            FIELDS[i - By::ALL.len()]
+        };
+        i += 1;
+    }
+    out
+};
 
 /// Every column's name: the `--by` names, then [`FIELDS`] (the CSV header).
 pub fn column_names(by: &[By]) -> Vec<&'static str> {
@@ -739,6 +740,7 @@ mod tests {
     #[test]
     fn completions_offer_every_column() {
         let by: Vec<By> = <By as clap::ValueEnum>::value_variants().to_vec();
+        assert_eq!(by, By::ALL);
         assert_eq!(COLUMNS.to_vec(), column_names(&by));
     }
 
