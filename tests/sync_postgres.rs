@@ -542,58 +542,18 @@ fn postgres_syncs_killed_at_random_points_end_exact_and_one_at_a_time() {
 fn postgres_takes_several_profiles_a_failing_one_and_every() {
     let Some(pg) = Server::start() else { return };
     let sb = sandbox(common::options());
-    let home = Home::new();
-    let mut config = sb.config_toml();
-    config.push_str(&format!(
-        "\n[profiles.broken]\nvendor = \"famulor\"\nbase_url = \"{}\"\n",
-        sb.base_url(Vendor::Famulor)
-    ));
-    for (key, _) in calls::sandbox::Sandbox::credentials(Vendor::Famulor) {
-        config.push_str(&format!("{} = \"not-the-token\"\n", key.name()));
-    }
-    home.write_config(&config);
+    let home = store::home_with_a_broken_profile(&sb);
     let url = pg.url();
-    let r = run(home.cmd().args([
-        "sync",
-        &url,
-        "--from",
-        FROM,
-        "--to",
-        TO,
-        "--retries",
-        "0",
-        "-p",
-        "famulor",
-        "-p",
-        "broken",
-        "-p",
-        "evolux",
-    ]));
-    assert_eq!(r.code, 5, "{}", r.stderr);
-    assert!(r.stderr.contains("broken: "), "{}", r.stderr);
-    assert!(!r.stderr.contains("not-the-token"), "{}", r.stderr);
+    let r = store::a_failing_profile_does_not_stop_the_others(
+        &pg,
+        &home,
+        &sb,
+        &["famulor", "broken", "evolux"],
+        &[],
+    );
     assert!(
         !r.stderr.contains(&url),
         "the URL (with its password) is not printed"
-    );
-    for vendor in [Vendor::Famulor, Vendor::Evolux] {
-        let want = rows(&truth(&sb, vendor));
-        assert!(!want.is_empty());
-        assert_eq!(pg.table(vendor.id()), want, "{vendor}");
-        assert!(
-            r.stderr.contains(&format!(
-                "{}: {} new, 0 changed, 0 unchanged (",
-                vendor.id(),
-                want.len()
-            )),
-            "{}",
-            r.stderr
-        );
-    }
-    assert!(pg.table("broken").is_empty());
-    assert_eq!(
-        pg.psql("SELECT profile FROM sync_state ORDER BY 1"),
-        vec!["evolux", "famulor"]
     );
 
     // --every: a signal between runs ends it with 0.

@@ -172,3 +172,67 @@ pub fn a_refused_batch_fails_that_profile_with_its_error(
     assert_eq!(store.table("famulor"), want);
     r.stderr
 }
+
+/// A HOME whose config holds the sandbox's profiles and `broken`: Famulor with credentials it
+/// refuses (`not-the-token`).
+pub fn home_with_a_broken_profile(sb: &Sandbox) -> Home {
+    let home = Home::new();
+    let mut config = sb.config_toml();
+    config.push_str(&format!(
+        "\n[profiles.broken]\nvendor = \"famulor\"\nbase_url = \"{}\"\n",
+        sb.base_url(Vendor::Famulor)
+    ));
+    for (key, _) in Sandbox::credentials(Vendor::Famulor) {
+        config.push_str(&format!("{} = \"not-the-token\"\n", key.name()));
+    }
+    home.write_config(&config);
+    home
+}
+
+/// One sync of `profiles` (`broken` of [`home_with_a_broken_profile`] among the sandbox's own,
+/// each named after its vendor), then `extra`: `broken` fails (exit 5, named, its secret never
+/// shown) and does not stop the others, each stored exactly, said in its summary and its state
+/// kept; nothing of `broken`'s. The run.
+pub fn a_failing_profile_does_not_stop_the_others(
+    store: &dyn Store,
+    home: &Home,
+    sb: &Sandbox,
+    profiles: &[&str],
+    extra: &[&str],
+) -> super::Run {
+    let mut args = sync_args(&store.dest(), &["--retries", "0"]);
+    for p in profiles {
+        args.extend(["-p".to_string(), p.to_string()]);
+    }
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let r = run(home.cmd().args(&args));
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(r.stderr.contains("broken: "), "{}", r.stderr);
+    assert!(!r.stderr.contains("not-the-token"), "{}", r.stderr);
+    let mut others: Vec<Vendor> = profiles
+        .iter()
+        .filter(|p| **p != "broken")
+        .map(|p| *Vendor::ALL.iter().find(|v| v.id() == *p).unwrap())
+        .collect();
+    for vendor in &others {
+        let want = rows(&truth(sb, *vendor));
+        assert!(!want.is_empty());
+        assert_eq!(store.table(vendor.id()), want, "{vendor}");
+        assert!(
+            r.stderr.contains(&format!(
+                "{}: {} new, 0 changed, 0 unchanged (",
+                vendor.id(),
+                calls::term::thousands(want.len() as u64)
+            )),
+            "{}",
+            r.stderr
+        );
+    }
+    assert!(store.table("broken").is_empty());
+    others.sort_by_key(|v| v.id());
+    assert_eq!(
+        store.synced(),
+        others.iter().map(|v| v.id()).collect::<Vec<_>>()
+    );
+    r
+}
