@@ -530,33 +530,10 @@ pub fn column_names(by: &[By]) -> Vec<&'static str> {
 /// an unknown name with the nearest known one. `None`: every column.
 pub fn pick(by: &[By], list: Option<&str>) -> std::result::Result<Vec<usize>, String> {
     let names = column_names(by);
-    let Some(list) = list else {
-        return Ok((0..names.len()).collect());
-    };
-    let mut out = Vec::new();
-    let mut unknown = Vec::new();
-    for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        match names.iter().position(|n| n.eq_ignore_ascii_case(name)) {
-            Some(i) if out.contains(&i) => return Err(format!("field '{name}' is listed twice")),
-            Some(i) => out.push(i),
-            None => unknown.push(format!(
-                "'{name}'{}",
-                crate::suggest::did_you_mean(name, names.iter().copied())
-            )),
-        }
+    match list {
+        None => Ok((0..names.len()).collect()),
+        Some(list) => crate::suggest::pick(list, &names),
     }
-    if !unknown.is_empty() {
-        return Err(format!(
-            "unknown field{} {} (fields: {})",
-            if unknown.len() == 1 { "" } else { "s" },
-            unknown.join(", "),
-            names.join(", ")
-        ));
-    }
-    if out.is_empty() {
-        return Err("--fields needs at least one field name".into());
-    }
-    Ok(out)
 }
 
 impl serde::Serialize for JsonRow<'_> {
