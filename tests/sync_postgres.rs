@@ -302,6 +302,25 @@ impl Drop for Server {
     }
 }
 
+/// A test's server, its sandbox and a HOME with the sandbox's profiles.
+struct Setup {
+    pg: Server,
+    sb: calls::sandbox::Sandbox,
+    home: Home,
+    /// The server's URL, DEST of `calls sync`.
+    url: String,
+}
+
+/// A [`Setup`] whose sandbox has `opts`; none when PostgreSQL is not installed (see
+/// [`Server::start`]).
+fn setup(opts: Options) -> Option<Setup> {
+    let pg = Server::start()?;
+    let sb = sandbox(opts);
+    let home = Home::with_sandbox(&sb);
+    let url = pg.url();
+    Some(Setup { pg, sb, home, url })
+}
+
 /// What an ended child wrote to its piped stderr.
 fn stderr_of(child: &mut std::process::Child) -> String {
     let mut stderr = String::new();
@@ -349,10 +368,9 @@ impl Store for Server {
 
 #[test]
 fn postgres_holds_exactly_the_sandbox_calls_and_their_changes() {
-    let Some(pg) = Server::start() else { return };
-    let sb = sandbox(common::options());
-    let home = Home::with_sandbox(&sb);
-    let url = pg.url();
+    let Some(Setup { pg, sb, home, url }) = setup(common::options()) else {
+        return;
+    };
     let args = ["sync", &url, "--from", FROM, "--to", TO];
     let r = run(home.cmd().args(args));
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -476,13 +494,13 @@ fn postgres_holds_exactly_the_sandbox_calls_and_their_changes() {
 
 #[test]
 fn postgres_syncs_killed_at_random_points_end_exact_and_one_at_a_time() {
-    let Some(pg) = Server::start() else { return };
-    let sb = sandbox(Options {
+    let Some(Setup { pg, sb, home, .. }) = setup(Options {
         calls: 6_000,
         latency: std::time::Duration::from_millis(20),
         ..common::options()
-    });
-    let home = Home::with_sandbox(&sb);
+    }) else {
+        return;
+    };
     store::killed_at_random_points_then_run_to_the_end(&pg, &home, &sb, 0xbeef, 4, 2);
     let url = pg.url();
     let args = ["sync", &url, "--from", FROM, "--to", TO];
@@ -611,10 +629,9 @@ fn postgres_takes_several_profiles_a_failing_one_and_every() {
 /// holds no lock of a run that ended.
 #[test]
 fn postgres_sync_every_signalled_as_each_summary_appears_ends_at_once() {
-    let Some(pg) = Server::start() else { return };
-    let sb = sandbox(common::options());
-    let home = Home::with_sandbox(&sb);
-    let url = pg.url();
+    let Some(Setup { pg, sb, home, url }) = setup(common::options()) else {
+        return;
+    };
     let want: Vec<(Vendor, common::Rows)> = [Vendor::Famulor, Vendor::Evolux]
         .into_iter()
         .map(|v| (v, rows(&truth(&sb, v))))
@@ -652,12 +669,12 @@ fn postgres_sync_every_signalled_as_each_summary_appears_ends_at_once() {
 /// unchanged, not written twice, and the rest is new.
 #[test]
 fn postgres_counts_stay_exact_when_stored_calls_come_after_new_ones() {
-    let Some(pg) = Server::start() else { return };
-    let sb = sandbox(Options {
+    let Some(Setup { pg, sb, home, .. }) = setup(Options {
         calls: 8_000,
         ..common::options()
-    });
-    let home = Home::with_sandbox(&sb);
+    }) else {
+        return;
+    };
     store::stored_calls_after_new_ones_count_unchanged(&pg, &home, &sb);
 }
 
@@ -668,12 +685,12 @@ fn postgres_counts_stay_exact_when_stored_calls_come_after_new_ones() {
 /// one waits for the other's transaction, which never waits for it, so the run does not hang.
 #[test]
 fn postgres_a_batch_the_server_refuses_fails_that_profile_with_its_error() {
-    let Some(pg) = Server::start() else { return };
-    let sb = sandbox(Options {
+    let Some(Setup { pg, sb, home, .. }) = setup(Options {
         calls: 6_000,
         ..common::options()
-    });
-    let home = Home::with_sandbox(&sb);
+    }) else {
+        return;
+    };
     let stderr = store::a_refused_batch_fails_that_profile_with_its_error(&pg, &home, &sb);
     // The call it choked on, one of the profile's.
     let named = stderr
@@ -692,13 +709,13 @@ fn postgres_a_batch_the_server_refuses_fails_that_profile_with_its_error() {
 /// not advanced, every stored row is whole, and a rerun ends exact.
 #[test]
 fn postgres_a_connection_lost_mid_run_fails_it_and_a_rerun_ends_exact() {
-    let Some(pg) = Server::start() else { return };
-    let sb = sandbox(Options {
+    let Some(Setup { pg, sb, home, .. }) = setup(Options {
         calls: 6_000,
         latency: std::time::Duration::from_millis(50),
         ..common::options()
-    });
-    let home = Home::with_sandbox(&sb);
+    }) else {
+        return;
+    };
     let want = expected(&sb);
     for holder in [false, true] {
         pg.psql("DROP TABLE IF EXISTS calls, sync_state, schema_version");
@@ -733,10 +750,9 @@ fn postgres_a_connection_lost_mid_run_fails_it_and_a_rerun_ends_exact() {
 /// changed calls: COPY needs only INSERT, and no temporary table is made.
 #[test]
 fn postgres_syncs_as_a_role_with_table_rights_only() {
-    let Some(pg) = Server::start() else { return };
-    let sb = sandbox(common::options());
-    let home = Home::with_sandbox(&sb);
-    let url = pg.url();
+    let Some(Setup { pg, sb, home, url }) = setup(common::options()) else {
+        return;
+    };
     let r = run(home.cmd().args(["sync", &url, "--from", FROM, "--to", TO]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     pg.psql(
@@ -770,10 +786,9 @@ fn postgres_syncs_as_a_role_with_table_rights_only() {
 /// batch's calls it is; once the trigger is gone a rerun ends exact.
 #[test]
 fn postgres_a_refused_call_is_named() {
-    let Some(pg) = Server::start() else { return };
-    let sb = sandbox(common::options());
-    let home = Home::with_sandbox(&sb);
-    let url = pg.url();
+    let Some(Setup { pg, sb, home, url }) = setup(common::options()) else {
+        return;
+    };
     let want = expected(&sb);
     let ids: Vec<&String> = want.keys().collect();
     let r = run(home.cmd().args(["sync", &url, "--from", TO, "--to", TO]));
@@ -934,13 +949,13 @@ fn check_text(pg: &Server, url: &str, records: &[Record]) {
 #[cfg(unix)]
 #[test]
 fn postgres_a_server_that_stops_answering_fails_the_run_naming_it() {
-    let Some(pg) = Server::start() else { return };
-    let sb = sandbox(Options {
+    let Some(Setup { pg, sb, home, .. }) = setup(Options {
         calls: 6_000,
         latency: std::time::Duration::from_millis(100),
         ..common::options()
-    });
-    let home = Home::with_sandbox(&sb);
+    }) else {
+        return;
+    };
     let mut child = pg.sync_past_its_first_batch(&home, &[("CALLS_TEST_PG_TIMEOUT", "3")]);
     let sessions = pg.psql(
         "SELECT pid FROM pg_stat_activity WHERE datname = 'postgres' \
@@ -978,10 +993,16 @@ fn postgres_a_server_that_stops_answering_fails_the_run_naming_it() {
 /// do; nothing is written.
 #[test]
 fn postgres_a_calls_table_without_its_key_is_refused() {
-    let Some(pg) = Server::start() else { return };
-    let sb = sandbox(common::options());
-    let home = Home::with_sandbox(&sb);
-    let url = pg.url();
+    let Some(Setup {
+        pg,
+        // Bound, so that it serves until the test ends.
+        sb: _sandbox,
+        home,
+        url,
+    }) = setup(common::options())
+    else {
+        return;
+    };
     let r = run(home.cmd().args(["sync", &url, "--from", FROM, "--to", TO]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let n = pg.psql("SELECT count(*) FROM calls");
@@ -1009,10 +1030,9 @@ fn postgres_a_calls_table_without_its_key_is_refused() {
 /// which filter set it is for as readable JSON.
 #[test]
 fn postgres_a_widened_window_reads_its_older_part_and_never_moves_back() {
-    let Some(pg) = Server::start() else { return };
-    let sb = sandbox(common::options());
-    let home = Home::with_sandbox(&sb);
-    let url = pg.url();
+    let Some(Setup { pg, sb, home, url }) = setup(common::options()) else {
+        return;
+    };
     let all = truth(&sb, Vendor::Famulor);
     let count = |from: &str, to: &str| {
         let (from, to) = (common::at(from), common::at(to));
