@@ -503,36 +503,10 @@ impl Field {
     /// Parses `--fields a,b,c`, rejecting unknown and repeated names: every unknown name is
     /// reported at once, each with the nearest known one.
     pub fn parse_list(list: &str) -> Result<Vec<Field>, String> {
-        let known = || Field::NORMALIZED.into_iter().chain([Field::Raw]);
-        let mut out = Vec::new();
-        let mut unknown = Vec::new();
-        for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            // Any case: `--fields ID,Status` as the table's header spells them.
-            let Some(field) = known().find(|f| f.name().eq_ignore_ascii_case(name)) else {
-                unknown.push(format!(
-                    "'{name}'{}",
-                    crate::suggest::did_you_mean(name, known().map(Field::name))
-                ));
-                continue;
-            };
-            if out.contains(&field) {
-                return Err(format!("field '{name}' is listed twice"));
-            }
-            out.push(field);
-        }
-        if !unknown.is_empty() {
-            let names: Vec<&str> = known().map(Field::name).collect();
-            return Err(format!(
-                "unknown field{} {} (fields: {})",
-                if unknown.len() == 1 { "" } else { "s" },
-                unknown.join(", "),
-                names.join(", ")
-            ));
-        }
-        if out.is_empty() {
-            return Err("--fields needs at least one field name".into());
-        }
-        Ok(out)
+        let known: Vec<Field> = Field::NORMALIZED.into_iter().chain([Field::Raw]).collect();
+        let names: Vec<&str> = known.iter().map(|f| f.name()).collect();
+        let picked = crate::suggest::pick(list, &names)?;
+        Ok(picked.into_iter().map(|i| known[i]).collect())
     }
 }
 

@@ -77,6 +77,13 @@ pub enum Applied {
     Client,
 }
 
+/// How many values a vendor's id filter (`--agent`, `--campaign`) takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Takes {
+    Many,
+    One,
+}
+
 /// The backend's answer to "what of this query can you do": one entry per active filter.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Plan {
@@ -89,6 +96,21 @@ impl Plan {
     pub fn set(&mut self, filter: Filter, applied: Applied) {
         if let Some(entry) = self.entries.iter_mut().find(|(f, _)| *f == filter) {
             entry.1 = applied;
+        }
+    }
+
+    /// Says where `--agent` and `--campaign` run for a vendor that filters them by id: at
+    /// `applied` when every value is an id it takes (`is_id`), as many as it `takes`; else on
+    /// the client (a name as shown among the values, see [`all_ids`]).
+    pub fn set_ids(&mut self, q: &Query, is_id: fn(&str) -> bool, takes: Takes, applied: Applied) {
+        for (filter, values) in [(Filter::Agent, &q.agents), (Filter::Campaign, &q.campaigns)] {
+            let fits = match takes {
+                Takes::Many => true,
+                Takes::One => values.len() == 1,
+            };
+            if fits && all_ids(values, is_id) {
+                self.set(filter, applied);
+            }
         }
     }
 
@@ -439,6 +461,40 @@ fn contains_text(value: &serde_json::Value, text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_go_to_the_vendor_only_when_every_value_is_one_it_takes() {
+        let plan = |agents: &[&str], campaigns: &[&str], takes| {
+            let q = Query {
+                agents: agents.iter().map(|s| s.to_string()).collect(),
+                campaigns: campaigns.iter().map(|s| s.to_string()).collect(),
+                ..Query::everything(Tz::UTC, 100)
+            };
+            let mut plan = q.client_plan();
+            plan.set_ids(&q, is_numeric_id, takes, Applied::Both);
+            plan.entries
+        };
+        assert_eq!(
+            plan(&["12", "13"], &["Night Line", "7"], Takes::Many),
+            [
+                (Filter::Window, Applied::Client),
+                (Filter::Agent, Applied::Both),
+                (Filter::Campaign, Applied::Client)
+            ]
+        );
+        assert_eq!(
+            plan(&["12", "13"], &["7"], Takes::One),
+            [
+                (Filter::Window, Applied::Client),
+                (Filter::Agent, Applied::Client),
+                (Filter::Campaign, Applied::Both)
+            ]
+        );
+        assert_eq!(
+            plan(&[], &[], Takes::Many),
+            [(Filter::Window, Applied::Client)]
+        );
+    }
 
     #[test]
     fn numbers_ignore_formatting_and_country_prefix() {

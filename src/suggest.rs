@@ -42,9 +42,60 @@ pub fn did_you_mean<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) ->
         .unwrap_or_default()
 }
 
+/// A `--fields a,b,c` list read against the `known` names: the index of each, in the order
+/// given, any case. Every unknown name is reported at once, each with the nearest known one; a
+/// name listed twice, or no name, is refused too.
+pub fn pick(list: &str, known: &[&str]) -> Result<Vec<usize>, String> {
+    let mut out = Vec::new();
+    let mut unknown = Vec::new();
+    for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        // Any case: `--fields ID,Status` as a table's header spells them.
+        match known.iter().position(|k| k.eq_ignore_ascii_case(name)) {
+            Some(i) if out.contains(&i) => return Err(format!("field '{name}' is listed twice")),
+            Some(i) => out.push(i),
+            None => unknown.push(format!(
+                "'{name}'{}",
+                did_you_mean(name, known.iter().copied())
+            )),
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(format!(
+            "unknown field{} {} (fields: {})",
+            if unknown.len() == 1 { "" } else { "s" },
+            unknown.join(", "),
+            known.join(", ")
+        ));
+    }
+    if out.is_empty() {
+        return Err("--fields needs at least one field name".into());
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fields_list_is_read_in_order_in_any_case_and_refused_whole() {
+        let known = ["id", "status", "started_at"];
+        assert_eq!(pick("Status, id", &known), Ok(vec![1, 0]));
+        assert_eq!(
+            pick("stauts,id,nope", &known),
+            Err("unknown fields 'stauts' (did you mean status?), 'nope' \
+                 (fields: id, status, started_at)"
+                .into())
+        );
+        assert_eq!(
+            pick("id,ID", &known),
+            Err("field 'ID' is listed twice".into())
+        );
+        assert_eq!(
+            pick(" , ", &known),
+            Err("--fields needs at least one field name".into())
+        );
+    }
 
     #[test]
     fn the_nearest_name_within_reach() {

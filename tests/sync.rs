@@ -6,22 +6,16 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use calls::call::{Call, Status};
+use calls::call::Status;
 use calls::sandbox::Options;
 use calls::vendors::Vendor;
+use common::store::{self, kill_at_random, rows, sync_args, Store};
 use common::{
-    call_json, run_bounded as run, sandbox, stderr_lines, truth, wait_exit, wait_for, Home, FROM,
-    HANG, TO,
+    run_bounded as run, sandbox, stderr_lines, truth, wait_exit, wait_for, Home, Rows, FROM, HANG,
+    TO,
 };
 use rusqlite::Connection;
 use serde_json::{json, Value};
-
-/// The sync arguments over the whole test window.
-fn sync_args<'a>(db: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
-    let mut v = vec!["sync", db, "--from", FROM, "--to", TO];
-    v.extend_from_slice(extra);
-    v
-}
 
 /// The table's rows of `profile` as the normalized JSON of `call_json`, by id.
 fn table(db: &std::path::Path, profile: &str) -> BTreeMap<String, Value> {
@@ -83,8 +77,61 @@ fn report(path: &std::path::Path) -> BTreeMap<String, Vec<Value>> {
     by
 }
 
-fn expected(calls: &[Call]) -> BTreeMap<String, Value> {
-    calls.iter().map(|c| (c.id.clone(), call_json(c))).collect()
+/// A SQLite file in a test's HOME, as [`Store`] reads it.
+struct Sqlite {
+    dest: String,
+    path: std::path::PathBuf,
+}
+
+impl Sqlite {
+    fn new(home: &Home, dest: &str) -> Sqlite {
+        Sqlite {
+            dest: dest.to_string(),
+            path: home.path(dest),
+        }
+    }
+}
+
+impl Store for Sqlite {
+    fn dest(&self) -> String {
+        self.dest.clone()
+    }
+
+    fn table(&self, profile: &str) -> Rows {
+        table(&self.path, profile)
+    }
+
+    fn count(&self) -> u64 {
+        query(&self.path, "SELECT count(*) FROM calls")[0][0]
+            .as_u64()
+            .unwrap()
+    }
+
+    fn synced(&self) -> Vec<String> {
+        query(&self.path, "SELECT profile FROM sync_state ORDER BY 1")
+            .into_iter()
+            .map(|row| row[0].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    fn refuse_famulor_after_2500(&self) {
+        Connection::open(&self.path)
+            .unwrap()
+            .execute_batch(
+                "CREATE TABLE n (k INTEGER); INSERT INTO n VALUES (0); \
+                 CREATE TRIGGER boom BEFORE INSERT ON calls WHEN new.profile = 'famulor' BEGIN \
+                 UPDATE n SET k = k + 1; \
+                 SELECT RAISE(ABORT, 'boom: no room') WHERE (SELECT k FROM n) > 2500; END;",
+            )
+            .unwrap();
+    }
+
+    fn accept(&self) {
+        Connection::open(&self.path)
+            .unwrap()
+            .execute_batch("DROP TRIGGER boom")
+            .unwrap();
+    }
 }
 
 fn query(db: &std::path::Path, sql: &str) -> Vec<Vec<Value>> {
@@ -119,7 +166,7 @@ fn a_sync_stores_exactly_the_sandbox_calls() {
     let want = truth(&sb, Vendor::Famulor);
     assert!(want.len() > 100);
     let db = home.path("calls.db");
-    assert_eq!(table(&db, "famulor"), expected(&want));
+    assert_eq!(table(&db, "famulor"), rows(&want));
     assert!(
         r.stderr.contains(&format!(
             "famulor: {} new, 0 changed, 0 gone, 0 unchanged (",
@@ -157,7 +204,7 @@ fn a_sync_stores_exactly_the_sandbox_calls() {
     args.remove(1);
     let r = run(home2.cmd().args(args));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(table(&home2.path("data/x"), "famulor"), expected(&want));
+    assert_eq!(table(&home2.path("data/x"), "famulor"), rows(&want));
 }
 
 #[test]
@@ -186,7 +233,7 @@ fn a_second_sync_updates_the_changed_calls_and_writes_nothing_else() {
         .collect();
     recent.sort_by_key(|(_, t)| std::cmp::Reverse(*t));
     assert!(recent.len() >= 3, "{recent:?}");
-    let before: BTreeMap<String, Value> = expected(&truth(&sb, Vendor::Famulor));
+    let before: BTreeMap<String, Value> = rows(&truth(&sb, Vendor::Famulor));
     // A status corrected, a longer talk, a recording that arrived later.
     sb.update_call(Vendor::Famulor, recent[0].0, |c| {
         c.status = if c.status == Status::Missed {
@@ -204,7 +251,7 @@ fn a_second_sync_updates_the_changed_calls_and_writes_nothing_else() {
         newest,
     );
     let after = truth(&sb, Vendor::Famulor);
-    let changed: Vec<String> = expected(&after)
+    let changed: Vec<String> = rows(&after)
         .into_iter()
         .filter(|(id, v)| before.get(id).is_some_and(|b| b != v))
         .map(|(id, _)| id)
@@ -228,7 +275,7 @@ fn a_second_sync_updates_the_changed_calls_and_writes_nothing_else() {
         "{}",
         r.stderr
     );
-    assert_eq!(table(&db, "famulor"), expected(&after));
+    assert_eq!(table(&db, "famulor"), rows(&after));
     let mut written: Vec<String> = query(&db, "SELECT id FROM writes")
         .into_iter()
         .map(|r| r[0].as_str().unwrap().to_string())
@@ -288,7 +335,7 @@ fn several_profiles_each_keep_their_own_rows_and_state() {
     for vendor in [Vendor::Famulor, Vendor::Evolux] {
         let want = truth(&sb, vendor);
         assert!(!want.is_empty());
-        assert_eq!(table(&db, vendor.id()), expected(&want), "{vendor}");
+        assert_eq!(table(&db, vendor.id()), rows(&want), "{vendor}");
         assert!(
             r.stderr.contains(&format!(
                 "{}: {} new, 0 changed, 0 gone, 0 unchanged (",
@@ -312,35 +359,16 @@ fn several_profiles_each_keep_their_own_rows_and_state() {
 #[test]
 fn a_failing_profile_does_not_stop_the_others_and_is_exit_5() {
     let sb = sandbox(common::options());
-    let home = Home::new();
-    let mut config = sb.config_toml();
-    config.push_str(&format!(
-        "\n[profiles.broken]\nvendor = \"famulor\"\nbase_url = \"{}\"\n",
-        sb.base_url(Vendor::Famulor)
-    ));
-    for (key, _) in calls::sandbox::Sandbox::credentials(Vendor::Famulor) {
-        config.push_str(&format!("{} = \"not-the-token\"\n", key.name()));
-    }
-    home.write_config(&config);
-    let db = home.path("calls.db");
-    let r = run(home.cmd().args(sync_args(
-        "calls.db",
-        &[
-            "--retries",
-            "0",
-            "-p",
-            "broken",
-            "-p",
-            "famulor",
-            "--report",
-            "report.ndjson",
-        ],
-    )));
-    assert_eq!(r.code, 5, "{}", r.stderr);
-    assert!(r.stderr.contains("broken: "), "{}", r.stderr);
-    assert!(!r.stderr.contains("not-the-token"), "{}", r.stderr);
+    let home = store::home_with_a_broken_profile(&sb);
+    let db = Sqlite::new(&home, "calls.db");
+    store::a_failing_profile_does_not_stop_the_others(
+        &db,
+        &home,
+        &sb,
+        &["broken", "famulor"],
+        &["--report", "report.ndjson"],
+    );
     let want = truth(&sb, Vendor::Famulor);
-    assert_eq!(table(&db, "famulor"), expected(&want));
     // The report: the failed profile with its error (no secret) and exit code (3: the vendor
     // refused the credentials), the other with its counts and no error.
     let text = std::fs::read_to_string(home.path("report.ndjson")).unwrap();
@@ -357,11 +385,6 @@ fn a_failing_profile_does_not_stop_the_others_and_is_exit_5() {
     let famulor = &lines["famulor"][0];
     assert!(famulor.get("error").is_none() && famulor.get("exit").is_none());
     assert_eq!(famulor["new"], json!(want.len()));
-    assert!(table(&db, "broken").is_empty());
-    assert_eq!(
-        query(&db, "SELECT profile FROM sync_state"),
-        vec![vec![json!("famulor")]]
-    );
 }
 
 #[test]
@@ -410,10 +433,7 @@ fn an_older_schema_is_migrated_and_a_newer_one_refused() {
         ),
         vec![vec![json!("kept"), Value::Null]]
     );
-    assert_eq!(
-        table(&db, "famulor"),
-        expected(&truth(&sb, Vendor::Famulor))
-    );
+    assert_eq!(table(&db, "famulor"), rows(&truth(&sb, Vendor::Famulor)));
 
     let newer = home.path("newer.db");
     {
@@ -488,60 +508,8 @@ fn syncs_killed_at_random_points_then_run_to_the_end_store_each_call_once_and_co
         ..common::options()
     });
     let home = Home::with_sandbox(&sb);
-    let db = home.path("calls.db");
-    let want = expected(&truth(&sb, Vendor::Famulor));
-    assert!(want.len() > 2_000, "more than one batch");
-    let mut seed: u64 = 0x5eed;
-    let mut kills = 0;
-    for _ in 0..5 {
-        kills += usize::from(kill_at_random(
-            &home,
-            &sb,
-            &sync_args("calls.db", &[]),
-            &mut seed,
-            50,
-        ));
-        // Whatever is stored is stored whole: every row is one of the vendor's calls, exactly.
-        for (id, row) in table(&db, "famulor") {
-            assert_eq!(Some(&row), want.get(&id), "{id}");
-        }
-    }
-    assert!(kills >= 3, "most runs were killed mid-way ({kills})");
-    let r = run(home.cmd().args(sync_args("calls.db", &[])));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(table(&db, "famulor"), want);
-}
-
-/// Starts `calls ARGS` and `kill -9`s it after a seeded number of requests (1 to `most`), unless
-/// it ended first: whether it was killed.
-fn kill_at_random(
-    home: &Home,
-    sb: &calls::sandbox::Sandbox,
-    args: &[&str],
-    seed: &mut u64,
-    most: usize,
-) -> bool {
-    *seed = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    let after = 1 + (*seed >> 33) as usize % most;
-    sb.clear_requests();
-    let mut child = home
-        .calls_std()
-        .args(args)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    wait_for(&format!("{after} requests"), || {
-        sb.requests().len() >= after || child.try_wait().unwrap().is_some()
-    });
-    let killed = child.try_wait().unwrap().is_none();
-    if killed {
-        home.signal(&child, "-KILL");
-    }
-    wait_exit(&mut child, "a sync killed at a random point", HANG);
-    killed
+    let db = Sqlite::new(&home, "calls.db");
+    store::killed_at_random_points_then_run_to_the_end(&db, &home, &sb, 0x5eed, 5, 3);
 }
 
 /// `--every`: a signal between runs is exit 0, during a run 143 with no state advanced.
@@ -565,10 +533,7 @@ fn sync_every_ends_cleanly_between_runs_and_with_143_during_one() {
         wait_exit(&mut child, "sync --every, signalled idle", HANG).code(),
         Some(0)
     );
-    assert_eq!(
-        table(&db, "famulor"),
-        expected(&truth(&sb, Vendor::Famulor))
-    );
+    assert_eq!(table(&db, "famulor"), rows(&truth(&sb, Vendor::Famulor)));
 
     let slow = sandbox(Options {
         latency: std::time::Duration::from_millis(500),
@@ -614,9 +579,10 @@ fn by_modification_time_a_later_sync_reads_what_changed_and_ends_exact() {
         let home = Home::with_sandbox(&sb);
         let db = home.path("calls.db");
         let sync = |extra: &[&str]| {
-            let mut args = vec!["-p", profile, "-v"];
-            args.extend(sync_args("calls.db", extra));
-            run(home.cmd().args(args))
+            run(home
+                .cmd()
+                .args(["-p", profile, "-v"])
+                .args(sync_args("calls.db", extra)))
         };
         let r = sync(&[]);
         assert_eq!(r.code, 0, "{profile}: {}", r.stderr);
@@ -709,7 +675,7 @@ fn sync_every_signalled_as_each_summary_appears_ends_at_once() {
     let home = Home::with_sandbox(&sb);
     let want: Vec<(Vendor, common::Rows)> = [Vendor::Famulor, Vendor::Evolux]
         .into_iter()
-        .map(|v| (v, expected(&truth(&sb, v))))
+        .map(|v| (v, rows(&truth(&sb, v))))
         .collect();
     // Four runs to a database: first runs and reruns both.
     let name = |i: usize| format!("every{}.db", i / 4);
@@ -745,55 +711,12 @@ fn a_batch_the_database_refuses_fails_that_profile_with_its_error() {
         ..common::options()
     });
     let home = Home::with_sandbox(&sb);
-    let db = home.path("calls.db");
-    // The schema, made by a small sync of another profile.
-    let r = run(home.cmd().args([
-        "sync", "calls.db", "-p", "callcap", "--from", TO, "--to", TO,
-    ]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(truth(&sb, Vendor::Famulor).len() > 4_000, "several batches");
-    // The second batch fails.
-    Connection::open(&db)
-        .unwrap()
-        .execute_batch(
-            "CREATE TABLE n (k INTEGER); INSERT INTO n VALUES (0); \
-             CREATE TRIGGER boom BEFORE INSERT ON calls WHEN new.profile = 'famulor' BEGIN \
-             UPDATE n SET k = k + 1; \
-             SELECT RAISE(ABORT, 'boom: no room') WHERE (SELECT k FROM n) > 2500; END;",
-        )
-        .unwrap();
-    let r = run(home
-        .cmd()
-        .args(sync_args("calls.db", &["-p", "famulor", "-p", "evolux"])));
-    assert_eq!(r.code, 5, "{}", r.stderr);
-    assert!(r.stderr.contains("famulor: "), "{}", r.stderr);
-    assert!(r.stderr.contains("boom: no room"), "{}", r.stderr);
-    assert!(!r.stderr.contains("stopped taking"), "{}", r.stderr);
-    assert_eq!(table(&db, "evolux"), expected(&truth(&sb, Vendor::Evolux)));
-    assert_eq!(
-        query(&db, "SELECT profile FROM sync_state ORDER BY 1"),
-        vec![vec![json!("callcap")], vec![json!("evolux")]]
-    );
-    // The first batch stands, whole; the lock is free again.
-    assert_eq!(
-        query(&db, "SELECT count(*) FROM calls WHERE profile = 'famulor'"),
-        vec![vec![json!(2_000)]]
-    );
-    Connection::open(&db)
-        .unwrap()
-        .execute_batch("DROP TRIGGER boom")
-        .unwrap();
-    let r = run(home.cmd().args(sync_args("calls.db", &["-p", "famulor"])));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(
-        table(&db, "famulor"),
-        expected(&truth(&sb, Vendor::Famulor))
-    );
+    let db = Sqlite::new(&home, "calls.db");
+    store::a_refused_batch_fails_that_profile_with_its_error(&db, &home, &sb);
 }
 
 /// Calls stored by an earlier run of an older window come late in a first run of the whole
-/// window, after batches of new calls only (which skip the lookup and meet them at the primary
-/// key): they are counted unchanged, not written twice, and the rest is new.
+/// window, after batches of new calls only: they are counted unchanged, not written twice.
 #[test]
 fn counts_stay_exact_when_stored_calls_come_after_new_ones() {
     let sb = sandbox(Options {
@@ -801,36 +724,8 @@ fn counts_stay_exact_when_stored_calls_come_after_new_ones() {
         ..common::options()
     });
     let home = Home::with_sandbox(&sb);
-    let db = home.path("calls.db");
-    let r = run(home
-        .cmd()
-        .args(["sync", "calls.db", "--from", FROM, "--to", "2025-04-01"]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let older = query(&db, "SELECT count(*) FROM calls")[0][0]
-        .as_u64()
-        .unwrap();
-    let want = expected(&truth(&sb, Vendor::Famulor));
-    assert!(older > 0 && want.len() as u64 - older > 4_000, "{older}");
-    let r = run(home
-        .cmd()
-        .arg("-v")
-        .args(sync_args("calls.db", &["--full"])));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("held stored calls; written again"),
-        "the conflict path ran: {}",
-        r.stderr
-    );
-    assert!(
-        r.stderr.contains(&format!(
-            "famulor: {} new, 0 changed, 0 gone, {} unchanged (",
-            calls::term::thousands(want.len() as u64 - older),
-            calls::term::thousands(older)
-        )),
-        "{}",
-        r.stderr
-    );
-    assert_eq!(table(&db, "famulor"), want);
+    let db = Sqlite::new(&home, "calls.db");
+    store::stored_calls_after_new_ones_count_unchanged(&db, &home, &sb);
 }
 
 /// A database that does not take the batches (another writer holds its lock) fills the queue
@@ -908,10 +803,8 @@ fn later_syncs_by_modification_time_killed_at_random_points_end_exact() {
         "[profiles.famulor-v1]\n",
         "[profiles.famulor-v1]\npage_size = 5\n",
     ));
-    fn sync(db: &str) -> Vec<&str> {
-        let mut args = vec!["-p", "famulor-v1"];
-        args.extend(sync_args(db, &[]));
-        args
+    fn sync(db: &str) -> Vec<String> {
+        sync_args(db, &["-p", "famulor-v1"])
     }
     let r = run(home.cmd().args(sync("calls.db")));
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -976,7 +869,7 @@ fn a_full_disk_stops_the_sync_and_a_rerun_ends_exact() {
     });
     let home = Home::with_sandbox(&sb);
     let db = home.path("calls.db");
-    let want = expected(&truth(&sb, Vendor::Famulor));
+    let want = rows(&truth(&sb, Vendor::Famulor));
     let mut cmd = home.calls_std();
     cmd.args(sync_args("calls.db", &[]));
     // SAFETY: only async-signal-safe calls between fork and exec.
@@ -1038,11 +931,11 @@ fn any_profile_name_syncs_under_its_own_lock_and_is_shown_escaped() {
     home.write_config(&famulor_profiles(&sb, &names));
     let mut args = sync_args("calls.db", &[]);
     for n in names {
-        args.extend(["-p", n]);
+        args.extend(["-p".to_string(), n.to_string()]);
     }
     let r = run(home.cmd().args(&args));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let want = expected(&truth(&sb, Vendor::Famulor));
+    let want = rows(&truth(&sb, Vendor::Famulor));
     for n in names {
         assert_eq!(table(&home.path("calls.db"), n), want, "{n:?}");
     }
@@ -1278,7 +1171,7 @@ fn sync_jobs_syncs_ten_profiles_at_once_exactly_and_reports_each() {
         let reported = report(&home.path("r.ndjson"));
         for (name, vendor) in &profiles {
             let want = truth(&sb, *vendor);
-            assert_eq!(table(&db, name), expected(&want), "{name}");
+            assert_eq!(table(&db, name), rows(&want), "{name}");
             let (new, unchanged) = if round == 0 {
                 (want.len(), 0)
             } else {

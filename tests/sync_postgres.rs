@@ -11,10 +11,11 @@ use std::process::Command;
 use calls::call::Status;
 use calls::sandbox::Options;
 use calls::vendors::Vendor;
+use common::store::{self, rows, Store};
 use common::text::{self, Record};
 use common::{
-    call_json, run_bounded as run, sandbox, stderr_lines, truth, wait_exit, wait_for, Home, FROM,
-    HANG, TO,
+    run_bounded as run, sandbox, stderr_lines, truth, wait_exit, wait_for, Home, Rows, FROM, HANG,
+    TO,
 };
 use serde_json::Value;
 
@@ -213,6 +214,26 @@ impl Server {
         String::from_utf8(out.stdout).unwrap()
     }
 
+    /// `calls sync` of the whole window at `--concurrency 1`, with `env`, started and waited
+    /// for until its first batch (2,000 calls) is stored and it still runs: the child, its
+    /// stderr piped.
+    fn sync_past_its_first_batch(&self, home: &Home, env: &[(&str, &str)]) -> std::process::Child {
+        let mut child = home
+            .calls_std()
+            .args(store::sync_args(&self.url(), &["--concurrency", "1"]))
+            .envs(env.iter().copied())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        wait_for("the first batch", || {
+            self.psql("SELECT to_regclass('calls') IS NOT NULL")[0] == "t"
+                && self.psql("SELECT count(*) >= 2000 FROM calls")[0] == "t"
+        });
+        assert!(child.try_wait().unwrap().is_none(), "still running");
+        child
+    }
+
     fn url(&self) -> String {
         format!("postgres://calls@127.0.0.1:{}/postgres", self.port)
     }
@@ -281,19 +302,75 @@ impl Drop for Server {
     }
 }
 
-fn expected(sb: &calls::sandbox::Sandbox) -> BTreeMap<String, Value> {
-    truth(sb, Vendor::Famulor)
-        .iter()
-        .map(|c| (c.id.clone(), call_json(c)))
-        .collect()
+/// A test's server, its sandbox and a HOME with the sandbox's profiles.
+struct Setup {
+    pg: Server,
+    sb: calls::sandbox::Sandbox,
+    home: Home,
+    /// The server's URL, DEST of `calls sync`.
+    url: String,
+}
+
+/// A [`Setup`] whose sandbox has `opts`; none when PostgreSQL is not installed (see
+/// [`Server::start`]).
+fn setup(opts: Options) -> Option<Setup> {
+    let pg = Server::start()?;
+    let sb = sandbox(opts);
+    let home = Home::with_sandbox(&sb);
+    let url = pg.url();
+    Some(Setup { pg, sb, home, url })
+}
+
+/// What an ended child wrote to its piped stderr.
+fn stderr_of(child: &mut std::process::Child) -> String {
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+    stderr
+}
+
+fn expected(sb: &calls::sandbox::Sandbox) -> Rows {
+    rows(&truth(sb, Vendor::Famulor))
+}
+
+impl Store for Server {
+    fn dest(&self) -> String {
+        self.url()
+    }
+
+    fn table(&self, profile: &str) -> Rows {
+        Server::table(self, profile)
+    }
+
+    fn count(&self) -> u64 {
+        self.psql("SELECT count(*) FROM calls")[0].parse().unwrap()
+    }
+
+    fn synced(&self) -> Vec<String> {
+        self.psql("SELECT profile FROM sync_state ORDER BY 1")
+    }
+
+    fn refuse_famulor_after_2500(&self) {
+        self.psql(
+            "CREATE TABLE n (k integer); INSERT INTO n VALUES (0); \
+             CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+             UPDATE n SET k = k + 1; \
+             IF (SELECT k FROM n) > 2500 THEN RAISE EXCEPTION 'boom: no room'; END IF; \
+             RETURN NEW; END $$; \
+             CREATE TRIGGER boom BEFORE INSERT ON calls FOR EACH ROW \
+             WHEN (NEW.profile = 'famulor') EXECUTE FUNCTION boom();",
+        );
+    }
+
+    fn accept(&self) {
+        self.psql("DROP TRIGGER boom ON calls");
+    }
 }
 
 #[test]
 fn postgres_holds_exactly_the_sandbox_calls_and_their_changes() {
-    let Some(pg) = Server::start() else { return };
-    let sb = sandbox(common::options());
-    let home = Home::with_sandbox(&sb);
-    let url = pg.url();
+    let Some(Setup { pg, sb, home, url }) = setup(common::options()) else {
+        return;
+    };
     let args = ["sync", &url, "--from", FROM, "--to", TO];
     let r = run(home.cmd().args(args));
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -418,48 +495,16 @@ fn postgres_holds_exactly_the_sandbox_calls_and_their_changes() {
 
 #[test]
 fn postgres_syncs_killed_at_random_points_end_exact_and_one_at_a_time() {
-    let Some(pg) = Server::start() else { return };
-    let sb = sandbox(Options {
+    let Some(Setup { pg, sb, home, .. }) = setup(Options {
         calls: 6_000,
         latency: std::time::Duration::from_millis(20),
         ..common::options()
-    });
-    let home = Home::with_sandbox(&sb);
+    }) else {
+        return;
+    };
+    store::killed_at_random_points_then_run_to_the_end(&pg, &home, &sb, 0xbeef, 4, 2);
     let url = pg.url();
     let args = ["sync", &url, "--from", FROM, "--to", TO];
-    let want = expected(&sb);
-    assert!(want.len() > 2_000, "more than one batch");
-    let mut seed: u64 = 0xbeef;
-    let mut kills = 0;
-    for _ in 0..4 {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let after = 1 + (seed >> 33) as usize % 50;
-        sb.clear_requests();
-        let mut child = home
-            .calls_std()
-            .args(args)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        wait_for(&format!("{after} requests"), || {
-            sb.requests().len() >= after || child.try_wait().unwrap().is_some()
-        });
-        if child.try_wait().unwrap().is_none() {
-            home.signal(&child, "-KILL");
-            kills += 1;
-        }
-        wait_exit(&mut child, "a sync killed at a random point", HANG);
-        for (id, row) in pg.table("famulor") {
-            assert_eq!(Some(&row), want.get(&id), "{id}");
-        }
-    }
-    assert!(kills >= 2, "most runs were killed mid-way ({kills})");
-    let r = run(home.cmd().args(args));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(pg.table("famulor"), want);
 
     // Two at once: the second skips the profile with a note (exit 0, nothing written by it);
     // another profile runs beside it.
@@ -516,61 +561,18 @@ fn postgres_syncs_killed_at_random_points_end_exact_and_one_at_a_time() {
 fn postgres_takes_several_profiles_a_failing_one_and_every() {
     let Some(pg) = Server::start() else { return };
     let sb = sandbox(common::options());
-    let home = Home::new();
-    let mut config = sb.config_toml();
-    config.push_str(&format!(
-        "\n[profiles.broken]\nvendor = \"famulor\"\nbase_url = \"{}\"\n",
-        sb.base_url(Vendor::Famulor)
-    ));
-    for (key, _) in calls::sandbox::Sandbox::credentials(Vendor::Famulor) {
-        config.push_str(&format!("{} = \"not-the-token\"\n", key.name()));
-    }
-    home.write_config(&config);
+    let home = store::home_with_a_broken_profile(&sb);
     let url = pg.url();
-    let r = run(home.cmd().args([
-        "sync",
-        &url,
-        "--from",
-        FROM,
-        "--to",
-        TO,
-        "--retries",
-        "0",
-        "-p",
-        "famulor",
-        "-p",
-        "broken",
-        "-p",
-        "evolux",
-    ]));
-    assert_eq!(r.code, 5, "{}", r.stderr);
-    assert!(r.stderr.contains("broken: "), "{}", r.stderr);
-    assert!(!r.stderr.contains("not-the-token"), "{}", r.stderr);
+    let r = store::a_failing_profile_does_not_stop_the_others(
+        &pg,
+        &home,
+        &sb,
+        &["famulor", "broken", "evolux"],
+        &[],
+    );
     assert!(
         !r.stderr.contains(&url),
         "the URL (with its password) is not printed"
-    );
-    for vendor in [Vendor::Famulor, Vendor::Evolux] {
-        let want: BTreeMap<String, Value> = truth(&sb, vendor)
-            .iter()
-            .map(|c| (c.id.clone(), call_json(c)))
-            .collect();
-        assert!(!want.is_empty());
-        assert_eq!(pg.table(vendor.id()), want, "{vendor}");
-        assert!(
-            r.stderr.contains(&format!(
-                "{}: {} new, 0 changed, 0 gone, 0 unchanged (",
-                vendor.id(),
-                want.len()
-            )),
-            "{}",
-            r.stderr
-        );
-    }
-    assert!(pg.table("broken").is_empty());
-    assert_eq!(
-        pg.psql("SELECT profile FROM sync_state ORDER BY 1"),
-        vec!["evolux", "famulor"]
     );
 
     // --every: a signal between runs ends it with 0.
@@ -628,19 +630,12 @@ fn postgres_takes_several_profiles_a_failing_one_and_every() {
 /// holds no lock of a run that ended.
 #[test]
 fn postgres_sync_every_signalled_as_each_summary_appears_ends_at_once() {
-    let Some(pg) = Server::start() else { return };
-    let sb = sandbox(common::options());
-    let home = Home::with_sandbox(&sb);
-    let url = pg.url();
+    let Some(Setup { pg, sb, home, url }) = setup(common::options()) else {
+        return;
+    };
     let want: Vec<(Vendor, common::Rows)> = [Vendor::Famulor, Vendor::Evolux]
         .into_iter()
-        .map(|v| {
-            let rows = truth(&sb, v)
-                .iter()
-                .map(|c| (c.id.clone(), call_json(c)))
-                .collect();
-            (v, rows)
-        })
+        .map(|v| (v, rows(&truth(&sb, v))))
         .collect();
     let codes = common::sigterm_at_each_summary(
         &home,
@@ -675,102 +670,39 @@ fn postgres_sync_every_signalled_as_each_summary_appears_ends_at_once() {
 /// unchanged, not written twice, and the rest is new.
 #[test]
 fn postgres_counts_stay_exact_when_stored_calls_come_after_new_ones() {
-    let Some(pg) = Server::start() else { return };
-    let sb = sandbox(Options {
+    let Some(Setup { pg, sb, home, .. }) = setup(Options {
         calls: 8_000,
         ..common::options()
-    });
-    let home = Home::with_sandbox(&sb);
-    let url = pg.url();
-    let r = run(home
-        .cmd()
-        .args(["sync", &url, "--from", FROM, "--to", "2025-04-01"]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let older: u64 = pg.psql("SELECT count(*) FROM calls")[0].parse().unwrap();
-    let want = expected(&sb);
-    assert!(older > 0 && want.len() as u64 - older > 4_000, "{older}");
-    let r = run(home
-        .cmd()
-        .args(["-v", "sync", &url, "--from", FROM, "--to", TO, "--full"]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("held stored calls; written again"),
-        "the conflict path ran: {}",
-        r.stderr
-    );
-    assert!(
-        r.stderr.contains(&format!(
-            "famulor: {} new, 0 changed, 0 gone, {} unchanged (",
-            calls::term::thousands(want.len() as u64 - older),
-            calls::term::thousands(older)
-        )),
-        "{}",
-        r.stderr
-    );
-    assert_eq!(pg.table("famulor"), want);
+    }) else {
+        return;
+    };
+    store::stored_calls_after_new_ones_count_unchanged(&pg, &home, &sb);
 }
 
 /// A part of a batch the server refuses (a trigger, on whichever session writes past the
-/// 2,500th call) fails that profile with the server's own error, and the next profile syncs:
-/// the first batch stands whole, the state is not advanced, and once the trigger is gone a rerun
-/// ends exact. The trigger's counter row is a lock both sessions take in turn: one waits for the
-/// other's transaction, which never waits for it, so the run does not hang.
+/// 2,500th call) fails that profile with the server's own error, naming the call, and the next
+/// profile syncs: the first batch stands whole, the state is not advanced, and once the trigger
+/// is gone a rerun ends exact. The trigger's counter row is a lock both sessions take in turn:
+/// one waits for the other's transaction, which never waits for it, so the run does not hang.
 #[test]
 fn postgres_a_batch_the_server_refuses_fails_that_profile_with_its_error() {
-    let Some(pg) = Server::start() else { return };
-    let sb = sandbox(Options {
+    let Some(Setup { pg, sb, home, .. }) = setup(Options {
         calls: 6_000,
         ..common::options()
-    });
-    let home = Home::with_sandbox(&sb);
-    let url = pg.url();
-    let r = run(home
-        .cmd()
-        .args(["sync", &url, "-p", "callcap", "--from", TO, "--to", TO]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let want = expected(&sb);
-    assert!(want.len() > 4_000, "several batches");
-    pg.psql(
-        "CREATE TABLE n (k integer); INSERT INTO n VALUES (0); \
-         CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
-         UPDATE n SET k = k + 1; \
-         IF (SELECT k FROM n) > 2500 THEN RAISE EXCEPTION 'boom: no room'; END IF; \
-         RETURN NEW; END $$; \
-         CREATE TRIGGER boom BEFORE INSERT ON calls FOR EACH ROW \
-         WHEN (NEW.profile = 'famulor') EXECUTE FUNCTION boom();",
-    );
-    let r = run(home.cmd().args([
-        "sync", &url, "-p", "famulor", "-p", "evolux", "--from", FROM, "--to", TO,
-    ]));
-    assert_eq!(r.code, 5, "{}", r.stderr);
-    assert!(r.stderr.contains("famulor: "), "{}", r.stderr);
-    assert!(r.stderr.contains("boom: no room"), "{}", r.stderr);
+    }) else {
+        return;
+    };
+    let stderr = store::a_refused_batch_fails_that_profile_with_its_error(&pg, &home, &sb);
     // The call it choked on, one of the profile's.
-    let named = r
-        .stderr
+    let named = stderr
         .split("the server refused call ")
         .nth(1)
         .and_then(|rest| rest.split(':').next())
-        .unwrap_or_else(|| panic!("no call named: {}", r.stderr));
-    assert!(want.contains_key(named), "{named}: {}", r.stderr);
-    let evolux: BTreeMap<String, Value> = truth(&sb, Vendor::Evolux)
-        .iter()
-        .map(|c| (c.id.clone(), call_json(c)))
-        .collect();
-    assert_eq!(pg.table("evolux"), evolux);
-    assert_eq!(
-        pg.psql("SELECT profile FROM sync_state ORDER BY 1"),
-        ["callcap", "evolux"]
+        .unwrap_or_else(|| panic!("no call named: {stderr}"));
+    assert!(
+        truth(&sb, Vendor::Famulor).iter().any(|c| c.id == named),
+        "{named}: {stderr}"
     );
-    let stored = pg.table("famulor");
-    assert_eq!(stored.len(), 2_000, "the first batch, whole");
-    for (id, row) in &stored {
-        assert_eq!(Some(row), want.get(id), "{id}");
-    }
-    pg.psql("DROP TRIGGER boom ON calls");
-    let r = run(home.cmd().args(["sync", &url, "--from", FROM, "--to", TO]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(pg.table("famulor"), want);
 }
 
 /// A connection the server ends mid-run (each of the two a sync writes through, in turn) fails
@@ -778,39 +710,17 @@ fn postgres_a_batch_the_server_refuses_fails_that_profile_with_its_error() {
 /// not advanced, every stored row is whole, and a rerun ends exact.
 #[test]
 fn postgres_a_connection_lost_mid_run_fails_it_and_a_rerun_ends_exact() {
-    let Some(pg) = Server::start() else { return };
-    let sb = sandbox(Options {
+    let Some(Setup { pg, sb, home, .. }) = setup(Options {
         calls: 6_000,
         latency: std::time::Duration::from_millis(50),
         ..common::options()
-    });
-    let home = Home::with_sandbox(&sb);
-    let url = pg.url();
-    let args = [
-        "sync",
-        &url,
-        "--from",
-        FROM,
-        "--to",
-        TO,
-        "--concurrency",
-        "1",
-    ];
+    }) else {
+        return;
+    };
     let want = expected(&sb);
     for holder in [false, true] {
         pg.psql("DROP TABLE IF EXISTS calls, sync_state, schema_version");
-        let mut child = home
-            .calls_std()
-            .args(args)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        wait_for("the first batch", || {
-            pg.psql("SELECT to_regclass('calls') IS NOT NULL")[0] == "t"
-                && pg.psql("SELECT count(*) >= 2000 FROM calls")[0] == "t"
-        });
-        assert!(child.try_wait().unwrap().is_none(), "still running");
+        let mut child = pg.sync_past_its_first_batch(&home, &[]);
         // The session holding the profile's advisory lock, or the other one.
         let which = if holder { "IN" } else { "NOT IN" };
         let ended = pg.psql(&format!(
@@ -821,8 +731,7 @@ fn postgres_a_connection_lost_mid_run_fails_it_and_a_rerun_ends_exact() {
         ));
         assert_eq!(ended, ["t"], "one session ended");
         let status = wait_exit(&mut child, "a sync whose connection was ended", HANG);
-        let mut stderr = String::new();
-        std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+        let stderr = stderr_of(&mut child);
         assert!(!status.success(), "{stderr}");
         assert!(
             stderr.contains(&format!("127.0.0.1:{}/postgres: cannot", pg.port)),
@@ -832,7 +741,7 @@ fn postgres_a_connection_lost_mid_run_fails_it_and_a_rerun_ends_exact() {
         for (id, row) in pg.table("famulor") {
             assert_eq!(Some(&row), want.get(&id), "{id}");
         }
-        let r = run(home.cmd().args(args));
+        let r = run(home.cmd().args(store::sync_args(&pg.url(), &[])));
         assert_eq!(r.code, 0, "{}", r.stderr);
         assert_eq!(pg.table("famulor"), want);
     }
@@ -842,10 +751,9 @@ fn postgres_a_connection_lost_mid_run_fails_it_and_a_rerun_ends_exact() {
 /// changed calls: COPY needs only INSERT, and no temporary table is made.
 #[test]
 fn postgres_syncs_as_a_role_with_table_rights_only() {
-    let Some(pg) = Server::start() else { return };
-    let sb = sandbox(common::options());
-    let home = Home::with_sandbox(&sb);
-    let url = pg.url();
+    let Some(Setup { pg, sb, home, url }) = setup(common::options()) else {
+        return;
+    };
     let r = run(home.cmd().args(["sync", &url, "--from", FROM, "--to", TO]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     pg.psql(
@@ -879,10 +787,9 @@ fn postgres_syncs_as_a_role_with_table_rights_only() {
 /// batch's calls it is; once the trigger is gone a rerun ends exact.
 #[test]
 fn postgres_a_refused_call_is_named() {
-    let Some(pg) = Server::start() else { return };
-    let sb = sandbox(common::options());
-    let home = Home::with_sandbox(&sb);
-    let url = pg.url();
+    let Some(Setup { pg, sb, home, url }) = setup(common::options()) else {
+        return;
+    };
     let want = expected(&sb);
     let ids: Vec<&String> = want.keys().collect();
     let r = run(home.cmd().args(["sync", &url, "--from", TO, "--to", TO]));
@@ -1043,36 +950,14 @@ fn check_text(pg: &Server, url: &str, records: &[Record]) {
 #[cfg(unix)]
 #[test]
 fn postgres_a_server_that_stops_answering_fails_the_run_naming_it() {
-    let Some(pg) = Server::start() else { return };
-    let sb = sandbox(Options {
+    let Some(Setup { pg, sb, home, .. }) = setup(Options {
         calls: 6_000,
         latency: std::time::Duration::from_millis(100),
         ..common::options()
-    });
-    let home = Home::with_sandbox(&sb);
-    let url = pg.url();
-    let args = [
-        "sync",
-        &url,
-        "--from",
-        FROM,
-        "--to",
-        TO,
-        "--concurrency",
-        "1",
-    ];
-    let mut child = home
-        .calls_std()
-        .args(args)
-        .env("CALLS_TEST_PG_TIMEOUT", "3")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    wait_for("the first batch", || {
-        pg.psql("SELECT to_regclass('calls') IS NOT NULL")[0] == "t"
-            && pg.psql("SELECT count(*) >= 2000 FROM calls")[0] == "t"
-    });
+    }) else {
+        return;
+    };
+    let mut child = pg.sync_past_its_first_batch(&home, &[("CALLS_TEST_PG_TIMEOUT", "3")]);
     let sessions = pg.psql(
         "SELECT pid FROM pg_stat_activity WHERE datname = 'postgres' \
          AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
@@ -1089,8 +974,7 @@ fn postgres_a_server_that_stops_answering_fails_the_run_naming_it() {
     let status = wait_exit(&mut child, "a sync whose server stopped answering", HANG);
     let took = stopped.elapsed();
     signal("-CONT");
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+    let stderr = stderr_of(&mut child);
     assert_eq!(status.code(), Some(1), "{stderr}");
     assert!(
         stderr.contains(&format!(
@@ -1101,7 +985,7 @@ fn postgres_a_server_that_stops_answering_fails_the_run_naming_it() {
     );
     assert!(took < std::time::Duration::from_secs(30), "{took:?}");
     // The rerun at the default concurrency, to be quick.
-    let r = run(home.cmd().args(&args[..6]));
+    let r = run(home.cmd().args(store::sync_args(&pg.url(), &[])));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(pg.table("famulor"), expected(&sb));
 }
@@ -1110,10 +994,16 @@ fn postgres_a_server_that_stops_answering_fails_the_run_naming_it() {
 /// do; nothing is written.
 #[test]
 fn postgres_a_calls_table_without_its_key_is_refused() {
-    let Some(pg) = Server::start() else { return };
-    let sb = sandbox(common::options());
-    let home = Home::with_sandbox(&sb);
-    let url = pg.url();
+    let Some(Setup {
+        pg,
+        // Bound, so that it serves until the test ends.
+        sb: _sandbox,
+        home,
+        url,
+    }) = setup(common::options())
+    else {
+        return;
+    };
     let r = run(home.cmd().args(["sync", &url, "--from", FROM, "--to", TO]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let n = pg.psql("SELECT count(*) FROM calls");
@@ -1141,10 +1031,9 @@ fn postgres_a_calls_table_without_its_key_is_refused() {
 /// which filter set it is for as readable JSON.
 #[test]
 fn postgres_a_widened_window_reads_its_older_part_and_never_moves_back() {
-    let Some(pg) = Server::start() else { return };
-    let sb = sandbox(common::options());
-    let home = Home::with_sandbox(&sb);
-    let url = pg.url();
+    let Some(Setup { pg, sb, home, url }) = setup(common::options()) else {
+        return;
+    };
     let all = truth(&sb, Vendor::Famulor);
     let count = |from: &str, to: &str| {
         let (from, to) = (common::at(from), common::at(to));
@@ -1513,10 +1402,7 @@ fn postgres_processes_started_together_sync_each_profile_once() {
                 (1, processes - 1),
                 "{processes} processes, {name}:\n{all}"
             );
-            let want: BTreeMap<String, Value> = truth(&sb, *vendor)
-                .iter()
-                .map(|c| (c.id.clone(), call_json(c)))
-                .collect();
+            let want = rows(&truth(&sb, *vendor));
             assert!(!want.is_empty());
             assert_eq!(pg.table(name), want, "{processes} processes, {name}");
         }

@@ -33,8 +33,22 @@ pub enum By {
 }
 
 impl By {
+    /// Every group, in the order `--by` lists them.
+    pub const ALL: [By; 10] = [
+        By::Day,
+        By::Week,
+        By::Month,
+        By::Hour,
+        By::Weekday,
+        By::Agent,
+        By::Campaign,
+        By::Line,
+        By::Direction,
+        By::Status,
+    ];
+
     /// The key's field name in csv / json, and (upper-cased) the table's column header.
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             By::Day => "day",
             By::Week => "week",
@@ -493,32 +507,19 @@ struct JsonRow<'a> {
 }
 
 /// Every name `stats --fields` can take (for completions): the `--by` names, then [`FIELDS`].
-pub const COLUMNS: &[&str] = &[
-    "day",
-    "week",
-    "month",
-    "hour",
-    "weekday",
-    "agent",
-    "campaign",
-    "line",
-    "direction",
-    "status",
-    "calls",
-    "answered",
-    "missed",
-    "busy",
-    "failed",
-    "voicemail",
-    "canceled",
-    "in_progress",
-    "unknown",
-    "answer_rate",
-    "talk_time",
-    "talk_time_avg",
-    "duration_avg",
-    "duration_max",
-];
+pub const COLUMNS: &[&str] = &{
+    let mut out = [""; By::ALL.len() + FIELDS.len()];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = if i < By::ALL.len() {
+            By::ALL[i].name()
+        } else {
+            FIELDS[i - By::ALL.len()]
+        };
+        i += 1;
+    }
+    out
+};
 
 /// Every column's name: the `--by` names, then [`FIELDS`] (the CSV header).
 pub fn column_names(by: &[By]) -> Vec<&'static str> {
@@ -529,33 +530,10 @@ pub fn column_names(by: &[By]) -> Vec<&'static str> {
 /// an unknown name with the nearest known one. `None`: every column.
 pub fn pick(by: &[By], list: Option<&str>) -> std::result::Result<Vec<usize>, String> {
     let names = column_names(by);
-    let Some(list) = list else {
-        return Ok((0..names.len()).collect());
-    };
-    let mut out = Vec::new();
-    let mut unknown = Vec::new();
-    for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        match names.iter().position(|n| n.eq_ignore_ascii_case(name)) {
-            Some(i) if out.contains(&i) => return Err(format!("field '{name}' is listed twice")),
-            Some(i) => out.push(i),
-            None => unknown.push(format!(
-                "'{name}'{}",
-                crate::suggest::did_you_mean(name, names.iter().copied())
-            )),
-        }
+    match list {
+        None => Ok((0..names.len()).collect()),
+        Some(list) => crate::suggest::pick(list, &names),
     }
-    if !unknown.is_empty() {
-        return Err(format!(
-            "unknown field{} {} (fields: {})",
-            if unknown.len() == 1 { "" } else { "s" },
-            unknown.join(", "),
-            names.join(", ")
-        ));
-    }
-    if out.is_empty() {
-        return Err("--fields needs at least one field name".into());
-    }
-    Ok(out)
 }
 
 impl serde::Serialize for JsonRow<'_> {
@@ -739,6 +717,7 @@ mod tests {
     #[test]
     fn completions_offer_every_column() {
         let by: Vec<By> = <By as clap::ValueEnum>::value_variants().to_vec();
+        assert_eq!(by, By::ALL);
         assert_eq!(COLUMNS.to_vec(), column_names(&by));
     }
 

@@ -3,6 +3,7 @@
 
 pub mod hostile;
 pub mod recording;
+pub mod store;
 pub mod text;
 
 use std::path::PathBuf;

@@ -15,7 +15,7 @@ use super::{not_found, Conn, Operation, Page, PageRef, Traits, Vendor};
 use crate::call::{Call, Direction, Status};
 use crate::config::{Profile, Secret, SecretKey};
 use crate::http::Reply;
-use crate::query::{all_ids, is_numeric_id, vendor_ids, Applied, Filter, Plan, Query};
+use crate::query::{is_numeric_id, vendor_ids, Applied, Filter, Plan, Query, Takes};
 
 pub const TRAITS: Traits = Traits {
     product: "Brightcall / Convolo multi-line dialer",
@@ -147,12 +147,7 @@ impl Brightcall {
         plan.set(Filter::Number, Applied::Both);
         // NOTE: agentIds / projectIds are integer arrays: a name as shown (a project's name)
         // is matched on the client, and then every value is.
-        if all_ids(&q.agents, is_numeric_id) {
-            plan.set(Filter::Agent, Applied::Both);
-        }
-        if all_ids(&q.campaigns, is_numeric_id) {
-            plan.set(Filter::Campaign, Applied::Both);
-        }
+        plan.set_ids(q, is_numeric_id, Takes::Many, Applied::Both);
         // NOTE: v1 documents searchString; v3's filters are only seen in client code, so the
         // client checks the text again there (over the raw record).
         plan.set(

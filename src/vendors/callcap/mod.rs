@@ -13,7 +13,7 @@ use super::{not_found, Conn, Operation, Page, PageRef, Traits, Vendor};
 use crate::call::{Call, Direction, Status};
 use crate::config::{Profile, Secret, SecretKey};
 use crate::http::Reply;
-use crate::query::{all_ids, is_numeric_id, vendor_ids, Applied, Filter, Plan, Query};
+use crate::query::{is_numeric_id, vendor_ids, Applied, Filter, Plan, Query, Takes};
 
 pub const TRAITS: Traits = Traits {
     product: "Callcap call tracking",
@@ -69,12 +69,7 @@ impl Callcap {
         plan.set(Filter::Number, Applied::Both);
         // NOTE: search_csr is "a comma-delimited list of numeric CSR IDs" (the captured page),
         // campaign_id a number: a name as shown is matched on the client, and then every value.
-        if all_ids(&q.agents, is_numeric_id) {
-            plan.set(Filter::Agent, Applied::Both);
-        }
-        if all_ids(&q.campaigns, is_numeric_id) {
-            plan.set(Filter::Campaign, Applied::Both);
-        }
+        plan.set_ids(q, is_numeric_id, Takes::Many, Applied::Both);
         plan.set(Filter::Duration, Applied::Both);
         // NOTE: search_term looks at fields Callcap does not list ("subject to change"):
         // only the vendor can apply it.

@@ -14,7 +14,7 @@ use super::{Conn, Operation, Page, PageRef, Traits, Vendor};
 use crate::call::{Call, Direction, Status};
 use crate::config::{Profile, Secret, SecretKey};
 use crate::http::Reply;
-use crate::query::{all_ids, is_numeric_id, vendor_ids, Applied, Filter, Plan, Query};
+use crate::query::{is_numeric_id, vendor_ids, Applied, Filter, Plan, Query, Takes};
 
 pub const TRAITS: Traits = Traits {
     product: "Evolux contact-center dialer",
@@ -67,12 +67,7 @@ impl Evolux {
         plan.set(Filter::Number, Applied::Both);
         // NOTE: agent_id / campaign_id take numeric ids (the captured page's examples): a name
         // as shown is matched on the client, and then every value is.
-        if all_ids(&q.agents, is_numeric_id) {
-            plan.set(Filter::Agent, Applied::Both);
-        }
-        if all_ids(&q.campaigns, is_numeric_id) {
-            plan.set(Filter::Campaign, Applied::Both);
-        }
+        plan.set_ids(q, is_numeric_id, Takes::Many, Applied::Both);
         Ok(plan)
     }
 

@@ -15,7 +15,7 @@ use crate::call::{Call, Direction, Status};
 use crate::config::{Profile, Secret, SecretKey};
 use crate::error::usage;
 use crate::http::Reply;
-use crate::query::{all_ids, is_numeric_id, vendor_ids, Applied, Filter, Plan, Query};
+use crate::query::{is_numeric_id, vendor_ids, Applied, Filter, Plan, Query, Takes};
 
 pub const TRAITS: Traits = Traits {
     product: "Famulor AI phone assistants",
@@ -94,12 +94,7 @@ impl Famulor {
         {
             plan.set(Filter::Number, Applied::Both);
         }
-        if all_ids(&q.agents, is_numeric_id) {
-            plan.set(Filter::Agent, Applied::Vendor);
-        }
-        if all_ids(&q.campaigns, is_numeric_id) {
-            plan.set(Filter::Campaign, Applied::Vendor);
-        }
+        plan.set_ids(q, is_numeric_id, Takes::Many, Applied::Vendor);
         Ok(plan)
     }
 

@@ -18,7 +18,7 @@ use crate::call::{Call, Direction, Status};
 use crate::config::{Profile, Secret, SecretKey};
 use crate::error::{Exit, Failure};
 use crate::http::Reply;
-use crate::query::{all_ids, is_numeric_id, vendor_ids, Applied, Filter, Plan, Query};
+use crate::query::{is_numeric_id, vendor_ids, Applied, Filter, Plan, Query, Takes};
 
 pub const TRAITS: Traits = Traits {
     product: "PF Expert (myCRM) call trackings",
@@ -149,12 +149,7 @@ impl Mycrm {
         }
         // NOTE: filters[user_id] / filters[property][id] take one numeric id: a name as shown
         // is matched on the client.
-        if q.agents.len() == 1 && all_ids(&q.agents, is_numeric_id) {
-            plan.set(Filter::Agent, Applied::Both);
-        }
-        if q.campaigns.len() == 1 && all_ids(&q.campaigns, is_numeric_id) {
-            plan.set(Filter::Campaign, Applied::Both);
-        }
+        plan.set_ids(q, is_numeric_id, Takes::One, Applied::Both);
         // NOTE: numbers are stored with spaces (`+971 55 487 9009`) and how filters[phone]
         // matches is undocumented: --number runs on the client.
         Ok(plan)

@@ -17,7 +17,7 @@ use crate::call::{Call, Direction, Status};
 use crate::config::{Profile, Secret, SecretKey};
 use crate::error::{Exit, Failure};
 use crate::http::Reply;
-use crate::query::{all_ids, is_uuid, vendor_ids, Applied, Filter, Plan, Query};
+use crate::query::{is_uuid, vendor_ids, Applied, Filter, Plan, Query, Takes};
 use crate::vendors::{not_found, Conn, Operation, Page, PageRef, Planned, Traits, Vendor};
 
 /// The host whose base URL means Platform 2.0 when a profile sets no `api`.
@@ -199,12 +199,7 @@ impl FamulorV1 {
         // One assistant / campaign id (a UUID): the vendor's filter, checked again on the ids every
         // record carries (a vendor that ignores it never widens a delete); more, or a value that
         // is no UUID: the client alone.
-        if q.agents.len() == 1 && all_ids(&q.agents, is_uuid) {
-            plan.set(Filter::Agent, Applied::Both);
-        }
-        if q.campaigns.len() == 1 && all_ids(&q.campaigns, is_uuid) {
-            plan.set(Filter::Campaign, Applied::Both);
-        }
+        plan.set_ids(q, is_uuid, Takes::One, Applied::Both);
         // NOTE: `q` searches the transcript and the summary, which the list does not carry:
         // only the vendor can check it.
         plan.set(Filter::Search, Applied::Vendor);
