@@ -55,8 +55,13 @@ pub struct Postgres {
     shown: String,
     /// The advisory lock's key while a profile's run holds it.
     held: Option<String>,
-    /// Runs the clients' futures and, while it does, the connections' (dropped after the
-    /// clients, which ends the sessions).
+    /// Runs every step (dropped after the clients, which ends the sessions).
+    clock: Clock,
+}
+
+/// Runs the clients' futures and, while it does, the connections', each step given a time to
+/// end.
+struct Clock {
     rt: tokio::runtime::Runtime,
     /// How long the server may leave a step unanswered.
     limit: std::time::Duration,
@@ -73,29 +78,32 @@ const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_secs(300);
 /// [`ANSWER_WITHIN`].
 const ANSWER_WITHIN_ENV: &str = "CALLS_TEST_PG_TIMEOUT";
 
-/// `fut` run on `rt`, given `limit` to end; past it, `stalled` is set and the step fails.
-fn within<T>(
-    rt: &tokio::runtime::Runtime,
-    limit: std::time::Duration,
-    stalled: &mut Option<String>,
-    shown: &str,
-    fut: impl std::future::Future<Output = Result<T>>,
-) -> Result<T> {
-    if let Some(why) = stalled {
-        return Err(Failure::new(Exit::Failed, why.clone()).into());
-    }
-    // The timer made inside the runtime (it needs its clock).
-    match rt.block_on(async { tokio::time::timeout(limit, fut).await }) {
-        Ok(done) => done,
-        Err(_) => {
-            let why = format!(
-                "{shown} did not answer for {} s (the server stalled, or the network to it)",
-                limit.as_secs()
-            );
-            *stalled = Some(why.clone());
-            Err(Failure::new(Exit::Failed, why)
+impl Clock {
+    /// `fut` run, given the limit to end; past it, the clock is stalled and the step fails
+    /// naming the server (`shown`).
+    fn within<T>(
+        &mut self,
+        shown: &str,
+        fut: impl std::future::Future<Output = Result<T>>,
+    ) -> Result<T> {
+        let Clock { rt, limit, stalled } = self;
+        let limit = *limit;
+        if let Some(why) = stalled {
+            return Err(Failure::new(Exit::Failed, why.clone()).into());
+        }
+        // The timer made inside the runtime (it needs its clock).
+        match rt.block_on(async { tokio::time::timeout(limit, fut).await }) {
+            Ok(done) => done,
+            Err(_) => {
+                let why = format!(
+                    "{shown} did not answer for {} s (the server stalled, or the network to it)",
+                    limit.as_secs()
+                );
+                *stalled = Some(why.clone());
+                Err(Failure::new(Exit::Failed, why)
                 .hint("check that the server is up and reachable; the next run starts where the state says")
                 .into())
+            }
         }
     }
 }
@@ -153,8 +161,12 @@ impl Postgres {
             .enable_all()
             .build()
             .context("cannot start the database's runtime")?;
-        let mut stalled = None;
-        let clients = within(&rt, limit, &mut stalled, &shown, async {
+        let mut clock = Clock {
+            rt,
+            limit,
+            stalled: None,
+        };
+        let clients = clock.within(&shown, async {
             let tls = target.tls()?;
             let mut clients = Vec::with_capacity(SESSIONS);
             for _ in 0..SESSIONS {
@@ -188,9 +200,7 @@ impl Postgres {
             sessions,
             shown,
             held: None,
-            rt,
-            limit,
-            stalled,
+            clock,
         };
         db.migrate()?;
         db.check_schema()?;
@@ -199,53 +209,47 @@ impl Postgres {
 
     fn migrate(&mut self) -> Result<()> {
         let latest = MIGRATIONS.len() as i32;
-        let Postgres {
-            sessions,
-            shown,
-            rt,
-            limit,
-            stalled,
-            ..
-        } = self;
-        within(rt, *limit, stalled, shown, async {
-            let tx = sessions[0].client.transaction().await?;
-            // One migrator at a time.
-            tx.execute("SELECT pg_advisory_xact_lock(7263550021)", &[])
-                .await?;
-            let has: bool = tx
-                .query_one("SELECT to_regclass('schema_version') IS NOT NULL", &[])
-                .await?
-                .get(0);
-            let have: i32 = if has {
-                tx.query_one("SELECT coalesce(max(version), 0) FROM schema_version", &[])
+        let (client, shown, clock) = (&mut self.sessions[0].client, &self.shown, &mut self.clock);
+        clock
+            .within(shown, async {
+                let tx = client.transaction().await?;
+                // One migrator at a time.
+                tx.execute("SELECT pg_advisory_xact_lock(7263550021)", &[])
+                    .await?;
+                let has: bool = tx
+                    .query_one("SELECT to_regclass('schema_version') IS NOT NULL", &[])
                     .await?
-                    .get(0)
-            } else {
-                0
-            };
-            if have > latest {
-                return Err(Failure::usage(format!(
+                    .get(0);
+                let have: i32 = if has {
+                    tx.query_one("SELECT coalesce(max(version), 0) FROM schema_version", &[])
+                        .await?
+                        .get(0)
+                } else {
+                    0
+                };
+                if have > latest {
+                    return Err(Failure::usage(format!(
                     "{shown} has schema version {have}; this calls knows versions up to {latest}"
                 ))
-                .hint("upgrade calls, or sync into another database")
-                .into());
-            }
-            for (n, (name, sql)) in MIGRATIONS.iter().enumerate().skip(have as usize) {
-                tx.batch_execute(sql)
+                    .hint("upgrade calls, or sync into another database")
+                    .into());
+                }
+                for (n, (name, sql)) in MIGRATIONS.iter().enumerate().skip(have as usize) {
+                    tx.batch_execute(sql)
+                        .await
+                        .with_context(|| format!("{shown}: migration {name} failed"))?;
+                    tx.execute("UPDATE schema_version SET version = $1", &[&(n as i32 + 1)])
+                        .await?;
+                }
+                tx.commit()
                     .await
-                    .with_context(|| format!("{shown}: migration {name} failed"))?;
-                tx.execute("UPDATE schema_version SET version = $1", &[&(n as i32 + 1)])
-                    .await?;
-            }
-            tx.commit()
-                .await
-                .with_context(|| format!("{shown}: cannot commit the schema"))?;
-            anyhow::Ok(())
-        })
-        .map_err(|e| match e.downcast_ref::<Failure>() {
-            Some(_) => e,
-            None => e.context(format!("{shown}: cannot bring the schema up to date")),
-        })
+                    .with_context(|| format!("{shown}: cannot commit the schema"))?;
+                anyhow::Ok(())
+            })
+            .map_err(|e| match e.downcast_ref::<Failure>() {
+                Some(_) => e,
+                None => e.context(format!("{shown}: cannot bring the schema up to date")),
+            })
     }
 }
 
@@ -254,17 +258,10 @@ impl Postgres {
     /// primary key (or unique index) on `(profile, id)` (a table a user rebuilt), where new
     /// calls would be stored twice.
     fn check_schema(&mut self) -> Result<()> {
-        let Postgres {
-            sessions,
-            shown,
-            rt,
-            limit,
-            stalled,
-            ..
-        } = self;
-        let client = &sessions[0].client;
-        let (columns, keyed) = within(rt, *limit, stalled, shown, async {
-            let columns: Vec<String> = client
+        let (client, shown, clock) = (&self.sessions[0].client, &self.shown, &mut self.clock);
+        let (columns, keyed) = clock
+            .within(shown, async {
+                let columns: Vec<String> = client
                 .query(
                     "SELECT attname::text FROM pg_attribute WHERE attrelid = 'calls'::regclass \
                      AND attnum > 0 AND NOT attisdropped",
@@ -274,7 +271,7 @@ impl Postgres {
                 .iter()
                 .map(|r| r.get(0))
                 .collect();
-            let keyed: bool = client
+                let keyed: bool = client
                 .query_one(
                     "SELECT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = 'calls'::regclass \
                      AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL \
@@ -285,9 +282,9 @@ impl Postgres {
                 )
                 .await?
                 .get(0);
-            anyhow::Ok((columns, keyed))
-        })
-        .with_context(|| format!("{shown}: cannot read the table calls' columns"))?;
+                anyhow::Ok((columns, keyed))
+            })
+            .with_context(|| format!("{shown}: cannot read the table calls' columns"))?;
         super::check_schema(shown, &columns, keyed)
     }
 }
@@ -354,25 +351,18 @@ impl Database for Postgres {
             s.lookup = true;
         }
         let key = format!("calls sync {profile}");
-        let Postgres {
-            sessions,
-            shown,
-            rt,
-            limit,
-            stalled,
-            ..
-        } = self;
-        let got: bool = within(rt, *limit, stalled, shown, async {
-            Ok(sessions[0]
-                .client
-                .query_one(
-                    "SELECT pg_try_advisory_lock(hashtextextended($1, 0))",
-                    &[&key],
-                )
-                .await?)
-        })
-        .with_context(|| format!("{shown}: cannot take a lock"))?
-        .get(0);
+        let (client, shown, clock) = (&self.sessions[0].client, &self.shown, &mut self.clock);
+        let got: bool = clock
+            .within(shown, async {
+                Ok(client
+                    .query_one(
+                        "SELECT pg_try_advisory_lock(hashtextextended($1, 0))",
+                        &[&key],
+                    )
+                    .await?)
+            })
+            .with_context(|| format!("{shown}: cannot take a lock"))?
+            .get(0);
         if !got {
             return Err(Failure::new(
                 Exit::Failed,
@@ -394,42 +384,27 @@ impl Database for Postgres {
         let Some(key) = self.held.take() else {
             return Ok(());
         };
-        if self.stalled.is_some() {
+        if self.clock.stalled.is_some() {
             // The run failed on that already; the lock ends with the session.
             return Ok(());
         }
-        let Postgres {
-            sessions,
-            shown,
-            rt,
-            limit,
-            stalled,
-            ..
-        } = self;
-        within(rt, *limit, stalled, shown, async {
-            Ok(sessions[0]
-                .client
-                .execute(
-                    "SELECT pg_advisory_unlock(hashtextextended($1, 0))",
-                    &[&key],
-                )
-                .await?)
-        })
-        .with_context(|| format!("{shown}: cannot release the lock"))?;
+        let (client, shown, clock) = (&self.sessions[0].client, &self.shown, &mut self.clock);
+        clock
+            .within(shown, async {
+                Ok(client
+                    .execute(
+                        "SELECT pg_advisory_unlock(hashtextextended($1, 0))",
+                        &[&key],
+                    )
+                    .await?)
+            })
+            .with_context(|| format!("{shown}: cannot release the lock"))?;
         Ok(())
     }
 
     fn holds(&mut self, profile: &str) -> Result<bool> {
-        let Postgres {
-            sessions,
-            shown,
-            rt,
-            limit,
-            stalled,
-            ..
-        } = self;
-        let client = &sessions[0].client;
-        within(rt, *limit, stalled, shown, async {
+        let (client, shown, clock) = (&self.sessions[0].client, &self.shown, &mut self.clock);
+        clock.within(shown, async {
             Ok(client
                 .query_one(
                     "SELECT EXISTS (SELECT 1 FROM calls WHERE profile = $1)",
@@ -442,26 +417,19 @@ impl Database for Postgres {
     }
 
     fn resume(&mut self, profile: &str, filters: &str) -> Result<Option<Resume>> {
-        let Postgres {
-            sessions,
-            shown,
-            rt,
-            limit,
-            stalled,
-            ..
-        } = self;
-        let row = within(rt, *limit, stalled, shown, async {
-            Ok(sessions[0]
-                .client
-                .query_opt(
-                    "SELECT newest_started_at, synced_to, newest_modified_at, \
+        let (client, shown, clock) = (&self.sessions[0].client, &self.shown, &mut self.clock);
+        let row = clock
+            .within(shown, async {
+                Ok(client
+                    .query_opt(
+                        "SELECT newest_started_at, synced_to, newest_modified_at, \
                      (SELECT min(started_at) FROM calls WHERE profile = $1), synced_from, \
                      synced_at FROM sync_state WHERE profile = $1 AND filters = $2",
-                    &[&profile, &filters],
-                )
-                .await?)
-        })
-        .with_context(|| format!("{shown}: cannot read the state"))?;
+                        &[&profile, &filters],
+                    )
+                    .await?)
+            })
+            .with_context(|| format!("{shown}: cannot read the state"))?;
         Ok(row.map(|r| Resume {
             newest: r.get(0),
             upper: r.get(1),
@@ -487,9 +455,7 @@ impl Database for Postgres {
         let Postgres {
             sessions,
             shown,
-            rt,
-            limit,
-            stalled,
+            clock,
             ..
         } = self;
         let shown = &*shown;
@@ -507,7 +473,7 @@ impl Database for Postgres {
         // next run, which starts where the state says.
         let (first, others) = sessions.split_first_mut().expect("a session");
         let (mine, theirs) = parts.split_first().expect("a part");
-        within(rt, *limit, stalled, shown, async {
+        clock.within(shown, async {
             let others = futures_util::future::join_all(
                 others
                     .iter_mut()
