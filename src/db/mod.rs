@@ -677,31 +677,32 @@ pub fn lock_name(db_name: &std::ffi::OsStr, profile: &str) -> String {
     format!("{db}.sync-{}-{hash}.lock", safe(profile, 64))
 }
 
-/// The columns of `calls` sync writes.
-pub const COLUMNS: [&str; 22] = [
-    "profile",
-    "vendor",
-    "id",
-    "started_at",
-    "ended_at",
-    "direction",
-    "status",
-    "vendor_status",
-    "duration",
-    "talk_time",
-    "customer_number",
-    "line_number",
-    "agent",
-    "campaign",
-    "recording_url",
-    "cost",
-    "raw",
+/// The columns sync adds to the normalized fields (after `raw`).
+const KEPT: [&str; 5] = [
     "first_seen_at",
     "changed_at",
     "hash",
     "first_status",
     "deleted_at",
 ];
+
+/// The columns of `calls` sync writes: `profile`, the normalized fields and `raw` (as
+/// [`crate::call::Field::NAMES`]), then [`KEPT`].
+pub const COLUMNS: [&str; 1 + crate::call::Field::NAMES.len() + KEPT.len()] = {
+    let fields = crate::call::Field::NAMES;
+    let mut out = [""; 1 + crate::call::Field::NAMES.len() + KEPT.len()];
+    out[0] = "profile";
+    let mut i = 0;
+    while i < fields.len() + KEPT.len() {
+        out[1 + i] = if i < fields.len() {
+            fields[i]
+        } else {
+            KEPT[i - fields.len()]
+        };
+        i += 1;
+    }
+    out
+};
 
 /// Refuses a `calls` table sync cannot keep exact: a column missing, or no primary key (nor
 /// unique index) on `(profile, id)`, without which every run would store its calls again.

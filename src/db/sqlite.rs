@@ -811,4 +811,20 @@ mod tests {
             assert!(name.starts_with(&format!("{:03}_", i + 1)), "{name}");
         }
     }
+
+    /// The migrations make exactly the columns sync writes, in their order.
+    #[test]
+    fn the_migrated_table_has_the_columns_sync_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Sqlite::open(&dir.path().join("c.db")).unwrap();
+        let names: Vec<String> = db
+            .conn
+            .prepare("SELECT name FROM pragma_table_info('calls')")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(names, super::super::COLUMNS);
+    }
 }
