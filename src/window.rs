@@ -97,6 +97,37 @@ pub fn resume(
     };
 }
 
+/// Where a run starts from, for [`reads`].
+#[derive(Debug, Clone, Copy)]
+pub struct Since<'a> {
+    /// Where the last complete run left off; `None`: a first run, or `--full`.
+    pub last: Option<&'a Mark>,
+    /// How far back before the newest call a later run reads again (`--revisit`).
+    pub revisit: Duration,
+    /// `--from` was given: it bounds the older reads too.
+    pub explicit_from: bool,
+    /// The API lists by modification time.
+    pub by_modification: bool,
+    /// The oldest call stored for the profile.
+    pub oldest: Option<DateTime<Utc>>,
+    /// Where the window earlier runs read completely begins.
+    pub covered_from: Option<DateTime<Utc>>,
+}
+
+impl Default for Since<'_> {
+    /// A first run with the default `--revisit` (24 h).
+    fn default() -> Self {
+        Since {
+            last: None,
+            revisit: Duration::hours(24),
+            explicit_from: false,
+            by_modification: false,
+            oldest: None,
+            covered_from: None,
+        }
+    }
+}
+
 /// What a `sync` run (or an `export --follow` poll) of `q` reads after `last` (`None`: a first
 /// run, or `--full`). Where the API lists by modification time and the last run saw the vendor's
 /// times: the calls started since (minus [`OVERLAP`]), then those started from `oldest` (the
@@ -104,15 +135,15 @@ pub fn resume(
 /// started since, minus `revisit`. And where `q` reaches back past `covered_from` (where the
 /// window earlier runs read completely begins), that older part whole: nothing of a window is
 /// skipped because a later run asked for more of it.
-pub fn reads(
-    q: &Query,
-    last: Option<&Mark>,
-    revisit: Duration,
-    explicit_from: bool,
-    by_modification: bool,
-    oldest: Option<DateTime<Utc>>,
-    covered_from: Option<DateTime<Utc>>,
-) -> Vec<Read> {
+pub fn reads(q: &Query, since: &Since<'_>) -> Vec<Read> {
+    let Since {
+        last,
+        revisit,
+        explicit_from,
+        by_modification,
+        oldest,
+        covered_from,
+    } = *since;
     let Some(last) = last else {
         return vec![Read {
             query: q.clone(),
@@ -501,7 +532,13 @@ mod tests {
     #[test]
     fn a_first_run_reads_the_whole_window() {
         let q = query();
-        let got = super::reads(&q, None, Duration::hours(24), false, true, None, None);
+        let got = super::reads(
+            &q,
+            &Since {
+                by_modification: true,
+                ..Since::default()
+            },
+        );
         assert_eq!(
             got,
             vec![Read {
@@ -518,12 +555,12 @@ mod tests {
         for by_modification in [false, true] {
             let got = super::reads(
                 &q,
-                Some(&last),
-                Duration::hours(24),
-                false,
-                by_modification,
-                Some(t("2025-05-01T00:00:00Z")),
-                None,
+                &Since {
+                    last: Some(&last),
+                    by_modification,
+                    oldest: Some(t("2025-05-01T00:00:00Z")),
+                    ..Since::default()
+                },
             );
             assert_eq!(got.len(), 1);
             assert_eq!(got[0].kind, Kind::Revisit);
@@ -539,12 +576,12 @@ mod tests {
         let last = mark("2025-06-01T10:30:00Z", Some("2025-06-01T10:50:00Z"));
         let got = super::reads(
             &q,
-            Some(&last),
-            Duration::hours(24),
-            false,
-            true,
-            Some(t("2025-04-01T00:00:00Z")),
-            None,
+            &Since {
+                last: Some(&last),
+                by_modification: true,
+                oldest: Some(t("2025-04-01T00:00:00Z")),
+                ..Since::default()
+            },
         );
         assert_eq!(got.len(), 2);
         let (started, modified) = (&got[0].query, &got[1].query);
@@ -563,12 +600,13 @@ mod tests {
         let last = mark("2025-06-01T10:30:00Z", Some("2025-06-01T10:50:00Z"));
         let got = super::reads(
             &q,
-            Some(&last),
-            Duration::hours(24),
-            true,
-            true,
-            Some(t("2025-04-01T00:00:00Z")),
-            None,
+            &Since {
+                last: Some(&last),
+                explicit_from: true,
+                by_modification: true,
+                oldest: Some(t("2025-04-01T00:00:00Z")),
+                ..Since::default()
+            },
         );
         assert_eq!(got[1].query.from, q.from);
         // Everything stored is newer than the explicit --from's end: no older part to read.
@@ -576,12 +614,13 @@ mod tests {
         late.from = t("2025-06-01T11:00:00Z");
         let got = super::reads(
             &late,
-            Some(&last),
-            Duration::hours(24),
-            true,
-            true,
-            Some(t("2025-04-01T00:00:00Z")),
-            None,
+            &Since {
+                last: Some(&last),
+                explicit_from: true,
+                by_modification: true,
+                oldest: Some(t("2025-04-01T00:00:00Z")),
+                ..Since::default()
+            },
         );
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].query.from, late.from);
@@ -596,12 +635,12 @@ mod tests {
         let last = mark("2025-06-01T10:30:00Z", None);
         let got = super::reads(
             &q,
-            Some(&last),
-            Duration::hours(24),
-            true,
-            false,
-            None,
-            Some(t("2025-05-20T00:00:00Z")),
+            &Since {
+                last: Some(&last),
+                explicit_from: true,
+                covered_from: Some(t("2025-05-20T00:00:00Z")),
+                ..Since::default()
+            },
         );
         assert_eq!(got.len(), 2);
         assert_eq!(got[1].kind, Kind::Older);

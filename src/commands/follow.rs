@@ -72,12 +72,14 @@ pub async fn run(s: &Settings, args: &ExportArgs) -> Result<()> {
     loop {
         let reads = window::reads(
             &query,
-            last.as_ref(),
-            revisit,
-            true,
-            by_modification,
-            Some(first_from),
-            None,
+            &window::Since {
+                last: last.as_ref(),
+                revisit,
+                explicit_from: true,
+                by_modification,
+                oldest: Some(first_from),
+                covered_from: None,
+            },
         );
         // Calls started before this are not read again by the next poll (unless modified).
         sink.floor = query.to - back;

@@ -418,12 +418,14 @@ async fn read(
     let backend = Arc::new(Backend::new(&s.profile, http.clone())?);
     let reads = window::reads(
         query,
-        last.as_ref(),
-        revisit,
-        args.filters.from.is_some(),
-        backend.traits().lists_by_modification,
-        previous.as_ref().and_then(|p| p.oldest),
-        previous.as_ref().map(covered_from),
+        &window::Since {
+            last: last.as_ref(),
+            revisit,
+            explicit_from: args.filters.from.is_some(),
+            by_modification: backend.traits().lists_by_modification,
+            oldest: previous.as_ref().and_then(|p| p.oldest),
+            covered_from: previous.as_ref().map(covered_from),
+        },
     );
     let mut store = Store {
         batches: database.batches(),
