@@ -50,10 +50,23 @@ if ! "$py" -c "import sys, dlt; sys.exit(dlt.__version__ != '$DLT_VERSION')" 2>/
 fi
 export RUNTIME__LOG_LEVEL=WARNING  # dlt: no per-run chatter on stderr
 
-# The sandbox: N Famulor calls, deterministic, served on a free port on 127.0.0.1.
-"$CALLS" sandbox --port 0 --calls "$N" --seed 1 --until 2025-06-01 > "$work/sandbox.toml" 2> /dev/null &
-for _ in $(seq 100); do grep -q '^token' "$work/sandbox.toml" 2>/dev/null && break; sleep 0.1; done
-chmod 600 "$work/sandbox.toml"
+# The sandbox: N Famulor calls, deterministic, served on a free port on 127.0.0.1. Before each
+# run it is checked, and started again on the same port (same seed, same calls) if it has gone.
+sandbox_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+start_sandbox() {
+  : > "$work/sandbox.toml"
+  "$CALLS" sandbox --port "$sandbox_port" --calls "$N" --seed 1 --until 2025-06-01 > "$work/sandbox.toml" 2>> "$work/sandbox.err" &
+  sandbox_pid=$!
+  for _ in $(seq 300); do grep -q '^token' "$work/sandbox.toml" 2>/dev/null && break; sleep 0.1; done
+  chmod 600 "$work/sandbox.toml"
+}
+ensure_sandbox() {
+  kill -0 "$sandbox_pid" 2>/dev/null && return
+  echo "the sandbox (pid $sandbox_pid) has gone ($(tail -1 "$work/sandbox.err" 2>/dev/null)): starting it again" >&2
+  wait "$sandbox_pid" 2>/dev/null || true
+  start_sandbox
+}
+start_sandbox
 cfg=$work/sandbox.toml
 base=$(awk -F'"' '/^\[profiles.famulor\]/{f=1} f&&/^base_url/{print $2; exit}' "$cfg")
 token=$(awk -F'"' '/^\[profiles.famulor\]/{f=1} f&&/^token *=/{print $2; exit}' "$cfg")
@@ -135,16 +148,18 @@ bench() {
   local best= best_rss= n=
   for _ in $(seq "$RUNS"); do
     eval "$reset"
+    ensure_sandbox
+    load=$(cut -d' ' -f1 /proc/loadavg)
     measure "$@" || { rows+=("| $tool | $dest | | failed | | |"); failed=1; return; }
     n=$(eval "$count")
-    echo "$tool -> $dest: $secs s, $n rows, peak RSS $rss_mb MB" >&2
+    echo "$tool -> $dest: $secs s, $n rows, peak RSS $rss_mb MB (load average $load before)" >&2
     if [[ -z $best ]] || python3 -c "import sys; sys.exit(not $secs < $best)"; then best=$secs best_rss=$rss_mb; fi
   done
   row "$tool" "$dest" "$n" "$best" "$best_rss"
 }
 
 sqlite_count='python3 -c "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT count(*) FROM calls\").fetchone()[0])" "$work/calls.db"'
-dlt_reset='rm -rf "$work/dlt-pipelines" "$work"/dlt.*'
+dlt_reset='rm -rf "$work"/dlt*'  # its pipeline folder, dlt.duckdb, dlt.sqlite and dlt__calls_dlt*.sqlite
 pg_calls_reset='"$py" $here/vs_dlt.py pg "DROP TABLE IF EXISTS calls, sync_state, schema_version"'
 pg_dlt_reset='eval "$dlt_reset"; "$py" $here/vs_dlt.py pg "DROP SCHEMA IF EXISTS calls_dlt CASCADE; DROP SCHEMA IF EXISTS calls_dlt_staging CASCADE"'
 
