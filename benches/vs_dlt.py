@@ -14,7 +14,8 @@ Laravel-style API: bearer token, `Accept: application/json`, a page-number pagin
 at `last_page`, 100 calls a page (Famulor's maximum), the same date window `calls sync` asks
 for. `write_disposition="merge"` with `primary_key="id"` gives dlt the semantics of `calls sync`
 (a rerun updates calls instead of duplicating them); DLT_WRITE_DISPOSITION=append measures
-dlt's cheapest mode instead. Nested fields (transcripts, evaluations) become child tables, dlt's
+dlt's cheapest mode instead. Into SQLite dlt gets one load worker (LOAD__WORKERS=1): with its
+default parallel jobs SQLite said "database is locked" at 100,000 calls. Nested fields (transcripts, evaluations) become child tables, dlt's
 default; the count is taken on the parent table, one row per call.
 """
 
@@ -49,6 +50,10 @@ def pipeline(dest, work):
 
 def load(dest, work, base_url, token):
     disposition = os.environ.get("DLT_WRITE_DISPOSITION", "merge")
+    if dest == "sqlite":
+        # dlt loads the parent and child tables in parallel jobs, which SQLite answers with
+        # "database is locked" once one waits more than 5 s (seen at 100,000 calls): one loader.
+        os.environ.setdefault("LOAD__WORKERS", "1")
     source = rest_api_source(
         {
             "client": {

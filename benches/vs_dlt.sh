@@ -13,7 +13,9 @@
 #                   schema_version and its schemas calls_dlt* are DROPPED); without it a
 #                   throwaway cluster is started from /usr/lib/postgresql/*/bin, and PostgreSQL is
 #                   skipped with a message when neither works
-#   DLT_WRITE_DISPOSITION=merge   dlt's mode: merge on id, as calls sync upserts (or append)
+#   DLT_MODES="merge append"   dlt's write dispositions to measure, each a row: merge on id
+#                   has the semantics of calls sync (a rerun updates, never duplicates); append
+#                   is dlt's cheapest mode (a rerun duplicates every call)
 #
 # dlt is pip-installed (version pinned below) into a virtualenv in
 # ${XDG_CACHE_HOME:-$HOME/.cache}/calls-bench/dlt-venv the first time: this needs PyPI, so CI
@@ -29,6 +31,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-100000}
 RUNS=${RUNS:-1}
+DLT_MODES=${DLT_MODES:-merge append}
 DLT_VERSION=1.31.0
 DLT_PINS=(duckdb==2.0.1 SQLAlchemy==2.1.9 psycopg2-binary==2.9.13)
 venv=${XDG_CACHE_HOME:-$HOME/.cache}/calls-bench/dlt-venv
@@ -163,28 +166,30 @@ dlt_reset='rm -rf "$work"/dlt*'  # its pipeline folder, dlt.duckdb, dlt.sqlite a
 pg_calls_reset='"$py" $here/vs_dlt.py pg "DROP TABLE IF EXISTS calls, sync_state, schema_version"'
 pg_dlt_reset='eval "$dlt_reset"; "$py" $here/vs_dlt.py pg "DROP SCHEMA IF EXISTS calls_dlt CASCADE; DROP SCHEMA IF EXISTS calls_dlt_staging CASCADE"'
 
-echo "$N sandbox calls at $base; $("$CALLS" --version 2>/dev/null | head -1), dlt $DLT_VERSION ($("$py" --version)), ${DLT_WRITE_DISPOSITION:-merge}" >&2
+echo "$N sandbox calls at $base; $("$CALLS" --version 2>/dev/null | head -1), dlt $DLT_VERSION ($("$py" --version)): $DLT_MODES" >&2
 
 bench calls SQLite 'rm -f "$work"/calls.db*' "$sqlite_count" \
   "$CALLS" --config "$cfg" -p famulor sync "$work/calls.db" --from 2025-01-01 --to 2025-06-01
-bench dlt "SQLite (sqlalchemy)" "$dlt_reset" '"$py" $here/vs_dlt.py count sqlite "$work"' \
-  "$py" $here/vs_dlt.py load sqlite "$work" "$base" "$token"
-bench dlt "duckdb" "$dlt_reset" '"$py" $here/vs_dlt.py count duckdb "$work"' \
-  "$py" $here/vs_dlt.py load duckdb "$work" "$base" "$token"
-if [[ -n $PGURL ]]; then
-  bench calls PostgreSQL "$pg_calls_reset" '"$py" $here/vs_dlt.py pg "SELECT count(*) FROM calls"' \
-    "$CALLS" --config "$cfg" -p famulor sync "$PGURL" --from 2025-01-01 --to 2025-06-01
-  bench dlt PostgreSQL "$pg_dlt_reset" '"$py" $here/vs_dlt.py count postgres "$work"' \
+[[ -n $PGURL ]] && bench calls PostgreSQL "$pg_calls_reset" '"$py" $here/vs_dlt.py pg "SELECT count(*) FROM calls"' \
+  "$CALLS" --config "$cfg" -p famulor sync "$PGURL" --from 2025-01-01 --to 2025-06-01
+for mode in $DLT_MODES; do
+  export DLT_WRITE_DISPOSITION=$mode
+  bench "dlt ($mode)" "SQLite (sqlalchemy)" "$dlt_reset" '"$py" $here/vs_dlt.py count sqlite "$work"' \
+    "$py" $here/vs_dlt.py load sqlite "$work" "$base" "$token"
+  bench "dlt ($mode)" duckdb "$dlt_reset" '"$py" $here/vs_dlt.py count duckdb "$work"' \
+    "$py" $here/vs_dlt.py load duckdb "$work" "$base" "$token"
+  [[ -n $PGURL ]] && bench "dlt ($mode)" PostgreSQL "$pg_dlt_reset" '"$py" $here/vs_dlt.py count postgres "$work"' \
     "$py" $here/vs_dlt.py load postgres "$work" "$base" "$token"
-fi
-
+done
 echo
 echo "| tool | destination | calls | seconds | calls/s | peak RSS |"
 echo "|---|---|--:|--:|--:|--:|"
 printf '%s\n' "${rows[@]}"
 echo
-for pair in "SQLite:SQLite (sqlalchemy)" "PostgreSQL:PostgreSQL"; do
-  c=${rate[calls/${pair%%:*}]:-} d=${rate[dlt/${pair#*:}]:-}
-  [[ -n $c && -n $d ]] && python3 -c "print(f'{\"${pair%%:*}\"}: calls {$c / $d:.1f}x dlt')"
+for mode in $DLT_MODES; do
+  for pair in "SQLite:SQLite (sqlalchemy)" "PostgreSQL:PostgreSQL"; do
+    c=${rate[calls/${pair%%:*}]:-} d=${rate[dlt ($mode)/${pair#*:}]:-}
+    [[ -n $c && -n $d ]] && python3 -c "print(f'{\"${pair%%:*}\"}: calls {$c / $d:.1f}x dlt ($mode)')"
+  done
 done
 exit $failed
