@@ -9,6 +9,7 @@
 #   N=100000        calls in the sandbox (pinned: --seed 1 --until 2025-06-01, no faults)
 #   RUNS=1          runs of each measurement; the table shows the fastest
 #   CALLS=PATH      this calls binary instead of building the release one
+#   TIME_BIN=PATH   GNU time (default /usr/bin/time; a missing one switches to the fallbacks)
 #   PGURL=URL       a PostgreSQL database to load into (its tables calls, sync_state,
 #                   schema_version and its schemas calls_dlt* are DROPPED); without it a
 #                   throwaway cluster is started from /usr/lib/postgresql/*/bin, and PostgreSQL is
@@ -100,9 +101,9 @@ export PGURL=${PGURL:-}
 # measure CMD...: runs it once; sets secs and rss_mb, or fails with its stderr.
 measure() {
   local t0 t1 kb
-  if [[ -x /usr/bin/time ]]; then
+  if [[ -x ${TIME_BIN:-/usr/bin/time} ]]; then
     t0=$EPOCHREALTIME
-    if ! /usr/bin/time -v -o "$work/time.txt" "$@" > "$work/out.txt" 2> "$work/err.txt"; then
+    if ! "${TIME_BIN:-/usr/bin/time}" -v -o "$work/time.txt" "$@" > "$work/out.txt" 2> "$work/err.txt"; then
       cat "$work/err.txt" >&2; return 1
     fi
     t1=$EPOCHREALTIME
