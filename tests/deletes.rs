@@ -219,6 +219,32 @@ fn every_api_marks_exactly_the_deletes_inside_the_window_read() {
     }
 }
 
+/// A window that starts within a second (`--from` with a fraction): the call of that very
+/// second, before the window, is not read and not taken for deleted (times are stored to the
+/// second), on every API.
+#[test]
+fn a_window_from_within_a_second_never_marks_the_call_of_that_second() {
+    for &(profile, _) in APIS {
+        let sb = sandbox(common::options());
+        let home = Home::with_sandbox(&sb);
+        assert_eq!(sync(&home, profile, &[]).code, 0, "{profile}");
+        let mut starts: Vec<String> = rows(&home, profile)
+            .into_values()
+            .map(|(started, _)| started)
+            .collect();
+        starts.sort();
+        let at = common::at(&starts[starts.len() / 2]);
+        let from = (at + chrono::Duration::milliseconds(500))
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let r = run(home.cmd().args([
+            "sync", "calls.db", "-p", profile, "--full", "--from", &from, "--to", TO,
+        ]));
+        assert_eq!(r.code, 0, "{profile}: {}", r.stderr);
+        assert_eq!(counts(&r.stderr, profile).2, 0, "{profile}: {}", r.stderr);
+        assert!(gone(&home, profile).is_empty(), "{profile}");
+    }
+}
+
 /// The promise that matters most here: a call the vendor still has is never marked gone. The
 /// same calls (the same seed, the same deletes) served by a vendor that misbehaves in each way
 /// the sandbox can (any order, faults retried, a page served short once): whatever the run's

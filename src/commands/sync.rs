@@ -467,7 +467,7 @@ async fn read(
         let stats = pager.run(&mut store).await?;
         if let Some(sweep) = store.sweep.as_mut() {
             if stats.complete && !read.query.narrowed() {
-                sweep.windows.push((read.query.from, read.query.to));
+                sweep.read_whole(read.query.from, read.query.to);
             } else if s.http.verbose > 0 {
                 term::log(&format!(
                     "{}: {} .. {} not read whole by the vendor's count: no call in it is taken \

@@ -151,6 +151,18 @@ pub struct Sweep {
 }
 
 impl Sweep {
+    /// A window read completely, `[from, to)`, narrowed to the whole seconds inside it. NOTE:
+    /// SQLite stores times to the second: `started_at >= '…:12Z'` for a window from 12.5 s
+    /// would take in a call of 12 s that the read, rightly, did not return.
+    pub fn read_whole(&mut self, from: DateTime<Utc>, to: DateTime<Utc>) {
+        let second = |s: i64| DateTime::from_timestamp(s, 0).expect("a time in range");
+        let from = second(from.timestamp() + i64::from(from.timestamp_subsec_nanos() > 0));
+        let to = second(to.timestamp());
+        if from < to {
+            self.windows.push((from, to));
+        }
+    }
+
     /// The run was served this call.
     pub fn see(&mut self, id: &str) {
         self.seen.push(seen_key(id));
@@ -881,6 +893,24 @@ mod tests {
 
     /// A call served twice in a batch counts twice, as if upserted one copy after the other,
     /// and is written once, as last seen.
+    /// A sweep's window is the whole seconds inside what was read: times are stored to the
+    /// second, so a window from 12.5 s starts at 13 s.
+    #[test]
+    fn a_sweep_window_is_the_whole_seconds_inside_the_read() {
+        let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+        let mut sweep = Sweep::default();
+        sweep.read_whole(t("2025-05-01T00:00:12.5Z"), t("2025-05-01T00:00:20.7Z"));
+        sweep.read_whole(t("2025-05-01T00:00:30Z"), t("2025-05-01T00:00:40Z"));
+        sweep.read_whole(t("2025-05-01T00:00:50.1Z"), t("2025-05-01T00:00:50.9Z"));
+        assert_eq!(
+            sweep.windows,
+            vec![
+                (t("2025-05-01T00:00:13Z"), t("2025-05-01T00:00:20Z")),
+                (t("2025-05-01T00:00:30Z"), t("2025-05-01T00:00:40Z")),
+            ]
+        );
+    }
+
     #[test]
     fn a_batch_counts_each_copy_and_writes_each_call_once() {
         let row = |id: &str, hash: i64, status: &str| {
