@@ -46,9 +46,9 @@ pub struct Stats {
     /// Warnings for `--agent` / `--campaign` values no call of the window had (the whole
     /// window read: not when `--limit` stopped the run), for the command to print.
     pub unmatched: Vec<String>,
-    /// The read was whole by the vendor's own count: every page held what it said, and the
-    /// distinct calls that arrived are exactly its total, which did not move during the run
-    /// (no `--limit`, no early stop). Only such a read can tell that a call is gone.
+    /// The read was whole by the vendor's own count (no `--limit`; see `Book::exact`): every
+    /// page held what it said, its total did not move, and every call of the window arrived.
+    /// Only such a read can tell that a call is gone.
     pub complete: bool,
 }
 

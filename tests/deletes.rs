@@ -219,6 +219,72 @@ fn every_api_marks_exactly_the_deletes_inside_the_window_read() {
     }
 }
 
+/// A read that lists no call of its window marks nothing, on every API: an empty answer is
+/// more often the vendor's fault than every call deleted. The next read that lists calls of the
+/// window again marks those that are gone.
+#[test]
+fn a_window_the_vendor_lists_empty_marks_nothing() {
+    const MID_FROM: &str = "2025-05-10T00:00:00Z";
+    const MID_TO: &str = "2025-05-14T00:00:00Z";
+    for &(profile, vendor) in APIS {
+        let sb = sandbox(common::options());
+        let home = Home::with_sandbox(&sb);
+        assert_eq!(sync(&home, profile, &[]).code, 0, "{profile}");
+        let inside: Vec<(String, u32)> = rows(&home, profile)
+            .into_iter()
+            .filter(|(_, (s, _))| s.as_str() >= MID_FROM && s.as_str() < MID_TO)
+            .map(|(id, (s, _))| (id, seq_at(&sb, vendor, common::at(&s))))
+            .collect();
+        assert!(!inside.is_empty(), "{profile}");
+        let seqs: Vec<u32> = inside.iter().map(|(_, seq)| *seq).collect();
+        sb.delete_calls(vendor, &seqs);
+
+        let r = run(home.cmd().args([
+            "sync", "calls.db", "-p", profile, "--full", "--from", MID_FROM, "--to", MID_TO, "-v",
+        ]));
+        assert_eq!(r.code, 0, "{profile}: {}", r.stderr);
+        assert_eq!(counts(&r.stderr, profile).2, 0, "{profile}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("the vendor listed no call in it"),
+            "{}",
+            r.stderr
+        );
+        assert!(gone(&home, profile).is_empty(), "{profile}");
+
+        // The whole window lists other calls: those of the empty days are gone.
+        let r = sync(&home, profile, &["--full"]);
+        assert_eq!(r.code, 0, "{profile}: {}", r.stderr);
+        let mut want: Vec<String> = inside.into_iter().map(|(id, _)| id).collect();
+        want.sort();
+        assert_eq!(gone(&home, profile), want, "{profile}");
+    }
+}
+
+/// A hostile vendor: Famulor answering every listing with an empty page in its own published
+/// shape (`samples/famulor-classic-list-calls-docs-de.json`, `total: 0`), as an outage or a token
+/// of another account would. The run ends 0 with nothing new, and marks none of the stored calls.
+#[test]
+fn a_vendor_answering_empty_never_gets_the_stored_calls_marked() {
+    let sb = sandbox(common::options());
+    let home = Home::with_sandbox(&sb);
+    assert_eq!(sync(&home, "famulor", &[]).code, 0);
+    let empty = hostile::Hostile::start(|_, _| {
+        hostile::json(&serde_json::json!({
+            "data": [], "current_page": 1, "per_page": 15, "total": 0, "last_page": 1
+        }))
+    });
+    let base = sb.base_url(Vendor::Famulor);
+    let config = std::fs::read_to_string(home.config_path())
+        .unwrap()
+        .replace(&base, &format!("{}/famulor", empty.base));
+    home.write_config(&config);
+    let r = sync(&home, "famulor", &["--full"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(counts(&r.stderr, "famulor"), (0, 0, 0, 0), "{}", r.stderr);
+    assert!(empty.count() > 0);
+    assert!(gone(&home, "famulor").is_empty());
+}
+
 /// A window that starts within a second (`--from` with a fraction): the call of that very
 /// second, before the window, is not read and not taken for deleted (times are stored to the
 /// second), on every API.

@@ -466,12 +466,20 @@ async fn read(
         };
         let stats = pager.run(&mut store).await?;
         if let Some(sweep) = store.sweep.as_mut() {
-            if stats.complete && !read.query.narrowed() {
+            // NOTE: a read that listed no call of its window marks nothing: an empty answer
+            // is more often the vendor's fault (another account behind the token, an outage
+            // answering `[]`) than every call deleted.
+            let why = if !stats.complete || read.query.narrowed() {
+                Some("not read whole by the vendor's count")
+            } else if stats.calls == 0 {
+                Some("the vendor listed no call in it")
+            } else {
                 sweep.read_whole(read.query.from, read.query.to);
-            } else if s.http.verbose > 0 {
+                None
+            };
+            if let Some(why) = why.filter(|_| s.http.verbose > 0) {
                 term::log(&format!(
-                    "{}: {} .. {} not read whole by the vendor's count: no call in it is taken \
-                     for deleted",
+                    "{}: {} .. {} {why}: no call in it is taken for deleted",
                     store.shown,
                     db::time(read.query.from),
                     db::time(read.query.to)
