@@ -466,26 +466,30 @@ async fn read(
         };
         let stats = pager.run(&mut store).await?;
         if let Some(sweep) = store.sweep.as_mut() {
-            // NOTE: a read that listed no call of its window marks nothing: an empty answer
-            // is more often the vendor's fault (another account behind the token, an outage
-            // answering `[]`) than every call deleted.
-            let why = if !stats.complete || read.query.narrowed() {
-                Some("not read whole by the vendor's count")
-            } else if stats.calls == 0 {
-                Some("the vendor listed no call in it")
-            } else {
+            if stats.complete && !read.query.narrowed() {
                 sweep.read_whole(read.query.from, read.query.to);
-                None
-            };
-            if let Some(why) = why.filter(|_| s.http.verbose > 0) {
+            } else if s.http.verbose > 0 {
                 term::log(&format!(
-                    "{}: {} .. {} {why}: no call in it is taken for deleted",
+                    "{}: {} .. {} not read whole by the vendor's count: no call in it is taken \
+                     for deleted",
                     store.shown,
                     db::time(read.query.from),
                     db::time(read.query.to)
                 ));
             }
         }
+    }
+    // NOTE: a run the vendor listed no call at all marks nothing: an empty answer is more
+    // often the vendor's fault (another account behind the token, an outage answering `[]`)
+    // than every call deleted.
+    if let Some(sweep) = store.sweep.as_mut().filter(|s| s.saw_none()) {
+        if !sweep.windows.is_empty() && s.http.verbose > 0 {
+            term::log(&format!(
+                "{}: the vendor listed no call at all: no call is taken for deleted",
+                store.shown
+            ));
+        }
+        sweep.windows.clear();
     }
     Ok(store)
 }

@@ -163,6 +163,11 @@ impl Sweep {
         }
     }
 
+    /// The run was served no call at all.
+    pub fn saw_none(&self) -> bool {
+        self.seen.is_empty()
+    }
+
     /// The run was served this call.
     pub fn see(&mut self, id: &str) {
         self.seen.push(seen_key(id));
