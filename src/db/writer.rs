@@ -343,11 +343,14 @@ impl Run {
 fn serve(mut db: Box<dyn Database>, mut rx: mpsc::UnboundedReceiver<Request>, shared: &Shared) {
     let _ended = Ended(shared);
     let mut run: Option<Run> = None;
-    let unlock = |db: &mut Box<dyn Database>, run: &Run| {
+    let unlock = |db: &mut Box<dyn Database>, profile: &str| {
         // NOTE: a lock that cannot be released went with its connection; the committed run
         // stands either way.
-        if let Err(e) = db.unlock(&run.profile) {
-            crate::term::debug(&format!("{}: releasing the lock: {e:#}", run.profile));
+        if let Err(e) = db.unlock(profile) {
+            crate::term::debug(&format!(
+                "{}: releasing the lock: {e:#}",
+                crate::term::printable(profile)
+            ));
         }
     };
     while let Some(request) = rx.blocking_recv() {
@@ -361,13 +364,13 @@ fn serve(mut db: Box<dyn Database>, mut rx: mpsc::UnboundedReceiver<Request>, sh
                 reply,
             } => {
                 if let Some(old) = run.take() {
-                    unlock(&mut db, &old);
+                    unlock(&mut db, &old.profile);
                 }
                 shared.failed.store(false, Ordering::SeqCst);
                 let locked = db.lock(&profile).and_then(|()| {
                     let held = db.holds(&profile);
                     if held.is_err() {
-                        unlock(&mut db, &Run::new(profile.clone(), now, false));
+                        unlock(&mut db, &profile);
                     }
                     held
                 });
@@ -425,13 +428,13 @@ fn serve(mut db: Box<dyn Database>, mut rx: mpsc::UnboundedReceiver<Request>, sh
                             r.counts
                         }),
                 };
-                unlock(&mut db, &r);
+                unlock(&mut db, &r.profile);
                 let _ = reply.send(done);
             }
             Request::Release(reply) => {
                 let result = match run.take() {
                     Some(mut r) => {
-                        unlock(&mut db, &r);
+                        unlock(&mut db, &r.profile);
                         r.error.take().map_or(Ok(()), Err)
                     }
                     None => Ok(()),
